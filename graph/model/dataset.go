@@ -1,0 +1,207 @@
+package model
+
+import (
+	"errors"
+	"fmt"
+	"regexp"
+	"slices"
+)
+
+// Dataset is a whole graph in one value: what the seed holds and what Store.Import loads.
+type Dataset struct {
+	Sources       []*Source       `json:"sources"`
+	Organizations []*Organization `json:"organizations"`
+	Brands        []*Brand        `json:"brands"`
+	VehicleModels []*VehicleModel `json:"vehicleModels"`
+	Plants        []*Plant        `json:"plants"`
+	Places        []*Place        `json:"places"`
+	Agreements    []*Agreement    `json:"agreements"`
+	Relations     []*Relation     `json:"relations"`
+}
+
+// Entities lists every entity of the dataset, kind by kind.
+func (d *Dataset) Entities() []Entity {
+	var out []Entity
+	for _, e := range d.Organizations {
+		out = append(out, e)
+	}
+	for _, e := range d.Brands {
+		out = append(out, e)
+	}
+	for _, e := range d.VehicleModels {
+		out = append(out, e)
+	}
+	for _, e := range d.Plants {
+		out = append(out, e)
+	}
+	for _, e := range d.Places {
+		out = append(out, e)
+	}
+	for _, e := range d.Agreements {
+		out = append(out, e)
+	}
+	return out
+}
+
+// Add puts an entity into the slice of its kind.
+func (d *Dataset) Add(e Entity) {
+	switch v := e.(type) {
+	case *Organization:
+		d.Organizations = append(d.Organizations, v)
+	case *Brand:
+		d.Brands = append(d.Brands, v)
+	case *VehicleModel:
+		d.VehicleModels = append(d.VehicleModels, v)
+	case *Plant:
+		d.Plants = append(d.Plants, v)
+	case *Place:
+		d.Places = append(d.Places, v)
+	case *Agreement:
+		d.Agreements = append(d.Agreements, v)
+	}
+}
+
+var slugRE = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
+
+// MaxIDLength bounds ids.
+const MaxIDLength = 100
+
+// CheckID returns BAD_USER_INPUT unless id is a slug: lower-case letters and digits in words
+// joined by single hyphens, at most MaxIDLength long.
+func CheckID(id string) error {
+	if len(id) > MaxIDLength || !slugRE.MatchString(id) {
+		return Errorf(CodeBadUserInput, "id %q is not a slug (lower-case letters and digits joined by single hyphens, at most %d characters, e.g. \"baic-x35\")", truncate(id, 40), MaxIDLength)
+	}
+	return nil
+}
+
+// CheckPeriod returns BAD_USER_INPUT when validTo ends before validFrom starts.
+func CheckPeriod(from, to *Date) error {
+	if from != nil && to != nil && to.End() <= from.Start() {
+		return Errorf(CodeBadUserInput, "validTo %s is before validFrom %s", to, from)
+	}
+	return nil
+}
+
+// Validate checks a dataset as a whole: slugs, ids unique across entities, sources and
+// relations, names present, enum values known, every reference (country, publisher, relation
+// endpoint, cited source) resolvable, endpoint kinds allowed for each relation type, every
+// relation citing a source, and periods in order. It reports every problem, not just the first.
+func (d *Dataset) Validate() error {
+	var errs []error
+	bad := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
+	seen := map[string]string{}
+	claim := func(id, what string) {
+		if err := CheckID(id); err != nil {
+			bad("%s: %w", what, err)
+		}
+		if prev, ok := seen[id]; ok {
+			bad("%s %q: id already used by a %s", what, id, prev)
+		}
+		seen[id] = what
+	}
+	sources := map[string]bool{}
+	for _, s := range d.Sources {
+		claim(s.ID, "source")
+		sources[s.ID] = true
+		if s.Title == "" {
+			bad("source %q: no title", s.ID)
+		}
+		if s.PublishedOn.IsZero() {
+			bad("source %q: no publication date", s.ID)
+		}
+	}
+	kinds := map[string]EntityKind{}
+	for _, e := range d.Entities() {
+		b := e.Common()
+		claim(b.ID, "entity")
+		kinds[b.ID] = e.Kind()
+		if b.Name == "" {
+			bad("entity %q: no name", b.ID)
+		}
+	}
+	checkSources := func(what, id string, ids []string, required bool) {
+		if required && len(ids) == 0 {
+			bad("%s %q: cites no source", what, id)
+		}
+		for _, s := range ids {
+			if !sources[s] {
+				bad("%s %q: unknown source %q", what, id, s)
+			}
+		}
+	}
+	checkRef := func(what, id, field, ref string, kind EntityKind) {
+		if ref != "" && kinds[ref] != kind {
+			bad("%s %q: %s %q is not a known %s", what, id, field, ref, kind)
+		}
+	}
+	for _, e := range d.Entities() {
+		b := e.Common()
+		checkSources("entity", b.ID, b.SourceIDs, false)
+		switch v := e.(type) {
+		case *Organization:
+			if !slices.Contains(AllOrganizationTypes, v.Type) {
+				bad("organization %q: unknown type %q", b.ID, v.Type)
+			}
+			if v.Ownership != nil && !slices.Contains(AllOwnerships, *v.Ownership) {
+				bad("organization %q: unknown ownership %q", b.ID, *v.Ownership)
+			}
+			checkRef("organization", b.ID, "countryId", v.CountryID, KindPlace)
+		case *Brand:
+			if v.Segment != nil && !slices.Contains(AllBrandSegments, *v.Segment) {
+				bad("brand %q: unknown segment %q", b.ID, *v.Segment)
+			}
+			checkRef("brand", b.ID, "countryId", v.CountryID, KindPlace)
+		case *VehicleModel:
+			if v.Powertrain != nil && !slices.Contains(AllPowertrains, *v.Powertrain) {
+				bad("vehicle model %q: unknown powertrain %q", b.ID, *v.Powertrain)
+			}
+		case *Place:
+			if !slices.Contains(AllPlaceTypes, v.Type) {
+				bad("place %q: unknown type %q", b.ID, v.Type)
+			}
+		case *Agreement:
+			for i, p := range v.Provisions {
+				if p.Summary == "" {
+					bad("agreement %q: provision %d has no summary", b.ID, i+1)
+				}
+			}
+		}
+	}
+	for _, s := range d.Sources {
+		checkRef("source", s.ID, "publisherId", s.PublisherID, KindOrganization)
+	}
+	for _, r := range d.Relations {
+		claim(r.ID, "relation")
+		if err := r.check(kinds); err != nil {
+			bad("relation %q: %w", r.ID, err)
+		}
+		checkSources("relation", r.ID, r.SourceIDs, true)
+	}
+	return errors.Join(errs...)
+}
+
+// check validates a relation against the kinds of the entities it may connect.
+func (r *Relation) check(kinds map[string]EntityKind) error {
+	if !r.Type.IsValid() {
+		return Errorf(CodeBadUserInput, "unknown relation type %q", r.Type)
+	}
+	if !r.Status.IsValid() {
+		return Errorf(CodeBadUserInput, "unknown status %q", r.Status)
+	}
+	fk, ok := kinds[r.FromID]
+	if !ok {
+		return NotFound("entity", r.FromID)
+	}
+	tk, ok := kinds[r.ToID]
+	if !ok {
+		return NotFound("entity", r.ToID)
+	}
+	if err := CheckEndpoints(r.Type, fk, tk); err != nil {
+		return err
+	}
+	if r.Quantity != nil && *r.Quantity < 0 {
+		return Errorf(CodeBadUserInput, "quantity %d is negative", *r.Quantity)
+	}
+	return CheckPeriod(r.ValidFrom, r.ValidTo)
+}

@@ -1,0 +1,131 @@
+package model
+
+import (
+	"io"
+	"slices"
+	"time"
+)
+
+// RelationType is the type of a directed relation between two entities.
+type RelationType string
+
+// The relation types. The comment on each gives its direction.
+const (
+	RelSubsidiaryOf   RelationType = "SUBSIDIARY_OF"    // organization -> parent organization
+	RelJointVentureOf RelationType = "JOINT_VENTURE_OF" // joint venture -> partner organization
+	RelOwnsBrand      RelationType = "OWNS_BRAND"       // organization -> brand
+	RelHasModel       RelationType = "HAS_MODEL"        // brand -> vehicle model
+	RelAssembles      RelationType = "ASSEMBLES"        // organization or plant -> brand or model
+	RelOperates       RelationType = "OPERATES"         // organization -> plant
+	RelLocatedIn      RelationType = "LOCATED_IN"       // organization, plant or place -> place
+	RelPartyTo        RelationType = "PARTY_TO"         // organization -> agreement
+	RelPartnersWith   RelationType = "PARTNERS_WITH"    // organization -> organization
+)
+
+// AllRelationTypes lists the relation types in schema order. Stores use it as the whitelist of
+// relationship types that may appear in a query.
+var AllRelationTypes = []RelationType{
+	RelSubsidiaryOf, RelJointVentureOf, RelOwnsBrand, RelHasModel, RelAssembles,
+	RelOperates, RelLocatedIn, RelPartyTo, RelPartnersWith,
+}
+
+// IsValid reports whether t is a known relation type.
+func (t RelationType) IsValid() bool { return slices.Contains(AllRelationTypes, t) }
+
+// MarshalGQL implements graphql.Marshaler.
+func (t RelationType) MarshalGQL(w io.Writer) { marshalEnum(w, string(t)) }
+
+// UnmarshalGQL implements graphql.Unmarshaler.
+func (t *RelationType) UnmarshalGQL(v any) (err error) {
+	*t, err = unmarshalEnum(v, AllRelationTypes, "RelationType")
+	return err
+}
+
+// Endpoints says which kinds a relation type may connect. It is the one table that seed
+// validation and writes consult.
+var Endpoints = map[RelationType]struct{ From, To []EntityKind }{
+	RelSubsidiaryOf:   {[]EntityKind{KindOrganization}, []EntityKind{KindOrganization}},
+	RelJointVentureOf: {[]EntityKind{KindOrganization}, []EntityKind{KindOrganization}},
+	RelOwnsBrand:      {[]EntityKind{KindOrganization}, []EntityKind{KindBrand}},
+	RelHasModel:       {[]EntityKind{KindBrand}, []EntityKind{KindVehicleModel}},
+	RelAssembles:      {[]EntityKind{KindOrganization, KindPlant}, []EntityKind{KindBrand, KindVehicleModel}},
+	RelOperates:       {[]EntityKind{KindOrganization}, []EntityKind{KindPlant}},
+	RelLocatedIn:      {[]EntityKind{KindOrganization, KindPlant, KindPlace}, []EntityKind{KindPlace}},
+	RelPartyTo:        {[]EntityKind{KindOrganization}, []EntityKind{KindAgreement}},
+	RelPartnersWith:   {[]EntityKind{KindOrganization}, []EntityKind{KindOrganization}},
+}
+
+// CheckEndpoints returns a BAD_USER_INPUT error when a relation of type t may not go from an
+// entity of kind from to one of kind to.
+func CheckEndpoints(t RelationType, from, to EntityKind) error {
+	e, ok := Endpoints[t]
+	if !ok {
+		return Errorf(CodeBadUserInput, "unknown relation type %q", t)
+	}
+	if !slices.Contains(e.From, from) || !slices.Contains(e.To, to) {
+		return Errorf(CodeBadUserInput, "a %s relation goes from %v to %v, not from %s to %s", t, e.From, e.To, from, to)
+	}
+	return nil
+}
+
+// Relation is a directed, typed, dated and sourced fact between two entities.
+type Relation struct {
+	ID     string         `json:"id"`
+	Type   RelationType   `json:"type"`
+	FromID string         `json:"from"`
+	ToID   string         `json:"to"`
+	Status RelationStatus `json:"status"`
+	// ValidFrom and ValidTo bound the period the relation held or is planned for; nil is open.
+	ValidFrom *Date `json:"validFrom,omitempty"`
+	ValidTo   *Date `json:"validTo,omitempty"`
+	// Quantity counts what the relation is about where a source gives a number
+	// (for example "five more models").
+	Quantity  *int      `json:"quantity,omitempty"`
+	Note      string    `json:"note,omitempty"`
+	SourceIDs []string  `json:"sources"`
+	CreatedAt time.Time `json:"-"`
+	UpdatedAt time.Time `json:"-"`
+}
+
+// IsNode marks relations as Relay nodes.
+func (*Relation) IsNode() {}
+
+// GetID returns the id.
+func (r *Relation) GetID() string { return r.ID }
+
+// Clone returns a deep copy.
+func (r *Relation) Clone() *Relation {
+	c := *r
+	c.ValidFrom = cloneDate(r.ValidFrom)
+	c.ValidTo = cloneDate(r.ValidTo)
+	c.Quantity = clonePtr(r.Quantity)
+	c.SourceIDs = slices.Clone(r.SourceIDs)
+	return &c
+}
+
+// Other returns the endpoint of r that is not id (for a self-loop, id itself).
+func (r *Relation) Other(id string) string {
+	if r.FromID == id {
+		return r.ToID
+	}
+	return r.FromID
+}
+
+// Span is the period the relation counts for in asOf queries: from the start of ValidFrom to
+// the end of ValidTo, open where a bound is missing. A PLANNED relation counts from its target
+// date: ValidFrom where given, otherwise the period ValidTo names ("by the end of 2023").
+func (r *Relation) Span() Span {
+	var s Span
+	if r.ValidFrom != nil {
+		s.Start = r.ValidFrom.Start()
+	} else if r.Status == StatusPlanned && r.ValidTo != nil {
+		s.Start = r.ValidTo.Start()
+	}
+	if r.ValidTo != nil {
+		s.End = r.ValidTo.End()
+	}
+	return s
+}
+
+// HoldsAt reports whether r counts as of the period asOf names.
+func (r *Relation) HoldsAt(asOf Date) bool { return r.Span().Overlaps(SpanOf(asOf)) }

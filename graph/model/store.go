@@ -1,0 +1,265 @@
+package model
+
+import (
+	"context"
+	"slices"
+	"strings"
+)
+
+// Limits that every Store honours and the API refuses to exceed. Arguments over a limit are
+// refused with BAD_USER_INPUT at the GraphQL edge, never clamped.
+const (
+	DefaultPageSize          = 20
+	MaxPageSize              = 100
+	DefaultPathLength        = 4
+	MaxPathLength            = 6
+	DefaultPaths             = 10
+	MaxPaths                 = 100
+	DefaultNeighborhoodDepth = 1
+	MaxNeighborhoodDepth     = 3
+	DefaultNeighborhoodLimit = 100
+	MaxNeighborhoodLimit     = 1000
+	// MaxSubgraphRelations caps the relations of one neighborhood; past it, Truncated is set.
+	MaxSubgraphRelations = 5000
+	// MaxListSize caps the unpaginated typed lists (Organization.brands and the like).
+	MaxListSize = 1000
+	// MaxPathsExplored caps how many shortest paths a store enumerates before ordering them.
+	MaxPathsExplored = 1000
+	MaxSearchLength  = 200
+)
+
+// Store is the knowledge graph's storage. Both backends (the embedded store and Neo4j)
+// implement it with identical semantics, checked by the storetest conformance suite.
+//
+// Every method takes the request's context and stops when it is done. Unless a method says
+// otherwise, errors are *Error with code NOT_FOUND or BAD_USER_INPUT for the caller's mistakes,
+// UNAVAILABLE when the backend cannot be reached, and anything else is internal.
+type Store interface {
+	// Entity returns the entity with the given id, or NOT_FOUND. Never (nil, nil).
+	Entity(ctx context.Context, id string) (Entity, error)
+	// EntitiesByID returns the entities with the given ids, keyed by id; unknown ids are absent
+	// from the map (no error). It is the batch method behind the per-request entity loader.
+	EntitiesByID(ctx context.Context, ids []string) (map[string]Entity, error)
+	// Entities lists entities of one kind (or all kinds) matching a filter, in the requested
+	// order, one keyset page at a time. A cursor from another ordering is BAD_USER_INPUT.
+	Entities(ctx context.Context, q EntityQuery) (*EntityPage, error)
+
+	// Source returns the source with the given id, or NOT_FOUND.
+	Source(ctx context.Context, id string) (*Source, error)
+	// SourcesByID is the batch lookup for sources; unknown ids are absent from the map.
+	SourcesByID(ctx context.Context, ids []string) (map[string]*Source, error)
+	// Sources lists sources one keyset page at a time.
+	Sources(ctx context.Context, q SourceQuery) (*SourcePage, error)
+
+	// Relation returns the relation with the given id, or NOT_FOUND.
+	Relation(ctx context.Context, id string) (*Relation, error)
+	// Relations lists relations matching a filter, ordered by id, one keyset page at a time.
+	Relations(ctx context.Context, q RelationQuery) (*RelationPage, error)
+	// RelationsOf pages through the relations of each of several entities at once (one page per
+	// entity, keyed by entity id; every requested id has an entry, empty for unknown ids). It is
+	// the batch method behind Entity.relations and the typed relation fields.
+	RelationsOf(ctx context.Context, ids []string, q RelationsOfQuery) (map[string]*RelationPage, error)
+
+	// Search finds entities whose name or an alias contains the query, ranked: exact match,
+	// then prefix, then word prefix, then any substring (see ScoreMatch). An empty query after
+	// normalisation is BAD_USER_INPUT.
+	Search(ctx context.Context, q SearchQuery) ([]SearchHit, error)
+	// Neighborhood returns the entities within Depth hops of an entity (relations followed in
+	// both directions) and the matching relations among them. NOT_FOUND for an unknown id.
+	Neighborhood(ctx context.Context, q NeighborhoodQuery) (*Subgraph, error)
+	// Paths returns every shortest path (up to First) between two entities, relations followed
+	// in both directions. NOT_FOUND for an unknown endpoint; an empty list when none is within
+	// MaxLength.
+	Paths(ctx context.Context, q PathQuery) ([]*Path, error)
+
+	// Import upserts a whole dataset: entities, sources and relations, keyed by id. Importing
+	// the same dataset twice changes nothing. The dataset must already be valid (Validate).
+	Import(ctx context.Context, d *Dataset) error
+	// Ping reports whether the store can answer; UNAVAILABLE when it cannot.
+	Ping(ctx context.Context) error
+	// Close releases the store's resources.
+	Close(ctx context.Context) error
+}
+
+// SortField is a field a connection can be ordered by.
+type SortField string
+
+// The sort fields. Ties are always broken by id, so every order is total and cursors are stable.
+const (
+	SortByName        SortField = "NAME"
+	SortByID          SortField = "ID"
+	SortByTitle       SortField = "TITLE"
+	SortByPublishedOn SortField = "PUBLISHED_ON"
+)
+
+// Order is a connection's ordering.
+type Order struct {
+	Field SortField
+	Desc  bool
+}
+
+// EntityFilter narrows an entity listing. Empty fields do not filter.
+type EntityFilter struct {
+	IDs []string
+	// NameContains keeps entities whose normalised name or an alias contains the normalised text.
+	NameContains string
+	// Attrs keeps entities whose attribute Field is one of Values (see AttrFields).
+	Attrs []AttrFilter
+}
+
+// AttrFilter matches one categorical attribute against a set of values.
+type AttrFilter struct {
+	Field  string
+	Values []string
+}
+
+// EntityQuery asks for one page of entities. Order.Field is NAME or ID.
+type EntityQuery struct {
+	Kind   EntityKind // empty: every kind
+	Filter EntityFilter
+	Order  Order
+	First  int
+	After  string
+}
+
+// EntityPage is one page of entities plus what Relay's PageInfo needs.
+type EntityPage struct {
+	Items       []Entity
+	HasNextPage bool
+	TotalCount  int
+}
+
+// SourceFilter narrows a source listing.
+type SourceFilter struct {
+	IDs           []string
+	TitleContains string
+	PublisherIDs  []string
+}
+
+// SourceQuery asks for one page of sources. Order.Field is TITLE, PUBLISHED_ON or ID.
+type SourceQuery struct {
+	Filter SourceFilter
+	Order  Order
+	First  int
+	After  string
+}
+
+// SourcePage is one page of sources.
+type SourcePage struct {
+	Items       []*Source
+	HasNextPage bool
+	TotalCount  int
+}
+
+// RelationFilter narrows relations. Empty fields do not filter.
+type RelationFilter struct {
+	IDs    []string
+	Types  []RelationType
+	Status []RelationStatus
+	// AsOf keeps relations whose Span overlaps the period the date names.
+	AsOf *Date
+	// FromIDs and ToIDs keep relations starting or ending at one of these entities.
+	FromIDs []string
+	ToIDs   []string
+	// SourceIDs keeps relations citing at least one of these sources.
+	SourceIDs []string
+}
+
+// RelationQuery asks for one page of relations, ordered by id.
+type RelationQuery struct {
+	Filter RelationFilter
+	First  int
+	After  string
+}
+
+// RelationsOfQuery asks for one page of each entity's relations, ordered by id.
+type RelationsOfQuery struct {
+	Direction Direction
+	Filter    RelationFilter
+	First     int
+	After     string
+}
+
+// RelationPage is one page of relations.
+type RelationPage struct {
+	Items       []*Relation
+	HasNextPage bool
+	TotalCount  int
+}
+
+// SearchQuery asks for entities by a fragment of a name or alias.
+type SearchQuery struct {
+	Text  string
+	Kinds []EntityKind
+	First int
+}
+
+// SearchHit is one search result with its score in (0, 1].
+type SearchHit struct {
+	Entity Entity
+	Score  float64
+}
+
+// NeighborhoodQuery asks for the subgraph around an entity.
+type NeighborhoodQuery struct {
+	ID    string
+	Depth int
+	Types []RelationType
+	AsOf  *Date
+	Limit int
+}
+
+// Subgraph is a set of entities and the relations among them, ready to draw. Nodes come in
+// breadth-first order (the centre first, then by distance, then by id); relations by id.
+type Subgraph struct {
+	Nodes     []Entity
+	Relations []*Relation
+	// Truncated says that Limit (or MaxSubgraphRelations) cut the result short.
+	Truncated bool
+}
+
+// PathQuery asks for the shortest paths between two entities.
+type PathQuery struct {
+	From      string
+	To        string
+	MaxLength int
+	Types     []RelationType
+	AsOf      *Date
+	First     int
+}
+
+// Path is a chain of entities joined by relations: Relations[i] joins Nodes[i] and Nodes[i+1],
+// in either direction.
+type Path struct {
+	Nodes     []Entity
+	Relations []*Relation
+}
+
+// Length is the number of relations in the path.
+func (p *Path) Length() int { return len(p.Relations) }
+
+// SortPaths puts paths in the order every store returns them: by the sequence of node ids,
+// then by the sequence of relation ids. Stores enumerate (up to MaxPathsExplored) shortest
+// paths, sort them with this, and keep the first First.
+func SortPaths(ps []*Path) {
+	key := func(p *Path) (string, string) {
+		var n, r strings.Builder
+		for _, e := range p.Nodes {
+			n.WriteString(e.GetID())
+			n.WriteByte(0)
+		}
+		for _, x := range p.Relations {
+			r.WriteString(x.ID)
+			r.WriteByte(0)
+		}
+		return n.String(), r.String()
+	}
+	slices.SortStableFunc(ps, func(a, b *Path) int {
+		an, ar := key(a)
+		bn, br := key(b)
+		if c := strings.Compare(an, bn); c != 0 {
+			return c
+		}
+		return strings.Compare(ar, br)
+	})
+}

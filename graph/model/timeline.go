@@ -1,0 +1,152 @@
+package model
+
+import (
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+)
+
+// TimelineKind is what happened at a point of an entity's timeline.
+type TimelineKind string
+
+// The timeline entry kinds, in the order they sort on the same date.
+const (
+	TimelineFounded   TimelineKind = "FOUNDED"
+	TimelineOpened    TimelineKind = "OPENED"
+	TimelineSigned    TimelineKind = "SIGNED"
+	TimelineAnnounced TimelineKind = "ANNOUNCED"
+	TimelineStarted   TimelineKind = "STARTED"
+	TimelineEnded     TimelineKind = "ENDED"
+	TimelinePlanned   TimelineKind = "PLANNED"
+)
+
+// AllTimelineKinds lists the kinds in sort order.
+var AllTimelineKinds = []TimelineKind{TimelineFounded, TimelineOpened, TimelineSigned, TimelineAnnounced, TimelineStarted, TimelineEnded, TimelinePlanned}
+
+// MarshalGQL implements graphql.Marshaler.
+func (k TimelineKind) MarshalGQL(w io.Writer) { marshalEnum(w, string(k)) }
+
+// UnmarshalGQL implements graphql.Unmarshaler.
+func (k *TimelineKind) UnmarshalGQL(v any) (err error) {
+	*k, err = unmarshalEnum(v, AllTimelineKinds, "TimelineKind")
+	return err
+}
+
+// TimelineEntry is one dated event in an entity's history.
+type TimelineEntry struct {
+	Date    Date
+	Kind    TimelineKind
+	Summary string
+	// Entity is the other entity the event is about (the counterpart of the relation), or the
+	// entity itself for its own events such as its founding.
+	Entity Entity
+	// Relation is the relation the event comes from, if any.
+	Relation *Relation
+}
+
+// relationPhrase says a relation type as a verb phrase between its endpoints.
+var relationPhrase = map[RelationType]string{
+	RelSubsidiaryOf:   "is a subsidiary of",
+	RelJointVentureOf: "is a joint venture of",
+	RelOwnsBrand:      "owns the brand",
+	RelHasModel:       "has the model",
+	RelAssembles:      "assembles",
+	RelOperates:       "operates",
+	RelLocatedIn:      "is located in",
+	RelPartyTo:        "is a party to",
+	RelPartnersWith:   "partners with",
+}
+
+// DescribeRelation says a relation in words, using names where known and ids otherwise.
+func DescribeRelation(r *Relation, names map[string]Entity) string {
+	name := func(id string) string {
+		if e, ok := names[id]; ok {
+			return e.Common().Name
+		}
+		return id
+	}
+	s := fmt.Sprintf("%s %s %s", name(r.FromID), relationPhrase[r.Type], name(r.ToID))
+	if r.Quantity != nil {
+		s += fmt.Sprintf(" (quantity %d)", *r.Quantity)
+	}
+	return s
+}
+
+// BuildTimeline turns an entity and its relations into dated events in date order, keeping
+// those whose date overlaps [from, to] (either bound may be nil). entities must hold the
+// relations' endpoints, for names; relations without dates give no events.
+func BuildTimeline(e Entity, rels []*Relation, entities map[string]Entity, from, to *Date) []TimelineEntry {
+	var out []TimelineEntry
+	self := func(d *Date, k TimelineKind, summary string) {
+		if d != nil {
+			out = append(out, TimelineEntry{Date: *d, Kind: k, Summary: summary, Entity: e})
+		}
+	}
+	name := e.Common().Name
+	switch v := e.(type) {
+	case *Organization:
+		self(v.Founded, TimelineFounded, name+" is founded")
+	case *Brand:
+		self(v.Founded, TimelineFounded, name+" is founded")
+	case *Plant:
+		self(v.Opened, TimelineOpened, name+" opens")
+	case *Agreement:
+		self(v.SignedOn, TimelineSigned, name+" is signed")
+		self(v.AnnouncedOn, TimelineAnnounced, name+" is announced")
+		for _, p := range v.Provisions {
+			self(p.Due, TimelinePlanned, "Planned under "+name+": "+p.Summary)
+		}
+	}
+	for _, r := range rels {
+		other := entities[r.Other(e.GetID())]
+		add := func(d *Date, k TimelineKind, prefix string) {
+			if d != nil {
+				out = append(out, TimelineEntry{Date: *d, Kind: k, Summary: prefix + DescribeRelation(r, entities), Entity: other, Relation: r})
+			}
+		}
+		if r.Status == StatusPlanned {
+			target := r.ValidFrom
+			if target == nil {
+				target = r.ValidTo
+			}
+			add(target, TimelinePlanned, "Planned: ")
+			continue
+		}
+		add(r.ValidFrom, TimelineStarted, "Started: ")
+		if r.Status == StatusEnded {
+			add(r.ValidTo, TimelineEnded, "Ended: ")
+		}
+	}
+	window := Span{}
+	if from != nil {
+		window.Start = from.Start()
+	}
+	if to != nil {
+		window.End = to.End()
+	}
+	out = slices.DeleteFunc(out, func(t TimelineEntry) bool { return !SpanOf(t.Date).Overlaps(window) })
+	slices.SortStableFunc(out, func(a, b TimelineEntry) int {
+		switch {
+		case a.Date.Before(b.Date):
+			return -1
+		case b.Date.Before(a.Date):
+			return 1
+		}
+		if c := slices.Index(AllTimelineKinds, a.Kind) - slices.Index(AllTimelineKinds, b.Kind); c != 0 {
+			return c
+		}
+		ra, rb := "", ""
+		if a.Relation != nil {
+			ra = a.Relation.ID
+		}
+		if b.Relation != nil {
+			rb = b.Relation.ID
+		}
+		if c := strings.Compare(ra, rb); c != 0 {
+			return c
+		}
+		return strings.Compare(a.Summary, b.Summary)
+	})
+	return out
+}
