@@ -34,6 +34,19 @@ const (
 // Every method takes the request's context and stops when it is done. Unless a method says
 // otherwise, errors are *Error with code NOT_FOUND or BAD_USER_INPUT for the caller's mistakes,
 // UNAVAILABLE when the backend cannot be reached, and anything else is internal.
+//
+// Shared rules, so both stores agree to the letter:
+//   - Pages: First <= 0 means DefaultPageSize; stores do not enforce MaxPageSize (the API does).
+//     TotalCount counts every row matching the filter, across pages. HasNextPage says whether
+//     a row follows the last one returned. After is a cursor from the same ordering.
+//   - Filters: the fields of a filter are ANDed; the values within one list are ORed; an empty
+//     list or string does not filter.
+//   - Entity NameContains: Normalize(text) is a substring of one of SearchKeys(entity).
+//   - Entity Attrs: AttrValue(entity, Field) is one of Values.
+//   - Relation AsOf: relation.HoldsAt(asOf), i.e. relation.Span() overlaps SpanOf(asOf).
+//   - Orders: entities by (SortKey(name), id) or id; sources by (SortKey(title), id),
+//     (publishedOn.Start(), id) or id; relations always by id. Desc reverses key and id alike.
+//   - Returned values are copies: callers may change them without affecting the store.
 type Store interface {
 	// Entity returns the entity with the given id, or NOT_FOUND. Never (nil, nil).
 	Entity(ctx context.Context, id string) (Entity, error)
@@ -172,7 +185,9 @@ type RelationQuery struct {
 	After  string
 }
 
-// RelationsOfQuery asks for one page of each entity's relations, ordered by id.
+// RelationsOfQuery asks for one page of each entity's relations, ordered by id. Direction OUT
+// keeps relations from the entity, IN those to it, BOTH (or empty) either; a relation from an
+// entity to itself counts once.
 type RelationsOfQuery struct {
 	Direction Direction
 	Filter    RelationFilter
@@ -187,7 +202,9 @@ type RelationPage struct {
 	TotalCount  int
 }
 
-// SearchQuery asks for entities by a fragment of a name or alias.
+// SearchQuery asks for entities by a fragment of a name or alias. Text is raw user text (the
+// store calls PrepareSearch); Kinds empty means all kinds; First <= 0 means DefaultPageSize.
+// Hits have score ScoreMatch(query, SearchKeys(entity)) > 0 and are ordered by SortHits.
 type SearchQuery struct {
 	Text  string
 	Kinds []EntityKind
@@ -200,7 +217,12 @@ type SearchHit struct {
 	Score  float64
 }
 
-// NeighborhoodQuery asks for the subgraph around an entity.
+// NeighborhoodQuery asks for the subgraph around an entity. Depth 0 is the entity alone;
+// Limit <= 0 means DefaultNeighborhoodLimit and counts nodes, the centre included. Only
+// relations matching Types and AsOf are followed and returned. When more than Limit entities
+// are within Depth, the first Limit in breadth-first order (distance, then id) are kept and
+// Truncated is set. Relations are every matching relation with both ends among the kept nodes,
+// ordered by id; past MaxSubgraphRelations the rest are dropped and Truncated is set.
 type NeighborhoodQuery struct {
 	ID    string
 	Depth int
@@ -218,7 +240,11 @@ type Subgraph struct {
 	Truncated bool
 }
 
-// PathQuery asks for the shortest paths between two entities.
+// PathQuery asks for the shortest paths between two entities. MaxLength <= 0 means
+// DefaultPathLength; First <= 0 means DefaultPaths. Every relation on a path matches Types and
+// AsOf; relations are followed in either direction, and two relations between the same pair of
+// entities make two paths. From == To gives one path of length 0. Paths are ordered by
+// SortPaths over at most MaxPathsExplored enumerated shortest paths.
 type PathQuery struct {
 	From      string
 	To        string
