@@ -1,0 +1,159 @@
+package graph
+
+import (
+	"context"
+
+	"github.com/autograph-kg/autograph/graph/model"
+	"github.com/autograph-kg/autograph/graph/loader"
+)
+
+// pageInfo builds Relay page information from a page's first and last cursors.
+func pageInfo(cursors []string, hasNext bool, after string) *model.PageInfo {
+	pi := &model.PageInfo{HasNextPage: hasNext, HasPreviousPage: after != ""}
+	if len(cursors) > 0 {
+		pi.StartCursor = &cursors[0]
+		pi.EndCursor = &cursors[len(cursors)-1]
+	}
+	return pi
+}
+
+// entityPage runs an entity listing for one kind and hands each node with its cursor to edge.
+// first == 0 asks only for totalCount.
+func entityPage[N model.Entity](ctx context.Context, s model.Store, kind model.EntityKind, filter model.EntityFilter, o model.Order, first *int, after *string, edge func(cursor string, n N)) (*model.PageInfo, int, error) {
+	n, err := firstArg(first)
+	if err != nil {
+		return nil, 0, err
+	}
+	page, err := s.Entities(ctx, model.EntityQuery{Kind: kind, Filter: filter, Order: o, First: max(n, 1), After: str(after)})
+	if err != nil {
+		return nil, 0, err
+	}
+	items, hasNext := page.Items, page.HasNextPage
+	if n == 0 {
+		items, hasNext = nil, len(page.Items) > 0
+	}
+	cursors := make([]string, 0, len(items))
+	for _, e := range items {
+		if v, ok := e.(N); ok {
+			c := model.EntityCursor(e, o)
+			cursors = append(cursors, c)
+			edge(c, v)
+		}
+	}
+	return pageInfo(cursors, hasNext, str(after)), page.TotalCount, nil
+}
+
+// relationConnection shapes a relation page as a Relay connection.
+func relationConnection(page *model.RelationPage, n int, after *string) *model.RelationConnection {
+	items, hasNext := page.Items, page.HasNextPage
+	if n == 0 {
+		items, hasNext = nil, len(page.Items) > 0
+	}
+	conn := &model.RelationConnection{Edges: make([]*model.RelationEdge, 0, len(items)), TotalCount: page.TotalCount}
+	cursors := make([]string, 0, len(items))
+	for _, r := range items {
+		c := model.RelationCursor(r)
+		cursors = append(cursors, c)
+		conn.Edges = append(conn.Edges, &model.RelationEdge{Cursor: c, Node: r})
+	}
+	conn.PageInfo = pageInfo(cursors, hasNext, str(after))
+	return conn
+}
+
+// entityRelations resolves Entity.relations for any kind, through the batching loader.
+func entityRelations(ctx context.Context, id string, types []model.RelationType, direction *model.Direction, status []model.RelationStatus, asOf *model.Date, first *int, after *string) (*model.RelationConnection, error) {
+	n, err := firstArg(first)
+	if err != nil {
+		return nil, err
+	}
+	dir := model.DirectionBoth
+	if direction != nil {
+		dir = *direction
+	}
+	page, err := loader.For(ctx).RelationsOf(ctx, id, model.RelationsOfQuery{
+		Direction: dir,
+		Filter:    model.RelationFilter{Types: types, Status: status, AsOf: asOf},
+		First:     max(n, 1),
+		After:     str(after),
+	})
+	if err != nil {
+		return nil, err
+	}
+	return relationConnection(page, n, after), nil
+}
+
+// entitySources resolves the sources an entity cites.
+func entitySources(ctx context.Context, e model.Entity) ([]*model.Source, error) {
+	return loader.For(ctx).Sources(ctx, e.Common().SourceIDs)
+}
+
+// typedRelations lists one entity's relations of the given types and direction (unpaginated,
+// up to MaxListSize), for the typed relation fields such as Organization.assembles.
+func typedRelations(ctx context.Context, id string, dir model.Direction, f model.RelationFilter) ([]*model.Relation, error) {
+	page, err := loader.For(ctx).RelationsOf(ctx, id, model.RelationsOfQuery{Direction: dir, Filter: f, First: model.MaxListSize})
+	if err != nil {
+		return nil, err
+	}
+	return page.Items, nil
+}
+
+// related lists the distinct entities of type N at the other end of an entity's relations of
+// the given types, in relation-id order, preferring ACTIVE relations first.
+func related[N model.Entity](ctx context.Context, id string, dir model.Direction, asOf *model.Date, types ...model.RelationType) ([]N, error) {
+	rels, err := typedRelations(ctx, id, dir, model.RelationFilter{Types: types, AsOf: asOf})
+	if err != nil {
+		return nil, err
+	}
+	var ids []string
+	seen := map[string]bool{}
+	for pass := 0; pass < 2; pass++ {
+		for _, r := range rels {
+			if (r.Status == model.StatusActive) != (pass == 0) {
+				continue
+			}
+			if o := r.Other(id); !seen[o] {
+				seen[o] = true
+				ids = append(ids, o)
+			}
+		}
+	}
+	ents, err := loader.For(ctx).Entities(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]N, 0, len(ents))
+	for _, e := range ents {
+		if v, ok := e.(N); ok {
+			out = append(out, v)
+		}
+	}
+	return out, nil
+}
+
+// relatedOne is related's first result, or nil.
+func relatedOne[N model.Entity](ctx context.Context, id string, dir model.Direction, asOf *model.Date, types ...model.RelationType) (N, error) {
+	var zero N
+	all, err := related[N](ctx, id, dir, asOf, types...)
+	if err != nil || len(all) == 0 {
+		return zero, err
+	}
+	return all[0], nil
+}
+
+// entityAs loads an entity by id and returns it if it is of type N; nil (no error) for an
+// unknown id or another kind, as nullable lookups want.
+func entityAs[N model.Entity](ctx context.Context, id string) (N, error) {
+	var zero N
+	if id == "" {
+		return zero, nil
+	}
+	e, err := loader.For(ctx).Entity(ctx, id)
+	if model.IsNotFound(err) {
+		return zero, nil
+	}
+	if err != nil {
+		return zero, err
+	}
+	v, _ := e.(N)
+	return v, nil
+}

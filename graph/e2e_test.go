@@ -1,0 +1,246 @@
+package graph_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"flag"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/autograph-kg/autograph/graph"
+	"github.com/autograph-kg/autograph/graph/inmem"
+	"github.com/autograph-kg/autograph/graph/model"
+	"github.com/autograph-kg/autograph/seed"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
+
+// newServer serves the seeded embedded store through the real handler.
+func newServer(t *testing.T, opts graph.Options) *httptest.Server {
+	t.Helper()
+	store := inmem.New()
+	if err := seed.Load(context.Background(), store); err != nil {
+		t.Fatalf("seed.Load: %v", err)
+	}
+	opts.Store = store
+	srv := httptest.NewServer(graph.NewHandler(opts))
+	t.Cleanup(func() {
+		srv.Close()
+		_ = store.Close(context.Background())
+	})
+	return srv
+}
+
+// gqlResponse is a GraphQL response with its data left raw.
+type gqlResponse struct {
+	Data       json.RawMessage `json:"data"`
+	Errors     []gqlError      `json:"errors"`
+	Extensions map[string]any  `json:"extensions"`
+}
+
+type gqlError struct {
+	Message    string         `json:"message"`
+	Path       []any          `json:"path"`
+	Extensions map[string]any `json:"extensions"`
+}
+
+func (e gqlError) code() string { s, _ := e.Extensions["code"].(string); return s }
+
+// post sends a GraphQL request and decodes the answer.
+func post(t *testing.T, url, query string, vars map[string]any) (int, gqlResponse) {
+	t.Helper()
+	body, err := json.Marshal(map[string]any{"query": query, "variables": vars})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return postRaw(t, url, "application/json", body)
+}
+
+func postRaw(t *testing.T, url, contentType string, body []byte) (int, gqlResponse) {
+	t.Helper()
+	resp, err := http.Post(url+"/query", contentType, bytes.NewReader(body))
+	if err != nil {
+		t.Fatalf("POST: %v", err)
+	}
+	defer resp.Body.Close()
+	raw, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatalf("read body: %v", err)
+	}
+	var out gqlResponse
+	if err := json.Unmarshal(raw, &out); err != nil {
+		t.Fatalf("status %d, body is not JSON: %v\n%s", resp.StatusCode, err, raw)
+	}
+	return resp.StatusCode, out
+}
+
+// TestQuestions answers the ten product questions and compares each answer with its golden
+// file (testdata/questions/*.golden.json; go test -update rewrites them).
+func TestQuestions(t *testing.T) {
+	srv := newServer(t, graph.Options{})
+	files, err := filepath.Glob("testdata/questions/*.graphql")
+	if err != nil || len(files) != 10 {
+		t.Fatalf("want 10 question files, got %d (%v)", len(files), err)
+	}
+	for _, f := range files {
+		name := strings.TrimSuffix(filepath.Base(f), ".graphql")
+		t.Run(name, func(t *testing.T) {
+			q, err := os.ReadFile(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var vars map[string]any
+			if b, err := os.ReadFile(strings.TrimSuffix(f, ".graphql") + ".vars.json"); err == nil {
+				if err := json.Unmarshal(b, &vars); err != nil {
+					t.Fatalf("vars: %v", err)
+				}
+			}
+			status, resp := post(t, srv.URL, string(q), vars)
+			if status != http.StatusOK || len(resp.Errors) > 0 {
+				t.Fatalf("status %d, errors %+v", status, resp.Errors)
+			}
+			var pretty bytes.Buffer
+			if err := json.Indent(&pretty, resp.Data, "", "  "); err != nil {
+				t.Fatal(err)
+			}
+			pretty.WriteByte('\n')
+			golden := strings.TrimSuffix(f, ".graphql") + ".golden.json"
+			if *update {
+				if err := os.WriteFile(golden, pretty.Bytes(), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			want, err := os.ReadFile(golden)
+			if err != nil {
+				t.Fatalf("%v (run go test ./graph -update to create it)", err)
+			}
+			if got := pretty.String(); got != string(want) {
+				t.Errorf("answer differs from %s:\ngot:\n%s\nwant:\n%s", golden, got, want)
+			}
+		})
+	}
+}
+
+// TestQuestionFacts checks the facts behind the golden files directly, so that a wrong golden
+// file cannot pass unnoticed.
+func TestQuestionFacts(t *testing.T) {
+	srv := newServer(t, graph.Options{})
+	ask := func(t *testing.T, q string) map[string]any {
+		t.Helper()
+		_, resp := post(t, srv.URL, q, nil)
+		if len(resp.Errors) > 0 {
+			t.Fatalf("errors: %+v", resp.Errors)
+		}
+		var data map[string]any
+		if err := json.Unmarshal(resp.Data, &data); err != nil {
+			t.Fatal(err)
+		}
+		return data
+	}
+	ids := func(v any, path ...string) []string {
+		var out []string
+		for _, item := range v.([]any) {
+			x := item
+			for _, p := range path {
+				x = x.(map[string]any)[p]
+			}
+			out = append(out, x.(string))
+		}
+		return out
+	}
+	same := func(t *testing.T, what string, got, want []string) {
+		t.Helper()
+		if strings.Join(got, ",") != strings.Join(want, ",") {
+			t.Errorf("%s = %v, want %v", what, got, want)
+		}
+	}
+
+	t.Run("assembly by period", func(t *testing.T) {
+		d := ask(t, `{ organization(id: "avtotor") {
+			y2021: assembles(asOf: "2021") { to { id } }
+			y2023: assembles(asOf: "2023-05-01", status: [ACTIVE]) { to { id } }
+			planned: assembles(status: [PLANNED]) { to { id } quantity } } }`)["organization"].(map[string]any)
+		same(t, "asOf 2021", ids(d["y2021"], "to", "id"), []string{"bmw", "hyundai", "kia"})
+		same(t, "active in May 2023", ids(d["y2023"], "to", "id"), []string{"baic", "baic-u5-plus", "baic-x35", "kaiyi"})
+		same(t, "planned", ids(d["planned"], "to", "id"), []string{"baic", "baic"})
+	})
+	t.Run("asOf at the edges", func(t *testing.T) {
+		for _, tc := range []struct {
+			date string
+			want []string
+		}{
+			{"2022", []string{"bmw", "hyundai", "kia"}},
+			{"2022-12-31", []string{"bmw", "hyundai", "kia"}},
+			{"2023-01", []string{"kaiyi"}},
+			{"2023-04-03", []string{"kaiyi"}},
+			{"2023-04-04", []string{"baic", "baic-u5-plus", "baic-x35", "kaiyi"}},
+		} {
+			d := ask(t, `{ organization(id: "avtotor") { assembles(status: [ACTIVE, ENDED], asOf: "`+tc.date+`") { to { id } } } }`)
+			same(t, "asOf "+tc.date, ids(d["organization"].(map[string]any)["assembles"], "to", "id"), tc.want)
+		}
+	})
+	t.Run("baic group", func(t *testing.T) {
+		d := ask(t, `{ organization(id: "baic-group") { brands { id segment } jointVentures { id } } }`)["organization"].(map[string]any)
+		same(t, "brands", ids(d["brands"], "id"), []string{"arcfox", "baic", "baic-foton", "beijing"})
+		same(t, "joint ventures", ids(d["jointVentures"], "id"), []string{"beijing-benz", "beijing-hyundai", "foton-daimler", "fujian-benz"})
+	})
+	t.Run("paths through BAIC Group", func(t *testing.T) {
+		d := ask(t, `{ paths(from: "avtotor", to: "beijing-benz") { length nodes { id } } }`)
+		paths := d["paths"].([]any)
+		if len(paths) != 1 {
+			t.Fatalf("paths = %v, want one", paths)
+		}
+		same(t, "path", ids(paths[0].(map[string]any)["nodes"], "id"), []string{"avtotor", "baic-group", "beijing-benz"})
+	})
+	t.Run("search", func(t *testing.T) {
+		d := ask(t, `{ s: search(query: "u5") { entity { id } } b: search(query: "BENZ") { entity { id } } }`)
+		same(t, "u5", ids(d["s"], "entity", "id"), []string{"baic-u5-plus"})
+		same(t, "benz", ids(d["b"], "entity", "id"), []string{"beijing-benz", "fujian-benz"})
+	})
+}
+
+// TestStoreCallsAreBatched proves that resolving N parents costs a bounded number of store
+// calls: the same query over 2 and over all brands makes the same number of calls.
+func TestStoreCallsAreBatched(t *testing.T) {
+	srv := newServer(t, graph.Options{StoreCallsExtension: true})
+	calls := func(first int) float64 {
+		_, resp := post(t, srv.URL, `query($n: Int) { brands(first: $n) { edges { node {
+			name owner { name country { name } } models { name } sources { title }
+			assemblers { from { name } sources { title } } } } } }`, map[string]any{"n": first})
+		if len(resp.Errors) > 0 {
+			t.Fatalf("errors: %+v", resp.Errors)
+		}
+		n, ok := resp.Extensions["storeCalls"].(float64)
+		if !ok {
+			t.Fatalf("no storeCalls extension in %v", resp.Extensions)
+		}
+		return n
+	}
+	few, all := calls(2), calls(20)
+	// 1 listing + relationsOf for owner/models/assemblers + entity and source batches.
+	if all > 12 || all != few {
+		t.Errorf("store calls: %v for 2 brands, %v for all brands; want the same small number", few, all)
+	}
+}
+
+func TestReadmeShowsEveryQuestion(t *testing.T) {
+	readme, err := os.ReadFile("../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	files, _ := filepath.Glob("testdata/questions/*.graphql")
+	for _, f := range files {
+		q, _ := os.ReadFile(f)
+		if !bytes.Contains(readme, bytes.TrimSpace(q)) {
+			t.Errorf("README.md does not show %s verbatim", f)
+		}
+	}
+}
+
+var _ = model.CodeBadUserInput

@@ -1,0 +1,65 @@
+package graph
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"runtime/debug"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"github.com/autograph-kg/autograph/graph/model"
+)
+
+// presentError is the one place where errors meet the transport. Domain errors keep their
+// code and client-safe message; gqlgen's own parse and validation errors keep theirs;
+// deadlines become TIMEOUT; anything else is logged and shown only as INTERNAL.
+func presentError(logger *slog.Logger) graphql.ErrorPresenterFunc {
+	return func(ctx context.Context, err error) *gqlerror.Error {
+		gqlErr := graphql.DefaultErrorPresenter(ctx, err)
+		var de *model.Error
+		switch {
+		case errors.As(err, &de):
+			if de.Code == model.CodeInternal {
+				logger.ErrorContext(ctx, "internal error", "error", err.Error(), "path", gqlErr.Path.String())
+				de = model.Errorf(model.CodeInternal, "internal error")
+			}
+			if de.Code == model.CodeUnavailable && de.Err != nil {
+				logger.WarnContext(ctx, "store unavailable", "error", err.Error())
+			}
+			gqlErr.Message = de.Message
+			setCode(gqlErr, string(de.Code))
+		case errors.Is(err, context.DeadlineExceeded):
+			gqlErr.Message = "the request took too long and was stopped"
+			setCode(gqlErr, string(model.CodeTimeout))
+		case errors.Is(err, context.Canceled):
+			gqlErr.Message = "the request was cancelled"
+			setCode(gqlErr, string(model.CodeTimeout))
+		case gqlErr.Extensions["code"] != nil:
+			// Parse, validation, complexity and depth errors from gqlgen and our extensions:
+			// their messages describe the client's query and are safe to show.
+		default:
+			logger.ErrorContext(ctx, "internal error", "error", err.Error(), "path", gqlErr.Path.String())
+			gqlErr.Message = "internal error"
+			setCode(gqlErr, string(model.CodeInternal))
+		}
+		return gqlErr
+	}
+}
+
+func setCode(e *gqlerror.Error, code string) {
+	if e.Extensions == nil {
+		e.Extensions = map[string]any{}
+	}
+	e.Extensions["code"] = code
+}
+
+// recoverPanic turns a resolver panic into an INTERNAL error; the stack goes to the log.
+func recoverPanic(logger *slog.Logger) graphql.RecoverFunc {
+	return func(ctx context.Context, p any) error {
+		logger.ErrorContext(ctx, "panic in resolver", "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
+		return model.Errorf(model.CodeInternal, "internal error")
+	}
+}

@@ -1,0 +1,201 @@
+package graph
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/99designs/gqlgen/graphql/handler"
+	"github.com/99designs/gqlgen/graphql/handler/extension"
+	"github.com/99designs/gqlgen/graphql/handler/lru"
+	"github.com/99designs/gqlgen/graphql/handler/transport"
+	"github.com/99designs/gqlgen/graphql/playground"
+	"github.com/vektah/gqlparser/v2/ast"
+
+	"github.com/autograph-kg/autograph/graph/instrument"
+	"github.com/autograph-kg/autograph/graph/loader"
+	"github.com/autograph-kg/autograph/graph/model"
+)
+
+// Options configure the HTTP handler. Zero values take the defaults below.
+type Options struct {
+	Store  model.Store
+	Logger *slog.Logger
+	// ComplexityLimit bounds the estimated cost of an operation (default 10000).
+	ComplexityLimit int
+	// DepthLimit bounds how deeply fields nest (default 15).
+	DepthLimit int
+	// MaxBodyBytes bounds a request body (default 1 MiB).
+	MaxBodyBytes int64
+	// RequestTimeout bounds one request, store calls included (default 10s).
+	RequestTimeout time.Duration
+	// DisableIntrospection turns schema introspection off.
+	DisableIntrospection bool
+	// DisablePlayground turns the GraphiQL page at / off.
+	DisablePlayground bool
+	// StoreCallsExtension adds extensions.storeCalls (store calls made) to every response.
+	StoreCallsExtension bool
+}
+
+// Defaults.
+const (
+	DefaultComplexityLimit = 10000
+	DefaultDepthLimit      = 15
+	DefaultMaxBodyBytes    = 1 << 20
+	DefaultRequestTimeout  = 10 * time.Second
+	// parserTokenLimit bounds the tokens of one query document, so a huge document is refused
+	// while it is being read rather than after.
+	parserTokenLimit = 15000
+)
+
+func (o *Options) defaults() {
+	if o.ComplexityLimit <= 0 {
+		o.ComplexityLimit = DefaultComplexityLimit
+	}
+	if o.DepthLimit <= 0 {
+		o.DepthLimit = DefaultDepthLimit
+	}
+	if o.MaxBodyBytes <= 0 {
+		o.MaxBodyBytes = DefaultMaxBodyBytes
+	}
+	if o.RequestTimeout <= 0 {
+		o.RequestTimeout = DefaultRequestTimeout
+	}
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.DiscardHandler)
+	}
+}
+
+// NewHandler builds the server's HTTP handler: GraphQL at /query, GraphiQL at /, liveness at
+// /healthz and readiness at /readyz.
+func NewHandler(o Options) http.Handler {
+	o.defaults()
+	store := instrument.Wrap(o.Store)
+	cfg := Config{Resolvers: &Resolver{Store: store, Logger: o.Logger}, Complexity: complexity()}
+	srv := handler.New(NewExecutableSchema(cfg))
+	srv.AddTransport(transport.Options{})
+	srv.AddTransport(transport.GET{})
+	srv.AddTransport(transport.POST{})
+	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
+	srv.SetParserTokenLimit(parserTokenLimit)
+	if !o.DisableIntrospection {
+		srv.Use(extension.Introspection{})
+	}
+	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](1000)})
+	srv.Use(extension.FixedComplexityLimit(o.ComplexityLimit))
+	srv.Use(depthLimit{Max: o.DepthLimit})
+	srv.SetErrorPresenter(presentError(o.Logger))
+	srv.SetRecoverFunc(recoverPanic(o.Logger))
+	if o.StoreCallsExtension {
+		srv.AroundResponses(func(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
+			resp := next(ctx)
+			if c := instrument.CounterFrom(ctx); c != nil && resp != nil {
+				if resp.Extensions == nil {
+					resp.Extensions = map[string]any{}
+				}
+				resp.Extensions["storeCalls"] = c.Load()
+			}
+			return resp
+		})
+	}
+
+	mux := http.NewServeMux()
+	mux.Handle("/query", limitBody(o.MaxBodyBytes, withRequestScope(store, o.RequestTimeout, srv)))
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		_, _ = io.WriteString(w, "ok\n")
+	})
+	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+		defer cancel()
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		if err := o.Store.Ping(ctx); err != nil {
+			o.Logger.WarnContext(ctx, "not ready", "error", err.Error())
+			w.WriteHeader(http.StatusServiceUnavailable)
+			_, _ = io.WriteString(w, "store unavailable\n")
+			return
+		}
+		_, _ = io.WriteString(w, "ready\n")
+	})
+	if !o.DisablePlayground {
+		mux.Handle("GET /{$}", playground.Handler("Automotive knowledge graph", "/query"))
+	}
+	return mux
+}
+
+// withRequestScope gives each request its deadline, its store-call counter and its loaders.
+func withRequestScope(store model.Store, timeout time.Duration, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeout(r.Context(), timeout)
+		defer cancel()
+		ctx, _ = instrument.WithCounter(ctx)
+		ctx = loader.With(ctx, loader.New(store))
+		next.ServeHTTP(w, r.WithContext(ctx))
+	})
+}
+
+// limitBody refuses bodies over max bytes with 413 and a GraphQL-shaped error, before any
+// parsing. The body is read here (at most max+1 bytes) so the limit holds whatever the
+// transport does.
+func limitBody(max int64, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Body == nil || r.Method == http.MethodGet || r.Method == http.MethodOptions {
+			next.ServeHTTP(w, r)
+			return
+		}
+		if r.ContentLength > max {
+			writeError(w, http.StatusRequestEntityTooLarge, "PAYLOAD_TOO_LARGE", tooLarge(max))
+			return
+		}
+		body, err := io.ReadAll(io.LimitReader(r.Body, max+1))
+		if err != nil {
+			var mbe *http.MaxBytesError
+			if errors.As(err, &mbe) {
+				writeError(w, http.StatusRequestEntityTooLarge, "PAYLOAD_TOO_LARGE", tooLarge(max))
+				return
+			}
+			writeError(w, http.StatusBadRequest, string(model.CodeBadUserInput), "the request body could not be read")
+			return
+		}
+		if int64(len(body)) > max {
+			writeError(w, http.StatusRequestEntityTooLarge, "PAYLOAD_TOO_LARGE", tooLarge(max))
+			return
+		}
+		r.Body = io.NopCloser(bytes.NewReader(body))
+		next.ServeHTTP(w, r)
+	})
+}
+
+func tooLarge(max int64) string {
+	return "the request body is larger than the limit of " + byteSize(max)
+}
+
+func byteSize(n int64) string {
+	if n%(1<<20) == 0 {
+		return itoa(n>>20) + " MiB"
+	}
+	if n%(1<<10) == 0 {
+		return itoa(n>>10) + " KiB"
+	}
+	return itoa(n) + " bytes"
+}
+
+func itoa(n int64) string {
+	b, _ := json.Marshal(n)
+	return string(b)
+}
+
+// writeError answers with a GraphQL-shaped error outside of gqlgen.
+func writeError(w http.ResponseWriter, status int, code, msg string) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(map[string]any{
+		"errors": []map[string]any{{"message": msg, "extensions": map[string]any{"code": code}}},
+	})
+}
