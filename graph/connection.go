@@ -3,8 +3,8 @@ package graph
 import (
 	"context"
 
-	"github.com/autograph-kg/autograph/graph/model"
 	"github.com/autograph-kg/autograph/graph/loader"
+	"github.com/autograph-kg/autograph/graph/model"
 )
 
 // pageInfo builds Relay page information from a page's first and last cursors.
