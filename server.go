@@ -4,6 +4,8 @@
 // with NEO4J_URI set it serves a Neo4j database instead. See README.md for every setting.
 package main
 
+//go:generate go tool gqlgen generate
+
 import (
 	"context"
 	"errors"

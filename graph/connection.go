@@ -157,3 +157,13 @@ func entityAs[N model.Entity](ctx context.Context, id string) (N, error) {
 	v, _ := e.(N)
 	return v, nil
 }
+
+// containsID reports whether list holds an entity with the given id.
+func containsID[N model.Entity](list []N, id string) bool {
+	for _, e := range list {
+		if e.GetID() == id {
+			return true
+		}
+	}
+	return false
+}

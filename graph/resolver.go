@@ -3,8 +3,6 @@
 // and the one error presenter that maps domain errors to extensions.code.
 package graph
 
-//go:generate go tool gqlgen generate --config ../gqlgen.yml
-
 import (
 	"log/slog"
 
