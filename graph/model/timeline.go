@@ -102,7 +102,11 @@ func BuildTimeline(e Entity, rels []*Relation, entities map[string]Entity, from,
 		other := entities[r.Other(e.GetID())]
 		add := func(d *Date, k TimelineKind, prefix string) {
 			if d != nil {
-				out = append(out, TimelineEntry{Date: *d, Kind: k, Summary: prefix + DescribeRelation(r, entities), Entity: other, Relation: r})
+				summary := prefix + DescribeRelation(r, entities)
+				if r.Note != "" {
+					summary += " — " + r.Note
+				}
+				out = append(out, TimelineEntry{Date: *d, Kind: k, Summary: summary, Entity: other, Relation: r})
 			}
 		}
 		if r.Status == StatusPlanned {
