@@ -138,28 +138,14 @@ func (d *Dataset) Validate() error {
 	for _, e := range d.Entities() {
 		b := e.Common()
 		checkSources("entity", b.ID, b.SourceIDs, false)
+		if err := checkEnums(e); err != nil {
+			bad("entity %q: %w", b.ID, err)
+		}
 		switch v := e.(type) {
 		case *Organization:
-			if !slices.Contains(AllOrganizationTypes, v.Type) {
-				bad("organization %q: unknown type %q", b.ID, v.Type)
-			}
-			if v.Ownership != nil && !slices.Contains(AllOwnerships, *v.Ownership) {
-				bad("organization %q: unknown ownership %q", b.ID, *v.Ownership)
-			}
 			checkRef("organization", b.ID, "countryId", v.CountryID, KindPlace)
 		case *Brand:
-			if v.Segment != nil && !slices.Contains(AllBrandSegments, *v.Segment) {
-				bad("brand %q: unknown segment %q", b.ID, *v.Segment)
-			}
 			checkRef("brand", b.ID, "countryId", v.CountryID, KindPlace)
-		case *VehicleModel:
-			if v.Powertrain != nil && !slices.Contains(AllPowertrains, *v.Powertrain) {
-				bad("vehicle model %q: unknown powertrain %q", b.ID, *v.Powertrain)
-			}
-		case *Place:
-			if !slices.Contains(AllPlaceTypes, v.Type) {
-				bad("place %q: unknown type %q", b.ID, v.Type)
-			}
 		case *Agreement:
 			for i, p := range v.Provisions {
 				if p.Summary == "" {
@@ -204,4 +190,30 @@ func (r *Relation) check(kinds map[string]EntityKind) error {
 		return Errorf(CodeBadUserInput, "quantity %d is negative", *r.Quantity)
 	}
 	return CheckPeriod(r.ValidFrom, r.ValidTo)
+}
+
+// checkEnums checks the enum-valued fields of an entity (JSON decoding does not).
+func checkEnums(e Entity) error {
+	switch v := e.(type) {
+	case *Organization:
+		if !slices.Contains(AllOrganizationTypes, v.Type) {
+			return Errorf(CodeBadUserInput, "unknown organization type %q", v.Type)
+		}
+		if v.Ownership != nil && !slices.Contains(AllOwnerships, *v.Ownership) {
+			return Errorf(CodeBadUserInput, "unknown ownership %q", *v.Ownership)
+		}
+	case *Brand:
+		if v.Segment != nil && !slices.Contains(AllBrandSegments, *v.Segment) {
+			return Errorf(CodeBadUserInput, "unknown segment %q", *v.Segment)
+		}
+	case *VehicleModel:
+		if v.Powertrain != nil && !slices.Contains(AllPowertrains, *v.Powertrain) {
+			return Errorf(CodeBadUserInput, "unknown powertrain %q", *v.Powertrain)
+		}
+	case *Place:
+		if !slices.Contains(AllPlaceTypes, v.Type) {
+			return Errorf(CodeBadUserInput, "unknown place type %q", v.Type)
+		}
+	}
+	return nil
 }
