@@ -10,6 +10,7 @@ import (
 	"math"
 	"strconv"
 	"sync/atomic"
+	"time"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/introspection"
@@ -30,6 +31,7 @@ type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 type ResolverRoot interface {
 	Agreement() AgreementResolver
 	Brand() BrandResolver
+	Mutation() MutationResolver
 	Organization() OrganizationResolver
 	Place() PlaceResolver
 	Plant() PlantResolver
@@ -46,6 +48,7 @@ type ComplexityRoot struct {
 	Agreement struct {
 		Aliases     func(childComplexity int) int
 		AnnouncedOn func(childComplexity int) int
+		CreatedAt   func(childComplexity int) int
 		Description func(childComplexity int) int
 		ID          func(childComplexity int) int
 		Kind        func(childComplexity int) int
@@ -55,6 +58,7 @@ type ComplexityRoot struct {
 		Relations   func(childComplexity int, types []model.RelationType, direction *model.Direction, status []model.RelationStatus, asOf *model.Date, first *int, after *string) int
 		SignedOn    func(childComplexity int) int
 		Sources     func(childComplexity int) int
+		UpdatedAt   func(childComplexity int) int
 	}
 
 	AgreementConnection struct {
@@ -72,6 +76,7 @@ type ComplexityRoot struct {
 		Aliases     func(childComplexity int) int
 		Assemblers  func(childComplexity int, status []model.RelationStatus, asOf *model.Date) int
 		Country     func(childComplexity int) int
+		CreatedAt   func(childComplexity int) int
 		Description func(childComplexity int) int
 		Founded     func(childComplexity int) int
 		ID          func(childComplexity int) int
@@ -82,6 +87,7 @@ type ComplexityRoot struct {
 		Relations   func(childComplexity int, types []model.RelationType, direction *model.Direction, status []model.RelationStatus, asOf *model.Date, first *int, after *string) int
 		Segment     func(childComplexity int) int
 		Sources     func(childComplexity int) int
+		UpdatedAt   func(childComplexity int) int
 	}
 
 	BrandConnection struct {
@@ -95,12 +101,27 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	Mutation struct {
+		AddRelation        func(childComplexity int, input model.RelationInput) int
+		DeleteEntity       func(childComplexity int, id string) int
+		RemoveRelation     func(childComplexity int, id string) int
+		UpdateRelation     func(childComplexity int, id string, input model.RelationInput) int
+		UpsertAgreement    func(childComplexity int, input model.AgreementInput) int
+		UpsertBrand        func(childComplexity int, input model.BrandInput) int
+		UpsertOrganization func(childComplexity int, input model.OrganizationInput) int
+		UpsertPlace        func(childComplexity int, input model.PlaceInput) int
+		UpsertPlant        func(childComplexity int, input model.PlantInput) int
+		UpsertSource       func(childComplexity int, input model.SourceInput) int
+		UpsertVehicleModel func(childComplexity int, input model.VehicleModelInput) int
+	}
+
 	Organization struct {
 		Agreements    func(childComplexity int) int
 		Aliases       func(childComplexity int) int
 		Assembles     func(childComplexity int, status []model.RelationStatus, asOf *model.Date) int
 		Brands        func(childComplexity int, asOf *model.Date) int
 		Country       func(childComplexity int) int
+		CreatedAt     func(childComplexity int) int
 		Description   func(childComplexity int) int
 		Founded       func(childComplexity int) int
 		ID            func(childComplexity int) int
@@ -115,6 +136,7 @@ type ComplexityRoot struct {
 		Sources       func(childComplexity int) int
 		Subsidiaries  func(childComplexity int, asOf *model.Date) int
 		Type          func(childComplexity int) int
+		UpdatedAt     func(childComplexity int) int
 	}
 
 	OrganizationConnection struct {
@@ -145,6 +167,7 @@ type ComplexityRoot struct {
 		Aliases     func(childComplexity int) int
 		Contains    func(childComplexity int) int
 		CountryCode func(childComplexity int) int
+		CreatedAt   func(childComplexity int) int
 		Description func(childComplexity int) int
 		ID          func(childComplexity int) int
 		Kind        func(childComplexity int) int
@@ -153,6 +176,7 @@ type ComplexityRoot struct {
 		Relations   func(childComplexity int, types []model.RelationType, direction *model.Direction, status []model.RelationStatus, asOf *model.Date, first *int, after *string) int
 		Sources     func(childComplexity int) int
 		Type        func(childComplexity int) int
+		UpdatedAt   func(childComplexity int) int
 	}
 
 	PlaceConnection struct {
@@ -169,6 +193,7 @@ type ComplexityRoot struct {
 	Plant struct {
 		Aliases     func(childComplexity int) int
 		Assembles   func(childComplexity int, status []model.RelationStatus, asOf *model.Date) int
+		CreatedAt   func(childComplexity int) int
 		Description func(childComplexity int) int
 		ID          func(childComplexity int) int
 		Kind        func(childComplexity int) int
@@ -178,6 +203,7 @@ type ComplexityRoot struct {
 		Operator    func(childComplexity int, asOf *model.Date) int
 		Relations   func(childComplexity int, types []model.RelationType, direction *model.Direction, status []model.RelationStatus, asOf *model.Date, first *int, after *string) int
 		Sources     func(childComplexity int) int
+		UpdatedAt   func(childComplexity int) int
 	}
 
 	PlantConnection struct {
@@ -222,6 +248,7 @@ type ComplexityRoot struct {
 	}
 
 	Relation struct {
+		CreatedAt func(childComplexity int) int
 		From      func(childComplexity int) int
 		ID        func(childComplexity int) int
 		Note      func(childComplexity int) int
@@ -230,6 +257,7 @@ type ComplexityRoot struct {
 		Status    func(childComplexity int) int
 		To        func(childComplexity int) int
 		Type      func(childComplexity int) int
+		UpdatedAt func(childComplexity int) int
 		ValidFrom func(childComplexity int) int
 		ValidTo   func(childComplexity int) int
 	}
@@ -251,6 +279,7 @@ type ComplexityRoot struct {
 	}
 
 	Source struct {
+		CreatedAt   func(childComplexity int) int
 		Dateline    func(childComplexity int) int
 		ID          func(childComplexity int) int
 		Language    func(childComplexity int) int
@@ -258,6 +287,7 @@ type ComplexityRoot struct {
 		Publisher   func(childComplexity int) int
 		Title       func(childComplexity int) int
 		URL         func(childComplexity int) int
+		UpdatedAt   func(childComplexity int) int
 	}
 
 	SourceConnection struct {
@@ -289,6 +319,7 @@ type ComplexityRoot struct {
 		Aliases     func(childComplexity int) int
 		Assemblers  func(childComplexity int, status []model.RelationStatus, asOf *model.Date) int
 		Brand       func(childComplexity int) int
+		CreatedAt   func(childComplexity int) int
 		Description func(childComplexity int) int
 		ID          func(childComplexity int) int
 		Kind        func(childComplexity int) int
@@ -296,6 +327,7 @@ type ComplexityRoot struct {
 		Powertrain  func(childComplexity int) int
 		Relations   func(childComplexity int, types []model.RelationType, direction *model.Direction, status []model.RelationStatus, asOf *model.Date, first *int, after *string) int
 		Sources     func(childComplexity int) int
+		UpdatedAt   func(childComplexity int) int
 	}
 
 	VehicleModelConnection struct {
@@ -316,12 +348,14 @@ type ComplexityRoot struct {
 
 type AgreementResolver interface {
 	Sources(ctx context.Context, obj *model.Agreement) ([]*model.Source, error)
+
 	Relations(ctx context.Context, obj *model.Agreement, types []model.RelationType, direction *model.Direction, status []model.RelationStatus, asOf *model.Date, first *int, after *string) (*model.RelationConnection, error)
 
 	Parties(ctx context.Context, obj *model.Agreement) ([]*model.Organization, error)
 }
 type BrandResolver interface {
 	Sources(ctx context.Context, obj *model.Brand) ([]*model.Source, error)
+
 	Relations(ctx context.Context, obj *model.Brand, types []model.RelationType, direction *model.Direction, status []model.RelationStatus, asOf *model.Date, first *int, after *string) (*model.RelationConnection, error)
 
 	Country(ctx context.Context, obj *model.Brand) (*model.Place, error)
@@ -329,8 +363,22 @@ type BrandResolver interface {
 	Models(ctx context.Context, obj *model.Brand) ([]*model.VehicleModel, error)
 	Assemblers(ctx context.Context, obj *model.Brand, status []model.RelationStatus, asOf *model.Date) ([]*model.Relation, error)
 }
+type MutationResolver interface {
+	UpsertOrganization(ctx context.Context, input model.OrganizationInput) (*model.Organization, error)
+	UpsertBrand(ctx context.Context, input model.BrandInput) (*model.Brand, error)
+	UpsertVehicleModel(ctx context.Context, input model.VehicleModelInput) (*model.VehicleModel, error)
+	UpsertPlant(ctx context.Context, input model.PlantInput) (*model.Plant, error)
+	UpsertPlace(ctx context.Context, input model.PlaceInput) (*model.Place, error)
+	UpsertAgreement(ctx context.Context, input model.AgreementInput) (*model.Agreement, error)
+	UpsertSource(ctx context.Context, input model.SourceInput) (*model.Source, error)
+	AddRelation(ctx context.Context, input model.RelationInput) (*model.Relation, error)
+	UpdateRelation(ctx context.Context, id string, input model.RelationInput) (*model.Relation, error)
+	RemoveRelation(ctx context.Context, id string) (string, error)
+	DeleteEntity(ctx context.Context, id string) (string, error)
+}
 type OrganizationResolver interface {
 	Sources(ctx context.Context, obj *model.Organization) ([]*model.Source, error)
+
 	Relations(ctx context.Context, obj *model.Organization, types []model.RelationType, direction *model.Direction, status []model.RelationStatus, asOf *model.Date, first *int, after *string) (*model.RelationConnection, error)
 
 	Country(ctx context.Context, obj *model.Organization) (*model.Place, error)
@@ -345,13 +393,16 @@ type OrganizationResolver interface {
 }
 type PlaceResolver interface {
 	Sources(ctx context.Context, obj *model.Place) ([]*model.Source, error)
+
 	Relations(ctx context.Context, obj *model.Place, types []model.RelationType, direction *model.Direction, status []model.RelationStatus, asOf *model.Date, first *int, after *string) (*model.RelationConnection, error)
+	Type(ctx context.Context, obj *model.Place) (*model.PlaceType, error)
 
 	Parent(ctx context.Context, obj *model.Place) (*model.Place, error)
 	Contains(ctx context.Context, obj *model.Place) ([]model.Entity, error)
 }
 type PlantResolver interface {
 	Sources(ctx context.Context, obj *model.Plant) ([]*model.Source, error)
+
 	Relations(ctx context.Context, obj *model.Plant, types []model.RelationType, direction *model.Direction, status []model.RelationStatus, asOf *model.Date, first *int, after *string) (*model.RelationConnection, error)
 
 	Operator(ctx context.Context, obj *model.Plant, asOf *model.Date) (*model.Organization, error)
@@ -393,6 +444,7 @@ type SourceResolver interface {
 }
 type VehicleModelResolver interface {
 	Sources(ctx context.Context, obj *model.VehicleModel) ([]*model.Source, error)
+
 	Relations(ctx context.Context, obj *model.VehicleModel, types []model.RelationType, direction *model.Direction, status []model.RelationStatus, asOf *model.Date, first *int, after *string) (*model.RelationConnection, error)
 
 	Brand(ctx context.Context, obj *model.VehicleModel) (*model.Brand, error)
@@ -429,6 +481,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Agreement.AnnouncedOn(childComplexity), true
+	case "Agreement.createdAt":
+		if e.ComplexityRoot.Agreement.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Agreement.CreatedAt(childComplexity), true
 	case "Agreement.description":
 		if e.ComplexityRoot.Agreement.Description == nil {
 			break
@@ -488,6 +546,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Agreement.Sources(childComplexity), true
+	case "Agreement.updatedAt":
+		if e.ComplexityRoot.Agreement.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Agreement.UpdatedAt(childComplexity), true
 
 	case "AgreementConnection.edges":
 		if e.ComplexityRoot.AgreementConnection.Edges == nil {
@@ -544,6 +608,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Brand.Country(childComplexity), true
+	case "Brand.createdAt":
+		if e.ComplexityRoot.Brand.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Brand.CreatedAt(childComplexity), true
 	case "Brand.description":
 		if e.ComplexityRoot.Brand.Description == nil {
 			break
@@ -614,6 +684,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Brand.Sources(childComplexity), true
+	case "Brand.updatedAt":
+		if e.ComplexityRoot.Brand.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Brand.UpdatedAt(childComplexity), true
 
 	case "BrandConnection.edges":
 		if e.ComplexityRoot.BrandConnection.Edges == nil {
@@ -646,6 +722,128 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.BrandEdge.Node(childComplexity), true
+
+	case "Mutation.addRelation":
+		if e.ComplexityRoot.Mutation.AddRelation == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_addRelation_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.AddRelation(childComplexity, args["input"].(model.RelationInput)), true
+	case "Mutation.deleteEntity":
+		if e.ComplexityRoot.Mutation.DeleteEntity == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_deleteEntity_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DeleteEntity(childComplexity, args["id"].(string)), true
+	case "Mutation.removeRelation":
+		if e.ComplexityRoot.Mutation.RemoveRelation == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_removeRelation_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RemoveRelation(childComplexity, args["id"].(string)), true
+	case "Mutation.updateRelation":
+		if e.ComplexityRoot.Mutation.UpdateRelation == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateRelation_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateRelation(childComplexity, args["id"].(string), args["input"].(model.RelationInput)), true
+	case "Mutation.upsertAgreement":
+		if e.ComplexityRoot.Mutation.UpsertAgreement == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_upsertAgreement_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpsertAgreement(childComplexity, args["input"].(model.AgreementInput)), true
+	case "Mutation.upsertBrand":
+		if e.ComplexityRoot.Mutation.UpsertBrand == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_upsertBrand_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpsertBrand(childComplexity, args["input"].(model.BrandInput)), true
+	case "Mutation.upsertOrganization":
+		if e.ComplexityRoot.Mutation.UpsertOrganization == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_upsertOrganization_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpsertOrganization(childComplexity, args["input"].(model.OrganizationInput)), true
+	case "Mutation.upsertPlace":
+		if e.ComplexityRoot.Mutation.UpsertPlace == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_upsertPlace_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpsertPlace(childComplexity, args["input"].(model.PlaceInput)), true
+	case "Mutation.upsertPlant":
+		if e.ComplexityRoot.Mutation.UpsertPlant == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_upsertPlant_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpsertPlant(childComplexity, args["input"].(model.PlantInput)), true
+	case "Mutation.upsertSource":
+		if e.ComplexityRoot.Mutation.UpsertSource == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_upsertSource_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpsertSource(childComplexity, args["input"].(model.SourceInput)), true
+	case "Mutation.upsertVehicleModel":
+		if e.ComplexityRoot.Mutation.UpsertVehicleModel == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_upsertVehicleModel_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpsertVehicleModel(childComplexity, args["input"].(model.VehicleModelInput)), true
 
 	case "Organization.agreements":
 		if e.ComplexityRoot.Organization.Agreements == nil {
@@ -687,6 +885,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Organization.Country(childComplexity), true
+	case "Organization.createdAt":
+		if e.ComplexityRoot.Organization.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Organization.CreatedAt(childComplexity), true
 	case "Organization.description":
 		if e.ComplexityRoot.Organization.Description == nil {
 			break
@@ -801,6 +1005,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Organization.Type(childComplexity), true
+	case "Organization.updatedAt":
+		if e.ComplexityRoot.Organization.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Organization.UpdatedAt(childComplexity), true
 
 	case "OrganizationConnection.edges":
 		if e.ComplexityRoot.OrganizationConnection.Edges == nil {
@@ -896,6 +1106,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Place.CountryCode(childComplexity), true
+	case "Place.createdAt":
+		if e.ComplexityRoot.Place.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Place.CreatedAt(childComplexity), true
 	case "Place.description":
 		if e.ComplexityRoot.Place.Description == nil {
 			break
@@ -949,6 +1165,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Place.Type(childComplexity), true
+	case "Place.updatedAt":
+		if e.ComplexityRoot.Place.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Place.UpdatedAt(childComplexity), true
 
 	case "PlaceConnection.edges":
 		if e.ComplexityRoot.PlaceConnection.Edges == nil {
@@ -999,6 +1221,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Plant.Assembles(childComplexity, args["status"].([]model.RelationStatus), args["asOf"].(*model.Date)), true
+	case "Plant.createdAt":
+		if e.ComplexityRoot.Plant.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Plant.CreatedAt(childComplexity), true
 	case "Plant.description":
 		if e.ComplexityRoot.Plant.Description == nil {
 			break
@@ -1063,6 +1291,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Plant.Sources(childComplexity), true
+	case "Plant.updatedAt":
+		if e.ComplexityRoot.Plant.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Plant.UpdatedAt(childComplexity), true
 
 	case "PlantConnection.edges":
 		if e.ComplexityRoot.PlantConnection.Edges == nil {
@@ -1353,6 +1587,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Query.VehicleModels(childComplexity, args["where"].(*model.VehicleModelWhere), args["orderBy"].(*model.EntityOrder), args["first"].(*int), args["after"].(*string)), true
 
+	case "Relation.createdAt":
+		if e.ComplexityRoot.Relation.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Relation.CreatedAt(childComplexity), true
 	case "Relation.from":
 		if e.ComplexityRoot.Relation.From == nil {
 			break
@@ -1401,6 +1641,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Relation.Type(childComplexity), true
+	case "Relation.updatedAt":
+		if e.ComplexityRoot.Relation.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Relation.UpdatedAt(childComplexity), true
 	case "Relation.validFrom":
 		if e.ComplexityRoot.Relation.ValidFrom == nil {
 			break
@@ -1459,6 +1705,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.SearchHit.Score(childComplexity), true
 
+	case "Source.createdAt":
+		if e.ComplexityRoot.Source.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Source.CreatedAt(childComplexity), true
 	case "Source.dateline":
 		if e.ComplexityRoot.Source.Dateline == nil {
 			break
@@ -1501,6 +1753,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Source.URL(childComplexity), true
+	case "Source.updatedAt":
+		if e.ComplexityRoot.Source.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Source.UpdatedAt(childComplexity), true
 
 	case "SourceConnection.edges":
 		if e.ComplexityRoot.SourceConnection.Edges == nil {
@@ -1607,6 +1865,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.VehicleModel.Brand(childComplexity), true
+	case "VehicleModel.createdAt":
+		if e.ComplexityRoot.VehicleModel.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.VehicleModel.CreatedAt(childComplexity), true
 	case "VehicleModel.description":
 		if e.ComplexityRoot.VehicleModel.Description == nil {
 			break
@@ -1654,6 +1918,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.VehicleModel.Sources(childComplexity), true
+	case "VehicleModel.updatedAt":
+		if e.ComplexityRoot.VehicleModel.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.VehicleModel.UpdatedAt(childComplexity), true
 
 	case "VehicleModelConnection.edges":
 		if e.ComplexityRoot.VehicleModelConnection.Edges == nil {
@@ -1696,15 +1966,24 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 	ec := newExecutionContext(opCtx, e, make(chan graphql.DeferredResult))
 	inputUnmarshalers := func() *graphql.InputUnmarshalerIndex {
 		return graphql.NewInputUnmarshalerIndex(
+			graphql.NewInputUnmarshaler("AgreementInput", ec.unmarshalInputAgreementInput),
 			graphql.NewInputUnmarshaler("AgreementWhere", ec.unmarshalInputAgreementWhere),
+			graphql.NewInputUnmarshaler("BrandInput", ec.unmarshalInputBrandInput),
 			graphql.NewInputUnmarshaler("BrandWhere", ec.unmarshalInputBrandWhere),
 			graphql.NewInputUnmarshaler("EntityOrder", ec.unmarshalInputEntityOrder),
+			graphql.NewInputUnmarshaler("OrganizationInput", ec.unmarshalInputOrganizationInput),
 			graphql.NewInputUnmarshaler("OrganizationWhere", ec.unmarshalInputOrganizationWhere),
+			graphql.NewInputUnmarshaler("PlaceInput", ec.unmarshalInputPlaceInput),
 			graphql.NewInputUnmarshaler("PlaceWhere", ec.unmarshalInputPlaceWhere),
+			graphql.NewInputUnmarshaler("PlantInput", ec.unmarshalInputPlantInput),
 			graphql.NewInputUnmarshaler("PlantWhere", ec.unmarshalInputPlantWhere),
+			graphql.NewInputUnmarshaler("ProvisionInput", ec.unmarshalInputProvisionInput),
+			graphql.NewInputUnmarshaler("RelationInput", ec.unmarshalInputRelationInput),
 			graphql.NewInputUnmarshaler("RelationWhere", ec.unmarshalInputRelationWhere),
+			graphql.NewInputUnmarshaler("SourceInput", ec.unmarshalInputSourceInput),
 			graphql.NewInputUnmarshaler("SourceOrder", ec.unmarshalInputSourceOrder),
 			graphql.NewInputUnmarshaler("SourceWhere", ec.unmarshalInputSourceWhere),
+			graphql.NewInputUnmarshaler("VehicleModelInput", ec.unmarshalInputVehicleModelInput),
 			graphql.NewInputUnmarshaler("VehicleModelWhere", ec.unmarshalInputVehicleModelWhere),
 		)
 	}
@@ -1741,6 +2020,21 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 
 			return &response
 		}
+	case ast.Mutation:
+		return func(ctx context.Context) *graphql.Response {
+			if !first {
+				return nil
+			}
+			first = false
+			ctx = graphql.WithLazyInputUnmarshalerIndex(ctx, inputUnmarshalers)
+			data := ec._Mutation(ctx, opCtx.Operation.SelectionSet)
+			var buf bytes.Buffer
+			data.MarshalGQL(&buf)
+
+			return &graphql.Response{
+				Data: buf.Bytes(),
+			}
+		}
 
 	default:
 		return graphql.OneShot(graphql.ErrorResponse(ctx, "unsupported GraphQL operation"))
@@ -1775,6 +2069,8 @@ type Agreement implements Node & Entity {
   description: String
   kind: EntityKind!
   sources: [Source!]!
+  createdAt: Time!
+  updatedAt: Time!
   relations(
     types: [RelationType!]
     direction: Direction = BOTH
@@ -1838,6 +2134,8 @@ type Brand implements Node & Entity {
   description: String
   kind: EntityKind!
   sources: [Source!]!
+  createdAt: Time!
+  updatedAt: Time!
   relations(
     types: [RelationType!]
     direction: Direction = BOTH
@@ -1910,6 +2208,10 @@ interface Entity implements Node {
   kind: EntityKind!
   "Sources that describe the entity itself (each relation lists its own)."
   sources: [Source!]!
+  "When the entity was first stored."
+  createdAt: Time!
+  "When its stored content last changed."
+  updatedAt: Time!
   """
   Every relation of the entity (direction BOTH: every fact about it), ordered by id.
   ` + "`" + `asOf` + "`" + ` keeps relations whose period overlaps that date; ` + "`" + `first` + "`" + ` is at most 100.
@@ -2010,6 +2312,147 @@ extend type Query {
   timeline(id: ID!, from: Date, to: Date): [TimelineEntry!]!
 }
 `, BuiltIn: false},
+	{Name: "../schema/mutation.graphqls", Input: `"""
+Curation: writes that keep the graph current. Every mutation needs a write token
+(` + "`" + `Authorization: Bearer <token>` + "`" + `); without one it answers UNAUTHENTICATED and changes nothing.
+Each write is validated and applied as one transaction: a refused write leaves no trace, and a
+write that returned success survives a crash or restart. Repeating a write with the same input
+changes nothing.
+"""
+type Mutation {
+  "Create or replace an organization. Fields left out are cleared."
+  upsertOrganization(input: OrganizationInput!): Organization!
+  "Create or replace a brand. Fields left out are cleared."
+  upsertBrand(input: BrandInput!): Brand!
+  "Create or replace a vehicle model. Fields left out are cleared."
+  upsertVehicleModel(input: VehicleModelInput!): VehicleModel!
+  "Create or replace a plant. Fields left out are cleared."
+  upsertPlant(input: PlantInput!): Plant!
+  "Create or replace a place. Fields left out are cleared."
+  upsertPlace(input: PlaceInput!): Place!
+  "Create or replace an agreement. Fields left out are cleared."
+  upsertAgreement(input: AgreementInput!): Agreement!
+  "Create or replace a source. Fields left out are cleared."
+  upsertSource(input: SourceInput!): Source!
+  """
+  Record a fact. Its id is derived from its content, so adding the same fact twice returns the
+  same relation. The relation type must fit its endpoints (e.g. OWNS_BRAND goes from an
+  Organization to a Brand), and it must cite at least one existing source.
+  """
+  addRelation(input: RelationInput!): Relation!
+  "Replace a relation's content, keeping its id."
+  updateRelation(id: ID!, input: RelationInput!): Relation!
+  "Delete a relation; returns its id."
+  removeRelation(id: ID!): ID!
+  "Delete an entity together with every relation that starts or ends at it; returns its id."
+  deleteEntity(id: ID!): ID!
+}
+
+"An organization to create or replace."
+input OrganizationInput {
+  "A slug: lower-case letters and digits joined by hyphens, e.g. ` + "`" + `baic-group` + "`" + `."
+  id: ID!
+  name: String!
+  aliases: [String!]
+  description: String
+  "Ids of sources describing the organization."
+  sources: [ID!]
+  type: OrganizationType = OTHER
+  ownership: Ownership
+  founded: Date
+  "Id of the country (a place) it is based in."
+  country: ID
+}
+
+"A brand to create or replace."
+input BrandInput {
+  id: ID!
+  name: String!
+  aliases: [String!]
+  description: String
+  sources: [ID!]
+  segment: BrandSegment
+  founded: Date
+  "Id of the country (a place) the brand comes from."
+  country: ID
+}
+
+"A vehicle model to create or replace."
+input VehicleModelInput {
+  id: ID!
+  name: String!
+  aliases: [String!]
+  description: String
+  sources: [ID!]
+  powertrain: Powertrain
+}
+
+"A plant to create or replace."
+input PlantInput {
+  id: ID!
+  name: String!
+  aliases: [String!]
+  description: String
+  sources: [ID!]
+  opened: Date
+}
+
+"A place to create or replace."
+input PlaceInput {
+  id: ID!
+  name: String!
+  aliases: [String!]
+  description: String
+  sources: [ID!]
+  type: PlaceType
+  "ISO 3166-1 alpha-2 code, for countries."
+  countryCode: String
+}
+
+"An agreement to create or replace. Its parties are PARTY_TO relations (addRelation)."
+input AgreementInput {
+  id: ID!
+  name: String!
+  aliases: [String!]
+  description: String
+  sources: [ID!]
+  signedOn: Date
+  announcedOn: Date
+  provisions: [ProvisionInput!]
+}
+
+"One provision of an agreement."
+input ProvisionInput {
+  summary: String!
+  due: Date
+}
+
+"A source to create or replace."
+input SourceInput {
+  id: ID!
+  title: String!
+  publishedOn: Date!
+  "Id of the publishing organization."
+  publisher: ID
+  dateline: String
+  url: String
+  language: String
+}
+
+"A fact to record: a typed, dated relation between two entities, with its sources."
+input RelationInput {
+  type: RelationType!
+  from: ID!
+  to: ID!
+  status: RelationStatus = ACTIVE
+  validFrom: Date
+  validTo: Date
+  quantity: Int
+  note: String
+  "Ids of the sources that state the fact (at least one)."
+  sourceIds: [ID!]!
+}
+`, BuiltIn: false},
 	{Name: "../schema/organization.graphqls", Input: `"What kind of organization it is."
 enum OrganizationType {
   GROUP
@@ -2040,6 +2483,8 @@ type Organization implements Node & Entity {
   description: String
   kind: EntityKind!
   sources: [Source!]!
+  createdAt: Time!
+  updatedAt: Time!
   relations(
     types: [RelationType!]
     direction: Direction = BOTH
@@ -2123,6 +2568,8 @@ type Place implements Node & Entity {
   description: String
   kind: EntityKind!
   sources: [Source!]!
+  createdAt: Time!
+  updatedAt: Time!
   relations(
     types: [RelationType!]
     direction: Direction = BOTH
@@ -2132,7 +2579,8 @@ type Place implements Node & Entity {
     after: String
   ): RelationConnection!
 
-  type: PlaceType!
+  "Null when the level is not known."
+  type: PlaceType
   "ISO 3166-1 alpha-2 code, for countries."
   countryCode: String
   "The place this one lies in (LOCATED_IN), e.g. a region's country."
@@ -2172,6 +2620,8 @@ type Plant implements Node & Entity {
   description: String
   kind: EntityKind!
   sources: [Source!]!
+  createdAt: Time!
+  updatedAt: Time!
   relations(
     types: [RelationType!]
     direction: Direction = BOTH
@@ -2260,6 +2710,10 @@ type Relation implements Node {
   note: String
   "The sources that state this fact (at least one)."
   sources: [Source!]!
+  "When the relation was first stored."
+  createdAt: Time!
+  "When its stored content last changed."
+  updatedAt: Time!
 }
 
 type RelationEdge {
@@ -2300,6 +2754,7 @@ what was announced and whether it happened. Every relation carries its period an
 """
 schema {
   query: Query
+  mutation: Mutation
 }
 
 type Query {
@@ -2315,6 +2770,9 @@ or a day (` + "`" + `"2023-04-04"` + "`" + `). A date stands for the whole perio
 means "at any time in 2022".
 """
 scalar Date
+
+"An RFC 3339 timestamp."
+scalar Time
 
 "An object with a globally unique id (Relay)."
 interface Node {
@@ -2348,6 +2806,8 @@ type Source implements Node {
   url: String
   "Language of the publication (BCP 47 tag)."
   language: String
+  createdAt: Time!
+  updatedAt: Time!
 }
 
 "Fields a source listing can be ordered by; ties are broken by id."
@@ -2409,6 +2869,8 @@ type VehicleModel implements Node & Entity {
   description: String
   kind: EntityKind!
   sources: [Source!]!
+  createdAt: Time!
+  updatedAt: Time!
   relations(
     types: [RelationType!]
     direction: Direction = BOTH
@@ -2469,6 +2931,10 @@ func (ec *executionContext) childFields_Agreement(ctx context.Context, field gra
 		return ec.fieldContext_Agreement_kind(ctx, field)
 	case "sources":
 		return ec.fieldContext_Agreement_sources(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_Agreement_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_Agreement_updatedAt(ctx, field)
 	case "relations":
 		return ec.fieldContext_Agreement_relations(ctx, field)
 	case "signedOn":
@@ -2519,6 +2985,10 @@ func (ec *executionContext) childFields_Brand(ctx context.Context, field graphql
 		return ec.fieldContext_Brand_kind(ctx, field)
 	case "sources":
 		return ec.fieldContext_Brand_sources(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_Brand_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_Brand_updatedAt(ctx, field)
 	case "relations":
 		return ec.fieldContext_Brand_relations(ctx, field)
 	case "segment":
@@ -2573,6 +3043,10 @@ func (ec *executionContext) childFields_Organization(ctx context.Context, field 
 		return ec.fieldContext_Organization_kind(ctx, field)
 	case "sources":
 		return ec.fieldContext_Organization_sources(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_Organization_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_Organization_updatedAt(ctx, field)
 	case "relations":
 		return ec.fieldContext_Organization_relations(ctx, field)
 	case "type":
@@ -2665,6 +3139,10 @@ func (ec *executionContext) childFields_Place(ctx context.Context, field graphql
 		return ec.fieldContext_Place_kind(ctx, field)
 	case "sources":
 		return ec.fieldContext_Place_sources(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_Place_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_Place_updatedAt(ctx, field)
 	case "relations":
 		return ec.fieldContext_Place_relations(ctx, field)
 	case "type":
@@ -2715,6 +3193,10 @@ func (ec *executionContext) childFields_Plant(ctx context.Context, field graphql
 		return ec.fieldContext_Plant_kind(ctx, field)
 	case "sources":
 		return ec.fieldContext_Plant_sources(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_Plant_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_Plant_updatedAt(ctx, field)
 	case "relations":
 		return ec.fieldContext_Plant_relations(ctx, field)
 	case "opened":
@@ -2783,6 +3265,10 @@ func (ec *executionContext) childFields_Relation(ctx context.Context, field grap
 		return ec.fieldContext_Relation_note(ctx, field)
 	case "sources":
 		return ec.fieldContext_Relation_sources(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_Relation_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_Relation_updatedAt(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Relation", field.Name)
 }
@@ -2835,6 +3321,10 @@ func (ec *executionContext) childFields_Source(ctx context.Context, field graphq
 		return ec.fieldContext_Source_url(ctx, field)
 	case "language":
 		return ec.fieldContext_Source_language(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_Source_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_Source_updatedAt(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Source", field.Name)
 }
@@ -2903,6 +3393,10 @@ func (ec *executionContext) childFields_VehicleModel(ctx context.Context, field 
 		return ec.fieldContext_VehicleModel_kind(ctx, field)
 	case "sources":
 		return ec.fieldContext_VehicleModel_sources(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_VehicleModel_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_VehicleModel_updatedAt(ctx, field)
 	case "relations":
 		return ec.fieldContext_VehicleModel_relations(ctx, field)
 	case "powertrain":
@@ -3194,6 +3688,168 @@ func (ec *executionContext) field_Brand_relations_args(ctx context.Context, rawA
 		return nil, err
 	}
 	args["after"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_addRelation_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.RelationInput, error) {
+			return ec.unmarshalNRelationInput2githubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐRelationInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_deleteEntity_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_removeRelation_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_updateRelation_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.RelationInput, error) {
+			return ec.unmarshalNRelationInput2githubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐRelationInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_upsertAgreement_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.AgreementInput, error) {
+			return ec.unmarshalNAgreementInput2githubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐAgreementInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_upsertBrand_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.BrandInput, error) {
+			return ec.unmarshalNBrandInput2githubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐBrandInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_upsertOrganization_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.OrganizationInput, error) {
+			return ec.unmarshalNOrganizationInput2githubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐOrganizationInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_upsertPlace_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.PlaceInput, error) {
+			return ec.unmarshalNPlaceInput2githubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐPlaceInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_upsertPlant_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.PlantInput, error) {
+			return ec.unmarshalNPlantInput2githubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐPlantInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_upsertSource_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.SourceInput, error) {
+			return ec.unmarshalNSourceInput2githubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐSourceInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_upsertVehicleModel_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.VehicleModelInput, error) {
+			return ec.unmarshalNVehicleModelInput2githubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐVehicleModelInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
 	return args, nil
 }
 
@@ -4408,6 +5064,52 @@ func (ec *executionContext) fieldContext_Agreement_sources(_ context.Context, fi
 	return fc, nil
 }
 
+func (ec *executionContext) _Agreement_createdAt(ctx context.Context, field graphql.CollectedField, obj *model.Agreement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Agreement_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Agreement_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Agreement", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Agreement_updatedAt(ctx context.Context, field graphql.CollectedField, obj *model.Agreement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Agreement_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Agreement_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Agreement", field, false, false, "Time")
+}
+
 func (ec *executionContext) _Agreement_relations(ctx context.Context, field graphql.CollectedField, obj *model.Agreement) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -4851,6 +5553,52 @@ func (ec *executionContext) fieldContext_Brand_sources(_ context.Context, field 
 	return fc, nil
 }
 
+func (ec *executionContext) _Brand_createdAt(ctx context.Context, field graphql.CollectedField, obj *model.Brand) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Brand_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Brand_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Brand", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Brand_updatedAt(ctx context.Context, field graphql.CollectedField, obj *model.Brand) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Brand_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Brand_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Brand", field, false, false, "Time")
+}
+
 func (ec *executionContext) _Brand_relations(ctx context.Context, field graphql.CollectedField, obj *model.Brand) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -5235,6 +5983,490 @@ func (ec *executionContext) fieldContext_BrandEdge_node(_ context.Context, field
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_upsertOrganization(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_upsertOrganization(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpsertOrganization(ctx, fc.Args["input"].(model.OrganizationInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Organization) graphql.Marshaler {
+			return ec.marshalNOrganization2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐOrganization(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_upsertOrganization(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Organization(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_upsertOrganization_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_upsertBrand(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_upsertBrand(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpsertBrand(ctx, fc.Args["input"].(model.BrandInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Brand) graphql.Marshaler {
+			return ec.marshalNBrand2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐBrand(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_upsertBrand(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Brand(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_upsertBrand_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_upsertVehicleModel(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_upsertVehicleModel(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpsertVehicleModel(ctx, fc.Args["input"].(model.VehicleModelInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.VehicleModel) graphql.Marshaler {
+			return ec.marshalNVehicleModel2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐVehicleModel(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_upsertVehicleModel(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_VehicleModel(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_upsertVehicleModel_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_upsertPlant(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_upsertPlant(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpsertPlant(ctx, fc.Args["input"].(model.PlantInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Plant) graphql.Marshaler {
+			return ec.marshalNPlant2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐPlant(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_upsertPlant(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Plant(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_upsertPlant_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_upsertPlace(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_upsertPlace(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpsertPlace(ctx, fc.Args["input"].(model.PlaceInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Place) graphql.Marshaler {
+			return ec.marshalNPlace2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐPlace(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_upsertPlace(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Place(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_upsertPlace_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_upsertAgreement(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_upsertAgreement(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpsertAgreement(ctx, fc.Args["input"].(model.AgreementInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Agreement) graphql.Marshaler {
+			return ec.marshalNAgreement2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐAgreement(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_upsertAgreement(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Agreement(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_upsertAgreement_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_upsertSource(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_upsertSource(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpsertSource(ctx, fc.Args["input"].(model.SourceInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Source) graphql.Marshaler {
+			return ec.marshalNSource2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐSource(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_upsertSource(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Source(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_upsertSource_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_addRelation(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_addRelation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().AddRelation(ctx, fc.Args["input"].(model.RelationInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Relation) graphql.Marshaler {
+			return ec.marshalNRelation2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐRelation(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_addRelation(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Relation(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_addRelation_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updateRelation(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateRelation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateRelation(ctx, fc.Args["id"].(string), fc.Args["input"].(model.RelationInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Relation) graphql.Marshaler {
+			return ec.marshalNRelation2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐRelation(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateRelation(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Relation(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateRelation_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_removeRelation(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_removeRelation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RemoveRelation(ctx, fc.Args["id"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_removeRelation(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type ID does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_removeRelation_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_deleteEntity(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_deleteEntity(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().DeleteEntity(ctx, fc.Args["id"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_deleteEntity(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type ID does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_deleteEntity_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Organization_id(ctx context.Context, field graphql.CollectedField, obj *model.Organization) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -5380,6 +6612,52 @@ func (ec *executionContext) fieldContext_Organization_sources(_ context.Context,
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _Organization_createdAt(ctx context.Context, field graphql.CollectedField, obj *model.Organization) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Organization_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Organization_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Organization", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Organization_updatedAt(ctx context.Context, field graphql.CollectedField, obj *model.Organization) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Organization_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Organization_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Organization", field, false, false, "Time")
 }
 
 func (ec *executionContext) _Organization_relations(ctx context.Context, field graphql.CollectedField, obj *model.Organization) (ret graphql.Marshaler) {
@@ -6335,6 +7613,52 @@ func (ec *executionContext) fieldContext_Place_sources(_ context.Context, field 
 	return fc, nil
 }
 
+func (ec *executionContext) _Place_createdAt(ctx context.Context, field graphql.CollectedField, obj *model.Place) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Place_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Place_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Place", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Place_updatedAt(ctx context.Context, field graphql.CollectedField, obj *model.Place) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Place_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Place_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Place", field, false, false, "Time")
+}
+
 func (ec *executionContext) _Place_relations(ctx context.Context, field graphql.CollectedField, obj *model.Place) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -6388,18 +7712,18 @@ func (ec *executionContext) _Place_type(ctx context.Context, field graphql.Colle
 			return ec.fieldContext_Place_type(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Type, nil
+			return ec.Resolvers.Place().Type(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.PlaceType) graphql.Marshaler {
-			return ec.marshalNPlaceType2githubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐPlaceType(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PlaceType) graphql.Marshaler {
+			return ec.marshalOPlaceType2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐPlaceType(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Place_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Place", field, false, false, "PlaceType")
+	return graphql.NewScalarFieldContext("Place", field, true, true, "PlaceType")
 }
 
 func (ec *executionContext) _Place_countryCode(ctx context.Context, field graphql.CollectedField, obj *model.Place) (ret graphql.Marshaler) {
@@ -6776,6 +8100,52 @@ func (ec *executionContext) fieldContext_Plant_sources(_ context.Context, field 
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _Plant_createdAt(ctx context.Context, field graphql.CollectedField, obj *model.Plant) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Plant_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Plant_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Plant", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Plant_updatedAt(ctx context.Context, field graphql.CollectedField, obj *model.Plant) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Plant_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Plant_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Plant", field, false, false, "Time")
 }
 
 func (ec *executionContext) _Plant_relations(ctx context.Context, field graphql.CollectedField, obj *model.Plant) (ret graphql.Marshaler) {
@@ -8454,6 +9824,52 @@ func (ec *executionContext) fieldContext_Relation_sources(_ context.Context, fie
 	return fc, nil
 }
 
+func (ec *executionContext) _Relation_createdAt(ctx context.Context, field graphql.CollectedField, obj *model.Relation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Relation_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Relation_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Relation", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Relation_updatedAt(ctx context.Context, field graphql.CollectedField, obj *model.Relation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Relation_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Relation_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Relation", field, false, false, "Time")
+}
+
 func (ec *executionContext) _RelationConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.RelationConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -8819,6 +10235,52 @@ func (ec *executionContext) _Source_language(ctx context.Context, field graphql.
 }
 func (ec *executionContext) fieldContext_Source_language(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Source", field, false, false, "String")
+}
+
+func (ec *executionContext) _Source_createdAt(ctx context.Context, field graphql.CollectedField, obj *model.Source) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Source_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Source_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Source", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Source_updatedAt(ctx context.Context, field graphql.CollectedField, obj *model.Source) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Source_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Source_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Source", field, false, false, "Time")
 }
 
 func (ec *executionContext) _SourceConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.SourceConnection) (ret graphql.Marshaler) {
@@ -9328,6 +10790,52 @@ func (ec *executionContext) fieldContext_VehicleModel_sources(_ context.Context,
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _VehicleModel_createdAt(ctx context.Context, field graphql.CollectedField, obj *model.VehicleModel) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_VehicleModel_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_VehicleModel_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("VehicleModel", field, false, false, "Time")
+}
+
+func (ec *executionContext) _VehicleModel_updatedAt(ctx context.Context, field graphql.CollectedField, obj *model.VehicleModel) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_VehicleModel_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_VehicleModel_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("VehicleModel", field, false, false, "Time")
 }
 
 func (ec *executionContext) _VehicleModel_relations(ctx context.Context, field graphql.CollectedField, obj *model.VehicleModel) (ret graphql.Marshaler) {
@@ -10688,6 +12196,97 @@ func (ec *executionContext) fieldContext___Type_isOneOf(_ context.Context, field
 
 // region    **************************** input.gotpl *****************************
 
+func (ec *executionContext) unmarshalInputAgreementInput(ctx context.Context, obj any) (model.AgreementInput, error) {
+	var it model.AgreementInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id", "name", "aliases", "description", "sources", "signedOn", "announcedOn", "provisions"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "aliases":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("aliases"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Aliases = data
+		case "description":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("description"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Description = data
+		case "sources":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sources"))
+			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Sources = data
+		case "signedOn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("signedOn"))
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SignedOn = data
+		case "announcedOn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("announcedOn"))
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AnnouncedOn = data
+		case "provisions":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("provisions"))
+			data, err := ec.unmarshalOProvisionInput2ᚕᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐProvisionInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Provisions = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalAgreementInput unmarshals raw into the AgreementInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalAgreementInput(ctx context.Context, raw any) (model.AgreementInput, error) {
+	var out model.AgreementInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "AgreementInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputAgreementWhere(ctx context.Context, obj any) (model.AgreementWhere, error) {
 	var it model.AgreementWhere
 	if obj == nil {
@@ -10734,6 +12333,97 @@ func (ec *executionContext) unmarshalInputAgreementWhere(ctx context.Context, ob
 func UnmarshalAgreementWhere(ctx context.Context, raw any) (model.AgreementWhere, error) {
 	var out model.AgreementWhere
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "AgreementWhere", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputBrandInput(ctx context.Context, obj any) (model.BrandInput, error) {
+	var it model.BrandInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id", "name", "aliases", "description", "sources", "segment", "founded", "country"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "aliases":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("aliases"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Aliases = data
+		case "description":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("description"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Description = data
+		case "sources":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sources"))
+			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Sources = data
+		case "segment":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("segment"))
+			data, err := ec.unmarshalOBrandSegment2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐBrandSegment(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Segment = data
+		case "founded":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("founded"))
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Founded = data
+		case "country":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("country"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Country = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalBrandInput unmarshals raw into the BrandInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalBrandInput(ctx context.Context, raw any) (model.BrandInput, error) {
+	var out model.BrandInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "BrandInput", raw, &out)
 	return out, err
 }
 
@@ -10856,6 +12546,108 @@ func UnmarshalEntityOrder(ctx context.Context, raw any) (model.EntityOrder, erro
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputOrganizationInput(ctx context.Context, obj any) (model.OrganizationInput, error) {
+	var it model.OrganizationInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["type"]; !present {
+		asMap["type"] = "OTHER"
+	}
+
+	fieldsInOrder := [...]string{"id", "name", "aliases", "description", "sources", "type", "ownership", "founded", "country"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "aliases":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("aliases"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Aliases = data
+		case "description":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("description"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Description = data
+		case "sources":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sources"))
+			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Sources = data
+		case "type":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("type"))
+			data, err := ec.unmarshalOOrganizationType2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐOrganizationType(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Type = data
+		case "ownership":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ownership"))
+			data, err := ec.unmarshalOOwnership2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐOwnership(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Ownership = data
+		case "founded":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("founded"))
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Founded = data
+		case "country":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("country"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Country = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalOrganizationInput unmarshals raw into the OrganizationInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalOrganizationInput(ctx context.Context, raw any) (model.OrganizationInput, error) {
+	var out model.OrganizationInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "OrganizationInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputOrganizationWhere(ctx context.Context, obj any) (model.OrganizationWhere, error) {
 	var it model.OrganizationWhere
 	if obj == nil {
@@ -10926,6 +12718,90 @@ func UnmarshalOrganizationWhere(ctx context.Context, raw any) (model.Organizatio
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputPlaceInput(ctx context.Context, obj any) (model.PlaceInput, error) {
+	var it model.PlaceInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id", "name", "aliases", "description", "sources", "type", "countryCode"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "aliases":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("aliases"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Aliases = data
+		case "description":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("description"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Description = data
+		case "sources":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sources"))
+			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Sources = data
+		case "type":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("type"))
+			data, err := ec.unmarshalOPlaceType2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐPlaceType(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Type = data
+		case "countryCode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("countryCode"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CountryCode = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalPlaceInput unmarshals raw into the PlaceInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalPlaceInput(ctx context.Context, raw any) (model.PlaceInput, error) {
+	var out model.PlaceInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "PlaceInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputPlaceWhere(ctx context.Context, obj any) (model.PlaceWhere, error) {
 	var it model.PlaceWhere
 	if obj == nil {
@@ -10982,6 +12858,83 @@ func UnmarshalPlaceWhere(ctx context.Context, raw any) (model.PlaceWhere, error)
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputPlantInput(ctx context.Context, obj any) (model.PlantInput, error) {
+	var it model.PlantInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id", "name", "aliases", "description", "sources", "opened"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "aliases":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("aliases"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Aliases = data
+		case "description":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("description"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Description = data
+		case "sources":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sources"))
+			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Sources = data
+		case "opened":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("opened"))
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Opened = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalPlantInput unmarshals raw into the PlantInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalPlantInput(ctx context.Context, raw any) (model.PlantInput, error) {
+	var out model.PlantInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "PlantInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputPlantWhere(ctx context.Context, obj any) (model.PlantWhere, error) {
 	var it model.PlantWhere
 	if obj == nil {
@@ -11028,6 +12981,157 @@ func (ec *executionContext) unmarshalInputPlantWhere(ctx context.Context, obj an
 func UnmarshalPlantWhere(ctx context.Context, raw any) (model.PlantWhere, error) {
 	var out model.PlantWhere
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "PlantWhere", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputProvisionInput(ctx context.Context, obj any) (model.ProvisionInput, error) {
+	var it model.ProvisionInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"summary", "due"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "summary":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("summary"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Summary = data
+		case "due":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("due"))
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Due = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalProvisionInput unmarshals raw into the ProvisionInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalProvisionInput(ctx context.Context, raw any) (model.ProvisionInput, error) {
+	var out model.ProvisionInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ProvisionInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputRelationInput(ctx context.Context, obj any) (model.RelationInput, error) {
+	var it model.RelationInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["status"]; !present {
+		asMap["status"] = "ACTIVE"
+	}
+
+	fieldsInOrder := [...]string{"type", "from", "to", "status", "validFrom", "validTo", "quantity", "note", "sourceIds"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "type":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("type"))
+			data, err := ec.unmarshalNRelationType2githubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐRelationType(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Type = data
+		case "from":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("from"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.From = data
+		case "to":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("to"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.To = data
+		case "status":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("status"))
+			data, err := ec.unmarshalORelationStatus2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐRelationStatus(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Status = data
+		case "validFrom":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("validFrom"))
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ValidFrom = data
+		case "validTo":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("validTo"))
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ValidTo = data
+		case "quantity":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("quantity"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Quantity = data
+		case "note":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("note"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Note = data
+		case "sourceIds":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sourceIds"))
+			data, err := ec.unmarshalNID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SourceIds = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalRelationInput unmarshals raw into the RelationInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalRelationInput(ctx context.Context, raw any) (model.RelationInput, error) {
+	var out model.RelationInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "RelationInput", raw, &out)
 	return out, err
 }
 
@@ -11112,6 +13216,90 @@ func (ec *executionContext) unmarshalInputRelationWhere(ctx context.Context, obj
 func UnmarshalRelationWhere(ctx context.Context, raw any) (model.RelationWhere, error) {
 	var out model.RelationWhere
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "RelationWhere", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputSourceInput(ctx context.Context, obj any) (model.SourceInput, error) {
+	var it model.SourceInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id", "title", "publishedOn", "publisher", "dateline", "url", "language"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "title":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("title"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Title = data
+		case "publishedOn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("publishedOn"))
+			data, err := ec.unmarshalNDate2githubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PublishedOn = data
+		case "publisher":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("publisher"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Publisher = data
+		case "dateline":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dateline"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Dateline = data
+		case "url":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("url"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.URL = data
+		case "language":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("language"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Language = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalSourceInput unmarshals raw into the SourceInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalSourceInput(ctx context.Context, raw any) (model.SourceInput, error) {
+	var out model.SourceInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "SourceInput", raw, &out)
 	return out, err
 }
 
@@ -11224,6 +13412,83 @@ func (ec *executionContext) unmarshalInputSourceWhere(ctx context.Context, obj a
 func UnmarshalSourceWhere(ctx context.Context, raw any) (model.SourceWhere, error) {
 	var out model.SourceWhere
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "SourceWhere", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputVehicleModelInput(ctx context.Context, obj any) (model.VehicleModelInput, error) {
+	var it model.VehicleModelInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id", "name", "aliases", "description", "sources", "powertrain"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "aliases":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("aliases"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Aliases = data
+		case "description":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("description"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Description = data
+		case "sources":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sources"))
+			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Sources = data
+		case "powertrain":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("powertrain"))
+			data, err := ec.unmarshalOPowertrain2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐPowertrain(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Powertrain = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalVehicleModelInput unmarshals raw into the VehicleModelInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalVehicleModelInput(ctx context.Context, raw any) (model.VehicleModelInput, error) {
+	var out model.VehicleModelInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "VehicleModelInput", raw, &out)
 	return out, err
 }
 
@@ -11434,6 +13699,16 @@ func (ec *executionContext) _Agreement(ctx context.Context, sel ast.SelectionSet
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Agreement_sources(ctx, field, obj)
 				})
+		case "createdAt":
+			out.Values[i] = ec._Agreement_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._Agreement_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "relations":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -11601,6 +13876,16 @@ func (ec *executionContext) _Brand(ctx context.Context, sel ast.SelectionSet, ob
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Brand_sources(ctx, field, obj)
 				})
+		case "createdAt":
+			out.Values[i] = ec._Brand_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._Brand_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "relations":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -11739,6 +14024,119 @@ func (ec *executionContext) _BrandEdge(ctx context.Context, sel ast.SelectionSet
 	return out
 }
 
+var mutationImplementors = []string{"Mutation"}
+
+func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, mutationImplementors)
+	ctx = graphql.WithFieldContext(ctx, &graphql.FieldContext{
+		Object: "Mutation",
+	})
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		innerCtx := graphql.WithRootFieldContext(ctx, &graphql.RootFieldContext{
+			Object: field.Name,
+			Field:  field,
+		})
+
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Mutation")
+		case "upsertOrganization":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_upsertOrganization(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "upsertBrand":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_upsertBrand(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "upsertVehicleModel":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_upsertVehicleModel(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "upsertPlant":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_upsertPlant(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "upsertPlace":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_upsertPlace(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "upsertAgreement":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_upsertAgreement(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "upsertSource":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_upsertSource(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "addRelation":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_addRelation(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updateRelation":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateRelation(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "removeRelation":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_removeRelation(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "deleteEntity":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_deleteEntity(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var organizationImplementors = []string{"Organization", "Node", "Entity"}
 
 func (ec *executionContext) _Organization(ctx context.Context, sel ast.SelectionSet, obj *model.Organization) graphql.Marshaler {
@@ -11781,6 +14179,16 @@ func (ec *executionContext) _Organization(ctx context.Context, sel ast.Selection
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Organization_sources(ctx, field, obj)
 				})
+		case "createdAt":
+			out.Values[i] = ec._Organization_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._Organization_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "relations":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -12087,6 +14495,16 @@ func (ec *executionContext) _Place(ctx context.Context, sel ast.SelectionSet, ob
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Place_sources(ctx, field, obj)
 				})
+		case "createdAt":
+			out.Values[i] = ec._Place_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._Place_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "relations":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -12094,10 +14512,11 @@ func (ec *executionContext) _Place(ctx context.Context, sel ast.SelectionSet, ob
 					return ec._Place_relations(ctx, field, obj)
 				})
 		case "type":
-			out.Values[i] = ec._Place_type(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Place_type(ctx, field, obj)
+				})
 		case "countryCode":
 			out.Values[i] = ec._Place_countryCode(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
@@ -12255,6 +14674,16 @@ func (ec *executionContext) _Plant(ctx context.Context, sel ast.SelectionSet, ob
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Plant_sources(ctx, field, obj)
 				})
+		case "createdAt":
+			out.Values[i] = ec._Plant_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._Plant_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "relations":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -12666,6 +15095,16 @@ func (ec *executionContext) _Relation(ctx context.Context, sel ast.SelectionSet,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Relation_sources(ctx, field, obj)
 				})
+		case "createdAt":
+			out.Values[i] = ec._Relation_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._Relation_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -12847,6 +15286,16 @@ func (ec *executionContext) _Source(ctx context.Context, sel ast.SelectionSet, o
 		case "language":
 			out.Values[i] = ec._Source_language(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._Source_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._Source_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		default:
@@ -13085,6 +15534,16 @@ func (ec *executionContext) _VehicleModel(ctx context.Context, sel ast.Selection
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._VehicleModel_sources(ctx, field, obj)
 				})
+		case "createdAt":
+			out.Values[i] = ec._VehicleModel_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._VehicleModel_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "relations":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -13624,6 +16083,11 @@ func (ec *executionContext) marshalNAgreementEdge2ᚖgithubᚗcomᚋautographᚑ
 	return ec._AgreementEdge(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNAgreementInput2githubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐAgreementInput(ctx context.Context, v any) (model.AgreementInput, error) {
+	res, err := ec.unmarshalInputAgreementInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNBoolean2bool(ctx context.Context, v any) (bool, error) {
 	res, err := graphql.UnmarshalBoolean(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -13692,6 +16156,11 @@ func (ec *executionContext) marshalNBrandEdge2ᚖgithubᚗcomᚋautographᚑkg�
 		return graphql.Null
 	}
 	return ec._BrandEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNBrandInput2githubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐBrandInput(ctx context.Context, v any) (model.BrandInput, error) {
+	res, err := ec.unmarshalInputBrandInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalNBrandSegment2githubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐBrandSegment(ctx context.Context, v any) (model.BrandSegment, error) {
@@ -13786,6 +16255,35 @@ func (ec *executionContext) marshalNID2string(ctx context.Context, sel ast.Selec
 	return res
 }
 
+func (ec *executionContext) unmarshalNID2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]string, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNID2string(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNID2ᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v []string) graphql.Marshaler {
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalNID2string(ctx, sel, v[i])
+	}
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) unmarshalNInt2int(ctx context.Context, v any) (int, error) {
 	res, err := graphql.UnmarshalInt(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -13864,6 +16362,11 @@ func (ec *executionContext) marshalNOrganizationEdge2ᚖgithubᚗcomᚋautograph
 		return graphql.Null
 	}
 	return ec._OrganizationEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNOrganizationInput2githubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐOrganizationInput(ctx context.Context, v any) (model.OrganizationInput, error) {
+	res, err := ec.unmarshalInputOrganizationInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalNOrganizationType2githubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐOrganizationType(ctx context.Context, v any) (model.OrganizationType, error) {
@@ -13958,6 +16461,11 @@ func (ec *executionContext) marshalNPlaceEdge2ᚖgithubᚗcomᚋautographᚑkg�
 	return ec._PlaceEdge(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNPlaceInput2githubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐPlaceInput(ctx context.Context, v any) (model.PlaceInput, error) {
+	res, err := ec.unmarshalInputPlaceInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNPlaceType2githubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐPlaceType(ctx context.Context, v any) (model.PlaceType, error) {
 	var res model.PlaceType
 	err := res.UnmarshalGQL(v)
@@ -14024,6 +16532,11 @@ func (ec *executionContext) marshalNPlantEdge2ᚖgithubᚗcomᚋautographᚑkg�
 	return ec._PlantEdge(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNPlantInput2githubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐPlantInput(ctx context.Context, v any) (model.PlantInput, error) {
+	res, err := ec.unmarshalInputPlantInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNPowertrain2githubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐPowertrain(ctx context.Context, v any) (model.Powertrain, error) {
 	var res model.Powertrain
 	err := res.UnmarshalGQL(v)
@@ -14052,6 +16565,11 @@ func (ec *executionContext) marshalNProvision2ᚕgithubᚗcomᚋautographᚑkg�
 	}
 
 	return ret
+}
+
+func (ec *executionContext) unmarshalNProvisionInput2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐProvisionInput(ctx context.Context, v any) (*model.ProvisionInput, error) {
+	res, err := ec.unmarshalInputProvisionInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNRelation2ᚕᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐRelationᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Relation) graphql.Marshaler {
@@ -14108,6 +16626,11 @@ func (ec *executionContext) marshalNRelationEdge2ᚖgithubᚗcomᚋautographᚑk
 		return graphql.Null
 	}
 	return ec._RelationEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNRelationInput2githubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐRelationInput(ctx context.Context, v any) (model.RelationInput, error) {
+	res, err := ec.unmarshalInputRelationInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalNRelationStatus2githubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐRelationStatus(ctx context.Context, v any) (model.RelationStatus, error) {
@@ -14210,6 +16733,11 @@ func (ec *executionContext) marshalNSourceEdge2ᚖgithubᚗcomᚋautographᚑkg�
 	return ec._SourceEdge(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNSourceInput2githubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐSourceInput(ctx context.Context, v any) (model.SourceInput, error) {
+	res, err := ec.unmarshalInputSourceInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNSourceOrderField2githubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐSourceOrderField(ctx context.Context, v any) (model.SourceOrderField, error) {
 	var res model.SourceOrderField
 	err := res.UnmarshalGQL(v)
@@ -14269,6 +16797,20 @@ func (ec *executionContext) marshalNSubgraph2ᚖgithubᚗcomᚋautographᚑkgᚋ
 		return graphql.Null
 	}
 	return ec._Subgraph(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNTime2timeᚐTime(ctx context.Context, v any) (time.Time, error) {
+	res, err := graphql.UnmarshalTime(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNTime2timeᚐTime(ctx context.Context, sel ast.SelectionSet, v time.Time) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalTime(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "Time!")
+	}
+	return res
 }
 
 func (ec *executionContext) marshalNTimelineEntry2ᚕᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐTimelineEntryᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.TimelineEntry) graphql.Marshaler {
@@ -14359,6 +16901,11 @@ func (ec *executionContext) marshalNVehicleModelEdge2ᚖgithubᚗcomᚋautograph
 		return graphql.Null
 	}
 	return ec._VehicleModelEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNVehicleModelInput2githubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐVehicleModelInput(ctx context.Context, v any) (model.VehicleModelInput, error) {
+	res, err := ec.unmarshalInputVehicleModelInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalN__Directive2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐDirective(ctx context.Context, sel ast.SelectionSet, v introspection.Directive) graphql.Marshaler {
@@ -14733,6 +17280,24 @@ func (ec *executionContext) marshalOID2ᚕstringᚄ(ctx context.Context, sel ast
 	return ret
 }
 
+func (ec *executionContext) unmarshalOID2ᚖstring(ctx context.Context, v any) (*string, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := graphql.UnmarshalID(v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOID2ᚖstring(ctx context.Context, sel ast.SelectionSet, v *string) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalID(*v)
+	return res
+}
+
 func (ec *executionContext) unmarshalOInt2ᚖint(ctx context.Context, v any) (*int, error) {
 	if v == nil {
 		return nil, nil
@@ -14799,6 +17364,22 @@ func (ec *executionContext) marshalOOrganizationType2ᚕgithubᚗcomᚋautograph
 	}
 
 	return ret
+}
+
+func (ec *executionContext) unmarshalOOrganizationType2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐOrganizationType(ctx context.Context, v any) (*model.OrganizationType, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.OrganizationType)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOOrganizationType2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐOrganizationType(ctx context.Context, sel ast.SelectionSet, v *model.OrganizationType) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
 }
 
 func (ec *executionContext) unmarshalOOrganizationWhere2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐOrganizationWhere(ctx context.Context, v any) (*model.OrganizationWhere, error) {
@@ -14904,6 +17485,22 @@ func (ec *executionContext) marshalOPlaceType2ᚕgithubᚗcomᚋautographᚑkg�
 	return ret
 }
 
+func (ec *executionContext) unmarshalOPlaceType2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐPlaceType(ctx context.Context, v any) (*model.PlaceType, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.PlaceType)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOPlaceType2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐPlaceType(ctx context.Context, sel ast.SelectionSet, v *model.PlaceType) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
 func (ec *executionContext) unmarshalOPlaceWhere2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐPlaceWhere(ctx context.Context, v any) (*model.PlaceWhere, error) {
 	if v == nil {
 		return nil, nil
@@ -14979,6 +17576,23 @@ func (ec *executionContext) marshalOPowertrain2ᚖgithubᚗcomᚋautographᚑkg�
 	return v
 }
 
+func (ec *executionContext) unmarshalOProvisionInput2ᚕᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐProvisionInputᚄ(ctx context.Context, v any) ([]*model.ProvisionInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.ProvisionInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNProvisionInput2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐProvisionInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
 func (ec *executionContext) marshalORelation2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐRelation(ctx context.Context, sel ast.SelectionSet, v *model.Relation) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -15020,6 +17634,22 @@ func (ec *executionContext) marshalORelationStatus2ᚕgithubᚗcomᚋautograph�
 	}
 
 	return ret
+}
+
+func (ec *executionContext) unmarshalORelationStatus2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐRelationStatus(ctx context.Context, v any) (*model.RelationStatus, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.RelationStatus)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalORelationStatus2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐRelationStatus(ctx context.Context, sel ast.SelectionSet, v *model.RelationStatus) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
 }
 
 func (ec *executionContext) unmarshalORelationType2ᚕgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐRelationTypeᚄ(ctx context.Context, v any) ([]model.RelationType, error) {
@@ -15099,6 +17729,41 @@ func (ec *executionContext) marshalOString2string(ctx context.Context, sel ast.S
 	_ = ctx
 	res := graphql.MarshalString(v)
 	return res
+}
+
+func (ec *executionContext) unmarshalOString2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]string, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNString2string(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOString2ᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v []string) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalNString2string(ctx, sel, v[i])
+	}
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) unmarshalOString2ᚖstring(ctx context.Context, v any) (*string, error) {

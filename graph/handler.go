@@ -41,6 +41,8 @@ type Options struct {
 	DisablePlayground bool
 	// StoreCallsExtension adds extensions.storeCalls (store calls made) to every response.
 	StoreCallsExtension bool
+	// WriteTokens are the bearer tokens that may run mutations; none disables writes.
+	WriteTokens []string
 }
 
 // Defaults.
@@ -77,7 +79,12 @@ func (o *Options) defaults() {
 func NewHandler(o Options) http.Handler {
 	o.defaults()
 	store := instrument.Wrap(o.Store)
-	cfg := Config{Resolvers: &Resolver{Store: store, Logger: o.Logger}, Complexity: complexity()}
+	writer, _ := o.Store.(model.Writer)
+	tokens := newTokenSet(o.WriteTokens)
+	if writer == nil {
+		tokens = nil
+	}
+	cfg := Config{Resolvers: &Resolver{Store: store, Writer: writer, Logger: o.Logger}, Complexity: complexity()}
 	srv := handler.New(NewExecutableSchema(cfg))
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(transport.GET{})
@@ -90,6 +97,7 @@ func NewHandler(o Options) http.Handler {
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](1000)})
 	srv.Use(extension.FixedComplexityLimit(o.ComplexityLimit))
 	srv.Use(depthLimit{Max: o.DepthLimit})
+	srv.AroundOperations(requireWriterForMutations(tokens))
 	srv.SetErrorPresenter(presentError(o.Logger))
 	srv.SetRecoverFunc(recoverPanic(o.Logger))
 	if o.StoreCallsExtension {
@@ -106,7 +114,7 @@ func NewHandler(o Options) http.Handler {
 	}
 
 	mux := http.NewServeMux()
-	mux.Handle("/query", limitBody(o.MaxBodyBytes, withRequestScope(store, o.RequestTimeout, srv)))
+	mux.Handle("/query", limitBody(o.MaxBodyBytes, withAuth(tokens, withRequestScope(store, o.RequestTimeout, srv))))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		_, _ = io.WriteString(w, "ok\n")

@@ -19,6 +19,14 @@ func (r *placeResolver) Relations(ctx context.Context, obj *model.Place, types [
 	return entityRelations(ctx, obj.ID, types, direction, status, asOf, first, after)
 }
 
+func (r *placeResolver) Type(ctx context.Context, obj *model.Place) (*model.PlaceType, error) {
+	if obj.Type == "" {
+		return nil, nil
+	}
+	t := obj.Type
+	return &t, nil
+}
+
 func (r *placeResolver) Parent(ctx context.Context, obj *model.Place) (*model.Place, error) {
 	return relatedOne[*model.Place](ctx, obj.ID, model.DirectionOut, nil, model.RelLocatedIn)
 }

@@ -12,6 +12,8 @@ import (
 // Resolver holds the resolvers' dependencies. It has no mutable state: resolvers run
 // concurrently.
 type Resolver struct {
-	Store  model.Store
+	Store model.Store
+	// Writer applies mutations; the handler lets only requests with a write token reach it.
+	Writer model.Writer
 	Logger *slog.Logger
 }

@@ -211,7 +211,7 @@ func checkEnums(e Entity) error {
 			return Errorf(CodeBadUserInput, "unknown powertrain %q", *v.Powertrain)
 		}
 	case *Place:
-		if !slices.Contains(AllPlaceTypes, v.Type) {
+		if v.Type != "" && !slices.Contains(AllPlaceTypes, v.Type) {
 			return Errorf(CodeBadUserInput, "unknown place type %q", v.Type)
 		}
 	}

@@ -20,6 +20,18 @@ type AgreementEdge struct {
 	Node   *Agreement `json:"node"`
 }
 
+// An agreement to create or replace. Its parties are PARTY_TO relations (addRelation).
+type AgreementInput struct {
+	ID          string            `json:"id"`
+	Name        string            `json:"name"`
+	Aliases     []string          `json:"aliases,omitempty"`
+	Description *string           `json:"description,omitempty"`
+	Sources     []string          `json:"sources,omitempty"`
+	SignedOn    *Date             `json:"signedOn,omitempty"`
+	AnnouncedOn *Date             `json:"announcedOn,omitempty"`
+	Provisions  []*ProvisionInput `json:"provisions,omitempty"`
+}
+
 // Filters for an agreement listing.
 type AgreementWhere struct {
 	Ids          []string `json:"ids,omitempty"`
@@ -37,6 +49,19 @@ type BrandEdge struct {
 	Node   *Brand `json:"node"`
 }
 
+// A brand to create or replace.
+type BrandInput struct {
+	ID          string        `json:"id"`
+	Name        string        `json:"name"`
+	Aliases     []string      `json:"aliases,omitempty"`
+	Description *string       `json:"description,omitempty"`
+	Sources     []string      `json:"sources,omitempty"`
+	Segment     *BrandSegment `json:"segment,omitempty"`
+	Founded     *Date         `json:"founded,omitempty"`
+	// Id of the country (a place) the brand comes from.
+	Country *string `json:"country,omitempty"`
+}
+
 // Filters for a brand listing.
 type BrandWhere struct {
 	Ids          []string       `json:"ids,omitempty"`
@@ -51,6 +76,14 @@ type EntityOrder struct {
 	Direction OrderDirection   `json:"direction"`
 }
 
+// Curation: writes that keep the graph current. Every mutation needs a write token
+// (`Authorization: Bearer <token>`); without one it answers UNAUTHENTICATED and changes nothing.
+// Each write is validated and applied as one transaction: a refused write leaves no trace, and a
+// write that returned success survives a crash or restart. Repeating a write with the same input
+// changes nothing.
+type Mutation struct {
+}
+
 type OrganizationConnection struct {
 	Edges      []*OrganizationEdge `json:"edges"`
 	PageInfo   *PageInfo           `json:"pageInfo"`
@@ -60,6 +93,22 @@ type OrganizationConnection struct {
 type OrganizationEdge struct {
 	Cursor string        `json:"cursor"`
 	Node   *Organization `json:"node"`
+}
+
+// An organization to create or replace.
+type OrganizationInput struct {
+	// A slug: lower-case letters and digits joined by hyphens, e.g. `baic-group`.
+	ID          string   `json:"id"`
+	Name        string   `json:"name"`
+	Aliases     []string `json:"aliases,omitempty"`
+	Description *string  `json:"description,omitempty"`
+	// Ids of sources describing the organization.
+	Sources   []string          `json:"sources,omitempty"`
+	Type      *OrganizationType `json:"type,omitempty"`
+	Ownership *Ownership        `json:"ownership,omitempty"`
+	Founded   *Date             `json:"founded,omitempty"`
+	// Id of the country (a place) it is based in.
+	Country *string `json:"country,omitempty"`
 }
 
 // Filters for an organization listing; the fields are ANDed, values in a list ORed.
@@ -93,6 +142,18 @@ type PlaceEdge struct {
 	Node   *Place `json:"node"`
 }
 
+// A place to create or replace.
+type PlaceInput struct {
+	ID          string     `json:"id"`
+	Name        string     `json:"name"`
+	Aliases     []string   `json:"aliases,omitempty"`
+	Description *string    `json:"description,omitempty"`
+	Sources     []string   `json:"sources,omitempty"`
+	Type        *PlaceType `json:"type,omitempty"`
+	// ISO 3166-1 alpha-2 code, for countries.
+	CountryCode *string `json:"countryCode,omitempty"`
+}
+
 // Filters for a place listing.
 type PlaceWhere struct {
 	Ids          []string    `json:"ids,omitempty"`
@@ -111,10 +172,26 @@ type PlantEdge struct {
 	Node   *Plant `json:"node"`
 }
 
+// A plant to create or replace.
+type PlantInput struct {
+	ID          string   `json:"id"`
+	Name        string   `json:"name"`
+	Aliases     []string `json:"aliases,omitempty"`
+	Description *string  `json:"description,omitempty"`
+	Sources     []string `json:"sources,omitempty"`
+	Opened      *Date    `json:"opened,omitempty"`
+}
+
 // Filters for a plant listing.
 type PlantWhere struct {
 	Ids          []string `json:"ids,omitempty"`
 	NameContains *string  `json:"nameContains,omitempty"`
+}
+
+// One provision of an agreement.
+type ProvisionInput struct {
+	Summary string `json:"summary"`
+	Due     *Date  `json:"due,omitempty"`
 }
 
 type Query struct {
@@ -129,6 +206,20 @@ type RelationConnection struct {
 type RelationEdge struct {
 	Cursor string    `json:"cursor"`
 	Node   *Relation `json:"node"`
+}
+
+// A fact to record: a typed, dated relation between two entities, with its sources.
+type RelationInput struct {
+	Type      RelationType    `json:"type"`
+	From      string          `json:"from"`
+	To        string          `json:"to"`
+	Status    *RelationStatus `json:"status,omitempty"`
+	ValidFrom *Date           `json:"validFrom,omitempty"`
+	ValidTo   *Date           `json:"validTo,omitempty"`
+	Quantity  *int            `json:"quantity,omitempty"`
+	Note      *string         `json:"note,omitempty"`
+	// Ids of the sources that state the fact (at least one).
+	SourceIds []string `json:"sourceIds"`
 }
 
 // Filters for a relation listing; the fields are ANDed, values in a list ORed.
@@ -157,6 +248,18 @@ type SourceEdge struct {
 	Node   *Source `json:"node"`
 }
 
+// A source to create or replace.
+type SourceInput struct {
+	ID          string `json:"id"`
+	Title       string `json:"title"`
+	PublishedOn Date   `json:"publishedOn"`
+	// Id of the publishing organization.
+	Publisher *string `json:"publisher,omitempty"`
+	Dateline  *string `json:"dateline,omitempty"`
+	URL       *string `json:"url,omitempty"`
+	Language  *string `json:"language,omitempty"`
+}
+
 // The order of a source listing.
 type SourceOrder struct {
 	Field     SourceOrderField `json:"field"`
@@ -180,6 +283,16 @@ type VehicleModelConnection struct {
 type VehicleModelEdge struct {
 	Cursor string        `json:"cursor"`
 	Node   *VehicleModel `json:"node"`
+}
+
+// A vehicle model to create or replace.
+type VehicleModelInput struct {
+	ID          string      `json:"id"`
+	Name        string      `json:"name"`
+	Aliases     []string    `json:"aliases,omitempty"`
+	Description *string     `json:"description,omitempty"`
+	Sources     []string    `json:"sources,omitempty"`
+	Powertrain  *Powertrain `json:"powertrain,omitempty"`
 }
 
 // Filters for a vehicle model listing.
