@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"flag"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -206,27 +207,53 @@ func TestQuestionFacts(t *testing.T) {
 }
 
 // TestStoreCallsAreBatched proves that resolving N parents costs a bounded number of store
-// calls: the same query over 2 and over all brands makes the same number of calls.
+// calls: over 60 brands, each with an owner, a country and models, a query touching all of
+// them makes a handful of batched calls where one call per parent would make hundreds.
 func TestStoreCallsAreBatched(t *testing.T) {
-	srv := newServer(t, graph.Options{StoreCallsExtension: true})
-	calls := func(first int) float64 {
-		_, resp := post(t, srv.URL, `query($n: Int) { brands(first: $n) { edges { node {
-			name owner { name country { name } } models { name } sources { title }
-			assemblers { from { name } sources { title } } } } } }`, map[string]any{"n": first})
-		if len(resp.Errors) > 0 {
-			t.Fatalf("errors: %+v", resp.Errors)
-		}
-		n, ok := resp.Extensions["storeCalls"].(float64)
-		if !ok {
-			t.Fatalf("no storeCalls extension in %v", resp.Extensions)
-		}
-		return n
+	const n = 60
+	d := &model.Dataset{Sources: []*model.Source{{ID: "src", Title: "Synthetic", PublishedOn: model.MustDate("2024")}}}
+	d.Add(&model.Place{EntityBase: model.EntityBase{ID: "land", Name: "Land"}, Type: model.PlaceCountry})
+	for i := range n {
+		id := fmt.Sprintf("b%02d", i)
+		d.Add(&model.Brand{EntityBase: model.EntityBase{ID: id, Name: "Brand " + id, SourceIDs: []string{"src"}}, CountryID: "land"})
+		d.Add(&model.Organization{EntityBase: model.EntityBase{ID: "o" + id, Name: "Owner " + id}, Type: model.OrgGroup, CountryID: "land"})
+		d.Add(&model.VehicleModel{EntityBase: model.EntityBase{ID: "m" + id, Name: "Model " + id}})
+		d.Relations = append(d.Relations,
+			&model.Relation{ID: "own-" + id, Type: model.RelOwnsBrand, FromID: "o" + id, ToID: id, Status: model.StatusActive, SourceIDs: []string{"src"}},
+			&model.Relation{ID: "has-" + id, Type: model.RelHasModel, FromID: id, ToID: "m" + id, Status: model.StatusActive, SourceIDs: []string{"src"}},
+			&model.Relation{ID: "asm-" + id, Type: model.RelAssembles, FromID: "o" + id, ToID: "m" + id, Status: model.StatusActive, SourceIDs: []string{"src"}},
+		)
 	}
-	few, all := calls(2), calls(20)
-	// 1 listing + relationsOf for owner/models/assemblers + entity and source batches.
-	if all > 12 || all != few {
-		t.Errorf("store calls: %v for 2 brands, %v for all brands; want the same small number", few, all)
+	if err := d.Validate(); err != nil {
+		t.Fatal(err)
 	}
+	store := inmem.New()
+	if err := store.Import(context.Background(), d); err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(graph.NewHandler(graph.Options{Store: store, StoreCallsExtension: true}))
+	defer srv.Close()
+	_, resp := post(t, srv.URL, `{ brands(first: 100) { edges { node {
+		name country { name } sources { title } owner { name country { name } }
+		models { name assemblers { from { name } sources { title } } } } } } }`, nil)
+	if len(resp.Errors) > 0 {
+		t.Fatalf("errors: %+v", resp.Errors)
+	}
+	if !bytes.Contains(resp.Data, []byte(`"Owner b59"`)) {
+		t.Fatalf("answer lacks the last brand's owner: %.300s", resp.Data)
+	}
+	calls, ok := resp.Extensions["storeCalls"].(float64)
+	if !ok {
+		t.Fatalf("no storeCalls extension in %v", resp.Extensions)
+	}
+	// One listing, then per level one RelationsOf and one entity or source batch: about ten.
+	// Batches gather keys over a short time window, so a slow machine (or -race) can split
+	// one in two; the bound allows for that, and is still far below the 60 brands, where
+	// resolving one parent at a time would need over 400 calls.
+	if calls > 40 {
+		t.Errorf("%v store calls for %d brands; want a small number independent of the brand count", calls, n)
+	}
+	t.Logf("%v store calls for %d brands", calls, n)
 }
 
 func TestReadmeShowsEveryQuestion(t *testing.T) {
@@ -242,5 +269,3 @@ func TestReadmeShowsEveryQuestion(t *testing.T) {
 		}
 	}
 }
-
-var _ = model.CodeBadUserInput

@@ -27,7 +27,7 @@ import (
 type Options struct {
 	Store  model.Store
 	Logger *slog.Logger
-	// ComplexityLimit bounds the estimated cost of an operation (default 10000).
+	// ComplexityLimit bounds the estimated cost of an operation (default 50000).
 	ComplexityLimit int
 	// DepthLimit bounds how deeply fields nest (default 15).
 	DepthLimit int
@@ -47,7 +47,7 @@ type Options struct {
 
 // Defaults.
 const (
-	DefaultComplexityLimit = 10000
+	DefaultComplexityLimit = 50000
 	DefaultDepthLimit      = 15
 	DefaultMaxBodyBytes    = 1 << 20
 	DefaultRequestTimeout  = 10 * time.Second
