@@ -88,10 +88,14 @@ func SourceCursor(s *Source, o Order) string {
 }
 
 // After reports whether the row (key, id) comes after cursor c in an ordering (asc or desc);
-// ties on key are broken by id in the same direction.
+// ties on key are broken by id in the same direction. The cursor's own row is not after
+// itself in either direction, so it never appears on the next page again.
 func (c Cursor) After(key, id string, desc bool) bool {
 	if key != c.Key {
 		return (key > c.Key) != desc
+	}
+	if id == c.ID {
+		return false
 	}
 	return (id > c.ID) != desc
 }
