@@ -1,0 +1,204 @@
+package neo4jstore
+
+import (
+	"fmt"
+	"slices"
+
+	"github.com/autograph-kg/autograph/graph/model"
+)
+
+// Relation lookups and listings. Relationship variable r is always a relation, a and b its
+// start and end entities. A relation comes back as a map {rel, fromId, toId}: the driver's
+// Relationship carries only internal node ids, and the entity ids are what the model needs.
+const (
+	// relByIDBranch finds a relation of one type by id through that type's id index. Relation
+	// ids are unique across types, so the union of one branch per type finds it with
+	// len(model.AllRelationTypes) index seeks rather than a scan of every relationship.
+	relByIDBranch = `
+  MATCH (a:Entity)-[r:%s {id: $id}]->(b:Entity)
+  RETURN r, a.id AS fromId, b.id AS toId`
+
+	// cypherRelationTemplate wraps the union of relByIDBranch; see relationByIDQuery.
+	cypherRelationTemplate = `
+CALL {%s
+}
+RETURN r, fromId, toId`
+
+	// cypherRelationPage counts and pages relations like cypherEntityPage: %[1]s is the type
+	// part of the pattern, %[2]s the filter's WHERE, %[3]s the same with the keyset condition.
+	cypherRelationPage = `
+CALL {
+  MATCH (a:Entity)-[r%[1]s]->(b:Entity)%[2]s
+  RETURN count(r) AS total
+}
+CALL {
+  MATCH (a:Entity)-[r%[1]s]->(b:Entity)%[3]s
+  WITH a, r, b
+  ORDER BY r.id
+  LIMIT $limit
+  RETURN collect({rel: r, fromId: a.id, toId: b.id}) AS page
+}
+RETURN total, page`
+
+	// cypherRelationsOf pages the relations of many entities in one statement: per entity, a
+	// correlated subquery counts its matching relations and another takes one page. Unknown
+	// ids give no row; the Go side gives them an empty page. DISTINCT makes a self-loop count
+	// once when both directions are followed. %[1]s is the pattern from e (relOfOut, relOfIn
+	// or relOfBoth), %[2]s and %[3]s the filter's WHERE without and with the keyset condition.
+	cypherRelationsOf = `
+UNWIND $ids AS id
+MATCH (e:Entity {id: id})
+CALL {
+  WITH e
+  MATCH %[1]s%[2]s
+  RETURN count(DISTINCT r) AS total
+}
+CALL {
+  WITH e
+  MATCH %[1]s%[3]s
+  WITH DISTINCT r
+  ORDER BY r.id
+  LIMIT $limit
+  RETURN collect({rel: r, fromId: startNode(r).id, toId: endNode(r).id}) AS page
+}
+RETURN id, total, page`
+
+	// The patterns of RelationsOf, by direction; %s is the type part.
+	relOfOut  = `(e)-[r%s]->(:Entity)`
+	relOfIn   = `(e)<-[r%s]-(:Entity)`
+	relOfBoth = `(e)-[r%s]-(:Entity)`
+
+	// Filter conditions on a relation r.
+	relWhereIDs     = `r.id IN $relationIds`
+	relWhereStatus  = `r.status IN $status`
+	relWhereSources = `any(s IN r.sourceIds WHERE s IN $sourceIds)`
+	// relWhereAsOf is model.Span.Overlaps of the relation's span and the asOf date's span,
+	// on the same YYYY-MM-DD strings; a missing bound is unbounded.
+	relWhereAsOf = `(r.spanStart IS NULL OR r.spanStart < $asOfEnd) AND (r.spanEnd IS NULL OR r.spanEnd > $asOfStart)`
+	// Endpoint conditions where the endpoints are bound (a, b) and where they are not.
+	relWhereFrom      = `a.id IN $fromIds`
+	relWhereTo        = `b.id IN $toIds`
+	relWhereFromStart = `startNode(r).id IN $fromIds`
+	relWhereToEnd     = `endNode(r).id IN $toIds`
+	relAfter          = `r.id > $afterId`
+)
+
+// relationByIDQuery is the statement of Relation: the union of relByIDBranch for every type.
+func relationByIDQuery() string {
+	return fmt.Sprintf(cypherRelationTemplate, unionPerType(relByIDBranch))
+}
+
+// relFilter is a relation filter compiled to Cypher: the type part of the pattern, the WHERE
+// conditions and their parameters.
+type relFilter struct {
+	types  string
+	conds  []string
+	params map[string]any
+}
+
+// compileRelFilter checks a filter against the whitelists and renders it. bound says whether
+// the pattern binds the endpoints as a and b; where it does not, they are startNode(r) and
+// endNode(r).
+func compileRelFilter(f model.RelationFilter, bound bool) (*relFilter, error) {
+	types, err := relTypes(f.Types)
+	if err != nil {
+		return nil, err
+	}
+	statuses, err := checkStatuses(f.Status)
+	if err != nil {
+		return nil, err
+	}
+	rf := &relFilter{types: types, params: map[string]any{}}
+	add := func(cond, name string, value any) {
+		rf.conds = append(rf.conds, cond)
+		rf.params[name] = value
+	}
+	if len(f.IDs) > 0 {
+		add(relWhereIDs, "relationIds", f.IDs)
+	}
+	if len(statuses) > 0 {
+		add(relWhereStatus, "status", statuses)
+	}
+	if len(f.FromIDs) > 0 {
+		add(pick(bound, relWhereFrom, relWhereFromStart), "fromIds", f.FromIDs)
+	}
+	if len(f.ToIDs) > 0 {
+		add(pick(bound, relWhereTo, relWhereToEnd), "toIds", f.ToIDs)
+	}
+	if len(f.SourceIDs) > 0 {
+		add(relWhereSources, "sourceIds", f.SourceIDs)
+	}
+	if f.AsOf != nil {
+		asOfParams(rf.params, *f.AsOf)
+		rf.conds = append(rf.conds, relWhereAsOf)
+	}
+	return rf, nil
+}
+
+// asOfParams sets the parameters of relWhereAsOf: the span the date names.
+func asOfParams(params map[string]any, d model.Date) {
+	sp := model.SpanOf(d)
+	params["asOfStart"] = sp.Start
+	params["asOfEnd"] = sp.End
+}
+
+func pick(cond bool, yes, no string) string {
+	if cond {
+		return yes
+	}
+	return no
+}
+
+// withAfter returns conds plus the keyset condition when there is a cursor.
+func withAfter(conds []string, hasCursor bool) []string {
+	if !hasCursor {
+		return conds
+	}
+	return append(slices.Clone(conds), relAfter)
+}
+
+// relationsQuery builds the statement and parameters of Relations.
+func relationsQuery(q model.RelationQuery) (string, map[string]any, error) {
+	rf, err := compileRelFilter(q.Filter, true)
+	if err != nil {
+		return "", nil, err
+	}
+	params := rf.params
+	params["limit"] = int64(firstOr(q.First, model.DefaultPageSize) + 1)
+	hasCursor, err := cursorParams(params, q.After, model.RelationOrderTag)
+	if err != nil {
+		return "", nil, err
+	}
+	delete(params, "afterKey") // relations are ordered by id alone
+	cypher := fmt.Sprintf(cypherRelationPage, rf.types, where(rf.conds), where(withAfter(rf.conds, hasCursor)))
+	return cypher, params, nil
+}
+
+// relationsOfQuery builds the statement and parameters of RelationsOf for distinct ids.
+func relationsOfQuery(ids []string, q model.RelationsOfQuery) (string, map[string]any, error) {
+	var pattern string
+	switch q.Direction {
+	case model.DirectionOut:
+		pattern = relOfOut
+	case model.DirectionIn:
+		pattern = relOfIn
+	case model.DirectionBoth, "":
+		pattern = relOfBoth
+	default:
+		return "", nil, model.Errorf(model.CodeBadUserInput, "unknown direction %q", q.Direction)
+	}
+	rf, err := compileRelFilter(q.Filter, false)
+	if err != nil {
+		return "", nil, err
+	}
+	params := rf.params
+	params["ids"] = ids
+	params["limit"] = int64(firstOr(q.First, model.DefaultPageSize) + 1)
+	hasCursor, err := cursorParams(params, q.After, model.RelationOrderTag)
+	if err != nil {
+		return "", nil, err
+	}
+	delete(params, "afterKey")
+	cypher := fmt.Sprintf(cypherRelationsOf, fmt.Sprintf(pattern, rf.types), where(rf.conds), where(withAfter(rf.conds, hasCursor)))
+	return cypher, params, nil
+}

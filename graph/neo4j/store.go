@@ -1,0 +1,333 @@
+package neo4jstore
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/url"
+	"slices"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+
+	"github.com/autograph-kg/autograph/graph/model"
+)
+
+// Compile-time check that Store implements the storage contract.
+var _ model.Store = (*Store)(nil)
+
+// DefaultDatabase is the database used when Config.Database is empty, as in Neo4j's own tools.
+const DefaultDatabase = "neo4j"
+
+// uriSchemes are the URI schemes the driver understands: bolt for one server, neo4j for
+// routing (a cluster or Aura); +s verifies TLS certificates, +ssc accepts self-signed ones.
+var uriSchemes = []string{"bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc"}
+
+// Config says how to reach Neo4j.
+type Config struct {
+	// URI is the server or cluster address, e.g. neo4j://localhost:7687 or neo4j+s://x.databases.neo4j.io.
+	URI string
+	// Username and Password are basic-auth credentials; both empty means no authentication.
+	Username string
+	Password string
+	// Database is the database to use; empty means DefaultDatabase.
+	Database string
+	// AcquireTimeout bounds the wait for a pooled connection; zero keeps the driver's default.
+	AcquireTimeout time.Duration
+	// Logger receives the driver's warnings and the store's own notes; nil discards them.
+	Logger *slog.Logger
+}
+
+// String describes the configuration without the password, so a Config can be printed.
+func (c Config) String() string {
+	return fmt.Sprintf("neo4j %s database %q user %q", redactURI(c.URI), c.database(), c.Username)
+}
+
+// LogValue keeps the password out of structured logs.
+func (c Config) LogValue() slog.Value {
+	return slog.GroupValue(
+		slog.String("uri", redactURI(c.URI)),
+		slog.String("database", c.database()),
+		slog.String("username", c.Username),
+	)
+}
+
+func (c Config) database() string {
+	if c.Database == "" {
+		return DefaultDatabase
+	}
+	return c.Database
+}
+
+// validate checks the parts of a Config that Open relies on. Its messages never contain the
+// password, even when it is embedded in the URI.
+func (c Config) validate() error {
+	if c.URI == "" {
+		return errors.New("the Neo4j URI is empty (set NEO4J_URI, e.g. neo4j://localhost:7687)")
+	}
+	u, err := url.Parse(c.URI)
+	if err != nil {
+		// url.Error repeats the URI, password included: say what is wrong without it.
+		return fmt.Errorf("the Neo4j URI %q is not a valid URL", redactURI(c.URI))
+	}
+	if !slices.Contains(uriSchemes, u.Scheme) {
+		return fmt.Errorf("the Neo4j URI %s has scheme %q; use one of %s", u.Redacted(), u.Scheme, strings.Join(uriSchemes, ", "))
+	}
+	if u.Host == "" {
+		return fmt.Errorf("the Neo4j URI %s names no host", u.Redacted())
+	}
+	if c.Password != "" && c.Username == "" {
+		return errors.New("a Neo4j password is set but no username (set NEO4J_USERNAME)")
+	}
+	return nil
+}
+
+// redactURI is the URI as it may appear in messages: a password in it is replaced.
+func redactURI(s string) string {
+	u, err := url.Parse(s)
+	if err != nil {
+		return "(unparsable URI)"
+	}
+	return u.Redacted()
+}
+
+// ConfigFromEnv reads NEO4J_URI, NEO4J_USERNAME, NEO4J_PASSWORD and NEO4J_DATABASE (default
+// "neo4j"), the names Neo4j's own tools use. getenv is os.Getenv in production and a map
+// lookup in tests.
+func ConfigFromEnv(getenv func(string) string) (Config, error) {
+	c := Config{
+		URI:      strings.TrimSpace(getenv("NEO4J_URI")),
+		Username: getenv("NEO4J_USERNAME"),
+		Password: getenv("NEO4J_PASSWORD"),
+		Database: strings.TrimSpace(getenv("NEO4J_DATABASE")),
+	}
+	if c.Database == "" {
+		c.Database = DefaultDatabase
+	}
+	if err := c.validate(); err != nil {
+		return Config{}, fmt.Errorf("neo4j config: %w", err)
+	}
+	return c, nil
+}
+
+// Store is the Neo4j model.Store. It holds one driver (a connection pool) for the process and
+// is safe for concurrent use.
+type Store struct {
+	driver   neo4j.DriverWithContext
+	database string
+	logger   *slog.Logger
+	// now stamps createdAt and updatedAt; a field so that tests can pin it.
+	now    func() time.Time
+	closed atomic.Bool
+}
+
+// Open connects to Neo4j, checks that it answers, and makes sure the constraints and indexes
+// the store relies on exist. A server that cannot be reached is UNAVAILABLE, with a message
+// that names the URI but never the password.
+func Open(ctx context.Context, cfg Config) (*Store, error) {
+	if err := cfg.validate(); err != nil {
+		return nil, fmt.Errorf("neo4j: open: %w", err)
+	}
+	logger := cfg.Logger
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	auth := neo4j.NoAuth()
+	if cfg.Username != "" {
+		auth = neo4j.BasicAuth(cfg.Username, cfg.Password, "")
+	}
+	driver, err := neo4j.NewDriverWithContext(cfg.URI, auth, func(c *neo4j.Config) {
+		if cfg.AcquireTimeout > 0 {
+			c.ConnectionAcquisitionTimeout = cfg.AcquireTimeout
+		}
+		if cfg.Logger != nil {
+			c.Log = driverLogger{cfg.Logger}
+		}
+	})
+	if err != nil {
+		return nil, fmt.Errorf("neo4j: open %s: %w", redactURI(cfg.URI), err)
+	}
+	s := &Store{driver: driver, database: cfg.database(), logger: logger, now: time.Now}
+	fail := func(err error) (*Store, error) {
+		return nil, errors.Join(err, driver.Close(ctx))
+	}
+	if err := driver.VerifyConnectivity(ctx); err != nil {
+		return fail(&model.Error{
+			Code:    model.CodeUnavailable,
+			Message: fmt.Sprintf("cannot reach Neo4j at %s", redactURI(cfg.URI)),
+			Err:     err,
+		})
+	}
+	if info, err := driver.GetServerInfo(ctx); err == nil {
+		if !supportedServer(info.Agent()) {
+			return fail(fmt.Errorf("neo4j: open %s: server %s is too old: Neo4j 4.4 or later is required", redactURI(cfg.URI), info.Agent()))
+		}
+		logger.InfoContext(ctx, "neo4j: connected", "server", info.Agent(), "address", info.Address(), "database", s.database)
+	}
+	if err := s.ensureSchema(ctx); err != nil {
+		return fail(err)
+	}
+	return s, nil
+}
+
+// supportedServer reports whether the agent string ("Neo4j/4.4.26", "Neo4j/5.20-aura") names
+// 4.4 or later. An agent it cannot parse is given the benefit of the doubt.
+func supportedServer(agent string) bool {
+	v, ok := strings.CutPrefix(agent, "Neo4j/")
+	if !ok {
+		return true
+	}
+	var major, minor int
+	if n, _ := fmt.Sscanf(v, "%d.%d", &major, &minor); n < 2 {
+		return true
+	}
+	return major > 4 || (major == 4 && minor >= 4)
+}
+
+// Close releases the driver's connections. Like every other method, it is UNAVAILABLE on a
+// store that is already closed.
+func (s *Store) Close(ctx context.Context) error {
+	if !s.closed.CompareAndSwap(false, true) {
+		return errClosed("close")
+	}
+	if err := s.driver.Close(ctx); err != nil {
+		return fmt.Errorf("neo4j: close: %w", err)
+	}
+	return nil
+}
+
+// Ping runs a trivial read against the database, so it fails when the server is up but the
+// database is not; any failure is UNAVAILABLE.
+func (s *Store) Ping(ctx context.Context) error {
+	if _, err := s.read(ctx, "ping", cypherPing, nil); err != nil {
+		if model.ErrorCode(err) == model.CodeUnavailable {
+			return err
+		}
+		return &model.Error{Code: model.CodeUnavailable, Message: "the graph database is unavailable", Err: err}
+	}
+	return nil
+}
+
+// IsEmpty reports whether the database holds no entity, so the server can seed it on first
+// start (KG_SEED=auto). It reads the count store: constant time whatever the graph's size.
+func (s *Store) IsEmpty(ctx context.Context) (bool, error) {
+	recs, err := s.read(ctx, "is empty", cypherCountEntities, nil)
+	if err != nil {
+		return false, err
+	}
+	n, err := single(recs, "is empty", func(r *neo4j.Record) (int64, error) { return recordValue[int64](r, "count") })
+	if err != nil {
+		return false, err
+	}
+	return n == 0, nil
+}
+
+// errClosed is the error of every call on a closed store.
+func errClosed(op string) error {
+	return fmt.Errorf("neo4j: %s: %w", op, model.Errorf(model.CodeUnavailable, "the Neo4j store is closed"))
+}
+
+// read runs one read query with the driver's managed retries, routed to a reader in a
+// cluster, on the configured database.
+func (s *Store) read(ctx context.Context, op, cypher string, params map[string]any) ([]*neo4j.Record, error) {
+	if s.closed.Load() {
+		return nil, errClosed(op)
+	}
+	res, err := neo4j.ExecuteQuery(ctx, s.driver, cypher, params, neo4j.EagerResultTransformer,
+		neo4j.ExecuteQueryWithReadersRouting(),
+		neo4j.ExecuteQueryWithDatabase(s.database))
+	if err != nil {
+		return nil, wrapErr(ctx, op, err)
+	}
+	return res.Records, nil
+}
+
+// session opens a session on the configured database that shares the bookmark manager of
+// ExecuteQuery, so a read after an Import sees it even in a cluster (causal consistency).
+func (s *Store) session(ctx context.Context, mode neo4j.AccessMode) neo4j.SessionWithContext {
+	return s.driver.NewSession(ctx, neo4j.SessionConfig{
+		DatabaseName:    s.database,
+		AccessMode:      mode,
+		BookmarkManager: s.driver.ExecuteQueryBookmarkManager(),
+	})
+}
+
+// wrapErr names the operation and classifies a driver error: the store's own domain errors
+// pass through, anything that means "Neo4j cannot answer now" becomes UNAVAILABLE with a
+// client-safe message, and the rest is internal. The driver's error stays the cause (for
+// logs); it may contain Cypher, so it never becomes the message.
+func wrapErr(ctx context.Context, op string, err error) error {
+	if err == nil {
+		return nil
+	}
+	var domain *model.Error
+	if errors.As(err, &domain) {
+		return fmt.Errorf("neo4j: %s: %w", op, err)
+	}
+	if unavailable(ctx, err) {
+		cause := fmt.Errorf("neo4j: %s: %w", op, err)
+		if ctxErr := ctx.Err(); ctxErr != nil && !errors.Is(err, ctxErr) {
+			// The driver may report a done context as a lost connection; keep the context's
+			// error in the chain so callers can tell cancellation with errors.Is.
+			cause = fmt.Errorf("neo4j: %s: %w (%w)", op, ctxErr, err)
+		}
+		return &model.Error{
+			Code:    model.CodeUnavailable,
+			Message: "the graph database is unavailable, try again later",
+			Err:     cause,
+		}
+	}
+	return fmt.Errorf("neo4j: %s: %w", op, err)
+}
+
+// unavailable reports whether err means Neo4j could not answer (as opposed to a bug in a
+// query or bad data): lost or refused connections, exhausted retries, transient server
+// errors, a done context, rejected credentials, a missing database.
+func unavailable(ctx context.Context, err error) bool {
+	if ctx.Err() != nil || errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
+		return true
+	}
+	var conn *neo4j.ConnectivityError
+	var limit *neo4j.TransactionExecutionLimit
+	var token *neo4j.TokenExpiredError
+	var auth *neo4j.InvalidAuthenticationError
+	if errors.As(err, &conn) || errors.As(err, &limit) || errors.As(err, &token) || errors.As(err, &auth) || neo4j.IsRetryable(err) {
+		return true
+	}
+	var dbErr *neo4j.Neo4jError
+	if errors.As(err, &dbErr) {
+		switch {
+		case dbErr.IsRetriable(),
+			strings.HasPrefix(dbErr.Code, "Neo.TransientError."),
+			strings.HasPrefix(dbErr.Code, "Neo.ClientError.Security."),
+			dbErr.Code == "Neo.ClientError.Database.DatabaseNotFound",
+			dbErr.Code == "Neo.ClientError.General.DatabaseUnavailable":
+			return true
+		}
+	}
+	return false
+}
+
+// single returns the one record an aggregating query always produces, mapped by fn.
+func single[T any](recs []*neo4j.Record, op string, fn func(*neo4j.Record) (T, error)) (T, error) {
+	var zero T
+	if len(recs) != 1 {
+		return zero, fmt.Errorf("neo4j: %s: expected one record, got %d", op, len(recs))
+	}
+	v, err := fn(recs[0])
+	if err != nil {
+		return zero, fmt.Errorf("neo4j: %s: %w", op, err)
+	}
+	return v, nil
+}
+
+// firstOr is the page-size rule shared with the embedded store: First <= 0 means the default.
+func firstOr(first, def int) int {
+	if first <= 0 {
+		return def
+	}
+	return first
+}

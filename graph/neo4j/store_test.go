@@ -1,0 +1,242 @@
+package neo4jstore
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"testing"
+
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+
+	"github.com/autograph-kg/autograph/graph/model"
+)
+
+func env(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
+
+func TestConfigFromEnv(t *testing.T) {
+	c, err := ConfigFromEnv(env(map[string]string{
+		"NEO4J_URI": " neo4j+s://db.example.org ", "NEO4J_USERNAME": "neo4j", "NEO4J_PASSWORD": "s3cret",
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.URI != "neo4j+s://db.example.org" || c.Username != "neo4j" || c.Password != "s3cret" || c.Database != "neo4j" {
+		t.Errorf("ConfigFromEnv = %+v", c)
+	}
+	c, err = ConfigFromEnv(env(map[string]string{"NEO4J_URI": "bolt://localhost:7687", "NEO4J_DATABASE": "kg"}))
+	if err != nil || c.Database != "kg" || c.Username != "" {
+		t.Errorf("ConfigFromEnv without auth = %+v, %v", c, err)
+	}
+	for _, scheme := range uriSchemes {
+		if _, err := ConfigFromEnv(env(map[string]string{"NEO4J_URI": scheme + "://h:7687"})); err != nil {
+			t.Errorf("scheme %s refused: %v", scheme, err)
+		}
+	}
+	for name, m := range map[string]map[string]string{
+		"no uri":               {},
+		"http":                 {"NEO4J_URI": "http://u:hunter2@localhost:7474"},
+		"no host":              {"NEO4J_URI": "bolt://"},
+		"not a url":            {"NEO4J_URI": "bolt://u:hunter2@[::1"},
+		"password, no user":    {"NEO4J_URI": "bolt://localhost", "NEO4J_PASSWORD": "hunter2"},
+		"password in the uri:": {"NEO4J_URI": "ftp://neo4j:hunter2@localhost"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			_, err := ConfigFromEnv(env(m))
+			if err == nil {
+				t.Fatal("error = nil")
+			}
+			if strings.Contains(err.Error(), "hunter2") {
+				t.Errorf("error %q shows the password", err)
+			}
+		})
+	}
+}
+
+func TestConfigNeverShowsThePassword(t *testing.T) {
+	c := Config{URI: "neo4j://neo4j:hunter2@localhost:7687", Username: "neo4j", Password: "hunter2"}
+	var logged strings.Builder
+	slog.New(slog.NewTextHandler(&logged, nil)).Info("config", "neo4j", c)
+	for what, s := range map[string]string{"String": c.String(), "%v": fmt.Sprintf("%v", c), "%+v": fmt.Sprintf("%+v", c), "slog": logged.String()} {
+		if strings.Contains(s, "hunter2") {
+			t.Errorf("%s shows the password: %s", what, s)
+		}
+		if !strings.Contains(s, "localhost") {
+			t.Errorf("%s does not name the server: %s", what, s)
+		}
+	}
+}
+
+func TestOpenRefusesBadConfigWithoutConnecting(t *testing.T) {
+	_, err := Open(t.Context(), Config{URI: "http://neo4j:hunter2@localhost"})
+	if err == nil || strings.Contains(err.Error(), "hunter2") {
+		t.Errorf("Open with an http URI: error = %v", err)
+	}
+}
+
+// TestOpenUnreachable dials a port nothing listens on: Open fails at once with UNAVAILABLE,
+// naming the URI and not the password.
+func TestOpenUnreachable(t *testing.T) {
+	if testing.Short() {
+		t.Skip("dials the loopback interface")
+	}
+	_, err := Open(t.Context(), Config{URI: "bolt://127.0.0.1:1", Username: "neo4j", Password: "hunter2"})
+	if model.ErrorCode(err) != model.CodeUnavailable {
+		t.Fatalf("Open(unreachable) error = %v, want UNAVAILABLE", err)
+	}
+	var e *model.Error
+	if errors.As(err, &e); !strings.Contains(e.Message, "bolt://127.0.0.1:1") || strings.Contains(err.Error(), "hunter2") {
+		t.Errorf("message %q should name the URI and never the password (error: %v)", e.Message, err)
+	}
+}
+
+func TestSupportedServer(t *testing.T) {
+	for agent, want := range map[string]bool{
+		"Neo4j/4.4.26": true, "Neo4j/5.26.0": true, "Neo4j/5.20-aura": true, "Neo4j/2025.01.0": true,
+		"Neo4j/4.3.9": false, "Neo4j/3.5.0": false, "Memgraph/2.0": true, "Neo4j/dev": true,
+	} {
+		if got := supportedServer(agent); got != want {
+			t.Errorf("supportedServer(%q) = %v, want %v", agent, got, want)
+		}
+	}
+}
+
+func TestWrapErr(t *testing.T) {
+	ctx := t.Context()
+	cancelled, cancel := context.WithCancel(ctx)
+	cancel()
+	syntax := &neo4j.Neo4jError{Code: "Neo.ClientError.Statement.SyntaxError", Msg: "Invalid input 'MATC' (line 1): MATC (n) RETURN n"}
+	cases := []struct {
+		name string
+		ctx  context.Context
+		err  error
+		want model.Code
+	}{
+		{"connectivity", ctx, &neo4j.ConnectivityError{Inner: errors.New("connection refused")}, model.CodeUnavailable},
+		{"transient", ctx, &neo4j.Neo4jError{Code: "Neo.TransientError.Transaction.DeadlockDetected"}, model.CodeUnavailable},
+		{"auth", ctx, &neo4j.Neo4jError{Code: "Neo.ClientError.Security.Unauthorized"}, model.CodeUnavailable},
+		{"no database", ctx, &neo4j.Neo4jError{Code: "Neo.ClientError.Database.DatabaseNotFound"}, model.CodeUnavailable},
+		{"retries exhausted", ctx, &neo4j.TransactionExecutionLimit{Cause: "timeout"}, model.CodeUnavailable},
+		{"deadline", ctx, fmt.Errorf("x: %w", context.DeadlineExceeded), model.CodeUnavailable},
+		{"cancelled, reported as a lost connection", cancelled, &neo4j.ConnectivityError{Inner: errors.New("read: use of closed connection")}, model.CodeUnavailable},
+		{"a bug in a query", ctx, syntax, model.CodeInternal},
+		{"domain error", ctx, model.NotFound("entity", "x"), model.CodeNotFound},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			err := wrapErr(c.ctx, "op", c.err)
+			if got := model.ErrorCode(err); got != c.want {
+				t.Errorf("code = %s, want %s (%v)", got, c.want, err)
+			}
+			if !errors.Is(err, c.err) {
+				t.Errorf("%v does not wrap the cause", err)
+			}
+			if !strings.Contains(err.Error(), "op") {
+				t.Errorf("%v does not name the operation", err)
+			}
+			var e *model.Error
+			if errors.As(err, &e) && strings.Contains(e.Message, "MATC") {
+				t.Errorf("client message %q contains Cypher", e.Message)
+			}
+		})
+	}
+	if err := wrapErr(cancelled, "op", &neo4j.ConnectivityError{Inner: errors.New("closed")}); !errors.Is(err, context.Canceled) {
+		t.Errorf("a cancelled call's error %v does not wrap context.Canceled", err)
+	}
+	if wrapErr(ctx, "op", nil) != nil {
+		t.Error("wrapErr(nil) != nil")
+	}
+}
+
+// TestClosedStore checks that every method of a closed store is UNAVAILABLE without going
+// near the driver (which is nil here).
+func TestClosedStore(t *testing.T) {
+	s := &Store{database: "neo4j", logger: slog.New(slog.DiscardHandler)}
+	s.closed.Store(true)
+	ctx := t.Context()
+	calls := map[string]func() error{
+		"Ping":         func() error { return s.Ping(ctx) },
+		"IsEmpty":      func() error { _, err := s.IsEmpty(ctx); return err },
+		"Entity":       func() error { _, err := s.Entity(ctx, "a"); return err },
+		"EntitiesByID": func() error { _, err := s.EntitiesByID(ctx, []string{"a"}); return err },
+		"Entities":     func() error { _, err := s.Entities(ctx, model.EntityQuery{}); return err },
+		"Source":       func() error { _, err := s.Source(ctx, "a"); return err },
+		"SourcesByID":  func() error { _, err := s.SourcesByID(ctx, []string{"a"}); return err },
+		"Sources":      func() error { _, err := s.Sources(ctx, model.SourceQuery{}); return err },
+		"Relation":     func() error { _, err := s.Relation(ctx, "a"); return err },
+		"Relations":    func() error { _, err := s.Relations(ctx, model.RelationQuery{}); return err },
+		"RelationsOf":  func() error { _, err := s.RelationsOf(ctx, []string{"a"}, model.RelationsOfQuery{}); return err },
+		"Search":       func() error { _, err := s.Search(ctx, model.SearchQuery{Text: "a"}); return err },
+		"Neighborhood": func() error { _, err := s.Neighborhood(ctx, model.NeighborhoodQuery{ID: "a"}); return err },
+		"Paths":        func() error { _, err := s.Paths(ctx, model.PathQuery{From: "a", To: "b"}); return err },
+		"PathsToSelf":  func() error { _, err := s.Paths(ctx, model.PathQuery{From: "a", To: "a"}); return err },
+		"Import":       func() error { return s.Import(ctx, &model.Dataset{}) },
+		"Close":        func() error { return s.Close(ctx) },
+	}
+	for name, call := range calls {
+		if got := model.ErrorCode(call()); got != model.CodeUnavailable {
+			t.Errorf("%s on a closed store: code %s, want UNAVAILABLE", name, got)
+		}
+	}
+}
+
+// TestInputCheckedBeforeTheDriver runs methods with bad input on a store without a driver:
+// they must refuse with BAD_USER_INPUT before any round trip.
+func TestInputCheckedBeforeTheDriver(t *testing.T) {
+	s := &Store{database: "neo4j", logger: slog.New(slog.DiscardHandler)}
+	ctx := t.Context()
+	calls := map[string]func() error{
+		"Entities":    func() error { _, err := s.Entities(ctx, model.EntityQuery{Kind: "X"}); return err },
+		"Sources":     func() error { _, err := s.Sources(ctx, model.SourceQuery{After: "garbage"}); return err },
+		"Relations":   func() error { _, err := s.Relations(ctx, model.RelationQuery{After: "garbage"}); return err },
+		"RelationsOf": func() error { _, err := s.RelationsOf(ctx, nil, model.RelationsOfQuery{Direction: "UP"}); return err },
+		"Search":      func() error { _, err := s.Search(ctx, model.SearchQuery{Text: "!"}); return err },
+		"Neighborhood": func() error {
+			_, err := s.Neighborhood(ctx, model.NeighborhoodQuery{ID: "a", Types: []model.RelationType{"X"}})
+			return err
+		},
+		"Paths": func() error { _, err := s.Paths(ctx, model.PathQuery{From: "a", To: "b", MaxLength: 99}); return err },
+		"PathsToSelf": func() error {
+			_, err := s.Paths(ctx, model.PathQuery{From: "a", To: "a", Types: []model.RelationType{"X"}})
+			return err
+		},
+		"Import nil": func() error { return s.Import(ctx, nil) },
+		"Import invalid": func() error {
+			return s.Import(ctx, &model.Dataset{Relations: []*model.Relation{{ID: "r", Type: model.RelOwnsBrand, FromID: "a", ToID: "b"}}})
+		},
+	}
+	for name, call := range calls {
+		if got := model.ErrorCode(call()); got != model.CodeBadUserInput {
+			t.Errorf("%s: code %s, want BAD_USER_INPUT", name, got)
+		}
+	}
+	// Empty batches need no round trip at all.
+	if m, err := s.EntitiesByID(ctx, nil); err != nil || len(m) != 0 {
+		t.Errorf("EntitiesByID(nil) = %v, %v", m, err)
+	}
+	if m, err := s.SourcesByID(ctx, []string{}); err != nil || len(m) != 0 {
+		t.Errorf("SourcesByID(empty) = %v, %v", m, err)
+	}
+	if m, err := s.RelationsOf(ctx, nil, model.RelationsOfQuery{}); err != nil || len(m) != 0 {
+		t.Errorf("RelationsOf(nil) = %v, %v", m, err)
+	}
+}
+
+func TestDriverLogger(t *testing.T) {
+	var b strings.Builder
+	l := driverLogger{slog.New(slog.NewTextHandler(&b, &slog.HandlerOptions{Level: slog.LevelInfo}))}
+	l.Error("pool", "1", errors.New("boom"))
+	l.Warnf("router", "2", "no %s", "writers")
+	l.Infof("driver", "3", "hello %d", 1)
+	l.Debugf("bolt5", "4", "chatty %d", 2)
+	out := b.String()
+	for _, want := range []string{"boom", "no writers", "hello 1", "component=router"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("log lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "chatty") {
+		t.Errorf("debug logged at info level:\n%s", out)
+	}
+}

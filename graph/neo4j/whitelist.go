@@ -1,0 +1,94 @@
+package neo4jstore
+
+import (
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/autograph-kg/autograph/graph/model"
+)
+
+// Cypher cannot take labels, relationship types or variable-length bounds as parameters, so
+// these few parts of a query are spliced into its text. They come only from the functions in
+// this file, which accept nothing but values from the model's whitelists.
+
+// entityLabel is the node label to match for a kind: :Entity for every kind.
+func entityLabel(kind model.EntityKind) (string, error) {
+	if kind == "" {
+		return labelEntity, nil
+	}
+	if !kind.IsValid() {
+		return "", model.Errorf(model.CodeBadUserInput, "unknown entity kind %q", kind)
+	}
+	return kind.Label(), nil
+}
+
+// checkKinds validates kinds and returns them without duplicates, in the order given.
+func checkKinds(kinds []model.EntityKind) ([]string, error) {
+	var out []string
+	for _, k := range kinds {
+		if !k.IsValid() {
+			return nil, model.Errorf(model.CodeBadUserInput, "unknown entity kind %q", k)
+		}
+		if !slices.Contains(out, string(k)) {
+			out = append(out, string(k))
+		}
+	}
+	return out, nil
+}
+
+// relTypes renders the type part of a relationship pattern: "" for every type (an empty list
+// does not filter), ":A|B" otherwise. Types are validated against model.AllRelationTypes and
+// written in schema order without duplicates, so equal filters give equal query text and
+// share a cached plan.
+func relTypes(types []model.RelationType) (string, error) {
+	if len(types) == 0 {
+		return "", nil
+	}
+	for _, t := range types {
+		if !t.IsValid() {
+			return "", model.Errorf(model.CodeBadUserInput, "unknown relation type %q", t)
+		}
+	}
+	var names []string
+	for _, t := range model.AllRelationTypes {
+		if slices.Contains(types, t) {
+			names = append(names, string(t))
+		}
+	}
+	return ":" + strings.Join(names, "|"), nil
+}
+
+// checkStatuses validates relation statuses and returns them as strings for a parameter.
+func checkStatuses(statuses []model.RelationStatus) ([]string, error) {
+	out := make([]string, 0, len(statuses))
+	for _, s := range statuses {
+		if !s.IsValid() {
+			return nil, model.Errorf(model.CodeBadUserInput, "unknown relation status %q", s)
+		}
+		out = append(out, string(s))
+	}
+	return out, nil
+}
+
+// pathLength renders the upper bound of a variable-length pattern. It must be a literal in
+// Cypher; only 1..model.MaxPathLength is accepted.
+func pathLength(n int) (string, error) {
+	if n < 1 || n > model.MaxPathLength {
+		return "", model.Errorf(model.CodeBadUserInput, "maxLength must be between 1 and %d, not %d", model.MaxPathLength, n)
+	}
+	return strconv.Itoa(n), nil
+}
+
+// attrFields is the whitelist of attribute filter fields for a kind (every kind's fields when
+// kind is empty), as the embedded store accepts them.
+func attrFields(kind model.EntityKind) []string {
+	if kind != "" {
+		return model.AttrFields[kind]
+	}
+	var all []string
+	for _, k := range model.AllEntityKinds {
+		all = append(all, model.AttrFields[k]...)
+	}
+	return all
+}
