@@ -80,11 +80,25 @@ func (s *Store) ensureSchema(ctx context.Context) error {
 		_, err := neo4j.ExecuteQuery(ctx, s.driver, stmt, nil, neo4j.EagerResultTransformer,
 			neo4j.ExecuteQueryWithWritersRouting(),
 			neo4j.ExecuteQueryWithDatabase(s.database))
-		if err != nil && !alreadyExists(err) {
+		switch {
+		case err == nil, alreadyExists(err):
+		case forbidden(err):
+			// A user without schema privileges can still read and write: the queries are
+			// correct without the indexes, only slower, and the database's owner may have
+			// created them already. Say so once and go on.
+			s.logger.WarnContext(ctx, "neo4j: not allowed to create the schema; relying on the existing one", "err", err)
+			return nil
+		default:
 			return wrapErr(ctx, "create schema", err)
 		}
 	}
 	return nil
+}
+
+// forbidden reports whether the server refused a command for lack of privileges.
+func forbidden(err error) bool {
+	var dbErr *neo4j.Neo4jError
+	return errors.As(err, &dbErr) && dbErr.Code == "Neo.ClientError.Security.Forbidden"
 }
 
 // alreadyExists reports whether a schema command failed only because an equivalent

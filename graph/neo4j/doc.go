@@ -70,6 +70,11 @@
 //     batched UNWIND ... MERGE statements. Rows whose contentHash is unchanged are not written
 //     at all, so importing the same dataset twice changes nothing, timestamps included.
 //
+// Correlated subqueries use the importing-WITH form (CALL { WITH x ... }), the only one 4.4
+// knows. Neo4j 5.21 and later run it but return a deprecation notification suggesting
+// CALL (x) { ... }, which 4.4 cannot parse; a server set to the Cypher 25 language would
+// refuse it, so such a database must keep Cypher 5 as its default language.
+//
 // Errors follow model.Store: NOT_FOUND and BAD_USER_INPUT for the caller's mistakes,
 // UNAVAILABLE when Neo4j cannot be reached (connectivity, transient errors, an expired context,
 // rejected credentials), anything else internal. Client messages never contain Cypher; the

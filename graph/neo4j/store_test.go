@@ -240,3 +240,15 @@ func TestDriverLogger(t *testing.T) {
 		t.Errorf("debug logged at info level:\n%s", out)
 	}
 }
+
+func TestSchemaErrorKinds(t *testing.T) {
+	exists := &neo4j.Neo4jError{Code: "Neo.ClientError.Schema.EquivalentSchemaRuleAlreadyExists"}
+	denied := &neo4j.Neo4jError{Code: "Neo.ClientError.Security.Forbidden"}
+	other := &neo4j.Neo4jError{Code: "Neo.ClientError.Statement.SyntaxError"}
+	if !alreadyExists(fmt.Errorf("wrapped: %w", exists)) || alreadyExists(other) || alreadyExists(errors.New("x")) {
+		t.Error("alreadyExists misclassifies")
+	}
+	if !forbidden(denied) || forbidden(exists) {
+		t.Error("forbidden misclassifies")
+	}
+}
