@@ -113,7 +113,8 @@ func (d Date) End() string {
 		t = time.Date(d.Year, time.Month(d.Month), d.Day+1, 0, 0, 0, 0, time.UTC)
 	}
 	if t.Year() > 9999 {
-		return "10000-01-01"
+		// Past the last representable day: a sentinel that still sorts after every date.
+		return "9999-99-99"
 	}
 	return t.Format("2006-01-02")
 }
