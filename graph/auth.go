@@ -86,6 +86,9 @@ func requireWriterForMutations(ts tokenSet) graphql.OperationMiddleware {
 			return next(ctx)
 		}
 		err := &gqlerror.Error{Message: msg, Extensions: map[string]any{"code": string(model.CodeUnauthenticated)}}
+		if rec := recordFrom(ctx); rec != nil {
+			rec.set(operationName(oc), []string{string(model.CodeUnauthenticated)})
+		}
 		return graphql.OneShot(&graphql.Response{Errors: gqlerror.List{err}})
 	}
 }

@@ -16,6 +16,8 @@ import (
 	"github.com/99designs/gqlgen/graphql/handler/lru"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
 	"github.com/99designs/gqlgen/graphql/playground"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"github.com/vektah/gqlparser/v2/ast"
 
 	"github.com/autograph-kg/autograph/graph/instrument"
@@ -43,6 +45,8 @@ type Options struct {
 	StoreCallsExtension bool
 	// WriteTokens are the bearer tokens that may run mutations; none disables writes.
 	WriteTokens []string
+	// Registry, when set, receives the server's metrics and is served at /metrics.
+	Registry *prometheus.Registry
 }
 
 // Defaults.
@@ -78,7 +82,11 @@ func (o *Options) defaults() {
 // /healthz and readiness at /readyz.
 func NewHandler(o Options) http.Handler {
 	o.defaults()
-	store := instrument.Wrap(o.Store)
+	var metrics *instrument.Metrics
+	if o.Registry != nil {
+		metrics = instrument.NewMetrics(o.Registry)
+	}
+	store := instrument.Wrap(o.Store, metrics)
 	writer, _ := o.Store.(model.Writer)
 	tokens := newTokenSet(o.WriteTokens)
 	if writer == nil {
@@ -98,6 +106,7 @@ func NewHandler(o Options) http.Handler {
 	srv.Use(extension.FixedComplexityLimit(o.ComplexityLimit))
 	srv.Use(depthLimit{Max: o.DepthLimit})
 	srv.AroundOperations(requireWriterForMutations(tokens))
+	srv.AroundResponses(recordResponses)
 	srv.SetErrorPresenter(presentError(o.Logger))
 	srv.SetRecoverFunc(recoverPanic(o.Logger))
 	if o.StoreCallsExtension {
@@ -114,7 +123,10 @@ func NewHandler(o Options) http.Handler {
 	}
 
 	mux := http.NewServeMux()
-	mux.Handle("/query", limitBody(o.MaxBodyBytes, withAuth(tokens, withRequestScope(store, o.RequestTimeout, srv))))
+	mux.Handle("/query", withRequestScope(store, o.RequestTimeout, observe(o.Logger, metrics, limitBody(o.MaxBodyBytes, withAuth(tokens, srv)))))
+	if o.Registry != nil {
+		mux.Handle("GET /metrics", promhttp.HandlerFor(o.Registry, promhttp.HandlerOpts{}))
+	}
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		_, _ = io.WriteString(w, "ok\n")

@@ -1,12 +1,12 @@
-// Package instrument wraps a model.Store to count its calls per request. The count is the
-// embedded store's measure of "database round trips" and lets tests prove that a query over
-// many parents costs a bounded number of store calls (no N+1); the server can report it in the
-// response's extensions.
+// Package instrument observes the server: it wraps a model.Store to count and time its calls
+// (per request, for the "no N+1" checks and the storeCalls extension, and in Prometheus
+// metrics), and holds the Prometheus collectors of the GraphQL layer.
 package instrument
 
 import (
 	"context"
 	"sync/atomic"
+	"time"
 
 	"github.com/autograph-kg/autograph/graph/model"
 )
@@ -31,90 +31,129 @@ func CounterFrom(ctx context.Context) *Counter {
 	return c
 }
 
-// Store counts every call to the wrapped store in the calling request's Counter.
+// Store counts every call to the wrapped store in the calling request's Counter, and in
+// metrics when it has them.
 type Store struct {
 	model.Store
+	metrics *Metrics
 }
 
 var _ model.Store = (*Store)(nil)
 
-// Wrap returns s wrapped so that its calls are counted.
-func Wrap(s model.Store) *Store { return &Store{Store: s} }
+// Wrap returns s wrapped so that its calls are counted; m may be nil.
+func Wrap(s model.Store, m *Metrics) *Store { return &Store{Store: s, metrics: m} }
 
-func count(ctx context.Context) {
+// begin counts a call and returns the function that records its outcome.
+func (s *Store) begin(ctx context.Context, method string) func(error) {
 	if c := CounterFrom(ctx); c != nil {
 		c.n.Add(1)
+	}
+	if s.metrics == nil {
+		return func(error) {}
+	}
+	start := time.Now()
+	return func(err error) {
+		code := "OK"
+		if err != nil {
+			code = string(model.ErrorCode(err))
+		}
+		s.metrics.storeCalls.WithLabelValues(method, code).Inc()
+		s.metrics.storeSeconds.WithLabelValues(method).Observe(time.Since(start).Seconds())
 	}
 }
 
 // Entity implements model.Store.
 func (s *Store) Entity(ctx context.Context, id string) (model.Entity, error) {
-	count(ctx)
-	return s.Store.Entity(ctx, id)
+	done := s.begin(ctx, "Entity")
+	v, err := s.Store.Entity(ctx, id)
+	done(err)
+	return v, err
 }
 
 // EntitiesByID implements model.Store.
 func (s *Store) EntitiesByID(ctx context.Context, ids []string) (map[string]model.Entity, error) {
-	count(ctx)
-	return s.Store.EntitiesByID(ctx, ids)
+	done := s.begin(ctx, "EntitiesByID")
+	v, err := s.Store.EntitiesByID(ctx, ids)
+	done(err)
+	return v, err
 }
 
 // Entities implements model.Store.
 func (s *Store) Entities(ctx context.Context, q model.EntityQuery) (*model.EntityPage, error) {
-	count(ctx)
-	return s.Store.Entities(ctx, q)
+	done := s.begin(ctx, "Entities")
+	v, err := s.Store.Entities(ctx, q)
+	done(err)
+	return v, err
 }
 
 // Source implements model.Store.
 func (s *Store) Source(ctx context.Context, id string) (*model.Source, error) {
-	count(ctx)
-	return s.Store.Source(ctx, id)
+	done := s.begin(ctx, "Source")
+	v, err := s.Store.Source(ctx, id)
+	done(err)
+	return v, err
 }
 
 // SourcesByID implements model.Store.
 func (s *Store) SourcesByID(ctx context.Context, ids []string) (map[string]*model.Source, error) {
-	count(ctx)
-	return s.Store.SourcesByID(ctx, ids)
+	done := s.begin(ctx, "SourcesByID")
+	v, err := s.Store.SourcesByID(ctx, ids)
+	done(err)
+	return v, err
 }
 
 // Sources implements model.Store.
 func (s *Store) Sources(ctx context.Context, q model.SourceQuery) (*model.SourcePage, error) {
-	count(ctx)
-	return s.Store.Sources(ctx, q)
+	done := s.begin(ctx, "Sources")
+	v, err := s.Store.Sources(ctx, q)
+	done(err)
+	return v, err
 }
 
 // Relation implements model.Store.
 func (s *Store) Relation(ctx context.Context, id string) (*model.Relation, error) {
-	count(ctx)
-	return s.Store.Relation(ctx, id)
+	done := s.begin(ctx, "Relation")
+	v, err := s.Store.Relation(ctx, id)
+	done(err)
+	return v, err
 }
 
 // Relations implements model.Store.
 func (s *Store) Relations(ctx context.Context, q model.RelationQuery) (*model.RelationPage, error) {
-	count(ctx)
-	return s.Store.Relations(ctx, q)
+	done := s.begin(ctx, "Relations")
+	v, err := s.Store.Relations(ctx, q)
+	done(err)
+	return v, err
 }
 
 // RelationsOf implements model.Store.
 func (s *Store) RelationsOf(ctx context.Context, ids []string, q model.RelationsOfQuery) (map[string]*model.RelationPage, error) {
-	count(ctx)
-	return s.Store.RelationsOf(ctx, ids, q)
+	done := s.begin(ctx, "RelationsOf")
+	v, err := s.Store.RelationsOf(ctx, ids, q)
+	done(err)
+	return v, err
 }
 
 // Search implements model.Store.
 func (s *Store) Search(ctx context.Context, q model.SearchQuery) ([]model.SearchHit, error) {
-	count(ctx)
-	return s.Store.Search(ctx, q)
+	done := s.begin(ctx, "Search")
+	v, err := s.Store.Search(ctx, q)
+	done(err)
+	return v, err
 }
 
 // Neighborhood implements model.Store.
 func (s *Store) Neighborhood(ctx context.Context, q model.NeighborhoodQuery) (*model.Subgraph, error) {
-	count(ctx)
-	return s.Store.Neighborhood(ctx, q)
+	done := s.begin(ctx, "Neighborhood")
+	v, err := s.Store.Neighborhood(ctx, q)
+	done(err)
+	return v, err
 }
 
 // Paths implements model.Store.
 func (s *Store) Paths(ctx context.Context, q model.PathQuery) ([]*model.Path, error) {
-	count(ctx)
-	return s.Store.Paths(ctx, q)
+	done := s.begin(ctx, "Paths")
+	v, err := s.Store.Paths(ctx, q)
+	done(err)
+	return v, err
 }
