@@ -26,12 +26,12 @@ func TestNormalize(t *testing.T) {
 func TestScoreMatch(t *testing.T) {
 	keys := []string{"baic u5 plus", "u5 plus", "u5"}
 	for q, want := range map[string]float64{
-		"u5":       ScoreExact,
-		"u5 p":     ScorePrefix,
-		"baic":     ScorePrefix,
-		"plus":     ScoreWordPrefix,
-		"lus":      ScoreSubstring,
-		"x35":      0,
+		"u5":   ScoreExact,
+		"u5 p": ScorePrefix,
+		"baic": ScorePrefix,
+		"plus": ScoreWordPrefix,
+		"lus":  ScoreSubstring,
+		"x35":  0,
 	} {
 		if got := ScoreMatch(q, keys); got != want {
 			t.Errorf("ScoreMatch(%q) = %v, want %v", q, got, want)
