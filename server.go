@@ -16,13 +16,18 @@ import (
 	"os"
 	"os/signal"
 	"strconv"
+	"strings"
 	"syscall"
 	"time"
 
 	"github.com/autograph-kg/autograph/graph"
 	"github.com/autograph-kg/autograph/graph/inmem"
 	"github.com/autograph-kg/autograph/graph/model"
+	neo4jstore "github.com/autograph-kg/autograph/graph/neo4j"
 	"github.com/autograph-kg/autograph/seed"
+	"github.com/autograph-kg/autograph/seed/synth"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
 )
 
 func main() {
@@ -34,12 +39,27 @@ func main() {
 	}
 }
 
+// Seed modes (KG_SEED).
+const (
+	seedAuto   = "auto"   // load the seed into an empty store
+	seedAlways = "always" // upsert the seed at every start (it is idempotent)
+	seedNever  = "never"  // never load it
+)
+
 // config is the server's configuration, read from the environment.
 type config struct {
 	Addr            string
 	LogLevel        slog.Level
 	Handler         graph.Options
 	ShutdownTimeout time.Duration
+	// DataDir is where the embedded store keeps its data; "" keeps it in memory only.
+	DataDir string
+	Seed    string
+	// Neo4j is set when NEO4J_URI is.
+	Neo4j *neo4jstore.Config
+	// SyntheticEntities, when positive, adds a generated dataset of that many entities (for
+	// load tests and benchmarks; see seed/synth).
+	SyntheticEntities int
 }
 
 // loadConfig reads the environment; an unparsable value is an error naming the variable.
@@ -87,12 +107,41 @@ func loadConfig(getenv func(string) string) (config, error) {
 		Handler: graph.Options{
 			ComplexityLimit:      intVar("KG_COMPLEXITY_LIMIT", graph.DefaultComplexityLimit),
 			DepthLimit:           intVar("KG_DEPTH_LIMIT", graph.DefaultDepthLimit),
+			FieldLimit:           intVar("KG_FIELD_LIMIT", graph.DefaultFieldLimit),
 			MaxBodyBytes:         int64(intVar("KG_MAX_BODY_BYTES", graph.DefaultMaxBodyBytes)),
 			RequestTimeout:       durVar("KG_REQUEST_TIMEOUT", graph.DefaultRequestTimeout),
 			DisableIntrospection: !boolVar("KG_INTROSPECTION", true),
 			DisablePlayground:    !boolVar("KG_PLAYGROUND", true),
 			StoreCallsExtension:  boolVar("KG_STORE_CALLS_EXTENSION", false),
 		},
+	}
+	c.SyntheticEntities = intVar("KG_SYNTHETIC_ENTITIES", 0)
+	c.DataDir = getenv("KG_DATA_DIR")
+	if c.DataDir == "" {
+		c.DataDir = "data"
+	}
+	if strings.EqualFold(c.DataDir, ":memory:") {
+		c.DataDir = ""
+	}
+	c.Seed = strings.ToLower(getenv("KG_SEED"))
+	switch c.Seed {
+	case "":
+		c.Seed = seedAuto
+	case seedAuto, seedAlways, seedNever:
+	default:
+		errs = append(errs, fmt.Errorf("KG_SEED=%q: want auto, always or never", c.Seed))
+	}
+	tokens, err := writeTokens(getenv)
+	if err != nil {
+		errs = append(errs, err)
+	}
+	c.Handler.WriteTokens = tokens
+	if getenv("NEO4J_URI") != "" {
+		nc, err := neo4jstore.ConfigFromEnv(getenv)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("NEO4J_URI and friends: %w", err))
+		}
+		c.Neo4j = &nc
 	}
 	if v := getenv("KG_LOG_LEVEL"); v != "" {
 		if err := c.LogLevel.UnmarshalText([]byte(v)); err != nil {
@@ -102,14 +151,78 @@ func loadConfig(getenv func(string) string) (config, error) {
 	return c, errors.Join(errs...)
 }
 
-// openStore opens the configured store and loads the seed where needed.
-func openStore(ctx context.Context, getenv func(string) string, logger *slog.Logger) (model.Store, error) {
-	s := inmem.New()
-	if err := seed.Load(ctx, s); err != nil {
-		return nil, errors.Join(err, s.Close(ctx))
+// writeTokens reads the write tokens from KG_WRITE_TOKEN (comma-separated) and the file named
+// by KG_WRITE_TOKEN_FILE (one per line; blank lines and lines starting with # are skipped).
+func writeTokens(getenv func(string) string) ([]string, error) {
+	var tokens []string
+	for _, t := range strings.Split(getenv("KG_WRITE_TOKEN"), ",") {
+		if t = strings.TrimSpace(t); t != "" {
+			tokens = append(tokens, t)
+		}
 	}
-	logger.Info("serving the embedded store with the seed dataset")
-	return s, nil
+	if path := getenv("KG_WRITE_TOKEN_FILE"); path != "" {
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return nil, fmt.Errorf("KG_WRITE_TOKEN_FILE: %w", err)
+		}
+		for _, line := range strings.Split(string(b), "\n") {
+			if line = strings.TrimSpace(line); line != "" && !strings.HasPrefix(line, "#") {
+				tokens = append(tokens, line)
+			}
+		}
+	}
+	for _, t := range tokens {
+		if len(t) < 16 {
+			return nil, errors.New("write tokens must be at least 16 characters long")
+		}
+	}
+	return tokens, nil
+}
+
+// openStore opens the configured store and loads the seed as KG_SEED says.
+func openStore(ctx context.Context, cfg config, logger *slog.Logger) (model.Store, error) {
+	var (
+		store model.Store
+		empty bool
+	)
+	switch {
+	case cfg.Neo4j != nil:
+		nc := *cfg.Neo4j
+		nc.Logger = logger
+		s, err := neo4jstore.Open(ctx, nc)
+		if err != nil {
+			return nil, err
+		}
+		if empty, err = s.IsEmpty(ctx); err != nil {
+			return nil, errors.Join(err, s.Close(ctx))
+		}
+		store = s
+		logger.Info("serving Neo4j", "neo4j", nc)
+	case cfg.DataDir != "":
+		s, fresh, err := inmem.Open(ctx, cfg.DataDir)
+		if err != nil {
+			return nil, err
+		}
+		store, empty = s, fresh
+		logger.Info("serving the embedded store", "dataDir", cfg.DataDir)
+	default:
+		store, empty = inmem.New(), true
+		logger.Info("serving the embedded store in memory only (KG_DATA_DIR=:memory:); writes are lost at exit")
+	}
+	if cfg.Seed == seedAlways || (cfg.Seed == seedAuto && empty) {
+		if err := seed.Load(ctx, store); err != nil {
+			return nil, errors.Join(err, store.Close(ctx))
+		}
+		logger.Info("loaded the seed dataset")
+	}
+	if n := cfg.SyntheticEntities; n > 0 {
+		start := time.Now()
+		if err := store.Import(ctx, synth.Generate(n, 1)); err != nil {
+			return nil, errors.Join(fmt.Errorf("synthetic dataset: %w", err), store.Close(ctx))
+		}
+		logger.Info("loaded a synthetic dataset", "entities", n, "seconds", time.Since(start).Seconds())
+	}
+	return store, nil
 }
 
 // run serves until ctx is done, then shuts down gracefully. When listening is not nil it
@@ -120,12 +233,14 @@ func run(ctx context.Context, getenv func(string) string, listening chan<- strin
 		return fmt.Errorf("configuration: %w", err)
 	}
 	logger := slog.New(slog.NewJSONHandler(os.Stderr, &slog.HandlerOptions{Level: cfg.LogLevel}))
-	store, err := openStore(ctx, getenv, logger)
+	store, err := openStore(ctx, cfg, logger)
 	if err != nil {
 		return err
 	}
 	opts := cfg.Handler
 	opts.Store, opts.Logger = store, logger
+	opts.Registry = prometheus.NewRegistry()
+	opts.Registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	srv := &http.Server{
 		Handler:           graph.NewHandler(opts),
 		ReadHeaderTimeout: 5 * time.Second,
@@ -140,7 +255,8 @@ func run(ctx context.Context, getenv func(string) string, listening chan<- strin
 		return errors.Join(fmt.Errorf("listen on %s: %w", cfg.Addr, err), store.Close(context.Background()))
 	}
 	addr := ln.Addr().String()
-	logger.Info("listening", "addr", addr, "graphql", "/query", "playground", !opts.DisablePlayground)
+	logger.Info("listening", "addr", addr, "graphql", "/query", "playground", !opts.DisablePlayground,
+		"writes", len(opts.WriteTokens) > 0)
 	if listening != nil {
 		listening <- addr
 	}

@@ -10,6 +10,14 @@ import "github.com/autograph-kg/autograph/graph/model"
 // typedListSize is the assumed size of an unpaginated typed relation list (brands, models...).
 const typedListSize = 10
 
+// Base costs of the exploring fields, which scan or walk the graph whatever they return: a
+// request may hold a few of them, not hundreds.
+const (
+	searchCost       = 200
+	neighborhoodCost = 200
+	pathsCost        = 500
+)
+
 func times(child int, n *int, def, hi int) int {
 	m := def
 	if n != nil {
@@ -80,19 +88,19 @@ func complexity() ComplexityRoot {
 		return pageCost(child, first)
 	}
 	c.Query.Search = func(child int, _ string, _ []model.EntityKind, first *int) int {
-		return pageCost(child, first)
+		return searchCost + pageCost(child, first)
 	}
 	c.Query.Neighborhood = func(child int, _ string, _ *int, _ []model.RelationType, _ *model.Date, limit *int) int {
 		// Nodes and relations grow with limit; a tenth of it per selected field is a fair
 		// average for the sparse graphs this serves.
-		return times(child, limit, model.DefaultNeighborhoodLimit, model.MaxNeighborhoodLimit) / 10
+		return neighborhoodCost + times(child, limit, model.DefaultNeighborhoodLimit, model.MaxNeighborhoodLimit)/10
 	}
 	c.Query.Paths = func(child int, _ string, _ string, maxLength *int, _ []model.RelationType, _ *model.Date, first *int) int {
 		l := model.DefaultPathLength
 		if maxLength != nil {
 			l = min(max(*maxLength, 1), model.MaxPathLength)
 		}
-		return times(child*l, first, model.DefaultPaths, model.MaxPaths)
+		return pathsCost + times(child*l, first, model.DefaultPaths, model.MaxPaths)
 	}
 	return c
 }

@@ -40,6 +40,10 @@ func presentError(logger *slog.Logger) graphql.ErrorPresenterFunc {
 		case gqlErr.Extensions["code"] != nil:
 			// Parse, validation, complexity and depth errors from gqlgen and our extensions:
 			// their messages describe the client's query and are safe to show.
+		case isRequestError(err, gqlErr):
+			// gqlgen's own verdict on the request itself (a body that is not a GraphQL
+			// request, a persisted-query mismatch): about the input, and safe to show.
+			setCode(gqlErr, string(model.CodeBadUserInput))
 		default:
 			logger.ErrorContext(ctx, "internal error", "error", err.Error(), "path", gqlErr.Path.String())
 			gqlErr.Message = "internal error"
@@ -47,6 +51,14 @@ func presentError(logger *slog.Logger) graphql.ErrorPresenterFunc {
 		}
 		return gqlErr
 	}
+}
+
+// isRequestError reports whether err is an error gqlgen raised about the request before
+// executing anything: a bare *gqlerror.Error with no path and no underlying Go error. Errors
+// from resolvers always carry a path, and internal failures carry their cause.
+func isRequestError(err error, presented *gqlerror.Error) bool {
+	var g *gqlerror.Error
+	return errors.As(err, &g) && g.Unwrap() == nil && len(presented.Path) == 0
 }
 
 func setCode(e *gqlerror.Error, code string) {

@@ -33,6 +33,9 @@ type Options struct {
 	ComplexityLimit int
 	// DepthLimit bounds how deeply fields nest (default 15).
 	DepthLimit int
+	// FieldLimit bounds how many fields an operation selects, aliases and fragments
+	// expanded (default 1000).
+	FieldLimit int
 	// MaxBodyBytes bounds a request body (default 1 MiB).
 	MaxBodyBytes int64
 	// RequestTimeout bounds one request, store calls included (default 10s).
@@ -53,6 +56,7 @@ type Options struct {
 const (
 	DefaultComplexityLimit = 50000
 	DefaultDepthLimit      = 15
+	DefaultFieldLimit      = 1000
 	DefaultMaxBodyBytes    = 1 << 20
 	DefaultRequestTimeout  = 10 * time.Second
 	// parserTokenLimit bounds the tokens of one query document, so a huge document is refused
@@ -66,6 +70,9 @@ func (o *Options) defaults() {
 	}
 	if o.DepthLimit <= 0 {
 		o.DepthLimit = DefaultDepthLimit
+	}
+	if o.FieldLimit <= 0 {
+		o.FieldLimit = DefaultFieldLimit
 	}
 	if o.MaxBodyBytes <= 0 {
 		o.MaxBodyBytes = DefaultMaxBodyBytes
@@ -103,8 +110,10 @@ func NewHandler(o Options) http.Handler {
 		srv.Use(extension.Introspection{})
 	}
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](1000)})
+	// The size limits run first: they are linear in the document, while the complexity
+	// estimate expands every fragment.
+	srv.Use(queryLimits{MaxDepth: o.DepthLimit, MaxFields: o.FieldLimit})
 	srv.Use(extension.FixedComplexityLimit(o.ComplexityLimit))
-	srv.Use(depthLimit{Max: o.DepthLimit})
 	srv.AroundOperations(requireWriterForMutations(tokens))
 	srv.AroundResponses(recordResponses)
 	srv.SetErrorPresenter(presentError(o.Logger))

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"regexp"
@@ -11,6 +12,7 @@ import (
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"github.com/autograph-kg/autograph/graph/instrument"
 )
@@ -133,9 +135,21 @@ func observe(logger *slog.Logger, m *instrument.Metrics, next http.Handler) http
 	})
 }
 
-// recordResponses notes each response's operation name and error codes for the log line.
+// maxErrors bounds the errors of one response: a document repeating a mistake thousands of
+// times would otherwise get an answer thousands of times its size.
+const maxErrors = 20
+
+// recordResponses caps each response's errors and notes its operation name and error codes
+// for the log line.
 func recordResponses(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
 	resp := next(ctx)
+	if resp != nil && len(resp.Errors) > maxErrors {
+		more := len(resp.Errors) - maxErrors
+		resp.Errors = append(resp.Errors[:maxErrors:maxErrors], &gqlerror.Error{
+			Message:    fmt.Sprintf("%d more errors omitted", more),
+			Extensions: resp.Errors[0].Extensions,
+		})
+	}
 	rec := recordFrom(ctx)
 	if rec == nil || resp == nil {
 		return resp
