@@ -3,8 +3,6 @@ package inmem
 import (
 	"context"
 	"fmt"
-	"reflect"
-	"time"
 
 	"github.com/autograph-kg/autograph/graph/model"
 )
@@ -17,11 +15,12 @@ import (
 // The dataset must pass Validate. On top of that, Import refuses (BAD_USER_INPUT) what would
 // corrupt the stored graph: an id that the store already uses for another sort of node, or an
 // entity whose new kind breaks a stored relation or reference that the dataset does not
-// replace. All checks run before the first write, so a refused import changes nothing.
+// replace. All checks run before the first write, and the whole import is one transaction of
+// the file, so a refused or failed import changes nothing.
 func (s *Store) Import(ctx context.Context, d *model.Dataset) error {
 	const op = "inmem: import"
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	s.wmu.Lock()
+	defer s.wmu.Unlock()
 	if err := s.ready(ctx, op); err != nil {
 		return err
 	}
@@ -34,106 +33,26 @@ func (s *Store) Import(ctx context.Context, d *model.Dataset) error {
 	if err := s.checkAgainstStore(ctx, d); err != nil {
 		return fmt.Errorf("%s: %w", op, err)
 	}
-	// From here on nothing can fail, so the import is all or nothing. The context is not
+	// From here on only the commit can fail, and it is all or nothing. The context is not
 	// consulted any more for the same reason: stopping half-way would leave half a dataset.
-	now := s.now().UTC()
-	changed := false
+	now := s.stamp()
+	c := &change{}
 	for _, src := range d.Sources {
-		old := s.sources[src.ID]
-		if old != nil && sameSource(old.s, src) {
-			continue
+		if n, ok := s.nextSource(src, now); ok {
+			c.sources = append(c.sources, n)
 		}
-		c := src.Clone()
-		c.CreatedAt, c.UpdatedAt = now, now
-		if old != nil {
-			c.CreatedAt = old.s.CreatedAt
-		}
-		s.sources[c.ID] = &sourceRec{s: c, titleKey: model.SortKey(c.Title), pubKey: c.PublishedOn.Start()}
-		changed = true
 	}
 	for _, e := range d.Entities() {
-		if s.putEntity(e, now) {
-			changed = true
+		if n, ok := s.nextEntity(e, now); ok {
+			c.entities = append(c.entities, n)
 		}
 	}
 	for _, r := range d.Relations {
-		if s.putRelation(r, now) {
-			changed = true
+		if n, ok := s.nextRelation(r, now); ok {
+			c.relations = append(c.relations, n)
 		}
 	}
-	if changed {
-		s.rebuildViews()
-	}
-	return nil
-}
-
-// putEntity stores a copy of e unless the stored entity has the same content, keeping the kind
-// index right when the kind changes. It reports whether anything changed.
-func (s *Store) putEntity(e model.Entity, now time.Time) bool {
-	id := e.GetID()
-	old := s.entities[id]
-	if old != nil && sameEntity(old.e, e) {
-		return false
-	}
-	c := e.Clone()
-	b := c.Common()
-	b.CreatedAt, b.UpdatedAt = now, now
-	if old != nil {
-		b.CreatedAt = old.e.Common().CreatedAt
-		if k := old.e.Kind(); k != c.Kind() {
-			delete(s.byKind[k], id)
-		}
-	}
-	rec := &entityRec{e: c, keys: model.SearchKeys(c), sortKey: model.SortKey(b.Name)}
-	s.entities[id] = rec
-	kind := s.byKind[c.Kind()]
-	if kind == nil {
-		kind = map[string]*entityRec{}
-		s.byKind[c.Kind()] = kind
-	}
-	kind[id] = rec
-	return true
-}
-
-// putRelation stores a copy of r unless the stored relation has the same content. When its
-// endpoints change, the old endpoint index entries are removed before the new ones go in, so
-// the relation is never found from an entity it no longer touches.
-func (s *Store) putRelation(r *model.Relation, now time.Time) bool {
-	old := s.relations[r.ID]
-	if old != nil && sameRelation(old, r) {
-		return false
-	}
-	c := r.Clone()
-	c.CreatedAt, c.UpdatedAt = now, now
-	if old != nil {
-		c.CreatedAt = old.CreatedAt
-		unindex(s.byFrom, old.FromID, old.ID)
-		unindex(s.byTo, old.ToID, old.ID)
-	}
-	s.relations[c.ID] = c
-	index(s.byFrom, c.FromID, c)
-	index(s.byTo, c.ToID, c)
-	return true
-}
-
-// index adds r to the endpoint index idx under entity id.
-func index(idx map[string]map[string]*model.Relation, id string, r *model.Relation) {
-	m := idx[id]
-	if m == nil {
-		m = map[string]*model.Relation{}
-		idx[id] = m
-	}
-	m[r.ID] = r
-}
-
-// unindex removes relation relID from the endpoint index idx under entity id, dropping the
-// entity's entry when it empties so the index does not grow with stale keys.
-func unindex(idx map[string]map[string]*model.Relation, id, relID string) {
-	m := idx[id]
-	delete(m, relID)
-	if len(m) == 0 {
-		delete(idx, id)
-	}
+	return s.commit(op, c)
 }
 
 // checkAgainstStore refuses a (valid) dataset that would clash with what is stored: ids are
@@ -235,46 +154,4 @@ func (s *Store) checkAgainstStore(ctx context.Context, d *model.Dataset) error {
 		}
 	}
 	return nil
-}
-
-// sameEntity reports whether two entities have the same content, ignoring timestamps and the
-// difference between a nil and an empty list (JSON and Go literals disagree on those).
-func sameEntity(a, b model.Entity) bool {
-	return reflect.DeepEqual(canonEntity(a), canonEntity(b))
-}
-
-func canonEntity(e model.Entity) model.Entity {
-	c := e.Clone()
-	b := c.Common()
-	b.CreatedAt, b.UpdatedAt = time.Time{}, time.Time{}
-	b.Aliases = nilIfEmpty(b.Aliases)
-	b.SourceIDs = nilIfEmpty(b.SourceIDs)
-	if a, ok := c.(*model.Agreement); ok {
-		a.Provisions = nilIfEmpty(a.Provisions)
-	}
-	return c
-}
-
-// sameSource reports whether two sources have the same content, ignoring timestamps.
-func sameSource(a, b *model.Source) bool {
-	x, y := *a, *b
-	x.CreatedAt, x.UpdatedAt, y.CreatedAt, y.UpdatedAt = time.Time{}, time.Time{}, time.Time{}, time.Time{}
-	return x == y
-}
-
-// sameRelation reports whether two relations have the same content, ignoring timestamps.
-func sameRelation(a, b *model.Relation) bool {
-	x, y := a.Clone(), b.Clone()
-	for _, r := range []*model.Relation{x, y} {
-		r.CreatedAt, r.UpdatedAt = time.Time{}, time.Time{}
-		r.SourceIDs = nilIfEmpty(r.SourceIDs)
-	}
-	return reflect.DeepEqual(x, y)
-}
-
-func nilIfEmpty[T any](s []T) []T {
-	if len(s) == 0 {
-		return nil
-	}
-	return s
 }

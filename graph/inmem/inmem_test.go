@@ -17,7 +17,36 @@ import (
 )
 
 func TestConformance(t *testing.T) {
-	storetest.Run(t, func(t *testing.T) model.Store { return inmem.New() })
+	t.Run("Memory", func(t *testing.T) {
+		storetest.Run(t, func(t *testing.T) model.Store { return inmem.New() })
+	})
+	t.Run("File", func(t *testing.T) {
+		storetest.Run(t, func(t *testing.T) model.Store { return openTemp(t) })
+	})
+}
+
+func TestWriteConformance(t *testing.T) {
+	t.Run("Memory", func(t *testing.T) {
+		storetest.RunWrites(t, func(t *testing.T) storetest.WriteStore { return inmem.New() })
+	})
+	t.Run("File", func(t *testing.T) {
+		storetest.RunWrites(t, func(t *testing.T) storetest.WriteStore { return openTemp(t) })
+	})
+}
+
+// openTemp opens a file-backed store in a fresh temporary directory, closed at the end of the
+// test unless the test closed it.
+func openTemp(t *testing.T) *inmem.Store {
+	t.Helper()
+	s, empty, err := inmem.Open(t.Context(), t.TempDir())
+	if err != nil {
+		t.Fatalf("Open = %v", err)
+	}
+	if !empty {
+		t.Fatalf("Open of a new directory reports a non-empty store")
+	}
+	t.Cleanup(func() { _ = s.Close(context.Background()) })
+	return s
 }
 
 // loaded returns a store holding the conformance fixture.

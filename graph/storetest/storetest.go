@@ -2,10 +2,11 @@
 // backend (the embedded store and Neo4j) must pass, so that both keep the shared semantics
 // written down in the model package to the letter.
 //
-// A backend's test calls Run with a constructor of fresh, empty stores. The suite imports its
-// own fixture (see Fixture) once per top-level group, then checks exact results worked out by
-// hand from that fixture, never by re-running an algorithm like the one under test: a wrong
-// implementation must fail here rather than agree with itself.
+// A backend's test calls Run with a constructor of fresh, empty stores, and RunWrites too when
+// the backend implements model.Writer. The suites import their own fixture (see Fixture) once
+// per top-level group, then check exact results worked out by hand from that fixture, never by
+// re-running an algorithm like the one under test: a wrong implementation must fail here
+// rather than agree with itself.
 package storetest
 
 import (

@@ -1,0 +1,308 @@
+package inmem
+
+import (
+	"fmt"
+	"reflect"
+	"slices"
+	"time"
+
+	"github.com/autograph-kg/autograph/graph/model"
+)
+
+// change is the whole effect of one write, worked out (timestamps included) while holding
+// the write lock and before anything is written, so that exactly the same values go to the
+// file and into memory, and a write that fails half-way cannot exist: either commit returns
+// an error and nothing changed, or everything did.
+type change struct {
+	// Items to store, complete: canonical copies with their timestamps set.
+	entities  []model.Entity
+	sources   []*model.Source
+	relations []*model.Relation
+	// Ids to delete. A change never both stores and deletes the same id.
+	dropRelations []string
+	dropEntities  []string
+}
+
+// size is the number of items the change touches.
+func (c *change) size() int {
+	return len(c.entities) + len(c.sources) + len(c.relations) + len(c.dropRelations) + len(c.dropEntities)
+}
+
+// patchLimit is the largest change whose views are patched item by item. Patching costs a
+// binary search and a copy of each affected view per item; rebuilding costs a sort of every
+// view, a few hundred times more for one item. Past this many items (imports), rebuild.
+const patchLimit = 64
+
+// commit makes c durable (when the store has a file), then applies it in memory. The caller
+// holds the write lock and has checked c against the store. The file is written first so that
+// a failed commit leaves memory as it was, and an acknowledged write is on disk. Readers are
+// held off only while c is applied in memory, never during the disk write.
+func (s *Store) commit(op string, c *change) error {
+	if c.size() == 0 {
+		return nil
+	}
+	if s.db != nil {
+		if err := s.persist(c); err != nil {
+			return fmt.Errorf("%s: %w", op, &model.Error{Code: model.CodeInternal, Message: "the change could not be saved", Err: err})
+		}
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.apply(c)
+	return nil
+}
+
+// apply changes the in-memory graph and its indexes. It cannot fail. Deletions go first so
+// that an index entry of a deleted relation never points at a deleted entity.
+func (s *Store) apply(c *change) {
+	patch := c.size() <= patchLimit
+	for _, id := range c.dropRelations {
+		old := s.relations[id]
+		if old == nil {
+			continue
+		}
+		delete(s.relations, id)
+		unindex(s.byFrom, old.FromID, id)
+		unindex(s.byTo, old.ToID, id)
+		if patch {
+			s.views.relsByID = removeSorted(s.views.relsByID, old, byRelationID)
+		}
+	}
+	for _, id := range c.dropEntities {
+		old := s.entities[id]
+		if old == nil {
+			continue
+		}
+		delete(s.entities, id)
+		delete(s.byKind[old.e.Kind()], id)
+		if patch {
+			s.views.removeEntity(old)
+		}
+	}
+	for _, src := range c.sources {
+		if old := s.sources[src.ID]; old != nil && patch {
+			s.views.removeSource(old)
+		}
+		rec := &sourceRec{s: src, titleKey: model.SortKey(src.Title), pubKey: src.PublishedOn.Start()}
+		s.sources[src.ID] = rec
+		if patch {
+			s.views.insertSource(rec)
+		}
+	}
+	for _, e := range c.entities {
+		id := e.GetID()
+		if old := s.entities[id]; old != nil {
+			// The kind may change (Import allows it when nothing stored depends on it).
+			delete(s.byKind[old.e.Kind()], id)
+			if patch {
+				s.views.removeEntity(old)
+			}
+		}
+		rec := &entityRec{e: e, keys: model.SearchKeys(e), sortKey: model.SortKey(e.Common().Name)}
+		s.entities[id] = rec
+		kind := s.byKind[e.Kind()]
+		if kind == nil {
+			kind = map[string]*entityRec{}
+			s.byKind[e.Kind()] = kind
+		}
+		kind[id] = rec
+		if patch {
+			s.views.insertEntity(rec)
+		}
+	}
+	for _, r := range c.relations {
+		// When the endpoints move, the old index entries go before the new ones come, so the
+		// relation is never found from an entity it no longer touches.
+		if old := s.relations[r.ID]; old != nil {
+			unindex(s.byFrom, old.FromID, old.ID)
+			unindex(s.byTo, old.ToID, old.ID)
+			if patch {
+				s.views.relsByID = removeSorted(s.views.relsByID, old, byRelationID)
+			}
+		}
+		s.relations[r.ID] = r
+		index(s.byFrom, r.FromID, r)
+		index(s.byTo, r.ToID, r)
+		if patch {
+			s.views.relsByID = insertSorted(s.views.relsByID, r, byRelationID)
+		}
+	}
+	if !patch {
+		s.rebuildViews()
+	}
+}
+
+// insertEntity puts r into the views of every entity and of its kind.
+func (v *views) insertEntity(r *entityRec) {
+	for _, k := range []model.EntityKind{"", r.e.Kind()} {
+		v.entsByName[k] = insertSorted(v.entsByName[k], r, entityByName)
+		v.entsByID[k] = insertSorted(v.entsByID[k], r, entityByID)
+	}
+}
+
+// removeEntity takes r out of the views it is in.
+func (v *views) removeEntity(r *entityRec) {
+	for _, k := range []model.EntityKind{"", r.e.Kind()} {
+		v.entsByName[k] = removeSorted(v.entsByName[k], r, entityByName)
+		v.entsByID[k] = removeSorted(v.entsByID[k], r, entityByID)
+	}
+}
+
+func (v *views) insertSource(r *sourceRec) {
+	v.srcByTitle = insertSorted(v.srcByTitle, r, sourceByTitle)
+	v.srcByPub = insertSorted(v.srcByPub, r, sourceByPub)
+	v.srcByID = insertSorted(v.srcByID, r, sourceByID)
+}
+
+func (v *views) removeSource(r *sourceRec) {
+	v.srcByTitle = removeSorted(v.srcByTitle, r, sourceByTitle)
+	v.srcByPub = removeSorted(v.srcByPub, r, sourceByPub)
+	v.srcByID = removeSorted(v.srcByID, r, sourceByID)
+}
+
+// insertSorted inserts x into rows, sorted by order, at its place.
+func insertSorted[T any](rows []T, x T, order func(a, b T) int) []T {
+	i, _ := slices.BinarySearchFunc(rows, x, order)
+	return slices.Insert(rows, i, x)
+}
+
+// removeSorted removes x (the very pointer) from rows, sorted by order. x is found by binary
+// search on its own keys, which are those it was inserted with: records are never changed in
+// place, only replaced.
+func removeSorted[T comparable](rows []T, x T, order func(a, b T) int) []T {
+	if i, ok := slices.BinarySearchFunc(rows, x, order); ok && rows[i] == x {
+		return slices.Delete(rows, i, i+1)
+	}
+	// Unreachable while records stay immutable; a linear search keeps the views right anyway.
+	if i := slices.Index(rows, x); i >= 0 {
+		return slices.Delete(rows, i, i+1)
+	}
+	return rows
+}
+
+// index adds r to the endpoint index idx under entity id.
+func index(idx map[string]map[string]*model.Relation, id string, r *model.Relation) {
+	m := idx[id]
+	if m == nil {
+		m = map[string]*model.Relation{}
+		idx[id] = m
+	}
+	m[r.ID] = r
+}
+
+// unindex removes relation relID from the endpoint index idx under entity id, dropping the
+// entity's entry when it empties so the index does not grow with stale keys.
+func unindex(idx map[string]map[string]*model.Relation, id, relID string) {
+	m := idx[id]
+	delete(m, relID)
+	if len(m) == 0 {
+		delete(idx, id)
+	}
+}
+
+// nextEntity is what storing e would put in the store: a canonical copy stamped now (keeping
+// the stored CreatedAt), and false when the stored entity already has e's content, in which
+// case nothing is written and no timestamp moves.
+func (s *Store) nextEntity(e model.Entity, now time.Time) (model.Entity, bool) {
+	old := s.entities[e.GetID()]
+	if old != nil && sameEntity(old.e, e) {
+		return nil, false
+	}
+	c := canonEntity(e)
+	b := c.Common()
+	b.CreatedAt, b.UpdatedAt = now, now
+	if old != nil {
+		b.CreatedAt = old.e.Common().CreatedAt
+	}
+	return c, true
+}
+
+// nextSource is nextEntity for sources.
+func (s *Store) nextSource(src *model.Source, now time.Time) (*model.Source, bool) {
+	old := s.sources[src.ID]
+	if old != nil && sameSource(old.s, src) {
+		return nil, false
+	}
+	c := canonSource(src)
+	c.CreatedAt, c.UpdatedAt = now, now
+	if old != nil {
+		c.CreatedAt = old.s.CreatedAt
+	}
+	return c, true
+}
+
+// nextRelation is nextEntity for relations.
+func (s *Store) nextRelation(r *model.Relation, now time.Time) (*model.Relation, bool) {
+	old := s.relations[r.ID]
+	if old != nil && sameRelation(old, r) {
+		return nil, false
+	}
+	c := canonRelation(r)
+	c.CreatedAt, c.UpdatedAt = now, now
+	if old != nil {
+		c.CreatedAt = old.CreatedAt
+	}
+	return c, true
+}
+
+// The canonical form of an item is the one the store keeps: a deep copy without timestamps,
+// with empty lists as nil. JSON and Go literals disagree on nil and empty lists, so keeping
+// one form makes the copy in memory equal the one read back from the file.
+
+func canonEntity(e model.Entity) model.Entity {
+	c := e.Clone()
+	b := c.Common()
+	b.CreatedAt, b.UpdatedAt = time.Time{}, time.Time{}
+	b.Aliases = nilIfEmpty(b.Aliases)
+	b.SourceIDs = nilIfEmpty(b.SourceIDs)
+	if a, ok := c.(*model.Agreement); ok {
+		a.Provisions = nilIfEmpty(a.Provisions)
+	}
+	return c
+}
+
+func canonSource(s *model.Source) *model.Source {
+	c := s.Clone()
+	c.CreatedAt, c.UpdatedAt = time.Time{}, time.Time{}
+	return c
+}
+
+func canonRelation(r *model.Relation) *model.Relation {
+	c := r.Clone()
+	c.CreatedAt, c.UpdatedAt = time.Time{}, time.Time{}
+	c.SourceIDs = nilIfEmpty(c.SourceIDs)
+	return c
+}
+
+// sameEntity reports whether two entities have the same content, ignoring timestamps and the
+// difference between a nil and an empty list.
+func sameEntity(a, b model.Entity) bool {
+	return reflect.DeepEqual(canonEntity(a), canonEntity(b))
+}
+
+// sameSource reports whether two sources have the same content, ignoring timestamps.
+func sameSource(a, b *model.Source) bool { return *canonSource(a) == *canonSource(b) }
+
+// sameRelation reports whether two relations have the same content, ignoring timestamps.
+func sameRelation(a, b *model.Relation) bool {
+	return reflect.DeepEqual(canonRelation(a), canonRelation(b))
+}
+
+// sameFact reports whether two relations state the same fact: the same content, with the
+// cited sources taken as a set. It is model.RelationID's notion of sameness, so that adding a
+// relation again with its sources in another order (the same id) is the no-op it should be.
+func sameFact(a, b *model.Relation) bool {
+	x, y := canonRelation(a), canonRelation(b)
+	for _, r := range []*model.Relation{x, y} {
+		slices.Sort(r.SourceIDs)
+		r.SourceIDs = slices.Compact(r.SourceIDs)
+	}
+	return reflect.DeepEqual(x, y)
+}
+
+func nilIfEmpty[T any](s []T) []T {
+	if len(s) == 0 {
+		return nil
+	}
+	return s
+}
