@@ -180,6 +180,16 @@ func builtQueries(t *testing.T) map[string]string {
 	}
 	out["delete moved relations"] = deleteMovedRelationsQuery()
 	out["import check"] = importCheckQuery()
+	out["write lookup"] = writeLookupQuery()
+	out["delete relation"] = deleteRelationQuery()
+	for _, k := range model.AllEntityKinds {
+		c, err := upsertEntityQuery(k)
+		add("upsert "+string(k), c, err)
+	}
+	for _, rt := range model.AllRelationTypes {
+		c, err := putRelationQuery(rt)
+		add("put "+string(rt), c, err)
+	}
 	out["wipe (test)"] = cypherWipeBatch
 	return out
 }
@@ -437,6 +447,18 @@ func TestBadInputIsRefusedBeforeCypher(t *testing.T) {
 		},
 		"merge: unknown type": func() error {
 			_, err := mergeRelationsQuery("KNOWS")
+			return err
+		},
+		"upsert: unknown kind": func() error {
+			_, err := upsertEntityQuery("Entity")
+			return err
+		},
+		"upsert: no kind": func() error {
+			_, err := upsertEntityQuery("")
+			return err
+		},
+		"put: unknown type": func() error {
+			_, err := putRelationQuery("KNOWS]->(b) DETACH DELETE b //")
 			return err
 		},
 	}

@@ -15,7 +15,7 @@
 //	nameKey     = model.SortKey(name)      the NAME ordering's key
 //	searchKeys  = model.SearchKeys(entity) what NameContains and Search match against
 //	contentHash                            SHA-256 of the content, so re-imports can tell
-//	createdAt, updatedAt                   Neo4j DateTime (UTC), set by Import
+//	createdAt, updatedAt                   Neo4j DateTime (UTC, whole microseconds), set by writes
 //
 // Sources are :Source nodes with id, title, publisherId, publishedOn, dateline, url,
 // language, plus titleKey = SortKey(title) and publishedStart = PublishedOn.Start() for the
@@ -69,6 +69,61 @@
 //   - Import is one write transaction (all or nothing, like the embedded store), made of
 //     batched UNWIND ... MERGE statements. Rows whose contentHash is unchanged are not written
 //     at all, so importing the same dataset twice changes nothing, timestamps included.
+//
+// # Writes
+//
+// Store also implements model.Writer, with the embedded store's semantics to the letter
+// (checks, their order, codes and messages). Each write is one managed write transaction
+// (ExecuteWrite) on the configured database, with the caller's context:
+//
+//   - The value is checked on its own first (model.CheckEntity and friends), before any
+//     round trip.
+//   - In the transaction, one lookup statement reads everything the write depends on: the
+//     entity, source or relation that already holds the id, which cited sources exist, and
+//     the kinds of the referenced entities (country, publisher, endpoints). Go decides from
+//     that (write_check.go); a refusal is returned from the transaction function, so the
+//     transaction rolls back and nothing is half-written.
+//   - Then one write statement writes and returns what is now stored, read back in the same
+//     transaction. SET x = $props replaces every property, so a field left out is removed;
+//     createdAt is carried over; labels and relationship types come from the whitelist only.
+//     When the stored item already has the same content (compared as values: timestamps
+//     aside, nil and empty lists alike, and for AddRelation the cited sources as a set, as
+//     model.RelationID takes them) nothing is written and it is returned as it is, so an
+//     identical write changes nothing, updatedAt included.
+//   - UpdateRelation that changes a relation's type or endpoints deletes the relationship
+//     and creates the new one in the same transaction, keeping createdAt. DeleteEntity is a
+//     DETACH DELETE that reports how many relations went.
+//
+// The driver runs a transaction function again after a transient error (a deadlock, a
+// leader switch). That is safe: the failed attempt's transaction was rolled back, so the
+// next one starts from the graph as it is, and what the function sends (parameters and
+// timestamp) is fixed before the first attempt. The driver does not retry a commit whose
+// outcome it could not learn (the connection died during it); that write reports
+// UNAVAILABLE, and a client that repeats it gets the same answer for an upsert or an add
+// (the same content again is a no-op), and NOT_FOUND for a remove or delete that had in fact
+// gone through.
+//
+// The lookup and the write run at Neo4j's read-committed isolation, so two writes of the same
+// new id at the same instant may both pass their lookups before either commits. Neo4j's
+// locks still keep the graph whole: a MERGE on a uniqueness-constrained id gives one node,
+// which the later write replaces whole (two new entities of different kinds under one id
+// end as one entity, of the later kind), and a relation whose endpoint is deleted between
+// the lookup and the write is refused (NOT_FOUND), never left dangling. What no constraint
+// of Neo4j 4.4 Community can forbid (none spans labels or relationship types) is an entity
+// and a source, or two relations of different types, created under one new id at the same
+// instant; the embedded store, which serializes its writes, cannot get there.
+//
+// # Consistency
+//
+// Every session the store opens (writes, Import, Neighborhood's read transaction) is given
+// the driver's ExecuteQuery bookmark manager, and every other read is an ExecuteQuery, which
+// uses that manager by default. The manager records the bookmark of each committed
+// transaction and every later transaction of the process starts with those bookmarks, so the
+// server (on a cluster, whichever member answers, reader or writer) waits until it has
+// applied them before it runs the transaction: a read that follows a write in this process
+// sees it (causal consistency, read-your-writes). Reads are routed to readers and writes to
+// the leader of the database. Bookmarks are per process: another server process reading the
+// same cluster may see a write a moment later, unless the cluster is a single instance.
 //
 // Correlated subqueries use the importing-WITH form (CALL { WITH x ... }), the only one 4.4
 // knows. Neo4j 5.21 and later run it but return a deprecation notification suggesting

@@ -76,7 +76,7 @@ func (s *Store) Import(ctx context.Context, d *model.Dataset) (err error) {
 	if err != nil {
 		return fmt.Errorf("neo4j: %s: %w", op, err)
 	}
-	now := s.now().UTC()
+	now := s.stamp()
 	session := s.session(ctx, neo4j.AccessModeWrite)
 	changed, err := neo4j.ExecuteWrite(ctx, session, func(tx neo4j.ManagedTransaction) (int64, error) {
 		// The driver retries this work on transient errors: it must not depend on state that

@@ -246,13 +246,19 @@ func (s *Store) read(ctx context.Context, op, cypher string, params map[string]a
 }
 
 // session opens a session on the configured database that shares the bookmark manager of
-// ExecuteQuery, so a read after an Import sees it even in a cluster (causal consistency).
+// ExecuteQuery, so a read after an Import or a write sees it even in a cluster (causal
+// consistency; see the package comment).
 func (s *Store) session(ctx context.Context, mode neo4j.AccessMode) neo4j.SessionWithContext {
-	return s.driver.NewSession(ctx, neo4j.SessionConfig{
+	return s.driver.NewSession(ctx, s.sessionConfig(mode))
+}
+
+// sessionConfig is the configuration of every session the store opens.
+func (s *Store) sessionConfig(mode neo4j.AccessMode) neo4j.SessionConfig {
+	return neo4j.SessionConfig{
 		DatabaseName:    s.database,
 		AccessMode:      mode,
 		BookmarkManager: s.driver.ExecuteQueryBookmarkManager(),
-	})
+	}
 }
 
 // wrapErr names the operation and classifies a driver error: the store's own domain errors

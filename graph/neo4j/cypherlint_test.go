@@ -1,0 +1,55 @@
+package neo4jstore
+
+import (
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestCypherChecker runs Neo4j's own Cypher linter (@neo4j-cypher/language-support, the
+// parser and semantic analysis of Neo4j's editors) over every complete statement: everything
+// the builders make (builtQueries, the write statements included) and the constants named
+// cypher* that are statements as they are (the rest are fragments and templates, which are
+// checked in the statements built from them): syntax errors, unknown variables, clauses in the wrong order.
+// The linter knows the Cypher 5 grammar only; TestNoNeo4j5OnlySyntax keeps the statements
+// runnable on 4.4. It needs Node.js and the package installed beside lint.js:
+//
+//	cd graph/neo4j/testdata/cypherlint && npm ci
+//
+// and is skipped without them (set CYPHER_LINT=1 to make that a failure instead).
+func TestCypherChecker(t *testing.T) {
+	dir := filepath.Join("testdata", "cypherlint")
+	node, err := exec.LookPath("node")
+	_, statErr := os.Stat(filepath.Join(dir, "node_modules", "@neo4j-cypher", "language-support", "package.json"))
+	if err != nil || statErr != nil {
+		msg := "needs node and `npm ci` in " + dir + " to run Neo4j's Cypher linter"
+		if os.Getenv("CYPHER_LINT") != "" {
+			t.Fatal(msg)
+		}
+		t.Skip(msg)
+	}
+	statements := builtQueries(t)
+	for name, q := range stringConsts(t) {
+		if strings.HasPrefix(name, "cypher") && !strings.Contains(q, "%") {
+			statements["const "+name] = q
+		}
+	}
+	b, err := json.Marshal(statements)
+	if err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(t.TempDir(), "statements.json")
+	if err := os.WriteFile(file, b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.CommandContext(t.Context(), node, "lint.js", file)
+	cmd.Dir = dir
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("the Cypher linter refused statements (%v):\n%s", err, out)
+	}
+	t.Logf("%d statements linted:\n%s", len(statements), out)
+}

@@ -1,0 +1,392 @@
+package neo4jstore
+
+import (
+	"context"
+	"fmt"
+	"maps"
+	"time"
+
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+
+	"github.com/autograph-kg/autograph/graph/model"
+)
+
+// Compile-time check that Store implements the write half of the storage contract.
+var _ model.Writer = (*Store)(nil)
+
+// Every Writer method is one managed write transaction (neo4j.ExecuteWrite) on the configured
+// database, in a session that shares ExecuteQuery's bookmark manager, so the reads that follow
+// see the write (see the package comment). Each method checks its input on its own, builds
+// everything it will send (an entityWrite, sourceWrite or relationWrite: statement,
+// parameters, timestamp), and hands writeTx a transaction function (their work methods,
+// removeRelationWork, deleteEntityWork) that reads what the write depends on
+// (cypherWriteLookup), decides in Go (write_check.go) and writes. A refusal is returned from
+// the function, so the transaction rolls back and nothing is written.
+//
+// The driver runs the function again on transient errors, so it depends on nothing that a
+// failed attempt leaves behind: what it sends is built once, before the first attempt, and
+// never changed (a parameter map that varies is a copy), and the timestamp is taken once too,
+// so every attempt writes the same values.
+
+// stamp is the time to record as createdAt or updatedAt: UTC, truncated to microseconds like
+// the embedded store's, so both stores report the same precision.
+func (s *Store) stamp() time.Time { return s.now().UTC().Truncate(time.Microsecond) }
+
+// writeReady is the first thing every write does: a done context or a closed store ends it
+// before any work, as in the embedded store.
+func (s *Store) writeReady(ctx context.Context, op string) error {
+	if err := ctx.Err(); err != nil {
+		return wrapErr(ctx, op, err)
+	}
+	if s.closed.Load() {
+		return errClosed(op)
+	}
+	return nil
+}
+
+// writeTx runs work as one managed write transaction and classifies its error.
+func writeTx[T any](ctx context.Context, s *Store, op string, work neo4j.ManagedTransactionWorkT[T]) (T, error) {
+	var zero T
+	session := s.session(ctx, neo4j.AccessModeWrite)
+	v, err := neo4j.ExecuteWrite(ctx, session, work)
+	if err = joinClose(ctx, err, session); err != nil {
+		return zero, wrapErr(ctx, op, err)
+	}
+	return v, nil
+}
+
+// opErr names the operation in an error found before the transaction.
+func opErr(op string, err error) error {
+	return fmt.Errorf("neo4j: %s: %w", op, err)
+}
+
+// collect runs one statement in tx and returns all its records.
+func collect(ctx context.Context, tx neo4j.ManagedTransaction, cypher string, params map[string]any) ([]*neo4j.Record, error) {
+	res, err := tx.Run(ctx, cypher, params)
+	if err != nil {
+		return nil, err
+	}
+	return res.Collect(ctx)
+}
+
+// one returns the one record a statement must produce, mapped by fn.
+func one[T any](recs []*neo4j.Record, fn func(*neo4j.Record) (T, error)) (T, error) {
+	var zero T
+	if len(recs) != 1 {
+		return zero, fmt.Errorf("expected one record, got %d", len(recs))
+	}
+	return fn(recs[0])
+}
+
+// intColumn reads an integer column of a record.
+func intColumn(key string) func(*neo4j.Record) (int64, error) {
+	return func(rec *neo4j.Record) (int64, error) { return recordValue[int64](rec, key) }
+}
+
+// entityWrite is everything an upsert of an entity sends, built before the transaction.
+type entityWrite struct {
+	e      model.Entity
+	lookup map[string]any
+	cypher string
+	params map[string]any
+}
+
+// entityWriteFor builds the upsert of e (which passed model.CheckEntity) at time now.
+func entityWriteFor(e model.Entity, now time.Time) (*entityWrite, error) {
+	cypher, err := upsertEntityQuery(e.Kind())
+	if err != nil {
+		return nil, err
+	}
+	row, err := entityRow(e)
+	if err != nil {
+		return nil, err
+	}
+	return &entityWrite{
+		e:      e.Clone(),
+		lookup: lookupParams(e.GetID(), e.Common().SourceIDs, []string{countryOf(e)}),
+		cypher: cypher,
+		params: map[string]any{"id": e.GetID(), "props": row["props"], "hash": row["hash"], "now": now},
+	}, nil
+}
+
+// UpsertEntity creates the entity, or replaces the stored one with the same id and kind:
+// every property is rewritten, so fields left out are cleared. When the stored entity already
+// has the same content nothing is written and it comes back as it is, timestamps included;
+// otherwise createdAt is kept and updatedAt set. BAD_USER_INPUT when model.CheckEntity fails
+// or the id belongs to another kind, a source or a relation; NOT_FOUND for an unknown cited
+// source or country, BAD_USER_INPUT for a country that is not a place.
+func (s *Store) UpsertEntity(ctx context.Context, e model.Entity) (model.Entity, error) {
+	const op = "upsert entity"
+	if err := s.writeReady(ctx, op); err != nil {
+		return nil, err
+	}
+	w, err := prepareEntityWrite(e, s.stamp())
+	if err != nil {
+		return nil, opErr(op, err)
+	}
+	return writeTx(ctx, s, op, w.work(ctx))
+}
+
+// prepareEntityWrite checks e on its own, as the embedded store does before it looks at the
+// graph, and builds its upsert.
+func prepareEntityWrite(e model.Entity, now time.Time) (*entityWrite, error) {
+	if err := checkEntityType(e); err != nil {
+		return nil, err
+	}
+	if err := model.CheckEntity(e); err != nil {
+		return nil, err
+	}
+	return entityWriteFor(e, now)
+}
+
+// work is the transaction function of the upsert.
+func (w *entityWrite) work(ctx context.Context) neo4j.ManagedTransactionWorkT[model.Entity] {
+	return func(tx neo4j.ManagedTransaction) (model.Entity, error) {
+		lk, err := lookUp(ctx, tx, w.lookup)
+		if err != nil {
+			return nil, err
+		}
+		unchanged, err := lk.checkEntity(w.e)
+		if err != nil {
+			return nil, err
+		}
+		if unchanged {
+			return lk.entity, nil
+		}
+		recs, err := collect(ctx, tx, w.cypher, w.params)
+		if err != nil {
+			return nil, err
+		}
+		return one(recs, entityFromRecord)
+	}
+}
+
+// sourceWrite is everything an upsert of a source sends, built before the transaction.
+type sourceWrite struct {
+	src    *model.Source
+	lookup map[string]any
+	params map[string]any
+}
+
+// sourceWriteFor builds the upsert of src (which passed model.CheckSource) at time now.
+func sourceWriteFor(src *model.Source, now time.Time) *sourceWrite {
+	row := sourceRow(src)
+	return &sourceWrite{
+		src:    src.Clone(),
+		lookup: lookupParams(src.ID, nil, []string{src.PublisherID}),
+		params: map[string]any{"id": src.ID, "props": row["props"], "hash": row["hash"], "now": now},
+	}
+}
+
+// UpsertSource creates or replaces a source with the same rules as UpsertEntity. NOT_FOUND
+// when the publisher is unknown, BAD_USER_INPUT when it is not an organization.
+func (s *Store) UpsertSource(ctx context.Context, src *model.Source) (*model.Source, error) {
+	const op = "upsert source"
+	if err := s.writeReady(ctx, op); err != nil {
+		return nil, err
+	}
+	w, err := prepareSourceWrite(src, s.stamp())
+	if err != nil {
+		return nil, opErr(op, err)
+	}
+	return writeTx(ctx, s, op, w.work(ctx))
+}
+
+// prepareSourceWrite checks src on its own and builds its upsert.
+func prepareSourceWrite(src *model.Source, now time.Time) (*sourceWrite, error) {
+	if src == nil {
+		return nil, model.Errorf(model.CodeBadUserInput, "no source given")
+	}
+	if err := model.CheckSource(src); err != nil {
+		return nil, err
+	}
+	return sourceWriteFor(src, now), nil
+}
+
+// work is the transaction function of the upsert.
+func (w *sourceWrite) work(ctx context.Context) neo4j.ManagedTransactionWorkT[*model.Source] {
+	return func(tx neo4j.ManagedTransaction) (*model.Source, error) {
+		lk, err := lookUp(ctx, tx, w.lookup)
+		if err != nil {
+			return nil, err
+		}
+		unchanged, err := lk.checkSource(w.src)
+		if err != nil {
+			return nil, err
+		}
+		if unchanged {
+			return lk.source, nil
+		}
+		recs, err := collect(ctx, tx, cypherUpsertSource, w.params)
+		if err != nil {
+			return nil, err
+		}
+		return one(recs, sourceFromRecord)
+	}
+}
+
+// relationWrite is everything an add or update of a relation sends, built before the
+// transaction.
+type relationWrite struct {
+	r      *model.Relation
+	update bool
+	lookup map[string]any
+	cypher string
+	// params are cypherPutRelation's, with a null createdAt: a relation that moves gets the
+	// stored one, on a copy of params.
+	params map[string]any
+}
+
+// relationWriteFor builds the add (update false) or update of r (which passed
+// model.CheckRelation) at time now.
+func relationWriteFor(r *model.Relation, update bool, now time.Time) (*relationWrite, error) {
+	cypher, err := putRelationQuery(r.Type)
+	if err != nil {
+		return nil, err
+	}
+	row := relationRow(r)
+	return &relationWrite{
+		r:      r.Clone(),
+		update: update,
+		lookup: lookupParams(r.ID, r.SourceIDs, []string{r.FromID, r.ToID}),
+		cypher: cypher,
+		params: map[string]any{
+			"id": r.ID, "from": r.FromID, "to": r.ToID,
+			"props": row["props"], "hash": row["hash"], "now": now, "createdAt": nil,
+		},
+	}, nil
+}
+
+// AddRelation creates a relation with the id r.ID. Adding the same relation again returns the
+// stored one unchanged; another relation under that id is BAD_USER_INPUT, as are an id held
+// by an entity or a source, a failing model.CheckRelation and endpoint kinds that do not fit
+// the type. NOT_FOUND for an unknown endpoint or cited source.
+func (s *Store) AddRelation(ctx context.Context, r *model.Relation) (*model.Relation, error) {
+	return s.putRelation(ctx, "add relation", r, false)
+}
+
+// UpdateRelation replaces the relation with id r.ID, which may move to another type or other
+// endpoints (the relationship is then deleted and created anew, keeping createdAt); NOT_FOUND
+// when there is none, and otherwise the checks of AddRelation. An update to the same content
+// changes nothing.
+func (s *Store) UpdateRelation(ctx context.Context, r *model.Relation) (*model.Relation, error) {
+	return s.putRelation(ctx, "update relation", r, true)
+}
+
+// putRelation is AddRelation (update false) and UpdateRelation (update true).
+func (s *Store) putRelation(ctx context.Context, op string, r *model.Relation, update bool) (*model.Relation, error) {
+	if err := s.writeReady(ctx, op); err != nil {
+		return nil, err
+	}
+	w, err := prepareRelationWrite(r, update, s.stamp())
+	if err != nil {
+		return nil, opErr(op, err)
+	}
+	return writeTx(ctx, s, op, w.work(ctx))
+}
+
+// prepareRelationWrite checks r on its own and builds its add or update.
+func prepareRelationWrite(r *model.Relation, update bool, now time.Time) (*relationWrite, error) {
+	if r == nil {
+		return nil, model.Errorf(model.CodeBadUserInput, "no relation given")
+	}
+	if err := model.CheckRelation(r); err != nil {
+		return nil, err
+	}
+	return relationWriteFor(r, update, now)
+}
+
+// work is the transaction function of the add or update.
+func (w *relationWrite) work(ctx context.Context) neo4j.ManagedTransactionWorkT[*model.Relation] {
+	return func(tx neo4j.ManagedTransaction) (*model.Relation, error) {
+		lk, err := lookUp(ctx, tx, w.lookup)
+		if err != nil {
+			return nil, err
+		}
+		unchanged, moved, err := lk.checkRelation(w.r, w.update)
+		if err != nil {
+			return nil, err
+		}
+		if unchanged {
+			return lk.relation, nil
+		}
+		params := w.params
+		if moved {
+			// MERGE cannot move a relationship: delete the stored one, and create the new one
+			// with its createdAt.
+			recs, err := collect(ctx, tx, deleteRelationQuery(), map[string]any{"id": w.r.ID})
+			if err != nil {
+				return nil, err
+			}
+			if _, err := one(recs, intColumn("removed")); err != nil {
+				return nil, err
+			}
+			params = maps.Clone(w.params)
+			params["createdAt"] = lk.relation.CreatedAt
+		}
+		recs, err := collect(ctx, tx, w.cypher, params)
+		if err != nil {
+			return nil, err
+		}
+		if len(recs) == 0 {
+			// An endpoint that the lookup saw was deleted by a transaction that committed
+			// since: refuse, so the transaction rolls back.
+			return nil, model.Errorf(model.CodeNotFound, "an endpoint of relation %q was deleted meanwhile", w.r.ID)
+		}
+		return one(recs, relationFromRecord)
+	}
+}
+
+// RemoveRelation deletes the relation with the given id; NOT_FOUND when there is none.
+func (s *Store) RemoveRelation(ctx context.Context, id string) error {
+	const op = "remove relation"
+	if err := s.writeReady(ctx, op); err != nil {
+		return err
+	}
+	_, err := writeTx(ctx, s, op, removeRelationWork(ctx, id))
+	return err
+}
+
+// removeRelationWork is the transaction function of RemoveRelation.
+func removeRelationWork(ctx context.Context, id string) neo4j.ManagedTransactionWorkT[struct{}] {
+	return func(tx neo4j.ManagedTransaction) (struct{}, error) {
+		recs, err := collect(ctx, tx, deleteRelationQuery(), map[string]any{"id": id})
+		if err != nil {
+			return struct{}{}, err
+		}
+		n, err := one(recs, intColumn("removed"))
+		if err != nil {
+			return struct{}{}, err
+		}
+		if n == 0 {
+			return struct{}{}, model.NotFound("relation", id)
+		}
+		return struct{}{}, nil
+	}
+}
+
+// DeleteEntity deletes an entity and every relation that starts or ends at it, and reports how
+// many relations went (a self-loop counts once); NOT_FOUND when there is none. References to
+// it by id (a countryId, a source's publisherId) are left as they are and resolve to nothing.
+func (s *Store) DeleteEntity(ctx context.Context, id string) (int, error) {
+	const op = "delete entity"
+	if err := s.writeReady(ctx, op); err != nil {
+		return 0, err
+	}
+	return writeTx(ctx, s, op, deleteEntityWork(ctx, id))
+}
+
+// deleteEntityWork is the transaction function of DeleteEntity.
+func deleteEntityWork(ctx context.Context, id string) neo4j.ManagedTransactionWorkT[int] {
+	return func(tx neo4j.ManagedTransaction) (int, error) {
+		recs, err := collect(ctx, tx, cypherDeleteEntity, map[string]any{"id": id})
+		if err != nil {
+			return 0, err
+		}
+		if len(recs) == 0 {
+			return 0, model.NotFound("entity", id)
+		}
+		n, err := one(recs, intColumn("relations"))
+		return int(n), err
+	}
+}
