@@ -38,6 +38,14 @@ func newServer(t *testing.T, opts graph.Options) *httptest.Server {
 	return srv
 }
 
+// newServerWith serves opts.Store (already loaded) through the real handler.
+func newServerWith(t *testing.T, opts graph.Options) *httptest.Server {
+	t.Helper()
+	srv := httptest.NewServer(graph.NewHandler(opts))
+	t.Cleanup(srv.Close)
+	return srv
+}
+
 // gqlResponse is a GraphQL response with its data left raw.
 type gqlResponse struct {
 	Data       json.RawMessage `json:"data"`
