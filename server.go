@@ -141,6 +141,7 @@ func loadConfig(getenv func(string) string) (config, error) {
 		if err != nil {
 			errs = append(errs, fmt.Errorf("NEO4J_URI and friends: %w", err))
 		}
+		nc.AcquireTimeout = durVar("KG_NEO4J_ACQUIRE_TIMEOUT", 5*time.Second)
 		c.Neo4j = &nc
 	}
 	if v := getenv("KG_LOG_LEVEL"); v != "" {
