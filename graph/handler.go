@@ -94,12 +94,8 @@ func NewHandler(o Options) http.Handler {
 		metrics = instrument.NewMetrics(o.Registry)
 	}
 	store := instrument.Wrap(o.Store, metrics)
-	writer, _ := o.Store.(model.Writer)
 	tokens := newTokenSet(o.WriteTokens)
-	if writer == nil {
-		tokens = nil
-	}
-	cfg := Config{Resolvers: &Resolver{Store: store, Writer: writer, Logger: o.Logger}, Complexity: complexity()}
+	cfg := Config{Resolvers: &Resolver{Store: store, Logger: o.Logger}, Complexity: complexity()}
 	srv := handler.New(NewExecutableSchema(cfg))
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(transport.GET{})

@@ -21,11 +21,11 @@ func (r *mutationResolver) UpsertOrganization(ctx context.Context, input model.O
 	if input.Type != nil {
 		o.Type = *input.Type
 	}
-	return upsert(ctx, r.Writer, o)
+	return upsert(ctx, r.Store, o)
 }
 
 func (r *mutationResolver) UpsertBrand(ctx context.Context, input model.BrandInput) (*model.Brand, error) {
-	return upsert(ctx, r.Writer, &model.Brand{
+	return upsert(ctx, r.Store, &model.Brand{
 		EntityBase: base(input.ID, input.Name, input.Aliases, input.Description, input.Sources),
 		Segment:    input.Segment,
 		Founded:    input.Founded,
@@ -34,14 +34,14 @@ func (r *mutationResolver) UpsertBrand(ctx context.Context, input model.BrandInp
 }
 
 func (r *mutationResolver) UpsertVehicleModel(ctx context.Context, input model.VehicleModelInput) (*model.VehicleModel, error) {
-	return upsert(ctx, r.Writer, &model.VehicleModel{
+	return upsert(ctx, r.Store, &model.VehicleModel{
 		EntityBase: base(input.ID, input.Name, input.Aliases, input.Description, input.Sources),
 		Powertrain: input.Powertrain,
 	})
 }
 
 func (r *mutationResolver) UpsertPlant(ctx context.Context, input model.PlantInput) (*model.Plant, error) {
-	return upsert(ctx, r.Writer, &model.Plant{
+	return upsert(ctx, r.Store, &model.Plant{
 		EntityBase: base(input.ID, input.Name, input.Aliases, input.Description, input.Sources),
 		Opened:     input.Opened,
 	})
@@ -55,7 +55,7 @@ func (r *mutationResolver) UpsertPlace(ctx context.Context, input model.PlaceInp
 	if input.Type != nil {
 		p.Type = *input.Type
 	}
-	return upsert(ctx, r.Writer, p)
+	return upsert(ctx, r.Store, p)
 }
 
 func (r *mutationResolver) UpsertAgreement(ctx context.Context, input model.AgreementInput) (*model.Agreement, error) {
@@ -67,7 +67,7 @@ func (r *mutationResolver) UpsertAgreement(ctx context.Context, input model.Agre
 	for _, p := range input.Provisions {
 		a.Provisions = append(a.Provisions, model.Provision{Summary: p.Summary, Due: p.Due})
 	}
-	return upsert(ctx, r.Writer, a)
+	return upsert(ctx, r.Store, a)
 }
 
 func (r *mutationResolver) UpsertSource(ctx context.Context, input model.SourceInput) (*model.Source, error) {
@@ -83,7 +83,7 @@ func (r *mutationResolver) UpsertSource(ctx context.Context, input model.SourceI
 	if err := model.CheckSource(s); err != nil {
 		return nil, err
 	}
-	return r.Writer.UpsertSource(ctx, s)
+	return r.Store.UpsertSource(ctx, s)
 }
 
 func (r *mutationResolver) AddRelation(ctx context.Context, input model.RelationInput) (*model.Relation, error) {
@@ -92,7 +92,7 @@ func (r *mutationResolver) AddRelation(ctx context.Context, input model.Relation
 	if err := model.CheckRelation(rel); err != nil {
 		return nil, err
 	}
-	return r.Writer.AddRelation(ctx, rel)
+	return r.Store.AddRelation(ctx, rel)
 }
 
 func (r *mutationResolver) UpdateRelation(ctx context.Context, id string, input model.RelationInput) (*model.Relation, error) {
@@ -100,18 +100,18 @@ func (r *mutationResolver) UpdateRelation(ctx context.Context, id string, input 
 	if err := model.CheckRelation(rel); err != nil {
 		return nil, err
 	}
-	return r.Writer.UpdateRelation(ctx, rel)
+	return r.Store.UpdateRelation(ctx, rel)
 }
 
 func (r *mutationResolver) RemoveRelation(ctx context.Context, id string) (string, error) {
-	if err := r.Writer.RemoveRelation(ctx, id); err != nil {
+	if err := r.Store.RemoveRelation(ctx, id); err != nil {
 		return "", err
 	}
 	return id, nil
 }
 
 func (r *mutationResolver) DeleteEntity(ctx context.Context, id string) (string, error) {
-	if _, err := r.Writer.DeleteEntity(ctx, id); err != nil {
+	if _, err := r.Store.DeleteEntity(ctx, id); err != nil {
 		return "", err
 	}
 	return id, nil

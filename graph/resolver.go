@@ -12,8 +12,8 @@ import (
 // Resolver holds the resolvers' dependencies. It has no mutable state: resolvers run
 // concurrently.
 type Resolver struct {
-	Store model.Store
-	// Writer applies mutations; the handler lets only requests with a write token reach it.
-	Writer model.Writer
+	// Store answers queries and applies mutations; the handler lets only requests with a
+	// write token reach the mutations.
+	Store  model.Store
 	Logger *slog.Logger
 }

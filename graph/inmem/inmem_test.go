@@ -25,15 +25,6 @@ func TestConformance(t *testing.T) {
 	})
 }
 
-func TestWriteConformance(t *testing.T) {
-	t.Run("Memory", func(t *testing.T) {
-		storetest.RunWrites(t, func(t *testing.T) storetest.WriteStore { return inmem.New() })
-	})
-	t.Run("File", func(t *testing.T) {
-		storetest.RunWrites(t, func(t *testing.T) storetest.WriteStore { return openTemp(t) })
-	})
-}
-
 // openTemp opens a file-backed store in a fresh temporary directory, closed at the end of the
 // test unless the test closed it.
 func openTemp(t *testing.T) *inmem.Store {

@@ -157,3 +157,51 @@ func (s *Store) Paths(ctx context.Context, q model.PathQuery) ([]*model.Path, er
 	done(err)
 	return v, err
 }
+
+// UpsertEntity implements model.Writer.
+func (s *Store) UpsertEntity(ctx context.Context, e model.Entity) (model.Entity, error) {
+	done := s.begin(ctx, "UpsertEntity")
+	v, err := s.Store.UpsertEntity(ctx, e)
+	done(err)
+	return v, err
+}
+
+// UpsertSource implements model.Writer.
+func (s *Store) UpsertSource(ctx context.Context, src *model.Source) (*model.Source, error) {
+	done := s.begin(ctx, "UpsertSource")
+	v, err := s.Store.UpsertSource(ctx, src)
+	done(err)
+	return v, err
+}
+
+// AddRelation implements model.Writer.
+func (s *Store) AddRelation(ctx context.Context, r *model.Relation) (*model.Relation, error) {
+	done := s.begin(ctx, "AddRelation")
+	v, err := s.Store.AddRelation(ctx, r)
+	done(err)
+	return v, err
+}
+
+// UpdateRelation implements model.Writer.
+func (s *Store) UpdateRelation(ctx context.Context, r *model.Relation) (*model.Relation, error) {
+	done := s.begin(ctx, "UpdateRelation")
+	v, err := s.Store.UpdateRelation(ctx, r)
+	done(err)
+	return v, err
+}
+
+// RemoveRelation implements model.Writer.
+func (s *Store) RemoveRelation(ctx context.Context, id string) error {
+	done := s.begin(ctx, "RemoveRelation")
+	err := s.Store.RemoveRelation(ctx, id)
+	done(err)
+	return err
+}
+
+// DeleteEntity implements model.Writer.
+func (s *Store) DeleteEntity(ctx context.Context, id string) (int, error) {
+	done := s.begin(ctx, "DeleteEntity")
+	v, err := s.Store.DeleteEntity(ctx, id)
+	done(err)
+	return v, err
+}

@@ -85,6 +85,9 @@ type Store interface {
 	// MaxLength.
 	Paths(ctx context.Context, q PathQuery) ([]*Path, error)
 
+	// Writer holds the curation writes (see write.go).
+	Writer
+
 	// Import upserts a whole dataset: entities, sources and relations, keyed by id. Importing
 	// the same dataset twice changes nothing. The dataset must already be valid (Validate).
 	Import(ctx context.Context, d *Dataset) error

@@ -2,8 +2,8 @@
 // backend (the embedded store and Neo4j) must pass, so that both keep the shared semantics
 // written down in the model package to the letter.
 //
-// A backend's test calls Run with a constructor of fresh, empty stores, and RunWrites too when
-// the backend implements model.Writer. The suites import their own fixture (see Fixture) once
+// A backend's test calls Run with a constructor of fresh, empty stores; Run covers the reads
+// and the writes (model.Writer). The suite imports its own fixture (see Fixture) once
 // per top-level group, then check exact results worked out by hand from that fixture, never by
 // re-running an algorithm like the one under test: a wrong implementation must fail here
 // rather than agree with itself.
@@ -49,6 +49,7 @@ func Run(t *testing.T, newStore func(t *testing.T) model.Store) {
 	t.Run("Import", func(t *testing.T) { testImport(t, newStore(t)) })
 	t.Run("Context", func(t *testing.T) { testContext(t, loaded(t)) })
 	t.Run("Close", func(t *testing.T) { testClose(t, loaded(t)) })
+	t.Run("Writes", func(t *testing.T) { runWrites(t, newStore) })
 }
 
 // contentOpts compares stored values with the fixture's: timestamps are the store's own. (diff

@@ -15,21 +15,17 @@ import (
 	"github.com/autograph-kg/autograph/graph/model"
 )
 
-// WriteStore is a store that curators can write to: what RunWrites tests. It is separate from
-// Run for now so that a backend can pass Run before it implements model.Writer; once every
-// backend does, Run will take a WriteStore and run these cases too.
-type WriteStore interface {
-	model.Store
-	model.Writer
-}
+// WriteStore is the store the write cases use: every model.Store is one, since the Store
+// interface includes model.Writer.
+type WriteStore = model.Store
 
-// RunWrites runs the conformance suite of model.Writer against the stores newStore makes,
-// which must be new and empty, as for Run; the suite imports the fixture into each.
+// runWrites runs the write cases of the suite (model.Writer) against the stores newStore
+// makes, which must be new and empty; the suite imports the fixture into each. Run calls it.
 //
 // Every case states its expected result exactly, worked out by hand from the fixture. Writes
 // that must be refused are checked for their error code, for a message naming what was wrong,
 // and for leaving no trace: the whole store, timestamps included, is compared before and after.
-func RunWrites(t *testing.T, newStore func(t *testing.T) WriteStore) {
+func runWrites(t *testing.T, newStore func(t *testing.T) WriteStore) {
 	t.Helper()
 	loaded := func(t *testing.T) WriteStore {
 		t.Helper()
