@@ -56,7 +56,7 @@ func (s *Store) Neighborhood(ctx context.Context, q model.NeighborhoodQuery) (*m
 			return nil, err
 		}
 		return subgraphFromRecord(rec, q.ID, order, truncated)
-	})
+	}, txTimeout(ctx)...)
 	if err = joinClose(ctx, err, session); err != nil {
 		return nil, wrapErr(ctx, op, err)
 	}

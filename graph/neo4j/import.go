@@ -82,7 +82,7 @@ func (s *Store) Import(ctx context.Context, d *model.Dataset) (err error) {
 		// The driver retries this work on transient errors: it must not depend on state that
 		// a failed attempt left behind, and every statement is an idempotent MERGE.
 		return importTx(ctx, tx, d, rows, now)
-	})
+	}, txTimeout(ctx)...)
 	if err = joinClose(ctx, err, session); err != nil {
 		return wrapErr(ctx, op, err)
 	}

@@ -238,11 +238,22 @@ func (s *Store) read(ctx context.Context, op, cypher string, params map[string]a
 	}
 	res, err := neo4j.ExecuteQuery(ctx, s.driver, cypher, params, neo4j.EagerResultTransformer,
 		neo4j.ExecuteQueryWithReadersRouting(),
-		neo4j.ExecuteQueryWithDatabase(s.database))
+		neo4j.ExecuteQueryWithDatabase(s.database),
+		neo4j.ExecuteQueryWithTransactionConfig(txTimeout(ctx)...))
 	if err != nil {
 		return nil, wrapErr(ctx, op, err)
 	}
 	return res.Records, nil
+}
+
+// txTimeout carries the caller's deadline to the server as the transaction timeout, so Neo4j
+// itself stops work the client has given up on (the driver alone would only stop waiting).
+func txTimeout(ctx context.Context) []func(*neo4j.TransactionConfig) {
+	deadline, ok := ctx.Deadline()
+	if !ok {
+		return nil
+	}
+	return []func(*neo4j.TransactionConfig){neo4j.WithTxTimeout(max(time.Until(deadline), time.Millisecond))}
 }
 
 // session opens a session on the configured database that shares the bookmark manager of

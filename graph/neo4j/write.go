@@ -48,7 +48,7 @@ func (s *Store) writeReady(ctx context.Context, op string) error {
 func writeTx[T any](ctx context.Context, s *Store, op string, work neo4j.ManagedTransactionWorkT[T]) (T, error) {
 	var zero T
 	session := s.session(ctx, neo4j.AccessModeWrite)
-	v, err := neo4j.ExecuteWrite(ctx, session, work)
+	v, err := neo4j.ExecuteWrite(ctx, session, work, txTimeout(ctx)...)
 	if err = joinClose(ctx, err, session); err != nil {
 		return zero, wrapErr(ctx, op, err)
 	}
