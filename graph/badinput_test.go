@@ -2,6 +2,7 @@ package graph_test
 
 import (
 	"bytes"
+	"io"
 	"net/http"
 	"strings"
 	"testing"
@@ -124,5 +125,18 @@ func TestHealthEndpoints(t *testing.T) {
 	resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
 		t.Errorf("GET /query: status %d", resp.StatusCode)
+	}
+}
+
+func TestPlaygroundLinksToExplorer(t *testing.T) {
+	srv := newServer(t, graph.Options{Explorer: http.NotFoundHandler()})
+	resp, err := http.Get(srv.URL + "/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || !bytes.Contains(body, []byte(`href="/explore"`)) || !bytes.Contains(body, []byte("graphiql")) {
+		t.Errorf("status %d; the playground page should link to /explore:\n%.400s", resp.StatusCode, body)
 	}
 }

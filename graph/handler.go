@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -50,6 +51,8 @@ type Options struct {
 	WriteTokens []string
 	// Registry, when set, receives the server's metrics and is served at /metrics.
 	Registry *prometheus.Registry
+	// Explorer, when set, is served at /explore (the browser app built on this API).
+	Explorer http.Handler
 }
 
 // Defaults.
@@ -148,8 +151,16 @@ func NewHandler(o Options) http.Handler {
 		}
 		_, _ = io.WriteString(w, "ready\n")
 	})
+	if o.Explorer != nil {
+		mux.Handle("/explore", o.Explorer)
+		mux.Handle("/explore/", o.Explorer)
+	}
 	if !o.DisablePlayground {
-		mux.Handle("GET /{$}", playground.Handler("Automotive knowledge graph", "/query"))
+		var link string
+		if o.Explorer != nil {
+			link = "/explore"
+		}
+		mux.Handle("GET /{$}", withExplorerLink(playground.Handler("Automotive knowledge graph", "/query"), link))
 	}
 	return mux
 }
@@ -223,4 +234,43 @@ func writeError(w http.ResponseWriter, status int, code, msg string) {
 	_ = json.NewEncoder(w).Encode(map[string]any{
 		"errors": []map[string]any{{"message": msg, "extensions": map[string]any{"code": code}}},
 	})
+}
+
+// withExplorerLink adds a small link to the explorer at the top of the playground page.
+func withExplorerLink(playgroundPage http.Handler, href string) http.Handler {
+	if href == "" {
+		return playgroundPage
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		rec := &bufferedResponse{header: http.Header{}}
+		playgroundPage.ServeHTTP(rec, r)
+		body := rec.body.String()
+		link := `<a href="` + href + `" style="position:fixed;top:6px;right:12px;z-index:1000;font:14px sans-serif">Open the relationship explorer →</a>`
+		if i := strings.Index(body, "<body>"); i >= 0 {
+			body = body[:i+len("<body>")] + link + body[i+len("<body>"):]
+		}
+		for k, v := range rec.header {
+			w.Header()[k] = v
+		}
+		w.Header().Del("Content-Length")
+		w.WriteHeader(rec.statusOr200())
+		_, _ = io.WriteString(w, body)
+	})
+}
+
+// bufferedResponse collects a handler's response so it can be amended.
+type bufferedResponse struct {
+	header http.Header
+	body   bytes.Buffer
+	status int
+}
+
+func (b *bufferedResponse) Header() http.Header         { return b.header }
+func (b *bufferedResponse) Write(p []byte) (int, error) { return b.body.Write(p) }
+func (b *bufferedResponse) WriteHeader(code int)        { b.status = code }
+func (b *bufferedResponse) statusOr200() int {
+	if b.status == 0 {
+		return http.StatusOK
+	}
+	return b.status
 }
