@@ -144,9 +144,13 @@ func (s *Store) checkAgainstStore(ctx context.Context, d *model.Dataset) error {
 			return bad("entity %q: changing its kind to %s breaks the countryId of stored entity %q", country, newKind[country], id)
 		}
 	}
+	replacedSources := make(map[string]bool, len(d.Sources))
+	for _, src := range d.Sources {
+		replacedSources[src.ID] = true
+	}
 	for id, rec := range s.sources {
-		if _, ok := newKind[id]; ok {
-			continue
+		if replacedSources[id] {
+			continue // replaced by the dataset, which Validate checked on its own
 		}
 		p := rec.s.PublisherID
 		if retyped[p] && kindOf(p) != model.KindOrganization {
