@@ -2,7 +2,6 @@ package inmem
 
 import (
 	"fmt"
-	"reflect"
 	"slices"
 	"time"
 
@@ -205,10 +204,10 @@ func unindex(idx map[string]map[string]*model.Relation, id, relID string) {
 // case nothing is written and no timestamp moves.
 func (s *Store) nextEntity(e model.Entity, now time.Time) (model.Entity, bool) {
 	old := s.entities[e.GetID()]
-	if old != nil && sameEntity(old.e, e) {
+	if old != nil && model.SameEntity(old.e, e) {
 		return nil, false
 	}
-	c := canonEntity(e)
+	c := model.CanonicalEntity(e)
 	b := c.Common()
 	b.CreatedAt, b.UpdatedAt = now, now
 	if old != nil {
@@ -220,10 +219,10 @@ func (s *Store) nextEntity(e model.Entity, now time.Time) (model.Entity, bool) {
 // nextSource is nextEntity for sources.
 func (s *Store) nextSource(src *model.Source, now time.Time) (*model.Source, bool) {
 	old := s.sources[src.ID]
-	if old != nil && sameSource(old.s, src) {
+	if old != nil && model.SameSource(old.s, src) {
 		return nil, false
 	}
-	c := canonSource(src)
+	c := model.CanonicalSource(src)
 	c.CreatedAt, c.UpdatedAt = now, now
 	if old != nil {
 		c.CreatedAt = old.s.CreatedAt
@@ -234,75 +233,13 @@ func (s *Store) nextSource(src *model.Source, now time.Time) (*model.Source, boo
 // nextRelation is nextEntity for relations.
 func (s *Store) nextRelation(r *model.Relation, now time.Time) (*model.Relation, bool) {
 	old := s.relations[r.ID]
-	if old != nil && sameRelation(old, r) {
+	if old != nil && model.SameRelation(old, r) {
 		return nil, false
 	}
-	c := canonRelation(r)
+	c := model.CanonicalRelation(r)
 	c.CreatedAt, c.UpdatedAt = now, now
 	if old != nil {
 		c.CreatedAt = old.CreatedAt
 	}
 	return c, true
-}
-
-// The canonical form of an item is the one the store keeps: a deep copy without timestamps,
-// with empty lists as nil. JSON and Go literals disagree on nil and empty lists, so keeping
-// one form makes the copy in memory equal the one read back from the file.
-
-func canonEntity(e model.Entity) model.Entity {
-	c := e.Clone()
-	b := c.Common()
-	b.CreatedAt, b.UpdatedAt = time.Time{}, time.Time{}
-	b.Aliases = nilIfEmpty(b.Aliases)
-	b.SourceIDs = nilIfEmpty(b.SourceIDs)
-	if a, ok := c.(*model.Agreement); ok {
-		a.Provisions = nilIfEmpty(a.Provisions)
-	}
-	return c
-}
-
-func canonSource(s *model.Source) *model.Source {
-	c := s.Clone()
-	c.CreatedAt, c.UpdatedAt = time.Time{}, time.Time{}
-	return c
-}
-
-func canonRelation(r *model.Relation) *model.Relation {
-	c := r.Clone()
-	c.CreatedAt, c.UpdatedAt = time.Time{}, time.Time{}
-	c.SourceIDs = nilIfEmpty(c.SourceIDs)
-	return c
-}
-
-// sameEntity reports whether two entities have the same content, ignoring timestamps and the
-// difference between a nil and an empty list.
-func sameEntity(a, b model.Entity) bool {
-	return reflect.DeepEqual(canonEntity(a), canonEntity(b))
-}
-
-// sameSource reports whether two sources have the same content, ignoring timestamps.
-func sameSource(a, b *model.Source) bool { return *canonSource(a) == *canonSource(b) }
-
-// sameRelation reports whether two relations have the same content, ignoring timestamps.
-func sameRelation(a, b *model.Relation) bool {
-	return reflect.DeepEqual(canonRelation(a), canonRelation(b))
-}
-
-// sameFact reports whether two relations state the same fact: the same content, with the
-// cited sources taken as a set. It is model.RelationID's notion of sameness, so that adding a
-// relation again with its sources in another order (the same id) is the no-op it should be.
-func sameFact(a, b *model.Relation) bool {
-	x, y := canonRelation(a), canonRelation(b)
-	for _, r := range []*model.Relation{x, y} {
-		slices.Sort(r.SourceIDs)
-		r.SourceIDs = slices.Compact(r.SourceIDs)
-	}
-	return reflect.DeepEqual(x, y)
-}
-
-func nilIfEmpty[T any](s []T) []T {
-	if len(s) == 0 {
-		return nil
-	}
-	return s
 }

@@ -3,7 +3,6 @@ package inmem
 import (
 	"context"
 	"fmt"
-	"strings"
 
 	"github.com/autograph-kg/autograph/graph/model"
 )
@@ -84,7 +83,7 @@ func (s *Store) AddRelation(ctx context.Context, r *model.Relation) (*model.Rela
 		return nil, fmt.Errorf("%s: %w", op, err)
 	}
 	if old, ok := s.relations[r.ID]; ok {
-		if sameFact(old, r) {
+		if model.SameFact(old, r) {
 			return old.Clone(), nil
 		}
 		return nil, fmt.Errorf("%s: %w", op, model.Errorf(model.CodeBadUserInput,
@@ -176,7 +175,7 @@ func (s *Store) DeleteEntity(ctx context.Context, id string) (int, error) {
 
 // checkEntity checks an entity on its own and against the store.
 func (s *Store) checkEntity(e model.Entity) error {
-	if err := checkEntityType(e); err != nil {
+	if err := model.CheckEntityValue(e); err != nil {
 		return err
 	}
 	if err := model.CheckEntity(e); err != nil {
@@ -186,7 +185,7 @@ func (s *Store) checkEntity(e model.Entity) error {
 	if old, ok := s.entities[id]; ok && old.e.Kind() != e.Kind() {
 		return model.Errorf(model.CodeBadUserInput,
 			"id %q already belongs to %s, which cannot become %s (its relations and references would no longer fit); choose another id",
-			id, aKind(old.e.Kind()), aKind(e.Kind()))
+			id, model.KindWithArticle(old.e.Kind()), model.KindWithArticle(e.Kind()))
 	}
 	if err := s.idFree(id, "entity"); err != nil {
 		return err
@@ -277,47 +276,7 @@ func (s *Store) checkRef(what, id string, kind model.EntityKind) error {
 		return model.Errorf(model.CodeNotFound, "%s is %q, but there is no entity with that id", what, id)
 	}
 	if k := rec.e.Kind(); k != kind {
-		return model.Errorf(model.CodeBadUserInput, "%s is %q, which is %s, not %s", what, id, aKind(k), aKind(kind))
-	}
-	return nil
-}
-
-// aKind names a kind with its article, for messages: "an organization", "a vehicle model".
-func aKind(k model.EntityKind) string {
-	name := strings.ToLower(strings.ReplaceAll(string(k), "_", " "))
-	if name == "" {
-		return "an unknown kind"
-	}
-	if strings.ContainsRune("aeiou", rune(name[0])) {
-		return "an " + name
-	}
-	return "a " + name
-}
-
-// checkEntityType refuses a nil entity, a nil pointer, and a type other than the six kinds:
-// the store could not read such a value back from its file.
-func checkEntityType(e model.Entity) error {
-	isNil := false
-	switch v := e.(type) {
-	case *model.Organization:
-		isNil = v == nil
-	case *model.Brand:
-		isNil = v == nil
-	case *model.VehicleModel:
-		isNil = v == nil
-	case *model.Plant:
-		isNil = v == nil
-	case *model.Place:
-		isNil = v == nil
-	case *model.Agreement:
-		isNil = v == nil
-	case nil:
-		isNil = true
-	default:
-		return model.Errorf(model.CodeBadUserInput, "an entity of type %T cannot be stored", e)
-	}
-	if isNil {
-		return model.Errorf(model.CodeBadUserInput, "no entity given")
+		return model.Errorf(model.CodeBadUserInput, "%s is %q, which is %s, not %s", what, id, model.KindWithArticle(k), model.KindWithArticle(kind))
 	}
 	return nil
 }

@@ -103,7 +103,7 @@ func entityWriteFor(e model.Entity, now time.Time) (*entityWrite, error) {
 	}
 	return &entityWrite{
 		e:      e.Clone(),
-		lookup: lookupParams(e.GetID(), e.Common().SourceIDs, []string{countryOf(e)}),
+		lookup: lookupParams(e.GetID(), e.Common().SourceIDs, []string{model.CountryOf(e)}),
 		cypher: cypher,
 		params: map[string]any{"id": e.GetID(), "props": row["props"], "hash": row["hash"], "now": now},
 	}, nil
@@ -130,7 +130,7 @@ func (s *Store) UpsertEntity(ctx context.Context, e model.Entity) (model.Entity,
 // prepareEntityWrite checks e on its own, as the embedded store does before it looks at the
 // graph, and builds its upsert.
 func prepareEntityWrite(e model.Entity, now time.Time) (*entityWrite, error) {
-	if err := checkEntityType(e); err != nil {
+	if err := model.CheckEntityValue(e); err != nil {
 		return nil, err
 	}
 	if err := model.CheckEntity(e); err != nil {

@@ -3,10 +3,6 @@ package neo4jstore
 import (
 	"context"
 	"fmt"
-	"reflect"
-	"slices"
-	"strings"
-	"time"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j/dbtype"
@@ -161,7 +157,7 @@ func (lk *writeLookup) checkRef(what, id string, kind model.EntityKind) error {
 		return model.Errorf(model.CodeNotFound, "%s is %q, but there is no entity with that id", what, id)
 	}
 	if k != kind {
-		return model.Errorf(model.CodeBadUserInput, "%s is %q, which is %s, not %s", what, id, aKind(k), aKind(kind))
+		return model.Errorf(model.CodeBadUserInput, "%s is %q, which is %s, not %s", what, id, model.KindWithArticle(k), model.KindWithArticle(kind))
 	}
 	return nil
 }
@@ -175,7 +171,7 @@ func (lk *writeLookup) checkEntity(e model.Entity) (unchanged bool, err error) {
 	if lk.entity != nil && lk.entity.Kind() != e.Kind() {
 		return false, model.Errorf(model.CodeBadUserInput,
 			"id %q already belongs to %s, which cannot become %s (its relations and references would no longer fit); choose another id",
-			id, aKind(lk.entity.Kind()), aKind(e.Kind()))
+			id, model.KindWithArticle(lk.entity.Kind()), model.KindWithArticle(e.Kind()))
 	}
 	if err := lk.checkIDFree(id, "entity"); err != nil {
 		return false, err
@@ -183,10 +179,10 @@ func (lk *writeLookup) checkEntity(e model.Entity) (unchanged bool, err error) {
 	if err := lk.checkCited(fmt.Sprintf("entity %q", id), e.Common().SourceIDs); err != nil {
 		return false, err
 	}
-	if err := lk.checkRef(fmt.Sprintf("the country of %q", id), countryOf(e), model.KindPlace); err != nil {
+	if err := lk.checkRef(fmt.Sprintf("the country of %q", id), model.CountryOf(e), model.KindPlace); err != nil {
 		return false, err
 	}
-	return lk.entity != nil && sameEntity(lk.entity, e), nil
+	return lk.entity != nil && model.SameEntity(lk.entity, e), nil
 }
 
 // checkSource decides an upsert of src, which passed model.CheckSource, like checkEntity.
@@ -197,7 +193,7 @@ func (lk *writeLookup) checkSource(src *model.Source) (unchanged bool, err error
 	if err := lk.checkRef(fmt.Sprintf("the publisher of source %q", src.ID), src.PublisherID, model.KindOrganization); err != nil {
 		return false, err
 	}
-	return lk.source != nil && sameSource(lk.source, src), nil
+	return lk.source != nil && model.SameSource(lk.source, src), nil
 }
 
 // checkRelation decides AddRelation (update false) and UpdateRelation (update true) of r,
@@ -214,7 +210,7 @@ func (lk *writeLookup) checkSource(src *model.Source) (unchanged bool, err error
 func (lk *writeLookup) checkRelation(r *model.Relation, update bool) (unchanged, moved bool, err error) {
 	old := lk.relation
 	switch {
-	case !update && old != nil && sameFact(old, r):
+	case !update && old != nil && model.SameFact(old, r):
 		return true, false, nil
 	case !update && old != nil:
 		return false, false, model.Errorf(model.CodeBadUserInput,
@@ -239,117 +235,9 @@ func (lk *writeLookup) checkRelation(r *model.Relation, update bool) (unchanged,
 	if err := lk.checkCited("the relation", r.SourceIDs); err != nil {
 		return false, false, err
 	}
-	if old != nil && sameRelation(old, r) {
+	if old != nil && model.SameRelation(old, r) {
 		return true, false, nil
 	}
 	moved = old != nil && (old.Type != r.Type || old.FromID != r.FromID || old.ToID != r.ToID)
 	return false, moved, nil
-}
-
-// checkEntityType refuses a nil entity, a nil pointer and a type other than the six kinds,
-// which the store could neither write nor read back.
-func checkEntityType(e model.Entity) error {
-	isNil := false
-	switch v := e.(type) {
-	case *model.Organization:
-		isNil = v == nil
-	case *model.Brand:
-		isNil = v == nil
-	case *model.VehicleModel:
-		isNil = v == nil
-	case *model.Plant:
-		isNil = v == nil
-	case *model.Place:
-		isNil = v == nil
-	case *model.Agreement:
-		isNil = v == nil
-	case nil:
-		isNil = true
-	default:
-		return model.Errorf(model.CodeBadUserInput, "an entity of type %T cannot be stored", e)
-	}
-	if isNil {
-		return model.Errorf(model.CodeBadUserInput, "no entity given")
-	}
-	return nil
-}
-
-// aKind names a kind with its article, for messages: "an organization", "a vehicle model".
-func aKind(k model.EntityKind) string {
-	name := strings.ToLower(strings.ReplaceAll(string(k), "_", " "))
-	if name == "" {
-		return "an unknown kind"
-	}
-	if strings.ContainsRune("aeiou", rune(name[0])) {
-		return "an " + name
-	}
-	return "a " + name
-}
-
-// Content comparison, as the embedded store does it: timestamps are not content, and a nil
-// list is the same as an empty one. It compares the values read back from the graph, not
-// contentHash, so a hash that an older build computed differently cannot turn an identical
-// write into a change.
-
-func sameEntity(a, b model.Entity) bool { return reflect.DeepEqual(canonEntity(a), canonEntity(b)) }
-
-func sameSource(a, b *model.Source) bool { return *canonSource(a) == *canonSource(b) }
-
-func sameRelation(a, b *model.Relation) bool {
-	return reflect.DeepEqual(canonRelation(a), canonRelation(b))
-}
-
-// sameFact reports whether two relations state the same fact: the same content, with the
-// cited sources taken as a set. It is model.RelationID's notion of sameness, so that adding a
-// relation again with its sources in another order (the same id) is a no-op.
-func sameFact(a, b *model.Relation) bool {
-	x, y := canonRelation(a), canonRelation(b)
-	for _, r := range []*model.Relation{x, y} {
-		slices.Sort(r.SourceIDs)
-		r.SourceIDs = slices.Compact(r.SourceIDs)
-	}
-	return reflect.DeepEqual(x, y)
-}
-
-func canonEntity(e model.Entity) model.Entity {
-	c := e.Clone()
-	b := c.Common()
-	b.CreatedAt, b.UpdatedAt = time.Time{}, time.Time{}
-	b.Aliases = nilIfEmpty(b.Aliases)
-	b.SourceIDs = nilIfEmpty(b.SourceIDs)
-	if a, ok := c.(*model.Agreement); ok {
-		a.Provisions = nilIfEmpty(a.Provisions)
-	}
-	return c
-}
-
-func canonSource(s *model.Source) *model.Source {
-	c := s.Clone()
-	c.CreatedAt, c.UpdatedAt = time.Time{}, time.Time{}
-	return c
-}
-
-func canonRelation(r *model.Relation) *model.Relation {
-	c := r.Clone()
-	c.CreatedAt, c.UpdatedAt = time.Time{}, time.Time{}
-	c.SourceIDs = nilIfEmpty(c.SourceIDs)
-	return c
-}
-
-func nilIfEmpty[T any](s []T) []T {
-	if len(s) == 0 {
-		return nil
-	}
-	return s
-}
-
-// countryOf is the countryId of the kinds that have one.
-func countryOf(e model.Entity) string {
-	switch v := e.(type) {
-	case *model.Organization:
-		return v.CountryID
-	case *model.Brand:
-		return v.CountryID
-	}
-	return ""
 }

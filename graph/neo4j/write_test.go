@@ -912,30 +912,30 @@ func TestWriteChecksHelpers(t *testing.T) {
 		model.KindOrganization: "an organization", model.KindVehicleModel: "a vehicle model",
 		model.KindAgreement: "an agreement", model.KindPlace: "a place", "": "an unknown kind",
 	} {
-		if got := aKind(k); got != want {
-			t.Errorf("aKind(%s) = %q, want %q", k, got, want)
+		if got := model.KindWithArticle(k); got != want {
+			t.Errorf("model.KindWithArticle(%s) = %q, want %q", k, got, want)
 		}
 	}
 	a := &model.Agreement{EntityBase: model.EntityBase{ID: "a", Name: "A", CreatedAt: now}, Provisions: []model.Provision{}}
 	b := &model.Agreement{EntityBase: model.EntityBase{ID: "a", Name: "A", Aliases: []string{}}}
-	if !sameEntity(a, b) {
+	if !model.SameEntity(a, b) {
 		t.Error("timestamps or empty lists count as content")
 	}
 	b.Description = "d"
-	if sameEntity(a, b) {
+	if model.SameEntity(a, b) {
 		t.Error("a changed description is not a change")
 	}
 	r1 := &model.Relation{ID: "r", Type: model.RelAssembles, FromID: "a", ToID: "b", SourceIDs: []string{}}
 	r2 := &model.Relation{ID: "r", Type: model.RelAssembles, FromID: "a", ToID: "b", UpdatedAt: now}
-	if !sameRelation(r1, r2) {
+	if !model.SameRelation(r1, r2) {
 		t.Error("relations differing in timestamps and empty lists are not the same")
 	}
 	r2.ToID = "c"
-	if sameRelation(r1, r2) {
+	if model.SameRelation(r1, r2) {
 		t.Error("a moved relation is the same")
 	}
 	s1 := &model.Source{ID: "s", Title: "T", CreatedAt: now}
-	if !sameSource(s1, &model.Source{ID: "s", Title: "T"}) || sameSource(s1, &model.Source{ID: "s", Title: "U"}) {
+	if !model.SameSource(s1, &model.Source{ID: "s", Title: "T"}) || model.SameSource(s1, &model.Source{ID: "s", Title: "U"}) {
 		t.Error("sameSource")
 	}
 }
