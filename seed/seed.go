@@ -43,7 +43,7 @@ func Decode(r io.Reader) (*model.Dataset, error) {
 		}
 	}
 	for i, e := range d.Entities() {
-		if e == nil || isNilEntity(e) {
+		if model.CheckEntityValue(e) != nil {
 			return nil, fmt.Errorf("seed: decode: entity %d is null", i)
 		}
 	}
@@ -56,24 +56,6 @@ func Decode(r io.Reader) (*model.Dataset, error) {
 		return nil, fmt.Errorf("seed: invalid dataset: %w", err)
 	}
 	return &d, nil
-}
-
-func isNilEntity(e model.Entity) bool {
-	switch v := e.(type) {
-	case *model.Organization:
-		return v == nil
-	case *model.Brand:
-		return v == nil
-	case *model.VehicleModel:
-		return v == nil
-	case *model.Plant:
-		return v == nil
-	case *model.Place:
-		return v == nil
-	case *model.Agreement:
-		return v == nil
-	}
-	return true
 }
 
 // Dataset returns a fresh copy of the embedded seed dataset, validated.
