@@ -1,0 +1,641 @@
+// Command loadgen puts a running autograph server under load with a fixed, weighted mix of
+// the ten product questions and reports throughput and latency, per question and overall.
+//
+// In the same run it puts the same load on a bare net/http handler that it starts itself on
+// 127.0.0.1 and that answers each request with the server's own answer, precomputed: the
+// difference between the two is what GraphQL parsing, validation, resolving and the store
+// cost, above the HTTP and JSON plumbing that any server pays. It samples the server's memory
+// (its /metrics endpoint) at the start, middle and end of the measured run.
+//
+// Usage:
+//
+//	loadgen -url http://127.0.0.1:8080 -c 64 -d 60s -warmup 5s -questions graph/testdata/questions
+//
+// Every response must be HTTP 200 with data and without GraphQL errors; anything else is
+// counted as an error, by kind, and makes loadgen exit with status 1 after its report. It only
+// targets loopback addresses, and every phase is bounded in time (-d) and in requests (-n).
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"maps"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"text/tabwriter"
+	"time"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Stdout); err != nil {
+		fmt.Fprintln(os.Stderr, "loadgen:", err)
+		os.Exit(1)
+	}
+}
+
+// weights is the mix of questions, in requests per hundred: lookups of one organization's
+// facts (1, 5) are what a frontend asks most, graph exploration (6, 7, 9) less, and the
+// provenance and agreement questions (4, 10) least. Question files not listed get weight 1.
+var weights = map[string]int{
+	"q01": 15, "q02": 10, "q03": 10, "q04": 5, "q05": 15,
+	"q06": 10, "q07": 10, "q08": 10, "q09": 10, "q10": 5,
+}
+
+// config is what the flags say.
+type config struct {
+	base      *url.URL // the server, without a path
+	conns     int
+	duration  time.Duration
+	warmup    time.Duration
+	questions string
+	maxReqs   int64
+	timeout   time.Duration
+	baseline  bool
+	only      []string // question name prefixes to keep; empty keeps all
+}
+
+func parseFlags(args []string, out io.Writer) (config, bool, error) {
+	fs := flag.NewFlagSet("loadgen", flag.ContinueOnError)
+	fs.SetOutput(out)
+	rawURL := fs.String("url", "http://127.0.0.1:8080", "base URL of the server (loopback only); /query and /metrics are appended")
+	c := config{}
+	fs.IntVar(&c.conns, "c", 64, "concurrent connections (one worker each)")
+	fs.DurationVar(&c.duration, "d", 60*time.Second, "duration of each measured run")
+	fs.DurationVar(&c.warmup, "warmup", 5*time.Second, "unmeasured load before each measured run")
+	fs.StringVar(&c.questions, "questions", "graph/testdata/questions", "directory of the question files (*.graphql with optional *.vars.json)")
+	fs.Int64Var(&c.maxReqs, "n", 5_000_000, "most requests per measured run")
+	fs.DurationVar(&c.timeout, "timeout", 15*time.Second, "deadline of one request")
+	fs.BoolVar(&c.baseline, "baseline", true, "also measure the bare net/http baseline")
+	only := fs.String("only", "", "comma-separated question name prefixes to send (for example q09,q01); empty sends the whole mix")
+	freePort := fs.Bool("free-port", false, "print a free TCP port on 127.0.0.1 and exit (for scripts)")
+	if err := fs.Parse(args); err != nil {
+		return c, false, err
+	}
+	if *freePort {
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			return c, false, fmt.Errorf("free port: %w", err)
+		}
+		defer ln.Close()
+		fmt.Fprintln(out, ln.Addr().(*net.TCPAddr).Port)
+		return c, true, nil
+	}
+	for _, p := range strings.Split(*only, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			c.only = append(c.only, p)
+		}
+	}
+	base, err := loopbackURL(*rawURL)
+	if err != nil {
+		return c, false, err
+	}
+	c.base = base
+	switch {
+	case c.conns < 1 || c.conns > 4096:
+		return c, false, fmt.Errorf("-c %d: want 1 to 4096 connections", c.conns)
+	case c.duration <= 0 || c.duration > 24*time.Hour:
+		return c, false, fmt.Errorf("-d %s: want a positive duration of at most 24h", c.duration)
+	case c.warmup < 0 || c.warmup > time.Hour:
+		return c, false, fmt.Errorf("-warmup %s: want 0 to 1h", c.warmup)
+	case c.maxReqs < 1:
+		return c, false, fmt.Errorf("-n %d: want at least 1", c.maxReqs)
+	case c.timeout <= 0:
+		return c, false, fmt.Errorf("-timeout %s: want a positive duration", c.timeout)
+	}
+	return c, false, nil
+}
+
+// loopbackURL parses the -url flag and refuses anything but http(s) on a loopback host: a load
+// generator pointed at someone else's server is an attack, not a benchmark.
+func loopbackURL(raw string) (*url.URL, error) {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return nil, fmt.Errorf("-url %q: %w", raw, err)
+	}
+	if u.Scheme != "http" && u.Scheme != "https" {
+		return nil, fmt.Errorf("-url %q: want an http:// or https:// URL", raw)
+	}
+	switch u.Hostname() {
+	case "127.0.0.1", "localhost", "::1":
+	default:
+		return nil, fmt.Errorf("refusing -url %q: loadgen only targets this machine's loopback interface (host 127.0.0.1, localhost or ::1), not %q", raw, u.Hostname())
+	}
+	u.Path = strings.TrimSuffix(strings.TrimSuffix(u.Path, "/"), "/query")
+	u.RawQuery, u.ForceQuery, u.Fragment = "", false, ""
+	return u, nil
+}
+
+// question is one product question, ready to send.
+type question struct {
+	name   string
+	weight int
+	body   []byte // the JSON request body
+	answer []byte // the server's answer, captured once before the load
+}
+
+// loadQuestions reads every *.graphql file of dir, with its .vars.json where there is one.
+func loadQuestions(dir string) ([]*question, error) {
+	files, err := filepath.Glob(filepath.Join(dir, "*.graphql"))
+	if err != nil {
+		return nil, fmt.Errorf("questions: %w", err)
+	}
+	if len(files) == 0 {
+		return nil, fmt.Errorf("questions: no *.graphql files in %s (set -questions)", dir)
+	}
+	slices.Sort(files)
+	var qs []*question
+	for _, f := range files {
+		text, err := os.ReadFile(f)
+		if err != nil {
+			return nil, fmt.Errorf("questions: %w", err)
+		}
+		req := map[string]any{"query": string(text)}
+		if b, err := os.ReadFile(strings.TrimSuffix(f, ".graphql") + ".vars.json"); err == nil {
+			var vars map[string]any
+			if err := json.Unmarshal(b, &vars); err != nil {
+				return nil, fmt.Errorf("questions: %s: %w", f, err)
+			}
+			req["variables"] = vars
+		} else if !errors.Is(err, os.ErrNotExist) {
+			return nil, fmt.Errorf("questions: %w", err)
+		}
+		body, err := json.Marshal(req)
+		if err != nil {
+			return nil, fmt.Errorf("questions: %s: %w", f, err)
+		}
+		name := strings.TrimSuffix(filepath.Base(f), ".graphql")
+		w, ok := weights[name[:min(3, len(name))]]
+		if !ok {
+			w = 1
+		}
+		qs = append(qs, &question{name: name, weight: w, body: body})
+	}
+	return qs, nil
+}
+
+// target is one thing under load: the server or the baseline.
+type target struct {
+	name   string
+	query  string // URL of the GraphQL endpoint
+	client *http.Client
+}
+
+func newTarget(name, query string, conns int, timeout time.Duration) *target {
+	tr := &http.Transport{
+		Proxy:               nil, // loopback only: never through a proxy
+		MaxIdleConns:        conns,
+		MaxIdleConnsPerHost: conns,
+		MaxConnsPerHost:     conns,
+		IdleConnTimeout:     90 * time.Second,
+		DisableCompression:  true,
+	}
+	return &target{name: name, query: query, client: &http.Client{Transport: tr, Timeout: timeout}}
+}
+
+// gqlErrors is the part of a response loadgen checks.
+type gqlErrors struct {
+	Errors []struct {
+		Message    string `json:"message"`
+		Extensions struct {
+			Code string `json:"code"`
+		} `json:"extensions"`
+	} `json:"errors"`
+}
+
+// do sends one question and checks the answer; the error says what was wrong in a few words
+// that are the same for the same kind of failure, so they can be counted.
+func (t *target) do(ctx context.Context, q *question, buf *bytes.Buffer) error {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, t.query, bytes.NewReader(q.body))
+	if err != nil {
+		return fmt.Errorf("request: %w", err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := t.client.Do(req)
+	if err != nil {
+		return fmt.Errorf("transport: %w", err)
+	}
+	defer resp.Body.Close()
+	buf.Reset()
+	if _, err := buf.ReadFrom(resp.Body); err != nil {
+		return fmt.Errorf("reading the body: %w", err)
+	}
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("HTTP %d", resp.StatusCode)
+	}
+	body := buf.Bytes()
+	// Decoding every answer would cost the client more CPU than the server spends on some
+	// questions, on a machine they share; an answer without an "errors" key cannot have
+	// errors, so only those with one are decoded.
+	if bytes.Contains(body, []byte(`"errors"`)) {
+		var e gqlErrors
+		if err := json.Unmarshal(body, &e); err != nil {
+			return errors.New("answer is not JSON")
+		}
+		if len(e.Errors) > 0 {
+			return fmt.Errorf("GraphQL error %s: %s", e.Errors[0].Extensions.Code, e.Errors[0].Message)
+		}
+	}
+	if !bytes.HasPrefix(body, []byte(`{"data":`)) {
+		return errors.New("answer has no data")
+	}
+	return nil
+}
+
+// workerStats is what one worker saw; merged after the run.
+type workerStats struct {
+	lat    [][]time.Duration // per question
+	errs   []int             // per question
+	kinds  map[string]int    // error kind -> count
+	sample map[string]string // error kind -> first full message
+}
+
+// result is one measured run.
+type result struct {
+	target  string
+	elapsed time.Duration
+	lat     [][]time.Duration // per question, sorted
+	errs    []int
+	kinds   map[string]int
+	sample  map[string]string
+}
+
+// runLoad sends the mix to t from c workers until d has passed or maxReqs requests were sent,
+// and waits for the requests in flight (each bounded by the client timeout).
+func runLoad(ctx context.Context, t *target, qs []*question, conns int, d time.Duration, maxReqs int64, record bool) *result {
+	var table []int // weighted choice: question indexes, each repeated weight times
+	for i, q := range qs {
+		for range q.weight {
+			table = append(table, i)
+		}
+	}
+	deadline := time.Now().Add(d)
+	var issued atomic.Int64
+	stats := make([]*workerStats, conns)
+	var wg sync.WaitGroup
+	start := time.Now()
+	for w := range conns {
+		ws := &workerStats{lat: make([][]time.Duration, len(qs)), errs: make([]int, len(qs)), kinds: map[string]int{}, sample: map[string]string{}}
+		stats[w] = ws
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			rng := rand.New(rand.NewPCG(uint64(w), 0x10ad))
+			var buf bytes.Buffer
+			for ctx.Err() == nil && time.Now().Before(deadline) && issued.Add(1) <= maxReqs {
+				qi := table[rng.IntN(len(table))]
+				t0 := time.Now()
+				err := t.do(ctx, qs[qi], &buf)
+				lat := time.Since(t0)
+				if !record {
+					continue
+				}
+				if err != nil {
+					if ctx.Err() != nil {
+						return // interrupted: not the server's fault
+					}
+					ws.errs[qi]++
+					kind := errorKind(err)
+					ws.kinds[kind]++
+					if _, ok := ws.sample[kind]; !ok {
+						ws.sample[kind] = qs[qi].name + ": " + err.Error()
+					}
+				}
+				ws.lat[qi] = append(ws.lat[qi], lat)
+			}
+		}()
+	}
+	wg.Wait()
+	r := &result{target: t.name, elapsed: time.Since(start), lat: make([][]time.Duration, len(qs)), errs: make([]int, len(qs)), kinds: map[string]int{}, sample: map[string]string{}}
+	for _, ws := range stats {
+		for i := range qs {
+			r.lat[i] = append(r.lat[i], ws.lat[i]...)
+			r.errs[i] += ws.errs[i]
+		}
+		for k, n := range ws.kinds {
+			r.kinds[k] += n
+			if _, ok := r.sample[k]; !ok {
+				r.sample[k] = ws.sample[k]
+			}
+		}
+	}
+	for i := range r.lat {
+		slices.Sort(r.lat[i])
+	}
+	return r
+}
+
+// errorKind shortens an error to its kind: the message up to the first colon after the
+// leading words, so that "GraphQL error TIMEOUT: ..." and "transport: ..." group together.
+func errorKind(err error) string {
+	s := err.Error()
+	if i := strings.Index(s, ": "); i > 0 {
+		return s[:i]
+	}
+	return s
+}
+
+// memSample is one reading of the server's /metrics.
+type memSample struct {
+	when string
+	at   time.Duration
+	// Values are -1 when the server does not export them.
+	rss, heapInuse float64 // bytes
+	nextGC, gogc   float64 // the GC's next heap target (bytes) and GOGC
+	gcs            float64 // GC cycles so far
+	err            error
+}
+
+// liveHeap estimates the heap live after the last GC from the next GC target, which the
+// runtime sets to live*(1+GOGC/100): heap in use alone also counts garbage not yet collected,
+// so it swings between GCs even when nothing leaks.
+func (m memSample) liveHeap() float64 {
+	if m.nextGC < 0 || m.gogc <= 0 {
+		return -1
+	}
+	return m.nextGC / (1 + m.gogc/100)
+}
+
+// sampleMemory reads process_resident_memory_bytes and go_memstats_heap_inuse_bytes from the
+// server's Prometheus endpoint.
+func sampleMemory(ctx context.Context, client *http.Client, base *url.URL, when string, since time.Time) memSample {
+	s := memSample{when: when, at: time.Since(since), rss: -1, heapInuse: -1, nextGC: -1, gogc: -1, gcs: -1}
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, base.JoinPath("metrics").String(), nil)
+	if err != nil {
+		s.err = err
+		return s
+	}
+	resp, err := client.Do(req)
+	if err != nil {
+		s.err = fmt.Errorf("GET /metrics: %w", err)
+		return s
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		s.err = fmt.Errorf("GET /metrics: HTTP %d", resp.StatusCode)
+		return s
+	}
+	sc := bufio.NewScanner(resp.Body)
+	for sc.Scan() {
+		name, value, ok := strings.Cut(sc.Text(), " ")
+		if !ok {
+			continue
+		}
+		v, err := strconv.ParseFloat(strings.TrimSpace(value), 64)
+		if err != nil {
+			continue
+		}
+		switch name {
+		case "process_resident_memory_bytes":
+			s.rss = v
+		case "go_memstats_heap_inuse_bytes":
+			s.heapInuse = v
+		case "go_memstats_next_gc_bytes":
+			s.nextGC = v
+		case "go_gc_gogc_percent":
+			s.gogc = v
+		case "go_gc_duration_seconds_count":
+			s.gcs = v
+		}
+	}
+	if err := sc.Err(); err != nil {
+		s.err = fmt.Errorf("reading /metrics: %w", err)
+	}
+	return s
+}
+
+// baselineServer serves the precomputed answers on 127.0.0.1: it reads the request body as a
+// server must and writes the answer that the real server gave for that body.
+func baselineServer(qs []*question) (*http.Server, string, error) {
+	answers := make(map[string][]byte, len(qs))
+	for _, q := range qs {
+		answers[string(q.body)] = q.answer
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc("POST /query", func(w http.ResponseWriter, r *http.Request) {
+		body, err := io.ReadAll(io.LimitReader(r.Body, 1<<20))
+		if err != nil {
+			http.Error(w, "read error", http.StatusBadRequest)
+			return
+		}
+		ans, ok := answers[string(body)]
+		if !ok {
+			http.Error(w, "unknown request", http.StatusBadRequest)
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write(ans)
+	})
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, "", fmt.Errorf("baseline: %w", err)
+	}
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
+	go func() { _ = srv.Serve(ln) }()
+	return srv, "http://" + ln.Addr().String() + "/query", nil
+}
+
+func run(ctx context.Context, args []string, out io.Writer) error {
+	cfg, done, err := parseFlags(args, out)
+	if err != nil || done {
+		return err
+	}
+	qs, err := loadQuestions(cfg.questions)
+	if err != nil {
+		return err
+	}
+	if len(cfg.only) > 0 {
+		qs = slices.DeleteFunc(qs, func(q *question) bool {
+			return !slices.ContainsFunc(cfg.only, func(p string) bool { return strings.HasPrefix(q.name, p) })
+		})
+		if len(qs) == 0 {
+			return fmt.Errorf("-only %s: no question file matches", strings.Join(cfg.only, ","))
+		}
+	}
+	server := newTarget("server", cfg.base.JoinPath("query").String(), cfg.conns, cfg.timeout)
+	metrics := &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{Proxy: nil}}
+
+	// Ask every question once: it proves the server answers them all before the load, and
+	// gives the baseline its answers.
+	var buf bytes.Buffer
+	for _, q := range qs {
+		if err := server.do(ctx, q, &buf); err != nil {
+			return fmt.Errorf("%s does not answer %s cleanly before any load: %w\n%s", server.query, q.name, err, truncate(buf.String(), 2000))
+		}
+		q.answer = slices.Clone(buf.Bytes())
+	}
+
+	fmt.Fprintf(out, "loadgen: %s, %d connections, %s measured after %s warm-up, %d questions, GOMAXPROCS %d (client and server share the machine)\n\n",
+		server.query, cfg.conns, cfg.duration, cfg.warmup, len(qs), runtime.GOMAXPROCS(0))
+
+	t0 := time.Now()
+	mem := []memSample{sampleMemory(ctx, metrics, cfg.base, "start (before warm-up)", t0)}
+	if cfg.warmup > 0 {
+		runLoad(ctx, server, qs, cfg.conns, cfg.warmup, cfg.maxReqs, false)
+	}
+	mid := make(chan memSample, 1)
+	go func() {
+		select {
+		case <-time.After(cfg.duration / 2):
+			mid <- sampleMemory(ctx, metrics, cfg.base, "middle of the measured run", t0)
+		case <-ctx.Done():
+			mid <- memSample{when: "middle", err: ctx.Err()}
+		}
+	}()
+	srvRes := runLoad(ctx, server, qs, cfg.conns, cfg.duration, cfg.maxReqs, true)
+	mem = append(mem, <-mid, sampleMemory(ctx, metrics, cfg.base, "end of the measured run", t0))
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("interrupted: %w", err)
+	}
+	printResult(out, srvRes, qs)
+	printMemory(out, mem)
+
+	var baseRes *result
+	if cfg.baseline {
+		bs, query, err := baselineServer(qs)
+		if err != nil {
+			return err
+		}
+		base := newTarget("bare net/http baseline", query, cfg.conns, cfg.timeout)
+		if cfg.warmup > 0 {
+			runLoad(ctx, base, qs, cfg.conns, cfg.warmup, cfg.maxReqs, false)
+		}
+		baseRes = runLoad(ctx, base, qs, cfg.conns, cfg.duration, cfg.maxReqs, true)
+		sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		_ = bs.Shutdown(sctx)
+		cancel()
+		if err := ctx.Err(); err != nil {
+			return fmt.Errorf("interrupted: %w", err)
+		}
+		printResult(out, baseRes, qs)
+		printRatio(out, srvRes, baseRes)
+	}
+
+	total := srvRes.totalErrors()
+	if baseRes != nil {
+		total += baseRes.totalErrors()
+	}
+	if total > 0 {
+		return fmt.Errorf("%d requests failed (see the error kinds above)", total)
+	}
+	return nil
+}
+
+func (r *result) totalErrors() int {
+	n := 0
+	for _, e := range r.errs {
+		n += e
+	}
+	return n
+}
+
+func (r *result) all() []time.Duration {
+	var all []time.Duration
+	for _, l := range r.lat {
+		all = append(all, l...)
+	}
+	slices.Sort(all)
+	return all
+}
+
+// percentile returns the q-quantile of sorted latencies (nearest rank).
+func percentile(sorted []time.Duration, q float64) time.Duration {
+	if len(sorted) == 0 {
+		return 0
+	}
+	i := int(float64(len(sorted))*q+0.999999) - 1
+	return sorted[min(max(i, 0), len(sorted)-1)]
+}
+
+func ms(d time.Duration) string { return strconv.FormatFloat(float64(d)/1e6, 'f', 2, 64) }
+
+func printResult(out io.Writer, r *result, qs []*question) {
+	fmt.Fprintf(out, "== %s: %.1f s\n", r.target, r.elapsed.Seconds())
+	tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "question\tweight\tbytes\trequests\terrors\treq/s\tp50 ms\tp95 ms\tp99 ms\tmax ms\t")
+	line := func(name, weight, size string, lat []time.Duration, errs int) {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%d\t%.0f\t%s\t%s\t%s\t%s\t\n", name, weight, size, len(lat), errs,
+			float64(len(lat))/r.elapsed.Seconds(), ms(percentile(lat, 0.50)), ms(percentile(lat, 0.95)),
+			ms(percentile(lat, 0.99)), ms(percentile(lat, 1)))
+	}
+	for i, q := range qs {
+		line(q.name, strconv.Itoa(q.weight), strconv.Itoa(len(q.answer)), r.lat[i], r.errs[i])
+	}
+	line("overall", "", "", r.all(), r.totalErrors())
+	_ = tw.Flush()
+	if len(r.kinds) > 0 {
+		fmt.Fprintln(out, "errors by kind:")
+		for _, k := range slices.Sorted(maps.Keys(r.kinds)) {
+			fmt.Fprintf(out, "  %6d  %s (first: %s)\n", r.kinds[k], k, truncate(r.sample[k], 300))
+		}
+	}
+	fmt.Fprintln(out)
+}
+
+func printMemory(out io.Writer, mem []memSample) {
+	fmt.Fprintln(out, "== server memory (from /metrics)")
+	tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "when\tat s\tRSS MiB\theap in use MiB\tnext GC MiB\tlive after last GC MiB\tGC cycles\t")
+	mib := func(v float64) string {
+		if v < 0 {
+			return "n/a"
+		}
+		return strconv.FormatFloat(v/(1<<20), 'f', 1, 64)
+	}
+	for _, m := range mem {
+		if m.err != nil {
+			fmt.Fprintf(tw, "%s\t\t%s\t\t\t\t\t\n", m.when, "error: "+m.err.Error())
+			continue
+		}
+		gcs := "n/a"
+		if m.gcs >= 0 {
+			gcs = strconv.FormatFloat(m.gcs, 'f', 0, 64)
+		}
+		fmt.Fprintf(tw, "%s\t%.1f\t%s\t%s\t%s\t%s\t%s\t\n", m.when, m.at.Seconds(), mib(m.rss), mib(m.heapInuse), mib(m.nextGC), mib(m.liveHeap()), gcs)
+	}
+	_ = tw.Flush()
+	fmt.Fprintln(out)
+}
+
+func printRatio(out io.Writer, srv, base *result) {
+	sa, ba := srv.all(), base.all()
+	rate := func(r *result, all []time.Duration) float64 { return float64(len(all)) / r.elapsed.Seconds() }
+	fmt.Fprintln(out, "== server / baseline")
+	fmt.Fprintf(out, "throughput: %.0f / %.0f req/s = %.3f of the baseline\n", rate(srv, sa), rate(base, ba), rate(srv, sa)/rate(base, ba))
+	for _, p := range []struct {
+		name string
+		q    float64
+	}{{"p50", 0.5}, {"p95", 0.95}, {"p99", 0.99}} {
+		s, b := percentile(sa, p.q), percentile(ba, p.q)
+		fmt.Fprintf(out, "%s latency: %s / %s ms = %.1fx\n", p.name, ms(s), ms(b), float64(s)/float64(max(b, 1)))
+	}
+	fmt.Fprintln(out)
+}
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n] + "…"
+}
