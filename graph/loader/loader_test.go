@@ -1,0 +1,104 @@
+package loader_test
+
+import (
+	"context"
+	"sync"
+	"testing"
+
+	"github.com/autograph-kg/autograph/graph/inmem"
+	"github.com/autograph-kg/autograph/graph/instrument"
+	"github.com/autograph-kg/autograph/graph/loader"
+	"github.com/autograph-kg/autograph/graph/model"
+	"github.com/autograph-kg/autograph/seed"
+)
+
+func newLoaders(t *testing.T) (context.Context, *loader.Loaders, *instrument.Counter) {
+	t.Helper()
+	store := inmem.New()
+	if err := seed.Load(context.Background(), store); err != nil {
+		t.Fatal(err)
+	}
+	ctx, counter := instrument.WithCounter(context.Background())
+	return ctx, loader.New(instrument.Wrap(store, nil)), counter
+}
+
+func TestConcurrentLoadsShareOneCall(t *testing.T) {
+	ctx, l, counter := newLoaders(t)
+	ids := []string{"avtotor", "baic-group", "kia", "hyundai", "bmw", "kaiyi", "baic", "russia"}
+	var wg sync.WaitGroup
+	got := make([]model.Entity, len(ids))
+	errs := make([]error, len(ids))
+	for i, id := range ids {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			got[i], errs[i] = l.Entity(ctx, id)
+		}()
+	}
+	wg.Wait()
+	for i, id := range ids {
+		if errs[i] != nil || got[i].GetID() != id {
+			t.Errorf("Entity(%q) = %v, %v", id, got[i], errs[i])
+		}
+	}
+	// One batch; a very slow machine may split it in two, never into one call per id.
+	n := counter.Load()
+	if n > 2 {
+		t.Errorf("%d store calls for %d concurrent loads, want 1", n, len(ids))
+	}
+	// A second load of the same id is served from the request's cache.
+	if _, err := l.Entity(ctx, "kia"); err != nil || counter.Load() != n {
+		t.Errorf("cached load: %v, %d calls after %d", err, counter.Load(), n)
+	}
+}
+
+func TestUnknownIDs(t *testing.T) {
+	ctx, l, _ := newLoaders(t)
+	if _, err := l.Entity(ctx, "nobody"); !model.IsNotFound(err) {
+		t.Errorf("Entity(nobody) = %v, want NOT_FOUND", err)
+	}
+	if _, err := l.Source(ctx, "nothing"); !model.IsNotFound(err) {
+		t.Errorf("Source(nothing) = %v, want NOT_FOUND", err)
+	}
+	ents, err := l.Entities(ctx, []string{"kia", "nobody", "bmw"})
+	if err != nil || len(ents) != 2 || ents[0].GetID() != "kia" || ents[1].GetID() != "bmw" {
+		t.Errorf("Entities = %v, %v; want kia and bmw in order", ents, err)
+	}
+}
+
+func TestRelationsOfBatchesByQuery(t *testing.T) {
+	ctx, l, counter := newLoaders(t)
+	owns := model.RelationsOfQuery{Direction: model.DirectionIn, Filter: model.RelationFilter{Types: []model.RelationType{model.RelOwnsBrand}}, First: 10}
+	assembles := model.RelationsOfQuery{Direction: model.DirectionIn, Filter: model.RelationFilter{Types: []model.RelationType{model.RelAssembles}}, First: 10}
+	brands := []string{"baic", "arcfox", "kia", "bmw"}
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	totals := map[string]int{}
+	for _, id := range brands {
+		for name, q := range map[string]model.RelationsOfQuery{"owns": owns, "assembles": assembles} {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				p, err := l.RelationsOf(ctx, id, q)
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				mu.Lock()
+				totals[name+" "+id] = p.TotalCount
+				mu.Unlock()
+			}()
+		}
+	}
+	wg.Wait()
+	want := map[string]int{"owns baic": 1, "owns arcfox": 1, "owns kia": 0, "owns bmw": 0, "assembles baic": 3, "assembles arcfox": 0, "assembles kia": 1, "assembles bmw": 1}
+	for k, v := range want {
+		if totals[k] != v {
+			t.Errorf("%s: %d relations, want %d", k, totals[k], v)
+		}
+	}
+	// One call per distinct query (a slow machine may split a batch), not one per brand.
+	if n := counter.Load(); n > 4 {
+		t.Errorf("%d store calls for two distinct queries over four brands, want 2", n)
+	}
+}
