@@ -1,0 +1,455 @@
+// The explorer's controller: the URL is the state (entity, "as of" date, view, drawing
+// options, path ends), every change goes through history.pushState, and render() draws the
+// page for the current state, fetching what it needs from /query.
+
+import { gql, allRelations, ENTITY, NEIGHBORHOOD, PATHS, TIMELINE } from './api.js';
+import { Combobox } from './combobox.js';
+import { renderGraph } from './graph.js';
+import {
+  entityCard, relationsTable, timelineView, pathsView, welcome, loading, errorState,
+  notFound, emptyState,
+} from './views.js';
+import { h, checkDate, formatDate, debounce, RELATION_TYPES, typeLabel } from './format.js';
+
+const BASE = '/explore';
+const VIEWS = { graph: 'Graph', table: 'Relations', timeline: 'Timeline', paths: 'Paths' };
+const NODE_LIMIT = 200; // the drawing stays readable up to about this many entities
+const YEAR_MIN = 1950;
+const YEAR_MAX = Math.max(new Date().getFullYear() + 5, 2030);
+
+// ---- State and URLs -------------------------------------------------------------------
+
+/** Reads the state from a URL such as /explore?id=avtotor&asOf=2021&view=graph. */
+function parse(url) {
+  const p = new URL(url, location.origin).searchParams;
+  let view = p.get('view');
+  if (!(view in VIEWS)) view = p.get('from') || p.get('to') ? 'paths' : 'graph';
+  let types = null; // every type
+  if (p.has('types')) types = p.get('types').split(',').filter((t) => t in RELATION_TYPES);
+  return {
+    id: p.get('id') || '',
+    asOf: (p.get('asOf') || '').trim(),
+    view,
+    depth: p.get('depth') === '2' ? 2 : 1,
+    types,
+    from: view === 'paths' ? p.get('from') || '' : '',
+    to: view === 'paths' ? p.get('to') || '' : '',
+  };
+}
+
+/** The URL of a state; parameters in a fixed order, defaults left out. */
+function href(st) {
+  const parts = [];
+  const add = (k, v) => parts.push(`${k}=${encodeURIComponent(v).replace(/%2C/g, ',')}`);
+  if (st.id) add('id', st.id);
+  if (st.asOf) add('asOf', st.asOf);
+  const view = st.view || 'graph';
+  if (st.id || view !== 'graph') add('view', view);
+  if (view === 'graph' && st.depth === 2) add('depth', '2');
+  if (view === 'graph' && st.types) add('types', st.types.join(','));
+  if (view === 'paths') {
+    if (st.from) add('from', st.from);
+    if (st.to) add('to', st.to);
+  }
+  return parts.length ? `${BASE}?${parts.join('&')}` : BASE;
+}
+
+let state = parse(location.href);
+
+function go(next, { replace = false } = {}) {
+  const url = href(next);
+  if (url !== location.pathname + location.search) {
+    history[replace ? 'replaceState' : 'pushState'](null, '', url);
+  }
+  state = parse(url);
+  render();
+}
+
+function navigate(patch, opts) {
+  go({ ...state, ...patch }, opts);
+}
+
+/** The link to an entity from the current view (the paths view links to the drawing). */
+function entityHref(id) {
+  return href({ ...state, id, view: state.view === 'paths' ? 'graph' : state.view });
+}
+
+// ---- Page elements ----------------------------------------------------------------------
+
+const $ = (sel) => document.querySelector(sel);
+const card = $('#entity-card');
+const viewEl = $('#view');
+const statusEl = $('#status');
+const tabs = $('#tabs');
+const yearInput = $('#asof-year');
+const yearOut = $('#asof-year-out');
+const dateForm = $('#asof-form');
+const dateInput = $('#asof-date');
+const dateError = $('#asof-error');
+const asofSummary = $('#asof-summary');
+const filtersPanel = $('#filters-panel');
+const typeList = $('#type-list');
+
+const search = new Combobox($('#main-search'), {
+  onSelect: (e) => navigate({ id: e.id, view: state.view === 'paths' ? 'graph' : state.view }),
+});
+
+// The two ends of the paths view live as long as the page, so their text survives re-renders.
+const fromBox = new Combobox(h('div'), { label: 'From', placeholder: 'First entity', onSelect: (e) => navigate({ from: e.id }) });
+const toBox = new Combobox(h('div'), { label: 'To', placeholder: 'Second entity', onSelect: (e) => navigate({ to: e.id }) });
+const pathsForm = h('form', { className: 'paths-form', on: { submit: (ev) => ev.preventDefault() } },
+  h('h2', { className: 'visually-hidden' }, 'Find the paths between two entities'),
+  fromBox.root,
+  h('button', {
+    type: 'button',
+    className: 'swap',
+    'aria-label': 'Swap from and to',
+    title: 'Swap from and to',
+    on: { click: () => navigate({ from: state.to, to: state.from }) },
+  }, '⇄'),
+  toBox.root);
+
+// ---- Controls ---------------------------------------------------------------------------
+
+yearInput.min = String(YEAR_MIN);
+yearInput.max = String(YEAR_MAX);
+
+// Moving the slider previews the year at once and asks again once it rests.
+const commitYear = debounce((year) => navigate({ asOf: year }), 250);
+yearInput.addEventListener('input', () => {
+  yearOut.textContent = yearInput.value;
+  dateInput.value = yearInput.value;
+  $('#time-panel').classList.remove('is-all-time');
+  commitYear(yearInput.value);
+});
+dateForm.addEventListener('submit', (ev) => {
+  ev.preventDefault();
+  const v = dateInput.value.trim();
+  if (!v) {
+    navigate({ asOf: '' });
+    return;
+  }
+  const problem = checkDate(v);
+  showDateError(problem);
+  if (!problem) navigate({ asOf: v });
+});
+dateInput.addEventListener('input', () => showDateError(''));
+$('#asof-clear').addEventListener('click', () => {
+  commitYear.cancel();
+  navigate({ asOf: '' });
+});
+
+function showDateError(message) {
+  dateError.textContent = message;
+  dateInput.setAttribute('aria-invalid', message ? 'true' : 'false');
+}
+
+for (const radio of document.querySelectorAll('input[name=depth]')) {
+  radio.addEventListener('change', () => navigate({ depth: Number(radio.value) }));
+}
+
+for (const t of Object.keys(RELATION_TYPES)) {
+  typeList.append(h('label', { className: 'type-option' },
+    h('input', { type: 'checkbox', value: t, on: { change: onTypesChange } }),
+    h('span', {}, typeLabel(t))));
+}
+function onTypesChange() {
+  const boxes = [...typeList.querySelectorAll('input')];
+  const checked = boxes.filter((b) => b.checked).map((b) => b.value);
+  navigate({ types: checked.length === boxes.length ? null : checked });
+}
+$('#types-all').addEventListener('click', () => navigate({ types: null }));
+$('#types-none').addEventListener('click', () => navigate({ types: [] }));
+
+/** Puts the controls in line with the state (after back/forward, say). */
+function syncControls() {
+  const year = state.asOf ? Number(state.asOf.slice(0, 4)) : NaN;
+  const allTime = !state.asOf;
+  $('#time-panel').classList.toggle('is-all-time', allTime);
+  if (!Number.isNaN(year)) yearInput.value = String(Math.min(Math.max(year, YEAR_MIN), YEAR_MAX));
+  else yearInput.value = String(YEAR_MAX);
+  yearInput.setAttribute('aria-valuetext', allTime ? 'All time' : state.asOf);
+  yearOut.textContent = allTime ? 'All time' : state.asOf;
+  if (document.activeElement !== dateInput) dateInput.value = state.asOf;
+  const problem = state.asOf ? checkDate(state.asOf) : '';
+  showDateError(problem);
+  asofSummary.textContent = allTime ? 'Showing all time.' : `Showing the graph as of ${formatDate(state.asOf)}.`;
+
+  for (const r of document.querySelectorAll('input[name=depth]')) r.checked = Number(r.value) === state.depth;
+  for (const b of typeList.querySelectorAll('input')) b.checked = !state.types || state.types.includes(b.value);
+  filtersPanel.hidden = state.view !== 'graph' || !state.id;
+  setLayout();
+
+  for (const a of tabs.querySelectorAll('a')) {
+    const v = a.dataset.view;
+    const target = v === 'paths' ? { ...state, view: v, from: state.from || state.id } : { ...state, view: v };
+    const usable = v === 'paths' || Boolean(state.id);
+    if (usable) a.setAttribute('href', href(target));
+    else a.removeAttribute('href');
+    a.setAttribute('aria-disabled', String(!usable));
+    if (v === state.view && usable) a.setAttribute('aria-current', 'page');
+    else a.removeAttribute('aria-current');
+  }
+}
+
+// ---- Links and history ------------------------------------------------------------------
+
+// Links inside the app change the state without reloading the page; modified clicks (new
+// tab, new window) are left to the browser.
+document.addEventListener('click', (ev) => {
+  if (ev.defaultPrevented || ev.button !== 0 || ev.metaKey || ev.ctrlKey || ev.shiftKey || ev.altKey) return;
+  const a = ev.target.closest('a');
+  if (!a || a.target) return;
+  const raw = a.getAttribute('href');
+  if (!raw) return;
+  const url = new URL(raw, location.href);
+  if (url.origin !== location.origin || url.pathname.replace(/\/$/, '') !== BASE) return;
+  ev.preventDefault();
+  go(parse(url.href));
+});
+
+window.addEventListener('popstate', () => {
+  state = parse(location.href);
+  render();
+});
+
+// ---- Fetching ---------------------------------------------------------------------------
+
+// Answers by query and variables, so back and forward redraw at once. Failures are not kept.
+const cache = new Map();
+function cached(key, fetcher) {
+  const k = JSON.stringify(key);
+  if (cache.has(k)) {
+    const v = cache.get(k);
+    cache.delete(k);
+    cache.set(k, v); // most recently used last
+    return v;
+  }
+  const p = fetcher();
+  cache.set(k, p);
+  p.catch(() => cache.delete(k));
+  while (cache.size > 60) cache.delete(cache.keys().next().value);
+  return p;
+}
+
+const fetchEntity = (id) => cached(['entity', id], () => gql(ENTITY, { id }).then((d) => d.entity));
+
+let renderSeq = 0;
+
+/** Waits for `promise`, showing a loading message if it takes more than a moment. */
+async function withLoading(promise, what, seq, target = viewEl) {
+  viewEl.setAttribute('aria-busy', 'true');
+  const timer = setTimeout(() => {
+    if (seq === renderSeq) target.replaceChildren(loading(what));
+  }, 150);
+  try {
+    return await promise;
+  } finally {
+    clearTimeout(timer);
+    if (seq === renderSeq) viewEl.removeAttribute('aria-busy');
+  }
+}
+
+class Stale extends Error {}
+
+// ---- Rendering --------------------------------------------------------------------------
+
+let graph = null; // the current drawing
+let lastGraph = null; // what the previous drawing showed, to tell what changed with the date
+let focusCenter = false; // move the focus to the new centre after a node was chosen
+
+async function render() {
+  const seq = ++renderSeq;
+  const st = state;
+  const check = () => {
+    if (seq !== renderSeq) throw new Stale();
+  };
+  syncControls();
+  if (graph && st.view !== 'graph') {
+    graph.destroy();
+    graph = null;
+  }
+  try {
+    if (st.asOf && checkDate(st.asOf)) {
+      card.hidden = true;
+      filtersPanel.hidden = true;
+      setTitle('Invalid date');
+      statusEl.textContent = '';
+      viewEl.replaceChildren(emptyState(`The date “${st.asOf}” is not valid: ${checkDate(st.asOf)}`,
+        h('p', {}, h('a', { href: href({ ...st, asOf: '' }) }, 'Show all time instead'))));
+      return;
+    }
+    if (st.view === 'paths') {
+      await renderPaths(st, seq, check);
+      return;
+    }
+    if (!st.id) {
+      card.hidden = true;
+      card.replaceChildren();
+      search.setValue(null);
+      setTitle('');
+      statusEl.textContent = '';
+      viewEl.replaceChildren(welcome(href));
+      return;
+    }
+    const entity = await withLoading(fetchEntity(st.id), 'the entity', seq);
+    check();
+    if (!entity) {
+      card.hidden = true;
+      filtersPanel.hidden = true;
+      card.replaceChildren();
+      setTitle('Not found');
+      statusEl.textContent = `No entity with id “${st.id}”.`;
+      viewEl.replaceChildren(notFound(st.id, BASE));
+      return;
+    }
+    card.replaceChildren(...entityCard(entity, entityHref));
+    card.classList.remove('is-open');
+    card.hidden = false;
+    setLayout(); // before drawing: the drawing takes the shape of the room it gets
+    if (document.activeElement !== search.input) search.setValue(entity);
+    setTitle(`${entity.name} — ${VIEWS[st.view]}`);
+    if (st.view === 'graph') await renderGraphView(st, entity, seq, check);
+    else if (st.view === 'table') await renderTable(st, entity, seq, check);
+    else await renderTimeline(st, entity, seq, check);
+  } catch (err) {
+    if (err instanceof Stale || err.name === 'AbortError' || seq !== renderSeq) return;
+    card.hidden = true;
+    filtersPanel.hidden = true;
+    statusEl.textContent = 'The last request failed.';
+    viewEl.removeAttribute('aria-busy');
+    // In the paths view the two search boxes stay, so the reader can change an end.
+    const target = (st.view === 'paths' && viewEl.querySelector('.paths-output')) || viewEl;
+    target.replaceChildren(errorState(err, () => render()));
+  } finally {
+    if (seq === renderSeq) setLayout();
+  }
+}
+
+/** Lets the layout drop the side column when it has nothing to show. */
+function setLayout() {
+  document.body.classList.toggle('has-side', !card.hidden || !filtersPanel.hidden);
+}
+
+function setTitle(what) {
+  document.title = what ? `${what} · Autograph explorer` : 'Autograph explorer';
+}
+
+const when = (asOf) => (asOf ? ` as of ${formatDate(asOf)}` : '');
+
+async function renderGraphView(st, entity, seq, check) {
+  if (st.types && !st.types.length) {
+    statusEl.textContent = 'No relation type is selected.';
+    viewEl.replaceChildren(emptyState('Choose at least one relation type to draw.'));
+    return;
+  }
+  const vars = { id: st.id, depth: st.depth, types: st.types, asOf: st.asOf || null, limit: NODE_LIMIT };
+  const sub = await withLoading(cached(['nb', vars], () => gql(NEIGHBORHOOD, vars).then((d) => d.neighborhood)), 'the drawing', seq);
+  check();
+
+  // What came and went since the previous drawing of the same neighbourhood at another date.
+  const typesKey = JSON.stringify(st.types);
+  const names = new Map(sub.nodes.map((n) => [n.id, n.name]));
+  let changes = null;
+  if (lastGraph && lastGraph.id === st.id && lastGraph.depth === st.depth && lastGraph.typesKey === typesKey && lastGraph.asOf !== st.asOf) {
+    const arrived = sub.nodes.filter((n) => !lastGraph.names.has(n.id)).map((n) => n.name);
+    const left = [...lastGraph.names].filter(([id]) => !names.has(id)).map(([, name]) => name);
+    changes = { from: lastGraph.asOf, arrived, left, arrivedIds: new Set(sub.nodes.filter((n) => !lastGraph.names.has(n.id)).map((n) => n.id)) };
+  }
+  lastGraph = { id: st.id, depth: st.depth, typesKey, asOf: st.asOf, names };
+
+  const hops = st.depth === 1 ? '1 hop' : `${st.depth} hops`;
+  statusEl.textContent = `${entity.name}, ${hops}${when(st.asOf)}: ${sub.nodes.length} entities, ${sub.relations.length} relations.`;
+  const parts = [];
+  if (changes && (changes.arrived.length || changes.left.length)) {
+    const list = (label, items, cls) => (items.length
+      ? h('p', { className: `change ${cls}` }, h('strong', {}, label), ' ', items.join(', '))
+      : null);
+    // Said once more, in words, for screen readers (the summary region is always there).
+    asofSummary.textContent = [
+      `As of ${formatDate(st.asOf) || 'all time'}, compared with ${changes.from ? formatDate(changes.from) : 'all time'}.`,
+      changes.arrived.length ? `Arrived: ${changes.arrived.join(', ')}.` : '',
+      changes.left.length ? `Left: ${changes.left.join(', ')}.` : '',
+    ].join(' ');
+    parts.push(h('div', { className: 'changes' },
+      h('p', { className: 'change-head' }, `Compared with ${changes.from ? formatDate(changes.from) : 'all time'}:`),
+      list('Arrived:', changes.arrived, 'arrived'),
+      list('Left:', changes.left, 'left')));
+  }
+  if (sub.truncated) {
+    parts.push(h('p', { className: 'notice' }, `Showing the nearest ${sub.nodes.length} entities only. Choose fewer relation types or one hop to see all of them.`));
+  }
+  if (sub.relations.length === 0) {
+    parts.push(emptyState(`${entity.name} has no relations${st.types ? ' of the chosen types' : ''}${when(st.asOf)}.`));
+  }
+  const holder = h('div', { className: 'graph-holder' });
+  parts.push(holder);
+  viewEl.replaceChildren(...parts);
+  if (graph) graph.destroy();
+  graph = renderGraph(holder, {
+    subgraph: sub,
+    centerId: st.id,
+    title: `Neighbourhood of ${entity.name}${when(st.asOf)}: ${sub.nodes.length} entities and ${sub.relations.length} relations`,
+    hrefFor: (id) => href({ ...st, id }),
+    onSelect: (id) => {
+      focusCenter = true;
+      navigate({ id });
+    },
+  });
+  if (changes) for (const id of changes.arrivedIds) graph.svg.querySelector(`.node[data-id="${CSS.escape(id)}"]`)?.classList.add('is-new');
+  if (focusCenter) {
+    focusCenter = false;
+    graph.svg.querySelector('.node.is-center')?.focus();
+  }
+}
+
+async function renderTable(st, entity, seq, check) {
+  const res = await withLoading(cached(['rels', st.id, st.asOf], () => allRelations(st.id, st.asOf)), 'the relations', seq);
+  check();
+  statusEl.textContent = `${entity.name}${when(st.asOf)}: ${res.relations.length} relations.`;
+  viewEl.replaceChildren(relationsTable(entity, res.relations, { asOf: st.asOf, total: res.total, hrefFor: entityHref }));
+}
+
+async function renderTimeline(st, entity, seq, check) {
+  const entries = await withLoading(cached(['timeline', st.id], () => gql(TIMELINE, { id: st.id }).then((d) => d.timeline)), 'the timeline', seq);
+  check();
+  statusEl.textContent = `${entity.name}: ${entries.length} events.`;
+  viewEl.replaceChildren(timelineView(entity, entries, { asOf: st.asOf, hrefFor: entityHref }));
+}
+
+async function renderPaths(st, seq, check) {
+  card.hidden = true;
+  setTitle('Paths');
+  const result = h('div', { className: 'paths-output' });
+  viewEl.replaceChildren(pathsForm, result);
+  const ids = [st.from, st.to];
+  const ends = await withLoading(Promise.all(ids.map((id) => (id ? fetchEntity(id) : null))), 'the entities', seq, result);
+  check();
+  const [from, to] = ends;
+  fromBox.setValue(from);
+  toBox.setValue(to);
+  const missing = ids.find((id, i) => id && !ends[i]);
+  if (missing) {
+    statusEl.textContent = `No entity with id “${missing}”.`;
+    result.replaceChildren(notFound(missing, href({ view: 'paths' })));
+    return;
+  }
+  if (!from || !to) {
+    statusEl.textContent = '';
+    result.replaceChildren(emptyState('Pick two entities to see every shortest path between them, with the relation, period and sources of each step.'));
+    return;
+  }
+  if (from.id === to.id) {
+    statusEl.textContent = '';
+    result.replaceChildren(emptyState('Pick two different entities.'));
+    return;
+  }
+  const vars = { from: st.from, to: st.to, asOf: st.asOf || null };
+  const paths = await withLoading(cached(['paths', vars], () => gql(PATHS, vars).then((d) => d.paths)), 'the paths', seq, result);
+  check();
+  statusEl.textContent = `${paths.length} shortest path${paths.length === 1 ? '' : 's'} from ${from.name} to ${to.name}${when(st.asOf)}.`;
+  setTitle(`${from.name} to ${to.name} — Paths`);
+  result.replaceChildren(pathsView(paths, { from, to, asOf: st.asOf, hrefFor: entityHref }));
+}
+
+render();
