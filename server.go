@@ -26,6 +26,7 @@ import (
 	neo4jstore "github.com/autograph-kg/autograph/graph/neo4j"
 	"github.com/autograph-kg/autograph/seed"
 	"github.com/autograph-kg/autograph/seed/synth"
+	"github.com/autograph-kg/autograph/web"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 )
@@ -114,6 +115,9 @@ func loadConfig(getenv func(string) string) (config, error) {
 			DisablePlayground:    !boolVar("KG_PLAYGROUND", true),
 			StoreCallsExtension:  boolVar("KG_STORE_CALLS_EXTENSION", false),
 		},
+	}
+	if boolVar("KG_EXPLORER", true) {
+		c.Handler.Explorer = web.Handler()
 	}
 	c.SyntheticEntities = intVar("KG_SYNTHETIC_ENTITIES", 0)
 	c.DataDir = getenv("KG_DATA_DIR")
