@@ -96,7 +96,7 @@ echo "loadgen:                exit status $lg_status"
 awk -v busy=$((busy1 - busy0)) -v srv=$((srv1 - srv0)) -v hz="$hz" -v ns=$((t1 - t0)) \
   -v lg="$(cat "$tmp/loadgen.cpu" 2>/dev/null | tail -n 1)" -v cores="$(nproc)" 'BEGIN {
   wall = ns / 1e9; split(lg, u, " "); lgs = u[1] + u[2]
-  printf "CPU during the load:    %.0f s of %d cores x %.0f s: server %.0f s, loadgen %.0f s (both runs), other processes %.0f s (%.2f cores on average)\n",
+  printf "CPU during the load:    %.0f s of %d cores x %.0f s: server %.0f s, loadgen %.0f s (client and its baseline server), other processes %.0f s (%.2f cores on average; tick accounting, +-0.15 cores)\n",
     busy / hz, cores, wall, srv / hz, lgs, busy / hz - srv / hz - lgs, (busy / hz - srv / hz - lgs) / wall
 }'
 if [[ -s "$tmp/server.log" ]]; then
