@@ -7,6 +7,16 @@ import (
 	"github.com/autograph-kg/autograph/graph/model"
 )
 
+// visible is what a page of a connection shows when the client asked for first = n. For
+// first: 0 the store was asked for one row, so that hasNextPage can still tell whether any
+// row follows; none is shown.
+func visible[T any](items []T, hasNext bool, n int) ([]T, bool) {
+	if n == 0 {
+		return nil, len(items) > 0
+	}
+	return items, hasNext
+}
+
 // pageInfo builds Relay page information from a page's first and last cursors.
 func pageInfo(cursors []string, hasNext bool, after string) *model.PageInfo {
 	pi := &model.PageInfo{HasNextPage: hasNext, HasPreviousPage: after != ""}
@@ -28,10 +38,7 @@ func entityPage[N model.Entity](ctx context.Context, s model.Store, kind model.E
 	if err != nil {
 		return nil, 0, err
 	}
-	items, hasNext := page.Items, page.HasNextPage
-	if n == 0 {
-		items, hasNext = nil, len(page.Items) > 0
-	}
+	items, hasNext := visible(page.Items, page.HasNextPage, n)
 	cursors := make([]string, 0, len(items))
 	for _, e := range items {
 		if v, ok := e.(N); ok {
@@ -45,10 +52,7 @@ func entityPage[N model.Entity](ctx context.Context, s model.Store, kind model.E
 
 // relationConnection shapes a relation page as a Relay connection.
 func relationConnection(page *model.RelationPage, n int, after *string) *model.RelationConnection {
-	items, hasNext := page.Items, page.HasNextPage
-	if n == 0 {
-		items, hasNext = nil, len(page.Items) > 0
-	}
+	items, hasNext := visible(page.Items, page.HasNextPage, n)
 	conn := &model.RelationConnection{Edges: make([]*model.RelationEdge, 0, len(items)), TotalCount: page.TotalCount}
 	cursors := make([]string, 0, len(items))
 	for _, r := range items {

@@ -33,10 +33,7 @@ func (r *queryResolver) Sources(ctx context.Context, where *model.SourceWhere, o
 	if err != nil {
 		return nil, err
 	}
-	items, hasNext := page.Items, page.HasNextPage
-	if n == 0 {
-		items, hasNext = nil, len(page.Items) > 0
-	}
+	items, hasNext := visible(page.Items, page.HasNextPage, n)
 	conn := &model.SourceConnection{Edges: make([]*model.SourceEdge, 0, len(items)), TotalCount: page.TotalCount}
 	cursors := make([]string, 0, len(items))
 	for _, s := range items {
