@@ -76,6 +76,7 @@ func (s *Store) apply(c *change) {
 		delete(s.byKind[old.e.Kind()], id)
 		if patch {
 			s.views.removeEntity(old)
+			s.search.remove(old)
 		}
 	}
 	for _, src := range c.sources {
@@ -90,14 +91,23 @@ func (s *Store) apply(c *change) {
 	}
 	for _, e := range c.entities {
 		id := e.GetID()
-		if old := s.entities[id]; old != nil {
+		rec := &entityRec{e: e, keys: model.SearchKeys(e), sortKey: model.SortKey(e.Common().Name)}
+		old := s.entities[id]
+		if old != nil {
 			// The kind may change (Import allows it when nothing stored depends on it).
 			delete(s.byKind[old.e.Kind()], id)
 			if patch {
 				s.views.removeEntity(old)
 			}
 		}
-		rec := &entityRec{e: e, keys: model.SearchKeys(e), sortKey: model.SortKey(e.Common().Name)}
+		if patch {
+			// The search index holds no kind, so a kind change is only a new record.
+			if old != nil {
+				s.search.replace(old, rec)
+			} else {
+				s.search.add(rec)
+			}
+		}
 		s.entities[id] = rec
 		kind := s.byKind[e.Kind()]
 		if kind == nil {
@@ -128,6 +138,8 @@ func (s *Store) apply(c *change) {
 	}
 	if !patch {
 		s.rebuildViews()
+		// In name order, which Search's top-k selection benefits from (see rebuild).
+		s.search.rebuild(s.views.entsByName[""])
 	}
 }
 

@@ -75,6 +75,10 @@ type entityRec struct {
 	keys []string
 	// sortKey is model.SortKey(name), the NAME ordering's key.
 	sortKey string
+	// slot is the record's compact id in the search index (searchIndex.recs). Unlike the
+	// other fields it is set by the index, under the write lock of mu, when the record is
+	// indexed or the index is rebuilt.
+	slot uint32
 }
 
 // sourceRec is a stored source with its precomputed sort keys.
@@ -112,6 +116,8 @@ type Store struct {
 	// Sorted views, patched by small writes and rebuilt after large ones (see apply). Keyset
 	// pages walk them in order, so a listing is one linear scan with no per-query sort.
 	views views
+	// search is the trigram index of the entities' search keys, maintained like the views.
+	search searchIndex
 }
 
 // views holds every ordering a listing can ask for.
@@ -137,6 +143,7 @@ func New() *Store {
 		byTo:      map[string]map[string]*model.Relation{},
 	}
 	s.rebuildViews()
+	s.search.rebuild(nil)
 	return s
 }
 
@@ -189,6 +196,7 @@ func (s *Store) Close(ctx context.Context) error {
 	s.closed = true
 	s.entities, s.byKind, s.sources, s.relations, s.byFrom, s.byTo = nil, nil, nil, nil, nil, nil
 	s.views = views{}
+	s.search = searchIndex{}
 	s.mu.Unlock()
 	// Readers already see a closed store; only the file is left, and no write can start.
 	if s.db != nil {
