@@ -66,18 +66,6 @@ func MustDate(s string) Date {
 	return d
 }
 
-// DatePtr parses s into a *Date; the empty string gives nil.
-func DatePtr(s string) (*Date, error) {
-	if s == "" {
-		return nil, nil
-	}
-	d, err := ParseDate(s)
-	if err != nil {
-		return nil, err
-	}
-	return &d, nil
-}
-
 // IsZero reports whether d is the zero value (no date).
 func (d Date) IsZero() bool { return d.Year == 0 }
 
