@@ -15,12 +15,20 @@ import (
 
 // presentError is the one place where errors meet the transport. Domain errors keep their
 // code and client-safe message; gqlgen's own parse and validation errors keep theirs;
-// deadlines become TIMEOUT; anything else is logged and shown only as INTERNAL.
+// anything caused by the request's deadline becomes TIMEOUT (checked first, so both stores
+// report it alike, whatever they wrap it in); anything else is logged and shown only as
+// INTERNAL.
 func presentError(logger *slog.Logger) graphql.ErrorPresenterFunc {
 	return func(ctx context.Context, err error) *gqlerror.Error {
 		gqlErr := graphql.DefaultErrorPresenter(ctx, err)
 		var de *model.Error
 		switch {
+		case errors.Is(err, context.DeadlineExceeded):
+			gqlErr.Message = "the request took too long and was stopped"
+			setCode(gqlErr, string(model.CodeTimeout))
+		case errors.Is(err, context.Canceled):
+			gqlErr.Message = "the request was cancelled"
+			setCode(gqlErr, string(model.CodeTimeout))
 		case errors.As(err, &de):
 			if de.Code == model.CodeInternal {
 				logger.ErrorContext(ctx, "internal error", "error", err.Error(), "path", gqlErr.Path.String())
@@ -31,12 +39,6 @@ func presentError(logger *slog.Logger) graphql.ErrorPresenterFunc {
 			}
 			gqlErr.Message = de.Message
 			setCode(gqlErr, string(de.Code))
-		case errors.Is(err, context.DeadlineExceeded):
-			gqlErr.Message = "the request took too long and was stopped"
-			setCode(gqlErr, string(model.CodeTimeout))
-		case errors.Is(err, context.Canceled):
-			gqlErr.Message = "the request was cancelled"
-			setCode(gqlErr, string(model.CodeTimeout))
 		case gqlErr.Extensions["code"] != nil:
 			// Parse, validation, complexity and depth errors from gqlgen and our extensions:
 			// their messages describe the client's query and are safe to show.
