@@ -111,17 +111,26 @@ func TestRequestDeadline(t *testing.T) {
 	if err := seed.Load(context.Background(), mem); err != nil {
 		t.Fatal(err)
 	}
-	srv := newServerWith(t, graph.Options{Store: slowStore{mem}, RequestTimeout: 50 * time.Millisecond})
-	_, resp := post(t, srv.URL, `{ paths(from: "avtotor", to: "kia") { length } }`, nil)
-	if len(resp.Errors) != 1 || resp.Errors[0].code() != "TIMEOUT" {
-		t.Errorf("errors %+v, want one TIMEOUT", resp.Errors)
+	for _, wrap := range []bool{false, true} {
+		srv := newServerWith(t, graph.Options{Store: slowStore{Store: mem, wrap: wrap}, RequestTimeout: 50 * time.Millisecond})
+		_, resp := post(t, srv.URL, `{ paths(from: "avtotor", to: "kia") { length } }`, nil)
+		if len(resp.Errors) != 1 || resp.Errors[0].code() != "TIMEOUT" {
+			t.Errorf("wrapped %v: errors %+v, want one TIMEOUT", wrap, resp.Errors)
+		}
 	}
 }
 
-// slowStore answers Paths only when the caller's context ends, as a stuck database would.
-type slowStore struct{ *inmem.Store }
+// slowStore answers Paths only when the caller's context ends, as a stuck database would;
+// like the Neo4j store, it may wrap the context's error in an UNAVAILABLE domain error.
+type slowStore struct {
+	*inmem.Store
+	wrap bool
+}
 
 func (s slowStore) Paths(ctx context.Context, _ model.PathQuery) ([]*model.Path, error) {
 	<-ctx.Done()
+	if s.wrap {
+		return nil, &model.Error{Code: model.CodeUnavailable, Message: "the graph database did not answer", Err: ctx.Err()}
+	}
 	return nil, ctx.Err()
 }
