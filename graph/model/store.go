@@ -46,6 +46,11 @@ const (
 //   - Relation AsOf: relation.HoldsAt(asOf), i.e. relation.Span() overlaps SpanOf(asOf).
 //   - Orders: entities by (SortKey(name), id) or id; sources by (SortKey(title), id),
 //     (publishedOn.Start(), id) or id; relations always by id. Desc reverses key and id alike.
+//     An empty sort field means NAME for entities and PUBLISHED_ON (ascending unless Desc)
+//     for sources; a field the listing does not sort by is BAD_USER_INPUT.
+//   - Unknown values are BAD_USER_INPUT: an entity kind, relation type, status or direction
+//     outside the enums, or an attribute field not in AttrFields of the listed kind.
+//   - Source TitleContains: Normalize(text) is a substring of Normalize(title).
 //   - Returned values are copies: callers may change them without affecting the store.
 type Store interface {
 	// Entity returns the entity with the given id, or NOT_FOUND. Never (nil, nil).
