@@ -14,6 +14,8 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/autograph-kg/autograph/graph/neo4j/neo4jtest"
+
 	"github.com/autograph-kg/autograph/graph/model"
 )
 
@@ -190,7 +192,7 @@ func builtQueries(t *testing.T) map[string]string {
 		c, err := putRelationQuery(rt)
 		add("put "+string(rt), c, err)
 	}
-	out["wipe (test)"] = cypherWipeBatch
+	out["wipe (test)"] = neo4jtest.WipeStatement
 	return out
 }
 
