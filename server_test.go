@@ -15,6 +15,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/autograph-kg/autograph/graph/neo4j/neo4jtest"
 )
 
 func TestLoadConfig(t *testing.T) {
@@ -142,16 +144,27 @@ func (p *process) graphql(auth, query string, vars map[string]any) (map[string]a
 }
 
 // TestAcknowledgedWritesSurviveSIGKILL streams writes at the built server, kills it with
-// SIGKILL in the middle of the stream, restarts it on the same data directory and checks that
-// every write that was acknowledged is there.
+// SIGKILL in the middle of the stream, restarts it on the same store and checks that every
+// write that was acknowledged is there: on the embedded store's data directory, and on the
+// Neo4j test database (see package neo4jtest).
 func TestAcknowledgedWritesSurviveSIGKILL(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs the server; skipped with -short")
 	}
 	const token = "kill-test-token-0123456789"
 	bin := buildServer(t)
-	dir := t.TempDir()
-	env := []string{"KG_DATA_DIR=" + dir, "KG_WRITE_TOKEN=" + token}
+	t.Run("embedded", func(t *testing.T) {
+		writesSurviveSIGKILL(t, bin, "KG_DATA_DIR="+t.TempDir(), "KG_WRITE_TOKEN="+token)
+	})
+	t.Run("neo4j", func(t *testing.T) {
+		s := neo4jtest.Use(t)
+		writesSurviveSIGKILL(t, bin, "KG_WRITE_TOKEN="+token, "NEO4J_URI="+s.URI, "NEO4J_USERNAME="+s.Username,
+			"NEO4J_PASSWORD="+s.Password, "NEO4J_DATABASE="+s.Database)
+	})
+}
+
+func writesSurviveSIGKILL(t *testing.T, bin string, env ...string) {
+	const token = "kill-test-token-0123456789"
 	p := startServer(t, bin, env...)
 
 	var (

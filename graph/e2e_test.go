@@ -13,10 +13,13 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/autograph-kg/autograph/graph"
 	"github.com/autograph-kg/autograph/graph/inmem"
 	"github.com/autograph-kg/autograph/graph/model"
+	neo4jstore "github.com/autograph-kg/autograph/graph/neo4j"
+	"github.com/autograph-kg/autograph/graph/neo4j/neo4jtest"
 	"github.com/autograph-kg/autograph/seed"
 )
 
@@ -25,7 +28,12 @@ var update = flag.Bool("update", false, "rewrite the golden files under testdata
 // newServer serves the seeded embedded store through the real handler.
 func newServer(t *testing.T, opts graph.Options) *httptest.Server {
 	t.Helper()
-	store := inmem.New()
+	return newSeededServer(t, opts, inmem.New())
+}
+
+// newSeededServer loads the seed into store and serves it through the real handler.
+func newSeededServer(t *testing.T, opts graph.Options, store model.Store) *httptest.Server {
+	t.Helper()
 	if err := seed.Load(context.Background(), store); err != nil {
 		t.Fatalf("seed.Load: %v", err)
 	}
@@ -36,6 +44,30 @@ func newServer(t *testing.T, opts graph.Options) *httptest.Server {
 		_ = store.Close(context.Background())
 	})
 	return srv
+}
+
+// openNeo4j opens a store on the Neo4j test database, which the test has to itself and which
+// is empty (see package neo4jtest); it skips without a test server, or fails under CI.
+func openNeo4j(t *testing.T) *neo4jstore.Store {
+	t.Helper()
+	s := neo4jtest.Use(t)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	store, err := neo4jstore.Open(ctx, neo4jstore.Config{
+		URI: s.URI, Username: s.Username, Password: s.Password, Database: s.Database,
+		AcquireTimeout: 10 * time.Second,
+	})
+	if err != nil {
+		t.Fatalf("opening the Neo4j store on %s: %v", s, err)
+	}
+	return store
+}
+
+// eachStore runs f against a server on each store, seeded: the embedded store, and Neo4j
+// when a test server is named (see package neo4jtest).
+func eachStore(t *testing.T, opts graph.Options, f func(t *testing.T, srv *httptest.Server)) {
+	t.Run("embedded", func(t *testing.T) { f(t, newServer(t, opts)) })
+	t.Run("neo4j", func(t *testing.T) { f(t, newSeededServer(t, opts, openNeo4j(t))) })
 }
 
 // newServerWith serves opts.Store (already loaded) through the real handler.
@@ -91,12 +123,18 @@ func postRaw(t *testing.T, url, contentType string, body []byte) (int, gqlRespon
 
 // TestQuestions answers the ten product questions and compares each answer with its golden
 // file (testdata/questions/*.golden.json; go test -update rewrites them).
+// Both stores must give the same, golden, answers; -update rewrites from the embedded store.
 func TestQuestions(t *testing.T) {
-	srv := newServer(t, graph.Options{})
 	files, err := filepath.Glob("testdata/questions/*.graphql")
 	if err != nil || len(files) != 10 {
 		t.Fatalf("want 10 question files, got %d (%v)", len(files), err)
 	}
+	eachStore(t, graph.Options{}, func(t *testing.T, srv *httptest.Server) {
+		askQuestions(t, srv, files, *update && strings.HasSuffix(t.Name(), "/embedded"))
+	})
+}
+
+func askQuestions(t *testing.T, srv *httptest.Server, files []string, update bool) {
 	for _, f := range files {
 		name := strings.TrimSuffix(filepath.Base(f), ".graphql")
 		t.Run(name, func(t *testing.T) {
@@ -120,7 +158,7 @@ func TestQuestions(t *testing.T) {
 			}
 			pretty.WriteByte('\n')
 			golden := strings.TrimSuffix(f, ".graphql") + ".golden.json"
-			if *update {
+			if update {
 				if err := os.WriteFile(golden, pretty.Bytes(), 0o644); err != nil {
 					t.Fatal(err)
 				}
@@ -137,9 +175,12 @@ func TestQuestions(t *testing.T) {
 }
 
 // TestQuestionFacts checks the facts behind the golden files directly, so that a wrong golden
-// file cannot pass unnoticed.
+// file cannot pass unnoticed, on both stores.
 func TestQuestionFacts(t *testing.T) {
-	srv := newServer(t, graph.Options{})
+	eachStore(t, graph.Options{}, checkQuestionFacts)
+}
+
+func checkQuestionFacts(t *testing.T, srv *httptest.Server) {
 	ask := func(t *testing.T, q string) map[string]any {
 		t.Helper()
 		_, resp := post(t, srv.URL, q, nil)
@@ -235,7 +276,12 @@ func TestStoreCallsAreBatched(t *testing.T) {
 	if err := d.Validate(); err != nil {
 		t.Fatal(err)
 	}
-	store := inmem.New()
+	t.Run("embedded", func(t *testing.T) { checkBatching(t, d, n, inmem.New()) })
+	t.Run("neo4j", func(t *testing.T) { checkBatching(t, d, n, openNeo4j(t)) })
+}
+
+func checkBatching(t *testing.T, d *model.Dataset, n int, store model.Store) {
+	t.Cleanup(func() { _ = store.Close(context.Background()) })
 	if err := store.Import(context.Background(), d); err != nil {
 		t.Fatal(err)
 	}

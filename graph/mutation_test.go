@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 
@@ -95,8 +96,12 @@ func TestWritesNeedAToken(t *testing.T) {
 
 // TestCuratorRecordsAFact is the curator's story: record "company X assembles brand Y from
 // 2024-02, per source Z" and read it back at once.
+// It runs on both stores.
 func TestCuratorRecordsAFact(t *testing.T) {
-	srv := newServer(t, graph.Options{WriteTokens: []string{token}})
+	eachStore(t, graph.Options{WriteTokens: []string{token}}, curatorRecordsAFact)
+}
+
+func curatorRecordsAFact(t *testing.T, srv *httptest.Server) {
 	auth := "Bearer " + token
 	must := func(q string, vars map[string]any) json.RawMessage {
 		t.Helper()
@@ -145,9 +150,12 @@ func TestCuratorRecordsAFact(t *testing.T) {
 }
 
 // TestInvalidWritesAreRefused sends each invalid write and checks its code, its message and
-// that nothing changed.
+// that nothing changed, on both stores.
 func TestInvalidWritesAreRefused(t *testing.T) {
-	srv := newServer(t, graph.Options{WriteTokens: []string{token}})
+	eachStore(t, graph.Options{WriteTokens: []string{token}}, invalidWritesAreRefused)
+}
+
+func invalidWritesAreRefused(t *testing.T, srv *httptest.Server) {
 	auth := "Bearer " + token
 	rel := func(fields string) string {
 		return `mutation { addRelation(input: {` + fields + `}) { id } }`

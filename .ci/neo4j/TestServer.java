@@ -1,5 +1,6 @@
 import java.io.DataInputStream;
 import java.io.OutputStream;
+import java.lang.reflect.Field;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -12,6 +13,7 @@ import org.neo4j.configuration.connectors.BoltConnector;
 import org.neo4j.configuration.helpers.SocketAddress;
 import org.neo4j.dbms.api.DatabaseManagementService;
 import org.neo4j.dbms.api.DatabaseManagementServiceBuilder;
+import org.neo4j.graphdb.config.Setting;
 import org.neo4j.io.ByteUnit;
 
 /**
@@ -19,8 +21,11 @@ import org.neo4j.io.ByteUnit;
  * process, with one Bolt connector on 127.0.0.1, authentication on and the user {@code neo4j}
  * given the password the caller names.
  *
- * <p>Usage: {@code java TestServer HOME PORT PASSWORD PAGECACHE_MB}. HOME is a directory of the
- * caller's that holds the store files; the launcher script makes a new one for every start.
+ * <p>Usage: {@code java TestServer HOME PORT PASSWORD PAGECACHE_MB [CYPHER_VERSION]}. HOME is a
+ * directory of the caller's that holds the store files; the launcher script makes a new one for
+ * every start. CYPHER_VERSION (5 or 25) sets the default query language of the databases, on
+ * releases that have more than one (2025.06 and later); without it the release's own default
+ * holds.
  * When Bolt answers a handshake, the server writes {@code HOME/ready} and keeps running until
  * it is signalled (SIGTERM or SIGINT), when it shuts the DBMS down cleanly.
  */
@@ -28,8 +33,8 @@ public final class TestServer {
     private TestServer() {}
 
     public static void main(String[] args) throws Exception {
-        if (args.length != 4) {
-            System.err.println("usage: TestServer HOME PORT PASSWORD PAGECACHE_MB");
+        if (args.length != 4 && args.length != 5) {
+            System.err.println("usage: TestServer HOME PORT PASSWORD PAGECACHE_MB [CYPHER_VERSION]");
             System.exit(2);
         }
         Path home = Path.of(args[0]).toAbsolutePath();
@@ -37,12 +42,28 @@ public final class TestServer {
         String password = args[2];
         long pageCacheMiB = Long.parseLong(args[3]);
 
-        DatabaseManagementService dbms = new DatabaseManagementServiceBuilder(home)
+        DatabaseManagementServiceBuilder builder = new DatabaseManagementServiceBuilder(home)
                 .setConfig(BoltConnector.enabled, true)
                 .setConfig(BoltConnector.listen_address, new SocketAddress("127.0.0.1", port))
                 .setConfig(GraphDatabaseSettings.auth_enabled, true)
-                .setConfig(GraphDatabaseSettings.pagecache_memory, ByteUnit.mebiBytes(pageCacheMiB))
-                .build();
+                .setConfig(GraphDatabaseSettings.pagecache_memory, ByteUnit.mebiBytes(pageCacheMiB));
+        if (args.length == 5 && !args[4].isEmpty()) {
+            setDefaultLanguage(builder, args[4]);
+        }
+        boolean restart = Files.isDirectory(home.resolve("data"));
+        DatabaseManagementService dbms = builder.build();
+        try {
+            serve(dbms, home, port, password, restart);
+        } catch (Throwable e) {
+            // The DBMS's threads would keep the JVM alive: a failed start must end the process.
+            e.printStackTrace();
+            dbms.shutdown();
+            System.exit(1);
+        }
+    }
+
+    private static void serve(DatabaseManagementService dbms, Path home, int port, String password, boolean restart)
+            throws Exception {
 
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -53,14 +74,36 @@ public final class TestServer {
 
         // Community has a single user, neo4j, whose first password must be changed; the tests
         // log in with the caller's password from the first connection on.
-        String quoted = password.replace("\\", "\\\\").replace("'", "\\'");
-        dbms.database(GraphDatabaseSettings.SYSTEM_DATABASE_NAME).executeTransactionally(
-                "ALTER USER neo4j SET PASSWORD '" + quoted + "' CHANGE NOT REQUIRED");
+        // A restart on a kept store has the password already.
+        if (!restart) {
+            String quoted = password.replace("\\", "\\\\").replace("'", "\\'");
+            dbms.database(GraphDatabaseSettings.SYSTEM_DATABASE_NAME).executeTransactionally(
+                    "ALTER USER neo4j SET PASSWORD '" + quoted + "' CHANGE NOT REQUIRED");
+        }
 
         waitForBolt(port);
         Files.writeString(home.resolve("ready"), "bolt://127.0.0.1:" + port + "\n", StandardCharsets.UTF_8);
         System.out.println("autograph test server: Neo4j ready on bolt://127.0.0.1:" + port);
         stopped.await();
+    }
+
+    /**
+     * Sets db.query.default_language to Cypher VERSION. The setting exists from 2025.06 on, so
+     * it is looked up by reflection: the launcher compiles against every supported release.
+     */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private static void setDefaultLanguage(DatabaseManagementServiceBuilder builder, String version) throws Exception {
+        Field field;
+        try {
+            field = GraphDatabaseSettings.class.getField("default_language");
+        } catch (NoSuchFieldException e) {
+            throw new IllegalArgumentException("this Neo4j release has one Cypher language; it cannot be set to Cypher " + version);
+        }
+        Setting setting = (Setting) field.get(null);
+        Class<? extends Enum> versions = (Class<? extends Enum>) Class.forName(
+                "org.neo4j.configuration.GraphDatabaseSettings$CypherVersion");
+        builder.setConfig(setting, Enum.valueOf(versions, "Cypher" + version));
+        System.out.println("autograph test server: default query language Cypher " + version);
     }
 
     /** Waits until the Bolt connector accepts a connection and answers the version handshake. */

@@ -142,6 +142,11 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	driver, err := neo4j.NewDriverWithContext(cfg.URI, auth, func(c *neo4j.Config) {
 		if cfg.AcquireTimeout > 0 {
 			c.ConnectionAcquisitionTimeout = cfg.AcquireTimeout
+			// The driver retries a transaction that lost its connection for up to
+			// MaxTransactionRetryTime (30 s by default); while Neo4j is down that would hold
+			// each request until its deadline. The same bound as acquisition keeps the
+			// promise that requests fail fast with UNAVAILABLE during an outage.
+			c.MaxTransactionRetryTime = cfg.AcquireTimeout
 		}
 		if cfg.Logger != nil {
 			c.Log = driverLogger{cfg.Logger}
