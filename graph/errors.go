@@ -31,11 +31,11 @@ func presentError(logger *slog.Logger) graphql.ErrorPresenterFunc {
 			setCode(gqlErr, string(model.CodeTimeout))
 		case errors.As(err, &de):
 			if de.Code == model.CodeInternal {
-				logger.ErrorContext(ctx, "internal error", "error", err.Error(), "path", gqlErr.Path.String())
+				logger.ErrorContext(ctx, "internal error", "error", clip(err.Error(), maxLoggedError), "path", clip(gqlErr.Path.String(), maxLogged))
 				de = model.Errorf(model.CodeInternal, "internal error")
 			}
 			if de.Code == model.CodeUnavailable && de.Err != nil {
-				logger.WarnContext(ctx, "store unavailable", "error", err.Error())
+				logger.WarnContext(ctx, "store unavailable", "error", clip(err.Error(), maxLoggedError))
 			}
 			gqlErr.Message = de.Message
 			setCode(gqlErr, string(de.Code))
@@ -47,10 +47,11 @@ func presentError(logger *slog.Logger) graphql.ErrorPresenterFunc {
 			// request, a persisted-query mismatch): about the input, and safe to show.
 			setCode(gqlErr, string(model.CodeBadUserInput))
 		default:
-			logger.ErrorContext(ctx, "internal error", "error", err.Error(), "path", gqlErr.Path.String())
+			logger.ErrorContext(ctx, "internal error", "error", clip(err.Error(), maxLoggedError), "path", clip(gqlErr.Path.String(), maxLogged))
 			gqlErr.Message = "internal error"
 			setCode(gqlErr, string(model.CodeInternal))
 		}
+		gqlErr.Message = clipMessage(gqlErr.Message)
 		return gqlErr
 	}
 }

@@ -33,7 +33,7 @@ func (r *requestRecord) set(operation string, codes []string) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if operation != "" {
-		r.operation = operation
+		r.operation = clip(operation, maxLogged)
 	}
 	r.codes = append(r.codes, codes...)
 }
