@@ -103,8 +103,12 @@ func Use(t testing.TB) Server {
 	if err := Wipe(ctx, s); err != nil {
 		t.Fatalf("emptying the Neo4j test database (%s): %v", s, err)
 	}
+	t.Logf("%s %s", marker, s)
 	return s
 }
+
+// marker starts the line Use logs; CI counts the tests that log it.
+const marker = "neo4jtest: using the Neo4j test database"
 
 // WipeStatement deletes up to 10000 nodes with their relationships; repeated until it deletes
 // nothing, it empties a database without one transaction of unbounded size.
