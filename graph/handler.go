@@ -7,7 +7,9 @@ import (
 	"errors"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
+	"os"
 	"strings"
 	"time"
 
@@ -15,7 +17,6 @@ import (
 	"github.com/99designs/gqlgen/graphql/handler"
 	"github.com/99designs/gqlgen/graphql/handler/extension"
 	"github.com/99designs/gqlgen/graphql/handler/lru"
-	"github.com/99designs/gqlgen/graphql/handler/transport"
 	"github.com/99designs/gqlgen/graphql/playground"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
@@ -99,10 +100,9 @@ func NewHandler(o Options) http.Handler {
 	store := instrument.Wrap(o.Store, metrics)
 	tokens := newTokenSet(o.WriteTokens)
 	cfg := Config{Resolvers: &Resolver{Store: store, Logger: o.Logger}, Complexity: complexity()}
-	srv := handler.New(NewExecutableSchema(cfg))
-	srv.AddTransport(transport.Options{})
-	srv.AddTransport(transport.GET{})
-	srv.AddTransport(transport.POST{})
+	es := NewExecutableSchema(cfg)
+	srv := handler.New(es)
+	srv.AddTransport(httpTransport{})
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
 	srv.SetParserTokenLimit(parserTokenLimit)
 	if !o.DisableIntrospection {
@@ -178,34 +178,59 @@ func withRequestScope(store model.Store, timeout time.Duration, next http.Handle
 
 // limitBody refuses bodies over max bytes with 413 and a GraphQL-shaped error, before any
 // parsing. The body is read here (at most max+1 bytes) so the limit holds whatever the
-// transport does.
+// transport does, and no longer than the request's deadline: a body still arriving when the
+// deadline passes is answered with TIMEOUT. Before a 413, up to maxDrainBytes of the rest are
+// read and discarded: a client that writes its whole body before reading (most SDKs, Python's
+// urllib) would otherwise see a reset connection instead of the answer.
 func limitBody(max int64, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Body == nil || r.Method == http.MethodGet || r.Method == http.MethodOptions {
+		if r.Body == nil || r.Method == http.MethodGet || r.Method == http.MethodOptions || r.Method == http.MethodHead {
 			next.ServeHTTP(w, r)
 			return
 		}
+		if d, ok := r.Context().Deadline(); ok {
+			// Not every ResponseWriter can (httptest's recorder cannot); the check after
+			// reading still catches a late body.
+			_ = http.NewResponseController(w).SetReadDeadline(d)
+		}
 		if r.ContentLength > max {
-			writeError(w, http.StatusRequestEntityTooLarge, "PAYLOAD_TOO_LARGE", tooLarge(max))
+			if r.ContentLength <= max+maxDrainBytes {
+				_, _ = io.Copy(io.Discard, io.LimitReader(r.Body, r.ContentLength))
+			}
+			refuseTooLarge(w, r, max)
 			return
 		}
 		body, err := io.ReadAll(io.LimitReader(r.Body, max+1))
-		if err != nil {
-			var mbe *http.MaxBytesError
-			if errors.As(err, &mbe) {
-				writeError(w, http.StatusRequestEntityTooLarge, "PAYLOAD_TOO_LARGE", tooLarge(max))
-				return
-			}
-			writeError(w, http.StatusBadRequest, string(model.CodeBadUserInput), "the request body could not be read")
+		switch {
+		case err != nil && r.Context().Err() != nil || isTimeout(err):
+			w.Header().Set("Connection", "close")
+			writeError(w, r, http.StatusRequestTimeout, codeTimeout, "the request took too long and was stopped: its body was still arriving when its deadline passed")
 			return
-		}
-		if int64(len(body)) > max {
-			writeError(w, http.StatusRequestEntityTooLarge, "PAYLOAD_TOO_LARGE", tooLarge(max))
+		case err != nil:
+			w.Header().Set("Connection", "close")
+			writeError(w, r, http.StatusBadRequest, codeBadRequest, "the request body could not be read")
+			return
+		case int64(len(body)) > max:
+			_, _ = io.Copy(io.Discard, io.LimitReader(r.Body, maxDrainBytes))
+			refuseTooLarge(w, r, max)
 			return
 		}
 		r.Body = io.NopCloser(bytes.NewReader(body))
 		next.ServeHTTP(w, r)
 	})
+}
+
+// maxDrainBytes bounds what limitBody reads and discards of a body over the limit.
+const maxDrainBytes = 16 << 20
+
+func refuseTooLarge(w http.ResponseWriter, r *http.Request, max int64) {
+	w.Header().Set("Connection", "close")
+	writeError(w, r, http.StatusRequestEntityTooLarge, codePayloadTooLarge, tooLarge(max))
+}
+
+func isTimeout(err error) bool {
+	var ne net.Error
+	return errors.Is(err, os.ErrDeadlineExceeded) || errors.As(err, &ne) && ne.Timeout()
 }
 
 func tooLarge(max int64) string {
@@ -227,9 +252,13 @@ func itoa(n int64) string {
 	return string(b)
 }
 
-// writeError answers with a GraphQL-shaped error outside of gqlgen.
-func writeError(w http.ResponseWriter, status int, code, msg string) {
-	w.Header().Set("Content-Type", "application/json")
+// writeError answers with a GraphQL-shaped error outside of gqlgen, and records its code for
+// the log line and the metrics.
+func writeError(w http.ResponseWriter, r *http.Request, status int, code, msg string) {
+	if rec := recordFrom(r.Context()); rec != nil {
+		rec.set("", []string{code})
+	}
+	w.Header().Set("Content-Type", responseMediaType(r.Header.Get("Accept"))+"; charset=utf-8")
 	w.WriteHeader(status)
 	_ = json.NewEncoder(w).Encode(map[string]any{
 		"errors": []map[string]any{{"message": msg, "extensions": map[string]any{"code": code}}},

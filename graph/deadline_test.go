@@ -1,0 +1,35 @@
+package graph_test
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/autograph-kg/autograph/graph"
+	"github.com/autograph-kg/autograph/graph/inmem"
+)
+
+// TestDeadlinePassedBeforeRunning: a request whose deadline has passed by the time it would
+// run (its body read in time) is a TIMEOUT, not an empty answer.
+func TestDeadlinePassedBeforeRunning(t *testing.T) {
+	store := inmem.New()
+	t.Cleanup(func() { _ = store.Close(context.Background()) })
+	h := graph.NewHandler(graph.Options{Store: store})
+	ctx, cancel := context.WithDeadline(context.Background(), time.Now().Add(-time.Second))
+	defer cancel()
+	req := httptest.NewRequestWithContext(ctx, http.MethodPost, "/query", strings.NewReader(`{"query":"{ brand(id: \"kia\") { name } }"}`))
+	req.Header.Set("Content-Type", "application/json")
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	var out gqlResponse
+	if err := json.Unmarshal(rec.Body.Bytes(), &out); err != nil || len(out.Errors) != 1 || out.Errors[0].code() != "TIMEOUT" {
+		t.Errorf("status %d body %q; want a TIMEOUT error", rec.Code, rec.Body.String())
+	}
+	if rec.Code >= 500 || rec.Code == http.StatusOK {
+		t.Errorf("status %d", rec.Code)
+	}
+}
