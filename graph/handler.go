@@ -105,7 +105,9 @@ func NewHandler(o Options) http.Handler {
 	srv.AddTransport(httpTransport{})
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
 	srv.SetParserTokenLimit(parserTokenLimit)
-	if !o.DisableIntrospection {
+	if o.DisableIntrospection {
+		srv.Use(refuseIntrospection{})
+	} else {
 		srv.Use(extension.Introspection{})
 	}
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](1000)})

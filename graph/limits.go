@@ -92,3 +92,53 @@ func (m *measurer) fragment(f *ast.FragmentSpread) size {
 	m.frags[f.Name] = s
 	return s
 }
+
+// codeIntrospectionDisabled is the code of an introspection query on a server that has
+// introspection turned off (KG_INTROSPECTION=false).
+const codeIntrospectionDisabled = "INTROSPECTION_DISABLED"
+
+// refuseIntrospection refuses, before execution, an operation that asks for __schema or
+// __type when introspection is off: the client asked for what this server does not offer,
+// which is neither a server error nor worth a log line at ERROR. __typename stays allowed.
+type refuseIntrospection struct{}
+
+var _ interface {
+	graphql.HandlerExtension
+	graphql.OperationContextMutator
+} = refuseIntrospection{}
+
+func (refuseIntrospection) ExtensionName() string { return "RefuseIntrospection" }
+
+func (refuseIntrospection) Validate(graphql.ExecutableSchema) error { return nil }
+
+func (refuseIntrospection) MutateOperationContext(_ context.Context, oc *graphql.OperationContext) *gqlerror.Error {
+	if oc.Operation == nil || !asksIntrospection(oc.Operation.SelectionSet, map[string]bool{}) {
+		return nil
+	}
+	return limitError(codeIntrospectionDisabled, "introspection is disabled on this server: __schema and __type cannot be queried (the schema is in the project's documentation)")
+}
+
+// asksIntrospection reports whether a root selection set selects __schema or __type, directly
+// or through fragments. Only the root type has them.
+func asksIntrospection(set ast.SelectionSet, seen map[string]bool) bool {
+	for _, sel := range set {
+		switch x := sel.(type) {
+		case *ast.Field:
+			if x.Name == "__schema" || x.Name == "__type" {
+				return true
+			}
+		case *ast.InlineFragment:
+			if asksIntrospection(x.SelectionSet, seen) {
+				return true
+			}
+		case *ast.FragmentSpread:
+			if x.Definition != nil && !seen[x.Name] {
+				seen[x.Name] = true
+				if asksIntrospection(x.Definition.SelectionSet, seen) {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
