@@ -105,11 +105,13 @@ func NewHandler(o Options) http.Handler {
 	srv.AddTransport(httpTransport{})
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
 	srv.SetParserTokenLimit(parserTokenLimit)
+	srv.SetValidationRulesFn(validationRules)
 	if o.DisableIntrospection {
 		srv.Use(refuseIntrospection{})
 	} else {
 		srv.Use(extension.Introspection{})
 	}
+	srv.Use(intVariables{schema: es.Schema()})
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](1000)})
 	// The size limits run first: they are linear in the document, while the complexity
 	// estimate expands every fragment.
