@@ -10,11 +10,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"log/slog"
+	"math"
 	"net"
 	"net/http"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"syscall"
@@ -66,17 +69,21 @@ type config struct {
 // loadConfig reads the environment; an unparsable value is an error naming the variable.
 func loadConfig(getenv func(string) string) (config, error) {
 	var errs []error
-	intVar := func(name string, def int) int {
+	// rangeVar reads a whole number from lo to hi; want says what is wanted.
+	rangeVar := func(name string, def, lo, hi int, want string) int {
 		v := getenv(name)
 		if v == "" {
 			return def
 		}
 		n, err := strconv.Atoi(v)
-		if err != nil || n <= 0 {
-			errs = append(errs, fmt.Errorf("%s=%q: want a positive whole number", name, v))
+		if err != nil || n < lo || n > hi {
+			errs = append(errs, fmt.Errorf("%s=%q: want %s", name, clipValue(v), want))
 			return def
 		}
 		return n
+	}
+	intVar := func(name string, def int) int {
+		return rangeVar(name, def, 1, math.MaxInt, "a positive whole number")
 	}
 	boolVar := func(name string, def bool) bool {
 		v := getenv(name)
@@ -85,7 +92,7 @@ func loadConfig(getenv func(string) string) (config, error) {
 		}
 		b, err := strconv.ParseBool(v)
 		if err != nil {
-			errs = append(errs, fmt.Errorf("%s=%q: want true or false", name, v))
+			errs = append(errs, fmt.Errorf("%s=%q: want true or false", name, clipValue(v)))
 			return def
 		}
 		return b
@@ -97,13 +104,13 @@ func loadConfig(getenv func(string) string) (config, error) {
 		}
 		d, err := time.ParseDuration(v)
 		if err != nil || d <= 0 {
-			errs = append(errs, fmt.Errorf("%s=%q: want a positive duration such as 10s", name, v))
+			errs = append(errs, fmt.Errorf("%s=%q: want a positive duration such as 10s", name, clipValue(v)))
 			return def
 		}
 		return d
 	}
 	c := config{
-		Addr:            ":" + strconv.Itoa(intVar("PORT", 8080)),
+		Addr:            ":" + strconv.Itoa(rangeVar("PORT", 8080, 0, 65535, "a port number from 1 to 65535 (0 picks a free one)")),
 		ShutdownTimeout: durVar("KG_SHUTDOWN_TIMEOUT", 20*time.Second),
 		Handler: graph.Options{
 			ComplexityLimit:      intVar("KG_COMPLEXITY_LIMIT", graph.DefaultComplexityLimit),
@@ -119,13 +126,15 @@ func loadConfig(getenv func(string) string) (config, error) {
 	if boolVar("KG_EXPLORER", true) {
 		c.Handler.Explorer = web.Handler()
 	}
-	c.SyntheticEntities = intVar("KG_SYNTHETIC_ENTITIES", 0)
+	c.SyntheticEntities = rangeVar("KG_SYNTHETIC_ENTITIES", 0, 0, math.MaxInt, "a whole number, 0 or more")
 	c.DataDir = getenv("KG_DATA_DIR")
 	if c.DataDir == "" {
 		c.DataDir = "data"
 	}
 	if strings.EqualFold(c.DataDir, ":memory:") {
 		c.DataDir = ""
+	} else if err := checkDataDir(c.DataDir); err != nil {
+		errs = append(errs, fmt.Errorf("KG_DATA_DIR=%q: %w", clipValue(c.DataDir), err))
 	}
 	c.Seed = strings.ToLower(getenv("KG_SEED"))
 	switch c.Seed {
@@ -133,24 +142,26 @@ func loadConfig(getenv func(string) string) (config, error) {
 		c.Seed = seedAuto
 	case seedAuto, seedAlways, seedNever:
 	default:
-		errs = append(errs, fmt.Errorf("KG_SEED=%q: want auto, always or never", c.Seed))
+		errs = append(errs, fmt.Errorf("KG_SEED=%q: want auto, always or never", clipValue(c.Seed)))
 	}
 	tokens, err := writeTokens(getenv)
 	if err != nil {
 		errs = append(errs, err)
 	}
 	c.Handler.WriteTokens = tokens
+	// Checked even without NEO4J_URI, so a typo is found before it matters.
+	acquire := durVar("KG_NEO4J_ACQUIRE_TIMEOUT", 5*time.Second)
 	if getenv("NEO4J_URI") != "" {
 		nc, err := neo4jstore.ConfigFromEnv(getenv)
 		if err != nil {
 			errs = append(errs, fmt.Errorf("NEO4J_URI and friends: %w", err))
 		}
-		nc.AcquireTimeout = durVar("KG_NEO4J_ACQUIRE_TIMEOUT", 5*time.Second)
+		nc.AcquireTimeout = acquire
 		c.Neo4j = &nc
 	}
 	if v := getenv("KG_LOG_LEVEL"); v != "" {
 		if err := c.LogLevel.UnmarshalText([]byte(v)); err != nil {
-			errs = append(errs, fmt.Errorf("KG_LOG_LEVEL=%q: want debug, info, warn or error", v))
+			errs = append(errs, fmt.Errorf("KG_LOG_LEVEL=%q: want debug, info, warn or error", clipValue(v)))
 		}
 	}
 	return c, errors.Join(errs...)
@@ -158,10 +169,15 @@ func loadConfig(getenv func(string) string) (config, error) {
 
 // writeTokens reads the write tokens from KG_WRITE_TOKEN (comma-separated) and the file named
 // by KG_WRITE_TOKEN_FILE (one per line; blank lines and lines starting with # are skipped).
+// Errors name the variable (and the line), never the token.
 func writeTokens(getenv func(string) string) ([]string, error) {
 	var tokens []string
-	for _, t := range strings.Split(getenv("KG_WRITE_TOKEN"), ",") {
+	var errs []error
+	for i, t := range strings.Split(getenv("KG_WRITE_TOKEN"), ",") {
 		if t = strings.TrimSpace(t); t != "" {
+			if len(t) < minTokenLength {
+				errs = append(errs, fmt.Errorf("KG_WRITE_TOKEN: token %d is %d characters long; write tokens must be at least %d characters long", i+1, len(t), minTokenLength))
+			}
 			tokens = append(tokens, t)
 		}
 	}
@@ -170,18 +186,53 @@ func writeTokens(getenv func(string) string) ([]string, error) {
 		if err != nil {
 			return nil, fmt.Errorf("KG_WRITE_TOKEN_FILE: %w", err)
 		}
-		for _, line := range strings.Split(string(b), "\n") {
+		for i, line := range strings.Split(string(b), "\n") {
 			if line = strings.TrimSpace(line); line != "" && !strings.HasPrefix(line, "#") {
+				if len(line) < minTokenLength {
+					errs = append(errs, fmt.Errorf("KG_WRITE_TOKEN_FILE=%q: the token on line %d is %d characters long; write tokens must be at least %d characters long", clipValue(path), i+1, len(line), minTokenLength))
+				}
 				tokens = append(tokens, line)
 			}
 		}
 	}
-	for _, t := range tokens {
-		if len(t) < 16 {
-			return nil, errors.New("write tokens must be at least 16 characters long")
-		}
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
 	}
 	return tokens, nil
+}
+
+// minTokenLength is the shortest accepted write token.
+const minTokenLength = 16
+
+// checkDataDir refuses, without creating anything, a data directory that cannot be one: a
+// path that is a file or lies under one. What only creating it can tell (permissions, a
+// read-only or special file system) is reported when the store opens, under the same name.
+func checkDataDir(dir string) error {
+	for p := filepath.Clean(dir); ; p = filepath.Dir(p) {
+		fi, err := os.Stat(p)
+		switch {
+		case err == nil && !fi.IsDir():
+			if p == filepath.Clean(dir) {
+				return errors.New("not a directory")
+			}
+			return fmt.Errorf("%s is a file, not a directory", clipValue(p))
+		case err == nil:
+			return nil
+		case !errors.Is(err, fs.ErrNotExist):
+			return err
+		}
+		if parent := filepath.Dir(p); parent == p {
+			return nil
+		}
+	}
+}
+
+// clipValue shortens a configuration value repeated in an error.
+func clipValue(v string) string {
+	if len(v) <= 200 {
+		return v
+	}
+	return strings.ToValidUTF8(v[:200], "") + "…"
 }
 
 // openStore opens the configured store and loads the seed as KG_SEED says.
@@ -206,7 +257,7 @@ func openStore(ctx context.Context, cfg config, logger *slog.Logger) (model.Stor
 	case cfg.DataDir != "":
 		s, fresh, err := inmem.Open(ctx, cfg.DataDir)
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("KG_DATA_DIR=%q: %w", clipValue(cfg.DataDir), err)
 		}
 		store, empty = s, fresh
 		logger.Info("serving the embedded store", "dataDir", cfg.DataDir)
@@ -238,9 +289,15 @@ func run(ctx context.Context, getenv func(string) string, listening chan<- strin
 		return fmt.Errorf("configuration: %w", err)
 	}
 	logger := slog.New(slog.NewJSONHandler(os.Stderr, &slog.HandlerOptions{Level: cfg.LogLevel}))
+	// The port is taken before the store opens, so that a port in use is reported at once,
+	// not after the seed has loaded; connections wait in the backlog until serving starts.
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("PORT=%s: cannot listen: %w", strings.TrimPrefix(cfg.Addr, ":"), err)
+	}
 	store, err := openStore(ctx, cfg, logger)
 	if err != nil {
-		return err
+		return errors.Join(err, ln.Close())
 	}
 	opts := cfg.Handler
 	opts.Store, opts.Logger = store, logger
@@ -254,10 +311,6 @@ func run(ctx context.Context, getenv func(string) string, listening chan<- strin
 		IdleTimeout:       2 * time.Minute,
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
-	}
-	ln, err := net.Listen("tcp", cfg.Addr)
-	if err != nil {
-		return errors.Join(fmt.Errorf("listen on %s: %w", cfg.Addr, err), store.Close(context.Background()))
 	}
 	addr := ln.Addr().String()
 	logger.Info("listening", "addr", addr, "graphql", "/query", "playground", !opts.DisablePlayground,
