@@ -3,6 +3,7 @@ package inmem
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	"github.com/autograph-kg/autograph/graph/model"
 )
@@ -91,6 +92,9 @@ func (s *Store) checkAgainstStore(ctx context.Context, d *model.Dataset) error {
 			return bad("relation %q: the id is already used by a source", r.ID)
 		}
 	}
+	if err := s.checkHierarchies(d, replaced); err != nil {
+		return err
+	}
 	kindOf := func(id string) model.EntityKind {
 		if k, ok := newKind[id]; ok {
 			return k
@@ -155,6 +159,46 @@ func (s *Store) checkAgainstStore(ctx context.Context, d *model.Dataset) error {
 		p := rec.s.PublisherID
 		if retyped[p] && kindOf(p) != model.KindOrganization {
 			return bad("entity %q: changing its kind to %s breaks the publisherId of stored source %q", p, newKind[p], id)
+		}
+	}
+	return nil
+}
+
+// checkHierarchies refuses a dataset whose hierarchical relations close a cycle with the
+// stored ones. Validate has refused cycles within the dataset; what is left are cycles through
+// stored relations that the dataset does not replace. Every such cycle runs through a relation
+// the import writes (a stored cycle made only of relations the import leaves alone predates
+// the rule and is not the dataset's doing), so each relation that the import writes and
+// that is hierarchical is checked, in dataset order, against the graph as it will be after the
+// import; the first that lies on a cycle is refused.
+func (s *Store) checkHierarchies(d *model.Dataset, replaced map[string]bool) error {
+	if len(s.relations) == 0 {
+		return nil // the graph after the import is the dataset's, which Validate checked
+	}
+	incoming := map[string][]*model.Relation{}
+	for _, r := range d.Relations {
+		if r.Type.Hierarchical() {
+			incoming[r.FromID] = append(incoming[r.FromID], r)
+		}
+	}
+	up := func(id string) []*model.Relation {
+		out := slices.Clone(incoming[id])
+		for _, x := range s.byFrom[id] {
+			if !replaced[x.ID] {
+				out = append(out, x)
+			}
+		}
+		return out
+	}
+	for _, r := range d.Relations {
+		if !r.Type.Hierarchical() {
+			continue
+		}
+		if old, ok := s.relations[r.ID]; ok && model.SameRelation(old, r) {
+			continue // not written
+		}
+		if err := model.CheckNoCycle(r, model.FindChain(r.Type, r.ToID, r.FromID, up)); err != nil {
+			return fmt.Errorf("relation %q: %w", r.ID, err)
 		}
 	}
 	return nil

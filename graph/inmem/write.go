@@ -218,7 +218,9 @@ func (s *Store) checkSource(src *model.Source) error {
 }
 
 // checkRelationRefs checks what a (valid) relation refers to: its id is not an entity's or a
-// source's, both endpoints exist and fit the relation type, and every cited source exists.
+// source's, both endpoints exist and fit the relation type, every cited source exists, and a
+// hierarchical relation closes no cycle with the stored ones (its own earlier version aside,
+// since it replaces that).
 func (s *Store) checkRelationRefs(r *model.Relation) error {
 	if err := s.idFree(r.ID, "relation"); err != nil {
 		return err
@@ -234,7 +236,22 @@ func (s *Store) checkRelationRefs(r *model.Relation) error {
 	if err := model.CheckEndpoints(r.Type, from.e.Kind(), to.e.Kind()); err != nil {
 		return err
 	}
-	return s.checkCited("the relation", r.SourceIDs)
+	if err := s.checkCited("the relation", r.SourceIDs); err != nil {
+		return err
+	}
+	if !r.Type.Hierarchical() {
+		return nil
+	}
+	chain := model.FindChain(r.Type, r.ToID, r.FromID, func(id string) []*model.Relation {
+		var out []*model.Relation
+		for _, x := range s.byFrom[id] {
+			if x.ID != r.ID {
+				out = append(out, x)
+			}
+		}
+		return out
+	})
+	return model.CheckNoCycle(r, chain)
 }
 
 // idFree refuses an id that another sort of node than what (entity, source or relation)

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"regexp"
 	"slices"
+	"strings"
 )
 
 // Dataset is a whole graph in one value: what the seed holds and what Store.Import loads.
@@ -75,6 +76,56 @@ func CheckID(id string) error {
 	return nil
 }
 
+// relationHashLength is the length of the hexadecimal hash that ends a RelationID.
+const relationHashLength = 8
+
+// HasRelationIDShape reports whether id looks like an id RelationID derives: a readable part
+// that names a relation type between two ids ("avtotor-assembles-kaiyi"), or one long enough
+// that RelationID cut it short, then a hyphen and eight lower-case hexadecimal digits. Such ids
+// are reserved for relations: an entity or source holding one could stop addRelation from ever
+// recording the fact whose id it is.
+func HasRelationIDShape(id string) bool {
+	n := len(id) - relationHashLength
+	if n < 2 || id[n-1] != '-' {
+		return false
+	}
+	for _, c := range id[n:] {
+		if (c < '0' || c > '9') && (c < 'a' || c > 'f') {
+			return false
+		}
+	}
+	prefix := id[:n-1]
+	if len(prefix) >= MaxIDLength-relationHashLength-2 {
+		return true // RelationID may have cut the type off
+	}
+	for _, t := range AllRelationTypes {
+		if strings.Contains(prefix, "-"+relationTypeWord(t)+"-") {
+			return true
+		}
+	}
+	return false
+}
+
+// relationTypeWord is how a relation type reads inside a RelationID: SUBSIDIARY_OF is
+// "subsidiary-of".
+func relationTypeWord(t RelationType) string {
+	return strings.ReplaceAll(Normalize(string(t)), " ", "-")
+}
+
+// CheckEntityID is CheckID for the ids of entities and sources, which may not have the shape
+// of a derived relation id (HasRelationIDShape).
+func CheckEntityID(id string) error {
+	if err := CheckID(id); err != nil {
+		return err
+	}
+	if HasRelationIDShape(id) {
+		return Errorf(CodeBadUserInput,
+			"id %q is reserved for relations: ids of the form <from>-<relation type>-<to>-<8 hexadecimal digits> are the ones addRelation derives; choose another id (for example without the last part)",
+			id)
+	}
+	return nil
+}
+
 // CheckPeriod returns BAD_USER_INPUT when validTo ends before validFrom starts.
 func CheckPeriod(from, to *Date) error {
 	if from != nil && to != nil && to.End() <= from.Start() {
@@ -85,14 +136,19 @@ func CheckPeriod(from, to *Date) error {
 
 // Validate checks a dataset as a whole: slugs, ids unique across entities, sources and
 // relations, names present, enum values known, every reference (country, publisher, relation
-// endpoint, cited source) resolvable, endpoint kinds allowed for each relation type, every
-// relation citing a source, and periods in order. It reports every problem, not just the first.
+// endpoint, cited source) resolvable, endpoint kinds allowed for each relation type, no
+// relation from an entity to itself and no cycle of a hierarchical type, every relation
+// citing a source, and periods in order. It reports every problem, not just the first.
 func (d *Dataset) Validate() error {
 	var errs []error
 	bad := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
 	seen := map[string]string{}
 	claim := func(id, what string) {
-		if err := CheckID(id); err != nil {
+		check := CheckEntityID // entities and sources
+		if what == "relation" {
+			check = CheckID
+		}
+		if err := check(id); err != nil {
 			bad("%s: %w", what, err)
 		}
 		if prev, ok := seen[id]; ok {
@@ -164,6 +220,20 @@ func (d *Dataset) Validate() error {
 		}
 		checkSources("relation", r.ID, r.SourceIDs, true)
 	}
+	// Hierarchies: a relation that closes a cycle with the ones before it is refused, so
+	// each cycle is reported once, at its last relation.
+	up := map[string][]*Relation{}
+	for _, r := range d.Relations {
+		if !r.Type.Hierarchical() || r.FromID == r.ToID {
+			continue
+		}
+		chain := FindChain(r.Type, r.ToID, r.FromID, func(id string) []*Relation { return up[id] })
+		if err := CheckNoCycle(r, chain); err != nil {
+			bad("relation %q: %w", r.ID, err)
+			continue
+		}
+		up[r.FromID] = append(up[r.FromID], r)
+	}
 	return errors.Join(errs...)
 }
 
@@ -174,6 +244,9 @@ func (r *Relation) check(kinds map[string]EntityKind) error {
 	}
 	if !r.Status.IsValid() {
 		return Errorf(CodeBadUserInput, "unknown status %q", r.Status)
+	}
+	if err := CheckNotSelf(r); err != nil {
+		return err
 	}
 	fk, ok := kinds[r.FromID]
 	if !ok {

@@ -3,6 +3,7 @@ package model
 import (
 	"io"
 	"slices"
+	"strings"
 	"time"
 )
 
@@ -129,3 +130,69 @@ func (r *Relation) Span() Span {
 
 // HoldsAt reports whether r counts as of the period asOf names.
 func (r *Relation) HoldsAt(asOf Date) bool { return r.Span().Overlaps(SpanOf(asOf)) }
+
+// Hierarchical reports whether relations of type t form a hierarchy: an organization's parent
+// companies, a place's enclosing places. Such relations may not loop back (a place inside
+// itself, two companies each the other's subsidiary), whatever their periods.
+func (t RelationType) Hierarchical() bool { return t == RelSubsidiaryOf || t == RelLocatedIn }
+
+// CheckNotSelf refuses a relation from an entity to itself, of any type: no type means
+// anything between an entity and itself (a place is not located in itself).
+func CheckNotSelf(r *Relation) error {
+	if r.FromID == r.ToID {
+		return Errorf(CodeBadUserInput, "a %s relation cannot go from %q to itself", r.Type, r.FromID)
+	}
+	return nil
+}
+
+// CheckNoCycle is the cycle rule of hierarchical relation types. chain is what the store found
+// when it looked for relations of r.Type leading from r.ToID back to r.FromID among the
+// relations that stay when r is written (r's own earlier version excluded): the entity ids
+// along the way, starting at r.ToID and ending at r.FromID, or nil when there is none. A chain
+// means r would close a cycle, which is BAD_USER_INPUT.
+func CheckNoCycle(r *Relation, chain []string) error {
+	if !r.Type.Hierarchical() || len(chain) == 0 {
+		return nil
+	}
+	return Errorf(CodeBadUserInput,
+		"a %s relation from %q to %q would make a cycle: %s already leads from %q back to %q (%s); %s relations must form a hierarchy",
+		r.Type, r.FromID, r.ToID, r.Type, r.ToID, r.FromID, strings.Join(chain, " → "), r.Type)
+}
+
+// FindChain looks for relations of type t leading from entity from to entity to, each
+// followed from its FromID to its ToID: the shortest such chain as the entity ids along the
+// way (from first, to last), or nil. up lists the relations of type t that start at an entity
+// (the store's own index, or a dataset's). Relations are tried in id order, so the chain found
+// is the same whatever order up gives them in.
+func FindChain(t RelationType, from, to string, up func(id string) []*Relation) []string {
+	if from == to {
+		return []string{from}
+	}
+	prev := map[string]string{from: ""}
+	queue := []string{from}
+	for len(queue) > 0 {
+		cur := queue[0]
+		queue = queue[1:]
+		next := slices.Clone(up(cur))
+		slices.SortFunc(next, func(a, b *Relation) int { return strings.Compare(a.ID, b.ID) })
+		for _, r := range next {
+			if r.Type != t || r.FromID != cur {
+				continue
+			}
+			if _, seen := prev[r.ToID]; seen {
+				continue
+			}
+			prev[r.ToID] = cur
+			if r.ToID == to {
+				var chain []string
+				for id := to; id != ""; id = prev[id] {
+					chain = append(chain, id)
+				}
+				slices.Reverse(chain)
+				return chain
+			}
+			queue = append(queue, r.ToID)
+		}
+	}
+	return nil
+}

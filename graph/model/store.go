@@ -95,6 +95,9 @@ type Store interface {
 
 	// Import upserts a whole dataset: entities, sources and relations, keyed by id. Importing
 	// the same dataset twice changes nothing. The dataset must already be valid (Validate).
+	// BAD_USER_INPUT, with nothing written, when it clashes with the stored graph: among
+	// others, when a hierarchical relation it writes lies on a cycle with the stored relations
+	// it does not replace (the first such relation in dataset order is named).
 	Import(ctx context.Context, d *Dataset) error
 	// Ping reports whether the store can answer; UNAVAILABLE when it cannot.
 	Ping(ctx context.Context) error

@@ -18,16 +18,19 @@ import (
 type Writer interface {
 	// UpsertEntity creates the entity, or replaces the one with the same id (fields left out
 	// are cleared). CreatedAt is kept; UpdatedAt changes only when the content does.
-	// BAD_USER_INPUT when CheckEntity fails or the id belongs to another kind, a source or a
-	// relation; NOT_FOUND when a cited source or the country is unknown.
+	// BAD_USER_INPUT when CheckEntity fails (an id of the shape RelationID derives is one such
+	// failure: HasRelationIDShape) or the id belongs to another kind, a source or a relation;
+	// NOT_FOUND when a cited source or the country is unknown.
 	UpsertEntity(ctx context.Context, e Entity) (Entity, error)
 	// UpsertSource creates or replaces a source, with the same rules. NOT_FOUND when the
 	// publisher is unknown.
 	UpsertSource(ctx context.Context, s *Source) (*Source, error)
 	// AddRelation creates a relation with the id r.ID (RelationID gives the canonical one).
 	// Adding the same relation again returns the stored one unchanged. BAD_USER_INPUT when
-	// CheckRelation fails, the type does not fit the endpoint kinds, or the id is taken by a
-	// different relation or by an entity or source; NOT_FOUND for an unknown endpoint or source.
+	// CheckRelation fails (a relation from an entity to itself among others), the type does not
+	// fit the endpoint kinds, a relation of a hierarchical type would close a cycle with the
+	// stored ones (CheckNoCycle), or the id is taken by a different relation or by an entity or
+	// source; NOT_FOUND for an unknown endpoint or source.
 	AddRelation(ctx context.Context, r *Relation) (*Relation, error)
 	// UpdateRelation replaces the relation with id r.ID; NOT_FOUND when there is none, and
 	// otherwise the same checks as AddRelation.
@@ -82,7 +85,7 @@ func checkRefs(what string, ids []string, required bool) error {
 // CheckEntity validates an entity on its own (its references are the store's to check).
 func CheckEntity(e Entity) error {
 	b := e.Common()
-	if err := CheckID(b.ID); err != nil {
+	if err := CheckEntityID(b.ID); err != nil {
 		return err
 	}
 	if err := checkText("name", b.Name, MaxNameLength, true); err != nil {
@@ -133,7 +136,7 @@ func CheckEntity(e Entity) error {
 
 // CheckSource validates a source on its own.
 func CheckSource(s *Source) error {
-	if err := CheckID(s.ID); err != nil {
+	if err := CheckEntityID(s.ID); err != nil {
 		return err
 	}
 	if err := checkText("title", s.Title, MaxNameLength*2, true); err != nil {
@@ -161,8 +164,9 @@ func CheckSource(s *Source) error {
 	return nil
 }
 
-// CheckRelation validates a relation on its own: id, type, status, period, quantity, note and
-// at least one cited source. Endpoint kinds are checked by the store with CheckEndpoints.
+// CheckRelation validates a relation on its own: id, type, status, endpoints that differ,
+// period, quantity, note and at least one cited source. Endpoint kinds are checked by the
+// store with CheckEndpoints, and cycles of hierarchical types with CheckNoCycle.
 func CheckRelation(r *Relation) error {
 	if err := CheckID(r.ID); err != nil {
 		return err
@@ -177,6 +181,9 @@ func CheckRelation(r *Relation) error {
 		return err
 	}
 	if err := CheckID(r.ToID); err != nil {
+		return err
+	}
+	if err := CheckNotSelf(r); err != nil {
 		return err
 	}
 	if r.Quantity != nil && *r.Quantity < 0 {

@@ -72,7 +72,12 @@ SET r = row.props,
     r.contentHash = row.hash,
     r.createdAt = createdAt,
     r.updatedAt = $now
-RETURN count(r) AS changed`
+RETURN count(r) AS changed, collect(r.id) AS ids`
+
+	// cypherCountRelations counts the relationships of one type (%s), from the count store.
+	cypherCountRelations = `
+MATCH ()-[r:%s]->()
+RETURN count(r) AS n`
 
 	// cypherImportCheck gathers, before anything is written, what would make the import
 	// clash with the stored graph: ids that the dataset uses for one sort of item (entity,
@@ -173,6 +178,14 @@ func mergeRelationsQuery(t model.RelationType) (string, error) {
 		return "", model.Errorf(model.CodeBadUserInput, "unknown relation type %q", t)
 	}
 	return fmt.Sprintf(cypherMergeRelations, t), nil
+}
+
+// countRelationsQuery is cypherCountRelations for one type.
+func countRelationsQuery(t model.RelationType) (string, error) {
+	if !t.IsValid() {
+		return "", model.Errorf(model.CodeBadUserInput, "unknown relation type %q", t)
+	}
+	return fmt.Sprintf(cypherCountRelations, t), nil
 }
 
 // deleteMovedRelationsQuery is cypherDeleteMovedRelations over every type.

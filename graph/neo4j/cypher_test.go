@@ -180,6 +180,14 @@ func builtQueries(t *testing.T) map[string]string {
 		c, err := mergeRelationsQuery(rt)
 		add("merge "+string(rt), c, err)
 	}
+	for _, rt := range model.AllRelationTypes {
+		c, err := countRelationsQuery(rt)
+		add("count "+string(rt), c, err)
+		if rt.Hierarchical() {
+			c, err := hierarchyChainQuery(rt)
+			add("hierarchy chain "+string(rt), c, err)
+		}
+	}
 	out["delete moved relations"] = deleteMovedRelationsQuery()
 	out["import check"] = importCheckQuery()
 	out["write lookup"] = writeLookupQuery()

@@ -86,6 +86,27 @@ SET r = $props,
     r.updatedAt = $now
 RETURN r, a.id AS fromId, b.id AS toId`
 
+	// cypherHierarchyChain looks, after relations of the hierarchical type %s were written in
+	// the transaction, for a chain of that type leading from a row's "to" entity back to its
+	// "from" entity: that relation then closes a cycle (model.CheckNoCycle). Rows are
+	// {i, id, from, to}; the first row by i that has a chain comes back with the chain's entity
+	// ids, from "to" to "from". A shortest chain never runs through the row's own relation,
+	// which starts where the chain ends, so the relations written just before need no
+	// exclusion.
+	cypherHierarchyChain = `
+UNWIND $rows AS row
+MATCH (a:Entity {id: row.from})
+MATCH (b:Entity {id: row.to})
+CALL {
+  WITH a, b
+  MATCH p = shortestPath((b)-[:%s*]->(a))
+  RETURN [n IN nodes(p) | n.id] AS chain
+  LIMIT 1
+}
+RETURN row.i AS i, row.id AS id, chain
+ORDER BY i
+LIMIT 1`
+
 	// cypherDeleteRelation deletes the relation with id $id, whatever its type, and says how
 	// many relationships went (0 or 1). %s is the union of relByIDBranch over every type.
 	cypherDeleteRelation = `
@@ -139,4 +160,13 @@ func putRelationQuery(t model.RelationType) (string, error) {
 		return "", model.Errorf(model.CodeBadUserInput, "unknown relation type %q", t)
 	}
 	return fmt.Sprintf(cypherPutRelation, t), nil
+}
+
+// hierarchyChainQuery is cypherHierarchyChain for one hierarchical type; any other type is
+// BAD_USER_INPUT.
+func hierarchyChainQuery(t model.RelationType) (string, error) {
+	if !t.IsValid() || !t.Hierarchical() {
+		return "", model.Errorf(model.CodeBadUserInput, "%q is not a hierarchical relation type", t)
+	}
+	return fmt.Sprintf(cypherHierarchyChain, t), nil
 }

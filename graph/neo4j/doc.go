@@ -90,6 +90,12 @@
 //     aside, nil and empty lists alike, and for AddRelation the cited sources as a set, as
 //     model.RelationID takes them) nothing is written and it is returned as it is, so an
 //     identical write changes nothing, updatedAt included.
+//   - A relation of a hierarchical type (SUBSIDIARY_OF, LOCATED_IN) is checked for cycles
+//     after it is written, in the same transaction: a shortestPath statement looks for a
+//     chain of that type back from its target to its source (hierarchy.go), and
+//     model.CheckNoCycle decides; a refusal rolls the write back. Import runs the same check
+//     over the hierarchical relations it wrote, when the graph held relations of that type
+//     before.
 //   - UpdateRelation that changes a relation's type or endpoints deletes the relationship
 //     and creates the new one in the same transaction, keeping createdAt. DeleteEntity is a
 //     DETACH DELETE that reports how many relations went.

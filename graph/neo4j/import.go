@@ -96,8 +96,17 @@ func importTx(ctx context.Context, tx neo4j.ManagedTransaction, d *model.Dataset
 	if err := checkImport(ctx, tx, d); err != nil {
 		return 0, err
 	}
+	storedBefore, err := hierarchicalTypesStored(ctx, tx)
+	if err != nil {
+		return 0, err
+	}
 	var changed int64
 	write := func(cypher string, batch []map[string]any) error {
+		// A done context stops the import between two statements; returning its error rolls
+		// the transaction back, so nothing of the import is committed.
+		if err := ctx.Err(); err != nil {
+			return err
+		}
 		n, err := runCount(ctx, tx, cypher, map[string]any{"rows": batch, "now": now}, "changed")
 		changed += n
 		return err
@@ -119,22 +128,54 @@ func importTx(ctx context.Context, tx neo4j.ManagedTransaction, d *model.Dataset
 		}
 	}
 	for _, b := range batches(rows.relations, batchSize) {
+		if err := ctx.Err(); err != nil {
+			return 0, err
+		}
 		if err := carryMovedRelations(ctx, tx, b); err != nil {
 			return 0, err
 		}
 	}
+	written := map[string]bool{}
 	for _, t := range model.AllRelationTypes {
 		cypher, err := mergeRelationsQuery(t)
 		if err != nil {
 			return 0, err
 		}
 		for _, b := range batches(rows.byType[t], batchSize) {
-			if err := write(cypher, b); err != nil {
+			if err := ctx.Err(); err != nil {
 				return 0, err
+			}
+			ids, err := mergeRelations(ctx, tx, cypher, b, now)
+			if err != nil {
+				return 0, err
+			}
+			changed += int64(len(ids))
+			for _, id := range ids {
+				written[id] = true
 			}
 		}
 	}
+	if err := checkImportedCycles(ctx, tx, d, storedBefore, written); err != nil {
+		return 0, err
+	}
 	return changed, nil
+}
+
+// mergeRelations runs cypherMergeRelations for one batch and returns the ids it wrote.
+func mergeRelations(ctx context.Context, tx neo4j.ManagedTransaction, cypher string, batch []map[string]any, now time.Time) ([]string, error) {
+	res, err := tx.Run(ctx, cypher, map[string]any{"rows": batch, "now": now})
+	if err != nil {
+		return nil, err
+	}
+	rec, err := res.Single(ctx)
+	if err != nil {
+		return nil, err
+	}
+	ids, err := listOf[string](rec, "ids")
+	if err != nil {
+		return nil, fmt.Errorf("merged relations: %w", err)
+	}
+	return ids, nil
 }
 
 // carryMovedRelations deletes the stored relations that the batch moves to another type or

@@ -333,7 +333,15 @@ func (w *relationWrite) work(ctx context.Context) neo4j.ManagedTransactionWorkT[
 			// since: refuse, so the transaction rolls back.
 			return nil, model.Errorf(model.CodeNotFound, "an endpoint of relation %q was deleted meanwhile", w.r.ID)
 		}
-		return one(recs, relationFromRecord)
+		stored, err := one(recs, relationFromRecord)
+		if err != nil {
+			return nil, err
+		}
+		// A hierarchical relation that closes a cycle is refused, which rolls the write back.
+		if err := checkWrittenCycle(ctx, tx, w.r); err != nil {
+			return nil, err
+		}
+		return stored, nil
 	}
 }
 

@@ -279,6 +279,9 @@ func diffWrites() []diffWrite {
 		add("id of an entity", func(r *model.Relation) { r.ID = "avtotor" }),
 		add("id of a source", func(r *model.Relation) { r.ID = "kommersant-2022" }),
 		add("self-loop", func(r *model.Relation) { r.Type, r.FromID, r.ToID = model.RelLocatedIn, "russia", "russia" }),
+		add("a cycle of places", func(r *model.Relation) { r.Type, r.FromID, r.ToID = model.RelLocatedIn, "russia", "kaliningrad" }),
+		add("a cycle of subsidiaries", func(r *model.Relation) { r.Type, r.FromID, r.ToID = model.RelSubsidiaryOf, "baic-group", "baic-motor" }),
+		add("a hierarchy without a cycle", func(r *model.Relation) { r.Type, r.FromID, r.ToID = model.RelSubsidiaryOf, "baic-motor", "avtotor" }),
 		{name: "add: nil", kind: "relation"},
 
 		update("unknown id", func(r *model.Relation) { r.ID = "no-such-relation" }),
@@ -291,6 +294,8 @@ func diffWrites() []diffWrite {
 		update("a note", func(r *model.Relation) { r.Note = "changed" }),
 		update("moved", func(r *model.Relation) { r.FromID = "kaliningrad" }),
 		update("another type", func(r *model.Relation) { r.Type, r.FromID, r.ToID = model.RelOperates, "avtotor", "haval-plant" }),
+		update("reversed", func(r *model.Relation) { r.FromID, r.ToID = r.ToID, r.FromID }),
+		update("moved to close a cycle", func(r *model.Relation) { r.FromID, r.ToID = "russia", "kaliningrad" }),
 		update("sources reordered", func(r *model.Relation) { r.SourceIDs = append(r.SourceIDs, "kommersant-2022") }),
 		{name: "update: nil", kind: "relation", update: true},
 
@@ -298,7 +303,7 @@ func diffWrites() []diffWrite {
 		{name: "remove: unknown", kind: "remove", remove: "no-such-relation"},
 		{name: "remove: an entity's id", kind: "remove", remove: "avtotor"},
 		{name: "delete: the hub", kind: "delete", delete: "avtotor"},
-		{name: "delete: a self-loop counts once", kind: "delete", delete: "monaco"},
+		{name: "delete: an entity without relations", kind: "delete", delete: "monaco"},
 		{name: "delete: no relations", kind: "delete", delete: "czechia"},
 		{name: "delete: unknown", kind: "delete", delete: "no-such-entity"},
 		{name: "delete: a source's id", kind: "delete", delete: "kommersant-2022"},

@@ -85,6 +85,8 @@ func statementName(cypher string) string {
 		return "upsert entity"
 	case strings.Contains(cypher, "MERGE (a)-[r:"):
 		return "put relation"
+	case strings.Contains(cypher, "shortestPath((b)-[:"):
+		return "hierarchy chain"
 	}
 	return "unknown statement"
 }
@@ -131,6 +133,8 @@ func (g *graph) tx() *fakeTx {
 			typ := strings.SplitN(strings.SplitN(cypher, "[r:", 2)[1], " ", 2)[0]
 			r := dbtype.Relationship{Type: typ, Props: n.Props}
 			return []*neo4j.Record{{Keys: []string{"r", "fromId", "toId"}, Values: []any{r, p["from"], p["to"]}}}, nil
+		case "hierarchy chain":
+			return g.chain(cypher, p), nil
 		case "delete relation":
 			n := int64(0)
 			if _, ok := g.relations[p["id"].(string)]; ok {
@@ -161,6 +165,33 @@ func writtenNode(props map[string]any, t time.Time) dbtype.Node {
 	n := storedNode("1", nil, props)
 	n.Props["createdAt"], n.Props["updatedAt"] = t, t
 	return n
+}
+
+// chain answers cypherHierarchyChain from the graph. The fake does not keep what the
+// transaction wrote, so each row's own stored relation is left out instead: a shortest chain
+// back never runs through the written relation.
+func (g *graph) chain(cypher string, p map[string]any) []*neo4j.Record {
+	typ := model.RelationType(strings.SplitN(strings.SplitN(cypher, "[:", 2)[1], "*", 2)[0])
+	for _, row := range p["rows"].([]map[string]any) {
+		id := row["id"].(string)
+		up := func(from string) []*model.Relation {
+			var out []*model.Relation
+			for _, r := range g.relations {
+				if r.FromID == from && r.ID != id {
+					out = append(out, r)
+				}
+			}
+			return out
+		}
+		if c := model.FindChain(typ, row["to"].(string), row["from"].(string), up); c != nil {
+			chain := make([]any, len(c))
+			for i, x := range c {
+				chain[i] = x
+			}
+			return []*neo4j.Record{{Keys: []string{"i", "id", "chain"}, Values: []any{row["i"], id, chain}}}
+		}
+	}
+	return nil
 }
 
 // lookup answers cypherWriteLookup from the graph.
@@ -653,7 +684,7 @@ func TestWriteWork(t *testing.T) {
 			work: putRelation(withRel(func(r *model.Relation) {
 				r.Type, r.ToID = model.RelLocatedIn, "russia"
 			}), true),
-			statements: []string{"lookup", "delete relation", "put relation"},
+			statements: []string{"lookup", "delete relation", "put relation", "hierarchy chain"},
 			check: func(t *testing.T, got any, runs []fakeRun) {
 				if r := got.(*model.Relation); r.Type != model.RelLocatedIn || !r.CreatedAt.Equal(storedAt) {
 					t.Errorf("retyped %+v", r)

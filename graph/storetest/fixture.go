@@ -23,7 +23,8 @@ import "github.com/autograph-kg/autograph/graph/model"
 //     giving two shortest paths.
 //   - A chain of seven places (chain-1 .. chain-7, six relations in alternating directions)
 //     for path-length limits, isolated from the rest.
-//   - A self-loop: Monaco, a city-state, is LOCATED_IN itself.
+//   - An isolated place (Monaco) with no relations at all. There is no self-loop: no relation
+//     may go from an entity to itself (model.CheckNotSelf).
 //   - Sources with publication dates of every precision, three of which start on 2023-01-01
 //     (a tie that the PUBLISHED_ON ordering breaks by id).
 func Fixture() *model.Dataset {
@@ -265,9 +266,6 @@ func Fixture() *model.Dataset {
 		rel("r-chain-5-4", model.RelLocatedIn, "chain-5", "chain-4", active, "", "", digest),
 		rel("r-chain-5-6", model.RelLocatedIn, "chain-5", "chain-6", active, "", "", digest),
 		rel("r-chain-6-7", model.RelLocatedIn, "chain-6", "chain-7", active, "", "", digest),
-
-		// A city-state is located in itself: the one self-loop.
-		rel("r-monaco-in-monaco", model.RelLocatedIn, "monaco", "monaco", active, "", "", digest),
 	}
 	for _, r := range d.Relations {
 		if r.ID == "r-avtotor-assembles-baic-x55" {

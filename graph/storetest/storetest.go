@@ -152,7 +152,7 @@ func testFixture(t *testing.T) {
 	}
 	want := map[string]int{
 		"sources": 6, "organizations": 28, "brands": 11, "vehicleModels": 12, "plants": 4,
-		"places": 18, "agreements": 2, "entities": 75, "relations": 68,
+		"places": 18, "agreements": 2, "entities": 75, "relations": 67,
 	}
 	diff(t, "fixture sizes", want, counts)
 

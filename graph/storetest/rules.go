@@ -1,0 +1,186 @@
+package storetest
+
+import (
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/autograph-kg/autograph/graph/model"
+)
+
+// wantRefusal checks that err is BAD_USER_INPUT with a message that says says.
+func wantRefusal(t *testing.T, what string, err error, says string) {
+	t.Helper()
+	wantCode(t, what, err, model.CodeBadUserInput)
+	var de *model.Error
+	if err != nil && (!errors.As(err, &de) || !strings.Contains(de.Message, says)) {
+		t.Errorf("%s: error %q; want a message that says %s", what, err, says)
+	}
+}
+
+// testHierarchies checks the rules of hierarchical relation types beyond the refusals of
+// testRefused: what is allowed (replacing a relation by its reverse), and imports, which must
+// refuse self-relations and cycles, whether within the dataset or through stored relations,
+// and change nothing when they do.
+func testHierarchies(t *testing.T, s WriteStore) {
+	ctx := t.Context()
+	digest := []string{"zavod-digest-2023"}
+	locatedIn := func(id, from, to string) *model.Relation {
+		return &model.Relation{ID: id, Type: model.RelLocatedIn, FromID: from, ToID: to, Status: model.StatusActive, SourceIDs: digest}
+	}
+	place := func(id string) *model.Place {
+		return &model.Place{EntityBase: model.EntityBase{ID: id, Name: "Place " + id}, Type: model.PlaceCity}
+	}
+
+	t.Run("imports", func(t *testing.T) {
+		before := takeSnapshot(t, s)
+		// Datasets are self-contained: each case is the fixture again (which changes nothing)
+		// with a few items added.
+		with := func(places []*model.Place, rels ...*model.Relation) *model.Dataset {
+			d := Fixture()
+			d.Places = append(d.Places, places...)
+			d.Relations = append(d.Relations, rels...)
+			return d
+		}
+		cases := []struct {
+			name string
+			d    *model.Dataset
+			says string
+		}{
+			{"a self-relation", with([]*model.Place{place("loop-a")}, locatedIn("r-loop", "loop-a", "loop-a")), `from "loop-a" to itself`},
+			{"a cycle within the dataset", with([]*model.Place{place("loop-a"), place("loop-b"), place("loop-c")},
+				locatedIn("r-loop-ab", "loop-a", "loop-b"), locatedIn("r-loop-bc", "loop-b", "loop-c"), locatedIn("r-loop-ca", "loop-c", "loop-a"),
+			), "(loop-a → loop-b → loop-c)"},
+		}
+		// A dataset need not hold the whole graph: the stored relations it does not replace
+		// stay, and a cycle may run through them.
+		cases = append(cases, []struct {
+			name string
+			d    *model.Dataset
+			says string
+		}{
+			{"a cycle through stored relations", fixturePart([]string{"russia", "kaliningrad"},
+				locatedIn("r-russia-in-kaliningrad", "russia", "kaliningrad")), "(kaliningrad → kaliningrad-oblast → russia)"},
+			{"a cycle through stored relations, first in dataset order", fixturePart([]string{"baic-group", "baic-motor", "russia", "moscow", "kaliningrad"},
+				locatedIn("r-fine", "moscow", "russia"),
+				&model.Relation{ID: "r-group-under-motor", Type: model.RelSubsidiaryOf, FromID: "baic-group", ToID: "baic-motor", Status: model.StatusActive, SourceIDs: digest},
+				locatedIn("r-russia-in-kaliningrad", "russia", "kaliningrad"),
+			), `from "baic-group" to "baic-motor"`},
+		}...)
+		for _, c := range cases {
+			t.Run(c.name, func(t *testing.T) {
+				err := s.Import(ctx, c.d)
+				wantCode(t, "Import", err, model.CodeBadUserInput)
+				if err != nil && !strings.Contains(err.Error(), c.says) {
+					t.Errorf("Import: error %q; want one that says %s", err, c.says)
+				}
+				diff(t, "store after a refused import", before, takeSnapshot(t, s))
+			})
+		}
+	})
+
+	t.Run("a relation may be replaced by its reverse", func(t *testing.T) {
+		// The stored version is what the write replaces, so it does not count as a way back.
+		r := fixtureRelation("r-tula-in-russia")
+		r.FromID, r.ToID = "russia", "tula-oblast"
+		got, err := s.UpdateRelation(ctx, r)
+		noErr(t, "UpdateRelation", err)
+		diff(t, "reversed relation", r, got, contentOpts())
+		noErr(t, "Import of the fixture, with the relation the right way round", s.Import(ctx, Fixture()))
+		back, err := s.Relation(ctx, "r-tula-in-russia")
+		noErr(t, "Relation", err)
+		diff(t, "relation after the import", fixtureRelation("r-tula-in-russia"), back, contentOpts())
+	})
+
+	t.Run("a longer hierarchy is fine", func(t *testing.T) {
+		_, err := s.AddRelation(ctx, locatedIn("r-oblast-in-somewhere", "russia", "monaco"))
+		noErr(t, "AddRelation russia in monaco (odd, but no cycle)", err)
+		_, err = s.AddRelation(ctx, locatedIn("r-monaco-in-kaliningrad", "monaco", "kaliningrad"))
+		wantRefusal(t, "AddRelation monaco in kaliningrad", err, "(kaliningrad → kaliningrad-oblast → russia → monaco)")
+	})
+}
+
+// fixturePart is a self-contained dataset of fixture entities (with the countries and sources
+// they refer to, and the sources' publishers) and the given relations, which must cite only
+// the fixture's sources.
+func fixturePart(ids []string, rels ...*model.Relation) *model.Dataset {
+	fx := Fixture()
+	want := map[string]bool{}
+	for _, id := range ids {
+		want[id] = true
+	}
+	wantSrc := map[string]bool{}
+	for _, r := range rels {
+		for _, id := range r.SourceIDs {
+			wantSrc[id] = true
+		}
+	}
+	for grown := true; grown; {
+		grown = false
+		add := func(set map[string]bool, id string) {
+			if id != "" && !set[id] {
+				set[id], grown = true, true
+			}
+		}
+		for _, e := range fx.Entities() {
+			if want[e.GetID()] {
+				add(want, model.CountryOf(e))
+				for _, src := range e.Common().SourceIDs {
+					add(wantSrc, src)
+				}
+			}
+		}
+		for _, src := range fx.Sources {
+			if wantSrc[src.ID] {
+				add(want, src.PublisherID)
+			}
+		}
+	}
+	d := &model.Dataset{Relations: rels}
+	for _, e := range fx.Entities() {
+		if want[e.GetID()] {
+			d.Add(e)
+		}
+	}
+	for _, src := range fx.Sources {
+		if wantSrc[src.ID] {
+			d.Sources = append(d.Sources, src)
+		}
+	}
+	return d
+}
+
+// testRelationIDsAreReserved checks that no entity or source can take the id that AddRelation
+// derives for a fact (model.RelationID), so that the fact can always be recorded.
+func testRelationIDsAreReserved(t *testing.T, s WriteStore) {
+	ctx := t.Context()
+	before := takeSnapshot(t, s)
+	fact := func() *model.Relation {
+		r := &model.Relation{Type: model.RelAssembles, FromID: "avtotor", ToID: "haval", Status: model.StatusPlanned,
+			ValidFrom: date("2030"), SourceIDs: []string{"zavod-digest-2023"}}
+		r.ID = model.RelationID(r)
+		return r
+	}
+	id := fact().ID
+	_, err := s.UpsertEntity(ctx, &model.Brand{EntityBase: model.EntityBase{ID: id, Name: "Squatter"}})
+	wantRefusal(t, "UpsertEntity with the fact's id", err, "reserved for relations")
+	_, err = s.UpsertSource(ctx, &model.Source{ID: id, Title: "Squatter", PublishedOn: model.MustDate("2024")})
+	wantRefusal(t, "UpsertSource with the fact's id", err, "reserved for relations")
+	d := fixturePart([]string{"avtotor"})
+	d.Places = append(d.Places, &model.Place{EntityBase: model.EntityBase{ID: id, Name: "Squatter"}, Type: model.PlaceCity})
+	err = s.Import(ctx, d)
+	wantCode(t, "Import of an entity with the fact's id", err, model.CodeBadUserInput)
+	if err != nil && !strings.Contains(err.Error(), "reserved for relations") {
+		t.Errorf("Import: error %q; want one that says the id is reserved for relations", err)
+	}
+	diff(t, "store after the refused writes", before, takeSnapshot(t, s))
+
+	got, err := s.AddRelation(ctx, fact())
+	noErr(t, "AddRelation of the fact", err)
+	diff(t, "recorded fact", fact(), got, contentOpts())
+
+	// Hand-picked relation ids in a dataset may have any slug, the derived shape included.
+	r := fact()
+	r.ID, r.ValidFrom = "kaliningrad-located-in-russia-0a1b2c3d", nil
+	noErr(t, "Import of a relation with a derived-looking id", s.Import(ctx, fixturePart([]string{"avtotor", "haval"}, r)))
+}
