@@ -34,7 +34,8 @@ func entityPage[N model.Entity](ctx context.Context, s model.Store, kind model.E
 	if err != nil {
 		return nil, 0, err
 	}
-	page, err := s.Entities(ctx, model.EntityQuery{Kind: kind, Filter: filter, Order: o, First: max(n, 1), After: str(after)})
+	q := model.EntityQuery{Kind: kind, Filter: filter, Order: o, First: max(n, 1), After: str(after)}
+	page, err := s.Entities(ctx, q)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -42,7 +43,7 @@ func entityPage[N model.Entity](ctx context.Context, s model.Store, kind model.E
 	cursors := make([]string, 0, len(items))
 	for _, e := range items {
 		if v, ok := e.(N); ok {
-			c := model.EntityCursor(e, o)
+			c := q.Cursor(e)
 			cursors = append(cursors, c)
 			edge(c, v)
 		}
@@ -50,13 +51,14 @@ func entityPage[N model.Entity](ctx context.Context, s model.Store, kind model.E
 	return pageInfo(cursors, hasNext, str(after)), page.TotalCount, nil
 }
 
-// relationConnection shapes a relation page as a Relay connection.
-func relationConnection(page *model.RelationPage, n int, after *string) *model.RelationConnection {
+// relationConnection shapes a relation page as a Relay connection; cursor is the cursor of a
+// relation in the listing the page comes from.
+func relationConnection(page *model.RelationPage, n int, after *string, cursor func(*model.Relation) string) *model.RelationConnection {
 	items, hasNext := visible(page.Items, page.HasNextPage, n)
 	conn := &model.RelationConnection{Edges: make([]*model.RelationEdge, 0, len(items)), TotalCount: page.TotalCount}
 	cursors := make([]string, 0, len(items))
 	for _, r := range items {
-		c := model.RelationCursor(r)
+		c := cursor(r)
 		cursors = append(cursors, c)
 		conn.Edges = append(conn.Edges, &model.RelationEdge{Cursor: c, Node: r})
 	}
@@ -74,16 +76,17 @@ func entityRelations(ctx context.Context, id string, types []model.RelationType,
 	if direction != nil {
 		dir = *direction
 	}
-	page, err := loader.For(ctx).RelationsOf(ctx, id, model.RelationsOfQuery{
+	q := model.RelationsOfQuery{
 		Direction: dir,
 		Filter:    model.RelationFilter{Types: types, Status: status, AsOf: asOf},
 		First:     max(n, 1),
 		After:     str(after),
-	})
+	}
+	page, err := loader.For(ctx).RelationsOf(ctx, id, q)
 	if err != nil {
 		return nil, err
 	}
-	return relationConnection(page, n, after), nil
+	return relationConnection(page, n, after, q.Cursor), nil
 }
 
 // entitySources resolves the sources an entity cites.

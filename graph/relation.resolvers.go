@@ -29,11 +29,12 @@ func (r *queryResolver) Relations(ctx context.Context, where *model.RelationWher
 	if where != nil {
 		f = model.RelationFilter{IDs: where.Ids, Types: where.Types, Status: where.Status, AsOf: where.AsOf, FromIDs: where.From, ToIDs: where.To, SourceIDs: where.Sources}
 	}
-	page, err := r.Store.Relations(ctx, model.RelationQuery{Filter: f, First: max(n, 1), After: str(after)})
+	q := model.RelationQuery{Filter: f, First: max(n, 1), After: str(after)}
+	page, err := r.Store.Relations(ctx, q)
 	if err != nil {
 		return nil, err
 	}
-	return relationConnection(page, n, after), nil
+	return relationConnection(page, n, after, q.Cursor), nil
 }
 
 func (r *relationResolver) From(ctx context.Context, obj *model.Relation) (model.Entity, error) {

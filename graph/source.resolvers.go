@@ -29,7 +29,8 @@ func (r *queryResolver) Sources(ctx context.Context, where *model.SourceWhere, o
 		f = model.SourceFilter{IDs: where.Ids, TitleContains: str(where.TitleContains), PublisherIDs: where.Publisher}
 	}
 	o := sourceOrder(orderBy)
-	page, err := r.Store.Sources(ctx, model.SourceQuery{Filter: f, Order: o, First: max(n, 1), After: str(after)})
+	q := model.SourceQuery{Filter: f, Order: o, First: max(n, 1), After: str(after)}
+	page, err := r.Store.Sources(ctx, q)
 	if err != nil {
 		return nil, err
 	}
@@ -37,7 +38,7 @@ func (r *queryResolver) Sources(ctx context.Context, where *model.SourceWhere, o
 	conn := &model.SourceConnection{Edges: make([]*model.SourceEdge, 0, len(items)), TotalCount: page.TotalCount}
 	cursors := make([]string, 0, len(items))
 	for _, s := range items {
-		c := model.SourceCursor(s, o)
+		c := q.Cursor(s)
 		cursors = append(cursors, c)
 		conn.Edges = append(conn.Edges, &model.SourceEdge{Cursor: c, Node: s})
 	}

@@ -48,18 +48,6 @@ func inOrder[T any](rows []T, desc bool) func(yield func(int, T) bool) {
 	return slices.All(rows)
 }
 
-// decodeAfter decodes a page cursor for the ordering tag, nil when there is none.
-func decodeAfter(after, tag string) (*model.Cursor, error) {
-	if after == "" {
-		return nil, nil
-	}
-	c, err := model.DecodeCursor(after, tag)
-	if err != nil {
-		return nil, err
-	}
-	return &c, nil
-}
-
 // set makes a membership set from a list; nil for an empty list, which does not filter.
 func set[T comparable](xs []T) map[T]bool {
 	if len(xs) == 0 {
@@ -129,7 +117,7 @@ func (s *Store) Entities(ctx context.Context, q model.EntityQuery) (*model.Entit
 	if order.Field != model.SortByName && order.Field != model.SortByID {
 		return nil, fmt.Errorf("%s: %w", op, model.Errorf(model.CodeBadUserInput, "entities cannot be ordered by %s (use NAME or ID)", order.Field))
 	}
-	after, err := decodeAfter(q.After, model.OrderTag(order))
+	after, err := q.AfterCursor()
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", op, err)
 	}
@@ -284,7 +272,7 @@ func (s *Store) Sources(ctx context.Context, q model.SourceQuery) (*model.Source
 	default:
 		return nil, fmt.Errorf("%s: %w", op, model.Errorf(model.CodeBadUserInput, "sources cannot be ordered by %s (use TITLE, PUBLISHED_ON or ID)", order.Field))
 	}
-	after, err := decodeAfter(q.After, model.OrderTag(order))
+	after, err := q.AfterCursor()
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", op, err)
 	}
@@ -380,7 +368,7 @@ func (s *Store) Relations(ctx context.Context, q model.RelationQuery) (*model.Re
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", op, err)
 	}
-	after, err := decodeAfter(q.After, model.RelationOrderTag)
+	after, err := q.AfterCursor()
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", op, err)
 	}
@@ -470,7 +458,7 @@ func (s *Store) RelationsOf(ctx context.Context, ids []string, q model.Relations
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", op, err)
 	}
-	after, err := decodeAfter(q.After, model.RelationOrderTag)
+	after, err := q.AfterCursor()
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", op, err)
 	}

@@ -157,7 +157,7 @@ func benchSize(b *testing.B, n int) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	page2 := model.EntityCursor(first.Items[len(first.Items)-1], model.Order{Field: model.SortByName})
+	page2 := model.EntityQuery{}.Cursor(first.Items[len(first.Items)-1])
 	for _, tc := range []struct {
 		name string
 		q    model.EntityQuery

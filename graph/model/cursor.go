@@ -1,62 +1,256 @@
 package model
 
 import (
+	"crypto/sha256"
 	"encoding/base64"
+	"encoding/hex"
 	"encoding/json"
+	"slices"
 	"strings"
 )
 
-// Cursors are opaque to clients but plain to us: base64url of a JSON array [order, key, id].
-// They name a position in an ordering, not an offset, so they stay valid when other rows come
-// and go (keyset pagination).
+// Cursors are opaque to clients but plain to us: base64url of a JSON array
+// [listing, order, arguments, key, id]. They name a position in one listing, not an offset, so
+// they stay valid when other rows come and go (keyset pagination), and they are bound to the
+// listing that made them: what it lists (organizations, brands, sources, relations, an
+// entity's relations, ...), its ordering, and a fingerprint of its other arguments (filter,
+// direction). A cursor passed to any other listing is BAD_USER_INPUT, so a client cannot page
+// through brands with the endCursor of organizations, or of organizations filtered otherwise.
+//
+// Each query type makes its cursors (Cursor) and reads its After (AfterCursor); the first
+// page size (First) is not part of the listing, so pages of any size chain.
 
 // Cursor is a decoded position: the sort key and id of the last row seen.
 type Cursor struct {
-	Order string
-	Key   string
-	ID    string
+	Key string
+	ID  string
 }
 
-// OrderTag names an ordering inside a cursor.
-func OrderTag(o Order) string {
+// listing identifies the connection a cursor belongs to.
+type listing struct {
+	// what names what is listed, in the API's words ("organizations", "sources").
+	what string
+	// order is the ordering's tag ("NAME:asc"); relations have one ordering, by id.
+	order string
+	// args fingerprints the other arguments; "" when there are none.
+	args string
+}
+
+// orderTag names an ordering inside a cursor.
+func orderTag(o Order) string {
 	if o.Desc {
 		return string(o.Field) + ":desc"
 	}
 	return string(o.Field) + ":asc"
 }
 
-// EncodeCursor makes an opaque cursor.
-func EncodeCursor(c Cursor) string {
-	b, _ := json.Marshal([]string{c.Order, c.Key, c.ID})
+// readOrder is an ordering tag in words, for messages.
+func readOrder(tag string) string {
+	f, dir, _ := strings.Cut(tag, ":")
+	if dir == "desc" {
+		return f + " descending"
+	}
+	return f + " ascending"
+}
+
+// fingerprint hashes a listing's arguments, which the caller has put in canonical form; no
+// arguments at all fingerprint as "".
+func fingerprint(args any) string {
+	b, _ := json.Marshal(args)
+	if string(b) == "{}" {
+		return ""
+	}
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:6])
+}
+
+// canonical sorts and dedupes a list of filter values, which are ORed: their order and
+// repetitions do not change the listing. Empty lists do not filter, so they become nil.
+func canonical[T ~string](xs []T) []T {
+	if len(xs) == 0 {
+		return nil
+	}
+	c := slices.Clone(xs)
+	slices.Sort(c)
+	return slices.Compact(c)
+}
+
+func (l listing) encode(key, id string) string {
+	b, _ := json.Marshal([]string{l.what, l.order, l.args, key, id})
 	return base64.RawURLEncoding.EncodeToString(b)
 }
 
-// DecodeCursor reads a cursor made by EncodeCursor for the ordering tag want. Anything else is
-// BAD_USER_INPUT.
-func DecodeCursor(s, want string) (Cursor, error) {
-	bad := Errorf(CodeBadUserInput, "invalid cursor %q: pass an endCursor from the same query", truncate(s, 64))
-	b, err := base64.RawURLEncoding.DecodeString(s)
+// decode reads after, a cursor that must come from listing l; "" is no cursor (nil).
+func (l listing) decode(after string) (*Cursor, error) {
+	if after == "" {
+		return nil, nil
+	}
+	bad := Errorf(CodeBadUserInput, "invalid cursor %q: pass an endCursor of the same query", truncate(after, 64))
+	b, err := base64.RawURLEncoding.DecodeString(after)
 	if err != nil {
-		return Cursor{}, bad
+		return nil, bad
 	}
 	var parts []string
-	if err := json.Unmarshal(b, &parts); err != nil || len(parts) != 3 || parts[2] == "" {
-		return Cursor{}, bad
+	if err := json.Unmarshal(b, &parts); err != nil || len(parts) != 5 || parts[4] == "" {
+		return nil, bad
 	}
-	c := Cursor{Order: parts[0], Key: parts[1], ID: parts[2]}
-	if c.Order != want {
-		return Cursor{}, Errorf(CodeBadUserInput, "cursor was made for ordering %s, not %s", c.Order, want)
+	got := listing{what: parts[0], order: parts[1], args: parts[2]}
+	switch {
+	case got.what != l.what:
+		return nil, Errorf(CodeBadUserInput, "the cursor comes from %s, not from %s: pass an endCursor of the same listing", truncate(got.what, 40), l.what)
+	case got.order != l.order:
+		return nil, Errorf(CodeBadUserInput, "the cursor was made for %s ordered by %s, not by %s: pass an endCursor of the same ordering",
+			l.what, truncate(readOrder(got.order), 40), readOrder(l.order))
+	case got.args != l.args:
+		return nil, Errorf(CodeBadUserInput, "the cursor was made for %s with other arguments (where, types, status, asOf or direction): pass an endCursor of the same query", l.what)
 	}
-	return c, nil
+	return &Cursor{Key: parts[3], ID: parts[4]}, nil
 }
 
-// RelationOrderTag is the ordering tag of relation cursors (relations are ordered by id).
-const RelationOrderTag = "RELATION:asc"
-
-// RelationCursor is the cursor of a relation in a relation connection.
-func RelationCursor(r *Relation) string {
-	return EncodeCursor(Cursor{Order: RelationOrderTag, ID: r.ID})
+// entityListings names the entity listings as the API does.
+var entityListings = map[EntityKind]string{
+	"":               "entities",
+	KindOrganization: "organizations",
+	KindBrand:        "brands",
+	KindVehicleModel: "vehicleModels",
+	KindPlant:        "plants",
+	KindPlace:        "places",
+	KindAgreement:    "agreements",
 }
+
+// SortOrder is the ordering the query asks for, with the default filled in: NAME.
+func (q EntityQuery) SortOrder() Order {
+	o := q.Order
+	if o.Field == "" {
+		o.Field = SortByName
+	}
+	return o
+}
+
+func (q EntityQuery) listing() listing {
+	what, ok := entityListings[q.Kind]
+	if !ok {
+		what = "entities of kind " + string(q.Kind)
+	}
+	type attr struct {
+		F string
+		V []string
+	}
+	args := struct {
+		IDs  []string `json:",omitempty"`
+		Name string   `json:",omitempty"`
+		Attr []attr   `json:",omitempty"`
+	}{IDs: canonical(q.Filter.IDs), Name: Normalize(q.Filter.NameContains)}
+	for _, a := range q.Filter.Attrs {
+		if v := canonical(a.Values); v != nil {
+			args.Attr = append(args.Attr, attr{a.Field, v})
+		}
+	}
+	slices.SortFunc(args.Attr, func(a, b attr) int {
+		if c := strings.Compare(a.F, b.F); c != 0 {
+			return c
+		}
+		return slices.Compare(a.V, b.V)
+	})
+	return listing{what: what, order: orderTag(q.SortOrder()), args: fingerprint(args)}
+}
+
+// Cursor is the cursor of entity e in this listing.
+func (q EntityQuery) Cursor(e Entity) string {
+	return q.CursorAt(EntitySortKey(e, q.SortOrder().Field), e.GetID())
+}
+
+// CursorAt is the cursor of the position (key, id) in this listing, whether or not a row is
+// there.
+func (q EntityQuery) CursorAt(key, id string) string { return q.listing().encode(key, id) }
+
+// AfterCursor decodes q.After: nil when there is none, BAD_USER_INPUT when it is not a cursor
+// of this listing.
+func (q EntityQuery) AfterCursor() (*Cursor, error) { return q.listing().decode(q.After) }
+
+// SortOrder is the ordering the query asks for, with the default filled in: PUBLISHED_ON.
+func (q SourceQuery) SortOrder() Order {
+	o := q.Order
+	if o.Field == "" {
+		o.Field = SortByPublishedOn
+	}
+	return o
+}
+
+func (q SourceQuery) listing() listing {
+	args := struct {
+		IDs        []string `json:",omitempty"`
+		Title      string   `json:",omitempty"`
+		Publishers []string `json:",omitempty"`
+	}{canonical(q.Filter.IDs), Normalize(q.Filter.TitleContains), canonical(q.Filter.PublisherIDs)}
+	return listing{what: "sources", order: orderTag(q.SortOrder()), args: fingerprint(args)}
+}
+
+// Cursor is the cursor of source s in this listing.
+func (q SourceQuery) Cursor(s *Source) string {
+	return q.CursorAt(SourceSortKey(s, q.SortOrder().Field), s.ID)
+}
+
+// CursorAt is the cursor of the position (key, id) in this listing.
+func (q SourceQuery) CursorAt(key, id string) string { return q.listing().encode(key, id) }
+
+// AfterCursor decodes q.After, like EntityQuery.AfterCursor.
+func (q SourceQuery) AfterCursor() (*Cursor, error) { return q.listing().decode(q.After) }
+
+// relationOrder is the one ordering of relations: by id.
+const relationOrder = "ID:asc"
+
+// relationArgs is the canonical form of a relation filter, plus a direction for RelationsOf.
+func relationArgs(f RelationFilter, dir Direction) string {
+	args := struct {
+		Dir     Direction        `json:",omitempty"`
+		IDs     []string         `json:",omitempty"`
+		Types   []RelationType   `json:",omitempty"`
+		Status  []RelationStatus `json:",omitempty"`
+		AsOf    string           `json:",omitempty"`
+		From    []string         `json:",omitempty"`
+		To      []string         `json:",omitempty"`
+		Sources []string         `json:",omitempty"`
+	}{Dir: dir, IDs: canonical(f.IDs), Types: canonical(f.Types), Status: canonical(f.Status),
+		From: canonical(f.FromIDs), To: canonical(f.ToIDs), Sources: canonical(f.SourceIDs)}
+	if f.AsOf != nil {
+		args.AsOf = f.AsOf.String()
+	}
+	return fingerprint(args)
+}
+
+func (q RelationQuery) listing() listing {
+	return listing{what: "relations", order: relationOrder, args: relationArgs(q.Filter, "")}
+}
+
+// Cursor is the cursor of relation r in this listing.
+func (q RelationQuery) Cursor(r *Relation) string { return q.CursorAt(r.ID) }
+
+// CursorAt is the cursor of the position id in this listing.
+func (q RelationQuery) CursorAt(id string) string { return q.listing().encode("", id) }
+
+// AfterCursor decodes q.After, like EntityQuery.AfterCursor.
+func (q RelationQuery) AfterCursor() (*Cursor, error) { return q.listing().decode(q.After) }
+
+// RelationsOf pages are one listing whichever entity they are of: a query asks for the pages
+// of several entities at once, with one After for all (a position in the id order).
+
+func (q RelationsOfQuery) listing() listing {
+	dir := q.Direction
+	if dir == "" || dir == DirectionBoth {
+		dir = "" // BOTH is the default
+	}
+	return listing{what: "an entity's relations", order: relationOrder, args: relationArgs(q.Filter, dir)}
+}
+
+// Cursor is the cursor of relation r in this listing.
+func (q RelationsOfQuery) Cursor(r *Relation) string { return q.CursorAt(r.ID) }
+
+// CursorAt is the cursor of the position id in this listing.
+func (q RelationsOfQuery) CursorAt(id string) string { return q.listing().encode("", id) }
+
+// AfterCursor decodes q.After, like EntityQuery.AfterCursor.
+func (q RelationsOfQuery) AfterCursor() (*Cursor, error) { return q.listing().decode(q.After) }
 
 // EntitySortKey is the value an entity sorts by under field f (before the id tie-break).
 func EntitySortKey(e Entity, f SortField) string {
@@ -64,11 +258,6 @@ func EntitySortKey(e Entity, f SortField) string {
 		return SortKey(e.Common().Name)
 	}
 	return ""
-}
-
-// EntityCursor is the cursor of an entity in a listing ordered by o.
-func EntityCursor(e Entity, o Order) string {
-	return EncodeCursor(Cursor{Order: OrderTag(o), Key: EntitySortKey(e, o.Field), ID: e.GetID()})
 }
 
 // SourceSortKey is the value a source sorts by under field f (before the id tie-break).
@@ -80,11 +269,6 @@ func SourceSortKey(s *Source, f SortField) string {
 		return s.PublishedOn.Start()
 	}
 	return ""
-}
-
-// SourceCursor is the cursor of a source in a listing ordered by o.
-func SourceCursor(s *Source, o Order) string {
-	return EncodeCursor(Cursor{Order: OrderTag(o), Key: SourceSortKey(s, o.Field), ID: s.ID})
 }
 
 // After reports whether the row (key, id) comes after cursor c in an ordering (asc or desc);

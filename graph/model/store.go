@@ -38,7 +38,9 @@ const (
 // Shared rules, so both stores agree to the letter:
 //   - Pages: First <= 0 means DefaultPageSize; stores do not enforce MaxPageSize (the API does).
 //     TotalCount counts every row matching the filter, across pages. HasNextPage says whether
-//     a row follows the last one returned. After is a cursor from the same ordering.
+//     a row follows the last one returned. After is a cursor that the query's Cursor method
+//     made for the same listing (what is listed, its ordering and its other arguments, First
+//     aside); any other cursor is BAD_USER_INPUT (see cursor.go).
 //   - Filters: the fields of a filter are ANDed; the values within one list are ORed; an empty
 //     list or string does not filter.
 //   - Entity NameContains: Normalize(text) is a substring of one of SearchKeys(entity).
@@ -59,7 +61,7 @@ type Store interface {
 	// from the map (no error). It is the batch method behind the per-request entity loader.
 	EntitiesByID(ctx context.Context, ids []string) (map[string]Entity, error)
 	// Entities lists entities of one kind (or all kinds) matching a filter, in the requested
-	// order, one keyset page at a time. A cursor from another ordering is BAD_USER_INPUT.
+	// order, one keyset page at a time. A cursor of another listing is BAD_USER_INPUT.
 	Entities(ctx context.Context, q EntityQuery) (*EntityPage, error)
 
 	// Source returns the source with the given id, or NOT_FOUND.

@@ -135,7 +135,7 @@ func entitiesQuery(q model.EntityQuery) (string, map[string]any, error) {
 		return "", nil, err
 	}
 	params := map[string]any{"limit": int64(firstOr(q.First, model.DefaultPageSize) + 1)}
-	hasCursor, err := cursorParams(params, q.After, model.OrderTag(order))
+	hasCursor, err := cursorParams(params, q.AfterCursor)
 	if err != nil {
 		return "", nil, err
 	}
@@ -167,14 +167,12 @@ func entitiesQuery(q model.EntityQuery) (string, map[string]any, error) {
 	return pageQuery(cypherEntityPage, label, conds, ks, hasCursor), params, nil
 }
 
-// cursorParams decodes an after cursor for the ordering tag into $afterKey and $afterId. It
-// reports whether there was a cursor; a cursor from another ordering is BAD_USER_INPUT.
-func cursorParams(params map[string]any, after, tag string) (bool, error) {
-	if after == "" {
-		return false, nil
-	}
-	c, err := model.DecodeCursor(after, tag)
-	if err != nil {
+// cursorParams decodes a query's after cursor (with its AfterCursor) into $afterKey and
+// $afterId. It reports whether there was a cursor; a cursor of another listing is
+// BAD_USER_INPUT.
+func cursorParams(params map[string]any, decode func() (*model.Cursor, error)) (bool, error) {
+	c, err := decode()
+	if err != nil || c == nil {
 		return false, err
 	}
 	params["afterKey"] = c.Key

@@ -165,7 +165,7 @@ func relationsQuery(q model.RelationQuery) (string, map[string]any, error) {
 	}
 	params := rf.params
 	params["limit"] = int64(firstOr(q.First, model.DefaultPageSize) + 1)
-	hasCursor, err := cursorParams(params, q.After, model.RelationOrderTag)
+	hasCursor, err := cursorParams(params, q.AfterCursor)
 	if err != nil {
 		return "", nil, err
 	}
@@ -194,7 +194,7 @@ func relationsOfQuery(ids []string, q model.RelationsOfQuery) (string, map[strin
 	params := rf.params
 	params["ids"] = ids
 	params["limit"] = int64(firstOr(q.First, model.DefaultPageSize) + 1)
-	hasCursor, err := cursorParams(params, q.After, model.RelationOrderTag)
+	hasCursor, err := cursorParams(params, q.AfterCursor)
 	if err != nil {
 		return "", nil, err
 	}

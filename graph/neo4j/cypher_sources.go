@@ -76,7 +76,7 @@ func sourcesQuery(q model.SourceQuery) (string, map[string]any, error) {
 		return "", nil, err
 	}
 	params := map[string]any{"limit": int64(firstOr(q.First, model.DefaultPageSize) + 1)}
-	hasCursor, err := cursorParams(params, q.After, model.OrderTag(order))
+	hasCursor, err := cursorParams(params, q.AfterCursor)
 	if err != nil {
 		return "", nil, err
 	}

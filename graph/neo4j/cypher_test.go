@@ -113,11 +113,7 @@ func builtQueries(t *testing.T) map[string]string {
 					q.Filter.Attrs = []model.AttrFilter{{Field: fields[0], Values: []string{"v"}}}
 				}
 				if cursor {
-					o2 := o
-					if o2.Field == "" {
-						o2.Field = model.SortByName
-					}
-					q.After = model.EncodeCursor(model.Cursor{Order: model.OrderTag(o2), Key: "k", ID: "i"})
+					q.After = q.CursorAt("k", "i")
 				}
 				c, _, err := entitiesQuery(q)
 				add(fmt.Sprintf("entities %q %v cursor=%v", k, o, cursor), c, err)
@@ -129,12 +125,8 @@ func builtQueries(t *testing.T) map[string]string {
 	for _, f := range []model.SortField{"", model.SortByTitle, model.SortByPublishedOn, model.SortByID} {
 		for _, desc := range []bool{false, true} {
 			o := model.Order{Field: f, Desc: desc}
-			o2 := o
-			if o2.Field == "" {
-				o2.Field = model.SortByPublishedOn
-			}
-			q := model.SourceQuery{Order: o, After: model.EncodeCursor(model.Cursor{Order: model.OrderTag(o2), Key: "k", ID: "i"}),
-				Filter: model.SourceFilter{IDs: []string{"a"}, TitleContains: "t", PublisherIDs: []string{"p", ""}}}
+			q := model.SourceQuery{Order: o, Filter: model.SourceFilter{IDs: []string{"a"}, TitleContains: "t", PublisherIDs: []string{"p", ""}}}
+			q.After = q.CursorAt("k", "i")
 			c, _, err := sourcesQuery(q)
 			add(fmt.Sprintf("sources %v", o), c, err)
 		}
@@ -146,15 +138,16 @@ func builtQueries(t *testing.T) map[string]string {
 		Status: []model.RelationStatus{model.StatusActive}, AsOf: &date,
 		FromIDs: []string{"a"}, ToIDs: []string{"b"}, SourceIDs: []string{"s"},
 	}
-	cursor := model.EncodeCursor(model.Cursor{Order: model.RelationOrderTag, ID: "r"})
 	c, _, err = relationsQuery(model.RelationQuery{})
 	add("relations unfiltered", c, err)
-	c, _, err = relationsQuery(model.RelationQuery{Filter: fullFilter, After: cursor})
+	c, _, err = relationsQuery(model.RelationQuery{Filter: fullFilter, After: model.RelationQuery{Filter: fullFilter}.CursorAt("r")})
 	add("relations filtered", c, err)
 	for _, d := range append(slices.Clone(model.AllDirections), "") {
 		c, _, err := relationsOfQuery([]string{"a"}, model.RelationsOfQuery{Direction: d})
 		add(fmt.Sprintf("relations of %q", d), c, err)
-		c, _, err = relationsOfQuery([]string{"a"}, model.RelationsOfQuery{Direction: d, Filter: fullFilter, After: cursor})
+		q := model.RelationsOfQuery{Direction: d, Filter: fullFilter}
+		q.After = q.CursorAt("r")
+		c, _, err = relationsOfQuery([]string{"a"}, q)
 		add(fmt.Sprintf("relations of %q filtered", d), c, err)
 	}
 	out["relation by id"] = relationByIDQuery()
@@ -307,7 +300,7 @@ func TestEntitiesQuery(t *testing.T) {
 		},
 		{
 			name: "cursor by name",
-			q:    model.EntityQuery{Kind: model.KindOrganization, Order: byName, First: 5, After: model.EntityCursor(avtotor, byName)},
+			q:    model.EntityQuery{Kind: model.KindOrganization, Order: byName, First: 5, After: model.EntityQuery{Kind: model.KindOrganization, Order: byName}.Cursor(avtotor)},
 			wantParams: map[string]any{
 				"limit": int64(6), "afterKey": "avtotor", "afterId": "avtotor",
 			},
@@ -316,7 +309,7 @@ func TestEntitiesQuery(t *testing.T) {
 		{
 			name: "cursor by id descending",
 			q: model.EntityQuery{Order: model.Order{Field: model.SortByID, Desc: true},
-				After: model.EntityCursor(avtotor, model.Order{Field: model.SortByID, Desc: true})},
+				After: model.EntityQuery{Order: model.Order{Field: model.SortByID, Desc: true}}.Cursor(avtotor)},
 			wantParams: map[string]any{"limit": int64(model.DefaultPageSize + 1), "afterKey": "", "afterId": "avtotor"},
 			contains:   []string{entityAfterIDDesc, "ORDER BY " + entityOrderIDDesc},
 		},
@@ -367,7 +360,7 @@ func TestEntitiesQuery(t *testing.T) {
 // cursor (TotalCount spans pages) while the page half applies it.
 func TestPageQueryCountsWithoutCursor(t *testing.T) {
 	avtotor := &model.Organization{EntityBase: model.EntityBase{ID: "avtotor", Name: "Avtotor"}}
-	q, _, err := entitiesQuery(model.EntityQuery{After: model.EntityCursor(avtotor, model.Order{Field: model.SortByName})})
+	q, _, err := entitiesQuery(model.EntityQuery{After: model.EntityQuery{}.Cursor(avtotor)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -385,7 +378,7 @@ func TestPageQueryCountsWithoutCursor(t *testing.T) {
 
 func TestBadInputIsRefusedBeforeCypher(t *testing.T) {
 	avtotor := &model.Organization{EntityBase: model.EntityBase{ID: "avtotor", Name: "Avtotor"}}
-	relCursor := model.EncodeCursor(model.Cursor{Order: model.RelationOrderTag, ID: "r"})
+	relCursor := model.RelationQuery{}.CursorAt("r")
 	checks := map[string]func() error{
 		"entities: unknown kind": func() error {
 			_, _, err := entitiesQuery(model.EntityQuery{Kind: "SPACESHIP) DETACH DELETE (n"})
@@ -408,7 +401,7 @@ func TestBadInputIsRefusedBeforeCypher(t *testing.T) {
 			return err
 		},
 		"entities: asc cursor used desc": func() error {
-			_, _, err := entitiesQuery(model.EntityQuery{Order: model.Order{Field: model.SortByName, Desc: true}, After: model.EntityCursor(avtotor, model.Order{Field: model.SortByName})})
+			_, _, err := entitiesQuery(model.EntityQuery{Order: model.Order{Field: model.SortByName, Desc: true}, After: model.EntityQuery{}.Cursor(avtotor)})
 			return err
 		},
 		"sources: unknown order": func() error {
@@ -424,7 +417,19 @@ func TestBadInputIsRefusedBeforeCypher(t *testing.T) {
 			return err
 		},
 		"relations: entity cursor": func() error {
-			_, _, err := relationsQuery(model.RelationQuery{After: model.EntityCursor(avtotor, model.Order{Field: model.SortByID})})
+			_, _, err := relationsQuery(model.RelationQuery{After: model.EntityQuery{Order: model.Order{Field: model.SortByID}}.Cursor(avtotor)})
+			return err
+		},
+		"relations: cursor of an entity's relations": func() error {
+			_, _, err := relationsQuery(model.RelationQuery{After: model.RelationsOfQuery{}.CursorAt("r")})
+			return err
+		},
+		"relations of: cursor of the relations listing": func() error {
+			_, _, err := relationsOfQuery([]string{"a"}, model.RelationsOfQuery{After: relCursor})
+			return err
+		},
+		"entities: cursor of another kind": func() error {
+			_, _, err := entitiesQuery(model.EntityQuery{Kind: model.KindBrand, After: model.EntityQuery{Kind: model.KindOrganization}.Cursor(avtotor)})
 			return err
 		},
 		"relations of: unknown direction": func() error {
@@ -483,15 +488,16 @@ func TestBadInputIsRefusedBeforeCypher(t *testing.T) {
 
 func TestRelationsQueries(t *testing.T) {
 	date := model.MustDate("2023")
-	q, params, err := relationsQuery(model.RelationQuery{
+	rq := model.RelationQuery{
 		Filter: model.RelationFilter{
 			IDs: []string{"r1"}, Types: []model.RelationType{model.RelOwnsBrand, model.RelSubsidiaryOf, model.RelOwnsBrand},
 			Status: []model.RelationStatus{model.StatusPlanned}, AsOf: &date,
 			FromIDs: []string{"a"}, ToIDs: []string{"b"}, SourceIDs: []string{"s"},
 		},
 		First: 3,
-		After: model.EncodeCursor(model.Cursor{Order: model.RelationOrderTag, ID: "r0"}),
-	})
+	}
+	rq.After = rq.CursorAt("r0")
+	q, params, err := relationsQuery(rq)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -174,7 +174,7 @@ func testImport(t *testing.T, s model.Store) {
 		q := model.EntityQuery{Kind: model.KindOrganization, Order: byName, First: 10}
 		first, err := s.Entities(ctx, q)
 		noErr(t, "Entities", err)
-		q.After = model.EntityCursor(first.Items[len(first.Items)-1], byName)
+		q.After = q.Cursor(first.Items[len(first.Items)-1])
 		// Aurus sorts first, before the cursor: an offset would shift, a keyset does not.
 		add := &model.Dataset{Organizations: []*model.Organization{{
 			EntityBase: model.EntityBase{ID: "aurus", Name: "Aurus"},

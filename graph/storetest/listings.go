@@ -165,7 +165,7 @@ func testEntities(t *testing.T, s model.Store) {
 					if len(got.Items) == 0 {
 						t.Fatalf("page %d: HasNextPage with no items", page)
 					}
-					q.After = model.EntityCursor(got.Items[len(got.Items)-1], q.Order)
+					q.After = q.Cursor(got.Items[len(got.Items)-1])
 				}
 				diff(t, "page sizes", c.sizes, sizes)
 				diff(t, "concatenated pages", c.want, all)
@@ -183,22 +183,22 @@ func testEntities(t *testing.T, s model.Store) {
 			q    model.EntityQuery
 			want pageWant
 		}{
-			{"after a row by name", model.EntityQuery{Kind: org, Order: byName, First: 3, After: model.EntityCursor(kamaz, byName)},
+			{"after a row by name", model.EntityQuery{Kind: org, Order: byName, First: 3, After: model.EntityQuery{Kind: org, Order: byName}.Cursor(kamaz)},
 				pageWant{[]string{"kia-corporation", "kommersant", "mercedes-benz-group"}, true, 28}},
-			{"after a row by name desc", model.EntityQuery{Kind: org, Order: byNameDesc, First: 3, After: model.EntityCursor(kamaz, byNameDesc)},
+			{"after a row by name desc", model.EntityQuery{Kind: org, Order: byNameDesc, First: 3, After: model.EntityQuery{Kind: org, Order: byNameDesc}.Cursor(kamaz)},
 				pageWant{[]string{"interfax", "hyundai-motor", "haval-motor-rus"}, true, 28}},
-			{"after a row by id", model.EntityQuery{Kind: org, Order: byID, First: 3, After: model.EntityCursor(geely, byID)},
+			{"after a row by id", model.EntityQuery{Kind: org, Order: byID, First: 3, After: model.EntityQuery{Kind: org, Order: byID}.Cursor(geely)},
 				pageWant{[]string{"great-wall-motor", "haval-motor-rus", "hyundai-motor"}, true, 28}},
-			{"after the last row", model.EntityQuery{Kind: org, Order: byName, After: model.EntityCursor(geely, byName)},
+			{"after the last row", model.EntityQuery{Kind: org, Order: byName, After: model.EntityQuery{Kind: org, Order: byName}.Cursor(geely)},
 				pageWant{nil, false, 28}},
 			{"a position, not a row: keyset", model.EntityQuery{Kind: org, Order: byName, First: 3,
-				After: model.EncodeCursor(model.Cursor{Order: model.OrderTag(byName), Key: "h", ID: "zzz"})},
+				After: model.EntityQuery{Kind: org, Order: byName}.CursorAt("h", "zzz")},
 				pageWant{[]string{"haval-motor-rus", "hyundai-motor", "interfax"}, true, 28}},
 			{"a tie broken by id", model.EntityQuery{Kind: org, Order: byName, First: 2,
-				After: model.EncodeCursor(model.Cursor{Order: model.OrderTag(byName), Key: "avtotor", ID: "avtotor"})},
+				After: model.EntityQuery{Kind: org, Order: byName}.CursorAt("avtotor", "avtotor")},
 				pageWant{[]string{"avtotor-holding", "avtovaz"}, true, 28}},
 			{"a tie broken by id desc", model.EntityQuery{Kind: org, Order: byNameDesc, First: 2,
-				After: model.EncodeCursor(model.Cursor{Order: model.OrderTag(byNameDesc), Key: "avtotor", ID: "avtotor-holding"})},
+				After: model.EntityQuery{Kind: org, Order: byNameDesc}.CursorAt("avtotor", "avtotor-holding")},
 				pageWant{[]string{"avtotor", "autostat"}, false, 28}},
 		}
 		for _, c := range cases {
@@ -223,10 +223,16 @@ func testEntities(t *testing.T, s model.Store) {
 		}{
 			{"cursor not base64", model.EntityQuery{Kind: org, Order: byName, After: "not a cursor!"}},
 			{"cursor of the wrong shape", model.EntityQuery{Kind: org, Order: byName, After: base64.RawURLEncoding.EncodeToString([]byte(`["NAME:asc","x"]`))}},
-			{"cursor for id order used by name", model.EntityQuery{Kind: org, Order: byName, After: model.EntityCursor(avtotor, byID)}},
-			{"cursor for asc used desc", model.EntityQuery{Kind: org, Order: byNameDesc, After: model.EntityCursor(avtotor, byName)}},
-			{"relation cursor", model.EntityQuery{Kind: org, Order: byID, After: model.RelationCursor(rel)}},
-			{"source title cursor", model.EntityQuery{Kind: org, Order: byName, After: model.SourceCursor(src, model.Order{Field: model.SortByTitle})}},
+			{"cursor for id order used by name", model.EntityQuery{Kind: org, Order: byName, After: model.EntityQuery{Kind: org, Order: byID}.Cursor(avtotor)}},
+			{"cursor for asc used desc", model.EntityQuery{Kind: org, Order: byNameDesc, After: model.EntityQuery{Kind: org, Order: byName}.Cursor(avtotor)}},
+			{"relation cursor", model.EntityQuery{Kind: org, Order: byID, After: model.RelationQuery{}.Cursor(rel)}},
+			{"source title cursor", model.EntityQuery{Kind: org, Order: byName, After: model.SourceQuery{Order: model.Order{Field: model.SortByTitle}}.Cursor(src)}},
+			{"cursor of another kind's listing", model.EntityQuery{Kind: org, Order: byName, After: model.EntityQuery{Kind: model.KindBrand, Order: byName}.Cursor(avtotor)}},
+			{"cursor of every kind's listing", model.EntityQuery{Kind: org, Order: byName, After: model.EntityQuery{Order: byName}.Cursor(avtotor)}},
+			{"cursor of another filter", model.EntityQuery{Kind: org, Order: byName, Filter: model.EntityFilter{NameContains: "a"},
+				After: model.EntityQuery{Kind: org, Order: byName}.Cursor(avtotor)}},
+			{"cursor of another attribute filter", model.EntityQuery{Kind: org, Order: byName, Filter: model.EntityFilter{Attrs: []model.AttrFilter{attrs(model.AttrOrganizationType, "GROUP")}},
+				After: model.EntityQuery{Kind: org, Order: byName, Filter: model.EntityFilter{Attrs: []model.AttrFilter{attrs(model.AttrOrganizationType, "ASSEMBLER")}}}.Cursor(avtotor)}},
 			{"unknown attribute", model.EntityQuery{Kind: org, Order: byName, Filter: model.EntityFilter{Attrs: []model.AttrFilter{attrs("bogus", "x")}}}},
 		}
 		for _, c := range cases {
@@ -302,7 +308,7 @@ func testSources(t *testing.T, s model.Store) {
 			{byDate, sourcesByDate}, {desc(byDate), reversed(sourcesByDate)},
 			{byID, sourcesByID}, {desc(byID), reversed(sourcesByID)},
 		} {
-			t.Run(model.OrderTag(c.order), func(t *testing.T) {
+			t.Run(fmt.Sprintf("%s desc=%v", c.order.Field, c.order.Desc), func(t *testing.T) {
 				q := model.SourceQuery{Order: c.order, First: 4}
 				var all []string
 				var sizes []int
@@ -320,7 +326,7 @@ func testSources(t *testing.T, s model.Store) {
 					if !got.HasNextPage || len(got.Items) == 0 {
 						break
 					}
-					q.After = model.SourceCursor(got.Items[len(got.Items)-1], c.order)
+					q.After = q.Cursor(got.Items[len(got.Items)-1])
 				}
 				diff(t, "page sizes", []int{4, 2}, sizes)
 				diff(t, "concatenated pages", c.want, all)
@@ -333,9 +339,12 @@ func testSources(t *testing.T, s model.Store) {
 		noErr(t, "Source(kommersant-2022)", err)
 		for name, q := range map[string]model.SourceQuery{
 			"garbage cursor":              {Order: byTitle, After: "%%%"},
-			"title cursor used by date":   {Order: byDate, After: model.SourceCursor(src, byTitle)},
-			"date cursor used desc":       {Order: desc(byDate), After: model.SourceCursor(src, byDate)},
-			"relation cursor for sources": {Order: byID, After: model.EncodeCursor(model.Cursor{Order: model.RelationOrderTag, ID: "r-tula-in-russia"})},
+			"title cursor used by date":   {Order: byDate, After: model.SourceQuery{Order: byTitle}.Cursor(src)},
+			"date cursor used desc":       {Order: desc(byDate), After: model.SourceQuery{Order: byDate}.Cursor(src)},
+			"relation cursor for sources": {Order: byID, After: model.RelationQuery{}.CursorAt("r-tula-in-russia")},
+			"entity cursor for sources":   {Order: byID, After: model.EntityQuery{Order: byID}.CursorAt("", "kommersant-2022")},
+			"cursor of another filter": {Order: byDate, Filter: model.SourceFilter{PublisherIDs: []string{"kommersant"}},
+				After: model.SourceQuery{Order: byDate}.Cursor(src)},
 		} {
 			t.Run(name, func(t *testing.T) {
 				_, err := s.Sources(ctx, q)

@@ -156,14 +156,14 @@ func testRelations(t *testing.T, s model.Store) {
 					if !p.HasNextPage || len(p.Items) == 0 {
 						break
 					}
-					q.After = model.RelationCursor(p.Items[len(p.Items)-1])
+					q.After = q.Cursor(p.Items[len(p.Items)-1])
 				}
 				diff(t, "page sizes", c.sizes, sizes)
 				diff(t, "concatenated pages", c.want, got)
 			})
 		}
 		// A cursor names a position, so it works for an id that is not a relation.
-		p, err := s.Relations(ctx, model.RelationQuery{First: 2, After: model.EncodeCursor(model.Cursor{Order: model.RelationOrderTag, ID: "r-t"})})
+		p, err := s.Relations(ctx, model.RelationQuery{First: 2, After: model.RelationQuery{}.CursorAt("r-t")})
 		noErr(t, "Relations after r-t", err)
 		diff(t, "page after position r-t", pageWant{[]string{"r-tula-in-russia", "r-vw-owns-volkswagen"}, true, 67},
 			pageWant{relationIDs(p.Items), p.HasNextPage, p.TotalCount})
@@ -173,9 +173,11 @@ func testRelations(t *testing.T, s model.Store) {
 		avtotor, err := s.Entity(ctx, "avtotor")
 		noErr(t, "Entity(avtotor)", err)
 		for name, after := range map[string]string{
-			"garbage cursor": "***",
-			"entity cursor":  model.EntityCursor(avtotor, model.Order{Field: model.SortByID}),
-			"empty id":       model.EncodeCursor(model.Cursor{Order: model.RelationOrderTag}),
+			"garbage cursor":        "***",
+			"entity cursor":         model.EntityQuery{Order: model.Order{Field: model.SortByID}}.Cursor(avtotor),
+			"empty id":              model.RelationQuery{}.CursorAt(""),
+			"an entity's relations": model.RelationsOfQuery{}.CursorAt("r-t"),
+			"another filter":        model.RelationQuery{Filter: model.RelationFilter{Types: []model.RelationType{model.RelAssembles}}}.CursorAt("r-t"),
 		} {
 			t.Run(name, func(t *testing.T) {
 				_, err := s.Relations(ctx, model.RelationQuery{After: after})
@@ -226,7 +228,7 @@ func testRelationsOf(t *testing.T, s model.Store) {
 			"monaco":         {nil, false, 0},
 			"no-such-entity": {nil, false, 0},
 		}},
-		{"one cursor for every page", model.RelationsOfQuery{First: 2, After: model.RelationCursor(p1)}, map[string]pageWant{
+		{"one cursor for every page", model.RelationsOfQuery{First: 2, After: model.RelationsOfQuery{}.Cursor(p1)}, map[string]pageWant{
 			"avtotor":        {[]string{"r-avtotor-partners-baic-2", "r-avtotor-partners-mercedes"}, true, 12},
 			"baic-group":     {[]string{"r-avtotor-partners-baic-2", "r-baic-group-party-to-agreement"}, true, 4},
 			"monaco":         {nil, false, 0},
@@ -281,7 +283,7 @@ func testRelationsOf(t *testing.T, s model.Store) {
 			if !p.HasNextPage || len(p.Items) == 0 {
 				break
 			}
-			q.After = model.RelationCursor(p.Items[len(p.Items)-1])
+			q.After = q.Cursor(p.Items[len(p.Items)-1])
 		}
 		diff(t, "page sizes", []int{5, 5, 2}, sizes)
 		diff(t, "concatenated pages", avtotorRels, all)
@@ -292,7 +294,11 @@ func testRelationsOf(t *testing.T, s model.Store) {
 		wantCode(t, "RelationsOf with a garbage cursor", err, model.CodeBadUserInput)
 		avtotor, err := s.Entity(ctx, "avtotor")
 		noErr(t, "Entity(avtotor)", err)
-		_, err = s.RelationsOf(ctx, ids, model.RelationsOfQuery{After: model.EntityCursor(avtotor, model.Order{Field: model.SortByName})})
+		_, err = s.RelationsOf(ctx, ids, model.RelationsOfQuery{After: model.EntityQuery{}.Cursor(avtotor)})
 		wantCode(t, "RelationsOf with an entity cursor", err, model.CodeBadUserInput)
+		_, err = s.RelationsOf(ctx, ids, model.RelationsOfQuery{After: model.RelationQuery{}.CursorAt("r-t")})
+		wantCode(t, "RelationsOf with a cursor of the relations listing", err, model.CodeBadUserInput)
+		_, err = s.RelationsOf(ctx, ids, model.RelationsOfQuery{Direction: model.DirectionOut, After: model.RelationsOfQuery{}.CursorAt("r-t")})
+		wantCode(t, "RelationsOf with a cursor of another direction", err, model.CodeBadUserInput)
 	})
 }
