@@ -46,19 +46,19 @@ type DirectiveRoot struct {
 
 type ComplexityRoot struct {
 	Agreement struct {
-		Aliases     func(childComplexity int) int
-		AnnouncedOn func(childComplexity int) int
-		CreatedAt   func(childComplexity int) int
-		Description func(childComplexity int) int
-		ID          func(childComplexity int) int
-		Kind        func(childComplexity int) int
-		Name        func(childComplexity int) int
-		Parties     func(childComplexity int) int
-		Provisions  func(childComplexity int) int
-		Relations   func(childComplexity int, types []model.RelationType, direction *model.Direction, status []model.RelationStatus, asOf *model.Date, first *int, after *string) int
-		SignedOn    func(childComplexity int) int
-		Sources     func(childComplexity int) int
-		UpdatedAt   func(childComplexity int) int
+		Aliases           func(childComplexity int) int
+		AnnouncedOn       func(childComplexity int) int
+		CreatedAt         func(childComplexity int) int
+		DescriptionOrNull func(childComplexity int) int
+		ID                func(childComplexity int) int
+		Kind              func(childComplexity int) int
+		Name              func(childComplexity int) int
+		Parties           func(childComplexity int) int
+		Provisions        func(childComplexity int) int
+		Relations         func(childComplexity int, types []model.RelationType, direction *model.Direction, status []model.RelationStatus, asOf *model.Date, first *int, after *string) int
+		SignedOn          func(childComplexity int) int
+		Sources           func(childComplexity int) int
+		UpdatedAt         func(childComplexity int) int
 	}
 
 	AgreementConnection struct {
@@ -73,21 +73,21 @@ type ComplexityRoot struct {
 	}
 
 	Brand struct {
-		Aliases     func(childComplexity int) int
-		Assemblers  func(childComplexity int, status []model.RelationStatus, asOf *model.Date) int
-		Country     func(childComplexity int) int
-		CreatedAt   func(childComplexity int) int
-		Description func(childComplexity int) int
-		Founded     func(childComplexity int) int
-		ID          func(childComplexity int) int
-		Kind        func(childComplexity int) int
-		Models      func(childComplexity int) int
-		Name        func(childComplexity int) int
-		Owner       func(childComplexity int, asOf *model.Date) int
-		Relations   func(childComplexity int, types []model.RelationType, direction *model.Direction, status []model.RelationStatus, asOf *model.Date, first *int, after *string) int
-		Segment     func(childComplexity int) int
-		Sources     func(childComplexity int) int
-		UpdatedAt   func(childComplexity int) int
+		Aliases           func(childComplexity int) int
+		Assemblers        func(childComplexity int, status []model.RelationStatus, asOf *model.Date) int
+		Country           func(childComplexity int) int
+		CreatedAt         func(childComplexity int) int
+		DescriptionOrNull func(childComplexity int) int
+		Founded           func(childComplexity int) int
+		ID                func(childComplexity int) int
+		Kind              func(childComplexity int) int
+		Models            func(childComplexity int) int
+		Name              func(childComplexity int) int
+		Owner             func(childComplexity int, asOf *model.Date) int
+		Relations         func(childComplexity int, types []model.RelationType, direction *model.Direction, status []model.RelationStatus, asOf *model.Date, first *int, after *string) int
+		Segment           func(childComplexity int) int
+		Sources           func(childComplexity int) int
+		UpdatedAt         func(childComplexity int) int
 	}
 
 	BrandConnection struct {
@@ -116,27 +116,27 @@ type ComplexityRoot struct {
 	}
 
 	Organization struct {
-		Agreements    func(childComplexity int) int
-		Aliases       func(childComplexity int) int
-		Assembles     func(childComplexity int, status []model.RelationStatus, asOf *model.Date) int
-		Brands        func(childComplexity int, asOf *model.Date) int
-		Country       func(childComplexity int) int
-		CreatedAt     func(childComplexity int) int
-		Description   func(childComplexity int) int
-		Founded       func(childComplexity int) int
-		ID            func(childComplexity int) int
-		JointVentures func(childComplexity int, asOf *model.Date) int
-		Kind          func(childComplexity int) int
-		Name          func(childComplexity int) int
-		Ownership     func(childComplexity int) int
-		Parent        func(childComplexity int, asOf *model.Date) int
-		Partners      func(childComplexity int, asOf *model.Date) int
-		Plants        func(childComplexity int, asOf *model.Date) int
-		Relations     func(childComplexity int, types []model.RelationType, direction *model.Direction, status []model.RelationStatus, asOf *model.Date, first *int, after *string) int
-		Sources       func(childComplexity int) int
-		Subsidiaries  func(childComplexity int, asOf *model.Date) int
-		Type          func(childComplexity int) int
-		UpdatedAt     func(childComplexity int) int
+		Agreements        func(childComplexity int) int
+		Aliases           func(childComplexity int) int
+		Assembles         func(childComplexity int, status []model.RelationStatus, asOf *model.Date) int
+		Brands            func(childComplexity int, asOf *model.Date) int
+		Country           func(childComplexity int) int
+		CreatedAt         func(childComplexity int) int
+		DescriptionOrNull func(childComplexity int) int
+		Founded           func(childComplexity int) int
+		ID                func(childComplexity int) int
+		JointVentures     func(childComplexity int, asOf *model.Date) int
+		Kind              func(childComplexity int) int
+		Name              func(childComplexity int) int
+		Ownership         func(childComplexity int) int
+		Parent            func(childComplexity int, asOf *model.Date) int
+		Partners          func(childComplexity int, asOf *model.Date) int
+		Plants            func(childComplexity int, asOf *model.Date) int
+		Relations         func(childComplexity int, types []model.RelationType, direction *model.Direction, status []model.RelationStatus, asOf *model.Date, first *int, after *string) int
+		Sources           func(childComplexity int) int
+		Subsidiaries      func(childComplexity int, asOf *model.Date) int
+		Type              func(childComplexity int) int
+		UpdatedAt         func(childComplexity int) int
 	}
 
 	OrganizationConnection struct {
@@ -164,19 +164,19 @@ type ComplexityRoot struct {
 	}
 
 	Place struct {
-		Aliases     func(childComplexity int) int
-		Contains    func(childComplexity int) int
-		CountryCode func(childComplexity int) int
-		CreatedAt   func(childComplexity int) int
-		Description func(childComplexity int) int
-		ID          func(childComplexity int) int
-		Kind        func(childComplexity int) int
-		Name        func(childComplexity int) int
-		Parent      func(childComplexity int) int
-		Relations   func(childComplexity int, types []model.RelationType, direction *model.Direction, status []model.RelationStatus, asOf *model.Date, first *int, after *string) int
-		Sources     func(childComplexity int) int
-		Type        func(childComplexity int) int
-		UpdatedAt   func(childComplexity int) int
+		Aliases           func(childComplexity int) int
+		Contains          func(childComplexity int) int
+		CountryCodeOrNull func(childComplexity int) int
+		CreatedAt         func(childComplexity int) int
+		DescriptionOrNull func(childComplexity int) int
+		ID                func(childComplexity int) int
+		Kind              func(childComplexity int) int
+		Name              func(childComplexity int) int
+		Parent            func(childComplexity int) int
+		Relations         func(childComplexity int, types []model.RelationType, direction *model.Direction, status []model.RelationStatus, asOf *model.Date, first *int, after *string) int
+		Sources           func(childComplexity int) int
+		Type              func(childComplexity int) int
+		UpdatedAt         func(childComplexity int) int
 	}
 
 	PlaceConnection struct {
@@ -191,19 +191,19 @@ type ComplexityRoot struct {
 	}
 
 	Plant struct {
-		Aliases     func(childComplexity int) int
-		Assembles   func(childComplexity int, status []model.RelationStatus, asOf *model.Date) int
-		CreatedAt   func(childComplexity int) int
-		Description func(childComplexity int) int
-		ID          func(childComplexity int) int
-		Kind        func(childComplexity int) int
-		Location    func(childComplexity int) int
-		Name        func(childComplexity int) int
-		Opened      func(childComplexity int) int
-		Operator    func(childComplexity int, asOf *model.Date) int
-		Relations   func(childComplexity int, types []model.RelationType, direction *model.Direction, status []model.RelationStatus, asOf *model.Date, first *int, after *string) int
-		Sources     func(childComplexity int) int
-		UpdatedAt   func(childComplexity int) int
+		Aliases           func(childComplexity int) int
+		Assembles         func(childComplexity int, status []model.RelationStatus, asOf *model.Date) int
+		CreatedAt         func(childComplexity int) int
+		DescriptionOrNull func(childComplexity int) int
+		ID                func(childComplexity int) int
+		Kind              func(childComplexity int) int
+		Location          func(childComplexity int) int
+		Name              func(childComplexity int) int
+		Opened            func(childComplexity int) int
+		Operator          func(childComplexity int, asOf *model.Date) int
+		Relations         func(childComplexity int, types []model.RelationType, direction *model.Direction, status []model.RelationStatus, asOf *model.Date, first *int, after *string) int
+		Sources           func(childComplexity int) int
+		UpdatedAt         func(childComplexity int) int
 	}
 
 	PlantConnection struct {
@@ -248,18 +248,18 @@ type ComplexityRoot struct {
 	}
 
 	Relation struct {
-		CreatedAt func(childComplexity int) int
-		From      func(childComplexity int) int
-		ID        func(childComplexity int) int
-		Note      func(childComplexity int) int
-		Quantity  func(childComplexity int) int
-		Sources   func(childComplexity int) int
-		Status    func(childComplexity int) int
-		To        func(childComplexity int) int
-		Type      func(childComplexity int) int
-		UpdatedAt func(childComplexity int) int
-		ValidFrom func(childComplexity int) int
-		ValidTo   func(childComplexity int) int
+		CreatedAt  func(childComplexity int) int
+		From       func(childComplexity int) int
+		ID         func(childComplexity int) int
+		NoteOrNull func(childComplexity int) int
+		Quantity   func(childComplexity int) int
+		Sources    func(childComplexity int) int
+		Status     func(childComplexity int) int
+		To         func(childComplexity int) int
+		Type       func(childComplexity int) int
+		UpdatedAt  func(childComplexity int) int
+		ValidFrom  func(childComplexity int) int
+		ValidTo    func(childComplexity int) int
 	}
 
 	RelationConnection struct {
@@ -279,15 +279,15 @@ type ComplexityRoot struct {
 	}
 
 	Source struct {
-		CreatedAt   func(childComplexity int) int
-		Dateline    func(childComplexity int) int
-		ID          func(childComplexity int) int
-		Language    func(childComplexity int) int
-		PublishedOn func(childComplexity int) int
-		Publisher   func(childComplexity int) int
-		Title       func(childComplexity int) int
-		URL         func(childComplexity int) int
-		UpdatedAt   func(childComplexity int) int
+		CreatedAt      func(childComplexity int) int
+		DatelineOrNull func(childComplexity int) int
+		ID             func(childComplexity int) int
+		LanguageOrNull func(childComplexity int) int
+		PublishedOn    func(childComplexity int) int
+		Publisher      func(childComplexity int) int
+		Title          func(childComplexity int) int
+		URLOrNull      func(childComplexity int) int
+		UpdatedAt      func(childComplexity int) int
 	}
 
 	SourceConnection struct {
@@ -316,18 +316,18 @@ type ComplexityRoot struct {
 	}
 
 	VehicleModel struct {
-		Aliases     func(childComplexity int) int
-		Assemblers  func(childComplexity int, status []model.RelationStatus, asOf *model.Date) int
-		Brand       func(childComplexity int) int
-		CreatedAt   func(childComplexity int) int
-		Description func(childComplexity int) int
-		ID          func(childComplexity int) int
-		Kind        func(childComplexity int) int
-		Name        func(childComplexity int) int
-		Powertrain  func(childComplexity int) int
-		Relations   func(childComplexity int, types []model.RelationType, direction *model.Direction, status []model.RelationStatus, asOf *model.Date, first *int, after *string) int
-		Sources     func(childComplexity int) int
-		UpdatedAt   func(childComplexity int) int
+		Aliases           func(childComplexity int) int
+		Assemblers        func(childComplexity int, status []model.RelationStatus, asOf *model.Date) int
+		Brand             func(childComplexity int) int
+		CreatedAt         func(childComplexity int) int
+		DescriptionOrNull func(childComplexity int) int
+		ID                func(childComplexity int) int
+		Kind              func(childComplexity int) int
+		Name              func(childComplexity int) int
+		Powertrain        func(childComplexity int) int
+		Relations         func(childComplexity int, types []model.RelationType, direction *model.Direction, status []model.RelationStatus, asOf *model.Date, first *int, after *string) int
+		Sources           func(childComplexity int) int
+		UpdatedAt         func(childComplexity int) int
 	}
 
 	VehicleModelConnection struct {
@@ -488,11 +488,11 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Agreement.CreatedAt(childComplexity), true
 	case "Agreement.description":
-		if e.ComplexityRoot.Agreement.Description == nil {
+		if e.ComplexityRoot.Agreement.DescriptionOrNull == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Agreement.Description(childComplexity), true
+		return e.ComplexityRoot.Agreement.DescriptionOrNull(childComplexity), true
 	case "Agreement.id":
 		if e.ComplexityRoot.Agreement.ID == nil {
 			break
@@ -615,11 +615,11 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Brand.CreatedAt(childComplexity), true
 	case "Brand.description":
-		if e.ComplexityRoot.Brand.Description == nil {
+		if e.ComplexityRoot.Brand.DescriptionOrNull == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Brand.Description(childComplexity), true
+		return e.ComplexityRoot.Brand.DescriptionOrNull(childComplexity), true
 	case "Brand.founded":
 		if e.ComplexityRoot.Brand.Founded == nil {
 			break
@@ -892,11 +892,11 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Organization.CreatedAt(childComplexity), true
 	case "Organization.description":
-		if e.ComplexityRoot.Organization.Description == nil {
+		if e.ComplexityRoot.Organization.DescriptionOrNull == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Organization.Description(childComplexity), true
+		return e.ComplexityRoot.Organization.DescriptionOrNull(childComplexity), true
 	case "Organization.founded":
 		if e.ComplexityRoot.Organization.Founded == nil {
 			break
@@ -1101,11 +1101,11 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Place.Contains(childComplexity), true
 	case "Place.countryCode":
-		if e.ComplexityRoot.Place.CountryCode == nil {
+		if e.ComplexityRoot.Place.CountryCodeOrNull == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Place.CountryCode(childComplexity), true
+		return e.ComplexityRoot.Place.CountryCodeOrNull(childComplexity), true
 	case "Place.createdAt":
 		if e.ComplexityRoot.Place.CreatedAt == nil {
 			break
@@ -1113,11 +1113,11 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Place.CreatedAt(childComplexity), true
 	case "Place.description":
-		if e.ComplexityRoot.Place.Description == nil {
+		if e.ComplexityRoot.Place.DescriptionOrNull == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Place.Description(childComplexity), true
+		return e.ComplexityRoot.Place.DescriptionOrNull(childComplexity), true
 	case "Place.id":
 		if e.ComplexityRoot.Place.ID == nil {
 			break
@@ -1228,11 +1228,11 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Plant.CreatedAt(childComplexity), true
 	case "Plant.description":
-		if e.ComplexityRoot.Plant.Description == nil {
+		if e.ComplexityRoot.Plant.DescriptionOrNull == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Plant.Description(childComplexity), true
+		return e.ComplexityRoot.Plant.DescriptionOrNull(childComplexity), true
 	case "Plant.id":
 		if e.ComplexityRoot.Plant.ID == nil {
 			break
@@ -1606,11 +1606,11 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Relation.ID(childComplexity), true
 	case "Relation.note":
-		if e.ComplexityRoot.Relation.Note == nil {
+		if e.ComplexityRoot.Relation.NoteOrNull == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Relation.Note(childComplexity), true
+		return e.ComplexityRoot.Relation.NoteOrNull(childComplexity), true
 	case "Relation.quantity":
 		if e.ComplexityRoot.Relation.Quantity == nil {
 			break
@@ -1712,11 +1712,11 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Source.CreatedAt(childComplexity), true
 	case "Source.dateline":
-		if e.ComplexityRoot.Source.Dateline == nil {
+		if e.ComplexityRoot.Source.DatelineOrNull == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Source.Dateline(childComplexity), true
+		return e.ComplexityRoot.Source.DatelineOrNull(childComplexity), true
 	case "Source.id":
 		if e.ComplexityRoot.Source.ID == nil {
 			break
@@ -1724,11 +1724,11 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Source.ID(childComplexity), true
 	case "Source.language":
-		if e.ComplexityRoot.Source.Language == nil {
+		if e.ComplexityRoot.Source.LanguageOrNull == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Source.Language(childComplexity), true
+		return e.ComplexityRoot.Source.LanguageOrNull(childComplexity), true
 	case "Source.publishedOn":
 		if e.ComplexityRoot.Source.PublishedOn == nil {
 			break
@@ -1748,11 +1748,11 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Source.Title(childComplexity), true
 	case "Source.url":
-		if e.ComplexityRoot.Source.URL == nil {
+		if e.ComplexityRoot.Source.URLOrNull == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Source.URL(childComplexity), true
+		return e.ComplexityRoot.Source.URLOrNull(childComplexity), true
 	case "Source.updatedAt":
 		if e.ComplexityRoot.Source.UpdatedAt == nil {
 			break
@@ -1872,11 +1872,11 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.VehicleModel.CreatedAt(childComplexity), true
 	case "VehicleModel.description":
-		if e.ComplexityRoot.VehicleModel.Description == nil {
+		if e.ComplexityRoot.VehicleModel.DescriptionOrNull == nil {
 			break
 		}
 
-		return e.ComplexityRoot.VehicleModel.Description(childComplexity), true
+		return e.ComplexityRoot.VehicleModel.DescriptionOrNull(childComplexity), true
 	case "VehicleModel.id":
 		if e.ComplexityRoot.VehicleModel.ID == nil {
 			break
@@ -2317,7 +2317,8 @@ Curation: writes that keep the graph current. Every mutation needs a write token
 (` + "`" + `Authorization: Bearer <token>` + "`" + `); without one it answers UNAUTHENTICATED and changes nothing.
 Each write is validated and applied as one transaction: a refused write leaves no trace, and a
 write that returned success survives a crash or restart. Repeating a write with the same input
-changes nothing.
+changes nothing. Optional text (description, countryCode, dateline, url, language, note) left
+out or given as the empty string is not stored, and reads back as null.
 """
 type Mutation {
   "Create or replace an organization. Fields left out are cleared."
@@ -2337,7 +2338,10 @@ type Mutation {
   """
   Record a fact. Its id is derived from its content, so adding the same fact twice returns the
   same relation. The relation type must fit its endpoints (e.g. OWNS_BRAND goes from an
-  Organization to a Brand), and it must cite at least one existing source.
+  Organization to a Brand), it may not go from an entity to itself, and it must cite at least
+  one existing source. SUBSIDIARY_OF and LOCATED_IN relations form hierarchies: one that would
+  close a cycle (a place inside itself, two companies each the other's subsidiary) is refused,
+  whatever the periods.
   """
   addRelation(input: RelationInput!): Relation!
   "Replace a relation's content, keeping its id."
@@ -2350,7 +2354,10 @@ type Mutation {
 
 "An organization to create or replace."
 input OrganizationInput {
-  "A slug: lower-case letters and digits joined by hyphens, e.g. ` + "`" + `baic-group` + "`" + `."
+  """
+  A slug: lower-case letters and digits joined by hyphens, e.g. ` + "`" + `baic-group` + "`" + `. Ids of the shape
+  addRelation derives, ` + "`" + `<from>-<relation type>-<to>-<8 hex digits>` + "`" + `, are reserved for relations.
+  """
   id: ID!
   name: String!
   aliases: [String!]
@@ -4995,18 +5002,18 @@ func (ec *executionContext) _Agreement_description(ctx context.Context, field gr
 			return ec.fieldContext_Agreement_description(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Description, nil
+			return obj.DescriptionOrNull(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_Agreement_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Agreement", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Agreement", field, true, false, "String")
 }
 
 func (ec *executionContext) _Agreement_kind(ctx context.Context, field graphql.CollectedField, obj *model.Agreement) (ret graphql.Marshaler) {
@@ -5484,18 +5491,18 @@ func (ec *executionContext) _Brand_description(ctx context.Context, field graphq
 			return ec.fieldContext_Brand_description(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Description, nil
+			return obj.DescriptionOrNull(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_Brand_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Brand", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Brand", field, true, false, "String")
 }
 
 func (ec *executionContext) _Brand_kind(ctx context.Context, field graphql.CollectedField, obj *model.Brand) (ret graphql.Marshaler) {
@@ -6545,18 +6552,18 @@ func (ec *executionContext) _Organization_description(ctx context.Context, field
 			return ec.fieldContext_Organization_description(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Description, nil
+			return obj.DescriptionOrNull(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_Organization_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Organization", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Organization", field, true, false, "String")
 }
 
 func (ec *executionContext) _Organization_kind(ctx context.Context, field graphql.CollectedField, obj *model.Organization) (ret graphql.Marshaler) {
@@ -7544,18 +7551,18 @@ func (ec *executionContext) _Place_description(ctx context.Context, field graphq
 			return ec.fieldContext_Place_description(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Description, nil
+			return obj.DescriptionOrNull(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_Place_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Place", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Place", field, true, false, "String")
 }
 
 func (ec *executionContext) _Place_kind(ctx context.Context, field graphql.CollectedField, obj *model.Place) (ret graphql.Marshaler) {
@@ -7735,18 +7742,18 @@ func (ec *executionContext) _Place_countryCode(ctx context.Context, field graphq
 			return ec.fieldContext_Place_countryCode(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.CountryCode, nil
+			return obj.CountryCodeOrNull(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_Place_countryCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Place", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Place", field, true, false, "String")
 }
 
 func (ec *executionContext) _Place_parent(ctx context.Context, field graphql.CollectedField, obj *model.Place) (ret graphql.Marshaler) {
@@ -8033,18 +8040,18 @@ func (ec *executionContext) _Plant_description(ctx context.Context, field graphq
 			return ec.fieldContext_Plant_description(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Description, nil
+			return obj.DescriptionOrNull(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_Plant_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Plant", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Plant", field, true, false, "String")
 }
 
 func (ec *executionContext) _Plant_kind(ctx context.Context, field graphql.CollectedField, obj *model.Plant) (ret graphql.Marshaler) {
@@ -9778,18 +9785,18 @@ func (ec *executionContext) _Relation_note(ctx context.Context, field graphql.Co
 			return ec.fieldContext_Relation_note(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Note, nil
+			return obj.NoteOrNull(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_Relation_note(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Relation", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Relation", field, true, false, "String")
 }
 
 func (ec *executionContext) _Relation_sources(ctx context.Context, field graphql.CollectedField, obj *model.Relation) (ret graphql.Marshaler) {
@@ -10177,18 +10184,18 @@ func (ec *executionContext) _Source_dateline(ctx context.Context, field graphql.
 			return ec.fieldContext_Source_dateline(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Dateline, nil
+			return obj.DatelineOrNull(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_Source_dateline(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Source", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Source", field, true, false, "String")
 }
 
 func (ec *executionContext) _Source_url(ctx context.Context, field graphql.CollectedField, obj *model.Source) (ret graphql.Marshaler) {
@@ -10200,18 +10207,18 @@ func (ec *executionContext) _Source_url(ctx context.Context, field graphql.Colle
 			return ec.fieldContext_Source_url(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.URL, nil
+			return obj.URLOrNull(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_Source_url(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Source", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Source", field, true, false, "String")
 }
 
 func (ec *executionContext) _Source_language(ctx context.Context, field graphql.CollectedField, obj *model.Source) (ret graphql.Marshaler) {
@@ -10223,18 +10230,18 @@ func (ec *executionContext) _Source_language(ctx context.Context, field graphql.
 			return ec.fieldContext_Source_language(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Language, nil
+			return obj.LanguageOrNull(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_Source_language(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Source", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Source", field, true, false, "String")
 }
 
 func (ec *executionContext) _Source_createdAt(ctx context.Context, field graphql.CollectedField, obj *model.Source) (ret graphql.Marshaler) {
@@ -10723,18 +10730,18 @@ func (ec *executionContext) _VehicleModel_description(ctx context.Context, field
 			return ec.fieldContext_VehicleModel_description(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Description, nil
+			return obj.DescriptionOrNull(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_VehicleModel_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("VehicleModel", field, false, false, "String")
+	return graphql.NewScalarFieldContext("VehicleModel", field, true, false, "String")
 }
 
 func (ec *executionContext) _VehicleModel_kind(ctx context.Context, field graphql.CollectedField, obj *model.VehicleModel) (ret graphql.Marshaler) {
@@ -17717,18 +17724,6 @@ func (ec *executionContext) unmarshalOSourceWhere2ᚖgithubᚗcomᚋautographᚑ
 	}
 	res, err := ec.unmarshalInputSourceWhere(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
-}
-
-func (ec *executionContext) unmarshalOString2string(ctx context.Context, v any) (string, error) {
-	res, err := graphql.UnmarshalString(v)
-	return res, graphql.ErrorOnPath(ctx, err)
-}
-
-func (ec *executionContext) marshalOString2string(ctx context.Context, sel ast.SelectionSet, v string) graphql.Marshaler {
-	_ = sel
-	_ = ctx
-	res := graphql.MarshalString(v)
-	return res
 }
 
 func (ec *executionContext) unmarshalOString2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {

@@ -80,7 +80,8 @@ type EntityOrder struct {
 // (`Authorization: Bearer <token>`); without one it answers UNAUTHENTICATED and changes nothing.
 // Each write is validated and applied as one transaction: a refused write leaves no trace, and a
 // write that returned success survives a crash or restart. Repeating a write with the same input
-// changes nothing.
+// changes nothing. Optional text (description, countryCode, dateline, url, language, note) left
+// out or given as the empty string is not stored, and reads back as null.
 type Mutation struct {
 }
 
@@ -97,7 +98,8 @@ type OrganizationEdge struct {
 
 // An organization to create or replace.
 type OrganizationInput struct {
-	// A slug: lower-case letters and digits joined by hyphens, e.g. `baic-group`.
+	// A slug: lower-case letters and digits joined by hyphens, e.g. `baic-group`. Ids of the shape
+	// addRelation derives, `<from>-<relation type>-<to>-<8 hex digits>`, are reserved for relations.
 	ID          string   `json:"id"`
 	Name        string   `json:"name"`
 	Aliases     []string `json:"aliases,omitempty"`

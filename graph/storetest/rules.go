@@ -184,3 +184,56 @@ func testRelationIDsAreReserved(t *testing.T, s WriteStore) {
 	r.ID, r.ValidFrom = "kaliningrad-located-in-russia-0a1b2c3d", nil
 	noErr(t, "Import of a relation with a derived-looking id", s.Import(ctx, fixturePart([]string{"avtotor", "haval"}, r)))
 }
+
+// testOptionalText checks that optional text left out or given empty is stored as absent and
+// reads back as absent (the API shows it as null), however it is read.
+func testOptionalText(t *testing.T, s WriteStore) {
+	ctx := t.Context()
+	place := &model.Place{EntityBase: model.EntityBase{ID: "bare-town", Name: "Bare Town", Description: ""}, Type: model.PlaceCity, CountryCode: ""}
+	_, err := s.UpsertEntity(ctx, place)
+	noErr(t, "UpsertEntity", err)
+	src := &model.Source{ID: "bare-report", Title: "Bare report", PublishedOn: model.MustDate("2024"), Dateline: "", URL: "", Language: ""}
+	_, err = s.UpsertSource(ctx, src)
+	noErr(t, "UpsertSource", err)
+	r := &model.Relation{ID: "r-bare-town-in-russia", Type: model.RelLocatedIn, FromID: "bare-town", ToID: "russia", Status: model.StatusActive,
+		Note: "", SourceIDs: []string{"bare-report"}}
+	_, err = s.AddRelation(ctx, r)
+	noErr(t, "AddRelation", err)
+	// A description that is cleared again goes too.
+	withText := *place
+	withText.Description = "A town."
+	_, err = s.UpsertEntity(ctx, &withText)
+	noErr(t, "UpsertEntity with a description", err)
+	_, err = s.UpsertEntity(ctx, place)
+	noErr(t, "UpsertEntity without it again", err)
+
+	check := func(t *testing.T, e model.Entity, src *model.Source, r *model.Relation) {
+		t.Helper()
+		p := e.(*model.Place)
+		for what, v := range map[string]*string{
+			"description": p.DescriptionOrNull(), "countryCode": p.CountryCodeOrNull(),
+			"dateline": src.DatelineOrNull(), "url": src.URLOrNull(), "language": src.LanguageOrNull(), "note": r.NoteOrNull(),
+		} {
+			if v != nil {
+				t.Errorf("%s = %q, want none", what, *v)
+			}
+		}
+	}
+	e, err := s.Entity(ctx, "bare-town")
+	noErr(t, "Entity", err)
+	gotSrc, err := s.Source(ctx, "bare-report")
+	noErr(t, "Source", err)
+	gotRel, err := s.Relation(ctx, r.ID)
+	noErr(t, "Relation", err)
+	check(t, e, gotSrc, gotRel)
+	page, err := s.Entities(ctx, model.EntityQuery{Kind: model.KindPlace, Filter: model.EntityFilter{IDs: []string{"bare-town"}}})
+	noErr(t, "Entities", err)
+	srcs, err := s.Sources(ctx, model.SourceQuery{Filter: model.SourceFilter{IDs: []string{"bare-report"}}})
+	noErr(t, "Sources", err)
+	of, err := s.RelationsOf(ctx, []string{"bare-town"}, model.RelationsOfQuery{})
+	noErr(t, "RelationsOf", err)
+	if len(page.Items) != 1 || len(srcs.Items) != 1 || len(of["bare-town"].Items) != 1 {
+		t.Fatalf("listings found %d entities, %d sources, %d relations; want one of each", len(page.Items), len(srcs.Items), len(of["bare-town"].Items))
+	}
+	check(t, page.Items[0], srcs.Items[0], of["bare-town"].Items[0])
+}

@@ -41,6 +41,7 @@ func runWrites(t *testing.T, newStore func(t *testing.T) WriteStore) {
 	t.Run("Refused", func(t *testing.T) { testRefused(t, loaded(t)) })
 	t.Run("Hierarchies", func(t *testing.T) { testHierarchies(t, loaded(t)) })
 	t.Run("RelationIDsAreReserved", func(t *testing.T) { testRelationIDsAreReserved(t, loaded(t)) })
+	t.Run("OptionalText", func(t *testing.T) { testOptionalText(t, loaded(t)) })
 	t.Run("AddRelation", func(t *testing.T) { testAddRelation(t, loaded(t)) })
 	t.Run("UpdateRelation", func(t *testing.T) { testUpdateRelation(t, loaded(t)) })
 	t.Run("RemoveRelation", func(t *testing.T) { testRemoveRelation(t, loaded(t)) })
