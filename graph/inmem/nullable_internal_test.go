@@ -20,7 +20,7 @@ func TestEmptyFieldsInOldRecordsReadAsAbsent(t *testing.T) {
 	records := map[string]map[string]string{
 		bucketEntities: {"town": `{"kind":"PLACE","entity":{"id":"town","name":"Town","description":"","sources":null,"type":"CITY","countryCode":""},"createdAt":"2024-01-01T00:00:00Z","updatedAt":"2024-01-01T00:00:00Z"}`,
 			"country": `{"kind":"PLACE","entity":{"id":"country","name":"Country","sources":null,"type":"COUNTRY"},"createdAt":"2024-01-01T00:00:00Z","updatedAt":"2024-01-01T00:00:00Z"}`},
-		bucketSources: {"report": `{"source":{"id":"report","title":"Report","publishedOn":"2024","dateline":"","url":"","language":""},"createdAt":"2024-01-01T00:00:00Z","updatedAt":"2024-01-01T00:00:00Z"}`},
+		bucketSources:   {"report": `{"source":{"id":"report","title":"Report","publishedOn":"2024","dateline":"","url":"","language":""},"createdAt":"2024-01-01T00:00:00Z","updatedAt":"2024-01-01T00:00:00Z"}`},
 		bucketRelations: {"r": `{"relation":{"id":"r","type":"LOCATED_IN","from":"town","to":"country","status":"ACTIVE","note":"","sources":["report"]},"createdAt":"2024-01-01T00:00:00Z","updatedAt":"2024-01-01T00:00:00Z"}`},
 	}
 	err = s.db.Update(func(tx *bolt.Tx) error {
