@@ -31,11 +31,11 @@ RETURN n`
 	// the filter's WHERE with the keyset condition, %[4]s the ORDER BY list. collect keeps
 	// the order of the rows it gathers.
 	cypherEntityPage = `
-CALL {
+CALL () {
   MATCH (n:%[1]s)%[2]s
   RETURN count(n) AS total
 }
-CALL {
+CALL () {
   MATCH (n:%[1]s)%[3]s
   WITH n
   ORDER BY %[4]s

@@ -24,12 +24,12 @@ LIMIT $limit`
 	// (the induced subgraph), by id, at most $relLimit of them. %[1]s is the type part of the
 	// pattern, %[2]s an extra condition (asOf) or nothing.
 	cypherNeighborhoodFetch = `
-CALL {
+CALL () {
   UNWIND $ids AS id
   MATCH (n:Entity {id: id})
   RETURN collect(n) AS nodes
 }
-CALL {
+CALL () {
   MATCH (a:Entity)-[r%[1]s]->(b:Entity)
   WHERE a.id IN $ids AND b.id IN $ids%[2]s
   WITH a, r, b
@@ -48,8 +48,7 @@ RETURN nodes, rels`
 	cypherPaths = `
 OPTIONAL MATCH (a:Entity {id: $from})
 OPTIONAL MATCH (b:Entity {id: $to})
-CALL {
-  WITH a, b
+CALL (a, b) {
   WITH a, b
   WHERE a IS NOT NULL AND b IS NOT NULL
   MATCH p = allShortestPaths((a)-[%[1]s*..%[2]s]-(b))%[3]s

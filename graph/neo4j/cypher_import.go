@@ -45,7 +45,7 @@ RETURN count(n) AS changed`
 	// keeps. %s is the union of moveBranch over every type.
 	cypherDeleteMovedRelations = `
 UNWIND $rows AS row
-CALL {%s
+CALL (row) {%s
 }
 WITH row, r, fromId, toId
 WHERE type(r) <> row.type OR fromId <> row.from OR toId <> row.to
@@ -55,7 +55,6 @@ RETURN row.id AS id, createdAt`
 
 	// moveBranch finds the stored relation of row.id among one type's relationships.
 	moveBranch = `
-  WITH row
   MATCH (a:Entity)-[r:%s {id: row.id}]->(b:Entity)
   RETURN r, a.id AS fromId, b.id AS toId`
 
@@ -85,51 +84,48 @@ RETURN count(r) AS n`
 	// the stored relations and references that must still fit the new kind. %s is the union
 	// of idBranch over every relationship type.
 	cypherImportCheck = `
-CALL {
+CALL () {
   UNWIND $sourceIds AS id
   MATCH (:Entity {id: id})
   RETURN collect(id) AS sourceIdsOfEntities
 }
-CALL {
+CALL () {
   UNWIND $entityIds AS id
   MATCH (:Source {id: id})
   RETURN collect(id) AS entityIdsOfSources
 }
-CALL {
+CALL () {
   UNWIND $relationIds AS id
   MATCH (:Entity {id: id})
   RETURN collect(id) AS relationIdsOfEntities
 }
-CALL {
+CALL () {
   UNWIND $relationIds AS id
   MATCH (:Source {id: id})
   RETURN collect(id) AS relationIdsOfSources
 }
-CALL {
+CALL () {
   UNWIND $nodeIds AS id
-  CALL {%s
+  CALL (id) {%s
   }
   RETURN collect(DISTINCT relationId) AS nodeIdsOfRelations
 }
-CALL {
+CALL () {
   UNWIND $kinds AS row
   MATCH (n:Entity {id: row.id})
   WHERE n.kind <> row.kind
-  CALL {
-    WITH n
+  CALL (n) {
     MATCH (n)-[r]-(:Entity)
     WITH DISTINCT r
     RETURN collect({id: r.id, type: type(r),
                     fromId: startNode(r).id, fromKind: startNode(r).kind,
                     toId: endNode(r).id, toKind: endNode(r).kind}) AS rels
   }
-  CALL {
-    WITH n
+  CALL (n) {
     MATCH (x:Entity {countryId: n.id})
     RETURN collect(x.id) AS countryOf
   }
-  CALL {
-    WITH n
+  CALL (n) {
     MATCH (x:Source {publisherId: n.id})
     RETURN collect(x.id) AS publisherOf
   }
@@ -140,7 +136,6 @@ RETURN sourceIdsOfEntities, entityIdsOfSources, relationIdsOfEntities, relationI
 
 	// idBranch finds a relationship of one type with a given id, through that type's index.
 	idBranch = `
-    WITH id
     MATCH ()-[r:%s {id: id}]->()
     RETURN r.id AS relationId`
 )

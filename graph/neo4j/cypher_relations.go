@@ -20,18 +20,18 @@ const (
 
 	// cypherRelationTemplate wraps the union of relByIDBranch; see relationByIDQuery.
 	cypherRelationTemplate = `
-CALL {%s
+CALL () {%s
 }
 RETURN r, fromId, toId`
 
 	// cypherRelationPage counts and pages relations like cypherEntityPage: %[1]s is the type
 	// part of the pattern, %[2]s the filter's WHERE, %[3]s the same with the keyset condition.
 	cypherRelationPage = `
-CALL {
+CALL () {
   MATCH (a:Entity)-[r%[1]s]->(b:Entity)%[2]s
   RETURN count(r) AS total
 }
-CALL {
+CALL () {
   MATCH (a:Entity)-[r%[1]s]->(b:Entity)%[3]s
   WITH a, r, b
   ORDER BY r.id
@@ -48,13 +48,11 @@ RETURN total, page`
 	cypherRelationsOf = `
 UNWIND $ids AS id
 MATCH (e:Entity {id: id})
-CALL {
-  WITH e
+CALL (e) {
   MATCH %[1]s%[2]s
   RETURN count(DISTINCT r) AS total
 }
-CALL {
-  WITH e
+CALL (e) {
   MATCH %[1]s%[3]s
   WITH DISTINCT r
   ORDER BY r.id

@@ -17,9 +17,8 @@ const (
 	labelSource = "Source"
 )
 
-// Schema statements. Every one is idempotent (IF NOT EXISTS) and valid on Neo4j 4.4 and 5.x;
-// on 4.4 a plain CREATE INDEX is a b-tree index, on 5.x a range index, and both serve the
-// equality and range predicates the queries use.
+// Schema statements. Every one is idempotent (IF NOT EXISTS); a plain CREATE INDEX is a range
+// index, which serves the equality and range predicates the queries use.
 const (
 	cypherCreateUniqueID = `CREATE CONSTRAINT %s IF NOT EXISTS FOR (n:%s) REQUIRE n.id IS UNIQUE`
 	cypherCreateIndex    = `CREATE INDEX %s IF NOT EXISTS FOR (n:%s) ON (n.%s)`

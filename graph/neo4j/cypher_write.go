@@ -20,25 +20,25 @@ const (
 	// part is an aggregating or OPTIONAL subquery, so the statement always returns exactly
 	// one row. %s is the union of relByIDBranch over every relationship type.
 	cypherWriteLookup = `
-CALL {
+CALL () {
   OPTIONAL MATCH (n:Entity {id: $id})
   RETURN n AS entity
 }
-CALL {
+CALL () {
   OPTIONAL MATCH (n:Source {id: $id})
   RETURN n AS source
 }
-CALL {
-  CALL {%s
+CALL () {
+  CALL () {%s
   }
   RETURN collect({rel: r, fromId: fromId, toId: toId}) AS relations
 }
-CALL {
+CALL () {
   UNWIND $sourceIds AS sourceId
   MATCH (n:Source {id: sourceId})
   RETURN collect(n.id) AS knownSources
 }
-CALL {
+CALL () {
   UNWIND $refIds AS refId
   MATCH (n:Entity {id: refId})
   RETURN collect({id: n.id, kind: n.kind}) AS refs
@@ -97,8 +97,7 @@ RETURN r, a.id AS fromId, b.id AS toId`
 UNWIND $rows AS row
 MATCH (a:Entity {id: row.from})
 MATCH (b:Entity {id: row.to})
-CALL {
-  WITH a, b
+CALL (a, b) {
   MATCH p = shortestPath((b)-[:%s*]->(a))
   RETURN [n IN nodes(p) | n.id] AS chain
   LIMIT 1
@@ -110,7 +109,7 @@ LIMIT 1`
 	// cypherDeleteRelation deletes the relation with id $id, whatever its type, and says how
 	// many relationships went (0 or 1). %s is the union of relByIDBranch over every type.
 	cypherDeleteRelation = `
-CALL {%s
+CALL () {%s
 }
 WITH r
 DELETE r
@@ -121,8 +120,7 @@ RETURN count(*) AS removed`
 	// is no such entity.
 	cypherDeleteEntity = `
 MATCH (n:Entity {id: $id})
-CALL {
-  WITH n
+CALL (n) {
   OPTIONAL MATCH (n)-[r]-()
   RETURN count(DISTINCT r) AS relations
 }

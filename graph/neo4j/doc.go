@@ -1,7 +1,8 @@
 // Package neo4jstore is the Neo4j implementation of model.Store: every method is parameterized
 // Cypher run through neo4j-go-driver v5, and it answers exactly like the embedded store (the
-// storetest conformance suite runs against both). The Cypher runs unchanged on Neo4j 4.4 and
-// 5.x: no elementId(), no COUNT{}/COLLECT{} subqueries, no type predicates, no dynamic labels.
+// storetest conformance suite runs against both). It needs Neo4j 5.26 or a later release, and
+// the Cypher runs unchanged whether a database's default language is Cypher 5 or Cypher 25:
+// CI runs every test on 5.26 and on the newest calendar release with Cypher 25 as default.
 //
 // # Graph layout
 //
@@ -36,12 +37,11 @@
 // # Schema
 //
 // Open creates, idempotently (IF NOT EXISTS), a uniqueness constraint on id for :Entity, each
-// kind label and :Source; range (4.4: b-tree) indexes on the properties that lookups and
+// kind label and :Source; range indexes on the properties that lookups and
 // orderings use (Entity.nameKey, Entity.countryId, Source.titleKey, Source.publishedStart,
 // Source.publisherId); an index on id for every relationship type, so a relation is found by
 // id with one index seek per type; and a full-text index over Entity name and aliases for ad
-// hoc Cypher users. Neo4j 4.4 is the oldest server supported: it is the first with the
-// FOR ... REQUIRE constraint syntax, and CREATE FULLTEXT INDEX exists since 4.3.
+// hoc Cypher users.
 //
 // # Query design
 //
@@ -115,7 +115,7 @@
 // which the later write replaces whole (two new entities of different kinds under one id
 // end as one entity, of the later kind), and a relation whose endpoint is deleted between
 // the lookup and the write is refused (NOT_FOUND), never left dangling. What no constraint
-// of Neo4j 4.4 Community can forbid (none spans labels or relationship types) is an entity
+// of Neo4j Community can forbid (none spans labels or relationship types) is an entity
 // and a source, or two relations of different types, created under one new id at the same
 // instant; the embedded store, which serializes its writes, cannot get there.
 //
@@ -131,10 +131,10 @@
 // the leader of the database. Bookmarks are per process: another server process reading the
 // same cluster may see a write a moment later, unless the cluster is a single instance.
 //
-// Correlated subqueries use the importing-WITH form (CALL { WITH x ... }), the only one 4.4
-// knows. Neo4j 5.21 and later run it but return a deprecation notification suggesting
-// CALL (x) { ... }, which 4.4 cannot parse; a server set to the Cypher 25 language would
-// refuse it, so such a database must keep Cypher 5 as its default language.
+// Every CALL subquery names what it imports in a scope clause, CALL (x) { ... } or CALL () {
+// ... } (Neo4j 5.23 and later); the importing WITH, deprecated since 5.21, is not used, so no
+// statement draws a deprecation on either language (TestStatementsOnServer checks this on
+// the test server).
 //
 // Errors follow model.Store: NOT_FOUND and BAD_USER_INPUT for the caller's mistakes,
 // UNAVAILABLE when Neo4j cannot be reached (connectivity, transient errors, an expired context,

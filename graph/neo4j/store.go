@@ -171,7 +171,7 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	}
 	if info, err := driver.GetServerInfo(ctx); err == nil {
 		if !supportedServer(info.Agent()) {
-			return fail(fmt.Errorf("neo4j: open %s: server %s is too old: Neo4j 4.4 or later is required", redactURI(cfg.URI), info.Agent()))
+			return fail(fmt.Errorf("neo4j: open %s: server %s is too old: Neo4j 5.26 or a later release is required", redactURI(cfg.URI), info.Agent()))
 		}
 		logger.InfoContext(ctx, "neo4j: connected", "server", info.Agent(), "address", info.Address(), "database", s.database)
 	}
@@ -181,18 +181,20 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	return s, nil
 }
 
-// supportedServer reports whether the agent string ("Neo4j/4.4.26", "Neo4j/5.20-aura") names
-// 4.4 or later. An agent it cannot parse is given the benefit of the doubt.
+// supportedServer reports whether the agent string ("Neo4j/5.26.30", "Neo4j/2026.08.1",
+// "Neo4j/5-aura") names 5.26 or later: the statements use CALL scope clauses (5.23 on), and
+// 5.26 is the oldest release the tests run. Aura runs a current release whatever number its
+// agent shows. An agent it cannot parse is given the benefit of the doubt.
 func supportedServer(agent string) bool {
 	v, ok := strings.CutPrefix(agent, "Neo4j/")
-	if !ok {
+	if !ok || strings.Contains(v, "aura") {
 		return true
 	}
 	var major, minor int
 	if n, _ := fmt.Sscanf(v, "%d.%d", &major, &minor); n < 2 {
 		return true
 	}
-	return major > 4 || (major == 4 && minor >= 4)
+	return major > 5 || (major == 5 && minor >= 26)
 }
 
 // Close releases the driver's connections. Like every other method, it is UNAVAILABLE on a

@@ -93,7 +93,7 @@ func TestOpenUnreachable(t *testing.T) {
 
 func TestSupportedServer(t *testing.T) {
 	for agent, want := range map[string]bool{
-		"Neo4j/4.4.26": true, "Neo4j/5.26.0": true, "Neo4j/5.20-aura": true, "Neo4j/2025.01.0": true,
+		"Neo4j/4.4.26": false, "Neo4j/5.25.1": false, "Neo4j/5.26.0": true, "Neo4j/5.20-aura": true, "Neo4j/2025.01.0": true,
 		"Neo4j/4.3.9": false, "Neo4j/3.5.0": false, "Memgraph/2.0": true, "Neo4j/dev": true,
 	} {
 		if got := supportedServer(agent); got != want {
