@@ -1,6 +1,8 @@
 package inmem
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"time"
@@ -36,25 +38,71 @@ const patchLimit = 64
 // holds the write lock and has checked c against the store. The file is written first so that
 // a failed commit leaves memory as it was, and an acknowledged write is on disk. Readers are
 // held off only while c is applied in memory, never during the disk write.
-func (s *Store) commit(op string, c *change) error {
+//
+// A done ctx stops a commit before the file has it, with ctx's error and nothing changed. A
+// large change (an import) goes in several transactions through the staging bucket, so it
+// stops within moments at any point. Once the file has a large change,
+// a done ctx also stops its (long) application in memory: the store then closes, since its
+// memory no longer matches its file, and the change loads at the next Open. A small change
+// is applied whatever ctx says.
+func (s *Store) commit(ctx context.Context, op string, c *change) error {
 	if c.size() == 0 {
 		return nil
 	}
 	if s.db != nil {
-		if err := s.persist(c); err != nil {
+		persist := s.persist
+		if len(c.dropEntities)+len(c.dropRelations) == 0 && c.size() > stagingChunk {
+			persist = s.persistStaged
+		}
+		if err := persist(ctx, c); err != nil {
+			if ctxErr := ctx.Err(); ctxErr != nil && errors.Is(err, ctxErr) {
+				return fmt.Errorf("%s: %w", op, err)
+			}
 			return fmt.Errorf("%s: %w", op, &model.Error{Code: model.CodeInternal, Message: "the change could not be saved", Err: err})
 		}
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.apply(c)
-	return nil
+	if s.applyContext(ctx, c) {
+		return nil
+	}
+	msg := "the store stopped while loading the change into memory and is closed"
+	if s.db != nil {
+		msg = "the change is saved, but the store stopped before loading it into memory and is closed; it loads at the next start"
+	}
+	s.abandon()
+	return fmt.Errorf("%s: %w", op, &model.Error{Code: model.CodeUnavailable, Message: msg, Err: ctx.Err()})
+}
+
+// abandon closes the store at once, under both locks, when its memory no longer matches
+// what it should hold.
+func (s *Store) abandon() {
+	s.closed = true
+	s.entities, s.byKind, s.sources, s.relations, s.byFrom, s.byTo = nil, nil, nil, nil, nil, nil
+	s.views = views{}
+	s.search = searchIndex{}
+	if s.db != nil {
+		_ = s.db.Close() // nothing is left to write, and the file is consistent
+	}
 }
 
 // apply changes the in-memory graph and its indexes. It cannot fail. Deletions go first so
 // that an index entry of a deleted relation never points at a deleted entity.
-func (s *Store) apply(c *change) {
+func (s *Store) apply(c *change) { s.applyContext(context.Background(), c) }
+
+// applyContext is apply that, for a change large enough to rebuild the views, stops when ctx
+// is done and reports false: the graph in memory is then half changed, and the caller must
+// abandon the store. A small change is always applied whole (true).
+func (s *Store) applyContext(ctx context.Context, c *change) bool {
 	patch := c.size() <= patchLimit
+	n := 0
+	stop := func() bool {
+		n++
+		return !patch && tick(ctx, "", n) != nil
+	}
+	if !patch && ctx.Err() != nil {
+		return false
+	}
 	for _, id := range c.dropRelations {
 		old := s.relations[id]
 		if old == nil {
@@ -80,6 +128,9 @@ func (s *Store) apply(c *change) {
 		}
 	}
 	for _, src := range c.sources {
+		if stop() {
+			return false
+		}
 		if old := s.sources[src.ID]; old != nil && patch {
 			s.views.removeSource(old)
 		}
@@ -90,6 +141,9 @@ func (s *Store) apply(c *change) {
 		}
 	}
 	for _, e := range c.entities {
+		if stop() {
+			return false
+		}
 		id := e.GetID()
 		rec := &entityRec{e: e, keys: model.SearchKeys(e), sortKey: model.SortKey(e.Common().Name)}
 		old := s.entities[id]
@@ -120,6 +174,9 @@ func (s *Store) apply(c *change) {
 		}
 	}
 	for _, r := range c.relations {
+		if stop() {
+			return false
+		}
 		// When the endpoints move, the old index entries go before the new ones come, so the
 		// relation is never found from an entity it no longer touches.
 		if old := s.relations[r.ID]; old != nil {
@@ -137,10 +194,13 @@ func (s *Store) apply(c *change) {
 		}
 	}
 	if !patch {
-		s.rebuildViews()
+		if !s.rebuildViewsContext(ctx) || ctx.Err() != nil {
+			return false
+		}
 		// In name order, which Search's top-k selection benefits from (see rebuild).
 		s.search.rebuild(s.views.entsByName[""])
 	}
+	return true
 }
 
 // insertEntity puts r into the views of every entity and of its kind.

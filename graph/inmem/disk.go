@@ -1,12 +1,15 @@
 package inmem
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -25,6 +28,13 @@ const (
 	bucketSources   = "sources"
 	bucketRelations = "relations"
 	keyVersion      = "version"
+	// bucketStaging holds, under the data buckets' names, what a first import into an empty
+	// file has written so far: such an import goes in several transactions (stagingChunk
+	// records each), so that it can stop between two, and its buckets replace the empty data
+	// buckets in its last one. A staging bucket found at Open is an import that never
+	// finished (or was cancelled); it is dropped. Builds that do not know it ignore it.
+	bucketStaging = "import-staging"
+	stagingChunk  = 20_000
 	// lockTimeout is how long Open waits for another holder of the file to let it go before
 	// saying that the data directory is in use; long enough to ride out a restart.
 	lockTimeout = 2 * time.Second
@@ -119,7 +129,7 @@ func (s *Store) load(ctx context.Context, path string) (empty bool, err error) {
 			err = fmt.Errorf("%s is corrupt: %v", path, p)
 		}
 	}()
-	fresh := false
+	fresh, staged := false, false
 	err = s.db.View(func(tx *bolt.Tx) error {
 		meta := tx.Bucket([]byte(bucketMeta))
 		if meta == nil {
@@ -145,10 +155,16 @@ func (s *Store) load(ctx context.Context, path string) (empty bool, err error) {
 				return fmt.Errorf("%s is damaged: the %q bucket is missing", path, name)
 			}
 		}
+		staged = tx.Bucket([]byte(bucketStaging)) != nil
 		return nil
 	})
 	if err != nil {
 		return false, err
+	}
+	if staged {
+		if err := s.db.Update(dropStaging); err != nil {
+			return false, fmt.Errorf("dropping the rest of an unfinished import from %s: %w", path, err)
+		}
 	}
 	if fresh {
 		err := s.db.Update(func(tx *bolt.Tx) error {
@@ -232,11 +248,15 @@ func (s *Store) load(ctx context.Context, path string) (empty bool, err error) {
 }
 
 // persist writes a change to the file in one bbolt transaction; bbolt syncs the file before
-// Update returns, so once persist returns nil the change survives a crash.
-func (s *Store) persist(c *change) error {
+// Update returns, so once persist returns nil the change survives a crash. Records go in id
+// order: bbolt splits its pages only when the transaction commits, so puts in random order
+// into a large bucket shift ever larger in-memory pages, and an import grows quadratic.
+// A done ctx stops persist between two records (checked every ctxCheckEvery) and once more
+// just before the commit; the transaction then rolls back and the file is as it was.
+func (s *Store) persist(ctx context.Context, c *change) error {
+	recs := records(c)
 	return s.db.Update(func(tx *bolt.Tx) error {
 		ents := tx.Bucket([]byte(bucketEntities))
-		srcs := tx.Bucket([]byte(bucketSources))
 		rels := tx.Bucket([]byte(bucketRelations))
 		for _, id := range c.dropRelations {
 			if err := rels.Delete([]byte(id)); err != nil {
@@ -248,35 +268,198 @@ func (s *Store) persist(c *change) error {
 				return fmt.Errorf("deleting entity %q: %w", id, err)
 			}
 		}
-		for _, src := range c.sources {
-			v, err := json.Marshal(sourceRecord{Source: src, CreatedAt: src.CreatedAt, UpdatedAt: src.UpdatedAt})
-			if err != nil {
-				return fmt.Errorf("encoding source %q: %w", src.ID, err)
+		for i, r := range recs {
+			if err := tick(ctx, "saving", i+1); err != nil {
+				return err
 			}
-			if err := srcs.Put([]byte(src.ID), v); err != nil {
-				return fmt.Errorf("writing source %q: %w", src.ID, err)
+			v, err := r.value()
+			if err != nil {
+				return fmt.Errorf("encoding %s %q: %w", r.bucket, r.key, err)
+			}
+			if err := tx.Bucket([]byte(r.bucket)).Put([]byte(r.key), v); err != nil {
+				return fmt.Errorf("writing %s %q: %w", r.bucket, r.key, err)
 			}
 		}
-		for _, e := range c.entities {
-			v, err := encodeEntity(e)
-			if err != nil {
-				return fmt.Errorf("encoding entity %q: %w", e.GetID(), err)
-			}
-			if err := ents.Put([]byte(e.GetID()), v); err != nil {
-				return fmt.Errorf("writing entity %q: %w", e.GetID(), err)
-			}
+		// The last moment to stop: returning an error rolls the transaction back.
+		if err := ctx.Err(); err != nil {
+			return fmt.Errorf("saving: %w", err)
 		}
-		for _, r := range c.relations {
-			v, err := json.Marshal(relationRecord{Relation: r, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt})
-			if err != nil {
-				return fmt.Errorf("encoding relation %q: %w", r.ID, err)
-			}
-			if err := rels.Put([]byte(r.ID), v); err != nil {
-				return fmt.Errorf("writing relation %q: %w", r.ID, err)
+		return nil
+	})
+}
+
+// dropStaging deletes the staging bucket of an unfinished import, if there is one.
+func dropStaging(tx *bolt.Tx) error {
+	if tx.Bucket([]byte(bucketStaging)) == nil {
+		return nil
+	}
+	return tx.DeleteBucket([]byte(bucketStaging))
+}
+
+// record is one item of a change as it goes to the file.
+type record struct {
+	bucket string
+	key    string
+	value  func() ([]byte, error)
+}
+
+// records lists the items a change stores, bucket by bucket, each in id order (see persist).
+func records(c *change) []record {
+	out := make([]record, 0, len(c.sources)+len(c.entities)+len(c.relations))
+	for _, src := range slices.SortedFunc(slices.Values(c.sources), func(a, b *model.Source) int { return strings.Compare(a.ID, b.ID) }) {
+		out = append(out, record{bucketSources, src.ID, func() ([]byte, error) {
+			return json.Marshal(sourceRecord{Source: src, CreatedAt: src.CreatedAt, UpdatedAt: src.UpdatedAt})
+		}})
+	}
+	for _, e := range slices.SortedFunc(slices.Values(c.entities), func(a, b model.Entity) int { return strings.Compare(a.GetID(), b.GetID()) }) {
+		out = append(out, record{bucketEntities, e.GetID(), func() ([]byte, error) { return encodeEntity(e) }})
+	}
+	for _, r := range slices.SortedFunc(slices.Values(c.relations), func(a, b *model.Relation) int { return strings.Compare(a.ID, b.ID) }) {
+		out = append(out, record{bucketRelations, r.ID, func() ([]byte, error) {
+			return json.Marshal(relationRecord{Relation: r, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt})
+		}})
+	}
+	return out
+}
+
+// persistStaged writes a large change (one without deletions) in several transactions,
+// through the staging bucket (see bucketStaging), so that a done ctx stops it between two
+// records however large it is, and the file keeps none of it. Each data bucket the change
+// touches is rebuilt in the staging bucket: its stored records and the change's, merged in
+// key order, the change's replacing stored ones. The last transaction swaps the rebuilt
+// buckets in; it frees the old ones' pages and writes no record, so it is short.
+func (s *Store) persistStaged(ctx context.Context, c *change) (err error) {
+	defer func() {
+		// A cancelled import leaves what it staged to the next Open (or staged import), which
+		// drops it: freeing its pages takes time, and a cancel wants the store to stop now.
+		if err != nil && ctx.Err() == nil {
+			err = errors.Join(err, s.db.Update(dropStaging))
+		}
+	}()
+	byBucket := map[string][]record{}
+	var names []string
+	for _, r := range records(c) {
+		if byBucket[r.bucket] == nil {
+			names = append(names, r.bucket)
+		}
+		byBucket[r.bucket] = append(byBucket[r.bucket], r)
+	}
+	err = s.db.Update(func(tx *bolt.Tx) error {
+		if err := dropStaging(tx); err != nil {
+			return err
+		}
+		staging, err := tx.CreateBucket([]byte(bucketStaging))
+		if err != nil {
+			return err
+		}
+		for _, name := range names {
+			if _, err := staging.CreateBucket([]byte(name)); err != nil {
+				return err
 			}
 		}
 		return nil
 	})
+	if err != nil {
+		return err
+	}
+	done := 0
+	for _, name := range names {
+		m := &merge{name: name, changed: byBucket[name]}
+		for !m.finished() {
+			err := s.db.Update(func(tx *bolt.Tx) error {
+				return m.step(ctx, tx, &done)
+			})
+			if err != nil {
+				return err
+			}
+			if err := ctx.Err(); err != nil {
+				return fmt.Errorf("saving: %w", err)
+			}
+		}
+	}
+	return s.db.Update(func(tx *bolt.Tx) error {
+		if err := ctx.Err(); err != nil {
+			return fmt.Errorf("saving: %w", err)
+		}
+		staging := tx.Bucket([]byte(bucketStaging))
+		for _, name := range names {
+			if err := tx.DeleteBucket([]byte(name)); err != nil {
+				return err
+			}
+			if err := tx.MoveBucket([]byte(name), staging, nil); err != nil {
+				return err
+			}
+		}
+		return tx.DeleteBucket([]byte(bucketStaging))
+	})
+}
+
+// merge rebuilds one data bucket in the staging bucket, stagingChunk records per step (one
+// transaction each): the bucket's stored records and the change's, in key order.
+type merge struct {
+	name    string
+	changed []record // the change's records for the bucket, in key order
+	next    int      // the first of changed not written yet
+	// after is the last stored key dealt with (nil before the first); storedDone says that
+	// every stored key has been.
+	after      []byte
+	storedDone bool
+}
+
+func (m *merge) finished() bool { return m.storedDone && m.next == len(m.changed) }
+
+// step writes the next stagingChunk records; done counts records for the context checks.
+func (m *merge) step(ctx context.Context, tx *bolt.Tx, done *int) error {
+	dst := tx.Bucket([]byte(bucketStaging)).Bucket([]byte(m.name))
+	cur := tx.Bucket([]byte(m.name)).Cursor()
+	var k, v []byte
+	if !m.storedDone {
+		if m.after == nil {
+			k, v = cur.First()
+		} else if k, v = cur.Seek(m.after); k != nil && bytes.Equal(k, m.after) {
+			k, v = cur.Next()
+		}
+	}
+	for n := 0; n < stagingChunk && !m.finished(); n++ {
+		*done++
+		if err := tick(ctx, "saving", *done); err != nil {
+			return err
+		}
+		if !m.storedDone && k == nil {
+			m.storedDone = true
+		}
+		var r *record
+		if m.next < len(m.changed) {
+			r = &m.changed[m.next]
+		}
+		switch {
+		case r != nil && (m.storedDone || r.key <= string(k)):
+			if !m.storedDone && r.key == string(k) { // replaced: the stored one goes
+				m.after = bytes.Clone(k)
+				k, v = cur.Next()
+			}
+			val, err := r.value()
+			if err != nil {
+				return fmt.Errorf("encoding %s %q: %w", r.bucket, r.key, err)
+			}
+			if err := dst.Put([]byte(r.key), val); err != nil {
+				return fmt.Errorf("writing %s %q: %w", r.bucket, r.key, err)
+			}
+			m.next++
+		case !m.storedDone:
+			// Stored values live in the file's mapping, which a growing write may move.
+			key := bytes.Clone(k)
+			if err := dst.Put(key, bytes.Clone(v)); err != nil {
+				return fmt.Errorf("copying %s %q: %w", m.name, key, err)
+			}
+			m.after = key
+			k, v = cur.Next()
+		}
+	}
+	if !m.storedDone && k == nil {
+		m.storedDone = true
+	}
+	return nil
 }
 
 func encodeEntity(e model.Entity) ([]byte, error) {

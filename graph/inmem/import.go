@@ -17,7 +17,10 @@ import (
 // corrupt the stored graph: an id that the store already uses for another sort of node, or an
 // entity whose new kind breaks a stored relation or reference that the dataset does not
 // replace. All checks run before the first write, and the whole import is one transaction of
-// the file, so a refused or failed import changes nothing.
+// the file (or, for a large first import, a staged one: see the package comment), so a refused
+// or failed import changes nothing. A done ctx stops it, anywhere, with ctx's error and nothing
+// changed; or, past the point where the file holds it all, with the store closed (UNAVAILABLE
+// wrapping ctx's error) and the import loading at the next Open.
 func (s *Store) Import(ctx context.Context, d *model.Dataset) error {
 	const op = "inmem: import"
 	s.wmu.Lock()
@@ -28,32 +31,47 @@ func (s *Store) Import(ctx context.Context, d *model.Dataset) error {
 	if d == nil {
 		return fmt.Errorf("%s: %w", op, model.Errorf(model.CodeBadUserInput, "no dataset to import"))
 	}
-	if err := d.Validate(); err != nil {
+	if err := d.ValidateContext(ctx); err != nil {
+		if ctx.Err() != nil {
+			return fmt.Errorf("%s: %w", op, err)
+		}
 		return fmt.Errorf("%s: %w", op, &model.Error{Code: model.CodeBadUserInput, Message: "the dataset is invalid", Err: err})
 	}
 	if err := s.checkAgainstStore(ctx, d); err != nil {
 		return fmt.Errorf("%s: %w", op, err)
 	}
-	// From here on only the commit can fail, and it is all or nothing. The context is not
-	// consulted any more for the same reason: stopping half-way would leave half a dataset.
+	// Every step up to the file's commit checks the context, so a cancelled import (a server
+	// told to stop while it loads a large dataset) stops within moments, with nothing written:
+	// the file's transaction rolls back. Once it has committed, the change is applied in memory
+	// whatever the context says.
 	now := s.stamp()
 	c := &change{}
+	i := 0
 	for _, src := range d.Sources {
+		if i++; tick(ctx, op, i) != nil {
+			return fmt.Errorf("%s: %w", op, ctx.Err())
+		}
 		if n, ok := s.nextSource(src, now); ok {
 			c.sources = append(c.sources, n)
 		}
 	}
 	for _, e := range d.Entities() {
+		if i++; tick(ctx, op, i) != nil {
+			return fmt.Errorf("%s: %w", op, ctx.Err())
+		}
 		if n, ok := s.nextEntity(e, now); ok {
 			c.entities = append(c.entities, n)
 		}
 	}
 	for _, r := range d.Relations {
+		if i++; tick(ctx, op, i) != nil {
+			return fmt.Errorf("%s: %w", op, ctx.Err())
+		}
 		if n, ok := s.nextRelation(r, now); ok {
 			c.relations = append(c.relations, n)
 		}
 	}
-	return s.commit(op, c)
+	return s.commit(ctx, op, c)
 }
 
 // checkAgainstStore refuses a (valid) dataset that would clash with what is stored: ids are
@@ -92,7 +110,7 @@ func (s *Store) checkAgainstStore(ctx context.Context, d *model.Dataset) error {
 			return bad("relation %q: the id is already used by a source", r.ID)
 		}
 	}
-	if err := s.checkHierarchies(d, replaced); err != nil {
+	if err := s.checkHierarchies(ctx, d, replaced); err != nil {
 		return err
 	}
 	kindOf := func(id string) model.EntityKind {
@@ -171,7 +189,7 @@ func (s *Store) checkAgainstStore(ctx context.Context, d *model.Dataset) error {
 // the rule and is not the dataset's doing), so each relation that the import writes and
 // that is hierarchical is checked, in dataset order, against the graph as it will be after the
 // import; the first that lies on a cycle is refused.
-func (s *Store) checkHierarchies(d *model.Dataset, replaced map[string]bool) error {
+func (s *Store) checkHierarchies(ctx context.Context, d *model.Dataset, replaced map[string]bool) error {
 	if len(s.relations) == 0 {
 		return nil // the graph after the import is the dataset's, which Validate checked
 	}
@@ -190,7 +208,10 @@ func (s *Store) checkHierarchies(d *model.Dataset, replaced map[string]bool) err
 		}
 		return out
 	}
-	for _, r := range d.Relations {
+	for i, r := range d.Relations {
+		if err := tick(ctx, "checking hierarchies", i+1); err != nil {
+			return err
+		}
 		if !r.Type.Hierarchical() {
 			continue
 		}

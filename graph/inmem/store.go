@@ -29,6 +29,14 @@
 // second process (or a second Open in the same one) fails with "data directory ... is in
 // use by another process".
 //
+// Import stops when its context is done (a server told to stop while it loads a dataset),
+// within moments, and leaves the file as it was: its checks and the writing of its records
+// look at the context as they go, and the file's transaction rolls back. A large first
+// import into an empty file is written in several transactions into a staging bucket that its
+// last transaction swaps in, so it can stop at any point; a staging bucket left by a crash is
+// dropped at Open. Once the file holds a large import, a done context also stops loading it
+// into memory: the store then closes itself, and the import loads at the next Open.
+//
 // # On-disk format
 //
 // The file holds four buckets, keyed by id, with JSON values:
@@ -37,6 +45,8 @@
 //	entities   id -> {"kind": "BRAND", "entity": {...}, "createdAt": ..., "updatedAt": ...}
 //	sources    id -> {"source": {...}, "createdAt": ..., "updatedAt": ...}
 //	relations  id -> {"relation": {...}, "createdAt": ..., "updatedAt": ...}
+//	import-staging  entities, sources, relations as above, only while a first import is
+//	                written (see Import above); never read
 //
 // "entity", "source" and "relation" are the model types' own JSON (the seed's format); the
 // timestamps, which the model types leave out of their JSON, are RFC 3339 in UTC with
@@ -231,7 +241,11 @@ func byRelationID(a, b *model.Relation) int { return cmp.Compare(a.ID, b.ID) }
 // rebuildViews recomputes every sorted view from the primary maps. A write that changes many
 // items (an import) calls it once at the end; a small write patches the views instead (see
 // change.go), which costs a copy of each view rather than a sort.
-func (s *Store) rebuildViews() {
+func (s *Store) rebuildViews() { s.rebuildViewsContext(context.Background()) }
+
+// rebuildViewsContext is rebuildViews that stops between two sorts when ctx is done, leaving
+// the views as they were, and reports whether it finished.
+func (s *Store) rebuildViewsContext(ctx context.Context) bool {
 	v := views{
 		entsByName: map[model.EntityKind][]*entityRec{},
 		entsByID:   map[model.EntityKind][]*entityRec{},
@@ -247,11 +261,17 @@ func (s *Store) rebuildViews() {
 	}
 	put("", all)
 	for kind, m := range s.byKind {
+		if ctx.Err() != nil {
+			return false
+		}
 		recs := make([]*entityRec, 0, len(m))
 		for _, r := range m {
 			recs = append(recs, r)
 		}
 		put(kind, recs)
+	}
+	if ctx.Err() != nil {
+		return false
 	}
 
 	srcs := make([]*sourceRec, 0, len(s.sources))
@@ -266,9 +286,13 @@ func (s *Store) rebuildViews() {
 	for _, r := range s.relations {
 		rels = append(rels, r)
 	}
+	if ctx.Err() != nil {
+		return false
+	}
 	slices.SortFunc(rels, byRelationID)
 	v.relsByID = rels
 	s.views = v
+	return true
 }
 
 // adjacent calls fn for every relation that touches id, in either direction; a self-loop is

@@ -37,7 +37,7 @@ func (s *Store) UpsertEntity(ctx context.Context, e model.Entity) (model.Entity,
 	if !changed {
 		return s.entities[e.GetID()].e.Clone(), nil
 	}
-	if err := s.commit(op, &change{entities: []model.Entity{n}}); err != nil {
+	if err := s.commit(ctx, op, &change{entities: []model.Entity{n}}); err != nil {
 		return nil, err
 	}
 	return n.Clone(), nil
@@ -59,7 +59,7 @@ func (s *Store) UpsertSource(ctx context.Context, src *model.Source) (*model.Sou
 	if !changed {
 		return s.sources[src.ID].s.Clone(), nil
 	}
-	if err := s.commit(op, &change{sources: []*model.Source{n}}); err != nil {
+	if err := s.commit(ctx, op, &change{sources: []*model.Source{n}}); err != nil {
 		return nil, err
 	}
 	return n.Clone(), nil
@@ -93,7 +93,7 @@ func (s *Store) AddRelation(ctx context.Context, r *model.Relation) (*model.Rela
 		return nil, fmt.Errorf("%s: %w", op, err)
 	}
 	n, _ := s.nextRelation(r, s.stamp())
-	if err := s.commit(op, &change{relations: []*model.Relation{n}}); err != nil {
+	if err := s.commit(ctx, op, &change{relations: []*model.Relation{n}}); err != nil {
 		return nil, err
 	}
 	return n.Clone(), nil
@@ -125,7 +125,7 @@ func (s *Store) UpdateRelation(ctx context.Context, r *model.Relation) (*model.R
 	if !changed {
 		return old.Clone(), nil
 	}
-	if err := s.commit(op, &change{relations: []*model.Relation{n}}); err != nil {
+	if err := s.commit(ctx, op, &change{relations: []*model.Relation{n}}); err != nil {
 		return nil, err
 	}
 	return n.Clone(), nil
@@ -142,7 +142,7 @@ func (s *Store) RemoveRelation(ctx context.Context, id string) error {
 	if _, ok := s.relations[id]; !ok {
 		return fmt.Errorf("%s: %w", op, model.NotFound("relation", id))
 	}
-	return s.commit(op, &change{dropRelations: []string{id}})
+	return s.commit(ctx, op, &change{dropRelations: []string{id}})
 }
 
 // DeleteEntity deletes an entity with every relation that starts or ends at it, and reports
@@ -167,7 +167,7 @@ func (s *Store) DeleteEntity(ctx context.Context, id string) (int, error) {
 			c.dropRelations = append(c.dropRelations, r.ID)
 		}
 	})
-	if err := s.commit(op, c); err != nil {
+	if err := s.commit(ctx, op, c); err != nil {
 		return 0, err
 	}
 	return len(c.dropRelations), nil

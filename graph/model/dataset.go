@@ -1,6 +1,7 @@
 package model
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"regexp"
@@ -139,10 +140,25 @@ func CheckPeriod(from, to *Date) error {
 // endpoint, cited source) resolvable, endpoint kinds allowed for each relation type, no
 // relation from an entity to itself and no cycle of a hierarchical type, every relation
 // citing a source, and periods in order. It reports every problem, not just the first.
-func (d *Dataset) Validate() error {
+func (d *Dataset) Validate() error { return d.ValidateContext(context.Background()) }
+
+// validateCheckEvery is how many items ValidateContext checks between two looks at its context.
+const validateCheckEvery = 1024
+
+// ValidateContext is Validate that stops when ctx is done, with ctx's error alone (no problem
+// of the dataset), so a large dataset's checks can be cancelled.
+func (d *Dataset) ValidateContext(ctx context.Context) error {
 	var errs []error
 	bad := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
-	seen := map[string]string{}
+	seen := 0
+	stop := func() bool {
+		seen++
+		return seen%validateCheckEvery == 0 && ctx.Err() != nil
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	ids := map[string]string{}
 	claim := func(id, what string) {
 		check := CheckEntityID // entities and sources
 		if what == "relation" {
@@ -151,13 +167,16 @@ func (d *Dataset) Validate() error {
 		if err := check(id); err != nil {
 			bad("%s: %w", what, err)
 		}
-		if prev, ok := seen[id]; ok {
+		if prev, ok := ids[id]; ok {
 			bad("%s %q: id already used by a %s", what, id, prev)
 		}
-		seen[id] = what
+		ids[id] = what
 	}
 	sources := map[string]bool{}
 	for _, s := range d.Sources {
+		if stop() {
+			return ctx.Err()
+		}
 		claim(s.ID, "source")
 		sources[s.ID] = true
 		if s.Title == "" {
@@ -169,6 +188,9 @@ func (d *Dataset) Validate() error {
 	}
 	kinds := map[string]EntityKind{}
 	for _, e := range d.Entities() {
+		if stop() {
+			return ctx.Err()
+		}
 		b := e.Common()
 		claim(b.ID, "entity")
 		kinds[b.ID] = e.Kind()
@@ -192,6 +214,9 @@ func (d *Dataset) Validate() error {
 		}
 	}
 	for _, e := range d.Entities() {
+		if stop() {
+			return ctx.Err()
+		}
 		b := e.Common()
 		checkSources("entity", b.ID, b.SourceIDs, false)
 		if err := checkEnums(e); err != nil {
@@ -214,6 +239,9 @@ func (d *Dataset) Validate() error {
 		checkRef("source", s.ID, "publisherId", s.PublisherID, KindOrganization)
 	}
 	for _, r := range d.Relations {
+		if stop() {
+			return ctx.Err()
+		}
 		claim(r.ID, "relation")
 		if err := r.check(kinds); err != nil {
 			bad("relation %q: %w", r.ID, err)
@@ -224,6 +252,9 @@ func (d *Dataset) Validate() error {
 	// each cycle is reported once, at its last relation.
 	up := map[string][]*Relation{}
 	for _, r := range d.Relations {
+		if stop() {
+			return ctx.Err()
+		}
 		if !r.Type.Hierarchical() || r.FromID == r.ToID {
 			continue
 		}

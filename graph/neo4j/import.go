@@ -24,16 +24,32 @@ type importRows struct {
 	byType map[model.RelationType][]map[string]any
 }
 
-// buildImportRows builds every row of a dataset.
-func buildImportRows(d *model.Dataset) (*importRows, error) {
+// rowCheckEvery is how many rows buildImportRows builds between two looks at its context.
+const rowCheckEvery = 1024
+
+// buildImportRows builds every row of a dataset; a done ctx stops it with ctx's error.
+func buildImportRows(ctx context.Context, d *model.Dataset) (*importRows, error) {
 	rows := &importRows{
 		entities: map[model.EntityKind][]map[string]any{},
 		byType:   map[model.RelationType][]map[string]any{},
 	}
+	n := 0
+	stop := func() error {
+		if n++; n%rowCheckEvery == 0 {
+			return ctx.Err()
+		}
+		return nil
+	}
 	for _, s := range d.Sources {
+		if err := stop(); err != nil {
+			return nil, err
+		}
 		rows.sources = append(rows.sources, sourceRow(s))
 	}
 	for _, e := range d.Entities() {
+		if err := stop(); err != nil {
+			return nil, err
+		}
 		row, err := entityRow(e)
 		if err != nil {
 			return nil, err
@@ -41,6 +57,9 @@ func buildImportRows(d *model.Dataset) (*importRows, error) {
 		rows.entities[e.Kind()] = append(rows.entities[e.Kind()], row)
 	}
 	for _, r := range d.Relations {
+		if err := stop(); err != nil {
+			return nil, err
+		}
 		if !r.Type.IsValid() {
 			return nil, model.Errorf(model.CodeBadUserInput, "relation %q has an unknown type %q", r.ID, r.Type)
 		}
@@ -53,6 +72,8 @@ func buildImportRows(d *model.Dataset) (*importRows, error) {
 
 // Import upserts a whole dataset, keyed by id, in one write transaction: readers see the
 // graph before the import or after it, never half of it, and a failed import changes nothing.
+// A done context stops it between two statements (and the driver stops waiting for the one
+// running): the transaction rolls back, so a cancelled import leaves nothing behind either.
 // Within the transaction the rows go in batches of batchSize, sources first, then entities
 // kind by kind, then relations. An item whose content is unchanged is not written, so
 // importing the same dataset twice changes nothing, createdAt and updatedAt included.
@@ -69,11 +90,17 @@ func (s *Store) Import(ctx context.Context, d *model.Dataset) (err error) {
 	if d == nil {
 		return fmt.Errorf("neo4j: %s: %w", op, model.Errorf(model.CodeBadUserInput, "no dataset to import"))
 	}
-	if err := d.Validate(); err != nil {
+	if err := d.ValidateContext(ctx); err != nil {
+		if ctx.Err() != nil {
+			return wrapErr(ctx, op, err)
+		}
 		return fmt.Errorf("neo4j: %s: %w", op, &model.Error{Code: model.CodeBadUserInput, Message: "the dataset is invalid", Err: err})
 	}
-	rows, err := buildImportRows(d)
+	rows, err := buildImportRows(ctx, d)
 	if err != nil {
+		if ctx.Err() != nil {
+			return wrapErr(ctx, op, err)
+		}
 		return fmt.Errorf("neo4j: %s: %w", op, err)
 	}
 	now := s.stamp()

@@ -188,7 +188,7 @@ func TestContentHash(t *testing.T) {
 
 func TestImportRows(t *testing.T) {
 	fx := storetest.Fixture()
-	rows, err := buildImportRows(fx)
+	rows, err := buildImportRows(t.Context(), fx)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -204,7 +204,7 @@ func TestImportRows(t *testing.T) {
 		t.Errorf("rows: %d sources, %d entities, %d relations (%d by type)", len(rows.sources), n, len(rows.relations), m)
 	}
 	fx.Relations[0].Type = "KNOWS"
-	if _, err := buildImportRows(fx); model.ErrorCode(err) != model.CodeBadUserInput {
+	if _, err := buildImportRows(t.Context(), fx); model.ErrorCode(err) != model.CodeBadUserInput {
 		t.Errorf("relation of an unknown type: error = %v, want BAD_USER_INPUT", err)
 	}
 }

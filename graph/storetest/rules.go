@@ -1,11 +1,15 @@
 package storetest
 
 import (
+	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/autograph-kg/autograph/graph/model"
+	"github.com/autograph-kg/autograph/seed/synth"
 )
 
 // wantRefusal checks that err is BAD_USER_INPUT with a message that says says.
@@ -236,4 +240,62 @@ func testOptionalText(t *testing.T, s WriteStore) {
 		t.Fatalf("listings found %d entities, %d sources, %d relations; want one of each", len(page.Items), len(srcs.Items), len(of["bare-town"].Items))
 	}
 	check(t, page.Items[0], srcs.Items[0], of["bare-town"].Items[0])
+}
+
+// ImportCancelEntities is the size of the synthetic dataset whose import testImportCancelled
+// cancels: big enough that no store imports it before the first cancel.
+const ImportCancelEntities = 100_000
+
+// MaxCancelDelay is how long an import may go on after its context is cancelled.
+const MaxCancelDelay = 2 * time.Second
+
+// testImportCancelled cancels the import of a large synthetic dataset at a few moments into
+// it: each import must stop within MaxCancelDelay with the context's error and leave the store
+// as it was, timestamps included (an import is all or nothing), or, if it had saved the whole
+// dataset already, closed (UNAVAILABLE) rather than half loaded. A moment past the end of the
+// import (a fast store) ends the test with the dataset imported.
+func testImportCancelled(t *testing.T, s model.Store) {
+	before := takeSnapshot(t, s)
+	d := synth.Generate(ImportCancelEntities, 7)
+	for _, after := range []time.Duration{0, 20 * time.Millisecond, 300 * time.Millisecond, 1500 * time.Millisecond, 4 * time.Second, 8 * time.Second} {
+		ctx, cancel := context.WithCancel(t.Context())
+		done := make(chan error, 1)
+		go func() { done <- s.Import(ctx, d) }()
+		var err error
+		var cancelled time.Time
+		select {
+		case err = <-done:
+		case <-time.After(after):
+			cancelled = time.Now()
+			cancel()
+			select {
+			case err = <-done:
+			case <-time.After(time.Minute):
+				t.Fatalf("cancelled %v into the import: still running a minute later", after)
+			}
+		}
+		cancel()
+		if cancelled.IsZero() {
+			noErr(t, fmt.Sprintf("Import that finished before the cancel at %v", after), err)
+			return
+		}
+		took := time.Since(cancelled)
+		t.Logf("cancelled %v into the import: returned %v later with %v", after, took.Round(time.Millisecond), err)
+		if took > MaxCancelDelay {
+			t.Errorf("cancelled %v into the import: it returned %v later, want at most %v", after, took.Round(time.Millisecond), MaxCancelDelay)
+		}
+		if err == nil {
+			// The cancel came as the import committed: it is all there.
+			return
+		}
+		if !errors.Is(err, context.Canceled) {
+			t.Fatalf("cancelled %v into the import: error = %v, want one wrapping context.Canceled", after, err)
+		}
+		if model.ErrorCode(s.Ping(t.Context())) == model.CodeUnavailable {
+			// The store had the whole dataset saved and gave up loading it into memory, so it
+			// closed (the embedded store does); what its file holds is the store's own test.
+			return
+		}
+		diff(t, fmt.Sprintf("store after an import cancelled %v into it", after), before, takeSnapshot(t, s))
+	}
 }

@@ -47,6 +47,7 @@ func Run(t *testing.T, newStore func(t *testing.T) model.Store) {
 	t.Run("Paths", func(t *testing.T) { testPaths(t, loaded(t)) })
 	t.Run("Copies", func(t *testing.T) { testCopies(t, loaded(t)) })
 	t.Run("Import", func(t *testing.T) { testImport(t, newStore(t)) })
+	t.Run("ImportCancelled", func(t *testing.T) { testImportCancelled(t, loaded(t)) })
 	t.Run("Context", func(t *testing.T) { testContext(t, loaded(t)) })
 	t.Run("Close", func(t *testing.T) { testClose(t, loaded(t)) })
 	t.Run("Writes", func(t *testing.T) { runWrites(t, newStore) })
