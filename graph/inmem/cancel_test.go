@@ -43,7 +43,9 @@ func TestCancelledImportLeavesTheFileWhole(t *testing.T) {
 		t.Skip("imports a large synthetic dataset")
 	}
 	ctx := context.Background()
-	d := synth.Generate(storetest.ImportCancelEntities, 11)
+	// Large enough to go through the staging bucket (it has several times stagingChunk
+	// records), small enough to import a few times over.
+	d := synth.Generate(40_000, 11)
 	whole := counts{len(d.Entities()), len(d.Sources), len(d.Relations)}
 	for _, start := range []string{"empty", "fixture"} {
 		t.Run(start, func(t *testing.T) {
@@ -59,7 +61,7 @@ func TestCancelledImportLeavesTheFileWhole(t *testing.T) {
 				}
 				before = countsOf(t, s)
 			}
-			for _, after := range []time.Duration{50 * time.Millisecond, 400 * time.Millisecond, 1200 * time.Millisecond, 2500 * time.Millisecond, 4 * time.Second} {
+			for _, after := range []time.Duration{50 * time.Millisecond, 300 * time.Millisecond, 800 * time.Millisecond, 1500 * time.Millisecond, 3 * time.Second} {
 				cctx, cancel := context.WithCancel(ctx)
 				timer := time.AfterFunc(after, cancel)
 				t0 := time.Now()

@@ -34,7 +34,7 @@ const (
 	// buckets in its last one. A staging bucket found at Open is an import that never
 	// finished (or was cancelled); it is dropped. Builds that do not know it ignore it.
 	bucketStaging = "import-staging"
-	stagingChunk  = 20_000
+	stagingChunk  = 10_000
 	// lockTimeout is how long Open waits for another holder of the file to let it go before
 	// saying that the data directory is in use; long enough to ride out a restart.
 	lockTimeout = 2 * time.Second
