@@ -171,8 +171,8 @@ func TestNeo4jOutage(t *testing.T) {
 		t.Fatalf("starting Neo4j again: %v", err)
 	}
 	up := time.Since(begin)
-	back := waitFor("answers after Neo4j is back", 30*time.Second, func() bool { return lastOK(up) })
-	waitFor("/readyz 200 after Neo4j is back", 30*time.Second, func() bool { return ready() == http.StatusOK })
+	back := waitFor("answers after Neo4j is back", 90*time.Second, func() bool { return lastOK(up) })
+	waitFor("/readyz 200 after Neo4j is back", 90*time.Second, func() bool { return ready() == http.StatusOK })
 	stop.Store(true)
 	wg.Wait()
 
@@ -186,8 +186,15 @@ func TestNeo4jOutage(t *testing.T) {
 			continue
 		}
 		failed++
-		if o.codes == "" || strings.Trim(strings.ReplaceAll(o.codes, "UNAVAILABLE ", ""), " ") != "" {
-			t.Errorf("request at %v: error codes %q, want only UNAVAILABLE", o.at, o.codes)
+		codes := strings.Fields(o.codes)
+		allowed := func(c string) bool { return c == "UNAVAILABLE" }
+		if o.at+o.took > restarting {
+			// Caught by the restart: Neo4j takes connections before its database is up, so
+			// such a request may wait until its own deadline.
+			allowed = func(c string) bool { return c == "UNAVAILABLE" || c == "TIMEOUT" }
+		}
+		if len(codes) == 0 || slices.ContainsFunc(codes, func(c string) bool { return !allowed(c) }) {
+			t.Errorf("request at %v (took %v): error codes %q, want only UNAVAILABLE (or TIMEOUT once Neo4j is starting again)", o.at, o.took, o.codes)
 		}
 		// A request made while Neo4j was down fails within the acquisition bound (with slack
 		// for the driver's retry back-off and a loaded machine). One caught in flight by the

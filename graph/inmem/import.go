@@ -218,6 +218,10 @@ func (s *Store) checkHierarchies(ctx context.Context, d *model.Dataset, replaced
 		if old, ok := s.relations[r.ID]; ok && model.SameRelation(old, r) {
 			continue // not written
 		}
+		// Each search may walk a long chain: look at the context before every one.
+		if err := ctx.Err(); err != nil {
+			return fmt.Errorf("checking hierarchies: %w", err)
+		}
 		if err := model.CheckNoCycle(r, model.FindChain(r.Type, r.ToID, r.FromID, up)); err != nil {
 			return fmt.Errorf("relation %q: %w", r.ID, err)
 		}
