@@ -152,7 +152,7 @@ func TestNeo4jOutage(t *testing.T) {
 	if code := ready(); code != http.StatusOK {
 		t.Fatalf("/readyz = %d before the outage", code)
 	}
-	waitFor("answers before the outage", 10*time.Second, func() bool { return lastOK(0) })
+	waitFor("answers before the outage", 60*time.Second, func() bool { return lastOK(0) })
 
 	if err := l.run(t, "stop"); err != nil {
 		t.Fatalf("stopping Neo4j: %v", err)
