@@ -103,7 +103,8 @@ func NewHandler(o Options) http.Handler {
 	es := NewExecutableSchema(cfg)
 	srv := handler.New(es)
 	srv.AddTransport(httpTransport{})
-	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
+	// Parsed documents are cached by their text (the key); APQ keeps texts by hash.
+	srv.SetQueryCache(boundedCache[*ast.QueryDocument]{inner: lru.New[*ast.QueryDocument](1000), limit: maxCachedQueryBytes})
 	srv.SetParserTokenLimit(parserTokenLimit)
 	srv.SetValidationRulesFn(validationRules)
 	if o.DisableIntrospection {
@@ -112,7 +113,8 @@ func NewHandler(o Options) http.Handler {
 		srv.Use(extension.Introspection{})
 	}
 	srv.Use(intVariables{schema: es.Schema()})
-	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](1000)})
+	srv.Use(extension.AutomaticPersistedQuery{Cache: boundedCache[string]{
+		inner: lru.New[string](1000), limit: maxCachedQueryBytes, size: func(q string) int { return len(q) }}})
 	// The size limits run first: they are linear in the document, while the complexity
 	// estimate expands every fragment.
 	srv.Use(queryLimits{MaxDepth: o.DepthLimit, MaxFields: o.FieldLimit})
