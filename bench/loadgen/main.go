@@ -32,7 +32,6 @@ import (
 	"net/url"
 	"os"
 	"os/signal"
-	"path/filepath"
 	"runtime"
 	"slices"
 	"strconv"
@@ -42,6 +41,8 @@ import (
 	"syscall"
 	"text/tabwriter"
 	"time"
+
+	"github.com/autograph-kg/autograph/bench/benchkit"
 )
 
 func main() {
@@ -51,14 +52,6 @@ func main() {
 		fmt.Fprintln(os.Stderr, "loadgen:", err)
 		os.Exit(1)
 	}
-}
-
-// weights is the mix of questions, in requests per hundred: lookups of one organization's
-// facts (1, 5) are what a frontend asks most, graph exploration (6, 7, 9) less, and the
-// provenance and agreement questions (4, 10) least. Question files not listed get weight 1.
-var weights = map[string]int{
-	"q01": 15, "q02": 10, "q03": 10, "q04": 5, "q05": 15,
-	"q06": 10, "q07": 10, "q08": 10, "q09": 10, "q10": 5,
 }
 
 // config is what the flags say.
@@ -125,25 +118,8 @@ func parseFlags(args []string, out io.Writer) (config, bool, error) {
 	return c, false, nil
 }
 
-// loopbackURL parses the -url flag and refuses anything but http(s) on a loopback host: a load
-// generator pointed at someone else's server is an attack, not a benchmark.
-func loopbackURL(raw string) (*url.URL, error) {
-	u, err := url.Parse(raw)
-	if err != nil {
-		return nil, fmt.Errorf("-url %q: %w", raw, err)
-	}
-	if u.Scheme != "http" && u.Scheme != "https" {
-		return nil, fmt.Errorf("-url %q: want an http:// or https:// URL", raw)
-	}
-	switch u.Hostname() {
-	case "127.0.0.1", "localhost", "::1":
-	default:
-		return nil, fmt.Errorf("refusing -url %q: loadgen only targets this machine's loopback interface (host 127.0.0.1, localhost or ::1), not %q", raw, u.Hostname())
-	}
-	u.Path = strings.TrimSuffix(strings.TrimSuffix(u.Path, "/"), "/query")
-	u.RawQuery, u.ForceQuery, u.Fragment = "", false, ""
-	return u, nil
-}
+// loopbackURL is benchkit.LoopbackURL for this tool.
+func loopbackURL(raw string) (*url.URL, error) { return benchkit.LoopbackURL(raw, "loadgen") }
 
 // question is one product question, ready to send.
 type question struct {
@@ -153,42 +129,15 @@ type question struct {
 	answer []byte // the server's answer, captured once before the load
 }
 
-// loadQuestions reads every *.graphql file of dir, with its .vars.json where there is one.
+// loadQuestions reads the product questions of dir (see benchkit.LoadQuestions).
 func loadQuestions(dir string) ([]*question, error) {
-	files, err := filepath.Glob(filepath.Join(dir, "*.graphql"))
+	specs, err := benchkit.LoadQuestions(dir)
 	if err != nil {
-		return nil, fmt.Errorf("questions: %w", err)
+		return nil, err
 	}
-	if len(files) == 0 {
-		return nil, fmt.Errorf("questions: no *.graphql files in %s (set -questions)", dir)
-	}
-	slices.Sort(files)
-	var qs []*question
-	for _, f := range files {
-		text, err := os.ReadFile(f)
-		if err != nil {
-			return nil, fmt.Errorf("questions: %w", err)
-		}
-		req := map[string]any{"query": string(text)}
-		if b, err := os.ReadFile(strings.TrimSuffix(f, ".graphql") + ".vars.json"); err == nil {
-			var vars map[string]any
-			if err := json.Unmarshal(b, &vars); err != nil {
-				return nil, fmt.Errorf("questions: %s: %w", f, err)
-			}
-			req["variables"] = vars
-		} else if !errors.Is(err, os.ErrNotExist) {
-			return nil, fmt.Errorf("questions: %w", err)
-		}
-		body, err := json.Marshal(req)
-		if err != nil {
-			return nil, fmt.Errorf("questions: %s: %w", f, err)
-		}
-		name := strings.TrimSuffix(filepath.Base(f), ".graphql")
-		w, ok := weights[name[:min(3, len(name))]]
-		if !ok {
-			w = 1
-		}
-		qs = append(qs, &question{name: name, weight: w, body: body})
+	qs := make([]*question, len(specs))
+	for i, q := range specs {
+		qs[i] = &question{name: q.Name, weight: q.Weight, body: q.Body}
 	}
 	return qs, nil
 }

@@ -47,7 +47,6 @@ import (
 	"net/url"
 	"os"
 	"os/signal"
-	"path/filepath"
 	"regexp"
 	"runtime"
 	"slices"
@@ -58,6 +57,8 @@ import (
 	"syscall"
 	"text/tabwriter"
 	"time"
+
+	"github.com/autograph-kg/autograph/bench/benchkit"
 )
 
 func main() {
@@ -71,12 +72,6 @@ func main() {
 	if !ok {
 		os.Exit(1)
 	}
-}
-
-// weights is the mix of questions, in requests per hundred reads (bench/loadgen's mix).
-var weights = map[string]int{
-	"q01": 15, "q02": 10, "q03": 10, "q04": 5, "q05": 15,
-	"q06": 10, "q07": 10, "q08": 10, "q09": 10, "q10": 5,
 }
 
 type config struct {
@@ -157,24 +152,8 @@ func parseFlags(args []string, out io.Writer) (config, bool, error) {
 	return c, false, nil
 }
 
-// loopbackURL parses -url and refuses anything but http(s) on a loopback host.
-func loopbackURL(raw string) (*url.URL, error) {
-	u, err := url.Parse(raw)
-	if err != nil {
-		return nil, fmt.Errorf("-url %q: %w", raw, err)
-	}
-	if u.Scheme != "http" && u.Scheme != "https" {
-		return nil, fmt.Errorf("-url %q: want an http:// or https:// URL", raw)
-	}
-	switch u.Hostname() {
-	case "127.0.0.1", "localhost", "::1":
-	default:
-		return nil, fmt.Errorf("refusing -url %q: soak only targets this machine's loopback interface", raw)
-	}
-	u.Path = strings.TrimSuffix(strings.TrimSuffix(u.Path, "/"), "/query")
-	u.RawQuery, u.ForceQuery, u.Fragment = "", false, ""
-	return u, nil
-}
+// loopbackURL is benchkit.LoopbackURL for this tool.
+func loopbackURL(raw string) (*url.URL, error) { return benchkit.LoopbackURL(raw, "soak") }
 
 // ---------------------------------------------------------------------------------------------
 // Requests and outcomes
@@ -319,35 +298,15 @@ var scores = regexp.MustCompile(`"score":-?[0-9.eE+-]+`)
 
 func normalise(data []byte) []byte { return scores.ReplaceAll(data, []byte(`"score":0`)) }
 
+// loadQuestions reads the product questions of dir (see benchkit.LoadQuestions).
 func loadQuestions(dir string) ([]*question, error) {
-	files, err := filepath.Glob(filepath.Join(dir, "*.graphql"))
+	specs, err := benchkit.LoadQuestions(dir)
 	if err != nil {
-		return nil, fmt.Errorf("questions: %w", err)
+		return nil, err
 	}
-	if len(files) == 0 {
-		return nil, fmt.Errorf("questions: no *.graphql files in %s (set -questions)", dir)
-	}
-	slices.Sort(files)
-	var qs []*question
-	for _, f := range files {
-		text, err := os.ReadFile(f)
-		if err != nil {
-			return nil, fmt.Errorf("questions: %w", err)
-		}
-		var vars map[string]any
-		if b, err := os.ReadFile(strings.TrimSuffix(f, ".graphql") + ".vars.json"); err == nil {
-			if err := json.Unmarshal(b, &vars); err != nil {
-				return nil, fmt.Errorf("questions: %s: %w", f, err)
-			}
-		} else if !errors.Is(err, os.ErrNotExist) {
-			return nil, fmt.Errorf("questions: %w", err)
-		}
-		name := strings.TrimSuffix(filepath.Base(f), ".graphql")
-		w, ok := weights[name[:min(3, len(name))]]
-		if !ok {
-			w = 1
-		}
-		qs = append(qs, &question{name: name, weight: w, body: gql(string(text), vars)})
+	qs := make([]*question, len(specs))
+	for i, q := range specs {
+		qs[i] = &question{name: q.Name, weight: q.Weight, body: q.Body}
 	}
 	return qs, nil
 }
