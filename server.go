@@ -26,7 +26,7 @@ import (
 	"github.com/autograph-kg/autograph/graph"
 	"github.com/autograph-kg/autograph/graph/inmem"
 	"github.com/autograph-kg/autograph/graph/model"
-	neo4jstore "github.com/autograph-kg/autograph/graph/neo4j"
+	neo4jstore "github.com/autograph-kg/autograph/graph/neo4jstore"
 	"github.com/autograph-kg/autograph/seed"
 	"github.com/autograph-kg/autograph/seed/synth"
 	"github.com/autograph-kg/autograph/web"

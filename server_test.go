@@ -16,7 +16,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/autograph-kg/autograph/graph/neo4j/neo4jtest"
+	"github.com/autograph-kg/autograph/graph/neo4jstore/neo4jtest"
 )
 
 func TestLoadConfig(t *testing.T) {

@@ -18,8 +18,8 @@ import (
 	"github.com/autograph-kg/autograph/graph"
 	"github.com/autograph-kg/autograph/graph/inmem"
 	"github.com/autograph-kg/autograph/graph/model"
-	neo4jstore "github.com/autograph-kg/autograph/graph/neo4j"
-	"github.com/autograph-kg/autograph/graph/neo4j/neo4jtest"
+	neo4jstore "github.com/autograph-kg/autograph/graph/neo4jstore"
+	"github.com/autograph-kg/autograph/graph/neo4jstore/neo4jtest"
 	"github.com/autograph-kg/autograph/seed"
 )
 

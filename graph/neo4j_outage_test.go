@@ -19,8 +19,8 @@ import (
 	"time"
 
 	"github.com/autograph-kg/autograph/graph"
-	neo4jstore "github.com/autograph-kg/autograph/graph/neo4j"
-	"github.com/autograph-kg/autograph/graph/neo4j/neo4jtest"
+	neo4jstore "github.com/autograph-kg/autograph/graph/neo4jstore"
+	"github.com/autograph-kg/autograph/graph/neo4jstore/neo4jtest"
 )
 
 // neo4jLauncher runs .ci/neo4j/server for a Neo4j of the test's own, on its own port, so the

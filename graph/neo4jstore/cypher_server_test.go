@@ -9,7 +9,7 @@ import (
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 
-	"github.com/autograph-kg/autograph/graph/neo4j/neo4jtest"
+	"github.com/autograph-kg/autograph/graph/neo4jstore/neo4jtest"
 )
 
 // TestStatementsOnServer has the test server plan (EXPLAIN: compile, never run) every

@@ -14,7 +14,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/autograph-kg/autograph/graph/neo4j/neo4jtest"
+	"github.com/autograph-kg/autograph/graph/neo4jstore/neo4jtest"
 
 	"github.com/autograph-kg/autograph/graph/model"
 )

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/autograph-kg/autograph/graph/neo4j/neo4jtest"
+	"github.com/autograph-kg/autograph/graph/neo4jstore/neo4jtest"
 )
 
 // TestCypherChecker runs Neo4j's own Cypher linter (@neo4j-cypher/language-support, the
@@ -20,7 +20,7 @@ import (
 // the statements to the forms Cypher 25 runs too. It needs Node.js and the package installed
 // beside lint.js:
 //
-//	cd graph/neo4j/testdata/cypherlint && npm ci
+//	cd graph/neo4jstore/testdata/cypherlint && npm ci
 //
 // and is skipped without them (under CI, or with CYPHER_LINT=1, that is a failure instead).
 func TestCypherChecker(t *testing.T) {

@@ -6,7 +6,7 @@ import (
 	"time"
 
 	"github.com/autograph-kg/autograph/graph/model"
-	"github.com/autograph-kg/autograph/graph/neo4j/neo4jtest"
+	"github.com/autograph-kg/autograph/graph/neo4jstore/neo4jtest"
 	"github.com/autograph-kg/autograph/graph/storetest"
 )
 
