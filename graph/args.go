@@ -32,7 +32,7 @@ func str(p *string) string {
 
 func entityOrder(o *model.EntityOrder) model.Order {
 	if o == nil {
-		return model.Order{Field: model.SortByName}
+		return model.Order{} // the store's default: NAME ascending
 	}
 	f := model.SortByName
 	if o.Field == model.EntityOrderFieldID {
