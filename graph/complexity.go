@@ -1,6 +1,9 @@
 package graph
 
-import "github.com/autograph-kg/autograph/graph/model"
+import (
+	"github.com/autograph-kg/autograph/graph/gqlmodel"
+	"github.com/autograph-kg/autograph/graph/model"
+)
 
 // Complexity estimates: a list field costs its children times the number of items it may
 // return. Out-of-range arguments are clamped here only for the estimate; the resolver then
@@ -63,28 +66,28 @@ func complexity() ComplexityRoot {
 	c.Place.Contains = listCost
 	c.Agreement.Parties = listCost
 
-	c.Query.Organizations = func(child int, _ *model.OrganizationWhere, _ *model.EntityOrder, first *int, _ *string) int {
+	c.Query.Organizations = func(child int, _ *gqlmodel.OrganizationWhere, _ *model.Order, first *int, _ *string) int {
 		return pageCost(child, first)
 	}
-	c.Query.Brands = func(child int, _ *model.BrandWhere, _ *model.EntityOrder, first *int, _ *string) int {
+	c.Query.Brands = func(child int, _ *gqlmodel.BrandWhere, _ *model.Order, first *int, _ *string) int {
 		return pageCost(child, first)
 	}
-	c.Query.VehicleModels = func(child int, _ *model.VehicleModelWhere, _ *model.EntityOrder, first *int, _ *string) int {
+	c.Query.VehicleModels = func(child int, _ *gqlmodel.VehicleModelWhere, _ *model.Order, first *int, _ *string) int {
 		return pageCost(child, first)
 	}
-	c.Query.Plants = func(child int, _ *model.PlantWhere, _ *model.EntityOrder, first *int, _ *string) int {
+	c.Query.Plants = func(child int, _ *gqlmodel.PlantWhere, _ *model.Order, first *int, _ *string) int {
 		return pageCost(child, first)
 	}
-	c.Query.Places = func(child int, _ *model.PlaceWhere, _ *model.EntityOrder, first *int, _ *string) int {
+	c.Query.Places = func(child int, _ *gqlmodel.PlaceWhere, _ *model.Order, first *int, _ *string) int {
 		return pageCost(child, first)
 	}
-	c.Query.Agreements = func(child int, _ *model.AgreementWhere, _ *model.EntityOrder, first *int, _ *string) int {
+	c.Query.Agreements = func(child int, _ *gqlmodel.AgreementWhere, _ *model.Order, first *int, _ *string) int {
 		return pageCost(child, first)
 	}
-	c.Query.Sources = func(child int, _ *model.SourceWhere, _ *model.SourceOrder, first *int, _ *string) int {
+	c.Query.Sources = func(child int, _ *gqlmodel.SourceWhere, _ *model.Order, first *int, _ *string) int {
 		return pageCost(child, first)
 	}
-	c.Query.Relations = func(child int, _ *model.RelationWhere, first *int, _ *string) int {
+	c.Query.Relations = func(child int, _ *gqlmodel.RelationWhere, first *int, _ *string) int {
 		return pageCost(child, first)
 	}
 	c.Query.Search = func(child int, _ string, _ []model.EntityKind, first *int) int {
