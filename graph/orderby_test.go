@@ -5,7 +5,8 @@ import (
 	"slices"
 	"testing"
 
-	"github.com/autograph-kg/autograph/graph"
+	"github.com/autograph-kg/autograph/graph/httpapi"
+	"github.com/autograph-kg/autograph/graph/httpapi/apitest"
 	"github.com/autograph-kg/autograph/graph/inmem"
 	"github.com/autograph-kg/autograph/graph/storetest"
 )
@@ -20,7 +21,7 @@ func TestListingOrderBy(t *testing.T) {
 	if err := store.Import(t.Context(), storetest.Fixture()); err != nil {
 		t.Fatal(err)
 	}
-	srv := newServerWith(t, graph.Options{Store: store})
+	srv := apitest.NewServerWith(t, httpapi.Options{Store: store})
 	var (
 		orgsByName     = []string{"autostat", "avtotor", "avtotor-holding", "avtovaz", "baic-motor", "baic-group"}
 		orgsByID       = []string{"autostat", "avtotor", "avtotor-holding", "avtovaz", "baic-group", "baic-motor"}
@@ -55,7 +56,7 @@ func TestListingOrderBy(t *testing.T) {
 		{"sources by id ascending", sources(", orderBy: {field: ID, direction: ASC}"), "sources", sourcesByID},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			_, resp := post(t, srv.URL, c.query, nil)
+			_, resp := apitest.Post(t, srv.URL, c.query, nil)
 			if len(resp.Errors) > 0 {
 				t.Fatalf("errors: %+v", resp.Errors)
 			}
@@ -86,8 +87,8 @@ func TestListingOrderBy(t *testing.T) {
 			map[string]any{"o": map[string]any{"direction": "UP"}}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			status, resp := post(t, srv.URL, c.query, c.vars)
-			if len(resp.Errors) == 0 || resp.Errors[0].code() != "GRAPHQL_VALIDATION_FAILED" || resp.Data != nil && string(resp.Data) != "null" {
+			status, resp := apitest.Post(t, srv.URL, c.query, c.vars)
+			if len(resp.Errors) == 0 || resp.Errors[0].Code() != "GRAPHQL_VALIDATION_FAILED" || resp.Data != nil && string(resp.Data) != "null" {
 				t.Errorf("status %d, data %s, errors %+v; want GRAPHQL_VALIDATION_FAILED and no data", status, resp.Data, resp.Errors)
 			}
 		})
@@ -107,8 +108,8 @@ func TestListingOrderBy(t *testing.T) {
 			map[string]any{"o": map[string]any{"field": "Title"}}, "Title is not a valid SourceOrderField (allowed: [PUBLISHED_ON TITLE ID])"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			status, resp := post(t, srv.URL, c.query, c.vars)
-			if status >= 500 || len(resp.Errors) != 1 || resp.Errors[0].code() != "BAD_USER_INPUT" || resp.Errors[0].Message != c.message {
+			status, resp := apitest.Post(t, srv.URL, c.query, c.vars)
+			if status >= 500 || len(resp.Errors) != 1 || resp.Errors[0].Code() != "BAD_USER_INPUT" || resp.Errors[0].Message != c.message {
 				t.Errorf("status %d, data %s, errors %+v; want one BAD_USER_INPUT saying %q", status, resp.Data, resp.Errors, c.message)
 			}
 		})

@@ -111,7 +111,7 @@ func With(ctx context.Context, l *Loaders) context.Context {
 func For(ctx context.Context) *Loaders {
 	l, ok := ctx.Value(ctxKey{}).(*Loaders)
 	if !ok {
-		panic("loader: no loaders in context; wrap the handler with graph.NewHandler")
+		panic("loader: no loaders in context; wrap the handler with httpapi.NewHandler")
 	}
 	return l
 }

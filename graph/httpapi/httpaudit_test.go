@@ -1,4 +1,4 @@
-package graph_test
+package httpapi_test
 
 import (
 	"bufio"
@@ -9,7 +9,8 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/autograph-kg/autograph/graph"
+	"github.com/autograph-kg/autograph/graph/httpapi"
+	"github.com/autograph-kg/autograph/graph/httpapi/apitest"
 )
 
 // TestGraphQLOverHTTPAudit runs the GraphQL-over-HTTP conformance audit (serverAudits of the
@@ -17,7 +18,7 @@ import (
 // fails on any audit that is not ok, warnings included. It needs Node.js and the package
 // installed beside audit.js:
 //
-//	cd graph/testdata/httpaudit && npm ci
+//	cd graph/httpapi/testdata/httpaudit && npm ci
 //
 // and is skipped without them, except in CI (CI=true), where that is a failure.
 func TestGraphQLOverHTTPAudit(t *testing.T) {
@@ -31,7 +32,7 @@ func TestGraphQLOverHTTPAudit(t *testing.T) {
 		}
 		t.Skip(msg)
 	}
-	srv := newServer(t, graph.Options{})
+	srv := apitest.NewServer(t, httpapi.Options{})
 	cmd := exec.CommandContext(t.Context(), node, "audit.js", srv.URL+"/query")
 	cmd.Dir = dir
 	var stderr bytes.Buffer

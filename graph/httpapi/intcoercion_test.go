@@ -1,18 +1,19 @@
-package graph_test
+package httpapi_test
 
 import (
 	"encoding/json"
 	"strings"
 	"testing"
 
-	"github.com/autograph-kg/autograph/graph"
+	"github.com/autograph-kg/autograph/graph/httpapi"
+	"github.com/autograph-kg/autograph/graph/httpapi/apitest"
 )
 
 // TestIntCoercion holds Int input to the GraphQL spec: a 32-bit integer, never a string, in
 // literals and in variables at any depth; refused before anything runs.
 func TestIntCoercion(t *testing.T) {
 	const writer = "int-coercion-token-0001"
-	srv := newServer(t, graph.Options{WriteTokens: []string{writer}})
+	srv := apitest.NewServer(t, httpapi.Options{WriteTokens: []string{writer}})
 	add := `mutation($in: RelationInput!) { addRelation(input: $in) { id } }`
 	in := func(q any) map[string]any {
 		return map[string]any{"in": map[string]any{"type": "ASSEMBLES", "from": "avtotor", "to": "kia", "quantity": q, "sourceIds": []string{"tass-2023-04-18"}}}
@@ -33,8 +34,8 @@ func TestIntCoercion(t *testing.T) {
 		{"nested variable string", add, in("10"), "string"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			resp := postAs(t, srv.URL, "Bearer "+writer, tc.query, tc.vars)
-			if len(resp.Errors) == 0 || resp.Errors[0].code() != "GRAPHQL_VALIDATION_FAILED" || !strings.Contains(resp.Errors[0].Message, tc.contains) {
+			resp := apitest.PostAs(t, srv.URL, "Bearer "+writer, tc.query, tc.vars)
+			if len(resp.Errors) == 0 || resp.Errors[0].Code() != "GRAPHQL_VALIDATION_FAILED" || !strings.Contains(resp.Errors[0].Message, tc.contains) {
 				t.Fatalf("data %s errors %+v, want GRAPHQL_VALIDATION_FAILED mentioning %q", resp.Data, resp.Errors, tc.contains)
 			}
 			if resp.Data != nil && string(resp.Data) != "null" {
@@ -52,14 +53,14 @@ func TestIntCoercion(t *testing.T) {
 	} {
 		t.Run(tc.name+" is an Int", func(t *testing.T) {
 			// Coerced, then refused by the argument's own range.
-			_, resp := post(t, srv.URL, tc.query, tc.vars)
-			if len(resp.Errors) == 0 || resp.Errors[0].code() != "BAD_USER_INPUT" {
+			_, resp := apitest.Post(t, srv.URL, tc.query, tc.vars)
+			if len(resp.Errors) == 0 || resp.Errors[0].Code() != "BAD_USER_INPUT" {
 				t.Errorf("errors %+v, want the range check's BAD_USER_INPUT", resp.Errors)
 			}
 		})
 	}
 	t.Run("in range variables still work", func(t *testing.T) {
-		resp := postAs(t, srv.URL, "Bearer "+writer, `query($n: Int, $d: Int) { brands(first: $n) { totalCount } neighborhood(id: "avtotor", depth: $d) { truncated } }`, map[string]any{"n": 5, "d": json.Number("1")})
+		resp := apitest.PostAs(t, srv.URL, "Bearer "+writer, `query($n: Int, $d: Int) { brands(first: $n) { totalCount } neighborhood(id: "avtotor", depth: $d) { truncated } }`, map[string]any{"n": 5, "d": json.Number("1")})
 		if len(resp.Errors) > 0 {
 			t.Errorf("errors %+v", resp.Errors)
 		}

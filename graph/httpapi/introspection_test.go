@@ -1,24 +1,25 @@
-package graph_test
+package httpapi_test
 
 import (
 	"strings"
 	"testing"
 
-	"github.com/autograph-kg/autograph/graph"
+	"github.com/autograph-kg/autograph/graph/httpapi"
+	"github.com/autograph-kg/autograph/graph/httpapi/apitest"
 )
 
 // TestIntrospectionDisabled: with introspection off, asking for the schema is the client's
 // mistake, with its own code, not a server error.
 func TestIntrospectionDisabled(t *testing.T) {
-	srv := newObservedServer(t, graph.Options{DisableIntrospection: true})
+	srv := newObservedServer(t, httpapi.Options{DisableIntrospection: true})
 	for _, q := range []string{
 		introspectionQuery,
 		`{ __type(name: "Organization") { name } }`,
 		`{ ... on Query { __schema { queryType { name } } } }`,
 		`query { ...Q } fragment Q on Query { __schema { types { name } } }`,
 	} {
-		status, resp := post(t, srv.URL, q, nil)
-		if status >= 500 || len(resp.Errors) != 1 || resp.Errors[0].code() != "INTROSPECTION_DISABLED" {
+		status, resp := apitest.Post(t, srv.URL, q, nil)
+		if status >= 500 || len(resp.Errors) != 1 || resp.Errors[0].Code() != "INTROSPECTION_DISABLED" {
 			t.Errorf("%.40s: status %d errors %+v, want one INTROSPECTION_DISABLED", q, status, resp.Errors)
 			continue
 		}
@@ -26,7 +27,7 @@ func TestIntrospectionDisabled(t *testing.T) {
 			t.Errorf("message %q", resp.Errors[0].Message)
 		}
 	}
-	if _, resp := post(t, srv.URL, `{ __typename organization(id: "avtotor") { __typename name } }`, nil); len(resp.Errors) > 0 {
+	if _, resp := apitest.Post(t, srv.URL, `{ __typename organization(id: "avtotor") { __typename name } }`, nil); len(resp.Errors) > 0 {
 		t.Errorf("__typename must stay allowed: %+v", resp.Errors)
 	}
 	if s := srv.logs.String(); strings.Contains(s, `"level":"ERROR"`) || strings.Contains(s, "INTERNAL") {

@@ -1,4 +1,4 @@
-package graph_test
+package httpapi_test
 
 import (
 	"bufio"
@@ -13,9 +13,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/autograph-kg/autograph/graph/httpapi"
+	"github.com/autograph-kg/autograph/graph/httpapi/apitest"
 	"github.com/prometheus/client_golang/prometheus"
-
-	"github.com/autograph-kg/autograph/graph"
 )
 
 // observed is a test server with its log and metrics at hand.
@@ -24,12 +24,12 @@ type observed struct {
 	logs *syncBuffer
 }
 
-func newObservedServer(t *testing.T, opts graph.Options) *observed {
+func newObservedServer(t *testing.T, opts httpapi.Options) *observed {
 	t.Helper()
 	logs := &syncBuffer{}
 	opts.Logger = slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	opts.Registry = prometheus.NewRegistry()
-	return &observed{Server: newServer(t, opts), logs: logs}
+	return &observed{Server: apitest.NewServer(t, opts), logs: logs}
 }
 
 // requestLines are the server's per-request log lines.
@@ -70,9 +70,9 @@ type rawResponse struct {
 	header      http.Header
 }
 
-func (r rawResponse) decode(t *testing.T) gqlResponse {
+func (r rawResponse) decode(t *testing.T) apitest.Response {
 	t.Helper()
-	var out gqlResponse
+	var out apitest.Response
 	if err := json.Unmarshal(r.body, &out); err != nil {
 		t.Fatalf("status %d, content type %q, body is not GraphQL JSON: %.300s", r.status, r.contentType, r.body)
 	}

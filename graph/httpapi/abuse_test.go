@@ -1,4 +1,4 @@
-package graph_test
+package httpapi_test
 
 import (
 	"bytes"
@@ -11,7 +11,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/autograph-kg/autograph/graph"
+	"github.com/autograph-kg/autograph/graph/httpapi"
+	"github.com/autograph-kg/autograph/graph/httpapi/apitest"
 )
 
 // introspectionQuery is the query GraphiQL and most clients send to learn the schema.
@@ -50,7 +51,7 @@ func fragmentBomb(n int) string {
 // TestAbuse is the hostile-input battery: every request gets a 4xx or a GraphQL error with
 // a code — never a 5xx, a panic or a hang — and the server answers normally afterwards.
 func TestAbuse(t *testing.T) {
-	srv := newServer(t, graph.Options{WriteTokens: []string{"abuse-test-token-000001"}})
+	srv := apitest.NewServer(t, httpapi.Options{WriteTokens: []string{"abuse-test-token-000001"}})
 	client := &http.Client{Timeout: 15 * time.Second}
 	type req struct {
 		name, method, contentType, body, query string
@@ -173,7 +174,7 @@ func TestAbuse(t *testing.T) {
 			if tc.wantStatus != 0 && resp.StatusCode != tc.wantStatus {
 				t.Errorf("status %d, want %d: %.300s", resp.StatusCode, tc.wantStatus, raw)
 			}
-			var out gqlResponse
+			var out apitest.Response
 			if err := json.Unmarshal(raw, &out); err != nil {
 				if resp.StatusCode < 400 {
 					t.Fatalf("status %d and a body that is not JSON: %.300s", resp.StatusCode, raw)
@@ -184,17 +185,17 @@ func TestAbuse(t *testing.T) {
 				t.Fatalf("no error for a bad request: %.300s", raw)
 			}
 			for _, e := range out.Errors {
-				if e.code() == "" && resp.StatusCode < 400 {
+				if e.Code() == "" && resp.StatusCode < 400 {
 					t.Errorf("error without a code: %+v", e)
 				}
-				if e.code() == "INTERNAL" {
+				if e.Code() == "INTERNAL" {
 					t.Errorf("bad input reported as INTERNAL: %+v", e)
 				}
 				if strings.Contains(e.Message, "goroutine") || strings.Contains(e.Message, ".go:") {
 					t.Errorf("message leaks internals: %q", e.Message)
 				}
 			}
-			if tc.wantCode != "" && (len(out.Errors) == 0 || out.Errors[0].code() != tc.wantCode) {
+			if tc.wantCode != "" && (len(out.Errors) == 0 || out.Errors[0].Code() != tc.wantCode) {
 				t.Errorf("errors %.500v, want code %s", out.Errors, tc.wantCode)
 			}
 			if len(out.Errors) > 21 {
@@ -207,13 +208,13 @@ func TestAbuse(t *testing.T) {
 	}
 
 	t.Run("introspection still works", func(t *testing.T) {
-		status, resp := post(t, srv.URL, introspectionQuery, nil)
+		status, resp := apitest.Post(t, srv.URL, introspectionQuery, nil)
 		if status != http.StatusOK || len(resp.Errors) > 0 || !bytes.Contains(resp.Data, []byte(`"Organization"`)) {
 			t.Errorf("status %d errors %+v", status, resp.Errors)
 		}
 	})
 	t.Run("server answers normally afterwards", func(t *testing.T) {
-		_, resp := post(t, srv.URL, `{ organization(id: "avtotor") { name } }`, nil)
+		_, resp := apitest.Post(t, srv.URL, `{ organization(id: "avtotor") { name } }`, nil)
 		if string(resp.Data) != `{"organization":{"name":"Avtotor"}}` {
 			t.Errorf("data %s errors %+v", resp.Data, resp.Errors)
 		}

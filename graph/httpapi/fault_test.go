@@ -1,4 +1,4 @@
-package graph_test
+package httpapi_test
 
 import (
 	"context"
@@ -7,7 +7,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/autograph-kg/autograph/graph"
+	"github.com/autograph-kg/autograph/graph/httpapi"
+	"github.com/autograph-kg/autograph/graph/httpapi/apitest"
 	"github.com/autograph-kg/autograph/graph/inmem"
 	"github.com/autograph-kg/autograph/graph/model"
 	"github.com/autograph-kg/autograph/seed"
@@ -63,7 +64,7 @@ func TestStoreOutage(t *testing.T) {
 		t.Fatal(err)
 	}
 	store := &flakyStore{Store: mem}
-	srv := newServerWith(t, graph.Options{Store: store})
+	srv := apitest.NewServerWith(t, httpapi.Options{Store: store})
 	ready := func() int {
 		resp, err := http.Get(srv.URL + "/readyz")
 		if err != nil {
@@ -82,13 +83,13 @@ func TestStoreOutage(t *testing.T) {
 		t.Errorf("/readyz = %d during the outage, want 503", code)
 	}
 	start := time.Now()
-	status, resp := post(t, srv.URL, query, nil)
+	status, resp := apitest.Post(t, srv.URL, query, nil)
 	took := time.Since(start)
 	if status >= 500 || len(resp.Errors) == 0 {
 		t.Fatalf("status %d, errors %+v", status, resp.Errors)
 	}
 	for _, e := range resp.Errors {
-		if e.code() != "UNAVAILABLE" {
+		if e.Code() != "UNAVAILABLE" {
 			t.Errorf("error %+v, want UNAVAILABLE", e)
 		}
 	}
@@ -98,7 +99,7 @@ func TestStoreOutage(t *testing.T) {
 	if code := ready(); code != http.StatusOK {
 		t.Errorf("/readyz = %d after the outage", code)
 	}
-	_, resp = post(t, srv.URL, query, nil)
+	_, resp = apitest.Post(t, srv.URL, query, nil)
 	if len(resp.Errors) > 0 || string(resp.Data) != `{"organization":{"name":"Avtotor"},"paths":[{"length":1}]}` {
 		t.Errorf("after the outage: data %s errors %+v", resp.Data, resp.Errors)
 	}
@@ -112,9 +113,9 @@ func TestRequestDeadline(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, wrap := range []bool{false, true} {
-		srv := newServerWith(t, graph.Options{Store: slowStore{Store: mem, wrap: wrap}, RequestTimeout: 50 * time.Millisecond})
-		_, resp := post(t, srv.URL, `{ paths(from: "avtotor", to: "kia") { length } }`, nil)
-		if len(resp.Errors) != 1 || resp.Errors[0].code() != "TIMEOUT" {
+		srv := apitest.NewServerWith(t, httpapi.Options{Store: slowStore{Store: mem, wrap: wrap}, RequestTimeout: 50 * time.Millisecond})
+		_, resp := apitest.Post(t, srv.URL, `{ paths(from: "avtotor", to: "kia") { length } }`, nil)
+		if len(resp.Errors) != 1 || resp.Errors[0].Code() != "TIMEOUT" {
 			t.Errorf("wrapped %v: errors %+v, want one TIMEOUT", wrap, resp.Errors)
 		}
 	}

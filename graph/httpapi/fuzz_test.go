@@ -1,4 +1,4 @@
-package graph_test
+package httpapi_test
 
 import (
 	"bytes"
@@ -13,7 +13,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/autograph-kg/autograph/graph"
+	"github.com/autograph-kg/autograph/graph/httpapi"
+	"github.com/autograph-kg/autograph/graph/httpapi/apitest"
 	"github.com/autograph-kg/autograph/graph/inmem"
 	"github.com/autograph-kg/autograph/seed"
 )
@@ -36,7 +37,7 @@ var fuzzMutations = []string{
 // comes in, the answer is below 500, is GraphQL JSON, every error has a code and a bounded
 // message, and nothing is INTERNAL or shows Go internals.
 //
-//	go test -run=^$ -fuzz=FuzzHandler -fuzztime=10m ./graph/
+//	go test -run=^$ -fuzz=FuzzHandler -fuzztime=10m ./graph/httpapi/
 func FuzzHandler(f *testing.F) {
 	docs := fuzzDocuments(f)
 	vars := []string{``, `{}`, `{"date": "2023-02"}`, `{"in": {"type": "ASSEMBLES", "from": "avtotor", "to": "kia", "quantity": 2, "sourceIds": ["tass-2023-04-18-avtotor-baic"]}}`, `{"n": "10"}`, `{"id": null}`, `[1]`, `{"d": 2147483648}`}
@@ -52,11 +53,11 @@ func FuzzHandler(f *testing.F) {
 	f.Add(uint8(3), `{ __schema { types { name } } }`, ``, ``)
 
 	shared := fuzzStore(f)
-	readHandler := graph.NewHandler(graph.Options{Store: shared, RequestTimeout: 2 * time.Second, MaxBodyBytes: 64 << 10})
+	readHandler := httpapi.NewHandler(httpapi.Options{Store: shared, RequestTimeout: 2 * time.Second, MaxBodyBytes: 64 << 10})
 	f.Fuzz(func(t *testing.T, mode uint8, doc, variables, operationName string) {
 		h := readHandler
 		if strings.Contains(doc, "mutation") {
-			h = graph.NewHandler(graph.Options{Store: fuzzStore(t), RequestTimeout: 2 * time.Second, MaxBodyBytes: 64 << 10, WriteTokens: []string{fuzzToken}})
+			h = httpapi.NewHandler(httpapi.Options{Store: fuzzStore(t), RequestTimeout: 2 * time.Second, MaxBodyBytes: 64 << 10, WriteTokens: []string{fuzzToken}})
 		}
 		req := fuzzRequest(t, mode, doc, variables, operationName)
 		if req == nil {
@@ -69,12 +70,13 @@ func FuzzHandler(f *testing.F) {
 }
 
 // fuzzDocuments are the seed documents: the golden questions, the schema's text, mutations.
+// The questions and the schema are the resolvers' golden files, in graph/testdata.
 func fuzzDocuments(f *testing.F) []string {
-	files, err := filepath.Glob(filepath.Join("testdata", "questions", "*.graphql"))
+	files, err := filepath.Glob(filepath.Join("..", "testdata", "questions", "*.graphql"))
 	if err != nil || len(files) == 0 {
-		f.Fatalf("no questions in testdata/questions: %v", err)
+		f.Fatalf("no questions in ../testdata/questions: %v", err)
 	}
-	files = append(files, filepath.Join("testdata", "schema.golden.graphql"))
+	files = append(files, filepath.Join("..", "testdata", "schema.golden.graphql"))
 	var docs []string
 	for _, p := range files {
 		b, err := os.ReadFile(p)
@@ -151,7 +153,7 @@ func checkFuzzAnswer(t *testing.T, req *http.Request, rec *httptest.ResponseReco
 	}
 	var out struct {
 		Data   json.RawMessage `json:"data"`
-		Errors []gqlError      `json:"errors"`
+		Errors []apitest.Error `json:"errors"`
 	}
 	if err := json.Unmarshal(body, &out); err != nil {
 		t.Fatalf("status %d, not JSON (%v): %.500s", rec.Code, err, body)
@@ -164,9 +166,9 @@ func checkFuzzAnswer(t *testing.T, req *http.Request, rec *httptest.ResponseReco
 	}
 	for _, e := range out.Errors {
 		switch {
-		case e.code() == "":
+		case e.Code() == "":
 			t.Errorf("error without a code: %+v", e)
-		case e.code() == "INTERNAL":
+		case e.Code() == "INTERNAL":
 			t.Errorf("INTERNAL for a %s request: %+v", req.Method, e)
 		case len(e.Message) > 1100:
 			t.Errorf("%d-byte message: %.200s", len(e.Message), e.Message)

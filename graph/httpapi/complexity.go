@@ -1,6 +1,7 @@
-package graph
+package httpapi
 
 import (
+	"github.com/autograph-kg/autograph/graph"
 	"github.com/autograph-kg/autograph/graph/gqlmodel"
 	"github.com/autograph-kg/autograph/graph/model"
 )
@@ -43,8 +44,9 @@ func assemblyCost(child int, _ []model.RelationStatus, _ *model.Date) int { retu
 
 func asOfListCost(child int, _ *model.Date) int { return listCost(child) }
 
-func complexity() ComplexityRoot {
-	var c ComplexityRoot
+// complexity is the cost model of the schema's list fields, for the complexity limit.
+func complexity() graph.ComplexityRoot {
+	var c graph.ComplexityRoot
 	c.Organization.Relations = relationsCost
 	c.Brand.Relations = relationsCost
 	c.VehicleModel.Relations = relationsCost

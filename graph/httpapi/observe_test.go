@@ -1,4 +1,4 @@
-package graph_test
+package httpapi_test
 
 import (
 	"bytes"
@@ -10,9 +10,9 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/autograph-kg/autograph/graph/httpapi"
+	"github.com/autograph-kg/autograph/graph/httpapi/apitest"
 	"github.com/prometheus/client_golang/prometheus"
-
-	"github.com/autograph-kg/autograph/graph"
 )
 
 // syncBuffer is a bytes.Buffer safe for the concurrent writes of a logger.
@@ -36,14 +36,14 @@ func (b *syncBuffer) String() string {
 func TestMetricsAndLogs(t *testing.T) {
 	var logs syncBuffer
 	reg := prometheus.NewRegistry()
-	srv := newServer(t, graph.Options{
+	srv := apitest.NewServer(t, httpapi.Options{
 		Logger:      slog.New(slog.NewJSONHandler(&logs, nil)),
 		Registry:    reg,
 		WriteTokens: []string{"metrics-test-token-0001"},
 	})
-	post(t, srv.URL, `query AvtotorName { organization(id: "avtotor") { name } }`, nil)
-	post(t, srv.URL, `query Broken { paths(from: "avtotor", to: "nobody") { length } }`, nil)
-	postAs(t, srv.URL, "Bearer metrics-test-token-0001-wrong", `mutation Sneaky { removeRelation(id: "x") }`, nil)
+	apitest.Post(t, srv.URL, `query AvtotorName { organization(id: "avtotor") { name } }`, nil)
+	apitest.Post(t, srv.URL, `query Broken { paths(from: "avtotor", to: "nobody") { length } }`, nil)
+	apitest.PostAs(t, srv.URL, "Bearer metrics-test-token-0001-wrong", `mutation Sneaky { removeRelation(id: "x") }`, nil)
 
 	resp, err := http.Get(srv.URL + "/metrics")
 	if err != nil {
@@ -89,7 +89,7 @@ func TestMetricsAndLogs(t *testing.T) {
 }
 
 func TestRequestIDIsEchoed(t *testing.T) {
-	srv := newServer(t, graph.Options{})
+	srv := apitest.NewServer(t, httpapi.Options{})
 	req, _ := http.NewRequest(http.MethodPost, srv.URL+"/query", strings.NewReader(`{"query":"{ __typename }"}`))
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("X-Request-Id", "trace-123")

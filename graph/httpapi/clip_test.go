@@ -1,17 +1,18 @@
-package graph_test
+package httpapi_test
 
 import (
 	"encoding/json"
 	"strings"
 	"testing"
 
-	"github.com/autograph-kg/autograph/graph"
+	"github.com/autograph-kg/autograph/graph/httpapi"
+	"github.com/autograph-kg/autograph/graph/httpapi/apitest"
 )
 
 // TestEchoedValuesAreClipped: values a client sends come back in messages and go to the log
 // clipped, whatever their size.
 func TestEchoedValuesAreClipped(t *testing.T) {
-	srv := newObservedServer(t, graph.Options{})
+	srv := newObservedServer(t, httpapi.Options{})
 	huge := strings.Repeat("x", 200<<10)
 	for _, tc := range []struct {
 		name, query string
@@ -26,8 +27,8 @@ func TestEchoedValuesAreClipped(t *testing.T) {
 		{"Int literal", `{ brands(first: ` + strings.Repeat("9", 5000) + `) { totalCount } }`, nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			_, resp := post(t, srv.URL, tc.query, tc.vars)
-			if len(resp.Errors) == 0 || resp.Errors[0].code() == "" {
+			_, resp := apitest.Post(t, srv.URL, tc.query, tc.vars)
+			if len(resp.Errors) == 0 || resp.Errors[0].Code() == "" {
 				t.Fatalf("errors %+v", resp.Errors)
 			}
 			for _, e := range resp.Errors {
@@ -39,9 +40,9 @@ func TestEchoedValuesAreClipped(t *testing.T) {
 	}
 	t.Run("operation name in the log", func(t *testing.T) {
 		name := "Q" + strings.Repeat("q", 100<<10)
-		post(t, srv.URL, "query "+name+" { __typename }", nil)
+		apitest.Post(t, srv.URL, "query "+name+" { __typename }", nil)
 		body, _ := json.Marshal(map[string]any{"query": "{ __typename }", "operationName": name})
-		postRaw(t, srv.URL, "application/json", body)
+		apitest.PostRaw(t, srv.URL, "application/json", body)
 		for _, l := range srv.requestLines(t) {
 			if op, _ := l["operation"].(string); len(op) > 200 {
 				t.Errorf("logged a %d-byte operation name", len(op))

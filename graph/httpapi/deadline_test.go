@@ -1,4 +1,4 @@
-package graph_test
+package httpapi_test
 
 import (
 	"context"
@@ -9,7 +9,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/autograph-kg/autograph/graph"
+	"github.com/autograph-kg/autograph/graph/httpapi"
+	"github.com/autograph-kg/autograph/graph/httpapi/apitest"
 	"github.com/autograph-kg/autograph/graph/inmem"
 )
 
@@ -18,15 +19,15 @@ import (
 func TestDeadlinePassedBeforeRunning(t *testing.T) {
 	store := inmem.New()
 	t.Cleanup(func() { _ = store.Close(context.Background()) })
-	h := graph.NewHandler(graph.Options{Store: store})
+	h := httpapi.NewHandler(httpapi.Options{Store: store})
 	ctx, cancel := context.WithDeadline(context.Background(), time.Now().Add(-time.Second))
 	defer cancel()
 	req := httptest.NewRequestWithContext(ctx, http.MethodPost, "/query", strings.NewReader(`{"query":"{ brand(id: \"kia\") { name } }"}`))
 	req.Header.Set("Content-Type", "application/json")
 	rec := httptest.NewRecorder()
 	h.ServeHTTP(rec, req)
-	var out gqlResponse
-	if err := json.Unmarshal(rec.Body.Bytes(), &out); err != nil || len(out.Errors) != 1 || out.Errors[0].code() != "TIMEOUT" {
+	var out apitest.Response
+	if err := json.Unmarshal(rec.Body.Bytes(), &out); err != nil || len(out.Errors) != 1 || out.Errors[0].Code() != "TIMEOUT" {
 		t.Errorf("status %d body %q; want a TIMEOUT error", rec.Code, rec.Body.String())
 	}
 	if rec.Code >= 500 || rec.Code == http.StatusOK {

@@ -1,4 +1,4 @@
-package graph_test
+package httpapi_test
 
 import (
 	"bytes"
@@ -18,7 +18,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/autograph-kg/autograph/graph"
+	"github.com/autograph-kg/autograph/graph/httpapi"
+	"github.com/autograph-kg/autograph/graph/httpapi/apitest"
 	neo4jstore "github.com/autograph-kg/autograph/graph/neo4jstore"
 	"github.com/autograph-kg/autograph/graph/neo4jstore/neo4jtest"
 )
@@ -85,7 +86,7 @@ func TestNeo4jOutage(t *testing.T) {
 	if err != nil {
 		t.Fatalf("opening the store: %v", err)
 	}
-	srv := newSeededServer(t, graph.Options{RequestTimeout: 15 * time.Second}, store)
+	srv := apitest.NewSeededServer(t, httpapi.Options{RequestTimeout: 15 * time.Second}, store)
 	ready := func() int {
 		resp, err := http.Get(srv.URL + "/readyz")
 		if err != nil {
@@ -124,7 +125,7 @@ func TestNeo4jOutage(t *testing.T) {
 				}
 				o.ok = len(resp.Errors) == 0 && string(resp.Data) == answer
 				for _, e := range resp.Errors {
-					o.codes += e.code() + " "
+					o.codes += e.Code() + " "
 				}
 				mu.Lock()
 				outcomes = append(outcomes, o)
@@ -219,14 +220,14 @@ func TestNeo4jOutage(t *testing.T) {
 
 // tryPost is post for goroutines other than the test's: it reports failures instead of
 // stopping the test.
-func tryPost(url, query string) (int, gqlResponse, error) {
+func tryPost(url, query string) (int, apitest.Response, error) {
 	body, _ := json.Marshal(map[string]any{"query": query})
 	resp, err := http.Post(url+"/query", "application/json", bytes.NewReader(body))
 	if err != nil {
-		return 0, gqlResponse{}, err
+		return 0, apitest.Response{}, err
 	}
 	defer resp.Body.Close()
-	var out gqlResponse
+	var out apitest.Response
 	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil {
 		return resp.StatusCode, out, fmt.Errorf("body is not JSON: %w", err)
 	}

@@ -1,4 +1,4 @@
-package graph_test
+package httpapi_test
 
 import (
 	"bufio"
@@ -12,7 +12,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/autograph-kg/autograph/graph"
+	"github.com/autograph-kg/autograph/graph/httpapi"
+	"github.com/autograph-kg/autograph/graph/httpapi/apitest"
 )
 
 // TestDeadlineBeforeExecution: a request whose deadline passes while its body is still
@@ -29,13 +30,13 @@ func TestDeadlineBeforeExecution(t *testing.T) {
 		{"body 50 ms late with a 1 ms deadline", time.Millisecond, []string{headers, body}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			srv := newObservedServer(t, graph.Options{RequestTimeout: tc.timeout})
+			srv := newObservedServer(t, httpapi.Options{RequestTimeout: tc.timeout})
 			resp, b := rawExchange(t, srv.Listener.Addr().String(), 300*time.Millisecond, tc.parts...)
 			if resp.StatusCode >= 500 {
 				t.Errorf("status %d", resp.StatusCode)
 			}
-			var out gqlResponse
-			if err := json.Unmarshal(b, &out); err != nil || len(out.Errors) == 0 || out.Errors[0].code() != "TIMEOUT" {
+			var out apitest.Response
+			if err := json.Unmarshal(b, &out); err != nil || len(out.Errors) == 0 || out.Errors[0].Code() != "TIMEOUT" {
 				t.Fatalf("status %d, body %q; want a TIMEOUT error", resp.StatusCode, b)
 			}
 			if !strings.Contains(out.Errors[0].Message, "too long") {
@@ -58,7 +59,7 @@ func TestDeadlineBeforeExecution(t *testing.T) {
 // TestBodyDecodingErrors: a body that is not a GraphQL request gets a plain message naming
 // what is wrong, without Go internals and without the body echoed back.
 func TestBodyDecodingErrors(t *testing.T) {
-	srv := newServer(t, graph.Options{})
+	srv := apitest.NewServer(t, httpapi.Options{})
 	big := `{"query": "{ __typename }", "variables": {` + strings.Repeat(`"a": 1, `, 25000) + `}`
 	for _, tc := range []struct {
 		name, body, contains string
@@ -84,7 +85,7 @@ func TestBodyDecodingErrors(t *testing.T) {
 			if r.status != http.StatusBadRequest {
 				t.Errorf("status %d, want 400", r.status)
 			}
-			if len(out.Errors) != 1 || out.Errors[0].code() != "BAD_REQUEST" || !strings.Contains(out.Errors[0].Message, tc.contains) {
+			if len(out.Errors) != 1 || out.Errors[0].Code() != "BAD_REQUEST" || !strings.Contains(out.Errors[0].Message, tc.contains) {
 				t.Fatalf("errors %+v, want one BAD_REQUEST mentioning %q", out.Errors, tc.contains)
 			}
 			noInternals(t, out.Errors[0].Message)
@@ -101,7 +102,7 @@ func TestBodyDecodingErrors(t *testing.T) {
 // TestEveryAnswerIsGraphQLJSON: whatever reaches /query is answered with GraphQL JSON whose
 // errors carry a code.
 func TestEveryAnswerIsGraphQLJSON(t *testing.T) {
-	srv := newServer(t, graph.Options{})
+	srv := apitest.NewServer(t, httpapi.Options{})
 	q := []byte(`{"query":"{ __typename }"}`)
 	for _, tc := range []struct {
 		name, method, path, contentType string
@@ -137,7 +138,7 @@ func TestEveryAnswerIsGraphQLJSON(t *testing.T) {
 				t.Errorf("content type %q", r.contentType)
 			}
 			out := r.decode(t)
-			if len(out.Errors) == 0 || out.Errors[0].code() == "" || out.Errors[0].Message == "" {
+			if len(out.Errors) == 0 || out.Errors[0].Code() == "" || out.Errors[0].Message == "" {
 				t.Fatalf("errors %+v, want one with a code and a message", out.Errors)
 			}
 			noInternals(t, out.Errors[0].Message)
@@ -158,7 +159,7 @@ func TestEveryAnswerIsGraphQLJSON(t *testing.T) {
 // execution has no data entry; under application/json it answers 200, under
 // application/graphql-response+json 400.
 func TestRequestErrorStatus(t *testing.T) {
-	srv := newServer(t, graph.Options{})
+	srv := apitest.NewServer(t, httpapi.Options{})
 	for _, tc := range []struct{ name, body, code string }{
 		{"parse", `{"query":"{"}`, "GRAPHQL_PARSE_FAILED"},
 		{"validation", `{"query":"{ nonsense }"}`, "GRAPHQL_VALIDATION_FAILED"},
@@ -186,7 +187,7 @@ func TestRequestErrorStatus(t *testing.T) {
 				if _, ok := m["data"]; ok {
 					t.Errorf("a request error has a data entry: %s", r.body)
 				}
-				if out := r.decode(t); len(out.Errors) == 0 || out.Errors[0].code() != tc.code {
+				if out := r.decode(t); len(out.Errors) == 0 || out.Errors[0].Code() != tc.code {
 					t.Errorf("errors %+v, want %s", out.Errors, tc.code)
 				}
 			})
@@ -205,7 +206,7 @@ func TestRequestErrorStatus(t *testing.T) {
 // TestOversizedBodyWrittenWhole: a client that writes its whole body before reading sees the
 // 413, not a reset connection.
 func TestOversizedBodyWrittenWhole(t *testing.T) {
-	srv := newServer(t, graph.Options{})
+	srv := apitest.NewServer(t, httpapi.Options{})
 	for _, size := range []int{2 << 20, 6 << 20} {
 		for _, chunked := range []bool{false, true} {
 			t.Run(fmt.Sprintf("%d MiB chunked=%v", size>>20, chunked), func(t *testing.T) {

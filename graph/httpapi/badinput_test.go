@@ -1,4 +1,4 @@
-package graph_test
+package httpapi_test
 
 import (
 	"bytes"
@@ -7,14 +7,15 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/autograph-kg/autograph/graph"
+	"github.com/autograph-kg/autograph/graph/httpapi"
+	"github.com/autograph-kg/autograph/graph/httpapi/apitest"
 )
 
 // TestBadInput sends bad requests through the real handler: each must get a 4xx or a GraphQL
 // error with the expected code and a readable message, never a 5xx, and the server must go on
 // answering normally.
 func TestBadInput(t *testing.T) {
-	srv := newServer(t, graph.Options{})
+	srv := apitest.NewServer(t, httpapi.Options{})
 	deep := "{ organization(id: \"avtotor\") { " + strings.Repeat("parent { ", 20) + "id" + strings.Repeat(" }", 20) + " } }"
 	tests := []struct {
 		name     string
@@ -50,7 +51,7 @@ func TestBadInput(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			status, resp := post(t, srv.URL, tc.query, tc.vars)
+			status, resp := apitest.Post(t, srv.URL, tc.query, tc.vars)
 			if status >= 500 {
 				t.Fatalf("status %d", status)
 			}
@@ -58,8 +59,8 @@ func TestBadInput(t *testing.T) {
 				t.Fatalf("no error; data %s", resp.Data)
 			}
 			e := resp.Errors[0]
-			if e.code() != tc.code || !strings.Contains(e.Message, tc.contains) {
-				t.Errorf("got %q (code %q), want code %q and a message containing %q", e.Message, e.code(), tc.code, tc.contains)
+			if e.Code() != tc.code || !strings.Contains(e.Message, tc.contains) {
+				t.Errorf("got %q (code %q), want code %q and a message containing %q", e.Message, e.Code(), tc.code, tc.contains)
 			}
 			for _, leak := range []string{"goroutine", "panic", "runtime.", ".go:"} {
 				if strings.Contains(e.Message, leak) {
@@ -70,7 +71,7 @@ func TestBadInput(t *testing.T) {
 	}
 
 	t.Run("unknown id in a nullable lookup is null", func(t *testing.T) {
-		_, resp := post(t, srv.URL, `{ organization(id: "nobody") { id } entity(id: "nobody") { id } node(id: "nobody") { id } brand(id: "avtotor") { id } }`, nil)
+		_, resp := apitest.Post(t, srv.URL, `{ organization(id: "nobody") { id } entity(id: "nobody") { id } node(id: "nobody") { id } brand(id: "avtotor") { id } }`, nil)
 		if len(resp.Errors) > 0 || string(resp.Data) != `{"organization":null,"entity":null,"node":null,"brand":null}` {
 			t.Errorf("data %s errors %+v", resp.Data, resp.Errors)
 		}
@@ -83,23 +84,23 @@ func TestBadInput(t *testing.T) {
 		code              string
 	}{
 		{"malformed JSON", "application/json", []byte(`{"query": "{ brands { totalCount } }"`), http.StatusBadRequest, ""},
-		{"oversized body", "application/json", append([]byte(`{"query": "`), bytes.Repeat([]byte(" "), graph.DefaultMaxBodyBytes+10)...), http.StatusRequestEntityTooLarge, "PAYLOAD_TOO_LARGE"},
+		{"oversized body", "application/json", append([]byte(`{"query": "`), bytes.Repeat([]byte(" "), httpapi.DefaultMaxBodyBytes+10)...), http.StatusRequestEntityTooLarge, "PAYLOAD_TOO_LARGE"},
 		{"empty body", "application/json", nil, http.StatusBadRequest, ""},
 	}
 	for _, tc := range httpCases {
 		t.Run(tc.name, func(t *testing.T) {
-			status, resp := postRaw(t, srv.URL, tc.contentType, tc.body)
+			status, resp := apitest.PostRaw(t, srv.URL, tc.contentType, tc.body)
 			if status != tc.status {
 				t.Errorf("status %d, want %d", status, tc.status)
 			}
-			if len(resp.Errors) == 0 || (tc.code != "" && resp.Errors[0].code() != tc.code) {
+			if len(resp.Errors) == 0 || (tc.code != "" && resp.Errors[0].Code() != tc.code) {
 				t.Errorf("errors %+v, want one with code %q", resp.Errors, tc.code)
 			}
 		})
 	}
 
 	t.Run("still answers", func(t *testing.T) {
-		_, resp := post(t, srv.URL, `{ organization(id: "avtotor") { name } }`, nil)
+		_, resp := apitest.Post(t, srv.URL, `{ organization(id: "avtotor") { name } }`, nil)
 		if len(resp.Errors) > 0 || string(resp.Data) != `{"organization":{"name":"Avtotor"}}` {
 			t.Errorf("data %s errors %+v", resp.Data, resp.Errors)
 		}
@@ -107,7 +108,7 @@ func TestBadInput(t *testing.T) {
 }
 
 func TestHealthEndpoints(t *testing.T) {
-	srv := newServer(t, graph.Options{})
+	srv := apitest.NewServer(t, httpapi.Options{})
 	for _, path := range []string{"/healthz", "/readyz", "/"} {
 		resp, err := http.Get(srv.URL + path)
 		if err != nil {
@@ -129,7 +130,7 @@ func TestHealthEndpoints(t *testing.T) {
 }
 
 func TestPlaygroundLinksToExplorer(t *testing.T) {
-	srv := newServer(t, graph.Options{Explorer: http.NotFoundHandler()})
+	srv := apitest.NewServer(t, httpapi.Options{Explorer: http.NotFoundHandler()})
 	resp, err := http.Get(srv.URL + "/")
 	if err != nil {
 		t.Fatal(err)

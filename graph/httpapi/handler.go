@@ -1,4 +1,10 @@
-package graph
+// Package httpapi serves the GraphQL API over HTTP: the /query transport (GraphQL over
+// HTTP), its limits (body size, depth, field count, complexity, tokens per document), write
+// tokens, the per-request scope (deadline, store-call counter, loaders), logs and metrics,
+// the one error presenter that turns domain errors into extensions.code, and the side
+// endpoints (/, /healthz, /readyz, /metrics, /explore). The resolvers it serves are package
+// graph's; it holds no GraphQL field logic of its own.
+package httpapi
 
 import (
 	"bytes"
@@ -22,6 +28,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"github.com/vektah/gqlparser/v2/ast"
 
+	"github.com/autograph-kg/autograph/graph"
 	"github.com/autograph-kg/autograph/graph/instrument"
 	"github.com/autograph-kg/autograph/graph/loader"
 	"github.com/autograph-kg/autograph/graph/model"
@@ -44,8 +51,12 @@ type Options struct {
 	RequestTimeout time.Duration
 	// DisableIntrospection turns schema introspection off.
 	DisableIntrospection bool
-	// DisablePlayground turns the GraphiQL page at / off.
+	// DisablePlayground turns the page at / off, whichever page it is.
 	DisablePlayground bool
+	// Playground, when set, is served at GET / instead of gqlgen's GraphiQL page (which loads
+	// its assets from a CDN), for a page of the server's own; it is served as it is, without
+	// the link to the explorer that the GraphiQL page gets.
+	Playground http.Handler
 	// StoreCallsExtension adds extensions.storeCalls (store calls made) to every response.
 	StoreCallsExtension bool
 	// WriteTokens are the bearer tokens that may run mutations; none disables writes.
@@ -89,8 +100,9 @@ func (o *Options) defaults() {
 	}
 }
 
-// NewHandler builds the server's HTTP handler: GraphQL at /query, GraphiQL at /, liveness at
-// /healthz and readiness at /readyz.
+// NewHandler builds the server's HTTP handler: GraphQL at /query (package graph's resolvers
+// over o.Store), the playground at /, liveness at /healthz, readiness at /readyz, and, when
+// configured, metrics at /metrics and the explorer at /explore.
 func NewHandler(o Options) http.Handler {
 	o.defaults()
 	var metrics *instrument.Metrics
@@ -99,8 +111,8 @@ func NewHandler(o Options) http.Handler {
 	}
 	store := instrument.Wrap(o.Store, metrics)
 	tokens := newTokenSet(o.WriteTokens)
-	cfg := Config{Resolvers: &Resolver{Store: store, Logger: o.Logger}, Complexity: complexity()}
-	es := NewExecutableSchema(cfg)
+	cfg := graph.Config{Resolvers: &graph.Resolver{Store: store, Logger: o.Logger}, Complexity: complexity()}
+	es := graph.NewExecutableSchema(cfg)
 	srv := handler.New(es)
 	srv.AddTransport(httpTransport{})
 	// Parsed documents are cached by their text (the key); APQ keeps texts by hash.
@@ -161,7 +173,11 @@ func NewHandler(o Options) http.Handler {
 		mux.Handle("/explore", o.Explorer)
 		mux.Handle("/explore/", o.Explorer)
 	}
-	if !o.DisablePlayground {
+	switch {
+	case o.DisablePlayground:
+	case o.Playground != nil:
+		mux.Handle("GET /{$}", o.Playground)
+	default:
 		var link string
 		if o.Explorer != nil {
 			link = "/explore"
