@@ -28,7 +28,6 @@ import (
 	"github.com/autograph-kg/autograph/graph/model"
 	neo4jstore "github.com/autograph-kg/autograph/graph/neo4jstore"
 	"github.com/autograph-kg/autograph/seed"
-	"github.com/autograph-kg/autograph/seed/synth"
 	"github.com/autograph-kg/autograph/web"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
@@ -62,7 +61,7 @@ type config struct {
 	// Neo4j is set when NEO4J_URI is.
 	Neo4j *neo4jstore.Config
 	// SyntheticEntities, when positive, adds a generated dataset of that many entities (for
-	// load tests and benchmarks; see seed/synth).
+	// load tests and benchmarks; only in a binary built with -tags synth, see synthetic.go).
 	SyntheticEntities int
 }
 
@@ -127,6 +126,9 @@ func loadConfig(getenv func(string) string) (config, error) {
 		c.Handler.Explorer = web.Handler()
 	}
 	c.SyntheticEntities = rangeVar("KG_SYNTHETIC_ENTITIES", 0, 0, math.MaxInt, "a whole number, 0 or more")
+	if c.SyntheticEntities > 0 && !syntheticBuild {
+		errs = append(errs, fmt.Errorf("KG_SYNTHETIC_ENTITIES=%d: %s", c.SyntheticEntities, noSyntheticGenerator))
+	}
 	c.DataDir = getenv("KG_DATA_DIR")
 	if c.DataDir == "" {
 		c.DataDir = "data"
@@ -201,6 +203,9 @@ func writeTokens(getenv func(string) string) ([]string, error) {
 	return tokens, nil
 }
 
+// noSyntheticGenerator is why a binary built without -tags synth refuses KG_SYNTHETIC_ENTITIES.
+const noSyntheticGenerator = "this binary has no synthetic data generator: build it with -tags synth (bench/run-load.sh does)"
+
 // minTokenLength is the shortest accepted write token.
 const minTokenLength = 16
 
@@ -273,7 +278,7 @@ func openStore(ctx context.Context, cfg config, logger *slog.Logger) (model.Stor
 	}
 	if n := cfg.SyntheticEntities; n > 0 {
 		start := time.Now()
-		if err := store.Import(ctx, synth.Generate(n, 1)); err != nil {
+		if err := importSynthetic(ctx, store, n); err != nil {
 			return nil, errors.Join(fmt.Errorf("synthetic dataset: %w", err), store.Close(ctx))
 		}
 		logger.Info("loaded a synthetic dataset", "entities", n, "seconds", time.Since(start).Seconds())
