@@ -162,17 +162,9 @@ func (s *Store) Entities(ctx context.Context, q model.EntityQuery) (*model.Entit
 }
 
 // entityMatcher compiles an entity filter (and the kind) into a predicate, refusing attribute
-// fields that are not filterable for the kind: model.AttrFields is the whitelist both stores
-// accept.
+// fields that are not filterable for the kind (model.AttrFields).
 func entityMatcher(kind model.EntityKind, f model.EntityFilter) (func(*entityRec) bool, error) {
-	var allowed []string
-	if kind != "" {
-		allowed = model.AttrFields[kind]
-	} else {
-		for _, fields := range model.AttrFields {
-			allowed = append(allowed, fields...)
-		}
-	}
+	allowed := model.AttrFields(kind)
 	type attr struct {
 		field  string
 		values map[string]bool
@@ -451,7 +443,7 @@ func (s *Store) RelationsOf(ctx context.Context, ids []string, q model.Relations
 	if dir == "" {
 		dir = model.DirectionBoth
 	}
-	if !slices.Contains(model.AllDirections, dir) {
+	if !slices.Contains(model.AllDirections(), dir) {
 		return nil, fmt.Errorf("%s: %w", op, model.Errorf(model.CodeBadUserInput, "unknown direction %q", q.Direction))
 	}
 	f, err := compileRelFilter(q.Filter)

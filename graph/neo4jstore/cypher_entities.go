@@ -148,7 +148,7 @@ func entitiesQuery(q model.EntityQuery) (string, map[string]any, error) {
 		conds = append(conds, entityWhereNameContains)
 		params["nameContains"] = text
 	}
-	allowed := attrFields(q.Kind)
+	allowed := model.AttrFields(q.Kind)
 	for i, a := range q.Filter.Attrs {
 		if !slices.Contains(allowed, a.Field) {
 			what := "entities"
@@ -191,7 +191,7 @@ func searchParams(q model.SearchQuery) (map[string]any, error) {
 		return nil, err
 	}
 	if len(kinds) == 0 {
-		for _, k := range model.AllEntityKinds {
+		for _, k := range model.AllEntityKinds() {
 			kinds = append(kinds, string(k))
 		}
 	}
