@@ -31,7 +31,7 @@ func pageInfo(cursors []string, hasNext bool, after string) *gqlmodel.PageInfo {
 // entityPage runs an entity listing for one kind and hands each node with its cursor to edge.
 // first == 0 asks only for totalCount; without orderBy the listing has the rules' default
 // order (NAME ascending).
-func entityPage[N model.Entity](ctx context.Context, s model.Store, kind model.EntityKind, filter model.EntityFilter, orderBy *model.Order, first *int, after *string, edge func(cursor string, n N)) (*gqlmodel.PageInfo, int, error) {
+func entityPage[N model.Entity](ctx context.Context, s model.Reader, kind model.EntityKind, filter model.EntityFilter, orderBy *model.Order, first *int, after *string, edge func(cursor string, n N)) (*gqlmodel.PageInfo, int, error) {
 	n, err := firstArg(first)
 	if err != nil {
 		return nil, 0, err

@@ -41,7 +41,7 @@ type relKey struct {
 }
 
 // New builds the loaders of one request over store.
-func New(store model.Store) *Loaders {
+func New(store model.BatchReader) *Loaders {
 	opts := []dataloadgen.Option{dataloadgen.WithWait(wait), dataloadgen.WithBatchCapacity(model.MaxListSize)}
 	l := &Loaders{
 		entities: dataloadgen.NewMappedLoader(func(ctx context.Context, ids []string) (map[string]model.Entity, error) {
@@ -67,7 +67,7 @@ func (l *Loaders) query(k model.RelationsOfKey) model.RelationsOfQuery {
 
 // fetchRelations makes one Store.RelationsOf call per distinct query among the keys (in
 // practice one: sibling resolvers ask the same question of different parents).
-func (l *Loaders) fetchRelations(ctx context.Context, store model.Store, keys []relKey) ([]*model.RelationPage, []error) {
+func (l *Loaders) fetchRelations(ctx context.Context, store model.BatchReader, keys []relKey) ([]*model.RelationPage, []error) {
 	pages := make([]*model.RelationPage, len(keys))
 	errs := make([]error, len(keys))
 	byQuery := map[model.RelationsOfKey][]int{}

@@ -63,19 +63,6 @@ func checkTypes(types []RelationType) error {
 	return nil
 }
 
-// attrFieldsOf lists the attribute fields an entity listing of kind may filter on: the kind's
-// own (AttrFields), or every kind's for the listing of all kinds.
-func attrFieldsOf(kind EntityKind) []string {
-	if kind != "" {
-		return AttrFields[kind]
-	}
-	var all []string
-	for _, k := range AllEntityKinds {
-		all = append(all, AttrFields[k]...)
-	}
-	return all
-}
-
 // sortOrder is o with an empty field replaced by def.
 func sortOrder(o Order, def SortField) Order {
 	if o.Field == "" {
@@ -96,7 +83,7 @@ func (q EntityQuery) Normalize() (EntityQuery, error) {
 	if f := q.Order.Field; f != SortByName && f != SortByID {
 		return q, Errorf(CodeBadUserInput, "entities cannot be ordered by %s (use NAME or ID)", f)
 	}
-	allowed := attrFieldsOf(q.Kind)
+	allowed := AttrFields(q.Kind)
 	for _, a := range q.Filter.Attrs {
 		if !slices.Contains(allowed, a.Field) {
 			what := "entities"

@@ -145,7 +145,7 @@ func entitiesQuery(q model.EntityQuery) (string, map[string]any, error) {
 		conds = append(conds, entityWhereNameContains)
 		params["nameContains"] = text
 	}
-	allowed := attrFields(q.Kind)
+	allowed := model.AttrFields(q.Kind)
 	for i, a := range q.Filter.Attrs {
 		if !slices.Contains(allowed, a.Field) {
 			// Normalize refuses it; the property name is spliced, so it is checked again.
@@ -179,7 +179,7 @@ func cursorParams(params map[string]any, decode func() (*model.Cursor, error)) (
 func searchParams(q model.SearchQuery) map[string]any {
 	kinds := q.Kinds
 	if len(kinds) == 0 {
-		kinds = model.AllEntityKinds
+		kinds = model.AllEntityKinds()
 	}
 	return map[string]any{
 		"q":               model.Normalize(q.Text),

@@ -110,7 +110,7 @@ func builtQueries(t *testing.T) map[string]string {
 		out[name] = q
 	}
 	date := model.MustDate("2023-04")
-	kinds := append([]model.EntityKind{""}, model.AllEntityKinds...)
+	kinds := append([]model.EntityKind{""}, model.AllEntityKinds()...)
 	orders := []model.Order{
 		{}, {Field: model.SortByName}, {Field: model.SortByName, Desc: true},
 		{Field: model.SortByID}, {Field: model.SortByID, Desc: true},
@@ -119,7 +119,7 @@ func builtQueries(t *testing.T) map[string]string {
 		for _, o := range orders {
 			for _, cursor := range []bool{false, true} {
 				q := model.EntityQuery{Kind: k, Order: o, Filter: model.EntityFilter{IDs: []string{"a"}, NameContains: "x"}}
-				if fields := attrFields(k); len(fields) > 0 {
+				if fields := model.AttrFields(k); len(fields) > 0 {
 					q.Filter.Attrs = []model.AttrFilter{{Field: fields[0], Values: []string{"v"}}}
 				}
 				if cursor {
@@ -152,7 +152,7 @@ func builtQueries(t *testing.T) map[string]string {
 	add("relations unfiltered", c, err)
 	c, _, err = relationsQuery(normalised(t, model.RelationQuery{Filter: fullFilter, After: model.RelationQuery{Filter: fullFilter}.CursorAt("r")}))
 	add("relations filtered", c, err)
-	for _, d := range append(slices.Clone(model.AllDirections), "") {
+	for _, d := range append(model.AllDirections(), "") {
 		c, _, err := relationsOfQuery([]string{"a"}, normalised(t, model.RelationsOfQuery{Direction: d}))
 		add(fmt.Sprintf("relations of %q", d), c, err)
 		q := model.RelationsOfQuery{Direction: d, Filter: fullFilter}
@@ -161,7 +161,7 @@ func builtQueries(t *testing.T) map[string]string {
 		add(fmt.Sprintf("relations of %q filtered", d), c, err)
 	}
 	out["relation by id"] = relationByIDQuery()
-	for _, types := range [][]model.RelationType{nil, model.AllRelationTypes} {
+	for _, types := range [][]model.RelationType{nil, model.AllRelationTypes()} {
 		for _, asOf := range []*model.Date{nil, &date} {
 			level, fetch, _, err := neighborhoodQueries(normalised(t, model.NeighborhoodQuery{Types: types, AsOf: asOf}))
 			add(fmt.Sprintf("neighborhood level %d types asOf=%v", len(types), asOf != nil), level, err)
@@ -175,15 +175,15 @@ func builtQueries(t *testing.T) map[string]string {
 	for i, s := range schemaStatements() {
 		out[fmt.Sprintf("schema %d", i)] = s
 	}
-	for _, k := range model.AllEntityKinds {
+	for _, k := range model.AllEntityKinds() {
 		c, err := mergeEntitiesQuery(k)
 		add("merge "+string(k), c, err)
 	}
-	for _, rt := range model.AllRelationTypes {
+	for _, rt := range model.AllRelationTypes() {
 		c, err := mergeRelationsQuery(rt)
 		add("merge "+string(rt), c, err)
 	}
-	for _, rt := range model.AllRelationTypes {
+	for _, rt := range model.AllRelationTypes() {
 		c, err := countRelationsQuery(rt)
 		add("count "+string(rt), c, err)
 		if rt.Hierarchical() {
@@ -195,11 +195,11 @@ func builtQueries(t *testing.T) map[string]string {
 	out["import check"] = importCheckQuery()
 	out["write lookup"] = writeLookupQuery()
 	out["delete relation"] = deleteRelationQuery()
-	for _, k := range model.AllEntityKinds {
+	for _, k := range model.AllEntityKinds() {
 		c, err := upsertEntityQuery(k)
 		add("upsert "+string(k), c, err)
 	}
-	for _, rt := range model.AllRelationTypes {
+	for _, rt := range model.AllRelationTypes() {
 		c, err := putRelationQuery(rt)
 		add("put "+string(rt), c, err)
 	}
@@ -245,7 +245,7 @@ func TestCypher25Forms(t *testing.T) {
 // statement against the model's whitelists: nothing else may ever appear in Cypher text.
 func TestOnlyWhitelistedLabelsAndTypes(t *testing.T) {
 	labels := []string{labelEntity, labelSource}
-	for _, k := range model.AllEntityKinds {
+	for _, k := range model.AllEntityKinds() {
 		labels = append(labels, k.Label())
 	}
 	nodeLabels := regexp.MustCompile(`\(\s*\w*\s*((?::\s*\w+\s*)+)[\s{)]`)
@@ -590,7 +590,7 @@ func TestSearchParams(t *testing.T) {
 		t.Errorf("params mismatch (-want +got):\n%s", d)
 	}
 	p = searchParams(normalised(t, model.SearchQuery{Text: "x"}))
-	if got := p["kinds"].([]string); len(got) != len(model.AllEntityKinds) || p["limit"] != int64(model.DefaultPageSize) {
+	if got := p["kinds"].([]string); len(got) != len(model.AllEntityKinds()) || p["limit"] != int64(model.DefaultPageSize) {
 		t.Errorf("no kinds means every kind and the default size; got kinds %v, limit %v", got, p["limit"])
 	}
 }
@@ -611,7 +611,7 @@ func TestSchemaStatements(t *testing.T) {
 			t.Errorf("schema lacks %q", w)
 		}
 	}
-	if n := 1 + len(model.AllEntityKinds) + 1 + 5 + len(model.AllRelationTypes) + 1; len(got) != n {
+	if n := 1 + len(model.AllEntityKinds()) + 1 + 5 + len(model.AllRelationTypes()) + 1; len(got) != n {
 		t.Errorf("%d schema statements, want %d", len(got), n)
 	}
 }
@@ -620,7 +620,7 @@ func TestWhitelist(t *testing.T) {
 	if l, err := entityLabel(""); err != nil || l != "Entity" {
 		t.Errorf(`entityLabel("") = %q, %v`, l, err)
 	}
-	for _, k := range model.AllEntityKinds {
+	for _, k := range model.AllEntityKinds() {
 		if l, err := entityLabel(k); err != nil || l != k.Label() {
 			t.Errorf("entityLabel(%s) = %q, %v", k, l, err)
 		}
@@ -639,7 +639,7 @@ func TestWhitelist(t *testing.T) {
 	if s, err := pathLength(model.MaxPathLength); err != nil || s != strconv.Itoa(model.MaxPathLength) {
 		t.Errorf("pathLength(max) = %q, %v", s, err)
 	}
-	if got := attrFields(""); !slices.Contains(got, "segment") || !slices.Contains(got, "powertrain") {
-		t.Errorf(`attrFields("") = %v, want every kind's fields`, got)
+	if got := model.AttrFields(""); !slices.Contains(got, "segment") || !slices.Contains(got, "powertrain") {
+		t.Errorf(`model.AttrFields("") = %v, want every kind's fields`, got)
 	}
 }

@@ -37,7 +37,7 @@ func relTypes(types []model.RelationType) (string, error) {
 		}
 	}
 	var names []string
-	for _, t := range model.AllRelationTypes {
+	for _, t := range model.AllRelationTypes() {
 		if slices.Contains(types, t) {
 			names = append(names, string(t))
 		}
@@ -61,17 +61,4 @@ func pathLength(n int) (string, error) {
 		return "", model.Errorf(model.CodeBadUserInput, "maxLength must be between 1 and %d, not %d", model.MaxPathLength, n)
 	}
 	return strconv.Itoa(n), nil
-}
-
-// attrFields is the whitelist of attribute filter fields for a kind (every kind's fields when
-// kind is empty), as the embedded store accepts them.
-func attrFields(kind model.EntityKind) []string {
-	if kind != "" {
-		return model.AttrFields[kind]
-	}
-	var all []string
-	for _, k := range model.AllEntityKinds {
-		all = append(all, model.AttrFields[k]...)
-	}
-	return all
 }

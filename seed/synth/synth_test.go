@@ -179,7 +179,7 @@ func TestGenerateShape(t *testing.T) {
 	if deepest < 3 {
 		t.Errorf("the deepest subsidiary chain has %d steps, want chains of 3 or 4", deepest)
 	}
-	for _, s := range model.AllRelationStatuses {
+	for _, s := range model.AllRelationStatuses() {
 		if !statuses[s] {
 			t.Errorf("no ASSEMBLES relation is %s", s)
 		}
