@@ -36,7 +36,7 @@ func newNeo4jLauncher(t *testing.T) *neo4jLauncher {
 	if version == "" {
 		neo4jtest.SkipOrFail(t, "NEO4J_TEST_VERSION is not set: it names the Neo4j release (e.g. 5.26.30) that .ci/neo4j/server starts for the outage test")
 	}
-	script, err := filepath.Abs("../.ci/neo4j/server")
+	script, err := filepath.Abs("../../.ci/neo4j/server")
 	if err != nil {
 		t.Fatal(err)
 	}
