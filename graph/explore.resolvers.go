@@ -37,8 +37,9 @@ func (r *queryResolver) Paths(ctx context.Context, from string, to string, maxLe
 }
 
 func (r *queryResolver) Timeline(ctx context.Context, id string, from *model.Date, to *model.Date) ([]*model.TimelineEntry, error) {
-	if from != nil && to != nil && to.End() <= from.Start() {
-		return nil, model.Errorf(model.CodeBadUserInput, "timeline: to %s is before from %s", to, from)
+	q, err := model.TimelineQuery{ID: id, From: from, To: to}.Normalize()
+	if err != nil {
+		return nil, err
 	}
 	l := loader.For(ctx)
 	e, err := l.Entity(ctx, id)
@@ -62,7 +63,7 @@ func (r *queryResolver) Timeline(ctx context.Context, id string, from *model.Dat
 		byID[x.GetID()] = x
 	}
 	byID[id] = e
-	entries := model.BuildTimeline(e, rels, byID, from, to)
+	entries := model.BuildTimeline(e, rels, byID, q.From, q.To)
 	out := make([]*model.TimelineEntry, len(entries))
 	for i := range entries {
 		out[i] = &entries[i]

@@ -8,10 +8,11 @@ package graph
 import (
 	"context"
 
+	"github.com/autograph-kg/autograph/graph/gqlmodel"
 	"github.com/autograph-kg/autograph/graph/model"
 )
 
-func (r *mutationResolver) UpsertOrganization(ctx context.Context, input model.OrganizationInput) (*model.Organization, error) {
+func (r *mutationResolver) UpsertOrganization(ctx context.Context, input gqlmodel.OrganizationInput) (*model.Organization, error) {
 	o := &model.Organization{
 		EntityBase: base(input.ID, input.Name, input.Aliases, input.Description, input.Sources),
 		Ownership:  input.Ownership,
@@ -24,7 +25,7 @@ func (r *mutationResolver) UpsertOrganization(ctx context.Context, input model.O
 	return upsert(ctx, r.Store, o)
 }
 
-func (r *mutationResolver) UpsertBrand(ctx context.Context, input model.BrandInput) (*model.Brand, error) {
+func (r *mutationResolver) UpsertBrand(ctx context.Context, input gqlmodel.BrandInput) (*model.Brand, error) {
 	return upsert(ctx, r.Store, &model.Brand{
 		EntityBase: base(input.ID, input.Name, input.Aliases, input.Description, input.Sources),
 		Segment:    input.Segment,
@@ -33,21 +34,21 @@ func (r *mutationResolver) UpsertBrand(ctx context.Context, input model.BrandInp
 	})
 }
 
-func (r *mutationResolver) UpsertVehicleModel(ctx context.Context, input model.VehicleModelInput) (*model.VehicleModel, error) {
+func (r *mutationResolver) UpsertVehicleModel(ctx context.Context, input gqlmodel.VehicleModelInput) (*model.VehicleModel, error) {
 	return upsert(ctx, r.Store, &model.VehicleModel{
 		EntityBase: base(input.ID, input.Name, input.Aliases, input.Description, input.Sources),
 		Powertrain: input.Powertrain,
 	})
 }
 
-func (r *mutationResolver) UpsertPlant(ctx context.Context, input model.PlantInput) (*model.Plant, error) {
+func (r *mutationResolver) UpsertPlant(ctx context.Context, input gqlmodel.PlantInput) (*model.Plant, error) {
 	return upsert(ctx, r.Store, &model.Plant{
 		EntityBase: base(input.ID, input.Name, input.Aliases, input.Description, input.Sources),
 		Opened:     input.Opened,
 	})
 }
 
-func (r *mutationResolver) UpsertPlace(ctx context.Context, input model.PlaceInput) (*model.Place, error) {
+func (r *mutationResolver) UpsertPlace(ctx context.Context, input gqlmodel.PlaceInput) (*model.Place, error) {
 	p := &model.Place{
 		EntityBase:  base(input.ID, input.Name, input.Aliases, input.Description, input.Sources),
 		CountryCode: str(input.CountryCode),
@@ -58,7 +59,7 @@ func (r *mutationResolver) UpsertPlace(ctx context.Context, input model.PlaceInp
 	return upsert(ctx, r.Store, p)
 }
 
-func (r *mutationResolver) UpsertAgreement(ctx context.Context, input model.AgreementInput) (*model.Agreement, error) {
+func (r *mutationResolver) UpsertAgreement(ctx context.Context, input gqlmodel.AgreementInput) (*model.Agreement, error) {
 	a := &model.Agreement{
 		EntityBase:  base(input.ID, input.Name, input.Aliases, input.Description, input.Sources),
 		SignedOn:    input.SignedOn,
@@ -70,7 +71,7 @@ func (r *mutationResolver) UpsertAgreement(ctx context.Context, input model.Agre
 	return upsert(ctx, r.Store, a)
 }
 
-func (r *mutationResolver) UpsertSource(ctx context.Context, input model.SourceInput) (*model.Source, error) {
+func (r *mutationResolver) UpsertSource(ctx context.Context, input gqlmodel.SourceInput) (*model.Source, error) {
 	s := &model.Source{
 		ID:          input.ID,
 		Title:       input.Title,
@@ -86,7 +87,7 @@ func (r *mutationResolver) UpsertSource(ctx context.Context, input model.SourceI
 	return r.Store.UpsertSource(ctx, s)
 }
 
-func (r *mutationResolver) AddRelation(ctx context.Context, input model.RelationInput) (*model.Relation, error) {
+func (r *mutationResolver) AddRelation(ctx context.Context, input gqlmodel.RelationInput) (*model.Relation, error) {
 	rel := relationFromInput("", input)
 	rel.ID = model.RelationID(rel)
 	if err := model.CheckRelation(rel); err != nil {
@@ -95,7 +96,7 @@ func (r *mutationResolver) AddRelation(ctx context.Context, input model.Relation
 	return r.Store.AddRelation(ctx, rel)
 }
 
-func (r *mutationResolver) UpdateRelation(ctx context.Context, id string, input model.RelationInput) (*model.Relation, error) {
+func (r *mutationResolver) UpdateRelation(ctx context.Context, id string, input gqlmodel.RelationInput) (*model.Relation, error) {
 	rel := relationFromInput(id, input)
 	if err := model.CheckRelation(rel); err != nil {
 		return nil, err

@@ -8,6 +8,7 @@ package graph
 import (
 	"context"
 
+	"github.com/autograph-kg/autograph/graph/gqlmodel"
 	"github.com/autograph-kg/autograph/graph/loader"
 	"github.com/autograph-kg/autograph/graph/model"
 )
@@ -20,7 +21,7 @@ func (r *queryResolver) Relation(ctx context.Context, id string) (*model.Relatio
 	return rel, err
 }
 
-func (r *queryResolver) Relations(ctx context.Context, where *model.RelationWhere, first *int, after *string) (*model.RelationConnection, error) {
+func (r *queryResolver) Relations(ctx context.Context, where *gqlmodel.RelationWhere, first *int, after *string) (*gqlmodel.RelationConnection, error) {
 	n, err := firstArg(first)
 	if err != nil {
 		return nil, err
