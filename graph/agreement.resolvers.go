@@ -34,7 +34,7 @@ func (r *queryResolver) Agreements(ctx context.Context, where *gqlmodel.Agreemen
 		f = model.EntityFilter{IDs: where.Ids, NameContains: str(where.NameContains)}
 	}
 	conn := &gqlmodel.AgreementConnection{Edges: []*gqlmodel.AgreementEdge{}}
-	pi, total, err := entityPage(ctx, r.Store, model.KindAgreement, f, orderBy, first, after, func(c string, n *model.Agreement) {
+	pi, total, err := entityPage(ctx, r.Reader, model.KindAgreement, f, orderBy, first, after, func(c string, n *model.Agreement) {
 		conn.Edges = append(conn.Edges, &gqlmodel.AgreementEdge{Cursor: c, Node: n})
 	})
 	if err != nil {

@@ -48,7 +48,7 @@ func (r *queryResolver) Brands(ctx context.Context, where *gqlmodel.BrandWhere, 
 		f.Attrs = append(f.Attrs, attr(model.AttrCountry, where.Country)...)
 	}
 	conn := &gqlmodel.BrandConnection{Edges: []*gqlmodel.BrandEdge{}}
-	pi, total, err := entityPage(ctx, r.Store, model.KindBrand, f, orderBy, first, after, func(c string, n *model.Brand) {
+	pi, total, err := entityPage(ctx, r.Reader, model.KindBrand, f, orderBy, first, after, func(c string, n *model.Brand) {
 		conn.Edges = append(conn.Edges, &gqlmodel.BrandEdge{Cursor: c, Node: n})
 	})
 	if err != nil {

@@ -21,7 +21,7 @@ func (r *queryResolver) Neighborhood(ctx context.Context, id string, depth *int,
 	if err != nil {
 		return nil, err
 	}
-	return r.Store.Neighborhood(ctx, model.NeighborhoodQuery{ID: id, Depth: d, Types: types, AsOf: asOf, Limit: l})
+	return r.Reader.Neighborhood(ctx, model.NeighborhoodQuery{ID: id, Depth: d, Types: types, AsOf: asOf, Limit: l})
 }
 
 func (r *queryResolver) Paths(ctx context.Context, from string, to string, maxLength *int, types []model.RelationType, asOf *model.Date, first *int) ([]*model.Path, error) {
@@ -33,7 +33,7 @@ func (r *queryResolver) Paths(ctx context.Context, from string, to string, maxLe
 	if err != nil {
 		return nil, err
 	}
-	return r.Store.Paths(ctx, model.PathQuery{From: from, To: to, MaxLength: ml, Types: types, AsOf: asOf, First: n})
+	return r.Reader.Paths(ctx, model.PathQuery{From: from, To: to, MaxLength: ml, Types: types, AsOf: asOf, First: n})
 }
 
 func (r *queryResolver) Timeline(ctx context.Context, id string, from *model.Date, to *model.Date) ([]*model.TimelineEntry, error) {

@@ -22,11 +22,11 @@ func (r *mutationResolver) UpsertOrganization(ctx context.Context, input gqlmode
 	if input.Type != nil {
 		o.Type = *input.Type
 	}
-	return upsert(ctx, r.Store, o)
+	return upsert(ctx, r.Writer, o)
 }
 
 func (r *mutationResolver) UpsertBrand(ctx context.Context, input gqlmodel.BrandInput) (*model.Brand, error) {
-	return upsert(ctx, r.Store, &model.Brand{
+	return upsert(ctx, r.Writer, &model.Brand{
 		EntityBase: base(input.ID, input.Name, input.Aliases, input.Description, input.Sources),
 		Segment:    input.Segment,
 		Founded:    input.Founded,
@@ -35,14 +35,14 @@ func (r *mutationResolver) UpsertBrand(ctx context.Context, input gqlmodel.Brand
 }
 
 func (r *mutationResolver) UpsertVehicleModel(ctx context.Context, input gqlmodel.VehicleModelInput) (*model.VehicleModel, error) {
-	return upsert(ctx, r.Store, &model.VehicleModel{
+	return upsert(ctx, r.Writer, &model.VehicleModel{
 		EntityBase: base(input.ID, input.Name, input.Aliases, input.Description, input.Sources),
 		Powertrain: input.Powertrain,
 	})
 }
 
 func (r *mutationResolver) UpsertPlant(ctx context.Context, input gqlmodel.PlantInput) (*model.Plant, error) {
-	return upsert(ctx, r.Store, &model.Plant{
+	return upsert(ctx, r.Writer, &model.Plant{
 		EntityBase: base(input.ID, input.Name, input.Aliases, input.Description, input.Sources),
 		Opened:     input.Opened,
 	})
@@ -56,7 +56,7 @@ func (r *mutationResolver) UpsertPlace(ctx context.Context, input gqlmodel.Place
 	if input.Type != nil {
 		p.Type = *input.Type
 	}
-	return upsert(ctx, r.Store, p)
+	return upsert(ctx, r.Writer, p)
 }
 
 func (r *mutationResolver) UpsertAgreement(ctx context.Context, input gqlmodel.AgreementInput) (*model.Agreement, error) {
@@ -68,7 +68,7 @@ func (r *mutationResolver) UpsertAgreement(ctx context.Context, input gqlmodel.A
 	for _, p := range input.Provisions {
 		a.Provisions = append(a.Provisions, model.Provision{Summary: p.Summary, Due: p.Due})
 	}
-	return upsert(ctx, r.Store, a)
+	return upsert(ctx, r.Writer, a)
 }
 
 func (r *mutationResolver) UpsertSource(ctx context.Context, input gqlmodel.SourceInput) (*model.Source, error) {
@@ -84,7 +84,7 @@ func (r *mutationResolver) UpsertSource(ctx context.Context, input gqlmodel.Sour
 	if err := model.CheckSource(s); err != nil {
 		return nil, err
 	}
-	return r.Store.UpsertSource(ctx, s)
+	return r.Writer.UpsertSource(ctx, s)
 }
 
 func (r *mutationResolver) AddRelation(ctx context.Context, input gqlmodel.RelationInput) (*model.Relation, error) {
@@ -93,7 +93,7 @@ func (r *mutationResolver) AddRelation(ctx context.Context, input gqlmodel.Relat
 	if err := model.CheckRelation(rel); err != nil {
 		return nil, err
 	}
-	return r.Store.AddRelation(ctx, rel)
+	return r.Writer.AddRelation(ctx, rel)
 }
 
 func (r *mutationResolver) UpdateRelation(ctx context.Context, id string, input gqlmodel.RelationInput) (*model.Relation, error) {
@@ -101,18 +101,18 @@ func (r *mutationResolver) UpdateRelation(ctx context.Context, id string, input 
 	if err := model.CheckRelation(rel); err != nil {
 		return nil, err
 	}
-	return r.Store.UpdateRelation(ctx, rel)
+	return r.Writer.UpdateRelation(ctx, rel)
 }
 
 func (r *mutationResolver) RemoveRelation(ctx context.Context, id string) (string, error) {
-	if err := r.Store.RemoveRelation(ctx, id); err != nil {
+	if err := r.Writer.RemoveRelation(ctx, id); err != nil {
 		return "", err
 	}
 	return id, nil
 }
 
 func (r *mutationResolver) DeleteEntity(ctx context.Context, id string) (string, error) {
-	if _, err := r.Store.DeleteEntity(ctx, id); err != nil {
+	if _, err := r.Writer.DeleteEntity(ctx, id); err != nil {
 		return "", err
 	}
 	return id, nil

@@ -82,7 +82,7 @@ func (r *queryResolver) Organizations(ctx context.Context, where *gqlmodel.Organ
 		f.Attrs = append(f.Attrs, attr(model.AttrCountry, where.Country)...)
 	}
 	conn := &gqlmodel.OrganizationConnection{Edges: []*gqlmodel.OrganizationEdge{}}
-	pi, total, err := entityPage(ctx, r.Store, model.KindOrganization, f, orderBy, first, after, func(c string, n *model.Organization) {
+	pi, total, err := entityPage(ctx, r.Reader, model.KindOrganization, f, orderBy, first, after, func(c string, n *model.Organization) {
 		conn.Edges = append(conn.Edges, &gqlmodel.OrganizationEdge{Cursor: c, Node: n})
 	})
 	if err != nil {

@@ -46,7 +46,7 @@ func (r *queryResolver) Places(ctx context.Context, where *gqlmodel.PlaceWhere, 
 		f = model.EntityFilter{IDs: where.Ids, NameContains: str(where.NameContains), Attrs: attr(model.AttrPlaceType, where.Type)}
 	}
 	conn := &gqlmodel.PlaceConnection{Edges: []*gqlmodel.PlaceEdge{}}
-	pi, total, err := entityPage(ctx, r.Store, model.KindPlace, f, orderBy, first, after, func(c string, n *model.Place) {
+	pi, total, err := entityPage(ctx, r.Reader, model.KindPlace, f, orderBy, first, after, func(c string, n *model.Place) {
 		conn.Edges = append(conn.Edges, &gqlmodel.PlaceEdge{Cursor: c, Node: n})
 	})
 	if err != nil {

@@ -42,7 +42,7 @@ func (r *queryResolver) Plants(ctx context.Context, where *gqlmodel.PlantWhere, 
 		f = model.EntityFilter{IDs: where.Ids, NameContains: str(where.NameContains)}
 	}
 	conn := &gqlmodel.PlantConnection{Edges: []*gqlmodel.PlantEdge{}}
-	pi, total, err := entityPage(ctx, r.Store, model.KindPlant, f, orderBy, first, after, func(c string, n *model.Plant) {
+	pi, total, err := entityPage(ctx, r.Reader, model.KindPlant, f, orderBy, first, after, func(c string, n *model.Plant) {
 		conn.Edges = append(conn.Edges, &gqlmodel.PlantEdge{Cursor: c, Node: n})
 	})
 	if err != nil {

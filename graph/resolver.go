@@ -15,8 +15,10 @@ import (
 // Resolver holds the resolvers' dependencies. It has no mutable state: resolvers run
 // concurrently.
 type Resolver struct {
-	// Store answers queries and applies mutations; the handler lets only requests with a
-	// write token reach the mutations.
-	Store  model.Store
+	// Reader answers the queries (through the loaders where a field batches).
+	Reader model.Reader
+	// Writer applies the mutations; the handler lets only requests with a write token reach
+	// them.
+	Writer model.Writer
 	Logger *slog.Logger
 }

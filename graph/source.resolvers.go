@@ -13,7 +13,7 @@ import (
 )
 
 func (r *queryResolver) Source(ctx context.Context, id string) (*model.Source, error) {
-	s, err := r.Store.Source(ctx, id)
+	s, err := r.Reader.Source(ctx, id)
 	if model.IsNotFound(err) {
 		return nil, nil
 	}
@@ -32,7 +32,7 @@ func (r *queryResolver) Sources(ctx context.Context, where *gqlmodel.SourceWhere
 	// Without orderBy, newest first: the defaults of the SourceOrder input.
 	o := orderOr(orderBy, model.Order{Field: model.SortByPublishedOn, Desc: true})
 	q := model.SourceQuery{Filter: f, Order: o, First: max(n, 1), After: str(after)}
-	page, err := r.Store.Sources(ctx, q)
+	page, err := r.Reader.Sources(ctx, q)
 	if err != nil {
 		return nil, err
 	}

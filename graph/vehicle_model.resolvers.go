@@ -22,7 +22,7 @@ func (r *queryResolver) VehicleModels(ctx context.Context, where *gqlmodel.Vehic
 		f = model.EntityFilter{IDs: where.Ids, NameContains: str(where.NameContains), Attrs: attr(model.AttrPowertrain, where.Powertrain)}
 	}
 	conn := &gqlmodel.VehicleModelConnection{Edges: []*gqlmodel.VehicleModelEdge{}}
-	pi, total, err := entityPage(ctx, r.Store, model.KindVehicleModel, f, orderBy, first, after, func(c string, n *model.VehicleModel) {
+	pi, total, err := entityPage(ctx, r.Reader, model.KindVehicleModel, f, orderBy, first, after, func(c string, n *model.VehicleModel) {
 		conn.Edges = append(conn.Edges, &gqlmodel.VehicleModelEdge{Cursor: c, Node: n})
 	})
 	if err != nil {
