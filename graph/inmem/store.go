@@ -157,9 +157,8 @@ func New() *Store {
 	return s
 }
 
-// stamp is the time to record as CreatedAt or UpdatedAt: UTC, truncated to microseconds so
-// that it survives a round trip through JSON and Neo4j unchanged.
-func (s *Store) stamp() time.Time { return s.now().UTC().Truncate(time.Microsecond) }
+// stamp is the time to record as CreatedAt or UpdatedAt (model.Timestamp).
+func (s *Store) stamp() time.Time { return model.Timestamp(s.now()) }
 
 // ready is the first thing every method does under the lock: a done context or a closed store
 // ends the call before any work.

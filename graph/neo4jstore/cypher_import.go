@@ -78,37 +78,27 @@ RETURN count(r) AS changed, collect(r.id) AS ids`
 MATCH ()-[r:%s]->()
 RETURN count(r) AS n`
 
-	// cypherImportCheck gathers, before anything is written, what would make the import
-	// clash with the stored graph: ids that the dataset uses for one sort of item (entity,
-	// source, relation) and the graph for another, and, for every entity whose kind changes,
-	// the stored relations and references that must still fit the new kind. %s is the union
-	// of idBranch over every relationship type.
+	// cypherImportCheck gathers, before anything is written, the model.ImportFacts of a
+	// dataset: which of its ids a stored item of another sort holds ($notEntityIds are the ids
+	// it gives sources and relations, and so on), and, for every entity whose kind changes, the
+	// stored relations and references that must still fit the new kind. %s is the union of
+	// idBranch over every relationship type.
 	cypherImportCheck = `
 CALL () {
-  UNWIND $sourceIds AS id
+  UNWIND $notEntityIds AS id
   MATCH (:Entity {id: id})
-  RETURN collect(id) AS sourceIdsOfEntities
+  RETURN collect(id) AS heldByEntity
 }
 CALL () {
-  UNWIND $entityIds AS id
+  UNWIND $notSourceIds AS id
   MATCH (:Source {id: id})
-  RETURN collect(id) AS entityIdsOfSources
+  RETURN collect(id) AS heldBySource
 }
 CALL () {
-  UNWIND $relationIds AS id
-  MATCH (:Entity {id: id})
-  RETURN collect(id) AS relationIdsOfEntities
-}
-CALL () {
-  UNWIND $relationIds AS id
-  MATCH (:Source {id: id})
-  RETURN collect(id) AS relationIdsOfSources
-}
-CALL () {
-  UNWIND $nodeIds AS id
+  UNWIND $notRelationIds AS id
   CALL (id) {%s
   }
-  RETURN collect(DISTINCT relationId) AS nodeIdsOfRelations
+  RETURN collect(DISTINCT relationId) AS heldByRelation
 }
 CALL () {
   UNWIND $kinds AS row
@@ -131,8 +121,7 @@ CALL () {
   }
   RETURN collect({id: n.id, rels: rels, countryOf: countryOf, publisherOf: publisherOf}) AS retyped
 }
-RETURN sourceIdsOfEntities, entityIdsOfSources, relationIdsOfEntities, relationIdsOfSources,
-       nodeIdsOfRelations, retyped`
+RETURN heldByEntity, heldBySource, heldByRelation, retyped`
 
 	// idBranch finds a relationship of one type with a given id, through that type's index.
 	idBranch = `

@@ -24,7 +24,8 @@ RETURN n`
 	sourceWhereTitleContains = `n.titleKey CONTAINS $titleContains`
 	sourceWherePublishers    = `n.publisherId IN $publisherIds`
 	// sourceWherePublishersOrNone also keeps sources without a publisher, for a filter that
-	// lists "" (the embedded store compares the empty PublisherID like any other value).
+	// lists "": a source without a publisher has the PublisherID "", which a filter matches
+	// like any other value.
 	sourceWherePublishersOrNone = `coalesce(n.publisherId, '') IN $publisherIds`
 
 	sourceAfterTitleAsc      = `(n.titleKey > $afterKey OR (n.titleKey = $afterKey AND n.id > $afterId))`
@@ -64,7 +65,7 @@ func sourceKeyset(o model.Order) (keyset, error) {
 }
 
 // sourcesQuery builds the statement and parameters of Sources. An empty order field means
-// PUBLISHED_ON, as in the embedded store; TitleContains matches the normalised title like
+// PUBLISHED_ON, as model.Store says; TitleContains matches the normalised title like
 // NameContains matches names.
 func sourcesQuery(q model.SourceQuery) (string, map[string]any, error) {
 	order := q.Order

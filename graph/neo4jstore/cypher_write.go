@@ -8,10 +8,10 @@ import (
 )
 
 // The statements of model.Writer. Every write is one transaction of the same shape: the
-// lookup statement reads what the write depends on, Go decides (write_check.go), and one or
-// two write statements change the graph and return what is now stored. A refused write
-// returns its error from the transaction function, so the transaction rolls back and nothing
-// is written. Rows and properties are the ones Import writes (params.go).
+// lookup statement reads what the write depends on, the write rules of graph/model decide,
+// and one or two write statements change the graph and return what is now stored. A refused
+// write returns its error from the transaction function, so the transaction rolls back and
+// nothing is written. Rows and properties are the ones Import writes (params.go).
 const (
 	// cypherWriteLookup reads, in one round trip, everything a write is checked against:
 	// the entity, source and relation that already hold the id $id (ids are unique across

@@ -74,7 +74,7 @@ func checkWrittenCycle(ctx context.Context, tx neo4j.ManagedTransaction, r *mode
 // stored relations; storedBefore says which hierarchical types had relationships before the
 // import (a type without any cannot loop through stored ones). Every such cycle runs through a
 // relation the import wrote (changed holds their ids): those are checked in dataset order,
-// batch by batch, and the first on a cycle is refused, as in the embedded store.
+// batch by batch, and the first on a cycle is refused (model.CheckImportedCycle).
 func checkImportedCycles(ctx context.Context, tx neo4j.ManagedTransaction, d *model.Dataset, storedBefore map[model.RelationType]bool, changed map[string]bool) error {
 	type pending struct {
 		i int
@@ -108,8 +108,7 @@ func checkImportedCycles(ctx context.Context, tx neo4j.ManagedTransaction, d *mo
 			}
 		}
 		if first != nil {
-			r := d.Relations[first.i]
-			return fmt.Errorf("relation %q: %w", r.ID, model.CheckNoCycle(r, first.chain))
+			return model.CheckImportedCycle(d.Relations[first.i], first.chain)
 		}
 	}
 	return nil

@@ -78,23 +78,20 @@ func buildImportRows(ctx context.Context, d *model.Dataset) (*importRows, error)
 // kind by kind, then relations. An item whose content is unchanged is not written, so
 // importing the same dataset twice changes nothing, createdAt and updatedAt included.
 //
-// As in the embedded store, the dataset must pass Validate, and an import that would clash
-// with the stored graph is refused (BAD_USER_INPUT) before anything is written: an id used
-// for another sort of item, or an entity whose new kind no longer fits a stored relation or
-// reference that the dataset does not replace.
+// The import rules of graph/model decide what is refused: model.CheckDataset before the
+// transaction, model.CheckImport over the facts one statement gathers before anything is
+// written (checkImport), and model.CheckImportedCycle over the chains found after the
+// relations are written (checkImportedCycles), which rolls the transaction back.
 func (s *Store) Import(ctx context.Context, d *model.Dataset) (err error) {
 	const op = "import"
 	if s.closed.Load() {
 		return errClosed(op)
 	}
-	if d == nil {
-		return fmt.Errorf("neo4j: %s: %w", op, model.Errorf(model.CodeBadUserInput, "no dataset to import"))
-	}
-	if err := d.ValidateContext(ctx); err != nil {
+	if err := model.CheckDataset(ctx, d); err != nil {
 		if ctx.Err() != nil {
 			return wrapErr(ctx, op, err)
 		}
-		return fmt.Errorf("neo4j: %s: %w", op, &model.Error{Code: model.CodeBadUserInput, Message: "the dataset is invalid", Err: err})
+		return fmt.Errorf("neo4j: %s: %w", op, err)
 	}
 	rows, err := buildImportRows(ctx, d)
 	if err != nil {

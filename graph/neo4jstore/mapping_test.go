@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j/dbtype"
 
@@ -322,44 +323,42 @@ func TestSubgraphMapping(t *testing.T) {
 	}
 }
 
-func TestImportCheckVerdict(t *testing.T) {
-	fx := storetest.Fixture()
-	empty := func() *importClashes {
-		return &importClashes{
-			sourceIDsOfEntities: map[string]bool{}, entityIDsOfSources: map[string]bool{},
-			relationIDsOfEntities: map[string]bool{}, relationIDsOfSources: map[string]bool{},
-			nodeIDsOfRelations: map[string]bool{},
-		}
+func TestImportFactsFromRecord(t *testing.T) {
+	rec := &neo4j.Record{
+		Keys: []string{"heldByEntity", "heldBySource", "heldByRelation", "retyped"},
+		Values: []any{
+			[]any{"tass"}, []any{}, []any{"avtotor", "baic"},
+			[]any{map[string]any{
+				"id": "kaliningrad",
+				"rels": []any{map[string]any{
+					"id": "r-avtotor-in-kaliningrad", "type": "LOCATED_IN",
+					"fromId": "avtotor", "fromKind": "ORGANIZATION", "toId": "kaliningrad", "toKind": "PLACE",
+				}},
+				"countryOf":   []any{"avtotor"},
+				"publisherOf": []any{},
+			}},
+		},
 	}
-	if err := empty().verdict(fx); err != nil {
-		t.Errorf("no clash: %v", err)
+	got, err := importFactsFromRecord(rec)
+	if err != nil {
+		t.Fatal(err)
 	}
-	c := empty()
-	c.entityIDsOfSources["avtotor"] = true
-	if err := c.verdict(fx); model.ErrorCode(err) != model.CodeBadUserInput || !strings.Contains(err.Error(), "avtotor") {
-		t.Errorf("entity id used by a source: %v", err)
+	want := &model.ImportFacts{
+		HeldByEntity:   map[string]bool{"tass": true},
+		HeldBySource:   map[string]bool{},
+		HeldByRelation: map[string]bool{"avtotor": true, "baic": true},
+		Retyped: []model.RetypedEntity{{
+			ID: "kaliningrad",
+			Relations: []model.StoredRelation{{ID: "r-avtotor-in-kaliningrad", Type: model.RelLocatedIn,
+				FromID: "avtotor", FromKind: model.KindOrganization, ToID: "kaliningrad", ToKind: model.KindPlace}},
+			CountryOf: []string{"avtotor"},
+		}},
 	}
-	c = empty()
-	c.nodeIDsOfRelations[fx.Sources[0].ID] = true
-	if err := c.verdict(fx); model.ErrorCode(err) != model.CodeBadUserInput {
-		t.Errorf("source id used by a relation: %v", err)
+	if d := cmp.Diff(want, got, cmpopts.EquateEmpty()); d != "" {
+		t.Errorf("import facts (-want +got):\n%s", d)
 	}
-	// kaliningrad stored as a Place becomes a Plant: a stored LOCATED_IN to it breaks...
-	d := &model.Dataset{Plants: []*model.Plant{{EntityBase: model.EntityBase{ID: "kaliningrad", Name: "K"}}}}
-	c = empty()
-	c.retyped = []retypedEntity{{id: "kaliningrad", rels: []storedRelation{{
-		id: "r-avtotor-in-kaliningrad", typ: "LOCATED_IN", fromID: "avtotor", fromKind: "ORGANIZATION", toID: "kaliningrad", toKind: "PLACE",
-	}}}}
-	if err := c.verdict(d); model.ErrorCode(err) != model.CodeBadUserInput || !strings.Contains(err.Error(), "r-avtotor-in-kaliningrad") {
-		t.Errorf("retyped entity breaking a relation: %v", err)
-	}
-	// ...unless the dataset replaces that relation.
-	d.Relations = []*model.Relation{{ID: "r-avtotor-in-kaliningrad"}}
-	if err := c.verdict(d); err != nil {
-		t.Errorf("retyped entity whose relation is replaced: %v", err)
-	}
-	c.retyped[0].countryOf = []string{"avtotor"}
-	if err := c.verdict(d); model.ErrorCode(err) != model.CodeBadUserInput {
-		t.Errorf("retyped country: %v", err)
+	rec.Values[0] = "not a list"
+	if _, err := importFactsFromRecord(rec); err == nil {
+		t.Error("a string for a list of ids: no error")
 	}
 }

@@ -147,7 +147,7 @@ func TestSourceProps(t *testing.T) {
 }
 
 // TestContentHash checks that the hash tells content apart, ignores the difference between a
-// nil and an empty list (as the embedded store does), and is stable.
+// nil and an empty list (as model.SameEntity does), and is stable.
 func TestContentHash(t *testing.T) {
 	fx := storetest.Fixture()
 	seen := map[string]string{}

@@ -20,20 +20,20 @@ var _ model.Writer = (*Store)(nil)
 // everything it will send (an entityWrite, sourceWrite or relationWrite: statement,
 // parameters, timestamp), and hands writeTx a transaction function (their work methods,
 // removeRelationWork, deleteEntityWork) that reads what the write depends on
-// (cypherWriteLookup), decides in Go (write_check.go) and writes. A refusal is returned from
-// the function, so the transaction rolls back and nothing is written.
+// (cypherWriteLookup: the model.WriteFacts of the write's keys), lets the write rules of
+// graph/model decide, and writes. A refusal is returned from the function, so the
+// transaction rolls back and nothing is written.
 //
 // The driver runs the function again on transient errors, so it depends on nothing that a
 // failed attempt leaves behind: what it sends is built once, before the first attempt, and
 // never changed (a parameter map that varies is a copy), and the timestamp is taken once too,
 // so every attempt writes the same values.
 
-// stamp is the time to record as createdAt or updatedAt: UTC, truncated to microseconds like
-// the embedded store's, so both stores report the same precision.
-func (s *Store) stamp() time.Time { return s.now().UTC().Truncate(time.Microsecond) }
+// stamp is the time to record as createdAt or updatedAt (model.Timestamp).
+func (s *Store) stamp() time.Time { return model.Timestamp(s.now()) }
 
 // writeReady is the first thing every write does: a done context or a closed store ends it
-// before any work, as in the embedded store.
+// before any work.
 func (s *Store) writeReady(ctx context.Context, op string) error {
 	if err := ctx.Err(); err != nil {
 		return wrapErr(ctx, op, err)
@@ -103,7 +103,7 @@ func entityWriteFor(e model.Entity, now time.Time) (*entityWrite, error) {
 	}
 	return &entityWrite{
 		e:      e.Clone(),
-		lookup: lookupParams(e.GetID(), e.Common().SourceIDs, []string{model.CountryOf(e)}),
+		lookup: lookupParams(model.EntityWriteKeys(e)),
 		cypher: cypher,
 		params: map[string]any{"id": e.GetID(), "props": row["props"], "hash": row["hash"], "now": now},
 	}, nil
@@ -112,9 +112,8 @@ func entityWriteFor(e model.Entity, now time.Time) (*entityWrite, error) {
 // UpsertEntity creates the entity, or replaces the stored one with the same id and kind:
 // every property is rewritten, so fields left out are cleared. When the stored entity already
 // has the same content nothing is written and it comes back as it is, timestamps included;
-// otherwise createdAt is kept and updatedAt set. BAD_USER_INPUT when model.CheckEntity fails
-// or the id belongs to another kind, a source or a relation; NOT_FOUND for an unknown cited
-// source or country, BAD_USER_INPUT for a country that is not a place.
+// otherwise createdAt is kept and updatedAt set. model.CheckEntity and model.CheckEntityWrite
+// say what is refused.
 func (s *Store) UpsertEntity(ctx context.Context, e model.Entity) (model.Entity, error) {
 	const op = "upsert entity"
 	if err := s.writeReady(ctx, op); err != nil {
@@ -127,12 +126,8 @@ func (s *Store) UpsertEntity(ctx context.Context, e model.Entity) (model.Entity,
 	return writeTx(ctx, s, op, w.work(ctx))
 }
 
-// prepareEntityWrite checks e on its own, as the embedded store does before it looks at the
-// graph, and builds its upsert.
+// prepareEntityWrite checks e on its own, before any round trip, and builds its upsert.
 func prepareEntityWrite(e model.Entity, now time.Time) (*entityWrite, error) {
-	if err := model.CheckEntityValue(e); err != nil {
-		return nil, err
-	}
 	if err := model.CheckEntity(e); err != nil {
 		return nil, err
 	}
@@ -142,16 +137,16 @@ func prepareEntityWrite(e model.Entity, now time.Time) (*entityWrite, error) {
 // work is the transaction function of the upsert.
 func (w *entityWrite) work(ctx context.Context) neo4j.ManagedTransactionWorkT[model.Entity] {
 	return func(tx neo4j.ManagedTransaction) (model.Entity, error) {
-		lk, err := lookUp(ctx, tx, w.lookup)
+		f, err := lookUp(ctx, tx, w.lookup)
 		if err != nil {
 			return nil, err
 		}
-		unchanged, err := lk.checkEntity(w.e)
+		unchanged, err := model.CheckEntityWrite(w.e, f)
 		if err != nil {
 			return nil, err
 		}
 		if unchanged {
-			return lk.entity, nil
+			return f.Entity, nil
 		}
 		recs, err := collect(ctx, tx, w.cypher, w.params)
 		if err != nil {
@@ -173,13 +168,13 @@ func sourceWriteFor(src *model.Source, now time.Time) *sourceWrite {
 	row := sourceRow(src)
 	return &sourceWrite{
 		src:    src.Clone(),
-		lookup: lookupParams(src.ID, nil, []string{src.PublisherID}),
+		lookup: lookupParams(model.SourceWriteKeys(src)),
 		params: map[string]any{"id": src.ID, "props": row["props"], "hash": row["hash"], "now": now},
 	}
 }
 
-// UpsertSource creates or replaces a source with the same rules as UpsertEntity. NOT_FOUND
-// when the publisher is unknown, BAD_USER_INPUT when it is not an organization.
+// UpsertSource creates or replaces a source like UpsertEntity; model.CheckSource and
+// model.CheckSourceWrite say what is refused.
 func (s *Store) UpsertSource(ctx context.Context, src *model.Source) (*model.Source, error) {
 	const op = "upsert source"
 	if err := s.writeReady(ctx, op); err != nil {
@@ -194,9 +189,6 @@ func (s *Store) UpsertSource(ctx context.Context, src *model.Source) (*model.Sou
 
 // prepareSourceWrite checks src on its own and builds its upsert.
 func prepareSourceWrite(src *model.Source, now time.Time) (*sourceWrite, error) {
-	if src == nil {
-		return nil, model.Errorf(model.CodeBadUserInput, "no source given")
-	}
 	if err := model.CheckSource(src); err != nil {
 		return nil, err
 	}
@@ -206,16 +198,16 @@ func prepareSourceWrite(src *model.Source, now time.Time) (*sourceWrite, error) 
 // work is the transaction function of the upsert.
 func (w *sourceWrite) work(ctx context.Context) neo4j.ManagedTransactionWorkT[*model.Source] {
 	return func(tx neo4j.ManagedTransaction) (*model.Source, error) {
-		lk, err := lookUp(ctx, tx, w.lookup)
+		f, err := lookUp(ctx, tx, w.lookup)
 		if err != nil {
 			return nil, err
 		}
-		unchanged, err := lk.checkSource(w.src)
+		unchanged, err := model.CheckSourceWrite(w.src, f)
 		if err != nil {
 			return nil, err
 		}
 		if unchanged {
-			return lk.source, nil
+			return f.Source, nil
 		}
 		recs, err := collect(ctx, tx, cypherUpsertSource, w.params)
 		if err != nil {
@@ -228,8 +220,9 @@ func (w *sourceWrite) work(ctx context.Context) neo4j.ManagedTransactionWorkT[*m
 // relationWrite is everything an add or update of a relation sends, built before the
 // transaction.
 type relationWrite struct {
-	r      *model.Relation
-	update bool
+	r *model.Relation
+	// rule is model.CheckRelationAdd or model.CheckRelationUpdate.
+	rule   func(*model.Relation, *model.WriteFacts) (bool, error)
 	lookup map[string]any
 	cypher string
 	// params are cypherPutRelation's, with a null createdAt: a relation that moves gets the
@@ -240,6 +233,10 @@ type relationWrite struct {
 // relationWriteFor builds the add (update false) or update of r (which passed
 // model.CheckRelation) at time now.
 func relationWriteFor(r *model.Relation, update bool, now time.Time) (*relationWrite, error) {
+	rule := model.CheckRelationAdd
+	if update {
+		rule = model.CheckRelationUpdate
+	}
 	cypher, err := putRelationQuery(r.Type)
 	if err != nil {
 		return nil, err
@@ -247,8 +244,8 @@ func relationWriteFor(r *model.Relation, update bool, now time.Time) (*relationW
 	row := relationRow(r)
 	return &relationWrite{
 		r:      r.Clone(),
-		update: update,
-		lookup: lookupParams(r.ID, r.SourceIDs, []string{r.FromID, r.ToID}),
+		rule:   rule,
+		lookup: lookupParams(model.RelationWriteKeys(r)),
 		cypher: cypher,
 		params: map[string]any{
 			"id": r.ID, "from": r.FromID, "to": r.ToID,
@@ -258,17 +255,16 @@ func relationWriteFor(r *model.Relation, update bool, now time.Time) (*relationW
 }
 
 // AddRelation creates a relation with the id r.ID. Adding the same relation again returns the
-// stored one unchanged; another relation under that id is BAD_USER_INPUT, as are an id held
-// by an entity or a source, a failing model.CheckRelation and endpoint kinds that do not fit
-// the type. NOT_FOUND for an unknown endpoint or cited source.
+// stored one unchanged; model.CheckRelation, model.CheckRelationAdd and model.CheckNoCycle
+// say what is refused.
 func (s *Store) AddRelation(ctx context.Context, r *model.Relation) (*model.Relation, error) {
 	return s.putRelation(ctx, "add relation", r, false)
 }
 
 // UpdateRelation replaces the relation with id r.ID, which may move to another type or other
-// endpoints (the relationship is then deleted and created anew, keeping createdAt); NOT_FOUND
-// when there is none, and otherwise the checks of AddRelation. An update to the same content
-// changes nothing.
+// endpoints (the relationship is then deleted and created anew, keeping createdAt). An update
+// to the same content changes nothing; model.CheckRelation, model.CheckRelationUpdate and
+// model.CheckNoCycle say what is refused.
 func (s *Store) UpdateRelation(ctx context.Context, r *model.Relation) (*model.Relation, error) {
 	return s.putRelation(ctx, "update relation", r, true)
 }
@@ -287,9 +283,6 @@ func (s *Store) putRelation(ctx context.Context, op string, r *model.Relation, u
 
 // prepareRelationWrite checks r on its own and builds its add or update.
 func prepareRelationWrite(r *model.Relation, update bool, now time.Time) (*relationWrite, error) {
-	if r == nil {
-		return nil, model.Errorf(model.CodeBadUserInput, "no relation given")
-	}
 	if err := model.CheckRelation(r); err != nil {
 		return nil, err
 	}
@@ -299,19 +292,19 @@ func prepareRelationWrite(r *model.Relation, update bool, now time.Time) (*relat
 // work is the transaction function of the add or update.
 func (w *relationWrite) work(ctx context.Context) neo4j.ManagedTransactionWorkT[*model.Relation] {
 	return func(tx neo4j.ManagedTransaction) (*model.Relation, error) {
-		lk, err := lookUp(ctx, tx, w.lookup)
+		f, err := lookUp(ctx, tx, w.lookup)
 		if err != nil {
 			return nil, err
 		}
-		unchanged, moved, err := lk.checkRelation(w.r, w.update)
+		unchanged, err := w.rule(w.r, f)
 		if err != nil {
 			return nil, err
 		}
 		if unchanged {
-			return lk.relation, nil
+			return f.Relation, nil
 		}
 		params := w.params
-		if moved {
+		if old := f.Relation; old != nil && (old.Type != w.r.Type || old.FromID != w.r.FromID || old.ToID != w.r.ToID) {
 			// MERGE cannot move a relationship: delete the stored one, and create the new one
 			// with its createdAt.
 			recs, err := collect(ctx, tx, deleteRelationQuery(), map[string]any{"id": w.r.ID})
@@ -322,7 +315,7 @@ func (w *relationWrite) work(ctx context.Context) neo4j.ManagedTransactionWorkT[
 				return nil, err
 			}
 			params = maps.Clone(w.params)
-			params["createdAt"] = lk.relation.CreatedAt
+			params["createdAt"] = f.Relation.CreatedAt
 		}
 		recs, err := collect(ctx, tx, w.cypher, params)
 		if err != nil {
