@@ -29,7 +29,7 @@ func pageInfo(cursors []string, hasNext bool, after string) *model.PageInfo {
 
 // entityPage runs an entity listing for one kind and hands each node with its cursor to edge.
 // first == 0 asks only for totalCount.
-func entityPage[N model.Entity](ctx context.Context, s model.Store, kind model.EntityKind, filter model.EntityFilter, o model.Order, first *int, after *string, edge func(cursor string, n N)) (*model.PageInfo, int, error) {
+func entityPage[N model.Entity](ctx context.Context, s model.Reader, kind model.EntityKind, filter model.EntityFilter, o model.Order, first *int, after *string, edge func(cursor string, n N)) (*model.PageInfo, int, error) {
 	n, err := firstArg(first)
 	if err != nil {
 		return nil, 0, err

@@ -63,14 +63,9 @@ func Dataset() (*model.Dataset, error) {
 	return Decode(bytes.NewReader(graphJSON))
 }
 
-// Importer is the part of a store that Load needs.
-type Importer interface {
-	Import(ctx context.Context, d *model.Dataset) error
-}
-
 // Load validates the embedded dataset and upserts it into the store. Loading twice changes
 // nothing: every entity, source and relation is keyed by its id.
-func Load(ctx context.Context, s Importer) error {
+func Load(ctx context.Context, s model.Importer) error {
 	d, err := Dataset()
 	if err != nil {
 		return err

@@ -33,15 +33,20 @@ func CounterFrom(ctx context.Context) *Counter {
 
 // Store counts every call to the wrapped store in the calling request's Counter, and in
 // metrics when it has them.
+//
+// It holds the wrapped store in an unexported field instead of embedding it, and forwards each
+// method explicitly. An embedded interface would forward a method added to model.Store later
+// without counting it; here such a method leaves Store short of model.Store, and the assertion
+// below stops the build until the method is forwarded through call.
 type Store struct {
-	model.Store
+	inner   model.Store
 	metrics *Metrics
 }
 
 var _ model.Store = (*Store)(nil)
 
 // Wrap returns s wrapped so that its calls are counted; m may be nil.
-func Wrap(s model.Store, m *Metrics) *Store { return &Store{Store: s, metrics: m} }
+func Wrap(s model.Store, m *Metrics) *Store { return &Store{inner: s, metrics: m} }
 
 // begin counts a call and returns the function that records its outcome.
 func (s *Store) begin(ctx context.Context, method string) func(error) {
@@ -62,146 +67,123 @@ func (s *Store) begin(ctx context.Context, method string) func(error) {
 	}
 }
 
-// Entity implements model.Store.
-func (s *Store) Entity(ctx context.Context, id string) (model.Entity, error) {
-	done := s.begin(ctx, "Entity")
-	v, err := s.Store.Entity(ctx, id)
+// call counts and times one call of the named method.
+func call[T any](ctx context.Context, s *Store, method string, f func() (T, error)) (T, error) {
+	done := s.begin(ctx, method)
+	v, err := f()
 	done(err)
 	return v, err
 }
 
-// EntitiesByID implements model.Store.
-func (s *Store) EntitiesByID(ctx context.Context, ids []string) (map[string]model.Entity, error) {
-	done := s.begin(ctx, "EntitiesByID")
-	v, err := s.Store.EntitiesByID(ctx, ids)
-	done(err)
-	return v, err
-}
-
-// Entities implements model.Store.
-func (s *Store) Entities(ctx context.Context, q model.EntityQuery) (*model.EntityPage, error) {
-	done := s.begin(ctx, "Entities")
-	v, err := s.Store.Entities(ctx, q)
-	done(err)
-	return v, err
-}
-
-// Source implements model.Store.
-func (s *Store) Source(ctx context.Context, id string) (*model.Source, error) {
-	done := s.begin(ctx, "Source")
-	v, err := s.Store.Source(ctx, id)
-	done(err)
-	return v, err
-}
-
-// SourcesByID implements model.Store.
-func (s *Store) SourcesByID(ctx context.Context, ids []string) (map[string]*model.Source, error) {
-	done := s.begin(ctx, "SourcesByID")
-	v, err := s.Store.SourcesByID(ctx, ids)
-	done(err)
-	return v, err
-}
-
-// Sources implements model.Store.
-func (s *Store) Sources(ctx context.Context, q model.SourceQuery) (*model.SourcePage, error) {
-	done := s.begin(ctx, "Sources")
-	v, err := s.Store.Sources(ctx, q)
-	done(err)
-	return v, err
-}
-
-// Relation implements model.Store.
-func (s *Store) Relation(ctx context.Context, id string) (*model.Relation, error) {
-	done := s.begin(ctx, "Relation")
-	v, err := s.Store.Relation(ctx, id)
-	done(err)
-	return v, err
-}
-
-// Relations implements model.Store.
-func (s *Store) Relations(ctx context.Context, q model.RelationQuery) (*model.RelationPage, error) {
-	done := s.begin(ctx, "Relations")
-	v, err := s.Store.Relations(ctx, q)
-	done(err)
-	return v, err
-}
-
-// RelationsOf implements model.Store.
-func (s *Store) RelationsOf(ctx context.Context, ids []string, q model.RelationsOfQuery) (map[string]*model.RelationPage, error) {
-	done := s.begin(ctx, "RelationsOf")
-	v, err := s.Store.RelationsOf(ctx, ids, q)
-	done(err)
-	return v, err
-}
-
-// Search implements model.Store.
-func (s *Store) Search(ctx context.Context, q model.SearchQuery) ([]model.SearchHit, error) {
-	done := s.begin(ctx, "Search")
-	v, err := s.Store.Search(ctx, q)
-	done(err)
-	return v, err
-}
-
-// Neighborhood implements model.Store.
-func (s *Store) Neighborhood(ctx context.Context, q model.NeighborhoodQuery) (*model.Subgraph, error) {
-	done := s.begin(ctx, "Neighborhood")
-	v, err := s.Store.Neighborhood(ctx, q)
-	done(err)
-	return v, err
-}
-
-// Paths implements model.Store.
-func (s *Store) Paths(ctx context.Context, q model.PathQuery) ([]*model.Path, error) {
-	done := s.begin(ctx, "Paths")
-	v, err := s.Store.Paths(ctx, q)
-	done(err)
-	return v, err
-}
-
-// UpsertEntity implements model.Writer.
-func (s *Store) UpsertEntity(ctx context.Context, e model.Entity) (model.Entity, error) {
-	done := s.begin(ctx, "UpsertEntity")
-	v, err := s.Store.UpsertEntity(ctx, e)
-	done(err)
-	return v, err
-}
-
-// UpsertSource implements model.Writer.
-func (s *Store) UpsertSource(ctx context.Context, src *model.Source) (*model.Source, error) {
-	done := s.begin(ctx, "UpsertSource")
-	v, err := s.Store.UpsertSource(ctx, src)
-	done(err)
-	return v, err
-}
-
-// AddRelation implements model.Writer.
-func (s *Store) AddRelation(ctx context.Context, r *model.Relation) (*model.Relation, error) {
-	done := s.begin(ctx, "AddRelation")
-	v, err := s.Store.AddRelation(ctx, r)
-	done(err)
-	return v, err
-}
-
-// UpdateRelation implements model.Writer.
-func (s *Store) UpdateRelation(ctx context.Context, r *model.Relation) (*model.Relation, error) {
-	done := s.begin(ctx, "UpdateRelation")
-	v, err := s.Store.UpdateRelation(ctx, r)
-	done(err)
-	return v, err
-}
-
-// RemoveRelation implements model.Writer.
-func (s *Store) RemoveRelation(ctx context.Context, id string) error {
-	done := s.begin(ctx, "RemoveRelation")
-	err := s.Store.RemoveRelation(ctx, id)
+// callErr is call for the methods that return only an error.
+func callErr(ctx context.Context, s *Store, method string, f func() error) error {
+	done := s.begin(ctx, method)
+	err := f()
 	done(err)
 	return err
 }
 
+// Entity implements model.Reader.
+func (s *Store) Entity(ctx context.Context, id string) (model.Entity, error) {
+	return call(ctx, s, "Entity", func() (model.Entity, error) { return s.inner.Entity(ctx, id) })
+}
+
+// EntitiesByID implements model.BatchReader.
+func (s *Store) EntitiesByID(ctx context.Context, ids []string) (map[string]model.Entity, error) {
+	return call(ctx, s, "EntitiesByID", func() (map[string]model.Entity, error) { return s.inner.EntitiesByID(ctx, ids) })
+}
+
+// Entities implements model.Reader.
+func (s *Store) Entities(ctx context.Context, q model.EntityQuery) (*model.EntityPage, error) {
+	return call(ctx, s, "Entities", func() (*model.EntityPage, error) { return s.inner.Entities(ctx, q) })
+}
+
+// Source implements model.Reader.
+func (s *Store) Source(ctx context.Context, id string) (*model.Source, error) {
+	return call(ctx, s, "Source", func() (*model.Source, error) { return s.inner.Source(ctx, id) })
+}
+
+// SourcesByID implements model.BatchReader.
+func (s *Store) SourcesByID(ctx context.Context, ids []string) (map[string]*model.Source, error) {
+	return call(ctx, s, "SourcesByID", func() (map[string]*model.Source, error) { return s.inner.SourcesByID(ctx, ids) })
+}
+
+// Sources implements model.Reader.
+func (s *Store) Sources(ctx context.Context, q model.SourceQuery) (*model.SourcePage, error) {
+	return call(ctx, s, "Sources", func() (*model.SourcePage, error) { return s.inner.Sources(ctx, q) })
+}
+
+// Relation implements model.Reader.
+func (s *Store) Relation(ctx context.Context, id string) (*model.Relation, error) {
+	return call(ctx, s, "Relation", func() (*model.Relation, error) { return s.inner.Relation(ctx, id) })
+}
+
+// Relations implements model.Reader.
+func (s *Store) Relations(ctx context.Context, q model.RelationQuery) (*model.RelationPage, error) {
+	return call(ctx, s, "Relations", func() (*model.RelationPage, error) { return s.inner.Relations(ctx, q) })
+}
+
+// RelationsOf implements model.BatchReader.
+func (s *Store) RelationsOf(ctx context.Context, ids []string, q model.RelationsOfQuery) (map[string]*model.RelationPage, error) {
+	return call(ctx, s, "RelationsOf", func() (map[string]*model.RelationPage, error) { return s.inner.RelationsOf(ctx, ids, q) })
+}
+
+// Search implements model.Reader.
+func (s *Store) Search(ctx context.Context, q model.SearchQuery) ([]model.SearchHit, error) {
+	return call(ctx, s, "Search", func() ([]model.SearchHit, error) { return s.inner.Search(ctx, q) })
+}
+
+// Neighborhood implements model.Reader.
+func (s *Store) Neighborhood(ctx context.Context, q model.NeighborhoodQuery) (*model.Subgraph, error) {
+	return call(ctx, s, "Neighborhood", func() (*model.Subgraph, error) { return s.inner.Neighborhood(ctx, q) })
+}
+
+// Paths implements model.Reader.
+func (s *Store) Paths(ctx context.Context, q model.PathQuery) ([]*model.Path, error) {
+	return call(ctx, s, "Paths", func() ([]*model.Path, error) { return s.inner.Paths(ctx, q) })
+}
+
+// UpsertEntity implements model.Writer.
+func (s *Store) UpsertEntity(ctx context.Context, e model.Entity) (model.Entity, error) {
+	return call(ctx, s, "UpsertEntity", func() (model.Entity, error) { return s.inner.UpsertEntity(ctx, e) })
+}
+
+// UpsertSource implements model.Writer.
+func (s *Store) UpsertSource(ctx context.Context, src *model.Source) (*model.Source, error) {
+	return call(ctx, s, "UpsertSource", func() (*model.Source, error) { return s.inner.UpsertSource(ctx, src) })
+}
+
+// AddRelation implements model.Writer.
+func (s *Store) AddRelation(ctx context.Context, r *model.Relation) (*model.Relation, error) {
+	return call(ctx, s, "AddRelation", func() (*model.Relation, error) { return s.inner.AddRelation(ctx, r) })
+}
+
+// UpdateRelation implements model.Writer.
+func (s *Store) UpdateRelation(ctx context.Context, r *model.Relation) (*model.Relation, error) {
+	return call(ctx, s, "UpdateRelation", func() (*model.Relation, error) { return s.inner.UpdateRelation(ctx, r) })
+}
+
+// RemoveRelation implements model.Writer.
+func (s *Store) RemoveRelation(ctx context.Context, id string) error {
+	return callErr(ctx, s, "RemoveRelation", func() error { return s.inner.RemoveRelation(ctx, id) })
+}
+
 // DeleteEntity implements model.Writer.
 func (s *Store) DeleteEntity(ctx context.Context, id string) (int, error) {
-	done := s.begin(ctx, "DeleteEntity")
-	v, err := s.Store.DeleteEntity(ctx, id)
-	done(err)
-	return v, err
+	return call(ctx, s, "DeleteEntity", func() (int, error) { return s.inner.DeleteEntity(ctx, id) })
+}
+
+// Import implements model.Importer.
+func (s *Store) Import(ctx context.Context, d *model.Dataset) error {
+	return callErr(ctx, s, "Import", func() error { return s.inner.Import(ctx, d) })
+}
+
+// Ping implements model.Lifecycle.
+func (s *Store) Ping(ctx context.Context) error {
+	return callErr(ctx, s, "Ping", func() error { return s.inner.Ping(ctx) })
+}
+
+// Close implements model.Lifecycle.
+func (s *Store) Close(ctx context.Context) error {
+	return callErr(ctx, s, "Close", func() error { return s.inner.Close(ctx) })
 }

@@ -35,7 +35,7 @@ type relKey struct {
 }
 
 // New builds the loaders of one request over store.
-func New(store model.Store) *Loaders {
+func New(store model.BatchReader) *Loaders {
 	opts := []dataloadgen.Option{dataloadgen.WithWait(wait), dataloadgen.WithBatchCapacity(model.MaxListSize)}
 	return &Loaders{
 		entities: dataloadgen.NewMappedLoader(func(ctx context.Context, ids []string) (map[string]model.Entity, error) {
@@ -52,7 +52,7 @@ func New(store model.Store) *Loaders {
 
 // fetchRelations makes one Store.RelationsOf call per distinct query among the keys (in
 // practice one: sibling resolvers ask the same question of different parents).
-func fetchRelations(ctx context.Context, store model.Store, keys []relKey) ([]*model.RelationPage, []error) {
+func fetchRelations(ctx context.Context, store model.BatchReader, keys []relKey) ([]*model.RelationPage, []error) {
 	pages := make([]*model.RelationPage, len(keys))
 	errs := make([]error, len(keys))
 	byQuery := map[string][]int{}

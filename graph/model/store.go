@@ -54,20 +54,32 @@ const (
 //     outside the enums, or an attribute field not in AttrFields of the listed kind.
 //   - Source TitleContains: Normalize(text) is a substring of Normalize(title).
 //   - Returned values are copies: callers may change them without affecting the store.
+//
+// Store is the sum of its parts, and each consumer holds only the part it uses: the resolvers
+// a Reader and a Writer, the per-request loaders a BatchReader, seed.Load an Importer. The
+// whole Store is held only where it is opened, instrumented and closed: server.go and the
+// HTTP handler it builds.
 type Store interface {
+	Reader
+	Writer
+	Importer
+	Lifecycle
+}
+
+// Reader is the read side of a store: lookups, listings and the graph questions. The
+// resolvers read through it; its batch methods (BatchReader) are what the per-request
+// loaders call.
+type Reader interface {
+	BatchReader
+
 	// Entity returns the entity with the given id, or NOT_FOUND. Never (nil, nil).
 	Entity(ctx context.Context, id string) (Entity, error)
-	// EntitiesByID returns the entities with the given ids, keyed by id; unknown ids are absent
-	// from the map (no error). It is the batch method behind the per-request entity loader.
-	EntitiesByID(ctx context.Context, ids []string) (map[string]Entity, error)
 	// Entities lists entities of one kind (or all kinds) matching a filter, in the requested
 	// order, one keyset page at a time. A cursor of another listing is BAD_USER_INPUT.
 	Entities(ctx context.Context, q EntityQuery) (*EntityPage, error)
 
 	// Source returns the source with the given id, or NOT_FOUND.
 	Source(ctx context.Context, id string) (*Source, error)
-	// SourcesByID is the batch lookup for sources; unknown ids are absent from the map.
-	SourcesByID(ctx context.Context, ids []string) (map[string]*Source, error)
 	// Sources lists sources one keyset page at a time.
 	Sources(ctx context.Context, q SourceQuery) (*SourcePage, error)
 
@@ -75,10 +87,6 @@ type Store interface {
 	Relation(ctx context.Context, id string) (*Relation, error)
 	// Relations lists relations matching a filter, ordered by id, one keyset page at a time.
 	Relations(ctx context.Context, q RelationQuery) (*RelationPage, error)
-	// RelationsOf pages through the relations of each of several entities at once (one page per
-	// entity, keyed by entity id; every requested id has an entry, empty for unknown ids). It is
-	// the batch method behind Entity.relations and the typed relation fields.
-	RelationsOf(ctx context.Context, ids []string, q RelationsOfQuery) (map[string]*RelationPage, error)
 
 	// Search finds entities whose name or an alias contains the query, ranked: exact match,
 	// then prefix, then word prefix, then any substring (see ScoreMatch). An empty query after
@@ -91,16 +99,34 @@ type Store interface {
 	// in both directions. NOT_FOUND for an unknown endpoint; an empty list when none is within
 	// MaxLength.
 	Paths(ctx context.Context, q PathQuery) ([]*Path, error)
+}
 
-	// Writer holds the curation writes (see write.go).
-	Writer
+// BatchReader holds the batch lookups that one request's loaders coalesce many field reads
+// into (see graph/loader): one call for many ids.
+type BatchReader interface {
+	// EntitiesByID returns the entities with the given ids, keyed by id; unknown ids are absent
+	// from the map (no error). It is the batch method behind the per-request entity loader.
+	EntitiesByID(ctx context.Context, ids []string) (map[string]Entity, error)
+	// SourcesByID is the batch lookup for sources; unknown ids are absent from the map.
+	SourcesByID(ctx context.Context, ids []string) (map[string]*Source, error)
+	// RelationsOf pages through the relations of each of several entities at once (one page per
+	// entity, keyed by entity id; every requested id has an entry, empty for unknown ids). It is
+	// the batch method behind Entity.relations and the typed relation fields.
+	RelationsOf(ctx context.Context, ids []string, q RelationsOfQuery) (map[string]*RelationPage, error)
+}
 
+// Importer loads whole datasets: the seed at start-up and bulk imports.
+type Importer interface {
 	// Import upserts a whole dataset: entities, sources and relations, keyed by id. Importing
 	// the same dataset twice changes nothing. The dataset must already be valid (Validate).
 	// BAD_USER_INPUT, with nothing written, when it clashes with the stored graph: among
 	// others, when a hierarchical relation it writes lies on a cycle with the stored relations
 	// it does not replace (the first such relation in dataset order is named).
 	Import(ctx context.Context, d *Dataset) error
+}
+
+// Lifecycle is what the server needs to run a store: readiness and shutdown.
+type Lifecycle interface {
 	// Ping reports whether the store can answer; UNAVAILABLE when it cannot.
 	Ping(ctx context.Context) error
 	// Close releases the store's resources.
