@@ -19,12 +19,12 @@ import (
 	"github.com/autograph-kg/autograph/graph/model"
 )
 
-// stringConsts returns the string constants declared in the package's cypher_*.go files, by
+// stringConsts returns the string constants declared in the package's files, by
 // name, evaluated from the source (literals, concatenations and references to each other), so
 // a constant added later is checked without being listed here.
 func stringConsts(t *testing.T) map[string]string {
 	t.Helper()
-	files, err := filepath.Glob("cypher_*.go")
+	files, err := filepath.Glob("*.go")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -186,29 +186,6 @@ func TestContentHash(t *testing.T) {
 	}
 }
 
-func TestImportRows(t *testing.T) {
-	fx := storetest.Fixture()
-	rows, err := buildImportRows(t.Context(), fx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	n := 0
-	for _, k := range model.AllEntityKinds() {
-		n += len(rows.entities[k])
-	}
-	m := 0
-	for _, typ := range model.AllRelationTypes() {
-		m += len(rows.byType[typ])
-	}
-	if len(rows.sources) != len(fx.Sources) || n != len(fx.Entities()) || len(rows.relations) != len(fx.Relations) || m != len(fx.Relations) {
-		t.Errorf("rows: %d sources, %d entities, %d relations (%d by type)", len(rows.sources), n, len(rows.relations), m)
-	}
-	fx.Relations[0].Type = "KNOWS"
-	if _, err := buildImportRows(t.Context(), fx); model.ErrorCode(err) != model.CodeBadUserInput {
-		t.Errorf("relation of an unknown type: error = %v, want BAD_USER_INPUT", err)
-	}
-}
-
 func TestBatches(t *testing.T) {
 	got := batches([]int{1, 2, 3, 4, 5}, 2)
 	if d := cmp.Diff([][]int{{1, 2}, {3, 4}, {5}}, got); d != "" {

@@ -4,9 +4,11 @@ import (
 	"context"
 	"fmt"
 	"maps"
+	"strings"
 	"time"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j/dbtype"
 
 	"github.com/autograph-kg/autograph/graph/model"
 )
@@ -21,8 +23,9 @@ var _ model.Writer = (*Store)(nil)
 // parameters, timestamp), and hands writeTx a transaction function (their work methods,
 // removeRelationWork, deleteEntityWork) that reads what the write depends on
 // (cypherWriteLookup: the model.WriteFacts of the write's keys), lets the write rules of
-// graph/model decide, and writes. A refusal is returned from the function, so the
-// transaction rolls back and nothing is written.
+// graph/model decide, and writes: one or two statements that change the graph and return
+// what is now stored, with the rows and properties Import writes (params.go). A refusal is
+// returned from the function, so the transaction rolls back and nothing is written.
 //
 // The driver runs the function again on transient errors, so it depends on nothing that a
 // failed attempt leaves behind: what it sends is built once, before the first attempt, and
@@ -81,6 +84,152 @@ func one[T any](recs []*neo4j.Record, fn func(*neo4j.Record) (T, error)) (T, err
 // intColumn reads an integer column of a record.
 func intColumn(key string) func(*neo4j.Record) (int64, error) {
 	return func(rec *neo4j.Record) (int64, error) { return recordValue[int64](rec, key) }
+}
+
+// cypherWriteLookup reads, in one round trip, everything a write is checked against:
+// the entity, source and relation that already hold the id $id (ids are unique across
+// the three), which of the cited sources $sourceIds exist, and the kinds of the entities
+// the write refers to ($refIds: a country, a publisher, a relation's endpoints). Every
+// part is an aggregating or OPTIONAL subquery, so the statement always returns exactly
+// one row. %s is the union of relByIDBranch over every relationship type.
+const cypherWriteLookup = `
+CALL () {
+  OPTIONAL MATCH (n:Entity {id: $id})
+  RETURN n AS entity
+}
+CALL () {
+  OPTIONAL MATCH (n:Source {id: $id})
+  RETURN n AS source
+}
+CALL () {
+  CALL () {%s
+  }
+  RETURN collect({rel: r, fromId: fromId, toId: toId}) AS relations
+}
+CALL () {
+  UNWIND $sourceIds AS sourceId
+  MATCH (n:Source {id: sourceId})
+  RETURN collect(n.id) AS knownSources
+}
+CALL () {
+  UNWIND $refIds AS refId
+  MATCH (n:Entity {id: refId})
+  RETURN collect({id: n.id, kind: n.kind}) AS refs
+}
+RETURN entity, source, relations, knownSources, refs`
+
+// writeLookupQuery is cypherWriteLookup over every relationship type.
+func writeLookupQuery() string {
+	return fmt.Sprintf(cypherWriteLookup, unionPerType(relByIDBranch))
+}
+
+// lookupParams are the parameters of cypherWriteLookup for a write's keys.
+func lookupParams(k model.WriteKeys) map[string]any {
+	return map[string]any{"id": k.ID, "sourceIds": nonNil(k.SourceIDs), "refIds": nonNil(k.RefIDs)}
+}
+
+// lookUp runs cypherWriteLookup in the write's transaction: the facts the write rules of
+// graph/model decide on, in one round trip.
+func lookUp(ctx context.Context, tx neo4j.ManagedTransaction, params map[string]any) (*model.WriteFacts, error) {
+	res, err := tx.Run(ctx, writeLookupQuery(), params)
+	if err != nil {
+		return nil, err
+	}
+	rec, err := res.Single(ctx)
+	if err != nil {
+		return nil, err
+	}
+	lk, err := lookupFromRecord(rec)
+	if err != nil {
+		return nil, fmt.Errorf("write lookup: %w", err)
+	}
+	return lk, nil
+}
+
+// lookupFromRecord maps the one record of cypherWriteLookup.
+func lookupFromRecord(rec *neo4j.Record) (*model.WriteFacts, error) {
+	lk := &model.WriteFacts{Sources: map[string]bool{}, Kinds: map[string]model.EntityKind{}}
+	if n, ok, err := optionalNode(rec, "entity"); err != nil {
+		return nil, err
+	} else if ok {
+		if lk.Entity, err = entityFromNode(n); err != nil {
+			return nil, err
+		}
+	}
+	if n, ok, err := optionalNode(rec, "source"); err != nil {
+		return nil, err
+	} else if ok {
+		if lk.Source, err = sourceFromNode(n); err != nil {
+			return nil, err
+		}
+	}
+	rels, err := listOf[any](rec, "relations")
+	if err != nil {
+		return nil, err
+	}
+	switch len(rels) {
+	case 0:
+	case 1:
+		if lk.Relation, err = relationFromMap(rels[0]); err != nil {
+			return nil, err
+		}
+	default:
+		return nil, fmt.Errorf("%d relationships have the id of one relation", len(rels))
+	}
+	known, err := listOf[string](rec, "knownSources")
+	if err != nil {
+		return nil, err
+	}
+	for _, id := range known {
+		lk.Sources[id] = true
+	}
+	refs, err := listOf[map[string]any](rec, "refs")
+	if err != nil {
+		return nil, err
+	}
+	for _, m := range refs {
+		lk.Kinds[mapString(m, "id")] = model.EntityKind(mapString(m, "kind"))
+	}
+	return lk, nil
+}
+
+// optionalNode reads a node column that may be null.
+func optionalNode(rec *neo4j.Record, key string) (dbtype.Node, bool, error) {
+	v, isNil, err := neo4j.GetRecordValue[dbtype.Node](rec, key)
+	if err != nil {
+		return v, false, fmt.Errorf("record value %q: %w", key, err)
+	}
+	return v, !isNil, nil
+}
+
+// cypherUpsertEntity writes one entity of a kind that the lookup allowed: %[1]s is the
+// kind's label, %[2]s the other kinds' labels (an entity never changes kind through a
+// write, but its labels are set in full all the same). SET n = $props replaces every
+// property, so a field left out of the new value is removed from the node; createdAt is
+// carried over from the stored node.
+const cypherUpsertEntity = `
+MERGE (n:Entity {id: $id})
+WITH n, coalesce(n.createdAt, $now) AS createdAt
+SET n = $props,
+    n.contentHash = $hash,
+    n.createdAt = createdAt,
+    n.updatedAt = $now
+REMOVE n:%[2]s
+SET n:%[1]s
+RETURN n`
+
+// upsertEntityQuery is cypherUpsertEntity for one kind; an unknown kind is BAD_USER_INPUT.
+func upsertEntityQuery(kind model.EntityKind) (string, error) {
+	if kind == "" || !kind.IsValid() {
+		return "", model.Errorf(model.CodeBadUserInput, "unknown entity kind %q", kind)
+	}
+	var others []string
+	for _, k := range model.AllEntityKinds() {
+		if k != kind {
+			others = append(others, k.Label())
+		}
+	}
+	return fmt.Sprintf(cypherUpsertEntity, kind.Label(), strings.Join(others, ":")), nil
 }
 
 // entityWrite is everything an upsert of an entity sends, built before the transaction.
@@ -156,6 +305,16 @@ func (w *entityWrite) work(ctx context.Context) neo4j.ManagedTransactionWorkT[mo
 	}
 }
 
+// cypherUpsertSource writes one source, like cypherUpsertEntity.
+const cypherUpsertSource = `
+MERGE (n:Source {id: $id})
+WITH n, coalesce(n.createdAt, $now) AS createdAt
+SET n = $props,
+    n.contentHash = $hash,
+    n.createdAt = createdAt,
+    n.updatedAt = $now
+RETURN n`
+
 // sourceWrite is everything an upsert of a source sends, built before the transaction.
 type sourceWrite struct {
 	src    *model.Source
@@ -215,6 +374,29 @@ func (w *sourceWrite) work(ctx context.Context) neo4j.ManagedTransactionWorkT[*m
 		}
 		return one(recs, sourceFromRecord)
 	}
+}
+
+// cypherPutRelation writes one relation of type %s between its endpoints: it creates the
+// relationship, or replaces the properties of the one with the same id, type and
+// endpoints. $createdAt is the createdAt of a relation that moved (deleted just before by
+// cypherDeleteRelation), null otherwise. No row comes back when an endpoint is missing.
+const cypherPutRelation = `
+MATCH (a:Entity {id: $from})
+MATCH (b:Entity {id: $to})
+MERGE (a)-[r:%s {id: $id}]->(b)
+WITH a, r, b, coalesce(r.createdAt, $createdAt, $now) AS createdAt
+SET r = $props,
+    r.contentHash = $hash,
+    r.createdAt = createdAt,
+    r.updatedAt = $now
+RETURN r, a.id AS fromId, b.id AS toId`
+
+// putRelationQuery is cypherPutRelation for one type; an unknown type is BAD_USER_INPUT.
+func putRelationQuery(t model.RelationType) (string, error) {
+	if !t.IsValid() {
+		return "", model.Errorf(model.CodeBadUserInput, "unknown relation type %q", t)
+	}
+	return fmt.Sprintf(cypherPutRelation, t), nil
 }
 
 // relationWrite is everything an add or update of a relation sends, built before the
@@ -338,6 +520,20 @@ func (w *relationWrite) work(ctx context.Context) neo4j.ManagedTransactionWorkT[
 	}
 }
 
+// cypherDeleteRelation deletes the relation with id $id, whatever its type, and says how
+// many relationships went (0 or 1). %s is the union of relByIDBranch over every type.
+const cypherDeleteRelation = `
+CALL () {%s
+}
+WITH r
+DELETE r
+RETURN count(*) AS removed`
+
+// deleteRelationQuery is cypherDeleteRelation over every relationship type.
+func deleteRelationQuery() string {
+	return fmt.Sprintf(cypherDeleteRelation, unionPerType(relByIDBranch))
+}
+
 // RemoveRelation deletes the relation with the given id; NOT_FOUND when there is none.
 func (s *Store) RemoveRelation(ctx context.Context, id string) error {
 	const op = "remove relation"
@@ -365,6 +561,18 @@ func removeRelationWork(ctx context.Context, id string) neo4j.ManagedTransaction
 		return struct{}{}, nil
 	}
 }
+
+// cypherDeleteEntity deletes an entity with every relation that starts or ends at it and
+// returns how many relations went (a self-loop counts once). No row comes back when there
+// is no such entity.
+const cypherDeleteEntity = `
+MATCH (n:Entity {id: $id})
+CALL (n) {
+  OPTIONAL MATCH (n)-[r]-()
+  RETURN count(DISTINCT r) AS relations
+}
+DETACH DELETE n
+RETURN relations`
 
 // DeleteEntity deletes an entity and every relation that starts or ends at it, and reports how
 // many relations went (a self-loop counts once); NOT_FOUND when there is none. References to
