@@ -350,11 +350,3 @@ func single[T any](recs []*neo4j.Record, op string, fn func(*neo4j.Record) (T, e
 	}
 	return v, nil
 }
-
-// firstOr is model.Store's page-size rule: First <= 0 means the default.
-func firstOr(first, def int) int {
-	if first <= 0 {
-		return def
-	}
-	return first
-}

@@ -14,7 +14,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/autograph-kg/autograph/graph"
+	"github.com/autograph-kg/autograph/graph/httpapi"
 	"github.com/autograph-kg/autograph/graph/inmem"
 	"github.com/autograph-kg/autograph/graph/model"
 	"github.com/autograph-kg/autograph/seed"
@@ -249,7 +249,7 @@ func serve(t *testing.T, extra *model.Dataset) string {
 			t.Fatal(err)
 		}
 	}
-	srv := httptest.NewServer(graph.NewHandler(graph.Options{Store: store}))
+	srv := httptest.NewServer(httpapi.NewHandler(httpapi.Options{Store: store}))
 	t.Cleanup(func() {
 		srv.Close()
 		_ = store.Close(ctx)
