@@ -155,28 +155,5 @@ func TestEmptyFieldsInOldRecordsReadAsAbsent(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s.Close(ctx)
-	e, err := s.Entity(ctx, "town")
-	if err != nil {
-		t.Fatal(err)
-	}
-	src, err := s.Source(ctx, "report")
-	if err != nil {
-		t.Fatal(err)
-	}
-	r, err := s.Relation(ctx, "r")
-	if err != nil {
-		t.Fatal(err)
-	}
-	town := e.(interface {
-		DescriptionOrNull() *string
-		CountryCodeOrNull() *string
-	})
-	for what, v := range map[string]*string{
-		"description": town.DescriptionOrNull(), "countryCode": town.CountryCodeOrNull(),
-		"dateline": src.DatelineOrNull(), "url": src.URLOrNull(), "language": src.LanguageOrNull(), "note": r.NoteOrNull(),
-	} {
-		if v != nil {
-			t.Errorf("%s = %q, want none", what, *v)
-		}
-	}
+	storetest.OptionalTextIsNull(ctx, t, s, "town", "report", "r")
 }

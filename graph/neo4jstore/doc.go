@@ -5,6 +5,34 @@
 // the Cypher runs unchanged whether a database's default language is Cypher 5 or Cypher 25:
 // CI runs every test on 5.26 and on the newest calendar release with Cypher 25 as default.
 //
+// # Layout
+//
+// The files mirror graph/inmem's, so that a field's Cypher here and its implementation in the
+// embedded store have the same file name (Organization.assembles, a typed relation field, is
+// RelationsOf: relations.go in both). Every statement sits beside the Go that runs it, its
+// constant or builder in the same file as the method, and each is kept whole, for a
+// representative set of inputs, under testdata/cypher (TestCypherGolden; -update rewrites):
+//
+//	store.go      Config, Open, Close, Ping, IsEmpty; sessions, transactions, error classes
+//	entities.go   Entity, EntitiesByID, Entities
+//	sources.go    Source, SourcesByID, Sources
+//	relations.go  Relation, Relations, RelationsOf (every relation field of the API)
+//	search.go     Search
+//	explore.go    Neighborhood, Paths
+//	write.go      the model.Writer methods: the lookup of the write rules' facts, the writes
+//	import.go     Import: the check of the import rules' facts, the batched merges
+//	hierarchy.go  the cycle check of writes and imports
+//	page.go       keyset paging: the count-and-page results, cursors
+//	schema.go     the constraints and indexes Open creates
+//	whitelist.go  the only places where labels, types and path bounds enter Cypher text
+//	mapping.go    records, nodes and relationships back to model values
+//	params.go     model values to parameters and properties, content hashes
+//	logger.go     the driver's log, through slog
+//
+// Each test file is named for the file it tests; statements_test.go holds the golden set and
+// the checks every statement passes (the linter in cypherlint_test.go and the test server in
+// statements_server_test.go run over the same set).
+//
 // # Graph layout
 //
 // Entities are nodes labelled :Entity plus their kind's label (:Organization, :Brand,

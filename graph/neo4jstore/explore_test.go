@@ -12,6 +12,26 @@ import (
 	"github.com/autograph-kg/autograph/graph/storetest"
 )
 
+// TestExploreQueries checks the parameters of the exploration statements; the statements are
+// golden (TestCypherGolden).
+func TestExploreQueries(t *testing.T) {
+	date := model.MustDate("2020-02-29")
+	_, _, params, err := neighborhoodQueries(normalised(t, model.NeighborhoodQuery{Types: []model.RelationType{model.RelLocatedIn}, AsOf: &date}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := cmp.Diff(map[string]any{"asOfStart": "2020-02-29", "asOfEnd": "2020-03-01"}, params); d != "" {
+		t.Errorf("params mismatch (-want +got):\n%s", d)
+	}
+	_, params, err = pathsQuery(normalised(t, model.PathQuery{From: "a", To: "b"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := cmp.Diff(map[string]any{"from": "a", "to": "b", "maxPaths": int64(model.MaxPathsExplored)}, params); d != "" {
+		t.Errorf("paths params mismatch (-want +got):\n%s", d)
+	}
+}
+
 // TestPathMapping builds the driver's view of avtotor -[ASSEMBLES]-> baic-x35 <-[HAS_MODEL]-
 // baic: the distinct nodes in an order that is not the path's, relationships in path order
 // pointing both ways.

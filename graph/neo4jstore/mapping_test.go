@@ -232,31 +232,5 @@ func TestEmptyPropertiesReadAsAbsent(t *testing.T) {
 			t.Fatalf("%s: %v", cypher, err)
 		}
 	}
-	e, err := s.Entity(ctx, "russia")
-	if err != nil {
-		t.Fatal(err)
-	}
-	src, err := s.Source(ctx, "kommersant-2022")
-	if err != nil {
-		t.Fatal(err)
-	}
-	r, err := s.Relation(ctx, "r-tula-in-russia")
-	if err != nil {
-		t.Fatal(err)
-	}
-	place, ok := e.(interface {
-		DescriptionOrNull() *string
-		CountryCodeOrNull() *string
-	})
-	if !ok {
-		t.Fatalf("russia is a %T", e)
-	}
-	for what, v := range map[string]*string{
-		"description": place.DescriptionOrNull(), "countryCode": place.CountryCodeOrNull(),
-		"dateline": src.DatelineOrNull(), "url": src.URLOrNull(), "language": src.LanguageOrNull(), "note": r.NoteOrNull(),
-	} {
-		if v != nil {
-			t.Errorf("%s = %q, want none", what, *v)
-		}
-	}
+	storetest.OptionalTextIsNull(ctx, t, s, "russia", "kommersant-2022", "r-tula-in-russia")
 }

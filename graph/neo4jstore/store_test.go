@@ -226,6 +226,121 @@ func TestInputCheckedBeforeTheDriver(t *testing.T) {
 	}
 }
 
+func TestBadInputIsRefusedBeforeCypher(t *testing.T) {
+	avtotor := &model.Organization{EntityBase: model.EntityBase{ID: "avtotor", Name: "Avtotor"}}
+	relCursor := model.RelationQuery{}.CursorAt("r")
+	// Queries go through the Store methods, as callers send them: a store without a driver,
+	// closed, so that input let through would fail with UNAVAILABLE rather than be refused.
+	s := &Store{}
+	s.closed.Store(true)
+	ctx := t.Context()
+	checks := map[string]func() error{
+		"entities: unknown kind": func() error {
+			_, err := s.Entities(ctx, model.EntityQuery{Kind: "SPACESHIP) DETACH DELETE (n"})
+			return err
+		},
+		"entities: unknown order": func() error {
+			_, err := s.Entities(ctx, model.EntityQuery{Order: model.Order{Field: model.SortByTitle}})
+			return err
+		},
+		"entities: attribute of another kind": func() error {
+			_, err := s.Entities(ctx, model.EntityQuery{Kind: model.KindPlant, Filter: model.EntityFilter{Attrs: []model.AttrFilter{{Field: "type", Values: []string{"x"}}}}})
+			return err
+		},
+		"entities: attribute that is no attribute": func() error {
+			_, err := s.Entities(ctx, model.EntityQuery{Filter: model.EntityFilter{Attrs: []model.AttrFilter{{Field: "name) RETURN 1 //", Values: []string{"x"}}}}})
+			return err
+		},
+		"entities: relation cursor": func() error {
+			_, err := s.Entities(ctx, model.EntityQuery{After: relCursor})
+			return err
+		},
+		"entities: asc cursor used desc": func() error {
+			_, err := s.Entities(ctx, model.EntityQuery{Order: model.Order{Field: model.SortByName, Desc: true}, After: model.EntityQuery{}.Cursor(avtotor)})
+			return err
+		},
+		"sources: unknown order": func() error {
+			_, err := s.Sources(ctx, model.SourceQuery{Order: model.Order{Field: model.SortByName}})
+			return err
+		},
+		"relations: unknown type": func() error {
+			_, err := s.Relations(ctx, model.RelationQuery{Filter: model.RelationFilter{Types: []model.RelationType{"KNOWS]->() DETACH DELETE n //"}}})
+			return err
+		},
+		"relations: unknown status": func() error {
+			_, err := s.Relations(ctx, model.RelationQuery{Filter: model.RelationFilter{Status: []model.RelationStatus{"MAYBE"}}})
+			return err
+		},
+		"relations: entity cursor": func() error {
+			_, err := s.Relations(ctx, model.RelationQuery{After: model.EntityQuery{Order: model.Order{Field: model.SortByID}}.Cursor(avtotor)})
+			return err
+		},
+		"relations: cursor of an entity's relations": func() error {
+			_, err := s.Relations(ctx, model.RelationQuery{After: model.RelationsOfQuery{}.CursorAt("r")})
+			return err
+		},
+		"relations of: cursor of the relations listing": func() error {
+			_, err := s.RelationsOf(ctx, []string{"a"}, model.RelationsOfQuery{After: relCursor})
+			return err
+		},
+		"entities: cursor of another kind": func() error {
+			_, err := s.Entities(ctx, model.EntityQuery{Kind: model.KindBrand, After: model.EntityQuery{Kind: model.KindOrganization}.Cursor(avtotor)})
+			return err
+		},
+		"relations of: unknown direction": func() error {
+			_, err := s.RelationsOf(ctx, []string{"a"}, model.RelationsOfQuery{Direction: "SIDEWAYS"})
+			return err
+		},
+		"neighborhood: unknown type": func() error {
+			_, err := s.Neighborhood(ctx, model.NeighborhoodQuery{Types: []model.RelationType{"KNOWS"}})
+			return err
+		},
+		"paths: too long": func() error {
+			_, err := s.Paths(ctx, model.PathQuery{From: "a", To: "b", MaxLength: model.MaxPathLength + 1})
+			return err
+		},
+		"paths: unknown type": func() error {
+			_, err := s.Paths(ctx, model.PathQuery{From: "a", To: "b", Types: []model.RelationType{"knows"}})
+			return err
+		},
+		"search: unknown kind": func() error {
+			_, err := s.Search(ctx, model.SearchQuery{Text: "x", Kinds: []model.EntityKind{"Entity"}})
+			return err
+		},
+		"search: nothing to search": func() error {
+			_, err := s.Search(ctx, model.SearchQuery{Text: " ?! "})
+			return err
+		},
+		"merge: unknown kind": func() error {
+			_, err := mergeEntitiesQuery("")
+			return err
+		},
+		"merge: unknown type": func() error {
+			_, err := mergeRelationsQuery("KNOWS")
+			return err
+		},
+		"upsert: unknown kind": func() error {
+			_, err := upsertEntityQuery("Entity")
+			return err
+		},
+		"upsert: no kind": func() error {
+			_, err := upsertEntityQuery("")
+			return err
+		},
+		"put: unknown type": func() error {
+			_, err := putRelationQuery("KNOWS]->(b) DETACH DELETE b //")
+			return err
+		},
+	}
+	for name, check := range checks {
+		t.Run(name, func(t *testing.T) {
+			if got := model.ErrorCode(check()); got != model.CodeBadUserInput {
+				t.Errorf("error code = %s, want BAD_USER_INPUT", got)
+			}
+		})
+	}
+}
+
 func TestDriverLogger(t *testing.T) {
 	var b strings.Builder
 	l := driverLogger{slog.New(slog.NewTextHandler(&b, &slog.HandlerOptions{Level: slog.LevelInfo}))}

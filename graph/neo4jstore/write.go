@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
-	"github.com/neo4j/neo4j-go-driver/v5/neo4j/dbtype"
 
 	"github.com/autograph-kg/autograph/graph/model"
 )
@@ -61,29 +60,6 @@ func writeTx[T any](ctx context.Context, s *Store, op string, work neo4j.Managed
 // opErr names the operation in an error found before the transaction.
 func opErr(op string, err error) error {
 	return fmt.Errorf("neo4j: %s: %w", op, err)
-}
-
-// collect runs one statement in tx and returns all its records.
-func collect(ctx context.Context, tx neo4j.ManagedTransaction, cypher string, params map[string]any) ([]*neo4j.Record, error) {
-	res, err := tx.Run(ctx, cypher, params)
-	if err != nil {
-		return nil, err
-	}
-	return res.Collect(ctx)
-}
-
-// one returns the one record a statement must produce, mapped by fn.
-func one[T any](recs []*neo4j.Record, fn func(*neo4j.Record) (T, error)) (T, error) {
-	var zero T
-	if len(recs) != 1 {
-		return zero, fmt.Errorf("expected one record, got %d", len(recs))
-	}
-	return fn(recs[0])
-}
-
-// intColumn reads an integer column of a record.
-func intColumn(key string) func(*neo4j.Record) (int64, error) {
-	return func(rec *neo4j.Record) (int64, error) { return recordValue[int64](rec, key) }
 }
 
 // cypherWriteLookup reads, in one round trip, everything a write is checked against:
@@ -191,15 +167,6 @@ func lookupFromRecord(rec *neo4j.Record) (*model.WriteFacts, error) {
 		lk.Kinds[mapString(m, "id")] = model.EntityKind(mapString(m, "kind"))
 	}
 	return lk, nil
-}
-
-// optionalNode reads a node column that may be null.
-func optionalNode(rec *neo4j.Record, key string) (dbtype.Node, bool, error) {
-	v, isNil, err := neo4j.GetRecordValue[dbtype.Node](rec, key)
-	if err != nil {
-		return v, false, fmt.Errorf("record value %q: %w", key, err)
-	}
-	return v, !isNil, nil
 }
 
 // cypherUpsertEntity writes one entity of a kind that the lookup allowed: %[1]s is the

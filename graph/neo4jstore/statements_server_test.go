@@ -13,21 +13,16 @@ import (
 )
 
 // TestStatementsOnServer has the test server plan (EXPLAIN: compile, never run) every
-// complete statement the store sends, as TestCypherChecker lints them, and fails on any error
-// and any warning the server returns, deprecations above all, so the statements run
-// unchanged when a database moves to the next Cypher language (the newest release in CI has
-// Cypher 25 as its default). Notes of lower severity (an unbounded shortestPath in the
+// complete statement the store sends (everyStatement), as TestCypherChecker lints them, and
+// fails on any error and any warning the server returns, deprecations above all, so the
+// statements run unchanged when a database moves to the next Cypher language (the newest
+// release in CI has Cypher 25 as its default). Notes of lower severity (an unbounded shortestPath in the
 // hierarchy check, say) are logged. Expected: the parameters an EXPLAIN is not given, and
 // labels, types and properties an empty database does not know yet.
 // Schema statements cannot be planned; Open runs them on every store the tests open.
 func TestStatementsOnServer(t *testing.T) {
 	srv := neo4jtest.Require(t)
-	statements := builtQueries(t)
-	for name, q := range stringConsts(t) {
-		if strings.HasPrefix(name, "cypher") && !strings.Contains(q, "%") {
-			statements["const "+name] = q
-		}
-	}
+	statements := everyStatement(t)
 	auth := neo4j.NoAuth()
 	if srv.Username != "" {
 		auth = neo4j.BasicAuth(srv.Username, srv.Password, "")
