@@ -192,8 +192,8 @@ func goldenStatements(t *testing.T) map[string]string {
 // kebab is SUBSIDIARY_OF or entity_id as a file name: subsidiary-of, entity-id.
 func kebab(s string) string { return strings.ReplaceAll(strings.ToLower(s), "_", "-") }
 
-// spreadStatements is what the builders make over every kind, type, ordering and direction
-// they accept (and a cursor or not), beyond the golden set, so that the checks of every
+// spreadStatements is what the builders make over every kind, type and ordering they accept
+// (with and without a cursor, types and asOf), beyond the golden set, so that the checks of every
 // statement (the linter, the test server, TestCypher25Forms) see every label and type spliced
 // into every template.
 func spreadStatements(t *testing.T) map[string]string {
@@ -225,10 +225,24 @@ func spreadStatements(t *testing.T) map[string]string {
 				add(fmt.Sprintf("entities %q %v cursor=%v", k, o, cursor), c, err)
 			}
 		}
+		c, _, err := entitiesQuery(normalised(t, model.EntityQuery{Kind: k}))
+		add(fmt.Sprintf("entities %q unfiltered", k), c, err)
+	}
+	for _, f := range []model.SortField{"", model.SortByTitle, model.SortByPublishedOn, model.SortByID} {
+		for _, desc := range []bool{false, true} {
+			o := model.Order{Field: f, Desc: desc}
+			q := model.SourceQuery{Order: o, Filter: model.SourceFilter{IDs: []string{"a"}, TitleContains: "t", PublisherIDs: []string{"p", ""}}}
+			q.After = q.CursorAt("k", "i")
+			c, _, err := sourcesQuery(normalised(t, q))
+			add(fmt.Sprintf("sources %v", o), c, err)
+		}
 	}
 	date := model.MustDate("2023-04")
 	for _, types := range [][]model.RelationType{nil, model.AllRelationTypes()} {
 		for _, asOf := range []*model.Date{nil, &date} {
+			level, fetch, _, err := neighborhoodQueries(normalised(t, model.NeighborhoodQuery{Types: types, AsOf: asOf}))
+			add(fmt.Sprintf("neighborhood level %d types asOf=%v", len(types), asOf != nil), level, err)
+			add(fmt.Sprintf("neighborhood fetch %d types asOf=%v", len(types), asOf != nil), fetch, err)
 			for n := 1; n <= model.MaxPathLength; n++ {
 				c, _, err := pathsQuery(normalised(t, model.PathQuery{From: "a", To: "b", MaxLength: n, Types: types, AsOf: asOf}))
 				add(fmt.Sprintf("paths %d %d types asOf=%v", n, len(types), asOf != nil), c, err)
