@@ -389,6 +389,7 @@ async function renderGraphView(st, entity, seq, check) {
   graph = renderGraph(holder, {
     subgraph: sub,
     centerId: st.id,
+    asOf: st.asOf,
     title: `Neighbourhood of ${entity.name}${when(st.asOf)}: ${sub.nodes.length} entities and ${sub.relations.length} relations`,
     hrefFor: (id) => href({ ...st, id }),
     onSelect: (id) => {
