@@ -164,7 +164,8 @@ func TestLabelsKeepApartAndParallelEdgesFanOut(t *testing.T) {
 			t.Logf("%d px, %s: %d of %d edge labels shown", width, path, shown.Shown, shown.All)
 
 			// The three relations from Avtotor to BAIC: distinct curves, apart in the middle,
-			// each with its own arrowhead at BAIC.
+			// each with its own arrowhead at BAIC, not overlapping the others. Distances are in
+			// drawing units, the same at any zoom.
 			var par []struct {
 				ID  string     `json:"id"`
 				D   string     `json:"d"`
@@ -172,25 +173,46 @@ func TestLabelsKeepApartAndParallelEdgesFanOut(t *testing.T) {
 				Tip [2]float64 `json:"tip"`
 			}
 			p.eval(`[...document.querySelectorAll('.graph-svg .edge[data-from=avtotor][data-to=baic]')].map(e => {
-			  const line = e.querySelector('.edge-line'), m = line.getScreenCTM();
+			  const svg = document.querySelector('.graph-svg');
+			  const line = e.querySelector('.edge-line'), m = svg.getScreenCTM().inverse().multiply(line.getScreenCTM());
 			  const mid = line.getPointAtLength(line.getTotalLength() / 2);
 			  const tip = e.querySelector('.arrowhead').points[0];
 			  const scr = (pt) => [m.a * pt.x + m.c * pt.y + m.e, m.b * pt.x + m.d * pt.y + m.f];
 			  return {id: e.dataset.id, d: line.getAttribute('d'), mid: scr(mid), tip: scr(tip)};
 			})`, &par)
+			var arrowOverlaps []string
+			p.eval(`(() => {
+			  const tri = (e) => [...e.querySelector('.arrowhead').points].map(pt => [pt.x, pt.y]);
+			  const es = [...document.querySelectorAll('.graph-svg .edge[data-from=avtotor][data-to=baic]')];
+			  const apart = (p, q) => [p, q].some(poly => poly.some((a, i) => {
+			    const b = poly[(i + 1) % poly.length];
+			    const ax = a[1] - b[1], ay = b[0] - a[0];
+			    const pp = p.map(([x, y]) => x * ax + y * ay), qq = q.map(([x, y]) => x * ax + y * ay);
+			    return Math.max(Math.min(...pp), Math.min(...qq)) >= Math.min(Math.max(...pp), Math.max(...qq));
+			  }));
+			  const out = [];
+			  for (let i = 0; i < es.length; i++) for (let j = i + 1; j < es.length; j++) {
+			    if (!apart(tri(es[i]), tri(es[j]))) out.push(es[i].dataset.id + ' / ' + es[j].dataset.id);
+			  }
+			  return out;
+			})()`, &arrowOverlaps)
+			if len(arrowOverlaps) > 0 {
+				t.Errorf("%d px, %s: arrowheads overlap: %v", width, path, arrowOverlaps)
+			}
 			if len(par) != 3 {
 				t.Fatalf("%s: %d edges from Avtotor to BAIC, want 3", path, len(par))
 			}
 			for i := range par {
 				for j := i + 1; j < len(par); j++ {
+					t.Logf("%d px, %s: %s and %s: middles %.1f apart, arrowheads' tips %.1f apart", width, path, par[i].ID, par[j].ID, dist(par[i].Mid, par[j].Mid), dist(par[i].Tip, par[j].Tip))
 					if par[i].D == par[j].D {
 						t.Errorf("%s: %s and %s are drawn along the same path", path, par[i].ID, par[j].ID)
 					}
 					if d := dist(par[i].Mid, par[j].Mid); d < 8 {
-						t.Errorf("%d px, %s: the middles of %s and %s are %.1f px apart, want 8 or more", width, path, par[i].ID, par[j].ID, d)
+						t.Errorf("%d px, %s: the middles of %s and %s are %.1f apart, want 8 or more", width, path, par[i].ID, par[j].ID, d)
 					}
-					if d := dist(par[i].Tip, par[j].Tip); d < 4 {
-						t.Errorf("%d px, %s: the arrowheads of %s and %s are %.1f px apart, want 4 or more", width, path, par[i].ID, par[j].ID, d)
+					if d := dist(par[i].Tip, par[j].Tip); d < 6 {
+						t.Errorf("%d px, %s: the arrowheads of %s and %s point at spots %.1f apart, want 6 or more", width, path, par[i].ID, par[j].ID, d)
 					}
 				}
 			}
