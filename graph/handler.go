@@ -54,6 +54,9 @@ type Options struct {
 	Registry *prometheus.Registry
 	// Explorer, when set, is served at /explore (the browser app built on this API).
 	Explorer http.Handler
+	// Playground, when set, serves GET / instead of gqlgen's GraphiQL page (unless
+	// DisablePlayground).
+	Playground http.Handler
 }
 
 // Defaults.
@@ -161,7 +164,9 @@ func NewHandler(o Options) http.Handler {
 		mux.Handle("/explore", o.Explorer)
 		mux.Handle("/explore/", o.Explorer)
 	}
-	if !o.DisablePlayground {
+	if !o.DisablePlayground && o.Playground != nil {
+		mux.Handle("GET /{$}", o.Playground)
+	} else if !o.DisablePlayground {
 		var link string
 		if o.Explorer != nil {
 			link = "/explore"

@@ -153,7 +153,7 @@ func newApp(t *testing.T) *app {
 		t.Fatalf("import big hub: %v", err)
 	}
 	a := &app{}
-	h := graph.NewHandler(graph.Options{Store: store, Explorer: web.Handler()})
+	h := graph.NewHandler(graph.Options{Store: store, Explorer: web.Handler(), Playground: web.Playground()})
 	a.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if a.unavailable.Load() && r.URL.Path == "/query" {
 			w.Header().Set("Content-Type", "application/json")
@@ -310,7 +310,18 @@ func (p *page) waitFor(what, cond string) {
 	p.t.Helper()
 	ctx, cancel := context.WithTimeout(p.ctx, waitTimeout)
 	defer cancel()
-	ok, err := chromedp.Run(ctx, chromedp.Poll[bool](cond, chromedp.WithPollingInterval(25*time.Millisecond), chromedp.WithPollingTimeout(waitTimeout)))
+	var ok bool
+	var err error
+	for {
+		ok, err = chromedp.Run(ctx, chromedp.Poll[bool](cond, chromedp.WithPollingInterval(25*time.Millisecond), chromedp.WithPollingTimeout(waitTimeout)))
+		// A page that navigates away while the condition is polled takes the poll's
+		// context with it: ask again in the new page.
+		if err != nil && ctx.Err() == nil && strings.Contains(err.Error(), "context") && !strings.Contains(err.Error(), "deadline") {
+			time.Sleep(25 * time.Millisecond)
+			continue
+		}
+		break
+	}
 	if err != nil || !ok {
 		sctx, scancel := context.WithTimeout(p.ctx, 5*time.Second)
 		defer scancel()
