@@ -5,6 +5,7 @@
 import { gql, allRelations, ENTITY, NEIGHBORHOOD, PATHS, TIMELINE } from './api.js';
 import { Combobox } from './combobox.js';
 import { renderGraph } from './graph.js';
+import { timeAxis } from './timeaxis.js';
 import {
   entityCard, relationsTable, timelineView, pathsView, welcome, loading, errorState,
   notFound, emptyState,
@@ -255,6 +256,8 @@ class Stale extends Error {}
 // ---- Rendering --------------------------------------------------------------------------
 
 let graph = null; // the current drawing
+let axis = null; // the time axis on screen
+let focusCursor = false; // give the axis cursor the focus back after the date it set is drawn
 let lastGraph = null; // what the previous drawing showed, to tell what changed with the date
 let focusCenter = false; // move the focus to the new centre after a node was chosen
 
@@ -268,6 +271,10 @@ async function render() {
   if (graph && st.view !== 'graph') {
     graph.destroy();
     graph = null;
+  }
+  if (axis && st.view !== 'timeline') {
+    axis.destroy();
+    axis = null;
   }
   try {
     if (st.asOf && checkDate(st.asOf)) {
@@ -412,10 +419,47 @@ async function renderTable(st, entity, seq, check) {
 }
 
 async function renderTimeline(st, entity, seq, check) {
-  const entries = await withLoading(cached(['timeline', st.id], () => gql(TIMELINE, { id: st.id }).then((d) => d.timeline)), 'the timeline', seq);
+  const [entries, rels] = await withLoading(Promise.all([
+    cached(['timeline', st.id], () => gql(TIMELINE, { id: st.id }).then((d) => d.timeline)),
+    cached(['rels', st.id, ''], () => allRelations(st.id, '')),
+  ]), 'the timeline', seq);
   check();
-  statusEl.textContent = `${entity.name}: ${entries.length} events.`;
-  viewEl.replaceChildren(timelineView(entity, entries, { asOf: st.asOf, hrefFor: entityHref }));
+  const relations = rels ? rels.relations : [];
+  statusEl.textContent = `${entity.name}: ${relations.length} relations, ${entries.length} events${when(st.asOf)}.`;
+  const holder = h('div', { className: 'axis-holder' });
+  const section = h('section', { className: 'time-axis-view', 'aria-labelledby': 'axis-heading' },
+    h('h2', { id: 'axis-heading' }, `${entity.name} over time`),
+    h('p', { className: 'hint' }, 'Drag the cursor, or focus it and use the arrow keys, to see the graph as of another date.'),
+    holder,
+    axisLegend(st.asOf));
+  viewEl.replaceChildren(section, timelineView(entity, entries, { asOf: st.asOf, hrefFor: entityHref }));
+  if (axis) axis.destroy();
+  axis = timeAxis(holder, {
+    entity,
+    relations,
+    events: entries,
+    asOf: st.asOf,
+    onAsOf: (date) => {
+      focusCursor = document.activeElement && document.activeElement.closest && Boolean(document.activeElement.closest('.time-axis .cursor'));
+      navigate({ asOf: date });
+    },
+  });
+  if (focusCursor) {
+    focusCursor = false;
+    axis.svg.querySelector('.cursor').focus({ preventScroll: true });
+  }
+}
+
+/** What the bars of the time axis look like. */
+function axisLegend(asOf) {
+  const item = (cls, label) => h('li', {}, h('span', { className: `axis-swatch ${cls}`, 'aria-hidden': 'true' }), label);
+  return h('ul', { className: 'axis-legend', 'aria-label': 'Legend of the time axis' },
+    item('state-ACTIVE', `In force ${asOf ? `as of ${formatDate(asOf)}` : 'today'}`),
+    item('state-ENDED', 'Ended by then'),
+    item('state-LATER', 'Not yet begun'),
+    item('is-planned', 'Planned (hatched)'),
+    item('is-open', 'Open end (fades out)'),
+    h('li', {}, h('span', { className: 'axis-swatch event-tick-swatch', 'aria-hidden': 'true' }), 'Event'));
 }
 
 async function renderPaths(st, seq, check) {
