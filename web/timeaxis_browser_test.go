@@ -147,7 +147,7 @@ func TestTimeAxisOnAPhone(t *testing.T) {
 	p.waitFor("the time axis", `document.querySelectorAll('.time-axis .bar-row').length > 10`)
 	var fit struct {
 		Page, Window, Axis, Holder float64
-		Clipped                   []string
+		Clipped                    []string
 	}
 	p.eval(`(() => {
 	  const svg = document.querySelector('.time-axis'), holder = document.querySelector('.axis-holder').getBoundingClientRect();
