@@ -359,12 +359,17 @@ func (p *page) capture(name string, shot chromedp.Action[[]byte]) {
 		p.t.Logf("screenshot %s: %v", name, err)
 		return
 	}
-	path := filepath.Join(p.screenshotDir(), name+".png")
-	if err := os.WriteFile(path, png, 0o644); err != nil {
-		p.t.Logf("screenshot %s: %v", name, err)
+	p.saveFile(name+".png", png)
+}
+
+// saveFile keeps a file the test made (a screenshot, an export) beside the screenshots.
+func (p *page) saveFile(name string, body []byte) {
+	path := filepath.Join(p.screenshotDir(), name)
+	if err := os.WriteFile(path, body, 0o644); err != nil {
+		p.t.Logf("save %s: %v", name, err)
 		return
 	}
-	p.t.Logf("screenshot: %s", path)
+	p.t.Logf("saved: %s", path)
 }
 
 func sanitize(s string) string {

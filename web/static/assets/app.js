@@ -6,11 +6,12 @@ import { gql, allRelations, ENTITY, NEIGHBORHOOD, PATHS, TIMELINE } from './api.
 import { Combobox } from './combobox.js';
 import { renderGraph } from './graph.js';
 import { timeAxis } from './timeaxis.js';
+import { exportButtons } from './export.js';
 import {
   entityCard, relationsTable, timelineView, pathsView, welcome, loading, errorState,
   notFound, emptyState,
 } from './views.js';
-import { h, checkDate, formatDate, debounce, RELATION_TYPES, typeLabel } from './format.js';
+import { h, checkDate, formatDate, debounce, asOfWords, today, RELATION_TYPES, typeLabel } from './format.js';
 
 const BASE = '/explore';
 const VIEWS = { graph: 'Graph', table: 'Relations', timeline: 'Timeline', paths: 'Paths' };
@@ -393,7 +394,19 @@ async function renderGraphView(st, entity, seq, check) {
   parts.push(holder);
   viewEl.replaceChildren(...parts);
   if (graph) graph.destroy();
+  const tools = exportButtons(() => ({
+    svg: graph.svg,
+    box: graph.layout.bbox,
+    name: fileName(entity, st),
+    legend: [...holder.querySelectorAll('.graph-legend li')].map((li) => ({ symbol: li.querySelector('svg'), label: li.textContent })),
+    caption: [
+      `${entity.name}, ${hops}, ${st.asOf ? `as of ${formatDate(st.asOf)}` : 'all time'}: ${sub.nodes.length} entities, ${sub.relations.length} relations`,
+      `Relations drawn as they stood ${asOfWords(st.asOf)}. ${sourcesLine(sub.relations)}`,
+      `autograph explorer, ${formatDate(today())}: ${location.href}`,
+    ],
+  }));
   graph = renderGraph(holder, {
+    tools,
     subgraph: sub,
     centerId: st.id,
     asOf: st.asOf,
@@ -433,6 +446,17 @@ async function renderTimeline(st, entity, seq, check) {
     holder,
     axisLegend(st.asOf));
   viewEl.replaceChildren(section, timelineView(entity, entries, { asOf: st.asOf, hrefFor: entityHref }));
+  section.querySelector('h2').after(h('div', { className: 'axis-tools' }, exportButtons(() => ({
+    svg: axis.svg,
+    box: { x: 0, y: 0, width: Number(axis.svg.getAttribute('width')), height: Number(axis.svg.getAttribute('height')) },
+    name: `${fileName(entity, st)}-timeline`,
+    legend: [],
+    caption: [
+      `${entity.name} over time: ${relations.length} relations, ${entries.length} events; cursor ${st.asOf ? `at ${formatDate(st.asOf)}` : 'at today'}`,
+      `Bars show each relation's period, coloured as it stood ${asOfWords(st.asOf)}; hatched: planned; faded: open end. ${sourcesLine(relations)}`,
+      `autograph explorer, ${formatDate(today())}: ${location.href}`,
+    ],
+  }), 'small-button')));
   if (axis) axis.destroy();
   axis = timeAxis(holder, {
     entity,
@@ -448,6 +472,27 @@ async function renderTimeline(st, entity, seq, check) {
     focusCursor = false;
     axis.svg.querySelector('.cursor').focus({ preventScroll: true });
   }
+}
+
+/** A file name for an export: autograph-avtotor-2021. */
+function fileName(entity, st) {
+  return ['autograph', entity.id, st.view === 'graph' && st.depth === 2 ? '2-hops' : '', st.asOf || 'all-time'].filter(Boolean).join('-');
+}
+
+/** "Sources: 3 (TASS, Interfax, …)": the distinct sources the relations cite. */
+function sourcesLine(relations) {
+  const ids = new Set();
+  const publishers = [];
+  for (const r of relations) {
+    for (const src of r.sources || []) {
+      if (ids.has(src.id)) continue;
+      ids.add(src.id);
+      const name = src.publisher && src.publisher.name;
+      if (name && !publishers.includes(name)) publishers.push(name);
+    }
+  }
+  const names = publishers.length > 3 ? `${publishers.slice(0, 3).join(', ')}, …` : publishers.join(', ');
+  return `Sources: ${ids.size}${names ? ` (${names})` : ''}.`;
 }
 
 /** What the bars of the time axis look like. */
