@@ -145,12 +145,14 @@ func newApp(t *testing.T) *app {
 	if err := seed.Load(ctx, store); err != nil {
 		t.Fatalf("seed.Load: %v", err)
 	}
-	d, err := seed.Decode(strings.NewReader(bigHub()))
-	if err != nil {
-		t.Fatalf("big hub dataset: %v", err)
-	}
-	if err := store.Import(ctx, d); err != nil {
-		t.Fatalf("import big hub: %v", err)
+	for name, data := range map[string]string{"big hub": bigHub(), "future plant": futurePlant} {
+		d, err := seed.Decode(strings.NewReader(data))
+		if err != nil {
+			t.Fatalf("%s dataset: %v", name, err)
+		}
+		if err := store.Import(ctx, d); err != nil {
+			t.Fatalf("import %s: %v", name, err)
+		}
 	}
 	a := &app{}
 	h := graph.NewHandler(graph.Options{Store: store, Explorer: web.Handler(), Playground: web.Playground()})
@@ -177,6 +179,16 @@ func newApp(t *testing.T) *app {
 	})
 	return a
 }
+
+// futurePlant is an operator and a plant it is to run from 2099, stored as ACTIVE: today that
+// relation has not begun.
+const futurePlant = `{
+  "sources": [{"id": "future-source", "title": "Generated for the explorer's tests", "publishedOn": "2024-01-15"}],
+  "organizations": [{"id": "future-operator", "name": "Future Operator", "type": "ASSEMBLER", "sources": ["future-source"]}],
+  "plants": [{"id": "future-plant", "name": "Future plant", "sources": ["future-source"]}],
+  "relations": [{"id": "future-operator-operates-future-plant", "type": "OPERATES", "from": "future-operator", "to": "future-plant",
+    "status": "ACTIVE", "validFrom": "2099", "sources": ["future-source"]}]
+}`
 
 // bigHub is a generated dataset around "hub-group": 56 brands with two or three models each and
 // a dozen plants, so its two-hop neighbourhood holds about 200 entities.

@@ -32,7 +32,7 @@ func (p *page) edgeLooks() map[string]edgeLook {
 }
 
 // dashOf is the stroke-dasharray the stylesheet gives each state.
-var dashOf = map[string]string{"ACTIVE": "none", "ENDED": "6px, 4px", "PLANNED": "1px, 4.5px"}
+var dashOf = map[string]string{"ACTIVE": "none", "ENDED": "6px, 4px", "PLANNED": "1px, 4.5px", "LATER": "2px, 3px"}
 
 // TestRelationLooksAsOfTheDate checks that a relation is drawn, listed and legended in its
 // state at the chosen date: the seed stores Avtotor's Kia, Hyundai and BMW assembly as ENDED
@@ -102,6 +102,18 @@ func TestRelationLooksAsOfTheDate(t *testing.T) {
 		if tc.asOf == "2021" {
 			p.screenshot("avtotor-2021-states")
 		}
+	}
+
+	// A relation stored as ACTIVE from 2099 has not begun today: drawn as such, and legended.
+	p.open("/explore?id=future-operator&view=graph")
+	p.waitFor("the future plant", `document.querySelector('.graph-svg .edge') !== null`)
+	if l := p.edgeLooks()["future-operator-operates-future-plant"]; l.State != "LATER" || l.Dash != "2px, 3px" {
+		t.Errorf("a relation from 2099 is drawn %+v today, want LATER, dashed 2px, 3px", l)
+	}
+	var legend string
+	p.eval(`document.querySelector('.legend-states').textContent`, &legend)
+	if !strings.Contains(legend, "Not yet begun") {
+		t.Errorf("the legend %q lacks the state of a relation not begun", legend)
 	}
 
 	// The same holds in the table and the paths view.

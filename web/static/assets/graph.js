@@ -54,19 +54,22 @@ function shapeOf(kind, r) {
   }
 }
 
-/** The relation states a legend lists: those of a relation at a date (LATER never shows there). */
+/**
+ * The relation states a legend lists. LATER (begun after the date) joins them only when a
+ * relation drawn has it: a relation stored as ACTIVE from a future date, drawn for today.
+ */
 const LEGEND_STATES = ['ACTIVE', 'ENDED', 'PLANNED'];
 
 /**
  * The legend: kinds with their symbol, and the relations' states as of `asOf` (today when
- * empty) with their line style.
+ * empty) with their line style; `later` adds the state LATER.
  */
-export function legend(asOf) {
+export function legend(asOf, later = false) {
   const kinds = Object.keys(KINDS).map((k) =>
     h('li', {},
       s('svg', { width: 16, height: 16, viewBox: '-8 -8 16 16', 'aria-hidden': 'true', class: `legend-symbol kind-${k}` }, shape(k, 5.5)),
       KINDS[k].label));
-  const states = LEGEND_STATES.map((st) =>
+  const states = (later ? [...LEGEND_STATES, 'LATER'] : LEGEND_STATES).map((st) =>
     h('li', { 'data-state': st },
       s('svg', { width: 30, height: 10, viewBox: '0 0 30 10', 'aria-hidden': 'true', class: `legend-line status-${st}` },
         s('line', { x1: 1, y1: 5, x2: 29, y2: 5 })),
@@ -87,7 +90,8 @@ export function legend(asOf) {
 export function renderGraph(container, { subgraph, centerId, hrefFor, onSelect, title, asOf = '', tools = [] }) {
   // The SVG goes in first, so the layout can take the shape of the room it has.
   const svg = s('svg', { class: 'graph-svg', role: 'group', 'aria-label': title });
-  const figure = h('figure', { className: 'graph' }, svg, legend(asOf));
+  const later = subgraph.relations.some((r) => stateAt(r, asOf) === 'LATER');
+  const figure = h('figure', { className: 'graph' }, svg, legend(asOf, later));
   container.replaceChildren(figure);
   const room = svg.getBoundingClientRect();
   const laid = layoutGraph({
