@@ -20,7 +20,7 @@ function fail(reason) {
   const p = document.createElement('p');
   p.className = 'pg-failed';
   p.setAttribute('role', 'alert');
-  p.append(`GraphiQL could not be loaded from its CDN (cdn.jsdelivr.net): ${reason}. `,
+  p.append(`GraphiQL could not be loaded from its CDN, cdn.jsdelivr.net (${reason}): this page needs the internet. `,
     'The query console is built into this server and works offline, with the example questions and a schema browser: ',
     link, '.');
   status.replaceChildren(p);
@@ -41,7 +41,7 @@ function add(asset) {
     el.integrity = asset.integrity;
     el.crossOrigin = 'anonymous';
     el.addEventListener('load', resolve);
-    el.addEventListener('error', () => reject(new Error(`${asset.url.replace(/^https:\/\/[^/]+/, '')} did not load`)));
+    el.addEventListener('error', () => reject(new Error(`${asset.url.slice(asset.url.lastIndexOf('/') + 1)} did not load`)));
     document.head.append(el);
   });
 }
