@@ -185,7 +185,9 @@ async function run() {
   if (seq !== runSeq) return;
   const ms = Math.round(performance.now() - started);
   resultEl.setAttribute('aria-busy', 'false');
-  resultMeta.textContent = `HTTP ${response.status} · ${ms} ms${op ? ` · ${op}` : ''}`;
+  const errors = Array.isArray(answer.errors) ? answer.errors.length : 0;
+  // The status line is what a screen reader hears: the outcome, not the whole answer.
+  resultMeta.textContent = `HTTP ${response.status} · ${ms} ms${op ? ` · ${op}` : ''}${errors ? ` · ${errors} error${errors === 1 ? '' : 's'}` : ''}`;
   resultEl.replaceChildren(...renderAnswer(answer));
 }
 
