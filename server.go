@@ -124,6 +124,8 @@ func loadConfig(getenv func(string) string) (config, error) {
 	}
 	if boolVar("KG_EXPLORER", true) {
 		c.Handler.Explorer = web.Handler()
+		// The page at / takes its script from the explorer's assets, so it comes with them.
+		c.Handler.Playground = web.Playground()
 	}
 	c.SyntheticEntities = rangeVar("KG_SYNTHETIC_ENTITIES", 0, 0, math.MaxInt, "a whole number, 0 or more")
 	if c.SyntheticEntities > 0 && !syntheticBuild {
