@@ -23,7 +23,7 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/autograph-kg/autograph/graph"
+	"github.com/autograph-kg/autograph/graph/httpapi"
 	"github.com/autograph-kg/autograph/graph/inmem"
 	"github.com/autograph-kg/autograph/graph/model"
 	neo4jstore "github.com/autograph-kg/autograph/graph/neo4jstore"
@@ -54,7 +54,7 @@ const (
 type config struct {
 	Addr            string
 	LogLevel        slog.Level
-	Handler         graph.Options
+	Handler         httpapi.Options
 	ShutdownTimeout time.Duration
 	// DataDir is where the embedded store keeps its data; "" keeps it in memory only.
 	DataDir string
@@ -112,12 +112,12 @@ func loadConfig(getenv func(string) string) (config, error) {
 	c := config{
 		Addr:            ":" + strconv.Itoa(rangeVar("PORT", 8080, 0, 65535, "a port number from 1 to 65535 (0 picks a free one)")),
 		ShutdownTimeout: durVar("KG_SHUTDOWN_TIMEOUT", 20*time.Second),
-		Handler: graph.Options{
-			ComplexityLimit:      intVar("KG_COMPLEXITY_LIMIT", graph.DefaultComplexityLimit),
-			DepthLimit:           intVar("KG_DEPTH_LIMIT", graph.DefaultDepthLimit),
-			FieldLimit:           intVar("KG_FIELD_LIMIT", graph.DefaultFieldLimit),
-			MaxBodyBytes:         int64(intVar("KG_MAX_BODY_BYTES", graph.DefaultMaxBodyBytes)),
-			RequestTimeout:       durVar("KG_REQUEST_TIMEOUT", graph.DefaultRequestTimeout),
+		Handler: httpapi.Options{
+			ComplexityLimit:      intVar("KG_COMPLEXITY_LIMIT", httpapi.DefaultComplexityLimit),
+			DepthLimit:           intVar("KG_DEPTH_LIMIT", httpapi.DefaultDepthLimit),
+			FieldLimit:           intVar("KG_FIELD_LIMIT", httpapi.DefaultFieldLimit),
+			MaxBodyBytes:         int64(intVar("KG_MAX_BODY_BYTES", httpapi.DefaultMaxBodyBytes)),
+			RequestTimeout:       durVar("KG_REQUEST_TIMEOUT", httpapi.DefaultRequestTimeout),
 			DisableIntrospection: !boolVar("KG_INTROSPECTION", true),
 			DisablePlayground:    !boolVar("KG_PLAYGROUND", true),
 			StoreCallsExtension:  boolVar("KG_STORE_CALLS_EXTENSION", false),
@@ -304,7 +304,7 @@ func run(ctx context.Context, getenv func(string) string, listening chan<- strin
 	opts.Registry = prometheus.NewRegistry()
 	opts.Registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	srv := &http.Server{
-		Handler:           graph.NewHandler(opts),
+		Handler:           httpapi.NewHandler(opts),
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       15 * time.Second,
 		WriteTimeout:      opts.RequestTimeout + 5*time.Second,

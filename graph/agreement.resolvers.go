@@ -8,6 +8,7 @@ package graph
 import (
 	"context"
 
+	"github.com/autograph-kg/autograph/graph/gqlmodel"
 	"github.com/autograph-kg/autograph/graph/model"
 )
 
@@ -15,7 +16,7 @@ func (r *agreementResolver) Sources(ctx context.Context, obj *model.Agreement) (
 	return entitySources(ctx, obj)
 }
 
-func (r *agreementResolver) Relations(ctx context.Context, obj *model.Agreement, types []model.RelationType, direction *model.Direction, status []model.RelationStatus, asOf *model.Date, first *int, after *string) (*model.RelationConnection, error) {
+func (r *agreementResolver) Relations(ctx context.Context, obj *model.Agreement, types []model.RelationType, direction *model.Direction, status []model.RelationStatus, asOf *model.Date, first *int, after *string) (*gqlmodel.RelationConnection, error) {
 	return entityRelations(ctx, obj.ID, types, direction, status, asOf, first, after)
 }
 
@@ -27,14 +28,14 @@ func (r *queryResolver) Agreement(ctx context.Context, id string) (*model.Agreem
 	return entityAs[*model.Agreement](ctx, id)
 }
 
-func (r *queryResolver) Agreements(ctx context.Context, where *model.AgreementWhere, orderBy *model.EntityOrder, first *int, after *string) (*model.AgreementConnection, error) {
+func (r *queryResolver) Agreements(ctx context.Context, where *gqlmodel.AgreementWhere, orderBy *model.Order, first *int, after *string) (*gqlmodel.AgreementConnection, error) {
 	var f model.EntityFilter
 	if where != nil {
 		f = model.EntityFilter{IDs: where.Ids, NameContains: str(where.NameContains)}
 	}
-	conn := &model.AgreementConnection{Edges: []*model.AgreementEdge{}}
-	pi, total, err := entityPage(ctx, r.Store, model.KindAgreement, f, entityOrder(orderBy), first, after, func(c string, n *model.Agreement) {
-		conn.Edges = append(conn.Edges, &model.AgreementEdge{Cursor: c, Node: n})
+	conn := &gqlmodel.AgreementConnection{Edges: []*gqlmodel.AgreementEdge{}}
+	pi, total, err := entityPage(ctx, r.Reader, model.KindAgreement, f, orderBy, first, after, func(c string, n *model.Agreement) {
+		conn.Edges = append(conn.Edges, &gqlmodel.AgreementEdge{Cursor: c, Node: n})
 	})
 	if err != nil {
 		return nil, err

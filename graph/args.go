@@ -30,29 +30,13 @@ func str(p *string) string {
 	return *p
 }
 
-func entityOrder(o *model.EntityOrder) model.Order {
-	if o == nil {
-		return model.Order{Field: model.SortByName}
+// orderOr is the ordering a listing was asked for, or def when the client left orderBy out.
+// The order inputs are bound to model.Order (gqlgen.yml), so there is nothing to translate.
+func orderOr(orderBy *model.Order, def model.Order) model.Order {
+	if orderBy == nil {
+		return def
 	}
-	f := model.SortByName
-	if o.Field == model.EntityOrderFieldID {
-		f = model.SortByID
-	}
-	return model.Order{Field: f, Desc: o.Direction == model.OrderDirectionDesc}
-}
-
-func sourceOrder(o *model.SourceOrder) model.Order {
-	if o == nil {
-		return model.Order{Field: model.SortByPublishedOn, Desc: true}
-	}
-	f := model.SortByPublishedOn
-	switch o.Field {
-	case model.SourceOrderFieldTitle:
-		f = model.SortByTitle
-	case model.SourceOrderFieldID:
-		f = model.SortByID
-	}
-	return model.Order{Field: f, Desc: o.Direction == model.OrderDirectionDesc}
+	return *orderBy
 }
 
 // attr turns a list of enum values into an attribute filter; nil when the list is empty.

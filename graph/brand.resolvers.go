@@ -8,6 +8,7 @@ package graph
 import (
 	"context"
 
+	"github.com/autograph-kg/autograph/graph/gqlmodel"
 	"github.com/autograph-kg/autograph/graph/model"
 )
 
@@ -15,7 +16,7 @@ func (r *brandResolver) Sources(ctx context.Context, obj *model.Brand) ([]*model
 	return entitySources(ctx, obj)
 }
 
-func (r *brandResolver) Relations(ctx context.Context, obj *model.Brand, types []model.RelationType, direction *model.Direction, status []model.RelationStatus, asOf *model.Date, first *int, after *string) (*model.RelationConnection, error) {
+func (r *brandResolver) Relations(ctx context.Context, obj *model.Brand, types []model.RelationType, direction *model.Direction, status []model.RelationStatus, asOf *model.Date, first *int, after *string) (*gqlmodel.RelationConnection, error) {
 	return entityRelations(ctx, obj.ID, types, direction, status, asOf, first, after)
 }
 
@@ -39,16 +40,16 @@ func (r *queryResolver) Brand(ctx context.Context, id string) (*model.Brand, err
 	return entityAs[*model.Brand](ctx, id)
 }
 
-func (r *queryResolver) Brands(ctx context.Context, where *model.BrandWhere, orderBy *model.EntityOrder, first *int, after *string) (*model.BrandConnection, error) {
+func (r *queryResolver) Brands(ctx context.Context, where *gqlmodel.BrandWhere, orderBy *model.Order, first *int, after *string) (*gqlmodel.BrandConnection, error) {
 	var f model.EntityFilter
 	if where != nil {
 		f = model.EntityFilter{IDs: where.Ids, NameContains: str(where.NameContains)}
 		f.Attrs = append(f.Attrs, attr(model.AttrSegment, where.Segment)...)
 		f.Attrs = append(f.Attrs, attr(model.AttrCountry, where.Country)...)
 	}
-	conn := &model.BrandConnection{Edges: []*model.BrandEdge{}}
-	pi, total, err := entityPage(ctx, r.Store, model.KindBrand, f, entityOrder(orderBy), first, after, func(c string, n *model.Brand) {
-		conn.Edges = append(conn.Edges, &model.BrandEdge{Cursor: c, Node: n})
+	conn := &gqlmodel.BrandConnection{Edges: []*gqlmodel.BrandEdge{}}
+	pi, total, err := entityPage(ctx, r.Reader, model.KindBrand, f, orderBy, first, after, func(c string, n *model.Brand) {
+		conn.Edges = append(conn.Edges, &gqlmodel.BrandEdge{Cursor: c, Node: n})
 	})
 	if err != nil {
 		return nil, err

@@ -3,6 +3,7 @@ package graph
 import (
 	"context"
 
+	"github.com/autograph-kg/autograph/graph/gqlmodel"
 	"github.com/autograph-kg/autograph/graph/loader"
 	"github.com/autograph-kg/autograph/graph/model"
 )
@@ -18,8 +19,8 @@ func visible[T any](items []T, hasNext bool, n int) ([]T, bool) {
 }
 
 // pageInfo builds Relay page information from a page's first and last cursors.
-func pageInfo(cursors []string, hasNext bool, after string) *model.PageInfo {
-	pi := &model.PageInfo{HasNextPage: hasNext, HasPreviousPage: after != ""}
+func pageInfo(cursors []string, hasNext bool, after string) *gqlmodel.PageInfo {
+	pi := &gqlmodel.PageInfo{HasNextPage: hasNext, HasPreviousPage: after != ""}
 	if len(cursors) > 0 {
 		pi.StartCursor = &cursors[0]
 		pi.EndCursor = &cursors[len(cursors)-1]
@@ -28,13 +29,14 @@ func pageInfo(cursors []string, hasNext bool, after string) *model.PageInfo {
 }
 
 // entityPage runs an entity listing for one kind and hands each node with its cursor to edge.
-// first == 0 asks only for totalCount.
-func entityPage[N model.Entity](ctx context.Context, s model.Reader, kind model.EntityKind, filter model.EntityFilter, o model.Order, first *int, after *string, edge func(cursor string, n N)) (*model.PageInfo, int, error) {
+// first == 0 asks only for totalCount; without orderBy the listing has the rules' default
+// order (NAME ascending).
+func entityPage[N model.Entity](ctx context.Context, s model.Reader, kind model.EntityKind, filter model.EntityFilter, orderBy *model.Order, first *int, after *string, edge func(cursor string, n N)) (*gqlmodel.PageInfo, int, error) {
 	n, err := firstArg(first)
 	if err != nil {
 		return nil, 0, err
 	}
-	q := model.EntityQuery{Kind: kind, Filter: filter, Order: o, First: max(n, 1), After: str(after)}
+	q := model.EntityQuery{Kind: kind, Filter: filter, Order: orderOr(orderBy, model.Order{}), First: max(n, 1), After: str(after)}
 	page, err := s.Entities(ctx, q)
 	if err != nil {
 		return nil, 0, err
@@ -53,21 +55,21 @@ func entityPage[N model.Entity](ctx context.Context, s model.Reader, kind model.
 
 // relationConnection shapes a relation page as a Relay connection; cursor is the cursor of a
 // relation in the listing the page comes from.
-func relationConnection(page *model.RelationPage, n int, after *string, cursor func(*model.Relation) string) *model.RelationConnection {
+func relationConnection(page *model.RelationPage, n int, after *string, cursor func(*model.Relation) string) *gqlmodel.RelationConnection {
 	items, hasNext := visible(page.Items, page.HasNextPage, n)
-	conn := &model.RelationConnection{Edges: make([]*model.RelationEdge, 0, len(items)), TotalCount: page.TotalCount}
+	conn := &gqlmodel.RelationConnection{Edges: make([]*gqlmodel.RelationEdge, 0, len(items)), TotalCount: page.TotalCount}
 	cursors := make([]string, 0, len(items))
 	for _, r := range items {
 		c := cursor(r)
 		cursors = append(cursors, c)
-		conn.Edges = append(conn.Edges, &model.RelationEdge{Cursor: c, Node: r})
+		conn.Edges = append(conn.Edges, &gqlmodel.RelationEdge{Cursor: c, Node: r})
 	}
 	conn.PageInfo = pageInfo(cursors, hasNext, str(after))
 	return conn
 }
 
 // entityRelations resolves Entity.relations for any kind, through the batching loader.
-func entityRelations(ctx context.Context, id string, types []model.RelationType, direction *model.Direction, status []model.RelationStatus, asOf *model.Date, first *int, after *string) (*model.RelationConnection, error) {
+func entityRelations(ctx context.Context, id string, types []model.RelationType, direction *model.Direction, status []model.RelationStatus, asOf *model.Date, first *int, after *string) (*gqlmodel.RelationConnection, error) {
 	n, err := firstArg(first)
 	if err != nil {
 		return nil, err

@@ -6,7 +6,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/autograph-kg/autograph/graph"
+	"github.com/autograph-kg/autograph/graph/httpapi"
+	"github.com/autograph-kg/autograph/graph/httpapi/apitest"
 	"github.com/autograph-kg/autograph/graph/model"
 )
 
@@ -14,7 +15,7 @@ import (
 // enforce: no self-relations or hierarchy cycles, cursors that belong to one listing, null for
 // optional text that was not given, and entity ids that cannot squat on a relation's id.
 func TestDataRules(t *testing.T) {
-	eachStore(t, graph.Options{WriteTokens: []string{token}}, dataRules)
+	apitest.EachStore(t, httpapi.Options{WriteTokens: []string{token}}, dataRules)
 }
 
 func dataRules(t *testing.T, srv *httptest.Server) {
@@ -25,7 +26,7 @@ func dataRules(t *testing.T, srv *httptest.Server) {
 		if len(vars) > 0 {
 			v = vars[0]
 		}
-		resp := postAs(t, srv.URL, auth, q, v)
+		resp := apitest.PostAs(t, srv.URL, auth, q, v)
 		if len(resp.Errors) > 0 {
 			t.Fatalf("%s: errors %+v", q, resp.Errors)
 		}
@@ -33,8 +34,8 @@ func dataRules(t *testing.T, srv *httptest.Server) {
 	}
 	refused := func(t *testing.T, q string, vars map[string]any, says string) {
 		t.Helper()
-		resp := postAs(t, srv.URL, auth, q, vars)
-		if len(resp.Errors) != 1 || resp.Errors[0].code() != "BAD_USER_INPUT" || !strings.Contains(resp.Errors[0].Message, says) {
+		resp := apitest.PostAs(t, srv.URL, auth, q, vars)
+		if len(resp.Errors) != 1 || resp.Errors[0].Code() != "BAD_USER_INPUT" || !strings.Contains(resp.Errors[0].Message, says) {
 			t.Errorf("%s: errors %+v, want one BAD_USER_INPUT saying %q", q, resp.Errors, says)
 		}
 	}

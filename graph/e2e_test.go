@@ -6,120 +6,20 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
-	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
-	"github.com/autograph-kg/autograph/graph"
+	"github.com/autograph-kg/autograph/graph/httpapi"
+	"github.com/autograph-kg/autograph/graph/httpapi/apitest"
 	"github.com/autograph-kg/autograph/graph/inmem"
 	"github.com/autograph-kg/autograph/graph/model"
-	neo4jstore "github.com/autograph-kg/autograph/graph/neo4jstore"
-	"github.com/autograph-kg/autograph/graph/neo4jstore/neo4jtest"
-	"github.com/autograph-kg/autograph/seed"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
-
-// newServer serves the seeded embedded store through the real handler.
-func newServer(t *testing.T, opts graph.Options) *httptest.Server {
-	t.Helper()
-	return newSeededServer(t, opts, inmem.New())
-}
-
-// newSeededServer loads the seed into store and serves it through the real handler.
-func newSeededServer(t *testing.T, opts graph.Options, store model.Store) *httptest.Server {
-	t.Helper()
-	if err := seed.Load(context.Background(), store); err != nil {
-		t.Fatalf("seed.Load: %v", err)
-	}
-	opts.Store = store
-	srv := httptest.NewServer(graph.NewHandler(opts))
-	t.Cleanup(func() {
-		srv.Close()
-		_ = store.Close(context.Background())
-	})
-	return srv
-}
-
-// openNeo4j opens a store on the Neo4j test database, which the test has to itself and which
-// is empty (see package neo4jtest); it skips without a test server, or fails under CI.
-func openNeo4j(t *testing.T) *neo4jstore.Store {
-	t.Helper()
-	s := neo4jtest.Use(t)
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	store, err := neo4jstore.Open(ctx, neo4jstore.Config{
-		URI: s.URI, Username: s.Username, Password: s.Password, Database: s.Database,
-		AcquireTimeout: 10 * time.Second,
-	})
-	if err != nil {
-		t.Fatalf("opening the Neo4j store on %s: %v", s, err)
-	}
-	return store
-}
-
-// eachStore runs f against a server on each store, seeded: the embedded store, and Neo4j
-// when a test server is named (see package neo4jtest).
-func eachStore(t *testing.T, opts graph.Options, f func(t *testing.T, srv *httptest.Server)) {
-	t.Run("embedded", func(t *testing.T) { f(t, newServer(t, opts)) })
-	t.Run("neo4j", func(t *testing.T) { f(t, newSeededServer(t, opts, openNeo4j(t))) })
-}
-
-// newServerWith serves opts.Store (already loaded) through the real handler.
-func newServerWith(t *testing.T, opts graph.Options) *httptest.Server {
-	t.Helper()
-	srv := httptest.NewServer(graph.NewHandler(opts))
-	t.Cleanup(srv.Close)
-	return srv
-}
-
-// gqlResponse is a GraphQL response with its data left raw.
-type gqlResponse struct {
-	Data       json.RawMessage `json:"data"`
-	Errors     []gqlError      `json:"errors"`
-	Extensions map[string]any  `json:"extensions"`
-}
-
-type gqlError struct {
-	Message    string         `json:"message"`
-	Path       []any          `json:"path"`
-	Extensions map[string]any `json:"extensions"`
-}
-
-func (e gqlError) code() string { s, _ := e.Extensions["code"].(string); return s }
-
-// post sends a GraphQL request and decodes the answer.
-func post(t *testing.T, url, query string, vars map[string]any) (int, gqlResponse) {
-	t.Helper()
-	body, err := json.Marshal(map[string]any{"query": query, "variables": vars})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return postRaw(t, url, "application/json", body)
-}
-
-func postRaw(t *testing.T, url, contentType string, body []byte) (int, gqlResponse) {
-	t.Helper()
-	resp, err := http.Post(url+"/query", contentType, bytes.NewReader(body))
-	if err != nil {
-		t.Fatalf("POST: %v", err)
-	}
-	defer resp.Body.Close()
-	raw, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatalf("read body: %v", err)
-	}
-	var out gqlResponse
-	if err := json.Unmarshal(raw, &out); err != nil {
-		t.Fatalf("status %d, body is not JSON: %v\n%s", resp.StatusCode, err, raw)
-	}
-	return resp.StatusCode, out
-}
 
 // TestQuestions answers the ten product questions and compares each answer with its golden
 // file (testdata/questions/*.golden.json; go test -update rewrites them).
@@ -129,7 +29,7 @@ func TestQuestions(t *testing.T) {
 	if err != nil || len(files) != 10 {
 		t.Fatalf("want 10 question files, got %d (%v)", len(files), err)
 	}
-	eachStore(t, graph.Options{}, func(t *testing.T, srv *httptest.Server) {
+	apitest.EachStore(t, httpapi.Options{}, func(t *testing.T, srv *httptest.Server) {
 		askQuestions(t, srv, files, *update && strings.HasSuffix(t.Name(), "/embedded"))
 	})
 }
@@ -148,7 +48,7 @@ func askQuestions(t *testing.T, srv *httptest.Server, files []string, update boo
 					t.Fatalf("vars: %v", err)
 				}
 			}
-			status, resp := post(t, srv.URL, string(q), vars)
+			status, resp := apitest.Post(t, srv.URL, string(q), vars)
 			if status != http.StatusOK || len(resp.Errors) > 0 {
 				t.Fatalf("status %d, errors %+v", status, resp.Errors)
 			}
@@ -177,13 +77,13 @@ func askQuestions(t *testing.T, srv *httptest.Server, files []string, update boo
 // TestQuestionFacts checks the facts behind the golden files directly, so that a wrong golden
 // file cannot pass unnoticed, on both stores.
 func TestQuestionFacts(t *testing.T) {
-	eachStore(t, graph.Options{}, checkQuestionFacts)
+	apitest.EachStore(t, httpapi.Options{}, checkQuestionFacts)
 }
 
 func checkQuestionFacts(t *testing.T, srv *httptest.Server) {
 	ask := func(t *testing.T, q string) map[string]any {
 		t.Helper()
-		_, resp := post(t, srv.URL, q, nil)
+		_, resp := apitest.Post(t, srv.URL, q, nil)
 		if len(resp.Errors) > 0 {
 			t.Fatalf("errors: %+v", resp.Errors)
 		}
@@ -277,7 +177,7 @@ func TestStoreCallsAreBatched(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Run("embedded", func(t *testing.T) { checkBatching(t, d, n, inmem.New()) })
-	t.Run("neo4j", func(t *testing.T) { checkBatching(t, d, n, openNeo4j(t)) })
+	t.Run("neo4j", func(t *testing.T) { checkBatching(t, d, n, apitest.OpenNeo4j(t)) })
 }
 
 func checkBatching(t *testing.T, d *model.Dataset, n int, store model.Store) {
@@ -285,9 +185,9 @@ func checkBatching(t *testing.T, d *model.Dataset, n int, store model.Store) {
 	if err := store.Import(context.Background(), d); err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(graph.NewHandler(graph.Options{Store: store, StoreCallsExtension: true}))
+	srv := httptest.NewServer(httpapi.NewHandler(httpapi.Options{Store: store, StoreCallsExtension: true}))
 	defer srv.Close()
-	_, resp := post(t, srv.URL, `{ brands(first: 100) { edges { node {
+	_, resp := apitest.Post(t, srv.URL, `{ brands(first: 100) { edges { node {
 		name country { name } sources { title } owner { name country { name } }
 		models { name assemblers { from { name } sources { title } } } } } } }`, nil)
 	if len(resp.Errors) > 0 {

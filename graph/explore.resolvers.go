@@ -21,7 +21,7 @@ func (r *queryResolver) Neighborhood(ctx context.Context, id string, depth *int,
 	if err != nil {
 		return nil, err
 	}
-	return r.Store.Neighborhood(ctx, model.NeighborhoodQuery{ID: id, Depth: d, Types: types, AsOf: asOf, Limit: l})
+	return r.Reader.Neighborhood(ctx, model.NeighborhoodQuery{ID: id, Depth: d, Types: types, AsOf: asOf, Limit: l})
 }
 
 func (r *queryResolver) Paths(ctx context.Context, from string, to string, maxLength *int, types []model.RelationType, asOf *model.Date, first *int) ([]*model.Path, error) {
@@ -33,12 +33,13 @@ func (r *queryResolver) Paths(ctx context.Context, from string, to string, maxLe
 	if err != nil {
 		return nil, err
 	}
-	return r.Store.Paths(ctx, model.PathQuery{From: from, To: to, MaxLength: ml, Types: types, AsOf: asOf, First: n})
+	return r.Reader.Paths(ctx, model.PathQuery{From: from, To: to, MaxLength: ml, Types: types, AsOf: asOf, First: n})
 }
 
 func (r *queryResolver) Timeline(ctx context.Context, id string, from *model.Date, to *model.Date) ([]*model.TimelineEntry, error) {
-	if from != nil && to != nil && to.End() <= from.Start() {
-		return nil, model.Errorf(model.CodeBadUserInput, "timeline: to %s is before from %s", to, from)
+	q, err := model.TimelineQuery{ID: id, From: from, To: to}.Normalize()
+	if err != nil {
+		return nil, err
 	}
 	l := loader.For(ctx)
 	e, err := l.Entity(ctx, id)
@@ -62,7 +63,7 @@ func (r *queryResolver) Timeline(ctx context.Context, id string, from *model.Dat
 		byID[x.GetID()] = x
 	}
 	byID[id] = e
-	entries := model.BuildTimeline(e, rels, byID, from, to)
+	entries := model.BuildTimeline(e, rels, byID, q.From, q.To)
 	out := make([]*model.TimelineEntry, len(entries))
 	for i := range entries {
 		out[i] = &entries[i]

@@ -14,6 +14,7 @@ import (
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/introspection"
+	"github.com/autograph-kg/autograph/graph/gqlmodel"
 	"github.com/autograph-kg/autograph/graph/model"
 	gqlparser "github.com/vektah/gqlparser/v2"
 	"github.com/vektah/gqlparser/v2/ast"
@@ -102,17 +103,17 @@ type ComplexityRoot struct {
 	}
 
 	Mutation struct {
-		AddRelation        func(childComplexity int, input model.RelationInput) int
+		AddRelation        func(childComplexity int, input gqlmodel.RelationInput) int
 		DeleteEntity       func(childComplexity int, id string) int
 		RemoveRelation     func(childComplexity int, id string) int
-		UpdateRelation     func(childComplexity int, id string, input model.RelationInput) int
-		UpsertAgreement    func(childComplexity int, input model.AgreementInput) int
-		UpsertBrand        func(childComplexity int, input model.BrandInput) int
-		UpsertOrganization func(childComplexity int, input model.OrganizationInput) int
-		UpsertPlace        func(childComplexity int, input model.PlaceInput) int
-		UpsertPlant        func(childComplexity int, input model.PlantInput) int
-		UpsertSource       func(childComplexity int, input model.SourceInput) int
-		UpsertVehicleModel func(childComplexity int, input model.VehicleModelInput) int
+		UpdateRelation     func(childComplexity int, id string, input gqlmodel.RelationInput) int
+		UpsertAgreement    func(childComplexity int, input gqlmodel.AgreementInput) int
+		UpsertBrand        func(childComplexity int, input gqlmodel.BrandInput) int
+		UpsertOrganization func(childComplexity int, input gqlmodel.OrganizationInput) int
+		UpsertPlace        func(childComplexity int, input gqlmodel.PlaceInput) int
+		UpsertPlant        func(childComplexity int, input gqlmodel.PlantInput) int
+		UpsertSource       func(childComplexity int, input gqlmodel.SourceInput) int
+		UpsertVehicleModel func(childComplexity int, input gqlmodel.VehicleModelInput) int
 	}
 
 	Organization struct {
@@ -224,27 +225,27 @@ type ComplexityRoot struct {
 
 	Query struct {
 		Agreement     func(childComplexity int, id string) int
-		Agreements    func(childComplexity int, where *model.AgreementWhere, orderBy *model.EntityOrder, first *int, after *string) int
+		Agreements    func(childComplexity int, where *gqlmodel.AgreementWhere, orderBy *model.Order, first *int, after *string) int
 		Brand         func(childComplexity int, id string) int
-		Brands        func(childComplexity int, where *model.BrandWhere, orderBy *model.EntityOrder, first *int, after *string) int
+		Brands        func(childComplexity int, where *gqlmodel.BrandWhere, orderBy *model.Order, first *int, after *string) int
 		Entity        func(childComplexity int, id string) int
 		Neighborhood  func(childComplexity int, id string, depth *int, types []model.RelationType, asOf *model.Date, limit *int) int
 		Node          func(childComplexity int, id string) int
 		Organization  func(childComplexity int, id string) int
-		Organizations func(childComplexity int, where *model.OrganizationWhere, orderBy *model.EntityOrder, first *int, after *string) int
+		Organizations func(childComplexity int, where *gqlmodel.OrganizationWhere, orderBy *model.Order, first *int, after *string) int
 		Paths         func(childComplexity int, from string, to string, maxLength *int, types []model.RelationType, asOf *model.Date, first *int) int
 		Place         func(childComplexity int, id string) int
-		Places        func(childComplexity int, where *model.PlaceWhere, orderBy *model.EntityOrder, first *int, after *string) int
+		Places        func(childComplexity int, where *gqlmodel.PlaceWhere, orderBy *model.Order, first *int, after *string) int
 		Plant         func(childComplexity int, id string) int
-		Plants        func(childComplexity int, where *model.PlantWhere, orderBy *model.EntityOrder, first *int, after *string) int
+		Plants        func(childComplexity int, where *gqlmodel.PlantWhere, orderBy *model.Order, first *int, after *string) int
 		Relation      func(childComplexity int, id string) int
-		Relations     func(childComplexity int, where *model.RelationWhere, first *int, after *string) int
+		Relations     func(childComplexity int, where *gqlmodel.RelationWhere, first *int, after *string) int
 		Search        func(childComplexity int, query string, kinds []model.EntityKind, first *int) int
 		Source        func(childComplexity int, id string) int
-		Sources       func(childComplexity int, where *model.SourceWhere, orderBy *model.SourceOrder, first *int, after *string) int
+		Sources       func(childComplexity int, where *gqlmodel.SourceWhere, orderBy *model.Order, first *int, after *string) int
 		Timeline      func(childComplexity int, id string, from *model.Date, to *model.Date) int
 		VehicleModel  func(childComplexity int, id string) int
-		VehicleModels func(childComplexity int, where *model.VehicleModelWhere, orderBy *model.EntityOrder, first *int, after *string) int
+		VehicleModels func(childComplexity int, where *gqlmodel.VehicleModelWhere, orderBy *model.Order, first *int, after *string) int
 	}
 
 	Relation struct {
@@ -349,14 +350,14 @@ type ComplexityRoot struct {
 type AgreementResolver interface {
 	Sources(ctx context.Context, obj *model.Agreement) ([]*model.Source, error)
 
-	Relations(ctx context.Context, obj *model.Agreement, types []model.RelationType, direction *model.Direction, status []model.RelationStatus, asOf *model.Date, first *int, after *string) (*model.RelationConnection, error)
+	Relations(ctx context.Context, obj *model.Agreement, types []model.RelationType, direction *model.Direction, status []model.RelationStatus, asOf *model.Date, first *int, after *string) (*gqlmodel.RelationConnection, error)
 
 	Parties(ctx context.Context, obj *model.Agreement) ([]*model.Organization, error)
 }
 type BrandResolver interface {
 	Sources(ctx context.Context, obj *model.Brand) ([]*model.Source, error)
 
-	Relations(ctx context.Context, obj *model.Brand, types []model.RelationType, direction *model.Direction, status []model.RelationStatus, asOf *model.Date, first *int, after *string) (*model.RelationConnection, error)
+	Relations(ctx context.Context, obj *model.Brand, types []model.RelationType, direction *model.Direction, status []model.RelationStatus, asOf *model.Date, first *int, after *string) (*gqlmodel.RelationConnection, error)
 
 	Country(ctx context.Context, obj *model.Brand) (*model.Place, error)
 	Owner(ctx context.Context, obj *model.Brand, asOf *model.Date) (*model.Organization, error)
@@ -364,22 +365,22 @@ type BrandResolver interface {
 	Assemblers(ctx context.Context, obj *model.Brand, status []model.RelationStatus, asOf *model.Date) ([]*model.Relation, error)
 }
 type MutationResolver interface {
-	UpsertOrganization(ctx context.Context, input model.OrganizationInput) (*model.Organization, error)
-	UpsertBrand(ctx context.Context, input model.BrandInput) (*model.Brand, error)
-	UpsertVehicleModel(ctx context.Context, input model.VehicleModelInput) (*model.VehicleModel, error)
-	UpsertPlant(ctx context.Context, input model.PlantInput) (*model.Plant, error)
-	UpsertPlace(ctx context.Context, input model.PlaceInput) (*model.Place, error)
-	UpsertAgreement(ctx context.Context, input model.AgreementInput) (*model.Agreement, error)
-	UpsertSource(ctx context.Context, input model.SourceInput) (*model.Source, error)
-	AddRelation(ctx context.Context, input model.RelationInput) (*model.Relation, error)
-	UpdateRelation(ctx context.Context, id string, input model.RelationInput) (*model.Relation, error)
+	UpsertOrganization(ctx context.Context, input gqlmodel.OrganizationInput) (*model.Organization, error)
+	UpsertBrand(ctx context.Context, input gqlmodel.BrandInput) (*model.Brand, error)
+	UpsertVehicleModel(ctx context.Context, input gqlmodel.VehicleModelInput) (*model.VehicleModel, error)
+	UpsertPlant(ctx context.Context, input gqlmodel.PlantInput) (*model.Plant, error)
+	UpsertPlace(ctx context.Context, input gqlmodel.PlaceInput) (*model.Place, error)
+	UpsertAgreement(ctx context.Context, input gqlmodel.AgreementInput) (*model.Agreement, error)
+	UpsertSource(ctx context.Context, input gqlmodel.SourceInput) (*model.Source, error)
+	AddRelation(ctx context.Context, input gqlmodel.RelationInput) (*model.Relation, error)
+	UpdateRelation(ctx context.Context, id string, input gqlmodel.RelationInput) (*model.Relation, error)
 	RemoveRelation(ctx context.Context, id string) (string, error)
 	DeleteEntity(ctx context.Context, id string) (string, error)
 }
 type OrganizationResolver interface {
 	Sources(ctx context.Context, obj *model.Organization) ([]*model.Source, error)
 
-	Relations(ctx context.Context, obj *model.Organization, types []model.RelationType, direction *model.Direction, status []model.RelationStatus, asOf *model.Date, first *int, after *string) (*model.RelationConnection, error)
+	Relations(ctx context.Context, obj *model.Organization, types []model.RelationType, direction *model.Direction, status []model.RelationStatus, asOf *model.Date, first *int, after *string) (*gqlmodel.RelationConnection, error)
 
 	Country(ctx context.Context, obj *model.Organization) (*model.Place, error)
 	Parent(ctx context.Context, obj *model.Organization, asOf *model.Date) (*model.Organization, error)
@@ -394,7 +395,7 @@ type OrganizationResolver interface {
 type PlaceResolver interface {
 	Sources(ctx context.Context, obj *model.Place) ([]*model.Source, error)
 
-	Relations(ctx context.Context, obj *model.Place, types []model.RelationType, direction *model.Direction, status []model.RelationStatus, asOf *model.Date, first *int, after *string) (*model.RelationConnection, error)
+	Relations(ctx context.Context, obj *model.Place, types []model.RelationType, direction *model.Direction, status []model.RelationStatus, asOf *model.Date, first *int, after *string) (*gqlmodel.RelationConnection, error)
 	Type(ctx context.Context, obj *model.Place) (*model.PlaceType, error)
 
 	Parent(ctx context.Context, obj *model.Place) (*model.Place, error)
@@ -403,7 +404,7 @@ type PlaceResolver interface {
 type PlantResolver interface {
 	Sources(ctx context.Context, obj *model.Plant) ([]*model.Source, error)
 
-	Relations(ctx context.Context, obj *model.Plant, types []model.RelationType, direction *model.Direction, status []model.RelationStatus, asOf *model.Date, first *int, after *string) (*model.RelationConnection, error)
+	Relations(ctx context.Context, obj *model.Plant, types []model.RelationType, direction *model.Direction, status []model.RelationStatus, asOf *model.Date, first *int, after *string) (*gqlmodel.RelationConnection, error)
 
 	Operator(ctx context.Context, obj *model.Plant, asOf *model.Date) (*model.Organization, error)
 	Location(ctx context.Context, obj *model.Plant) (*model.Place, error)
@@ -413,25 +414,25 @@ type QueryResolver interface {
 	Node(ctx context.Context, id string) (model.Node, error)
 	Entity(ctx context.Context, id string) (model.Entity, error)
 	Agreement(ctx context.Context, id string) (*model.Agreement, error)
-	Agreements(ctx context.Context, where *model.AgreementWhere, orderBy *model.EntityOrder, first *int, after *string) (*model.AgreementConnection, error)
+	Agreements(ctx context.Context, where *gqlmodel.AgreementWhere, orderBy *model.Order, first *int, after *string) (*gqlmodel.AgreementConnection, error)
 	Brand(ctx context.Context, id string) (*model.Brand, error)
-	Brands(ctx context.Context, where *model.BrandWhere, orderBy *model.EntityOrder, first *int, after *string) (*model.BrandConnection, error)
+	Brands(ctx context.Context, where *gqlmodel.BrandWhere, orderBy *model.Order, first *int, after *string) (*gqlmodel.BrandConnection, error)
 	Search(ctx context.Context, query string, kinds []model.EntityKind, first *int) ([]*model.SearchHit, error)
 	Neighborhood(ctx context.Context, id string, depth *int, types []model.RelationType, asOf *model.Date, limit *int) (*model.Subgraph, error)
 	Paths(ctx context.Context, from string, to string, maxLength *int, types []model.RelationType, asOf *model.Date, first *int) ([]*model.Path, error)
 	Timeline(ctx context.Context, id string, from *model.Date, to *model.Date) ([]*model.TimelineEntry, error)
 	Organization(ctx context.Context, id string) (*model.Organization, error)
-	Organizations(ctx context.Context, where *model.OrganizationWhere, orderBy *model.EntityOrder, first *int, after *string) (*model.OrganizationConnection, error)
+	Organizations(ctx context.Context, where *gqlmodel.OrganizationWhere, orderBy *model.Order, first *int, after *string) (*gqlmodel.OrganizationConnection, error)
 	Place(ctx context.Context, id string) (*model.Place, error)
-	Places(ctx context.Context, where *model.PlaceWhere, orderBy *model.EntityOrder, first *int, after *string) (*model.PlaceConnection, error)
+	Places(ctx context.Context, where *gqlmodel.PlaceWhere, orderBy *model.Order, first *int, after *string) (*gqlmodel.PlaceConnection, error)
 	Plant(ctx context.Context, id string) (*model.Plant, error)
-	Plants(ctx context.Context, where *model.PlantWhere, orderBy *model.EntityOrder, first *int, after *string) (*model.PlantConnection, error)
+	Plants(ctx context.Context, where *gqlmodel.PlantWhere, orderBy *model.Order, first *int, after *string) (*gqlmodel.PlantConnection, error)
 	Relation(ctx context.Context, id string) (*model.Relation, error)
-	Relations(ctx context.Context, where *model.RelationWhere, first *int, after *string) (*model.RelationConnection, error)
+	Relations(ctx context.Context, where *gqlmodel.RelationWhere, first *int, after *string) (*gqlmodel.RelationConnection, error)
 	Source(ctx context.Context, id string) (*model.Source, error)
-	Sources(ctx context.Context, where *model.SourceWhere, orderBy *model.SourceOrder, first *int, after *string) (*model.SourceConnection, error)
+	Sources(ctx context.Context, where *gqlmodel.SourceWhere, orderBy *model.Order, first *int, after *string) (*gqlmodel.SourceConnection, error)
 	VehicleModel(ctx context.Context, id string) (*model.VehicleModel, error)
-	VehicleModels(ctx context.Context, where *model.VehicleModelWhere, orderBy *model.EntityOrder, first *int, after *string) (*model.VehicleModelConnection, error)
+	VehicleModels(ctx context.Context, where *gqlmodel.VehicleModelWhere, orderBy *model.Order, first *int, after *string) (*gqlmodel.VehicleModelConnection, error)
 }
 type RelationResolver interface {
 	From(ctx context.Context, obj *model.Relation) (model.Entity, error)
@@ -445,7 +446,7 @@ type SourceResolver interface {
 type VehicleModelResolver interface {
 	Sources(ctx context.Context, obj *model.VehicleModel) ([]*model.Source, error)
 
-	Relations(ctx context.Context, obj *model.VehicleModel, types []model.RelationType, direction *model.Direction, status []model.RelationStatus, asOf *model.Date, first *int, after *string) (*model.RelationConnection, error)
+	Relations(ctx context.Context, obj *model.VehicleModel, types []model.RelationType, direction *model.Direction, status []model.RelationStatus, asOf *model.Date, first *int, after *string) (*gqlmodel.RelationConnection, error)
 
 	Brand(ctx context.Context, obj *model.VehicleModel) (*model.Brand, error)
 	Assemblers(ctx context.Context, obj *model.VehicleModel, status []model.RelationStatus, asOf *model.Date) ([]*model.Relation, error)
@@ -733,7 +734,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.AddRelation(childComplexity, args["input"].(model.RelationInput)), true
+		return e.ComplexityRoot.Mutation.AddRelation(childComplexity, args["input"].(gqlmodel.RelationInput)), true
 	case "Mutation.deleteEntity":
 		if e.ComplexityRoot.Mutation.DeleteEntity == nil {
 			break
@@ -766,7 +767,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.UpdateRelation(childComplexity, args["id"].(string), args["input"].(model.RelationInput)), true
+		return e.ComplexityRoot.Mutation.UpdateRelation(childComplexity, args["id"].(string), args["input"].(gqlmodel.RelationInput)), true
 	case "Mutation.upsertAgreement":
 		if e.ComplexityRoot.Mutation.UpsertAgreement == nil {
 			break
@@ -777,7 +778,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.UpsertAgreement(childComplexity, args["input"].(model.AgreementInput)), true
+		return e.ComplexityRoot.Mutation.UpsertAgreement(childComplexity, args["input"].(gqlmodel.AgreementInput)), true
 	case "Mutation.upsertBrand":
 		if e.ComplexityRoot.Mutation.UpsertBrand == nil {
 			break
@@ -788,7 +789,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.UpsertBrand(childComplexity, args["input"].(model.BrandInput)), true
+		return e.ComplexityRoot.Mutation.UpsertBrand(childComplexity, args["input"].(gqlmodel.BrandInput)), true
 	case "Mutation.upsertOrganization":
 		if e.ComplexityRoot.Mutation.UpsertOrganization == nil {
 			break
@@ -799,7 +800,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.UpsertOrganization(childComplexity, args["input"].(model.OrganizationInput)), true
+		return e.ComplexityRoot.Mutation.UpsertOrganization(childComplexity, args["input"].(gqlmodel.OrganizationInput)), true
 	case "Mutation.upsertPlace":
 		if e.ComplexityRoot.Mutation.UpsertPlace == nil {
 			break
@@ -810,7 +811,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.UpsertPlace(childComplexity, args["input"].(model.PlaceInput)), true
+		return e.ComplexityRoot.Mutation.UpsertPlace(childComplexity, args["input"].(gqlmodel.PlaceInput)), true
 	case "Mutation.upsertPlant":
 		if e.ComplexityRoot.Mutation.UpsertPlant == nil {
 			break
@@ -821,7 +822,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.UpsertPlant(childComplexity, args["input"].(model.PlantInput)), true
+		return e.ComplexityRoot.Mutation.UpsertPlant(childComplexity, args["input"].(gqlmodel.PlantInput)), true
 	case "Mutation.upsertSource":
 		if e.ComplexityRoot.Mutation.UpsertSource == nil {
 			break
@@ -832,7 +833,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.UpsertSource(childComplexity, args["input"].(model.SourceInput)), true
+		return e.ComplexityRoot.Mutation.UpsertSource(childComplexity, args["input"].(gqlmodel.SourceInput)), true
 	case "Mutation.upsertVehicleModel":
 		if e.ComplexityRoot.Mutation.UpsertVehicleModel == nil {
 			break
@@ -843,7 +844,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.UpsertVehicleModel(childComplexity, args["input"].(model.VehicleModelInput)), true
+		return e.ComplexityRoot.Mutation.UpsertVehicleModel(childComplexity, args["input"].(gqlmodel.VehicleModelInput)), true
 
 	case "Organization.agreements":
 		if e.ComplexityRoot.Organization.Agreements == nil {
@@ -1364,7 +1365,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Agreements(childComplexity, args["where"].(*model.AgreementWhere), args["orderBy"].(*model.EntityOrder), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Query.Agreements(childComplexity, args["where"].(*gqlmodel.AgreementWhere), args["orderBy"].(*model.Order), args["first"].(*int), args["after"].(*string)), true
 	case "Query.brand":
 		if e.ComplexityRoot.Query.Brand == nil {
 			break
@@ -1386,7 +1387,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Brands(childComplexity, args["where"].(*model.BrandWhere), args["orderBy"].(*model.EntityOrder), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Query.Brands(childComplexity, args["where"].(*gqlmodel.BrandWhere), args["orderBy"].(*model.Order), args["first"].(*int), args["after"].(*string)), true
 	case "Query.entity":
 		if e.ComplexityRoot.Query.Entity == nil {
 			break
@@ -1442,7 +1443,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Organizations(childComplexity, args["where"].(*model.OrganizationWhere), args["orderBy"].(*model.EntityOrder), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Query.Organizations(childComplexity, args["where"].(*gqlmodel.OrganizationWhere), args["orderBy"].(*model.Order), args["first"].(*int), args["after"].(*string)), true
 	case "Query.paths":
 		if e.ComplexityRoot.Query.Paths == nil {
 			break
@@ -1475,7 +1476,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Places(childComplexity, args["where"].(*model.PlaceWhere), args["orderBy"].(*model.EntityOrder), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Query.Places(childComplexity, args["where"].(*gqlmodel.PlaceWhere), args["orderBy"].(*model.Order), args["first"].(*int), args["after"].(*string)), true
 	case "Query.plant":
 		if e.ComplexityRoot.Query.Plant == nil {
 			break
@@ -1497,7 +1498,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Plants(childComplexity, args["where"].(*model.PlantWhere), args["orderBy"].(*model.EntityOrder), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Query.Plants(childComplexity, args["where"].(*gqlmodel.PlantWhere), args["orderBy"].(*model.Order), args["first"].(*int), args["after"].(*string)), true
 	case "Query.relation":
 		if e.ComplexityRoot.Query.Relation == nil {
 			break
@@ -1519,7 +1520,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Relations(childComplexity, args["where"].(*model.RelationWhere), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Query.Relations(childComplexity, args["where"].(*gqlmodel.RelationWhere), args["first"].(*int), args["after"].(*string)), true
 	case "Query.search":
 		if e.ComplexityRoot.Query.Search == nil {
 			break
@@ -1552,7 +1553,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Sources(childComplexity, args["where"].(*model.SourceWhere), args["orderBy"].(*model.SourceOrder), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Query.Sources(childComplexity, args["where"].(*gqlmodel.SourceWhere), args["orderBy"].(*model.Order), args["first"].(*int), args["after"].(*string)), true
 	case "Query.timeline":
 		if e.ComplexityRoot.Query.Timeline == nil {
 			break
@@ -1585,7 +1586,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.VehicleModels(childComplexity, args["where"].(*model.VehicleModelWhere), args["orderBy"].(*model.EntityOrder), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Query.VehicleModels(childComplexity, args["where"].(*gqlmodel.VehicleModelWhere), args["orderBy"].(*model.Order), args["first"].(*int), args["after"].(*string)), true
 
 	case "Relation.createdAt":
 		if e.ComplexityRoot.Relation.CreatedAt == nil {
@@ -3702,8 +3703,8 @@ func (ec *executionContext) field_Mutation_addRelation_args(ctx context.Context,
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
-		func(ctx context.Context, v any) (model.RelationInput, error) {
-			return ec.unmarshalNRelationInput2githubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐRelationInput(ctx, v)
+		func(ctx context.Context, v any) (gqlmodel.RelationInput, error) {
+			return ec.unmarshalNRelationInput2githubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋgqlmodelᚐRelationInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -3752,8 +3753,8 @@ func (ec *executionContext) field_Mutation_updateRelation_args(ctx context.Conte
 	}
 	args["id"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "input",
-		func(ctx context.Context, v any) (model.RelationInput, error) {
-			return ec.unmarshalNRelationInput2githubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐRelationInput(ctx, v)
+		func(ctx context.Context, v any) (gqlmodel.RelationInput, error) {
+			return ec.unmarshalNRelationInput2githubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋgqlmodelᚐRelationInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -3766,8 +3767,8 @@ func (ec *executionContext) field_Mutation_upsertAgreement_args(ctx context.Cont
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
-		func(ctx context.Context, v any) (model.AgreementInput, error) {
-			return ec.unmarshalNAgreementInput2githubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐAgreementInput(ctx, v)
+		func(ctx context.Context, v any) (gqlmodel.AgreementInput, error) {
+			return ec.unmarshalNAgreementInput2githubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋgqlmodelᚐAgreementInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -3780,8 +3781,8 @@ func (ec *executionContext) field_Mutation_upsertBrand_args(ctx context.Context,
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
-		func(ctx context.Context, v any) (model.BrandInput, error) {
-			return ec.unmarshalNBrandInput2githubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐBrandInput(ctx, v)
+		func(ctx context.Context, v any) (gqlmodel.BrandInput, error) {
+			return ec.unmarshalNBrandInput2githubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋgqlmodelᚐBrandInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -3794,8 +3795,8 @@ func (ec *executionContext) field_Mutation_upsertOrganization_args(ctx context.C
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
-		func(ctx context.Context, v any) (model.OrganizationInput, error) {
-			return ec.unmarshalNOrganizationInput2githubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐOrganizationInput(ctx, v)
+		func(ctx context.Context, v any) (gqlmodel.OrganizationInput, error) {
+			return ec.unmarshalNOrganizationInput2githubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋgqlmodelᚐOrganizationInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -3808,8 +3809,8 @@ func (ec *executionContext) field_Mutation_upsertPlace_args(ctx context.Context,
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
-		func(ctx context.Context, v any) (model.PlaceInput, error) {
-			return ec.unmarshalNPlaceInput2githubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐPlaceInput(ctx, v)
+		func(ctx context.Context, v any) (gqlmodel.PlaceInput, error) {
+			return ec.unmarshalNPlaceInput2githubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋgqlmodelᚐPlaceInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -3822,8 +3823,8 @@ func (ec *executionContext) field_Mutation_upsertPlant_args(ctx context.Context,
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
-		func(ctx context.Context, v any) (model.PlantInput, error) {
-			return ec.unmarshalNPlantInput2githubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐPlantInput(ctx, v)
+		func(ctx context.Context, v any) (gqlmodel.PlantInput, error) {
+			return ec.unmarshalNPlantInput2githubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋgqlmodelᚐPlantInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -3836,8 +3837,8 @@ func (ec *executionContext) field_Mutation_upsertSource_args(ctx context.Context
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
-		func(ctx context.Context, v any) (model.SourceInput, error) {
-			return ec.unmarshalNSourceInput2githubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐSourceInput(ctx, v)
+		func(ctx context.Context, v any) (gqlmodel.SourceInput, error) {
+			return ec.unmarshalNSourceInput2githubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋgqlmodelᚐSourceInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -3850,8 +3851,8 @@ func (ec *executionContext) field_Mutation_upsertVehicleModel_args(ctx context.C
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
-		func(ctx context.Context, v any) (model.VehicleModelInput, error) {
-			return ec.unmarshalNVehicleModelInput2githubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐVehicleModelInput(ctx, v)
+		func(ctx context.Context, v any) (gqlmodel.VehicleModelInput, error) {
+			return ec.unmarshalNVehicleModelInput2githubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋgqlmodelᚐVehicleModelInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -4196,16 +4197,16 @@ func (ec *executionContext) field_Query_agreements_args(ctx context.Context, raw
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "where",
-		func(ctx context.Context, v any) (*model.AgreementWhere, error) {
-			return ec.unmarshalOAgreementWhere2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐAgreementWhere(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.AgreementWhere, error) {
+			return ec.unmarshalOAgreementWhere2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋgqlmodelᚐAgreementWhere(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["where"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
-		func(ctx context.Context, v any) (*model.EntityOrder, error) {
-			return ec.unmarshalOEntityOrder2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐEntityOrder(ctx, v)
+		func(ctx context.Context, v any) (*model.Order, error) {
+			return ec.unmarshalOEntityOrder2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐOrder(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -4248,16 +4249,16 @@ func (ec *executionContext) field_Query_brands_args(ctx context.Context, rawArgs
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "where",
-		func(ctx context.Context, v any) (*model.BrandWhere, error) {
-			return ec.unmarshalOBrandWhere2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐBrandWhere(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.BrandWhere, error) {
+			return ec.unmarshalOBrandWhere2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋgqlmodelᚐBrandWhere(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["where"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
-		func(ctx context.Context, v any) (*model.EntityOrder, error) {
-			return ec.unmarshalOEntityOrder2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐEntityOrder(ctx, v)
+		func(ctx context.Context, v any) (*model.Order, error) {
+			return ec.unmarshalOEntityOrder2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐOrder(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -4374,16 +4375,16 @@ func (ec *executionContext) field_Query_organizations_args(ctx context.Context, 
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "where",
-		func(ctx context.Context, v any) (*model.OrganizationWhere, error) {
-			return ec.unmarshalOOrganizationWhere2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐOrganizationWhere(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.OrganizationWhere, error) {
+			return ec.unmarshalOOrganizationWhere2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋgqlmodelᚐOrganizationWhere(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["where"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
-		func(ctx context.Context, v any) (*model.EntityOrder, error) {
-			return ec.unmarshalOEntityOrder2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐEntityOrder(ctx, v)
+		func(ctx context.Context, v any) (*model.Order, error) {
+			return ec.unmarshalOEntityOrder2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐOrder(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -4480,16 +4481,16 @@ func (ec *executionContext) field_Query_places_args(ctx context.Context, rawArgs
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "where",
-		func(ctx context.Context, v any) (*model.PlaceWhere, error) {
-			return ec.unmarshalOPlaceWhere2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐPlaceWhere(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.PlaceWhere, error) {
+			return ec.unmarshalOPlaceWhere2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋgqlmodelᚐPlaceWhere(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["where"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
-		func(ctx context.Context, v any) (*model.EntityOrder, error) {
-			return ec.unmarshalOEntityOrder2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐEntityOrder(ctx, v)
+		func(ctx context.Context, v any) (*model.Order, error) {
+			return ec.unmarshalOEntityOrder2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐOrder(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -4532,16 +4533,16 @@ func (ec *executionContext) field_Query_plants_args(ctx context.Context, rawArgs
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "where",
-		func(ctx context.Context, v any) (*model.PlantWhere, error) {
-			return ec.unmarshalOPlantWhere2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐPlantWhere(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.PlantWhere, error) {
+			return ec.unmarshalOPlantWhere2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋgqlmodelᚐPlantWhere(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["where"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
-		func(ctx context.Context, v any) (*model.EntityOrder, error) {
-			return ec.unmarshalOEntityOrder2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐEntityOrder(ctx, v)
+		func(ctx context.Context, v any) (*model.Order, error) {
+			return ec.unmarshalOEntityOrder2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐOrder(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -4584,8 +4585,8 @@ func (ec *executionContext) field_Query_relations_args(ctx context.Context, rawA
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "where",
-		func(ctx context.Context, v any) (*model.RelationWhere, error) {
-			return ec.unmarshalORelationWhere2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐRelationWhere(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationWhere, error) {
+			return ec.unmarshalORelationWhere2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋgqlmodelᚐRelationWhere(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -4658,16 +4659,16 @@ func (ec *executionContext) field_Query_sources_args(ctx context.Context, rawArg
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "where",
-		func(ctx context.Context, v any) (*model.SourceWhere, error) {
-			return ec.unmarshalOSourceWhere2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐSourceWhere(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.SourceWhere, error) {
+			return ec.unmarshalOSourceWhere2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋgqlmodelᚐSourceWhere(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["where"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
-		func(ctx context.Context, v any) (*model.SourceOrder, error) {
-			return ec.unmarshalOSourceOrder2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐSourceOrder(ctx, v)
+		func(ctx context.Context, v any) (*model.Order, error) {
+			return ec.unmarshalOSourceOrder2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐOrder(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -4740,16 +4741,16 @@ func (ec *executionContext) field_Query_vehicleModels_args(ctx context.Context, 
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "where",
-		func(ctx context.Context, v any) (*model.VehicleModelWhere, error) {
-			return ec.unmarshalOVehicleModelWhere2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐVehicleModelWhere(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.VehicleModelWhere, error) {
+			return ec.unmarshalOVehicleModelWhere2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋgqlmodelᚐVehicleModelWhere(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["where"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
-		func(ctx context.Context, v any) (*model.EntityOrder, error) {
-			return ec.unmarshalOEntityOrder2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐEntityOrder(ctx, v)
+		func(ctx context.Context, v any) (*model.Order, error) {
+			return ec.unmarshalOEntityOrder2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐOrder(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -5130,8 +5131,8 @@ func (ec *executionContext) _Agreement_relations(ctx context.Context, field grap
 			return ec.Resolvers.Agreement().Relations(ctx, obj, fc.Args["types"].([]model.RelationType), fc.Args["direction"].(*model.Direction), fc.Args["status"].([]model.RelationStatus), fc.Args["asOf"].(*model.Date), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
-			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐRelationConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.RelationConnection) graphql.Marshaler {
+			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋgqlmodelᚐRelationConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -5271,7 +5272,7 @@ func (ec *executionContext) fieldContext_Agreement_provisions(_ context.Context,
 	return fc, nil
 }
 
-func (ec *executionContext) _AgreementConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.AgreementConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _AgreementConnection_edges(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.AgreementConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -5283,8 +5284,8 @@ func (ec *executionContext) _AgreementConnection_edges(ctx context.Context, fiel
 			return obj.Edges, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.AgreementEdge) graphql.Marshaler {
-			return ec.marshalNAgreementEdge2ᚕᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐAgreementEdgeᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*gqlmodel.AgreementEdge) graphql.Marshaler {
+			return ec.marshalNAgreementEdge2ᚕᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋgqlmodelᚐAgreementEdgeᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -5303,7 +5304,7 @@ func (ec *executionContext) fieldContext_AgreementConnection_edges(_ context.Con
 	return fc, nil
 }
 
-func (ec *executionContext) _AgreementConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.AgreementConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _AgreementConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.AgreementConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -5315,8 +5316,8 @@ func (ec *executionContext) _AgreementConnection_pageInfo(ctx context.Context, f
 			return obj.PageInfo, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
-			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋgqlmodelᚐPageInfo(ctx, selections, v)
 		},
 		true,
 		true,
@@ -5335,7 +5336,7 @@ func (ec *executionContext) fieldContext_AgreementConnection_pageInfo(_ context.
 	return fc, nil
 }
 
-func (ec *executionContext) _AgreementConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.AgreementConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _AgreementConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.AgreementConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -5358,7 +5359,7 @@ func (ec *executionContext) fieldContext_AgreementConnection_totalCount(_ contex
 	return graphql.NewScalarFieldContext("AgreementConnection", field, false, false, "Int")
 }
 
-func (ec *executionContext) _AgreementEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.AgreementEdge) (ret graphql.Marshaler) {
+func (ec *executionContext) _AgreementEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.AgreementEdge) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -5381,7 +5382,7 @@ func (ec *executionContext) fieldContext_AgreementEdge_cursor(_ context.Context,
 	return graphql.NewScalarFieldContext("AgreementEdge", field, false, false, "String")
 }
 
-func (ec *executionContext) _AgreementEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.AgreementEdge) (ret graphql.Marshaler) {
+func (ec *executionContext) _AgreementEdge_node(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.AgreementEdge) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -5619,8 +5620,8 @@ func (ec *executionContext) _Brand_relations(ctx context.Context, field graphql.
 			return ec.Resolvers.Brand().Relations(ctx, obj, fc.Args["types"].([]model.RelationType), fc.Args["direction"].(*model.Direction), fc.Args["status"].([]model.RelationStatus), fc.Args["asOf"].(*model.Date), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
-			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐRelationConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.RelationConnection) graphql.Marshaler {
+			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋgqlmodelᚐRelationConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -5848,7 +5849,7 @@ func (ec *executionContext) fieldContext_Brand_assemblers(ctx context.Context, f
 	return fc, nil
 }
 
-func (ec *executionContext) _BrandConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.BrandConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _BrandConnection_edges(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.BrandConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -5860,8 +5861,8 @@ func (ec *executionContext) _BrandConnection_edges(ctx context.Context, field gr
 			return obj.Edges, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.BrandEdge) graphql.Marshaler {
-			return ec.marshalNBrandEdge2ᚕᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐBrandEdgeᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*gqlmodel.BrandEdge) graphql.Marshaler {
+			return ec.marshalNBrandEdge2ᚕᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋgqlmodelᚐBrandEdgeᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -5880,7 +5881,7 @@ func (ec *executionContext) fieldContext_BrandConnection_edges(_ context.Context
 	return fc, nil
 }
 
-func (ec *executionContext) _BrandConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.BrandConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _BrandConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.BrandConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -5892,8 +5893,8 @@ func (ec *executionContext) _BrandConnection_pageInfo(ctx context.Context, field
 			return obj.PageInfo, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
-			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋgqlmodelᚐPageInfo(ctx, selections, v)
 		},
 		true,
 		true,
@@ -5912,7 +5913,7 @@ func (ec *executionContext) fieldContext_BrandConnection_pageInfo(_ context.Cont
 	return fc, nil
 }
 
-func (ec *executionContext) _BrandConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.BrandConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _BrandConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.BrandConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -5935,7 +5936,7 @@ func (ec *executionContext) fieldContext_BrandConnection_totalCount(_ context.Co
 	return graphql.NewScalarFieldContext("BrandConnection", field, false, false, "Int")
 }
 
-func (ec *executionContext) _BrandEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.BrandEdge) (ret graphql.Marshaler) {
+func (ec *executionContext) _BrandEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.BrandEdge) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -5958,7 +5959,7 @@ func (ec *executionContext) fieldContext_BrandEdge_cursor(_ context.Context, fie
 	return graphql.NewScalarFieldContext("BrandEdge", field, false, false, "String")
 }
 
-func (ec *executionContext) _BrandEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.BrandEdge) (ret graphql.Marshaler) {
+func (ec *executionContext) _BrandEdge_node(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.BrandEdge) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6000,7 +6001,7 @@ func (ec *executionContext) _Mutation_upsertOrganization(ctx context.Context, fi
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().UpsertOrganization(ctx, fc.Args["input"].(model.OrganizationInput))
+			return ec.Resolvers.Mutation().UpsertOrganization(ctx, fc.Args["input"].(gqlmodel.OrganizationInput))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Organization) graphql.Marshaler {
@@ -6044,7 +6045,7 @@ func (ec *executionContext) _Mutation_upsertBrand(ctx context.Context, field gra
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().UpsertBrand(ctx, fc.Args["input"].(model.BrandInput))
+			return ec.Resolvers.Mutation().UpsertBrand(ctx, fc.Args["input"].(gqlmodel.BrandInput))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Brand) graphql.Marshaler {
@@ -6088,7 +6089,7 @@ func (ec *executionContext) _Mutation_upsertVehicleModel(ctx context.Context, fi
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().UpsertVehicleModel(ctx, fc.Args["input"].(model.VehicleModelInput))
+			return ec.Resolvers.Mutation().UpsertVehicleModel(ctx, fc.Args["input"].(gqlmodel.VehicleModelInput))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.VehicleModel) graphql.Marshaler {
@@ -6132,7 +6133,7 @@ func (ec *executionContext) _Mutation_upsertPlant(ctx context.Context, field gra
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().UpsertPlant(ctx, fc.Args["input"].(model.PlantInput))
+			return ec.Resolvers.Mutation().UpsertPlant(ctx, fc.Args["input"].(gqlmodel.PlantInput))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Plant) graphql.Marshaler {
@@ -6176,7 +6177,7 @@ func (ec *executionContext) _Mutation_upsertPlace(ctx context.Context, field gra
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().UpsertPlace(ctx, fc.Args["input"].(model.PlaceInput))
+			return ec.Resolvers.Mutation().UpsertPlace(ctx, fc.Args["input"].(gqlmodel.PlaceInput))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Place) graphql.Marshaler {
@@ -6220,7 +6221,7 @@ func (ec *executionContext) _Mutation_upsertAgreement(ctx context.Context, field
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().UpsertAgreement(ctx, fc.Args["input"].(model.AgreementInput))
+			return ec.Resolvers.Mutation().UpsertAgreement(ctx, fc.Args["input"].(gqlmodel.AgreementInput))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Agreement) graphql.Marshaler {
@@ -6264,7 +6265,7 @@ func (ec *executionContext) _Mutation_upsertSource(ctx context.Context, field gr
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().UpsertSource(ctx, fc.Args["input"].(model.SourceInput))
+			return ec.Resolvers.Mutation().UpsertSource(ctx, fc.Args["input"].(gqlmodel.SourceInput))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Source) graphql.Marshaler {
@@ -6308,7 +6309,7 @@ func (ec *executionContext) _Mutation_addRelation(ctx context.Context, field gra
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().AddRelation(ctx, fc.Args["input"].(model.RelationInput))
+			return ec.Resolvers.Mutation().AddRelation(ctx, fc.Args["input"].(gqlmodel.RelationInput))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Relation) graphql.Marshaler {
@@ -6352,7 +6353,7 @@ func (ec *executionContext) _Mutation_updateRelation(ctx context.Context, field 
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().UpdateRelation(ctx, fc.Args["id"].(string), fc.Args["input"].(model.RelationInput))
+			return ec.Resolvers.Mutation().UpdateRelation(ctx, fc.Args["id"].(string), fc.Args["input"].(gqlmodel.RelationInput))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Relation) graphql.Marshaler {
@@ -6680,8 +6681,8 @@ func (ec *executionContext) _Organization_relations(ctx context.Context, field g
 			return ec.Resolvers.Organization().Relations(ctx, obj, fc.Args["types"].([]model.RelationType), fc.Args["direction"].(*model.Direction), fc.Args["status"].([]model.RelationStatus), fc.Args["asOf"].(*model.Date), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
-			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐRelationConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.RelationConnection) graphql.Marshaler {
+			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋgqlmodelᚐRelationConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -7152,7 +7153,7 @@ func (ec *executionContext) fieldContext_Organization_assembles(ctx context.Cont
 	return fc, nil
 }
 
-func (ec *executionContext) _OrganizationConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.OrganizationConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _OrganizationConnection_edges(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.OrganizationConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -7164,8 +7165,8 @@ func (ec *executionContext) _OrganizationConnection_edges(ctx context.Context, f
 			return obj.Edges, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.OrganizationEdge) graphql.Marshaler {
-			return ec.marshalNOrganizationEdge2ᚕᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐOrganizationEdgeᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*gqlmodel.OrganizationEdge) graphql.Marshaler {
+			return ec.marshalNOrganizationEdge2ᚕᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋgqlmodelᚐOrganizationEdgeᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -7184,7 +7185,7 @@ func (ec *executionContext) fieldContext_OrganizationConnection_edges(_ context.
 	return fc, nil
 }
 
-func (ec *executionContext) _OrganizationConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.OrganizationConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _OrganizationConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.OrganizationConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -7196,8 +7197,8 @@ func (ec *executionContext) _OrganizationConnection_pageInfo(ctx context.Context
 			return obj.PageInfo, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
-			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋgqlmodelᚐPageInfo(ctx, selections, v)
 		},
 		true,
 		true,
@@ -7216,7 +7217,7 @@ func (ec *executionContext) fieldContext_OrganizationConnection_pageInfo(_ conte
 	return fc, nil
 }
 
-func (ec *executionContext) _OrganizationConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.OrganizationConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _OrganizationConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.OrganizationConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -7239,7 +7240,7 @@ func (ec *executionContext) fieldContext_OrganizationConnection_totalCount(_ con
 	return graphql.NewScalarFieldContext("OrganizationConnection", field, false, false, "Int")
 }
 
-func (ec *executionContext) _OrganizationEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.OrganizationEdge) (ret graphql.Marshaler) {
+func (ec *executionContext) _OrganizationEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.OrganizationEdge) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -7262,7 +7263,7 @@ func (ec *executionContext) fieldContext_OrganizationEdge_cursor(_ context.Conte
 	return graphql.NewScalarFieldContext("OrganizationEdge", field, false, false, "String")
 }
 
-func (ec *executionContext) _OrganizationEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.OrganizationEdge) (ret graphql.Marshaler) {
+func (ec *executionContext) _OrganizationEdge_node(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.OrganizationEdge) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -7294,7 +7295,7 @@ func (ec *executionContext) fieldContext_OrganizationEdge_node(_ context.Context
 	return fc, nil
 }
 
-func (ec *executionContext) _PageInfo_hasNextPage(ctx context.Context, field graphql.CollectedField, obj *model.PageInfo) (ret graphql.Marshaler) {
+func (ec *executionContext) _PageInfo_hasNextPage(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.PageInfo) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -7317,7 +7318,7 @@ func (ec *executionContext) fieldContext_PageInfo_hasNextPage(_ context.Context,
 	return graphql.NewScalarFieldContext("PageInfo", field, false, false, "Boolean")
 }
 
-func (ec *executionContext) _PageInfo_hasPreviousPage(ctx context.Context, field graphql.CollectedField, obj *model.PageInfo) (ret graphql.Marshaler) {
+func (ec *executionContext) _PageInfo_hasPreviousPage(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.PageInfo) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -7340,7 +7341,7 @@ func (ec *executionContext) fieldContext_PageInfo_hasPreviousPage(_ context.Cont
 	return graphql.NewScalarFieldContext("PageInfo", field, false, false, "Boolean")
 }
 
-func (ec *executionContext) _PageInfo_startCursor(ctx context.Context, field graphql.CollectedField, obj *model.PageInfo) (ret graphql.Marshaler) {
+func (ec *executionContext) _PageInfo_startCursor(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.PageInfo) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -7363,7 +7364,7 @@ func (ec *executionContext) fieldContext_PageInfo_startCursor(_ context.Context,
 	return graphql.NewScalarFieldContext("PageInfo", field, false, false, "String")
 }
 
-func (ec *executionContext) _PageInfo_endCursor(ctx context.Context, field graphql.CollectedField, obj *model.PageInfo) (ret graphql.Marshaler) {
+func (ec *executionContext) _PageInfo_endCursor(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.PageInfo) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -7679,8 +7680,8 @@ func (ec *executionContext) _Place_relations(ctx context.Context, field graphql.
 			return ec.Resolvers.Place().Relations(ctx, obj, fc.Args["types"].([]model.RelationType), fc.Args["direction"].(*model.Direction), fc.Args["status"].([]model.RelationStatus), fc.Args["asOf"].(*model.Date), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
-			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐRelationConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.RelationConnection) graphql.Marshaler {
+			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋgqlmodelᚐRelationConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -7820,7 +7821,7 @@ func (ec *executionContext) fieldContext_Place_contains(_ context.Context, field
 	return fc, nil
 }
 
-func (ec *executionContext) _PlaceConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.PlaceConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _PlaceConnection_edges(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.PlaceConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -7832,8 +7833,8 @@ func (ec *executionContext) _PlaceConnection_edges(ctx context.Context, field gr
 			return obj.Edges, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.PlaceEdge) graphql.Marshaler {
-			return ec.marshalNPlaceEdge2ᚕᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐPlaceEdgeᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*gqlmodel.PlaceEdge) graphql.Marshaler {
+			return ec.marshalNPlaceEdge2ᚕᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋgqlmodelᚐPlaceEdgeᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -7852,7 +7853,7 @@ func (ec *executionContext) fieldContext_PlaceConnection_edges(_ context.Context
 	return fc, nil
 }
 
-func (ec *executionContext) _PlaceConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.PlaceConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _PlaceConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.PlaceConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -7864,8 +7865,8 @@ func (ec *executionContext) _PlaceConnection_pageInfo(ctx context.Context, field
 			return obj.PageInfo, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
-			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋgqlmodelᚐPageInfo(ctx, selections, v)
 		},
 		true,
 		true,
@@ -7884,7 +7885,7 @@ func (ec *executionContext) fieldContext_PlaceConnection_pageInfo(_ context.Cont
 	return fc, nil
 }
 
-func (ec *executionContext) _PlaceConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.PlaceConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _PlaceConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.PlaceConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -7907,7 +7908,7 @@ func (ec *executionContext) fieldContext_PlaceConnection_totalCount(_ context.Co
 	return graphql.NewScalarFieldContext("PlaceConnection", field, false, false, "Int")
 }
 
-func (ec *executionContext) _PlaceEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.PlaceEdge) (ret graphql.Marshaler) {
+func (ec *executionContext) _PlaceEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.PlaceEdge) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -7930,7 +7931,7 @@ func (ec *executionContext) fieldContext_PlaceEdge_cursor(_ context.Context, fie
 	return graphql.NewScalarFieldContext("PlaceEdge", field, false, false, "String")
 }
 
-func (ec *executionContext) _PlaceEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.PlaceEdge) (ret graphql.Marshaler) {
+func (ec *executionContext) _PlaceEdge_node(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.PlaceEdge) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8168,8 +8169,8 @@ func (ec *executionContext) _Plant_relations(ctx context.Context, field graphql.
 			return ec.Resolvers.Plant().Relations(ctx, obj, fc.Args["types"].([]model.RelationType), fc.Args["direction"].(*model.Direction), fc.Args["status"].([]model.RelationStatus), fc.Args["asOf"].(*model.Date), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
-			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐRelationConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.RelationConnection) graphql.Marshaler {
+			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋgqlmodelᚐRelationConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -8342,7 +8343,7 @@ func (ec *executionContext) fieldContext_Plant_assembles(ctx context.Context, fi
 	return fc, nil
 }
 
-func (ec *executionContext) _PlantConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.PlantConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _PlantConnection_edges(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.PlantConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8354,8 +8355,8 @@ func (ec *executionContext) _PlantConnection_edges(ctx context.Context, field gr
 			return obj.Edges, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.PlantEdge) graphql.Marshaler {
-			return ec.marshalNPlantEdge2ᚕᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐPlantEdgeᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*gqlmodel.PlantEdge) graphql.Marshaler {
+			return ec.marshalNPlantEdge2ᚕᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋgqlmodelᚐPlantEdgeᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -8374,7 +8375,7 @@ func (ec *executionContext) fieldContext_PlantConnection_edges(_ context.Context
 	return fc, nil
 }
 
-func (ec *executionContext) _PlantConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.PlantConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _PlantConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.PlantConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8386,8 +8387,8 @@ func (ec *executionContext) _PlantConnection_pageInfo(ctx context.Context, field
 			return obj.PageInfo, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
-			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋgqlmodelᚐPageInfo(ctx, selections, v)
 		},
 		true,
 		true,
@@ -8406,7 +8407,7 @@ func (ec *executionContext) fieldContext_PlantConnection_pageInfo(_ context.Cont
 	return fc, nil
 }
 
-func (ec *executionContext) _PlantConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.PlantConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _PlantConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.PlantConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8429,7 +8430,7 @@ func (ec *executionContext) fieldContext_PlantConnection_totalCount(_ context.Co
 	return graphql.NewScalarFieldContext("PlantConnection", field, false, false, "Int")
 }
 
-func (ec *executionContext) _PlantEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.PlantEdge) (ret graphql.Marshaler) {
+func (ec *executionContext) _PlantEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.PlantEdge) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8452,7 +8453,7 @@ func (ec *executionContext) fieldContext_PlantEdge_cursor(_ context.Context, fie
 	return graphql.NewScalarFieldContext("PlantEdge", field, false, false, "String")
 }
 
-func (ec *executionContext) _PlantEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.PlantEdge) (ret graphql.Marshaler) {
+func (ec *executionContext) _PlantEdge_node(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.PlantEdge) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8672,11 +8673,11 @@ func (ec *executionContext) _Query_agreements(ctx context.Context, field graphql
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Agreements(ctx, fc.Args["where"].(*model.AgreementWhere), fc.Args["orderBy"].(*model.EntityOrder), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Query().Agreements(ctx, fc.Args["where"].(*gqlmodel.AgreementWhere), fc.Args["orderBy"].(*model.Order), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.AgreementConnection) graphql.Marshaler {
-			return ec.marshalNAgreementConnection2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐAgreementConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.AgreementConnection) graphql.Marshaler {
+			return ec.marshalNAgreementConnection2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋgqlmodelᚐAgreementConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -8760,11 +8761,11 @@ func (ec *executionContext) _Query_brands(ctx context.Context, field graphql.Col
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Brands(ctx, fc.Args["where"].(*model.BrandWhere), fc.Args["orderBy"].(*model.EntityOrder), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Query().Brands(ctx, fc.Args["where"].(*gqlmodel.BrandWhere), fc.Args["orderBy"].(*model.Order), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.BrandConnection) graphql.Marshaler {
-			return ec.marshalNBrandConnection2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐBrandConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.BrandConnection) graphql.Marshaler {
+			return ec.marshalNBrandConnection2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋgqlmodelᚐBrandConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -9024,11 +9025,11 @@ func (ec *executionContext) _Query_organizations(ctx context.Context, field grap
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Organizations(ctx, fc.Args["where"].(*model.OrganizationWhere), fc.Args["orderBy"].(*model.EntityOrder), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Query().Organizations(ctx, fc.Args["where"].(*gqlmodel.OrganizationWhere), fc.Args["orderBy"].(*model.Order), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.OrganizationConnection) graphql.Marshaler {
-			return ec.marshalNOrganizationConnection2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐOrganizationConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.OrganizationConnection) graphql.Marshaler {
+			return ec.marshalNOrganizationConnection2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋgqlmodelᚐOrganizationConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -9112,11 +9113,11 @@ func (ec *executionContext) _Query_places(ctx context.Context, field graphql.Col
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Places(ctx, fc.Args["where"].(*model.PlaceWhere), fc.Args["orderBy"].(*model.EntityOrder), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Query().Places(ctx, fc.Args["where"].(*gqlmodel.PlaceWhere), fc.Args["orderBy"].(*model.Order), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.PlaceConnection) graphql.Marshaler {
-			return ec.marshalNPlaceConnection2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐPlaceConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.PlaceConnection) graphql.Marshaler {
+			return ec.marshalNPlaceConnection2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋgqlmodelᚐPlaceConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -9200,11 +9201,11 @@ func (ec *executionContext) _Query_plants(ctx context.Context, field graphql.Col
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Plants(ctx, fc.Args["where"].(*model.PlantWhere), fc.Args["orderBy"].(*model.EntityOrder), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Query().Plants(ctx, fc.Args["where"].(*gqlmodel.PlantWhere), fc.Args["orderBy"].(*model.Order), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.PlantConnection) graphql.Marshaler {
-			return ec.marshalNPlantConnection2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐPlantConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.PlantConnection) graphql.Marshaler {
+			return ec.marshalNPlantConnection2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋgqlmodelᚐPlantConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -9288,11 +9289,11 @@ func (ec *executionContext) _Query_relations(ctx context.Context, field graphql.
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Relations(ctx, fc.Args["where"].(*model.RelationWhere), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Query().Relations(ctx, fc.Args["where"].(*gqlmodel.RelationWhere), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
-			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐRelationConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.RelationConnection) graphql.Marshaler {
+			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋgqlmodelᚐRelationConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -9376,11 +9377,11 @@ func (ec *executionContext) _Query_sources(ctx context.Context, field graphql.Co
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Sources(ctx, fc.Args["where"].(*model.SourceWhere), fc.Args["orderBy"].(*model.SourceOrder), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Query().Sources(ctx, fc.Args["where"].(*gqlmodel.SourceWhere), fc.Args["orderBy"].(*model.Order), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.SourceConnection) graphql.Marshaler {
-			return ec.marshalNSourceConnection2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐSourceConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.SourceConnection) graphql.Marshaler {
+			return ec.marshalNSourceConnection2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋgqlmodelᚐSourceConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -9464,11 +9465,11 @@ func (ec *executionContext) _Query_vehicleModels(ctx context.Context, field grap
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().VehicleModels(ctx, fc.Args["where"].(*model.VehicleModelWhere), fc.Args["orderBy"].(*model.EntityOrder), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Query().VehicleModels(ctx, fc.Args["where"].(*gqlmodel.VehicleModelWhere), fc.Args["orderBy"].(*model.Order), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.VehicleModelConnection) graphql.Marshaler {
-			return ec.marshalNVehicleModelConnection2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐVehicleModelConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.VehicleModelConnection) graphql.Marshaler {
+			return ec.marshalNVehicleModelConnection2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋgqlmodelᚐVehicleModelConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -9877,7 +9878,7 @@ func (ec *executionContext) fieldContext_Relation_updatedAt(_ context.Context, f
 	return graphql.NewScalarFieldContext("Relation", field, false, false, "Time")
 }
 
-func (ec *executionContext) _RelationConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.RelationConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _RelationConnection_edges(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.RelationConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9889,8 +9890,8 @@ func (ec *executionContext) _RelationConnection_edges(ctx context.Context, field
 			return obj.Edges, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.RelationEdge) graphql.Marshaler {
-			return ec.marshalNRelationEdge2ᚕᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐRelationEdgeᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*gqlmodel.RelationEdge) graphql.Marshaler {
+			return ec.marshalNRelationEdge2ᚕᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋgqlmodelᚐRelationEdgeᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -9909,7 +9910,7 @@ func (ec *executionContext) fieldContext_RelationConnection_edges(_ context.Cont
 	return fc, nil
 }
 
-func (ec *executionContext) _RelationConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.RelationConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _RelationConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.RelationConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9921,8 +9922,8 @@ func (ec *executionContext) _RelationConnection_pageInfo(ctx context.Context, fi
 			return obj.PageInfo, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
-			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋgqlmodelᚐPageInfo(ctx, selections, v)
 		},
 		true,
 		true,
@@ -9941,7 +9942,7 @@ func (ec *executionContext) fieldContext_RelationConnection_pageInfo(_ context.C
 	return fc, nil
 }
 
-func (ec *executionContext) _RelationConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.RelationConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _RelationConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.RelationConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9964,7 +9965,7 @@ func (ec *executionContext) fieldContext_RelationConnection_totalCount(_ context
 	return graphql.NewScalarFieldContext("RelationConnection", field, false, false, "Int")
 }
 
-func (ec *executionContext) _RelationEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.RelationEdge) (ret graphql.Marshaler) {
+func (ec *executionContext) _RelationEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.RelationEdge) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9987,7 +9988,7 @@ func (ec *executionContext) fieldContext_RelationEdge_cursor(_ context.Context, 
 	return graphql.NewScalarFieldContext("RelationEdge", field, false, false, "String")
 }
 
-func (ec *executionContext) _RelationEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.RelationEdge) (ret graphql.Marshaler) {
+func (ec *executionContext) _RelationEdge_node(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.RelationEdge) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -10290,7 +10291,7 @@ func (ec *executionContext) fieldContext_Source_updatedAt(_ context.Context, fie
 	return graphql.NewScalarFieldContext("Source", field, false, false, "Time")
 }
 
-func (ec *executionContext) _SourceConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.SourceConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _SourceConnection_edges(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.SourceConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -10302,8 +10303,8 @@ func (ec *executionContext) _SourceConnection_edges(ctx context.Context, field g
 			return obj.Edges, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.SourceEdge) graphql.Marshaler {
-			return ec.marshalNSourceEdge2ᚕᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐSourceEdgeᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*gqlmodel.SourceEdge) graphql.Marshaler {
+			return ec.marshalNSourceEdge2ᚕᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋgqlmodelᚐSourceEdgeᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -10322,7 +10323,7 @@ func (ec *executionContext) fieldContext_SourceConnection_edges(_ context.Contex
 	return fc, nil
 }
 
-func (ec *executionContext) _SourceConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.SourceConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _SourceConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.SourceConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -10334,8 +10335,8 @@ func (ec *executionContext) _SourceConnection_pageInfo(ctx context.Context, fiel
 			return obj.PageInfo, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
-			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋgqlmodelᚐPageInfo(ctx, selections, v)
 		},
 		true,
 		true,
@@ -10354,7 +10355,7 @@ func (ec *executionContext) fieldContext_SourceConnection_pageInfo(_ context.Con
 	return fc, nil
 }
 
-func (ec *executionContext) _SourceConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.SourceConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _SourceConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.SourceConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -10377,7 +10378,7 @@ func (ec *executionContext) fieldContext_SourceConnection_totalCount(_ context.C
 	return graphql.NewScalarFieldContext("SourceConnection", field, false, false, "Int")
 }
 
-func (ec *executionContext) _SourceEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.SourceEdge) (ret graphql.Marshaler) {
+func (ec *executionContext) _SourceEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.SourceEdge) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -10400,7 +10401,7 @@ func (ec *executionContext) fieldContext_SourceEdge_cursor(_ context.Context, fi
 	return graphql.NewScalarFieldContext("SourceEdge", field, false, false, "String")
 }
 
-func (ec *executionContext) _SourceEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.SourceEdge) (ret graphql.Marshaler) {
+func (ec *executionContext) _SourceEdge_node(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.SourceEdge) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -10858,8 +10859,8 @@ func (ec *executionContext) _VehicleModel_relations(ctx context.Context, field g
 			return ec.Resolvers.VehicleModel().Relations(ctx, obj, fc.Args["types"].([]model.RelationType), fc.Args["direction"].(*model.Direction), fc.Args["status"].([]model.RelationStatus), fc.Args["asOf"].(*model.Date), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
-			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐRelationConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.RelationConnection) graphql.Marshaler {
+			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋgqlmodelᚐRelationConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -10988,7 +10989,7 @@ func (ec *executionContext) fieldContext_VehicleModel_assemblers(ctx context.Con
 	return fc, nil
 }
 
-func (ec *executionContext) _VehicleModelConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.VehicleModelConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _VehicleModelConnection_edges(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.VehicleModelConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11000,8 +11001,8 @@ func (ec *executionContext) _VehicleModelConnection_edges(ctx context.Context, f
 			return obj.Edges, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.VehicleModelEdge) graphql.Marshaler {
-			return ec.marshalNVehicleModelEdge2ᚕᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐVehicleModelEdgeᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*gqlmodel.VehicleModelEdge) graphql.Marshaler {
+			return ec.marshalNVehicleModelEdge2ᚕᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋgqlmodelᚐVehicleModelEdgeᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -11020,7 +11021,7 @@ func (ec *executionContext) fieldContext_VehicleModelConnection_edges(_ context.
 	return fc, nil
 }
 
-func (ec *executionContext) _VehicleModelConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.VehicleModelConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _VehicleModelConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.VehicleModelConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11032,8 +11033,8 @@ func (ec *executionContext) _VehicleModelConnection_pageInfo(ctx context.Context
 			return obj.PageInfo, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
-			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋgqlmodelᚐPageInfo(ctx, selections, v)
 		},
 		true,
 		true,
@@ -11052,7 +11053,7 @@ func (ec *executionContext) fieldContext_VehicleModelConnection_pageInfo(_ conte
 	return fc, nil
 }
 
-func (ec *executionContext) _VehicleModelConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.VehicleModelConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _VehicleModelConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.VehicleModelConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11075,7 +11076,7 @@ func (ec *executionContext) fieldContext_VehicleModelConnection_totalCount(_ con
 	return graphql.NewScalarFieldContext("VehicleModelConnection", field, false, false, "Int")
 }
 
-func (ec *executionContext) _VehicleModelEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.VehicleModelEdge) (ret graphql.Marshaler) {
+func (ec *executionContext) _VehicleModelEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.VehicleModelEdge) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11098,7 +11099,7 @@ func (ec *executionContext) fieldContext_VehicleModelEdge_cursor(_ context.Conte
 	return graphql.NewScalarFieldContext("VehicleModelEdge", field, false, false, "String")
 }
 
-func (ec *executionContext) _VehicleModelEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.VehicleModelEdge) (ret graphql.Marshaler) {
+func (ec *executionContext) _VehicleModelEdge_node(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.VehicleModelEdge) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -12203,8 +12204,8 @@ func (ec *executionContext) fieldContext___Type_isOneOf(_ context.Context, field
 
 // region    **************************** input.gotpl *****************************
 
-func (ec *executionContext) unmarshalInputAgreementInput(ctx context.Context, obj any) (model.AgreementInput, error) {
-	var it model.AgreementInput
+func (ec *executionContext) unmarshalInputAgreementInput(ctx context.Context, obj any) (gqlmodel.AgreementInput, error) {
+	var it gqlmodel.AgreementInput
 	if obj == nil {
 		return it, nil
 	}
@@ -12272,7 +12273,7 @@ func (ec *executionContext) unmarshalInputAgreementInput(ctx context.Context, ob
 			it.AnnouncedOn = data
 		case "provisions":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("provisions"))
-			data, err := ec.unmarshalOProvisionInput2ᚕᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐProvisionInputᚄ(ctx, v)
+			data, err := ec.unmarshalOProvisionInput2ᚕᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋgqlmodelᚐProvisionInputᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -12288,14 +12289,14 @@ func (ec *executionContext) unmarshalInputAgreementInput(ctx context.Context, ob
 //
 // ctx must come from a gqlgen request; outside one there is no unmarshaler to use
 // and the returned error says so.
-func UnmarshalAgreementInput(ctx context.Context, raw any) (model.AgreementInput, error) {
-	var out model.AgreementInput
+func UnmarshalAgreementInput(ctx context.Context, raw any) (gqlmodel.AgreementInput, error) {
+	var out gqlmodel.AgreementInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "AgreementInput", raw, &out)
 	return out, err
 }
 
-func (ec *executionContext) unmarshalInputAgreementWhere(ctx context.Context, obj any) (model.AgreementWhere, error) {
-	var it model.AgreementWhere
+func (ec *executionContext) unmarshalInputAgreementWhere(ctx context.Context, obj any) (gqlmodel.AgreementWhere, error) {
+	var it gqlmodel.AgreementWhere
 	if obj == nil {
 		return it, nil
 	}
@@ -12337,14 +12338,14 @@ func (ec *executionContext) unmarshalInputAgreementWhere(ctx context.Context, ob
 //
 // ctx must come from a gqlgen request; outside one there is no unmarshaler to use
 // and the returned error says so.
-func UnmarshalAgreementWhere(ctx context.Context, raw any) (model.AgreementWhere, error) {
-	var out model.AgreementWhere
+func UnmarshalAgreementWhere(ctx context.Context, raw any) (gqlmodel.AgreementWhere, error) {
+	var out gqlmodel.AgreementWhere
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "AgreementWhere", raw, &out)
 	return out, err
 }
 
-func (ec *executionContext) unmarshalInputBrandInput(ctx context.Context, obj any) (model.BrandInput, error) {
-	var it model.BrandInput
+func (ec *executionContext) unmarshalInputBrandInput(ctx context.Context, obj any) (gqlmodel.BrandInput, error) {
+	var it gqlmodel.BrandInput
 	if obj == nil {
 		return it, nil
 	}
@@ -12428,14 +12429,14 @@ func (ec *executionContext) unmarshalInputBrandInput(ctx context.Context, obj an
 //
 // ctx must come from a gqlgen request; outside one there is no unmarshaler to use
 // and the returned error says so.
-func UnmarshalBrandInput(ctx context.Context, raw any) (model.BrandInput, error) {
-	var out model.BrandInput
+func UnmarshalBrandInput(ctx context.Context, raw any) (gqlmodel.BrandInput, error) {
+	var out gqlmodel.BrandInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "BrandInput", raw, &out)
 	return out, err
 }
 
-func (ec *executionContext) unmarshalInputBrandWhere(ctx context.Context, obj any) (model.BrandWhere, error) {
-	var it model.BrandWhere
+func (ec *executionContext) unmarshalInputBrandWhere(ctx context.Context, obj any) (gqlmodel.BrandWhere, error) {
+	var it gqlmodel.BrandWhere
 	if obj == nil {
 		return it, nil
 	}
@@ -12491,14 +12492,14 @@ func (ec *executionContext) unmarshalInputBrandWhere(ctx context.Context, obj an
 //
 // ctx must come from a gqlgen request; outside one there is no unmarshaler to use
 // and the returned error says so.
-func UnmarshalBrandWhere(ctx context.Context, raw any) (model.BrandWhere, error) {
-	var out model.BrandWhere
+func UnmarshalBrandWhere(ctx context.Context, raw any) (gqlmodel.BrandWhere, error) {
+	var out gqlmodel.BrandWhere
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "BrandWhere", raw, &out)
 	return out, err
 }
 
-func (ec *executionContext) unmarshalInputEntityOrder(ctx context.Context, obj any) (model.EntityOrder, error) {
-	var it model.EntityOrder
+func (ec *executionContext) unmarshalInputEntityOrder(ctx context.Context, obj any) (model.Order, error) {
+	var it model.Order
 	if obj == nil {
 		return it, nil
 	}
@@ -12524,18 +12525,18 @@ func (ec *executionContext) unmarshalInputEntityOrder(ctx context.Context, obj a
 		switch k {
 		case "field":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
-			data, err := ec.unmarshalNEntityOrderField2githubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐEntityOrderField(ctx, v)
+			data, err := ec.unmarshalNEntityOrderField2githubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐSortField(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.Field = data
 		case "direction":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
-			data, err := ec.unmarshalNOrderDirection2githubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐOrderDirection(ctx, v)
+			data, err := ec.unmarshalNOrderDirection2bool(ctx, v)
 			if err != nil {
 				return it, err
 			}
-			it.Direction = data
+			it.Desc = data
 		}
 	}
 	return it, nil
@@ -12547,14 +12548,14 @@ func (ec *executionContext) unmarshalInputEntityOrder(ctx context.Context, obj a
 //
 // ctx must come from a gqlgen request; outside one there is no unmarshaler to use
 // and the returned error says so.
-func UnmarshalEntityOrder(ctx context.Context, raw any) (model.EntityOrder, error) {
-	var out model.EntityOrder
+func UnmarshalEntityOrder(ctx context.Context, raw any) (model.Order, error) {
+	var out model.Order
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "EntityOrder", raw, &out)
 	return out, err
 }
 
-func (ec *executionContext) unmarshalInputOrganizationInput(ctx context.Context, obj any) (model.OrganizationInput, error) {
-	var it model.OrganizationInput
+func (ec *executionContext) unmarshalInputOrganizationInput(ctx context.Context, obj any) (gqlmodel.OrganizationInput, error) {
+	var it gqlmodel.OrganizationInput
 	if obj == nil {
 		return it, nil
 	}
@@ -12649,14 +12650,14 @@ func (ec *executionContext) unmarshalInputOrganizationInput(ctx context.Context,
 //
 // ctx must come from a gqlgen request; outside one there is no unmarshaler to use
 // and the returned error says so.
-func UnmarshalOrganizationInput(ctx context.Context, raw any) (model.OrganizationInput, error) {
-	var out model.OrganizationInput
+func UnmarshalOrganizationInput(ctx context.Context, raw any) (gqlmodel.OrganizationInput, error) {
+	var out gqlmodel.OrganizationInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "OrganizationInput", raw, &out)
 	return out, err
 }
 
-func (ec *executionContext) unmarshalInputOrganizationWhere(ctx context.Context, obj any) (model.OrganizationWhere, error) {
-	var it model.OrganizationWhere
+func (ec *executionContext) unmarshalInputOrganizationWhere(ctx context.Context, obj any) (gqlmodel.OrganizationWhere, error) {
+	var it gqlmodel.OrganizationWhere
 	if obj == nil {
 		return it, nil
 	}
@@ -12719,14 +12720,14 @@ func (ec *executionContext) unmarshalInputOrganizationWhere(ctx context.Context,
 //
 // ctx must come from a gqlgen request; outside one there is no unmarshaler to use
 // and the returned error says so.
-func UnmarshalOrganizationWhere(ctx context.Context, raw any) (model.OrganizationWhere, error) {
-	var out model.OrganizationWhere
+func UnmarshalOrganizationWhere(ctx context.Context, raw any) (gqlmodel.OrganizationWhere, error) {
+	var out gqlmodel.OrganizationWhere
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "OrganizationWhere", raw, &out)
 	return out, err
 }
 
-func (ec *executionContext) unmarshalInputPlaceInput(ctx context.Context, obj any) (model.PlaceInput, error) {
-	var it model.PlaceInput
+func (ec *executionContext) unmarshalInputPlaceInput(ctx context.Context, obj any) (gqlmodel.PlaceInput, error) {
+	var it gqlmodel.PlaceInput
 	if obj == nil {
 		return it, nil
 	}
@@ -12803,14 +12804,14 @@ func (ec *executionContext) unmarshalInputPlaceInput(ctx context.Context, obj an
 //
 // ctx must come from a gqlgen request; outside one there is no unmarshaler to use
 // and the returned error says so.
-func UnmarshalPlaceInput(ctx context.Context, raw any) (model.PlaceInput, error) {
-	var out model.PlaceInput
+func UnmarshalPlaceInput(ctx context.Context, raw any) (gqlmodel.PlaceInput, error) {
+	var out gqlmodel.PlaceInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "PlaceInput", raw, &out)
 	return out, err
 }
 
-func (ec *executionContext) unmarshalInputPlaceWhere(ctx context.Context, obj any) (model.PlaceWhere, error) {
-	var it model.PlaceWhere
+func (ec *executionContext) unmarshalInputPlaceWhere(ctx context.Context, obj any) (gqlmodel.PlaceWhere, error) {
+	var it gqlmodel.PlaceWhere
 	if obj == nil {
 		return it, nil
 	}
@@ -12859,14 +12860,14 @@ func (ec *executionContext) unmarshalInputPlaceWhere(ctx context.Context, obj an
 //
 // ctx must come from a gqlgen request; outside one there is no unmarshaler to use
 // and the returned error says so.
-func UnmarshalPlaceWhere(ctx context.Context, raw any) (model.PlaceWhere, error) {
-	var out model.PlaceWhere
+func UnmarshalPlaceWhere(ctx context.Context, raw any) (gqlmodel.PlaceWhere, error) {
+	var out gqlmodel.PlaceWhere
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "PlaceWhere", raw, &out)
 	return out, err
 }
 
-func (ec *executionContext) unmarshalInputPlantInput(ctx context.Context, obj any) (model.PlantInput, error) {
-	var it model.PlantInput
+func (ec *executionContext) unmarshalInputPlantInput(ctx context.Context, obj any) (gqlmodel.PlantInput, error) {
+	var it gqlmodel.PlantInput
 	if obj == nil {
 		return it, nil
 	}
@@ -12936,14 +12937,14 @@ func (ec *executionContext) unmarshalInputPlantInput(ctx context.Context, obj an
 //
 // ctx must come from a gqlgen request; outside one there is no unmarshaler to use
 // and the returned error says so.
-func UnmarshalPlantInput(ctx context.Context, raw any) (model.PlantInput, error) {
-	var out model.PlantInput
+func UnmarshalPlantInput(ctx context.Context, raw any) (gqlmodel.PlantInput, error) {
+	var out gqlmodel.PlantInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "PlantInput", raw, &out)
 	return out, err
 }
 
-func (ec *executionContext) unmarshalInputPlantWhere(ctx context.Context, obj any) (model.PlantWhere, error) {
-	var it model.PlantWhere
+func (ec *executionContext) unmarshalInputPlantWhere(ctx context.Context, obj any) (gqlmodel.PlantWhere, error) {
+	var it gqlmodel.PlantWhere
 	if obj == nil {
 		return it, nil
 	}
@@ -12985,14 +12986,14 @@ func (ec *executionContext) unmarshalInputPlantWhere(ctx context.Context, obj an
 //
 // ctx must come from a gqlgen request; outside one there is no unmarshaler to use
 // and the returned error says so.
-func UnmarshalPlantWhere(ctx context.Context, raw any) (model.PlantWhere, error) {
-	var out model.PlantWhere
+func UnmarshalPlantWhere(ctx context.Context, raw any) (gqlmodel.PlantWhere, error) {
+	var out gqlmodel.PlantWhere
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "PlantWhere", raw, &out)
 	return out, err
 }
 
-func (ec *executionContext) unmarshalInputProvisionInput(ctx context.Context, obj any) (model.ProvisionInput, error) {
-	var it model.ProvisionInput
+func (ec *executionContext) unmarshalInputProvisionInput(ctx context.Context, obj any) (gqlmodel.ProvisionInput, error) {
+	var it gqlmodel.ProvisionInput
 	if obj == nil {
 		return it, nil
 	}
@@ -13034,14 +13035,14 @@ func (ec *executionContext) unmarshalInputProvisionInput(ctx context.Context, ob
 //
 // ctx must come from a gqlgen request; outside one there is no unmarshaler to use
 // and the returned error says so.
-func UnmarshalProvisionInput(ctx context.Context, raw any) (model.ProvisionInput, error) {
-	var out model.ProvisionInput
+func UnmarshalProvisionInput(ctx context.Context, raw any) (gqlmodel.ProvisionInput, error) {
+	var out gqlmodel.ProvisionInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "ProvisionInput", raw, &out)
 	return out, err
 }
 
-func (ec *executionContext) unmarshalInputRelationInput(ctx context.Context, obj any) (model.RelationInput, error) {
-	var it model.RelationInput
+func (ec *executionContext) unmarshalInputRelationInput(ctx context.Context, obj any) (gqlmodel.RelationInput, error) {
+	var it gqlmodel.RelationInput
 	if obj == nil {
 		return it, nil
 	}
@@ -13136,14 +13137,14 @@ func (ec *executionContext) unmarshalInputRelationInput(ctx context.Context, obj
 //
 // ctx must come from a gqlgen request; outside one there is no unmarshaler to use
 // and the returned error says so.
-func UnmarshalRelationInput(ctx context.Context, raw any) (model.RelationInput, error) {
-	var out model.RelationInput
+func UnmarshalRelationInput(ctx context.Context, raw any) (gqlmodel.RelationInput, error) {
+	var out gqlmodel.RelationInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "RelationInput", raw, &out)
 	return out, err
 }
 
-func (ec *executionContext) unmarshalInputRelationWhere(ctx context.Context, obj any) (model.RelationWhere, error) {
-	var it model.RelationWhere
+func (ec *executionContext) unmarshalInputRelationWhere(ctx context.Context, obj any) (gqlmodel.RelationWhere, error) {
+	var it gqlmodel.RelationWhere
 	if obj == nil {
 		return it, nil
 	}
@@ -13220,14 +13221,14 @@ func (ec *executionContext) unmarshalInputRelationWhere(ctx context.Context, obj
 //
 // ctx must come from a gqlgen request; outside one there is no unmarshaler to use
 // and the returned error says so.
-func UnmarshalRelationWhere(ctx context.Context, raw any) (model.RelationWhere, error) {
-	var out model.RelationWhere
+func UnmarshalRelationWhere(ctx context.Context, raw any) (gqlmodel.RelationWhere, error) {
+	var out gqlmodel.RelationWhere
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "RelationWhere", raw, &out)
 	return out, err
 }
 
-func (ec *executionContext) unmarshalInputSourceInput(ctx context.Context, obj any) (model.SourceInput, error) {
-	var it model.SourceInput
+func (ec *executionContext) unmarshalInputSourceInput(ctx context.Context, obj any) (gqlmodel.SourceInput, error) {
+	var it gqlmodel.SourceInput
 	if obj == nil {
 		return it, nil
 	}
@@ -13304,14 +13305,14 @@ func (ec *executionContext) unmarshalInputSourceInput(ctx context.Context, obj a
 //
 // ctx must come from a gqlgen request; outside one there is no unmarshaler to use
 // and the returned error says so.
-func UnmarshalSourceInput(ctx context.Context, raw any) (model.SourceInput, error) {
-	var out model.SourceInput
+func UnmarshalSourceInput(ctx context.Context, raw any) (gqlmodel.SourceInput, error) {
+	var out gqlmodel.SourceInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "SourceInput", raw, &out)
 	return out, err
 }
 
-func (ec *executionContext) unmarshalInputSourceOrder(ctx context.Context, obj any) (model.SourceOrder, error) {
-	var it model.SourceOrder
+func (ec *executionContext) unmarshalInputSourceOrder(ctx context.Context, obj any) (model.Order, error) {
+	var it model.Order
 	if obj == nil {
 		return it, nil
 	}
@@ -13337,18 +13338,18 @@ func (ec *executionContext) unmarshalInputSourceOrder(ctx context.Context, obj a
 		switch k {
 		case "field":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
-			data, err := ec.unmarshalNSourceOrderField2githubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐSourceOrderField(ctx, v)
+			data, err := ec.unmarshalNSourceOrderField2githubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐSortField(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.Field = data
 		case "direction":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
-			data, err := ec.unmarshalNOrderDirection2githubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐOrderDirection(ctx, v)
+			data, err := ec.unmarshalNOrderDirection2bool(ctx, v)
 			if err != nil {
 				return it, err
 			}
-			it.Direction = data
+			it.Desc = data
 		}
 	}
 	return it, nil
@@ -13360,14 +13361,14 @@ func (ec *executionContext) unmarshalInputSourceOrder(ctx context.Context, obj a
 //
 // ctx must come from a gqlgen request; outside one there is no unmarshaler to use
 // and the returned error says so.
-func UnmarshalSourceOrder(ctx context.Context, raw any) (model.SourceOrder, error) {
-	var out model.SourceOrder
+func UnmarshalSourceOrder(ctx context.Context, raw any) (model.Order, error) {
+	var out model.Order
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "SourceOrder", raw, &out)
 	return out, err
 }
 
-func (ec *executionContext) unmarshalInputSourceWhere(ctx context.Context, obj any) (model.SourceWhere, error) {
-	var it model.SourceWhere
+func (ec *executionContext) unmarshalInputSourceWhere(ctx context.Context, obj any) (gqlmodel.SourceWhere, error) {
+	var it gqlmodel.SourceWhere
 	if obj == nil {
 		return it, nil
 	}
@@ -13416,14 +13417,14 @@ func (ec *executionContext) unmarshalInputSourceWhere(ctx context.Context, obj a
 //
 // ctx must come from a gqlgen request; outside one there is no unmarshaler to use
 // and the returned error says so.
-func UnmarshalSourceWhere(ctx context.Context, raw any) (model.SourceWhere, error) {
-	var out model.SourceWhere
+func UnmarshalSourceWhere(ctx context.Context, raw any) (gqlmodel.SourceWhere, error) {
+	var out gqlmodel.SourceWhere
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "SourceWhere", raw, &out)
 	return out, err
 }
 
-func (ec *executionContext) unmarshalInputVehicleModelInput(ctx context.Context, obj any) (model.VehicleModelInput, error) {
-	var it model.VehicleModelInput
+func (ec *executionContext) unmarshalInputVehicleModelInput(ctx context.Context, obj any) (gqlmodel.VehicleModelInput, error) {
+	var it gqlmodel.VehicleModelInput
 	if obj == nil {
 		return it, nil
 	}
@@ -13493,14 +13494,14 @@ func (ec *executionContext) unmarshalInputVehicleModelInput(ctx context.Context,
 //
 // ctx must come from a gqlgen request; outside one there is no unmarshaler to use
 // and the returned error says so.
-func UnmarshalVehicleModelInput(ctx context.Context, raw any) (model.VehicleModelInput, error) {
-	var out model.VehicleModelInput
+func UnmarshalVehicleModelInput(ctx context.Context, raw any) (gqlmodel.VehicleModelInput, error) {
+	var out gqlmodel.VehicleModelInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "VehicleModelInput", raw, &out)
 	return out, err
 }
 
-func (ec *executionContext) unmarshalInputVehicleModelWhere(ctx context.Context, obj any) (model.VehicleModelWhere, error) {
-	var it model.VehicleModelWhere
+func (ec *executionContext) unmarshalInputVehicleModelWhere(ctx context.Context, obj any) (gqlmodel.VehicleModelWhere, error) {
+	var it gqlmodel.VehicleModelWhere
 	if obj == nil {
 		return it, nil
 	}
@@ -13549,8 +13550,8 @@ func (ec *executionContext) unmarshalInputVehicleModelWhere(ctx context.Context,
 //
 // ctx must come from a gqlgen request; outside one there is no unmarshaler to use
 // and the returned error says so.
-func UnmarshalVehicleModelWhere(ctx context.Context, raw any) (model.VehicleModelWhere, error) {
-	var out model.VehicleModelWhere
+func UnmarshalVehicleModelWhere(ctx context.Context, raw any) (gqlmodel.VehicleModelWhere, error) {
+	var out gqlmodel.VehicleModelWhere
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "VehicleModelWhere", raw, &out)
 	return out, err
 }
@@ -13762,7 +13763,7 @@ func (ec *executionContext) _Agreement(ctx context.Context, sel ast.SelectionSet
 
 var agreementConnectionImplementors = []string{"AgreementConnection"}
 
-func (ec *executionContext) _AgreementConnection(ctx context.Context, sel ast.SelectionSet, obj *model.AgreementConnection) graphql.Marshaler {
+func (ec *executionContext) _AgreementConnection(ctx context.Context, sel ast.SelectionSet, obj *gqlmodel.AgreementConnection) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, agreementConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -13805,7 +13806,7 @@ func (ec *executionContext) _AgreementConnection(ctx context.Context, sel ast.Se
 
 var agreementEdgeImplementors = []string{"AgreementEdge"}
 
-func (ec *executionContext) _AgreementEdge(ctx context.Context, sel ast.SelectionSet, obj *model.AgreementEdge) graphql.Marshaler {
+func (ec *executionContext) _AgreementEdge(ctx context.Context, sel ast.SelectionSet, obj *gqlmodel.AgreementEdge) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, agreementEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -13952,7 +13953,7 @@ func (ec *executionContext) _Brand(ctx context.Context, sel ast.SelectionSet, ob
 
 var brandConnectionImplementors = []string{"BrandConnection"}
 
-func (ec *executionContext) _BrandConnection(ctx context.Context, sel ast.SelectionSet, obj *model.BrandConnection) graphql.Marshaler {
+func (ec *executionContext) _BrandConnection(ctx context.Context, sel ast.SelectionSet, obj *gqlmodel.BrandConnection) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, brandConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -13995,7 +13996,7 @@ func (ec *executionContext) _BrandConnection(ctx context.Context, sel ast.Select
 
 var brandEdgeImplementors = []string{"BrandEdge"}
 
-func (ec *executionContext) _BrandEdge(ctx context.Context, sel ast.SelectionSet, obj *model.BrandEdge) graphql.Marshaler {
+func (ec *executionContext) _BrandEdge(ctx context.Context, sel ast.SelectionSet, obj *gqlmodel.BrandEdge) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, brandEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -14290,7 +14291,7 @@ func (ec *executionContext) _Organization(ctx context.Context, sel ast.Selection
 
 var organizationConnectionImplementors = []string{"OrganizationConnection"}
 
-func (ec *executionContext) _OrganizationConnection(ctx context.Context, sel ast.SelectionSet, obj *model.OrganizationConnection) graphql.Marshaler {
+func (ec *executionContext) _OrganizationConnection(ctx context.Context, sel ast.SelectionSet, obj *gqlmodel.OrganizationConnection) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, organizationConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -14333,7 +14334,7 @@ func (ec *executionContext) _OrganizationConnection(ctx context.Context, sel ast
 
 var organizationEdgeImplementors = []string{"OrganizationEdge"}
 
-func (ec *executionContext) _OrganizationEdge(ctx context.Context, sel ast.SelectionSet, obj *model.OrganizationEdge) graphql.Marshaler {
+func (ec *executionContext) _OrganizationEdge(ctx context.Context, sel ast.SelectionSet, obj *gqlmodel.OrganizationEdge) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, organizationEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -14371,7 +14372,7 @@ func (ec *executionContext) _OrganizationEdge(ctx context.Context, sel ast.Selec
 
 var pageInfoImplementors = []string{"PageInfo"}
 
-func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet, obj *model.PageInfo) graphql.Marshaler {
+func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet, obj *gqlmodel.PageInfo) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, pageInfoImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -14560,7 +14561,7 @@ func (ec *executionContext) _Place(ctx context.Context, sel ast.SelectionSet, ob
 
 var placeConnectionImplementors = []string{"PlaceConnection"}
 
-func (ec *executionContext) _PlaceConnection(ctx context.Context, sel ast.SelectionSet, obj *model.PlaceConnection) graphql.Marshaler {
+func (ec *executionContext) _PlaceConnection(ctx context.Context, sel ast.SelectionSet, obj *gqlmodel.PlaceConnection) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, placeConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -14603,7 +14604,7 @@ func (ec *executionContext) _PlaceConnection(ctx context.Context, sel ast.Select
 
 var placeEdgeImplementors = []string{"PlaceEdge"}
 
-func (ec *executionContext) _PlaceEdge(ctx context.Context, sel ast.SelectionSet, obj *model.PlaceEdge) graphql.Marshaler {
+func (ec *executionContext) _PlaceEdge(ctx context.Context, sel ast.SelectionSet, obj *gqlmodel.PlaceEdge) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, placeEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -14739,7 +14740,7 @@ func (ec *executionContext) _Plant(ctx context.Context, sel ast.SelectionSet, ob
 
 var plantConnectionImplementors = []string{"PlantConnection"}
 
-func (ec *executionContext) _PlantConnection(ctx context.Context, sel ast.SelectionSet, obj *model.PlantConnection) graphql.Marshaler {
+func (ec *executionContext) _PlantConnection(ctx context.Context, sel ast.SelectionSet, obj *gqlmodel.PlantConnection) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, plantConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -14782,7 +14783,7 @@ func (ec *executionContext) _PlantConnection(ctx context.Context, sel ast.Select
 
 var plantEdgeImplementors = []string{"PlantEdge"}
 
-func (ec *executionContext) _PlantEdge(ctx context.Context, sel ast.SelectionSet, obj *model.PlantEdge) graphql.Marshaler {
+func (ec *executionContext) _PlantEdge(ctx context.Context, sel ast.SelectionSet, obj *gqlmodel.PlantEdge) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, plantEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -15131,7 +15132,7 @@ func (ec *executionContext) _Relation(ctx context.Context, sel ast.SelectionSet,
 
 var relationConnectionImplementors = []string{"RelationConnection"}
 
-func (ec *executionContext) _RelationConnection(ctx context.Context, sel ast.SelectionSet, obj *model.RelationConnection) graphql.Marshaler {
+func (ec *executionContext) _RelationConnection(ctx context.Context, sel ast.SelectionSet, obj *gqlmodel.RelationConnection) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, relationConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -15174,7 +15175,7 @@ func (ec *executionContext) _RelationConnection(ctx context.Context, sel ast.Sel
 
 var relationEdgeImplementors = []string{"RelationEdge"}
 
-func (ec *executionContext) _RelationEdge(ctx context.Context, sel ast.SelectionSet, obj *model.RelationEdge) graphql.Marshaler {
+func (ec *executionContext) _RelationEdge(ctx context.Context, sel ast.SelectionSet, obj *gqlmodel.RelationEdge) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, relationEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -15324,7 +15325,7 @@ func (ec *executionContext) _Source(ctx context.Context, sel ast.SelectionSet, o
 
 var sourceConnectionImplementors = []string{"SourceConnection"}
 
-func (ec *executionContext) _SourceConnection(ctx context.Context, sel ast.SelectionSet, obj *model.SourceConnection) graphql.Marshaler {
+func (ec *executionContext) _SourceConnection(ctx context.Context, sel ast.SelectionSet, obj *gqlmodel.SourceConnection) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, sourceConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -15367,7 +15368,7 @@ func (ec *executionContext) _SourceConnection(ctx context.Context, sel ast.Selec
 
 var sourceEdgeImplementors = []string{"SourceEdge"}
 
-func (ec *executionContext) _SourceEdge(ctx context.Context, sel ast.SelectionSet, obj *model.SourceEdge) graphql.Marshaler {
+func (ec *executionContext) _SourceEdge(ctx context.Context, sel ast.SelectionSet, obj *gqlmodel.SourceEdge) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, sourceEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -15593,7 +15594,7 @@ func (ec *executionContext) _VehicleModel(ctx context.Context, sel ast.Selection
 
 var vehicleModelConnectionImplementors = []string{"VehicleModelConnection"}
 
-func (ec *executionContext) _VehicleModelConnection(ctx context.Context, sel ast.SelectionSet, obj *model.VehicleModelConnection) graphql.Marshaler {
+func (ec *executionContext) _VehicleModelConnection(ctx context.Context, sel ast.SelectionSet, obj *gqlmodel.VehicleModelConnection) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, vehicleModelConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -15636,7 +15637,7 @@ func (ec *executionContext) _VehicleModelConnection(ctx context.Context, sel ast
 
 var vehicleModelEdgeImplementors = []string{"VehicleModelEdge"}
 
-func (ec *executionContext) _VehicleModelEdge(ctx context.Context, sel ast.SelectionSet, obj *model.VehicleModelEdge) graphql.Marshaler {
+func (ec *executionContext) _VehicleModelEdge(ctx context.Context, sel ast.SelectionSet, obj *gqlmodel.VehicleModelEdge) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, vehicleModelEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -16058,7 +16059,7 @@ func (ec *executionContext) marshalNAgreement2ᚖgithubᚗcomᚋautographᚑkg�
 	return ec._Agreement(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNAgreementConnection2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐAgreementConnection(ctx context.Context, sel ast.SelectionSet, v *model.AgreementConnection) graphql.Marshaler {
+func (ec *executionContext) marshalNAgreementConnection2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋgqlmodelᚐAgreementConnection(ctx context.Context, sel ast.SelectionSet, v *gqlmodel.AgreementConnection) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "AgreementConnection!")
 		return graphql.Null
@@ -16066,11 +16067,11 @@ func (ec *executionContext) marshalNAgreementConnection2ᚖgithubᚗcomᚋautogr
 	return ec._AgreementConnection(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNAgreementEdge2ᚕᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐAgreementEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.AgreementEdge) graphql.Marshaler {
+func (ec *executionContext) marshalNAgreementEdge2ᚕᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋgqlmodelᚐAgreementEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*gqlmodel.AgreementEdge) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNAgreementEdge2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐAgreementEdge(ctx, sel, v[i])
+		return ec.marshalNAgreementEdge2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋgqlmodelᚐAgreementEdge(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -16082,7 +16083,7 @@ func (ec *executionContext) marshalNAgreementEdge2ᚕᚖgithubᚗcomᚋautograph
 	return ret
 }
 
-func (ec *executionContext) marshalNAgreementEdge2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐAgreementEdge(ctx context.Context, sel ast.SelectionSet, v *model.AgreementEdge) graphql.Marshaler {
+func (ec *executionContext) marshalNAgreementEdge2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋgqlmodelᚐAgreementEdge(ctx context.Context, sel ast.SelectionSet, v *gqlmodel.AgreementEdge) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "AgreementEdge!")
 		return graphql.Null
@@ -16090,7 +16091,7 @@ func (ec *executionContext) marshalNAgreementEdge2ᚖgithubᚗcomᚋautographᚑ
 	return ec._AgreementEdge(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalNAgreementInput2githubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐAgreementInput(ctx context.Context, v any) (model.AgreementInput, error) {
+func (ec *executionContext) unmarshalNAgreementInput2githubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋgqlmodelᚐAgreementInput(ctx context.Context, v any) (gqlmodel.AgreementInput, error) {
 	res, err := ec.unmarshalInputAgreementInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
@@ -16133,7 +16134,7 @@ func (ec *executionContext) marshalNBrand2ᚖgithubᚗcomᚋautographᚑkgᚋaut
 	return ec._Brand(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNBrandConnection2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐBrandConnection(ctx context.Context, sel ast.SelectionSet, v *model.BrandConnection) graphql.Marshaler {
+func (ec *executionContext) marshalNBrandConnection2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋgqlmodelᚐBrandConnection(ctx context.Context, sel ast.SelectionSet, v *gqlmodel.BrandConnection) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "BrandConnection!")
 		return graphql.Null
@@ -16141,11 +16142,11 @@ func (ec *executionContext) marshalNBrandConnection2ᚖgithubᚗcomᚋautograph�
 	return ec._BrandConnection(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNBrandEdge2ᚕᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐBrandEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.BrandEdge) graphql.Marshaler {
+func (ec *executionContext) marshalNBrandEdge2ᚕᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋgqlmodelᚐBrandEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*gqlmodel.BrandEdge) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNBrandEdge2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐBrandEdge(ctx, sel, v[i])
+		return ec.marshalNBrandEdge2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋgqlmodelᚐBrandEdge(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -16157,7 +16158,7 @@ func (ec *executionContext) marshalNBrandEdge2ᚕᚖgithubᚗcomᚋautographᚑk
 	return ret
 }
 
-func (ec *executionContext) marshalNBrandEdge2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐBrandEdge(ctx context.Context, sel ast.SelectionSet, v *model.BrandEdge) graphql.Marshaler {
+func (ec *executionContext) marshalNBrandEdge2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋgqlmodelᚐBrandEdge(ctx context.Context, sel ast.SelectionSet, v *gqlmodel.BrandEdge) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "BrandEdge!")
 		return graphql.Null
@@ -16165,7 +16166,7 @@ func (ec *executionContext) marshalNBrandEdge2ᚖgithubᚗcomᚋautographᚑkg�
 	return ec._BrandEdge(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalNBrandInput2githubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐBrandInput(ctx context.Context, v any) (model.BrandInput, error) {
+func (ec *executionContext) unmarshalNBrandInput2githubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋgqlmodelᚐBrandInput(ctx context.Context, v any) (gqlmodel.BrandInput, error) {
 	res, err := ec.unmarshalInputBrandInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
@@ -16224,14 +16225,18 @@ func (ec *executionContext) marshalNEntityKind2githubᚗcomᚋautographᚑkgᚋa
 	return v
 }
 
-func (ec *executionContext) unmarshalNEntityOrderField2githubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐEntityOrderField(ctx context.Context, v any) (model.EntityOrderField, error) {
-	var res model.EntityOrderField
-	err := res.UnmarshalGQL(v)
+func (ec *executionContext) unmarshalNEntityOrderField2githubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐSortField(ctx context.Context, v any) (model.SortField, error) {
+	res, err := gqlmodel.UnmarshalEntityOrderField(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNEntityOrderField2githubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐEntityOrderField(ctx context.Context, sel ast.SelectionSet, v model.EntityOrderField) graphql.Marshaler {
-	return v
+func (ec *executionContext) marshalNEntityOrderField2githubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐSortField(ctx context.Context, sel ast.SelectionSet, v model.SortField) graphql.Marshaler {
+	_ = sel
+	res := gqlmodel.MarshalEntityOrderField(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "EntityOrderField!")
+	}
+	return res
 }
 
 func (ec *executionContext) unmarshalNFloat2float64(ctx context.Context, v any) (float64, error) {
@@ -16305,14 +16310,18 @@ func (ec *executionContext) marshalNInt2int(ctx context.Context, sel ast.Selecti
 	return res
 }
 
-func (ec *executionContext) unmarshalNOrderDirection2githubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐOrderDirection(ctx context.Context, v any) (model.OrderDirection, error) {
-	var res model.OrderDirection
-	err := res.UnmarshalGQL(v)
+func (ec *executionContext) unmarshalNOrderDirection2bool(ctx context.Context, v any) (bool, error) {
+	res, err := gqlmodel.UnmarshalOrderDirection(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNOrderDirection2githubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐOrderDirection(ctx context.Context, sel ast.SelectionSet, v model.OrderDirection) graphql.Marshaler {
-	return v
+func (ec *executionContext) marshalNOrderDirection2bool(ctx context.Context, sel ast.SelectionSet, v bool) graphql.Marshaler {
+	_ = sel
+	res := gqlmodel.MarshalOrderDirection(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "OrderDirection!")
+	}
+	return res
 }
 
 func (ec *executionContext) marshalNOrganization2ᚕᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐOrganizationᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Organization) graphql.Marshaler {
@@ -16339,7 +16348,7 @@ func (ec *executionContext) marshalNOrganization2ᚖgithubᚗcomᚋautographᚑk
 	return ec._Organization(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNOrganizationConnection2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐOrganizationConnection(ctx context.Context, sel ast.SelectionSet, v *model.OrganizationConnection) graphql.Marshaler {
+func (ec *executionContext) marshalNOrganizationConnection2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋgqlmodelᚐOrganizationConnection(ctx context.Context, sel ast.SelectionSet, v *gqlmodel.OrganizationConnection) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "OrganizationConnection!")
 		return graphql.Null
@@ -16347,11 +16356,11 @@ func (ec *executionContext) marshalNOrganizationConnection2ᚖgithubᚗcomᚋaut
 	return ec._OrganizationConnection(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNOrganizationEdge2ᚕᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐOrganizationEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.OrganizationEdge) graphql.Marshaler {
+func (ec *executionContext) marshalNOrganizationEdge2ᚕᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋgqlmodelᚐOrganizationEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*gqlmodel.OrganizationEdge) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNOrganizationEdge2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐOrganizationEdge(ctx, sel, v[i])
+		return ec.marshalNOrganizationEdge2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋgqlmodelᚐOrganizationEdge(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -16363,7 +16372,7 @@ func (ec *executionContext) marshalNOrganizationEdge2ᚕᚖgithubᚗcomᚋautogr
 	return ret
 }
 
-func (ec *executionContext) marshalNOrganizationEdge2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐOrganizationEdge(ctx context.Context, sel ast.SelectionSet, v *model.OrganizationEdge) graphql.Marshaler {
+func (ec *executionContext) marshalNOrganizationEdge2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋgqlmodelᚐOrganizationEdge(ctx context.Context, sel ast.SelectionSet, v *gqlmodel.OrganizationEdge) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "OrganizationEdge!")
 		return graphql.Null
@@ -16371,7 +16380,7 @@ func (ec *executionContext) marshalNOrganizationEdge2ᚖgithubᚗcomᚋautograph
 	return ec._OrganizationEdge(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalNOrganizationInput2githubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐOrganizationInput(ctx context.Context, v any) (model.OrganizationInput, error) {
+func (ec *executionContext) unmarshalNOrganizationInput2githubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋgqlmodelᚐOrganizationInput(ctx context.Context, v any) (gqlmodel.OrganizationInput, error) {
 	res, err := ec.unmarshalInputOrganizationInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
@@ -16396,7 +16405,7 @@ func (ec *executionContext) marshalNOwnership2githubᚗcomᚋautographᚑkgᚋau
 	return v
 }
 
-func (ec *executionContext) marshalNPageInfo2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐPageInfo(ctx context.Context, sel ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+func (ec *executionContext) marshalNPageInfo2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋgqlmodelᚐPageInfo(ctx context.Context, sel ast.SelectionSet, v *gqlmodel.PageInfo) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "PageInfo!")
 		return graphql.Null
@@ -16436,7 +16445,7 @@ func (ec *executionContext) marshalNPlace2ᚖgithubᚗcomᚋautographᚑkgᚋaut
 	return ec._Place(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNPlaceConnection2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐPlaceConnection(ctx context.Context, sel ast.SelectionSet, v *model.PlaceConnection) graphql.Marshaler {
+func (ec *executionContext) marshalNPlaceConnection2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋgqlmodelᚐPlaceConnection(ctx context.Context, sel ast.SelectionSet, v *gqlmodel.PlaceConnection) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "PlaceConnection!")
 		return graphql.Null
@@ -16444,11 +16453,11 @@ func (ec *executionContext) marshalNPlaceConnection2ᚖgithubᚗcomᚋautograph�
 	return ec._PlaceConnection(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNPlaceEdge2ᚕᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐPlaceEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.PlaceEdge) graphql.Marshaler {
+func (ec *executionContext) marshalNPlaceEdge2ᚕᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋgqlmodelᚐPlaceEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*gqlmodel.PlaceEdge) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNPlaceEdge2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐPlaceEdge(ctx, sel, v[i])
+		return ec.marshalNPlaceEdge2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋgqlmodelᚐPlaceEdge(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -16460,7 +16469,7 @@ func (ec *executionContext) marshalNPlaceEdge2ᚕᚖgithubᚗcomᚋautographᚑk
 	return ret
 }
 
-func (ec *executionContext) marshalNPlaceEdge2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐPlaceEdge(ctx context.Context, sel ast.SelectionSet, v *model.PlaceEdge) graphql.Marshaler {
+func (ec *executionContext) marshalNPlaceEdge2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋgqlmodelᚐPlaceEdge(ctx context.Context, sel ast.SelectionSet, v *gqlmodel.PlaceEdge) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "PlaceEdge!")
 		return graphql.Null
@@ -16468,7 +16477,7 @@ func (ec *executionContext) marshalNPlaceEdge2ᚖgithubᚗcomᚋautographᚑkg�
 	return ec._PlaceEdge(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalNPlaceInput2githubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐPlaceInput(ctx context.Context, v any) (model.PlaceInput, error) {
+func (ec *executionContext) unmarshalNPlaceInput2githubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋgqlmodelᚐPlaceInput(ctx context.Context, v any) (gqlmodel.PlaceInput, error) {
 	res, err := ec.unmarshalInputPlaceInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
@@ -16507,7 +16516,7 @@ func (ec *executionContext) marshalNPlant2ᚖgithubᚗcomᚋautographᚑkgᚋaut
 	return ec._Plant(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNPlantConnection2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐPlantConnection(ctx context.Context, sel ast.SelectionSet, v *model.PlantConnection) graphql.Marshaler {
+func (ec *executionContext) marshalNPlantConnection2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋgqlmodelᚐPlantConnection(ctx context.Context, sel ast.SelectionSet, v *gqlmodel.PlantConnection) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "PlantConnection!")
 		return graphql.Null
@@ -16515,11 +16524,11 @@ func (ec *executionContext) marshalNPlantConnection2ᚖgithubᚗcomᚋautograph�
 	return ec._PlantConnection(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNPlantEdge2ᚕᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐPlantEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.PlantEdge) graphql.Marshaler {
+func (ec *executionContext) marshalNPlantEdge2ᚕᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋgqlmodelᚐPlantEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*gqlmodel.PlantEdge) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNPlantEdge2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐPlantEdge(ctx, sel, v[i])
+		return ec.marshalNPlantEdge2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋgqlmodelᚐPlantEdge(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -16531,7 +16540,7 @@ func (ec *executionContext) marshalNPlantEdge2ᚕᚖgithubᚗcomᚋautographᚑk
 	return ret
 }
 
-func (ec *executionContext) marshalNPlantEdge2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐPlantEdge(ctx context.Context, sel ast.SelectionSet, v *model.PlantEdge) graphql.Marshaler {
+func (ec *executionContext) marshalNPlantEdge2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋgqlmodelᚐPlantEdge(ctx context.Context, sel ast.SelectionSet, v *gqlmodel.PlantEdge) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "PlantEdge!")
 		return graphql.Null
@@ -16539,7 +16548,7 @@ func (ec *executionContext) marshalNPlantEdge2ᚖgithubᚗcomᚋautographᚑkg�
 	return ec._PlantEdge(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalNPlantInput2githubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐPlantInput(ctx context.Context, v any) (model.PlantInput, error) {
+func (ec *executionContext) unmarshalNPlantInput2githubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋgqlmodelᚐPlantInput(ctx context.Context, v any) (gqlmodel.PlantInput, error) {
 	res, err := ec.unmarshalInputPlantInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
@@ -16574,7 +16583,7 @@ func (ec *executionContext) marshalNProvision2ᚕgithubᚗcomᚋautographᚑkg�
 	return ret
 }
 
-func (ec *executionContext) unmarshalNProvisionInput2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐProvisionInput(ctx context.Context, v any) (*model.ProvisionInput, error) {
+func (ec *executionContext) unmarshalNProvisionInput2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋgqlmodelᚐProvisionInput(ctx context.Context, v any) (*gqlmodel.ProvisionInput, error) {
 	res, err := ec.unmarshalInputProvisionInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
@@ -16603,7 +16612,7 @@ func (ec *executionContext) marshalNRelation2ᚖgithubᚗcomᚋautographᚑkgᚋ
 	return ec._Relation(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNRelationConnection2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐRelationConnection(ctx context.Context, sel ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
+func (ec *executionContext) marshalNRelationConnection2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋgqlmodelᚐRelationConnection(ctx context.Context, sel ast.SelectionSet, v *gqlmodel.RelationConnection) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "RelationConnection!")
 		return graphql.Null
@@ -16611,11 +16620,11 @@ func (ec *executionContext) marshalNRelationConnection2ᚖgithubᚗcomᚋautogra
 	return ec._RelationConnection(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNRelationEdge2ᚕᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐRelationEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.RelationEdge) graphql.Marshaler {
+func (ec *executionContext) marshalNRelationEdge2ᚕᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋgqlmodelᚐRelationEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*gqlmodel.RelationEdge) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNRelationEdge2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐRelationEdge(ctx, sel, v[i])
+		return ec.marshalNRelationEdge2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋgqlmodelᚐRelationEdge(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -16627,7 +16636,7 @@ func (ec *executionContext) marshalNRelationEdge2ᚕᚖgithubᚗcomᚋautograph�
 	return ret
 }
 
-func (ec *executionContext) marshalNRelationEdge2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐRelationEdge(ctx context.Context, sel ast.SelectionSet, v *model.RelationEdge) graphql.Marshaler {
+func (ec *executionContext) marshalNRelationEdge2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋgqlmodelᚐRelationEdge(ctx context.Context, sel ast.SelectionSet, v *gqlmodel.RelationEdge) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "RelationEdge!")
 		return graphql.Null
@@ -16635,7 +16644,7 @@ func (ec *executionContext) marshalNRelationEdge2ᚖgithubᚗcomᚋautographᚑk
 	return ec._RelationEdge(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalNRelationInput2githubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐRelationInput(ctx context.Context, v any) (model.RelationInput, error) {
+func (ec *executionContext) unmarshalNRelationInput2githubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋgqlmodelᚐRelationInput(ctx context.Context, v any) (gqlmodel.RelationInput, error) {
 	res, err := ec.unmarshalInputRelationInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
@@ -16708,7 +16717,7 @@ func (ec *executionContext) marshalNSource2ᚖgithubᚗcomᚋautographᚑkgᚋau
 	return ec._Source(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNSourceConnection2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐSourceConnection(ctx context.Context, sel ast.SelectionSet, v *model.SourceConnection) graphql.Marshaler {
+func (ec *executionContext) marshalNSourceConnection2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋgqlmodelᚐSourceConnection(ctx context.Context, sel ast.SelectionSet, v *gqlmodel.SourceConnection) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "SourceConnection!")
 		return graphql.Null
@@ -16716,11 +16725,11 @@ func (ec *executionContext) marshalNSourceConnection2ᚖgithubᚗcomᚋautograph
 	return ec._SourceConnection(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNSourceEdge2ᚕᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐSourceEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.SourceEdge) graphql.Marshaler {
+func (ec *executionContext) marshalNSourceEdge2ᚕᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋgqlmodelᚐSourceEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*gqlmodel.SourceEdge) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNSourceEdge2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐSourceEdge(ctx, sel, v[i])
+		return ec.marshalNSourceEdge2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋgqlmodelᚐSourceEdge(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -16732,7 +16741,7 @@ func (ec *executionContext) marshalNSourceEdge2ᚕᚖgithubᚗcomᚋautographᚑ
 	return ret
 }
 
-func (ec *executionContext) marshalNSourceEdge2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐSourceEdge(ctx context.Context, sel ast.SelectionSet, v *model.SourceEdge) graphql.Marshaler {
+func (ec *executionContext) marshalNSourceEdge2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋgqlmodelᚐSourceEdge(ctx context.Context, sel ast.SelectionSet, v *gqlmodel.SourceEdge) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "SourceEdge!")
 		return graphql.Null
@@ -16740,19 +16749,23 @@ func (ec *executionContext) marshalNSourceEdge2ᚖgithubᚗcomᚋautographᚑkg�
 	return ec._SourceEdge(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalNSourceInput2githubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐSourceInput(ctx context.Context, v any) (model.SourceInput, error) {
+func (ec *executionContext) unmarshalNSourceInput2githubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋgqlmodelᚐSourceInput(ctx context.Context, v any) (gqlmodel.SourceInput, error) {
 	res, err := ec.unmarshalInputSourceInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) unmarshalNSourceOrderField2githubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐSourceOrderField(ctx context.Context, v any) (model.SourceOrderField, error) {
-	var res model.SourceOrderField
-	err := res.UnmarshalGQL(v)
+func (ec *executionContext) unmarshalNSourceOrderField2githubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐSortField(ctx context.Context, v any) (model.SortField, error) {
+	res, err := gqlmodel.UnmarshalSourceOrderField(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNSourceOrderField2githubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐSourceOrderField(ctx context.Context, sel ast.SelectionSet, v model.SourceOrderField) graphql.Marshaler {
-	return v
+func (ec *executionContext) marshalNSourceOrderField2githubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐSortField(ctx context.Context, sel ast.SelectionSet, v model.SortField) graphql.Marshaler {
+	_ = sel
+	res := gqlmodel.MarshalSourceOrderField(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "SourceOrderField!")
+	}
+	return res
 }
 
 func (ec *executionContext) unmarshalNString2string(ctx context.Context, v any) (string, error) {
@@ -16878,7 +16891,7 @@ func (ec *executionContext) marshalNVehicleModel2ᚖgithubᚗcomᚋautographᚑk
 	return ec._VehicleModel(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNVehicleModelConnection2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐVehicleModelConnection(ctx context.Context, sel ast.SelectionSet, v *model.VehicleModelConnection) graphql.Marshaler {
+func (ec *executionContext) marshalNVehicleModelConnection2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋgqlmodelᚐVehicleModelConnection(ctx context.Context, sel ast.SelectionSet, v *gqlmodel.VehicleModelConnection) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "VehicleModelConnection!")
 		return graphql.Null
@@ -16886,11 +16899,11 @@ func (ec *executionContext) marshalNVehicleModelConnection2ᚖgithubᚗcomᚋaut
 	return ec._VehicleModelConnection(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNVehicleModelEdge2ᚕᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐVehicleModelEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.VehicleModelEdge) graphql.Marshaler {
+func (ec *executionContext) marshalNVehicleModelEdge2ᚕᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋgqlmodelᚐVehicleModelEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*gqlmodel.VehicleModelEdge) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNVehicleModelEdge2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐVehicleModelEdge(ctx, sel, v[i])
+		return ec.marshalNVehicleModelEdge2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋgqlmodelᚐVehicleModelEdge(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -16902,7 +16915,7 @@ func (ec *executionContext) marshalNVehicleModelEdge2ᚕᚖgithubᚗcomᚋautogr
 	return ret
 }
 
-func (ec *executionContext) marshalNVehicleModelEdge2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐVehicleModelEdge(ctx context.Context, sel ast.SelectionSet, v *model.VehicleModelEdge) graphql.Marshaler {
+func (ec *executionContext) marshalNVehicleModelEdge2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋgqlmodelᚐVehicleModelEdge(ctx context.Context, sel ast.SelectionSet, v *gqlmodel.VehicleModelEdge) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "VehicleModelEdge!")
 		return graphql.Null
@@ -16910,7 +16923,7 @@ func (ec *executionContext) marshalNVehicleModelEdge2ᚖgithubᚗcomᚋautograph
 	return ec._VehicleModelEdge(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalNVehicleModelInput2githubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐVehicleModelInput(ctx context.Context, v any) (model.VehicleModelInput, error) {
+func (ec *executionContext) unmarshalNVehicleModelInput2githubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋgqlmodelᚐVehicleModelInput(ctx context.Context, v any) (gqlmodel.VehicleModelInput, error) {
 	res, err := ec.unmarshalInputVehicleModelInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
@@ -17064,7 +17077,7 @@ func (ec *executionContext) marshalOAgreement2ᚖgithubᚗcomᚋautographᚑkg�
 	return ec._Agreement(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalOAgreementWhere2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐAgreementWhere(ctx context.Context, v any) (*model.AgreementWhere, error) {
+func (ec *executionContext) unmarshalOAgreementWhere2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋgqlmodelᚐAgreementWhere(ctx context.Context, v any) (*gqlmodel.AgreementWhere, error) {
 	if v == nil {
 		return nil, nil
 	}
@@ -17161,7 +17174,7 @@ func (ec *executionContext) marshalOBrandSegment2ᚖgithubᚗcomᚋautographᚑk
 	return v
 }
 
-func (ec *executionContext) unmarshalOBrandWhere2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐBrandWhere(ctx context.Context, v any) (*model.BrandWhere, error) {
+func (ec *executionContext) unmarshalOBrandWhere2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋgqlmodelᚐBrandWhere(ctx context.Context, v any) (*gqlmodel.BrandWhere, error) {
 	if v == nil {
 		return nil, nil
 	}
@@ -17244,7 +17257,7 @@ func (ec *executionContext) marshalOEntityKind2ᚕgithubᚗcomᚋautographᚑkg�
 	return ret
 }
 
-func (ec *executionContext) unmarshalOEntityOrder2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐEntityOrder(ctx context.Context, v any) (*model.EntityOrder, error) {
+func (ec *executionContext) unmarshalOEntityOrder2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐOrder(ctx context.Context, v any) (*model.Order, error) {
 	if v == nil {
 		return nil, nil
 	}
@@ -17389,7 +17402,7 @@ func (ec *executionContext) marshalOOrganizationType2ᚖgithubᚗcomᚋautograph
 	return v
 }
 
-func (ec *executionContext) unmarshalOOrganizationWhere2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐOrganizationWhere(ctx context.Context, v any) (*model.OrganizationWhere, error) {
+func (ec *executionContext) unmarshalOOrganizationWhere2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋgqlmodelᚐOrganizationWhere(ctx context.Context, v any) (*gqlmodel.OrganizationWhere, error) {
 	if v == nil {
 		return nil, nil
 	}
@@ -17508,7 +17521,7 @@ func (ec *executionContext) marshalOPlaceType2ᚖgithubᚗcomᚋautographᚑkg�
 	return v
 }
 
-func (ec *executionContext) unmarshalOPlaceWhere2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐPlaceWhere(ctx context.Context, v any) (*model.PlaceWhere, error) {
+func (ec *executionContext) unmarshalOPlaceWhere2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋgqlmodelᚐPlaceWhere(ctx context.Context, v any) (*gqlmodel.PlaceWhere, error) {
 	if v == nil {
 		return nil, nil
 	}
@@ -17523,7 +17536,7 @@ func (ec *executionContext) marshalOPlant2ᚖgithubᚗcomᚋautographᚑkgᚋaut
 	return ec._Plant(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalOPlantWhere2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐPlantWhere(ctx context.Context, v any) (*model.PlantWhere, error) {
+func (ec *executionContext) unmarshalOPlantWhere2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋgqlmodelᚐPlantWhere(ctx context.Context, v any) (*gqlmodel.PlantWhere, error) {
 	if v == nil {
 		return nil, nil
 	}
@@ -17583,16 +17596,16 @@ func (ec *executionContext) marshalOPowertrain2ᚖgithubᚗcomᚋautographᚑkg�
 	return v
 }
 
-func (ec *executionContext) unmarshalOProvisionInput2ᚕᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐProvisionInputᚄ(ctx context.Context, v any) ([]*model.ProvisionInput, error) {
+func (ec *executionContext) unmarshalOProvisionInput2ᚕᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋgqlmodelᚐProvisionInputᚄ(ctx context.Context, v any) ([]*gqlmodel.ProvisionInput, error) {
 	if v == nil {
 		return nil, nil
 	}
 	vSlice := graphql.CoerceList(v)
 	var err error
-	res := make([]*model.ProvisionInput, len(vSlice))
+	res := make([]*gqlmodel.ProvisionInput, len(vSlice))
 	for i := range vSlice {
 		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
-		res[i], err = ec.unmarshalNProvisionInput2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐProvisionInput(ctx, vSlice[i])
+		res[i], err = ec.unmarshalNProvisionInput2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋgqlmodelᚐProvisionInput(ctx, vSlice[i])
 		if err != nil {
 			return nil, err
 		}
@@ -17695,7 +17708,7 @@ func (ec *executionContext) marshalORelationType2ᚕgithubᚗcomᚋautographᚑk
 	return ret
 }
 
-func (ec *executionContext) unmarshalORelationWhere2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐRelationWhere(ctx context.Context, v any) (*model.RelationWhere, error) {
+func (ec *executionContext) unmarshalORelationWhere2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋgqlmodelᚐRelationWhere(ctx context.Context, v any) (*gqlmodel.RelationWhere, error) {
 	if v == nil {
 		return nil, nil
 	}
@@ -17710,7 +17723,7 @@ func (ec *executionContext) marshalOSource2ᚖgithubᚗcomᚋautographᚑkgᚋau
 	return ec._Source(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalOSourceOrder2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐSourceOrder(ctx context.Context, v any) (*model.SourceOrder, error) {
+func (ec *executionContext) unmarshalOSourceOrder2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐOrder(ctx context.Context, v any) (*model.Order, error) {
 	if v == nil {
 		return nil, nil
 	}
@@ -17718,7 +17731,7 @@ func (ec *executionContext) unmarshalOSourceOrder2ᚖgithubᚗcomᚋautographᚑ
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) unmarshalOSourceWhere2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐSourceWhere(ctx context.Context, v any) (*model.SourceWhere, error) {
+func (ec *executionContext) unmarshalOSourceWhere2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋgqlmodelᚐSourceWhere(ctx context.Context, v any) (*gqlmodel.SourceWhere, error) {
 	if v == nil {
 		return nil, nil
 	}
@@ -17786,7 +17799,7 @@ func (ec *executionContext) marshalOVehicleModel2ᚖgithubᚗcomᚋautographᚑk
 	return ec._VehicleModel(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalOVehicleModelWhere2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐVehicleModelWhere(ctx context.Context, v any) (*model.VehicleModelWhere, error) {
+func (ec *executionContext) unmarshalOVehicleModelWhere2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋgqlmodelᚐVehicleModelWhere(ctx context.Context, v any) (*gqlmodel.VehicleModelWhere, error) {
 	if v == nil {
 		return nil, nil
 	}

@@ -8,10 +8,11 @@ package graph
 import (
 	"context"
 
+	"github.com/autograph-kg/autograph/graph/gqlmodel"
 	"github.com/autograph-kg/autograph/graph/model"
 )
 
-func (r *mutationResolver) UpsertOrganization(ctx context.Context, input model.OrganizationInput) (*model.Organization, error) {
+func (r *mutationResolver) UpsertOrganization(ctx context.Context, input gqlmodel.OrganizationInput) (*model.Organization, error) {
 	o := &model.Organization{
 		EntityBase: base(input.ID, input.Name, input.Aliases, input.Description, input.Sources),
 		Ownership:  input.Ownership,
@@ -21,11 +22,11 @@ func (r *mutationResolver) UpsertOrganization(ctx context.Context, input model.O
 	if input.Type != nil {
 		o.Type = *input.Type
 	}
-	return upsert(ctx, r.Store, o)
+	return upsert(ctx, r.Writer, o)
 }
 
-func (r *mutationResolver) UpsertBrand(ctx context.Context, input model.BrandInput) (*model.Brand, error) {
-	return upsert(ctx, r.Store, &model.Brand{
+func (r *mutationResolver) UpsertBrand(ctx context.Context, input gqlmodel.BrandInput) (*model.Brand, error) {
+	return upsert(ctx, r.Writer, &model.Brand{
 		EntityBase: base(input.ID, input.Name, input.Aliases, input.Description, input.Sources),
 		Segment:    input.Segment,
 		Founded:    input.Founded,
@@ -33,21 +34,21 @@ func (r *mutationResolver) UpsertBrand(ctx context.Context, input model.BrandInp
 	})
 }
 
-func (r *mutationResolver) UpsertVehicleModel(ctx context.Context, input model.VehicleModelInput) (*model.VehicleModel, error) {
-	return upsert(ctx, r.Store, &model.VehicleModel{
+func (r *mutationResolver) UpsertVehicleModel(ctx context.Context, input gqlmodel.VehicleModelInput) (*model.VehicleModel, error) {
+	return upsert(ctx, r.Writer, &model.VehicleModel{
 		EntityBase: base(input.ID, input.Name, input.Aliases, input.Description, input.Sources),
 		Powertrain: input.Powertrain,
 	})
 }
 
-func (r *mutationResolver) UpsertPlant(ctx context.Context, input model.PlantInput) (*model.Plant, error) {
-	return upsert(ctx, r.Store, &model.Plant{
+func (r *mutationResolver) UpsertPlant(ctx context.Context, input gqlmodel.PlantInput) (*model.Plant, error) {
+	return upsert(ctx, r.Writer, &model.Plant{
 		EntityBase: base(input.ID, input.Name, input.Aliases, input.Description, input.Sources),
 		Opened:     input.Opened,
 	})
 }
 
-func (r *mutationResolver) UpsertPlace(ctx context.Context, input model.PlaceInput) (*model.Place, error) {
+func (r *mutationResolver) UpsertPlace(ctx context.Context, input gqlmodel.PlaceInput) (*model.Place, error) {
 	p := &model.Place{
 		EntityBase:  base(input.ID, input.Name, input.Aliases, input.Description, input.Sources),
 		CountryCode: str(input.CountryCode),
@@ -55,10 +56,10 @@ func (r *mutationResolver) UpsertPlace(ctx context.Context, input model.PlaceInp
 	if input.Type != nil {
 		p.Type = *input.Type
 	}
-	return upsert(ctx, r.Store, p)
+	return upsert(ctx, r.Writer, p)
 }
 
-func (r *mutationResolver) UpsertAgreement(ctx context.Context, input model.AgreementInput) (*model.Agreement, error) {
+func (r *mutationResolver) UpsertAgreement(ctx context.Context, input gqlmodel.AgreementInput) (*model.Agreement, error) {
 	a := &model.Agreement{
 		EntityBase:  base(input.ID, input.Name, input.Aliases, input.Description, input.Sources),
 		SignedOn:    input.SignedOn,
@@ -67,10 +68,10 @@ func (r *mutationResolver) UpsertAgreement(ctx context.Context, input model.Agre
 	for _, p := range input.Provisions {
 		a.Provisions = append(a.Provisions, model.Provision{Summary: p.Summary, Due: p.Due})
 	}
-	return upsert(ctx, r.Store, a)
+	return upsert(ctx, r.Writer, a)
 }
 
-func (r *mutationResolver) UpsertSource(ctx context.Context, input model.SourceInput) (*model.Source, error) {
+func (r *mutationResolver) UpsertSource(ctx context.Context, input gqlmodel.SourceInput) (*model.Source, error) {
 	s := &model.Source{
 		ID:          input.ID,
 		Title:       input.Title,
@@ -83,35 +84,35 @@ func (r *mutationResolver) UpsertSource(ctx context.Context, input model.SourceI
 	if err := model.CheckSource(s); err != nil {
 		return nil, err
 	}
-	return r.Store.UpsertSource(ctx, s)
+	return r.Writer.UpsertSource(ctx, s)
 }
 
-func (r *mutationResolver) AddRelation(ctx context.Context, input model.RelationInput) (*model.Relation, error) {
+func (r *mutationResolver) AddRelation(ctx context.Context, input gqlmodel.RelationInput) (*model.Relation, error) {
 	rel := relationFromInput("", input)
 	rel.ID = model.RelationID(rel)
 	if err := model.CheckRelation(rel); err != nil {
 		return nil, err
 	}
-	return r.Store.AddRelation(ctx, rel)
+	return r.Writer.AddRelation(ctx, rel)
 }
 
-func (r *mutationResolver) UpdateRelation(ctx context.Context, id string, input model.RelationInput) (*model.Relation, error) {
+func (r *mutationResolver) UpdateRelation(ctx context.Context, id string, input gqlmodel.RelationInput) (*model.Relation, error) {
 	rel := relationFromInput(id, input)
 	if err := model.CheckRelation(rel); err != nil {
 		return nil, err
 	}
-	return r.Store.UpdateRelation(ctx, rel)
+	return r.Writer.UpdateRelation(ctx, rel)
 }
 
 func (r *mutationResolver) RemoveRelation(ctx context.Context, id string) (string, error) {
-	if err := r.Store.RemoveRelation(ctx, id); err != nil {
+	if err := r.Writer.RemoveRelation(ctx, id); err != nil {
 		return "", err
 	}
 	return id, nil
 }
 
 func (r *mutationResolver) DeleteEntity(ctx context.Context, id string) (string, error) {
-	if _, err := r.Store.DeleteEntity(ctx, id); err != nil {
+	if _, err := r.Writer.DeleteEntity(ctx, id); err != nil {
 		return "", err
 	}
 	return id, nil

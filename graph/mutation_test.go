@@ -3,109 +3,30 @@ package graph_test
 import (
 	"bytes"
 	"encoding/json"
-	"io"
-	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
 
-	"github.com/autograph-kg/autograph/graph"
+	"github.com/autograph-kg/autograph/graph/httpapi"
+	"github.com/autograph-kg/autograph/graph/httpapi/apitest"
 )
 
 const token = "curator-secret-1"
 
-// postAs sends a GraphQL request with an Authorization header (none when auth is "").
-func postAs(t *testing.T, url, auth, query string, vars map[string]any) gqlResponse {
-	t.Helper()
-	body, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
-	req, err := http.NewRequest(http.MethodPost, url+"/query", bytes.NewReader(body))
-	if err != nil {
-		t.Fatal(err)
-	}
-	req.Header.Set("Content-Type", "application/json")
-	if auth != "" {
-		req.Header.Set("Authorization", auth)
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	raw, _ := io.ReadAll(resp.Body)
-	if resp.StatusCode >= 500 {
-		t.Fatalf("status %d: %s", resp.StatusCode, raw)
-	}
-	var out gqlResponse
-	if err := json.Unmarshal(raw, &out); err != nil {
-		t.Fatalf("not JSON: %s", raw)
-	}
-	return out
-}
-
 const upsertSource = `mutation { upsertSource(input: {id: "example-report-2024", title: "Example report", publishedOn: "2024-03-01", publisher: "tass"}) { id } }`
-
-func TestWritesNeedAToken(t *testing.T) {
-	t.Run("writes disabled without configured tokens", func(t *testing.T) {
-		srv := newServer(t, graph.Options{})
-		resp := postAs(t, srv.URL, "Bearer anything", upsertSource, nil)
-		if len(resp.Errors) != 1 || resp.Errors[0].code() != "UNAUTHENTICATED" || !strings.Contains(resp.Errors[0].Message, "KG_WRITE_TOKEN") {
-			t.Errorf("errors %+v, want UNAUTHENTICATED saying how to enable writes", resp.Errors)
-		}
-	})
-	srv := newServer(t, graph.Options{WriteTokens: []string{"other-token", token}})
-	for _, tc := range []struct{ name, auth, want string }{
-		{"missing", "", "Authorization: Bearer"},
-		{"wrong", "Bearer nope", "not valid"},
-		{"wrong scheme", "Basic " + token, "not valid"},
-		{"empty bearer", "Bearer ", "not valid"},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			resp := postAs(t, srv.URL, tc.auth, upsertSource, nil)
-			if len(resp.Errors) != 1 || resp.Errors[0].code() != "UNAUTHENTICATED" || !strings.Contains(resp.Errors[0].Message, tc.want) {
-				t.Errorf("errors %+v, want UNAUTHENTICATED mentioning %q", resp.Errors, tc.want)
-			}
-			check := postAs(t, srv.URL, "", `{ source(id: "example-report-2024") { id } }`, nil)
-			if string(check.Data) != `{"source":null}` {
-				t.Errorf("refused write left a trace: %s", check.Data)
-			}
-		})
-	}
-	t.Run("right token, any case of Bearer", func(t *testing.T) {
-		resp := postAs(t, srv.URL, "bearer "+token, upsertSource, nil)
-		if len(resp.Errors) > 0 {
-			t.Fatalf("errors %+v", resp.Errors)
-		}
-	})
-	t.Run("reads stay open", func(t *testing.T) {
-		resp := postAs(t, srv.URL, "Bearer nope", `{ organization(id: "avtotor") { name } }`, nil)
-		if len(resp.Errors) > 0 || string(resp.Data) != `{"organization":{"name":"Avtotor"}}` {
-			t.Errorf("data %s errors %+v", resp.Data, resp.Errors)
-		}
-	})
-	t.Run("no mutations over GET", func(t *testing.T) {
-		resp, err := http.Get(srv.URL + "/query?query=" + strings.ReplaceAll(`mutation{removeRelation(id:"avtotor-assembles-kia")}`, " ", ""))
-		if err != nil {
-			t.Fatal(err)
-		}
-		resp.Body.Close()
-		if resp.StatusCode < 400 || resp.StatusCode >= 500 {
-			t.Errorf("status %d, want a 4xx", resp.StatusCode)
-		}
-	})
-}
 
 // TestCuratorRecordsAFact is the curator's story: record "company X assembles brand Y from
 // 2024-02, per source Z" and read it back at once.
 // It runs on both stores.
 func TestCuratorRecordsAFact(t *testing.T) {
-	eachStore(t, graph.Options{WriteTokens: []string{token}}, curatorRecordsAFact)
+	apitest.EachStore(t, httpapi.Options{WriteTokens: []string{token}}, curatorRecordsAFact)
 }
 
 func curatorRecordsAFact(t *testing.T, srv *httptest.Server) {
 	auth := "Bearer " + token
 	must := func(q string, vars map[string]any) json.RawMessage {
 		t.Helper()
-		resp := postAs(t, srv.URL, auth, q, vars)
+		resp := apitest.PostAs(t, srv.URL, auth, q, vars)
 		if len(resp.Errors) > 0 {
 			t.Fatalf("%s: errors %+v", q, resp.Errors)
 		}
@@ -152,7 +73,7 @@ func curatorRecordsAFact(t *testing.T, srv *httptest.Server) {
 // TestInvalidWritesAreRefused sends each invalid write and checks its code, its message and
 // that nothing changed, on both stores.
 func TestInvalidWritesAreRefused(t *testing.T) {
-	eachStore(t, graph.Options{WriteTokens: []string{token}}, invalidWritesAreRefused)
+	apitest.EachStore(t, httpapi.Options{WriteTokens: []string{token}}, invalidWritesAreRefused)
 }
 
 func invalidWritesAreRefused(t *testing.T, srv *httptest.Server) {
@@ -179,16 +100,16 @@ func invalidWritesAreRefused(t *testing.T, srv *httptest.Server) {
 		{"unknown entity to delete", `mutation { deleteEntity(id: "nope") }`, "NOT_FOUND", "nope"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			before := postAs(t, srv.URL, "", `{ relations(first: 0) { totalCount } brands(first: 0) { totalCount } sources(first: 0) { totalCount } }`, nil)
-			resp := postAs(t, srv.URL, auth, tc.query, nil)
+			before := apitest.PostAs(t, srv.URL, "", `{ relations(first: 0) { totalCount } brands(first: 0) { totalCount } sources(first: 0) { totalCount } }`, nil)
+			resp := apitest.PostAs(t, srv.URL, auth, tc.query, nil)
 			if len(resp.Errors) != 1 {
 				t.Fatalf("errors %+v, want one", resp.Errors)
 			}
 			e := resp.Errors[0]
-			if (tc.code != "" && e.code() != tc.code) || (tc.code == "" && e.code() != "BAD_USER_INPUT" && e.code() != "NOT_FOUND") || !strings.Contains(e.Message, tc.contains) {
-				t.Errorf("got %q (code %s), want code %q and a message containing %q", e.Message, e.code(), tc.code, tc.contains)
+			if (tc.code != "" && e.Code() != tc.code) || (tc.code == "" && e.Code() != "BAD_USER_INPUT" && e.Code() != "NOT_FOUND") || !strings.Contains(e.Message, tc.contains) {
+				t.Errorf("got %q (code %s), want code %q and a message containing %q", e.Message, e.Code(), tc.code, tc.contains)
 			}
-			after := postAs(t, srv.URL, "", `{ relations(first: 0) { totalCount } brands(first: 0) { totalCount } sources(first: 0) { totalCount } }`, nil)
+			after := apitest.PostAs(t, srv.URL, "", `{ relations(first: 0) { totalCount } brands(first: 0) { totalCount } sources(first: 0) { totalCount } }`, nil)
 			if !bytes.Equal(before.Data, after.Data) {
 				t.Errorf("refused write changed the graph: %s -> %s", before.Data, after.Data)
 			}

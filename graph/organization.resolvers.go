@@ -8,6 +8,7 @@ package graph
 import (
 	"context"
 
+	"github.com/autograph-kg/autograph/graph/gqlmodel"
 	"github.com/autograph-kg/autograph/graph/model"
 )
 
@@ -15,7 +16,7 @@ func (r *organizationResolver) Sources(ctx context.Context, obj *model.Organizat
 	return entitySources(ctx, obj)
 }
 
-func (r *organizationResolver) Relations(ctx context.Context, obj *model.Organization, types []model.RelationType, direction *model.Direction, status []model.RelationStatus, asOf *model.Date, first *int, after *string) (*model.RelationConnection, error) {
+func (r *organizationResolver) Relations(ctx context.Context, obj *model.Organization, types []model.RelationType, direction *model.Direction, status []model.RelationStatus, asOf *model.Date, first *int, after *string) (*gqlmodel.RelationConnection, error) {
 	return entityRelations(ctx, obj.ID, types, direction, status, asOf, first, after)
 }
 
@@ -72,7 +73,7 @@ func (r *queryResolver) Organization(ctx context.Context, id string) (*model.Org
 	return entityAs[*model.Organization](ctx, id)
 }
 
-func (r *queryResolver) Organizations(ctx context.Context, where *model.OrganizationWhere, orderBy *model.EntityOrder, first *int, after *string) (*model.OrganizationConnection, error) {
+func (r *queryResolver) Organizations(ctx context.Context, where *gqlmodel.OrganizationWhere, orderBy *model.Order, first *int, after *string) (*gqlmodel.OrganizationConnection, error) {
 	var f model.EntityFilter
 	if where != nil {
 		f = model.EntityFilter{IDs: where.Ids, NameContains: str(where.NameContains)}
@@ -80,9 +81,9 @@ func (r *queryResolver) Organizations(ctx context.Context, where *model.Organiza
 		f.Attrs = append(f.Attrs, attr(model.AttrOwnership, where.Ownership)...)
 		f.Attrs = append(f.Attrs, attr(model.AttrCountry, where.Country)...)
 	}
-	conn := &model.OrganizationConnection{Edges: []*model.OrganizationEdge{}}
-	pi, total, err := entityPage(ctx, r.Store, model.KindOrganization, f, entityOrder(orderBy), first, after, func(c string, n *model.Organization) {
-		conn.Edges = append(conn.Edges, &model.OrganizationEdge{Cursor: c, Node: n})
+	conn := &gqlmodel.OrganizationConnection{Edges: []*gqlmodel.OrganizationEdge{}}
+	pi, total, err := entityPage(ctx, r.Reader, model.KindOrganization, f, orderBy, first, after, func(c string, n *model.Organization) {
+		conn.Edges = append(conn.Edges, &gqlmodel.OrganizationEdge{Cursor: c, Node: n})
 	})
 	if err != nil {
 		return nil, err

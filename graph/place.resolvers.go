@@ -8,6 +8,7 @@ package graph
 import (
 	"context"
 
+	"github.com/autograph-kg/autograph/graph/gqlmodel"
 	"github.com/autograph-kg/autograph/graph/model"
 )
 
@@ -15,7 +16,7 @@ func (r *placeResolver) Sources(ctx context.Context, obj *model.Place) ([]*model
 	return entitySources(ctx, obj)
 }
 
-func (r *placeResolver) Relations(ctx context.Context, obj *model.Place, types []model.RelationType, direction *model.Direction, status []model.RelationStatus, asOf *model.Date, first *int, after *string) (*model.RelationConnection, error) {
+func (r *placeResolver) Relations(ctx context.Context, obj *model.Place, types []model.RelationType, direction *model.Direction, status []model.RelationStatus, asOf *model.Date, first *int, after *string) (*gqlmodel.RelationConnection, error) {
 	return entityRelations(ctx, obj.ID, types, direction, status, asOf, first, after)
 }
 
@@ -39,14 +40,14 @@ func (r *queryResolver) Place(ctx context.Context, id string) (*model.Place, err
 	return entityAs[*model.Place](ctx, id)
 }
 
-func (r *queryResolver) Places(ctx context.Context, where *model.PlaceWhere, orderBy *model.EntityOrder, first *int, after *string) (*model.PlaceConnection, error) {
+func (r *queryResolver) Places(ctx context.Context, where *gqlmodel.PlaceWhere, orderBy *model.Order, first *int, after *string) (*gqlmodel.PlaceConnection, error) {
 	var f model.EntityFilter
 	if where != nil {
 		f = model.EntityFilter{IDs: where.Ids, NameContains: str(where.NameContains), Attrs: attr(model.AttrPlaceType, where.Type)}
 	}
-	conn := &model.PlaceConnection{Edges: []*model.PlaceEdge{}}
-	pi, total, err := entityPage(ctx, r.Store, model.KindPlace, f, entityOrder(orderBy), first, after, func(c string, n *model.Place) {
-		conn.Edges = append(conn.Edges, &model.PlaceEdge{Cursor: c, Node: n})
+	conn := &gqlmodel.PlaceConnection{Edges: []*gqlmodel.PlaceEdge{}}
+	pi, total, err := entityPage(ctx, r.Reader, model.KindPlace, f, orderBy, first, after, func(c string, n *model.Place) {
+		conn.Edges = append(conn.Edges, &gqlmodel.PlaceEdge{Cursor: c, Node: n})
 	})
 	if err != nil {
 		return nil, err

@@ -8,6 +8,7 @@ package graph
 import (
 	"context"
 
+	"github.com/autograph-kg/autograph/graph/gqlmodel"
 	"github.com/autograph-kg/autograph/graph/model"
 )
 
@@ -15,7 +16,7 @@ func (r *plantResolver) Sources(ctx context.Context, obj *model.Plant) ([]*model
 	return entitySources(ctx, obj)
 }
 
-func (r *plantResolver) Relations(ctx context.Context, obj *model.Plant, types []model.RelationType, direction *model.Direction, status []model.RelationStatus, asOf *model.Date, first *int, after *string) (*model.RelationConnection, error) {
+func (r *plantResolver) Relations(ctx context.Context, obj *model.Plant, types []model.RelationType, direction *model.Direction, status []model.RelationStatus, asOf *model.Date, first *int, after *string) (*gqlmodel.RelationConnection, error) {
 	return entityRelations(ctx, obj.ID, types, direction, status, asOf, first, after)
 }
 
@@ -35,14 +36,14 @@ func (r *queryResolver) Plant(ctx context.Context, id string) (*model.Plant, err
 	return entityAs[*model.Plant](ctx, id)
 }
 
-func (r *queryResolver) Plants(ctx context.Context, where *model.PlantWhere, orderBy *model.EntityOrder, first *int, after *string) (*model.PlantConnection, error) {
+func (r *queryResolver) Plants(ctx context.Context, where *gqlmodel.PlantWhere, orderBy *model.Order, first *int, after *string) (*gqlmodel.PlantConnection, error) {
 	var f model.EntityFilter
 	if where != nil {
 		f = model.EntityFilter{IDs: where.Ids, NameContains: str(where.NameContains)}
 	}
-	conn := &model.PlantConnection{Edges: []*model.PlantEdge{}}
-	pi, total, err := entityPage(ctx, r.Store, model.KindPlant, f, entityOrder(orderBy), first, after, func(c string, n *model.Plant) {
-		conn.Edges = append(conn.Edges, &model.PlantEdge{Cursor: c, Node: n})
+	conn := &gqlmodel.PlantConnection{Edges: []*gqlmodel.PlantEdge{}}
+	pi, total, err := entityPage(ctx, r.Reader, model.KindPlant, f, orderBy, first, after, func(c string, n *model.Plant) {
+		conn.Edges = append(conn.Edges, &gqlmodel.PlantEdge{Cursor: c, Node: n})
 	})
 	if err != nil {
 		return nil, err

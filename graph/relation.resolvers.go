@@ -8,19 +8,20 @@ package graph
 import (
 	"context"
 
+	"github.com/autograph-kg/autograph/graph/gqlmodel"
 	"github.com/autograph-kg/autograph/graph/loader"
 	"github.com/autograph-kg/autograph/graph/model"
 )
 
 func (r *queryResolver) Relation(ctx context.Context, id string) (*model.Relation, error) {
-	rel, err := r.Store.Relation(ctx, id)
+	rel, err := r.Reader.Relation(ctx, id)
 	if model.IsNotFound(err) {
 		return nil, nil
 	}
 	return rel, err
 }
 
-func (r *queryResolver) Relations(ctx context.Context, where *model.RelationWhere, first *int, after *string) (*model.RelationConnection, error) {
+func (r *queryResolver) Relations(ctx context.Context, where *gqlmodel.RelationWhere, first *int, after *string) (*gqlmodel.RelationConnection, error) {
 	n, err := firstArg(first)
 	if err != nil {
 		return nil, err
@@ -30,7 +31,7 @@ func (r *queryResolver) Relations(ctx context.Context, where *model.RelationWher
 		f = model.RelationFilter{IDs: where.Ids, Types: where.Types, Status: where.Status, AsOf: where.AsOf, FromIDs: where.From, ToIDs: where.To, SourceIDs: where.Sources}
 	}
 	q := model.RelationQuery{Filter: f, First: max(n, 1), After: str(after)}
-	page, err := r.Store.Relations(ctx, q)
+	page, err := r.Reader.Relations(ctx, q)
 	if err != nil {
 		return nil, err
 	}

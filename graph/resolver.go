@@ -1,6 +1,9 @@
-// Package graph is the GraphQL layer: resolvers (thin: they check arguments, ask the store
-// through the per-request loaders and shape connections), the HTTP handler with its limits,
-// and the one error presenter that maps domain errors to extensions.code.
+// Package graph is the GraphQL schema's resolvers: thin functions that check their arguments,
+// ask the store through the per-request loaders (graph/loader) and shape the answers
+// (connections, edges and the other GraphQL-only shapes of graph/gqlmodel). The executable
+// schema gqlgen generates from schema/*.graphqls (generated.go) calls them; package
+// graph/httpapi serves it over HTTP, with the limits, the request scope and the error
+// presenter.
 package graph
 
 import (
@@ -12,8 +15,10 @@ import (
 // Resolver holds the resolvers' dependencies. It has no mutable state: resolvers run
 // concurrently.
 type Resolver struct {
-	// Store answers queries and applies mutations; the handler lets only requests with a
-	// write token reach the mutations.
-	Store  model.Store
+	// Reader answers the queries (through the loaders where a field batches).
+	Reader model.Reader
+	// Writer applies the mutations; the handler lets only requests with a write token reach
+	// them.
+	Writer model.Writer
 	Logger *slog.Logger
 }

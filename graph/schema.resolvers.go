@@ -27,7 +27,7 @@ func (r *queryResolver) Node(ctx context.Context, id string) (model.Node, error)
 	if !model.IsNotFound(err) {
 		return nil, err
 	}
-	rel, err := r.Store.Relation(ctx, id)
+	rel, err := r.Reader.Relation(ctx, id)
 	if model.IsNotFound(err) {
 		return nil, nil
 	}

@@ -8,18 +8,19 @@ package graph
 import (
 	"context"
 
+	"github.com/autograph-kg/autograph/graph/gqlmodel"
 	"github.com/autograph-kg/autograph/graph/model"
 )
 
 func (r *queryResolver) Source(ctx context.Context, id string) (*model.Source, error) {
-	s, err := r.Store.Source(ctx, id)
+	s, err := r.Reader.Source(ctx, id)
 	if model.IsNotFound(err) {
 		return nil, nil
 	}
 	return s, err
 }
 
-func (r *queryResolver) Sources(ctx context.Context, where *model.SourceWhere, orderBy *model.SourceOrder, first *int, after *string) (*model.SourceConnection, error) {
+func (r *queryResolver) Sources(ctx context.Context, where *gqlmodel.SourceWhere, orderBy *model.Order, first *int, after *string) (*gqlmodel.SourceConnection, error) {
 	n, err := firstArg(first)
 	if err != nil {
 		return nil, err
@@ -28,19 +29,20 @@ func (r *queryResolver) Sources(ctx context.Context, where *model.SourceWhere, o
 	if where != nil {
 		f = model.SourceFilter{IDs: where.Ids, TitleContains: str(where.TitleContains), PublisherIDs: where.Publisher}
 	}
-	o := sourceOrder(orderBy)
+	// Without orderBy, newest first: the defaults of the SourceOrder input.
+	o := orderOr(orderBy, model.Order{Field: model.SortByPublishedOn, Desc: true})
 	q := model.SourceQuery{Filter: f, Order: o, First: max(n, 1), After: str(after)}
-	page, err := r.Store.Sources(ctx, q)
+	page, err := r.Reader.Sources(ctx, q)
 	if err != nil {
 		return nil, err
 	}
 	items, hasNext := visible(page.Items, page.HasNextPage, n)
-	conn := &model.SourceConnection{Edges: make([]*model.SourceEdge, 0, len(items)), TotalCount: page.TotalCount}
+	conn := &gqlmodel.SourceConnection{Edges: make([]*gqlmodel.SourceEdge, 0, len(items)), TotalCount: page.TotalCount}
 	cursors := make([]string, 0, len(items))
 	for _, s := range items {
 		c := q.Cursor(s)
 		cursors = append(cursors, c)
-		conn.Edges = append(conn.Edges, &model.SourceEdge{Cursor: c, Node: s})
+		conn.Edges = append(conn.Edges, &gqlmodel.SourceEdge{Cursor: c, Node: s})
 	}
 	conn.PageInfo = pageInfo(cursors, hasNext, str(after))
 	return conn, nil

@@ -8,6 +8,7 @@ package graph
 import (
 	"context"
 
+	"github.com/autograph-kg/autograph/graph/gqlmodel"
 	"github.com/autograph-kg/autograph/graph/model"
 )
 
@@ -15,14 +16,14 @@ func (r *queryResolver) VehicleModel(ctx context.Context, id string) (*model.Veh
 	return entityAs[*model.VehicleModel](ctx, id)
 }
 
-func (r *queryResolver) VehicleModels(ctx context.Context, where *model.VehicleModelWhere, orderBy *model.EntityOrder, first *int, after *string) (*model.VehicleModelConnection, error) {
+func (r *queryResolver) VehicleModels(ctx context.Context, where *gqlmodel.VehicleModelWhere, orderBy *model.Order, first *int, after *string) (*gqlmodel.VehicleModelConnection, error) {
 	var f model.EntityFilter
 	if where != nil {
 		f = model.EntityFilter{IDs: where.Ids, NameContains: str(where.NameContains), Attrs: attr(model.AttrPowertrain, where.Powertrain)}
 	}
-	conn := &model.VehicleModelConnection{Edges: []*model.VehicleModelEdge{}}
-	pi, total, err := entityPage(ctx, r.Store, model.KindVehicleModel, f, entityOrder(orderBy), first, after, func(c string, n *model.VehicleModel) {
-		conn.Edges = append(conn.Edges, &model.VehicleModelEdge{Cursor: c, Node: n})
+	conn := &gqlmodel.VehicleModelConnection{Edges: []*gqlmodel.VehicleModelEdge{}}
+	pi, total, err := entityPage(ctx, r.Reader, model.KindVehicleModel, f, orderBy, first, after, func(c string, n *model.VehicleModel) {
+		conn.Edges = append(conn.Edges, &gqlmodel.VehicleModelEdge{Cursor: c, Node: n})
 	})
 	if err != nil {
 		return nil, err
@@ -35,7 +36,7 @@ func (r *vehicleModelResolver) Sources(ctx context.Context, obj *model.VehicleMo
 	return entitySources(ctx, obj)
 }
 
-func (r *vehicleModelResolver) Relations(ctx context.Context, obj *model.VehicleModel, types []model.RelationType, direction *model.Direction, status []model.RelationStatus, asOf *model.Date, first *int, after *string) (*model.RelationConnection, error) {
+func (r *vehicleModelResolver) Relations(ctx context.Context, obj *model.VehicleModel, types []model.RelationType, direction *model.Direction, status []model.RelationStatus, asOf *model.Date, first *int, after *string) (*gqlmodel.RelationConnection, error) {
 	return entityRelations(ctx, obj.ID, types, direction, status, asOf, first, after)
 }
 

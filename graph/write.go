@@ -3,6 +3,7 @@ package graph
 import (
 	"context"
 
+	"github.com/autograph-kg/autograph/graph/gqlmodel"
 	"github.com/autograph-kg/autograph/graph/model"
 )
 
@@ -28,7 +29,7 @@ func upsert[N model.Entity](ctx context.Context, w model.Writer, e N) (N, error)
 	return v, nil
 }
 
-func relationFromInput(id string, in model.RelationInput) *model.Relation {
+func relationFromInput(id string, in gqlmodel.RelationInput) *model.Relation {
 	r := &model.Relation{
 		ID:        id,
 		Type:      in.Type,

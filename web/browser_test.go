@@ -22,7 +22,7 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 
-	"github.com/autograph-kg/autograph/graph"
+	"github.com/autograph-kg/autograph/graph/httpapi"
 	"github.com/autograph-kg/autograph/graph/inmem"
 	"github.com/autograph-kg/autograph/seed"
 	"github.com/autograph-kg/autograph/web"
@@ -144,7 +144,7 @@ func newApp(t *testing.T) *app {
 		t.Fatalf("import big hub: %v", err)
 	}
 	a := &app{}
-	h := graph.NewHandler(graph.Options{Store: store, Explorer: web.Handler()})
+	h := httpapi.NewHandler(httpapi.Options{Store: store, Explorer: web.Handler()})
 	a.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if a.unavailable.Load() && r.URL.Path == "/query" {
 			w.Header().Set("Content-Type", "application/json")

@@ -14,6 +14,10 @@ import (
 // Nodes are kept layer by layer, each layer in id order, until Limit; a cut sets Truncated.
 func (s *Store) Neighborhood(ctx context.Context, q model.NeighborhoodQuery) (*model.Subgraph, error) {
 	const op = "inmem: neighborhood"
+	q, err := q.Normalize()
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", op, err)
+	}
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	if err := s.ready(ctx, op); err != nil {
@@ -22,11 +26,8 @@ func (s *Store) Neighborhood(ctx context.Context, q model.NeighborhoodQuery) (*m
 	if _, ok := s.entities[q.ID]; !ok {
 		return nil, fmt.Errorf("%s: %w", op, model.NotFound("entity", q.ID))
 	}
-	f, err := compileRelFilter(model.RelationFilter{Types: q.Types, AsOf: q.AsOf})
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", op, err)
-	}
-	limit := firstOr(q.Limit, model.DefaultNeighborhoodLimit)
+	f := compileRelFilter(model.RelationFilter{Types: q.Types, AsOf: q.AsOf})
+	limit := q.Limit
 	kept := map[string]bool{q.ID: true}
 	order := []string{q.ID}
 	frontier := []string{q.ID}
@@ -105,6 +106,10 @@ type step struct {
 // when there are more are the first ones in the final order, not an arbitrary subset.
 func (s *Store) Paths(ctx context.Context, q model.PathQuery) ([]*model.Path, error) {
 	const op = "inmem: paths"
+	q, err := q.Normalize()
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", op, err)
+	}
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	if err := s.ready(ctx, op); err != nil {
@@ -115,14 +120,11 @@ func (s *Store) Paths(ctx context.Context, q model.PathQuery) ([]*model.Path, er
 			return nil, fmt.Errorf("%s: %w", op, model.NotFound("entity", id))
 		}
 	}
-	f, err := compileRelFilter(model.RelationFilter{Types: q.Types, AsOf: q.AsOf})
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", op, err)
-	}
+	f := compileRelFilter(model.RelationFilter{Types: q.Types, AsOf: q.AsOf})
 	if q.From == q.To {
 		return []*model.Path{{Nodes: []model.Entity{s.entities[q.From].e.Clone()}, Relations: []*model.Relation{}}}, nil
 	}
-	maxLen := firstOr(q.MaxLength, model.DefaultPathLength)
+	maxLen := q.MaxLength
 
 	dist := map[string]int{q.From: 0}
 	preds := map[string][]step{}
@@ -241,7 +243,7 @@ func (s *Store) Paths(ctx context.Context, q model.PathQuery) ([]*model.Path, er
 	}
 
 	model.SortPaths(found)
-	found = found[:min(len(found), firstOr(q.First, model.DefaultPaths))]
+	found = found[:min(len(found), q.First)]
 	for _, p := range found {
 		for i, e := range p.Nodes {
 			p.Nodes[i] = e.Clone()

@@ -21,8 +21,9 @@ type pager[T any] struct {
 	total int
 }
 
+// newPager starts a page of first rows (a normalised query's First) after the cursor.
 func newPager[T any](first int, after *model.Cursor, desc bool) *pager[T] {
-	return &pager[T]{first: firstOr(first, model.DefaultPageSize), after: after, desc: desc}
+	return &pager[T]{first: first, after: after, desc: desc}
 }
 
 // offer counts a matching row and keeps it if it follows the cursor and the page has room;
@@ -97,34 +98,25 @@ func (s *Store) EntitiesByID(ctx context.Context, ids []string) (map[string]mode
 	return out, nil
 }
 
-// Entities lists one keyset page of entities of a kind (or of every kind). An empty order
-// field means NAME; a field other than NAME or ID, an unknown kind, or an attribute field that
-// the kind does not have is BAD_USER_INPUT.
+// Entities lists one keyset page of entities of a kind (or of every kind), under the rules
+// of model.EntityQuery.Normalize.
 func (s *Store) Entities(ctx context.Context, q model.EntityQuery) (*model.EntityPage, error) {
 	const op = "inmem: entities"
+	q, err := q.Normalize()
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", op, err)
+	}
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	if err := s.ready(ctx, op); err != nil {
 		return nil, err
 	}
-	if q.Kind != "" && !q.Kind.IsValid() {
-		return nil, fmt.Errorf("%s: %w", op, model.Errorf(model.CodeBadUserInput, "unknown entity kind %q", q.Kind))
-	}
 	order := q.Order
-	if order.Field == "" {
-		order.Field = model.SortByName
-	}
-	if order.Field != model.SortByName && order.Field != model.SortByID {
-		return nil, fmt.Errorf("%s: %w", op, model.Errorf(model.CodeBadUserInput, "entities cannot be ordered by %s (use NAME or ID)", order.Field))
-	}
 	after, err := q.AfterCursor()
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", op, err)
 	}
-	match, err := entityMatcher(q.Kind, q.Filter)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", op, err)
-	}
+	match := entityMatcher(q.Kind, q.Filter)
 	key := func(r *entityRec) string {
 		if order.Field == model.SortByName {
 			return r.sortKey
@@ -161,31 +153,15 @@ func (s *Store) Entities(ctx context.Context, q model.EntityQuery) (*model.Entit
 	return &model.EntityPage{Items: p.items, HasNextPage: p.more, TotalCount: p.total}, nil
 }
 
-// entityMatcher compiles an entity filter (and the kind) into a predicate, refusing attribute
-// fields that are not filterable for the kind: model.AttrFields is the whitelist both stores
-// accept.
-func entityMatcher(kind model.EntityKind, f model.EntityFilter) (func(*entityRec) bool, error) {
-	var allowed []string
-	if kind != "" {
-		allowed = model.AttrFields[kind]
-	} else {
-		for _, fields := range model.AttrFields {
-			allowed = append(allowed, fields...)
-		}
-	}
+// entityMatcher compiles the filter of a normalised entity query (and its kind) into a
+// predicate.
+func entityMatcher(kind model.EntityKind, f model.EntityFilter) func(*entityRec) bool {
 	type attr struct {
 		field  string
 		values map[string]bool
 	}
 	var attrs []attr
 	for _, a := range f.Attrs {
-		if !slices.Contains(allowed, a.Field) {
-			what := "entities"
-			if kind != "" {
-				what = kind.Label() + " entities"
-			}
-			return nil, model.Errorf(model.CodeBadUserInput, "%s have no filterable attribute %q", what, a.Field)
-		}
 		if len(a.Values) > 0 {
 			attrs = append(attrs, attr{a.Field, set(a.Values)})
 		}
@@ -208,7 +184,7 @@ func entityMatcher(kind model.EntityKind, f model.EntityFilter) (func(*entityRec
 			}
 		}
 		return true
-	}, nil
+	}
 }
 
 // Source returns a copy of the source with the given id, or NOT_FOUND.
@@ -246,20 +222,21 @@ func (s *Store) SourcesByID(ctx context.Context, ids []string) (map[string]*mode
 	return out, nil
 }
 
-// Sources lists one keyset page of sources. An empty order field means PUBLISHED_ON; a field
-// other than TITLE, PUBLISHED_ON or ID is BAD_USER_INPUT. TitleContains matches like an
-// entity's NameContains: the normalised text is a substring of the normalised title.
+// Sources lists one keyset page of sources, under the rules of model.SourceQuery.Normalize.
+// TitleContains matches like an entity's NameContains: the normalised text is a substring of
+// the normalised title.
 func (s *Store) Sources(ctx context.Context, q model.SourceQuery) (*model.SourcePage, error) {
 	const op = "inmem: sources"
+	q, err := q.Normalize()
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", op, err)
+	}
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	if err := s.ready(ctx, op); err != nil {
 		return nil, err
 	}
 	order := q.Order
-	if order.Field == "" {
-		order.Field = model.SortByPublishedOn
-	}
 	var rows []*sourceRec
 	var key func(*sourceRec) string
 	switch order.Field {
@@ -267,10 +244,8 @@ func (s *Store) Sources(ctx context.Context, q model.SourceQuery) (*model.Source
 		rows, key = s.views.srcByTitle, func(r *sourceRec) string { return r.titleKey }
 	case model.SortByPublishedOn:
 		rows, key = s.views.srcByPub, func(r *sourceRec) string { return r.pubKey }
-	case model.SortByID:
+	default: // ID, the one other order Normalize lets through
 		rows, key = s.views.srcByID, func(*sourceRec) string { return "" }
-	default:
-		return nil, fmt.Errorf("%s: %w", op, model.Errorf(model.CodeBadUserInput, "sources cannot be ordered by %s (use TITLE, PUBLISHED_ON or ID)", order.Field))
 	}
 	after, err := q.AfterCursor()
 	if err != nil {
@@ -316,20 +291,8 @@ type relFilter struct {
 	asOf                   *model.Span
 }
 
-// compileRelFilter checks a relation filter and prepares it. Unknown relation types and
-// statuses are BAD_USER_INPUT: model.AllRelationTypes is the whitelist of what a query may
-// name, for both stores.
-func compileRelFilter(f model.RelationFilter) (*relFilter, error) {
-	for _, t := range f.Types {
-		if !t.IsValid() {
-			return nil, model.Errorf(model.CodeBadUserInput, "unknown relation type %q", t)
-		}
-	}
-	for _, st := range f.Status {
-		if !st.IsValid() {
-			return nil, model.Errorf(model.CodeBadUserInput, "unknown relation status %q", st)
-		}
-	}
+// compileRelFilter prepares the relation filter of a normalised query.
+func compileRelFilter(f model.RelationFilter) *relFilter {
 	rf := &relFilter{
 		ids: set(f.IDs), from: set(f.FromIDs), to: set(f.ToIDs), sources: set(f.SourceIDs),
 		types: set(f.Types), status: set(f.Status),
@@ -338,7 +301,7 @@ func compileRelFilter(f model.RelationFilter) (*relFilter, error) {
 		sp := model.SpanOf(*f.AsOf)
 		rf.asOf = &sp
 	}
-	return rf, nil
+	return rf
 }
 
 // match reports whether r passes every field of the filter.
@@ -359,15 +322,16 @@ func (f *relFilter) match(r *model.Relation) bool {
 // Relations lists one page of relations matching a filter, ordered by id.
 func (s *Store) Relations(ctx context.Context, q model.RelationQuery) (*model.RelationPage, error) {
 	const op = "inmem: relations"
+	q, err := q.Normalize()
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", op, err)
+	}
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	if err := s.ready(ctx, op); err != nil {
 		return nil, err
 	}
-	f, err := compileRelFilter(q.Filter)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", op, err)
-	}
+	f := compileRelFilter(q.Filter)
 	after, err := q.AfterCursor()
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", op, err)
@@ -438,26 +402,21 @@ func relationPage(ctx context.Context, op string, rows []*model.Relation, f *rel
 }
 
 // RelationsOf pages through the relations of each entity, one page per requested id (empty for
-// unknown ids). Direction OUT keeps relations from the entity, IN those to it, and BOTH or
-// empty either; a self-loop counts once.
+// unknown ids). Direction OUT keeps relations from the entity, IN those to it, and BOTH (the
+// default) either; a self-loop counts once.
 func (s *Store) RelationsOf(ctx context.Context, ids []string, q model.RelationsOfQuery) (map[string]*model.RelationPage, error) {
 	const op = "inmem: relations of"
+	q, err := q.Normalize()
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", op, err)
+	}
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	if err := s.ready(ctx, op); err != nil {
 		return nil, err
 	}
 	dir := q.Direction
-	if dir == "" {
-		dir = model.DirectionBoth
-	}
-	if !slices.Contains(model.AllDirections, dir) {
-		return nil, fmt.Errorf("%s: %w", op, model.Errorf(model.CodeBadUserInput, "unknown direction %q", q.Direction))
-	}
-	f, err := compileRelFilter(q.Filter)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", op, err)
-	}
+	f := compileRelFilter(q.Filter)
 	after, err := q.AfterCursor()
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", op, err)

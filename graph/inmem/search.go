@@ -364,27 +364,22 @@ func (t *topHits) sorted() []hit {
 // and when the asked kinds hold fewer entities than the index would offer.
 func (s *Store) Search(ctx context.Context, q model.SearchQuery) ([]model.SearchHit, error) {
 	const op = "inmem: search"
+	q, err := q.Normalize()
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", op, err)
+	}
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	if err := s.ready(ctx, op); err != nil {
 		return nil, err
 	}
-	text, err := model.PrepareSearch(q.Text)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", op, err)
-	}
-	var kinds []model.EntityKind
+	text := model.Normalize(q.Text)
+	kinds := q.Kinds
 	kindSize := 0
-	for _, k := range q.Kinds {
-		if !k.IsValid() {
-			return nil, fmt.Errorf("%s: %w", op, model.Errorf(model.CodeBadUserInput, "unknown entity kind %q", k))
-		}
-		if !slices.Contains(kinds, k) {
-			kinds = append(kinds, k)
-			kindSize += len(s.byKind[k])
-		}
+	for _, k := range kinds {
+		kindSize += len(s.byKind[k])
 	}
-	top := topHits{k: firstOr(q.First, model.DefaultPageSize)}
+	top := topHits{k: q.First}
 	i := 0
 	score := func(r *entityRec) error {
 		i++

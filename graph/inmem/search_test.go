@@ -86,7 +86,7 @@ func searchQueries(rng *rand.Rand, ents map[string]model.Entity, n int) []model.
 	texts = append(texts, "qqxj", "zzzzzz", "a", "e", "1", "0", "ra", "u5", "mo", "tor", "motors", "benz", "é", "Ö", "ß", "北京", "x y", "  a  ")
 	var qs []model.SearchQuery
 	kindSets := [][]model.EntityKind{nil}
-	for _, k := range model.AllEntityKinds {
+	for _, k := range model.AllEntityKinds() {
 		kindSets = append(kindSets, []model.EntityKind{k})
 	}
 	kindSets = append(kindSets, []model.EntityKind{model.KindBrand, model.KindPlace})

@@ -306,11 +306,3 @@ func (s *Store) adjacent(id string, fn func(r *model.Relation)) {
 		fn(r)
 	}
 }
-
-// firstOr is the page-size rule: First <= 0 means the default.
-func firstOr(first, def int) int {
-	if first <= 0 {
-		return def
-	}
-	return first
-}

@@ -7,9 +7,9 @@ package loader
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/autograph-kg/autograph/graph/model"
@@ -25,56 +25,66 @@ type Loaders struct {
 	entities    *dataloadgen.Loader[string, model.Entity]
 	sources     *dataloadgen.Loader[string, *model.Source]
 	relationsOf *dataloadgen.Loader[relKey, *model.RelationPage]
+
+	// queries holds the query behind each relKey.query seen in this request, so that a batch
+	// of keys can be turned back into Store.RelationsOf calls. Resolvers add to it
+	// concurrently.
+	mu      sync.Mutex
+	queries map[model.RelationsOfKey]model.RelationsOfQuery
 }
 
-// relKey identifies one entity's page of relations under one query. The query is kept in its
-// canonical JSON form so that the key is comparable and equal queries share a batch.
+// relKey identifies one entity's page of relations under one query. The query is kept as its
+// comparable key (model.RelationsOfQuery.Key), so that equal queries share a batch.
 type relKey struct {
 	id    string
-	query string
+	query model.RelationsOfKey
 }
 
 // New builds the loaders of one request over store.
 func New(store model.BatchReader) *Loaders {
 	opts := []dataloadgen.Option{dataloadgen.WithWait(wait), dataloadgen.WithBatchCapacity(model.MaxListSize)}
-	return &Loaders{
+	l := &Loaders{
 		entities: dataloadgen.NewMappedLoader(func(ctx context.Context, ids []string) (map[string]model.Entity, error) {
 			return store.EntitiesByID(ctx, ids)
 		}, opts...),
 		sources: dataloadgen.NewMappedLoader(func(ctx context.Context, ids []string) (map[string]*model.Source, error) {
 			return store.SourcesByID(ctx, ids)
 		}, opts...),
-		relationsOf: dataloadgen.NewLoader(func(ctx context.Context, keys []relKey) ([]*model.RelationPage, []error) {
-			return fetchRelations(ctx, store, keys)
-		}, opts...),
+		queries: map[model.RelationsOfKey]model.RelationsOfQuery{},
 	}
+	l.relationsOf = dataloadgen.NewLoader(func(ctx context.Context, keys []relKey) ([]*model.RelationPage, []error) {
+		return l.fetchRelations(ctx, store, keys)
+	}, opts...)
+	return l
+}
+
+// query returns the query a key stands for.
+func (l *Loaders) query(k model.RelationsOfKey) model.RelationsOfQuery {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.queries[k]
 }
 
 // fetchRelations makes one Store.RelationsOf call per distinct query among the keys (in
 // practice one: sibling resolvers ask the same question of different parents).
-func fetchRelations(ctx context.Context, store model.BatchReader, keys []relKey) ([]*model.RelationPage, []error) {
+func (l *Loaders) fetchRelations(ctx context.Context, store model.BatchReader, keys []relKey) ([]*model.RelationPage, []error) {
 	pages := make([]*model.RelationPage, len(keys))
 	errs := make([]error, len(keys))
-	byQuery := map[string][]int{}
-	var order []string
+	byQuery := map[model.RelationsOfKey][]int{}
+	var order []model.RelationsOfKey
 	for i, k := range keys {
 		if _, ok := byQuery[k.query]; !ok {
 			order = append(order, k.query)
 		}
 		byQuery[k.query] = append(byQuery[k.query], i)
 	}
-	for _, qs := range order {
-		idx := byQuery[qs]
-		var q model.RelationsOfQuery
-		err := json.Unmarshal([]byte(qs), &q)
-		var got map[string]*model.RelationPage
-		if err == nil {
-			ids := make([]string, 0, len(idx))
-			for _, i := range idx {
-				ids = append(ids, keys[i].id)
-			}
-			got, err = store.RelationsOf(ctx, ids, q)
+	for _, k := range order {
+		idx := byQuery[k]
+		ids := make([]string, 0, len(idx))
+		for _, i := range idx {
+			ids = append(ids, keys[i].id)
 		}
+		got, err := store.RelationsOf(ctx, ids, l.query(k))
 		for _, i := range idx {
 			switch p, ok := got[keys[i].id]; {
 			case err != nil:
@@ -101,7 +111,7 @@ func With(ctx context.Context, l *Loaders) context.Context {
 func For(ctx context.Context) *Loaders {
 	l, ok := ctx.Value(ctxKey{}).(*Loaders)
 	if !ok {
-		panic("loader: no loaders in context; wrap the handler with graph.NewHandler")
+		panic("loader: no loaders in context; wrap the handler with httpapi.NewHandler")
 	}
 	return l
 }
@@ -165,11 +175,13 @@ func (l *Loaders) Sources(ctx context.Context, ids []string) ([]*model.Source, e
 }
 
 // RelationsOf loads one page of an entity's relations; calls for sibling entities with the
-// same query become one Store.RelationsOf call.
+// same query (the same model.RelationsOfQuery.Key) become one Store.RelationsOf call.
 func (l *Loaders) RelationsOf(ctx context.Context, id string, q model.RelationsOfQuery) (*model.RelationPage, error) {
-	b, err := json.Marshal(q)
-	if err != nil {
-		return nil, fmt.Errorf("relations of %q: encode query: %w", id, err)
+	k := q.Key()
+	l.mu.Lock()
+	if _, ok := l.queries[k]; !ok {
+		l.queries[k] = q
 	}
-	return l.relationsOf.Load(ctx, relKey{id: id, query: string(b)})
+	l.mu.Unlock()
+	return l.relationsOf.Load(ctx, relKey{id: id, query: k})
 }

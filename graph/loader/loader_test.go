@@ -2,6 +2,7 @@ package loader_test
 
 import (
 	"context"
+	"slices"
 	"sync"
 	"testing"
 
@@ -100,5 +101,41 @@ func TestRelationsOfBatchesByQuery(t *testing.T) {
 	// One call per distinct query (a slow machine may split a batch), not one per brand.
 	if n := counter.Load(); n > 4 {
 		t.Errorf("%d store calls for two distinct queries over four brands, want 2", n)
+	}
+}
+
+func TestRelationsOfEqualQueriesShareABatch(t *testing.T) {
+	ctx, l, counter := newLoaders(t)
+	// The same question in four spellings: the order and repetitions of the types, and an
+	// empty direction against BOTH, do not change the answer, so they are one query.
+	types := []model.RelationType{model.RelOwnsBrand, model.RelAssembles}
+	spellings := []model.RelationsOfQuery{
+		{Filter: model.RelationFilter{Types: types}},
+		{Direction: model.DirectionBoth, Filter: model.RelationFilter{Types: []model.RelationType{model.RelAssembles, model.RelOwnsBrand}}},
+		{Direction: model.DirectionBoth, Filter: model.RelationFilter{Types: []model.RelationType{model.RelAssembles, model.RelOwnsBrand, model.RelAssembles}}},
+		{Filter: model.RelationFilter{Types: types}, First: model.DefaultPageSize},
+	}
+	brands := []string{"baic", "arcfox", "kia", "bmw"}
+	var wg sync.WaitGroup
+	totals := make([]int, len(brands))
+	for i, id := range brands {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			p, err := l.RelationsOf(ctx, id, spellings[i])
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			totals[i] = p.TotalCount
+		}()
+	}
+	wg.Wait()
+	if want := []int{4, 1, 1, 1}; !slices.Equal(totals, want) {
+		t.Errorf("totals = %v, want %v", totals, want)
+	}
+	// One batch; a very slow machine may split it in two, never into one call per spelling.
+	if n := counter.Load(); n > 2 {
+		t.Errorf("%d store calls for one query in four spellings, want 1", n)
 	}
 }

@@ -119,13 +119,7 @@ var entityListings = map[EntityKind]string{
 }
 
 // SortOrder is the ordering the query asks for, with the default filled in: NAME.
-func (q EntityQuery) SortOrder() Order {
-	o := q.Order
-	if o.Field == "" {
-		o.Field = SortByName
-	}
-	return o
-}
+func (q EntityQuery) SortOrder() Order { return sortOrder(q.Order, SortByName) }
 
 func (q EntityQuery) listing() listing {
 	what, ok := entityListings[q.Kind]
@@ -169,13 +163,7 @@ func (q EntityQuery) CursorAt(key, id string) string { return q.listing().encode
 func (q EntityQuery) AfterCursor() (*Cursor, error) { return q.listing().decode(q.After) }
 
 // SortOrder is the ordering the query asks for, with the default filled in: PUBLISHED_ON.
-func (q SourceQuery) SortOrder() Order {
-	o := q.Order
-	if o.Field == "" {
-		o.Field = SortByPublishedOn
-	}
-	return o
-}
+func (q SourceQuery) SortOrder() Order { return sortOrder(q.Order, SortByPublishedOn) }
 
 func (q SourceQuery) listing() listing {
 	args := struct {
@@ -236,9 +224,9 @@ func (q RelationQuery) AfterCursor() (*Cursor, error) { return q.listing().decod
 // of several entities at once, with one After for all (a position in the id order).
 
 func (q RelationsOfQuery) listing() listing {
-	dir := q.Direction
-	if dir == "" || dir == DirectionBoth {
-		dir = "" // BOTH is the default
+	dir := direction(q.Direction)
+	if dir == DirectionBoth {
+		dir = "" // BOTH is the default, so its cursors do not name it
 	}
 	return listing{what: "an entity's relations", order: relationOrder, args: relationArgs(q.Filter, dir)}
 }

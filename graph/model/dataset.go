@@ -99,7 +99,7 @@ func HasRelationIDShape(id string) bool {
 	if len(prefix) >= MaxIDLength-relationHashLength-2 {
 		return true // RelationID may have cut the type off
 	}
-	for _, t := range AllRelationTypes {
+	for _, t := range relationTypes {
 		if strings.Contains(prefix, "-"+relationTypeWord(t)+"-") {
 			return true
 		}
@@ -300,22 +300,22 @@ func (r *Relation) check(kinds map[string]EntityKind) error {
 func checkEnums(e Entity) error {
 	switch v := e.(type) {
 	case *Organization:
-		if !slices.Contains(AllOrganizationTypes, v.Type) {
+		if !slices.Contains(organizationTypes, v.Type) {
 			return Errorf(CodeBadUserInput, "unknown organization type %q", v.Type)
 		}
-		if v.Ownership != nil && !slices.Contains(AllOwnerships, *v.Ownership) {
+		if v.Ownership != nil && !slices.Contains(ownerships, *v.Ownership) {
 			return Errorf(CodeBadUserInput, "unknown ownership %q", *v.Ownership)
 		}
 	case *Brand:
-		if v.Segment != nil && !slices.Contains(AllBrandSegments, *v.Segment) {
+		if v.Segment != nil && !slices.Contains(brandSegments, *v.Segment) {
 			return Errorf(CodeBadUserInput, "unknown segment %q", *v.Segment)
 		}
 	case *VehicleModel:
-		if v.Powertrain != nil && !slices.Contains(AllPowertrains, *v.Powertrain) {
+		if v.Powertrain != nil && !slices.Contains(powertrains, *v.Powertrain) {
 			return Errorf(CodeBadUserInput, "unknown powertrain %q", *v.Powertrain)
 		}
 	case *Place:
-		if v.Type != "" && !slices.Contains(AllPlaceTypes, v.Type) {
+		if v.Type != "" && !slices.Contains(placeTypes, v.Type) {
 			return Errorf(CodeBadUserInput, "unknown place type %q", v.Type)
 		}
 	}

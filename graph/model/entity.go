@@ -239,8 +239,22 @@ const (
 	AttrPlaceType        = "type"
 )
 
-// AttrFields lists the filterable attribute fields of each kind.
-var AttrFields = map[EntityKind][]string{
+// AttrFields lists the filterable attribute fields of a listing of one kind, or of every kind
+// when kind is empty (each kind's fields in schema order, so a name two kinds share comes
+// twice), in a fresh slice; none for a kind without any (or an unknown one).
+func AttrFields(kind EntityKind) []string {
+	if kind != "" {
+		return slices.Clone(attrFields[kind])
+	}
+	var all []string
+	for _, k := range entityKinds {
+		all = append(all, attrFields[k]...)
+	}
+	return all
+}
+
+// attrFields is the table behind AttrFields.
+var attrFields = map[EntityKind][]string{
 	KindOrganization: {AttrOrganizationType, AttrOwnership, AttrCountry},
 	KindBrand:        {AttrSegment, AttrCountry},
 	KindVehicleModel: {AttrPowertrain},

@@ -32,11 +32,14 @@ const (
 	KindAgreement    EntityKind = "AGREEMENT"
 )
 
-// AllEntityKinds lists every kind in schema order.
-var AllEntityKinds = []EntityKind{KindOrganization, KindBrand, KindVehicleModel, KindPlant, KindPlace, KindAgreement}
+// AllEntityKinds lists every kind in schema order, in a fresh slice the caller may change.
+func AllEntityKinds() []EntityKind { return slices.Clone(entityKinds) }
+
+// entityKinds is the table behind AllEntityKinds: this package reads it in place, callers get copies.
+var entityKinds = []EntityKind{KindOrganization, KindBrand, KindVehicleModel, KindPlant, KindPlace, KindAgreement}
 
 // IsValid reports whether k is a known kind.
-func (k EntityKind) IsValid() bool { return slices.Contains(AllEntityKinds, k) }
+func (k EntityKind) IsValid() bool { return slices.Contains(entityKinds, k) }
 
 // Label is the type name of the kind in GraphQL and its node label in Neo4j.
 func (k EntityKind) Label() string {
@@ -62,7 +65,7 @@ func (k EntityKind) MarshalGQL(w io.Writer) { marshalEnum(w, string(k)) }
 
 // UnmarshalGQL implements graphql.Unmarshaler.
 func (k *EntityKind) UnmarshalGQL(v any) (err error) {
-	*k, err = unmarshalEnum(v, AllEntityKinds, "EntityKind")
+	*k, err = unmarshalEnum(v, entityKinds, "EntityKind")
 	return err
 }
 
@@ -76,15 +79,18 @@ const (
 	DirectionBoth Direction = "BOTH"
 )
 
-// AllDirections lists the directions.
-var AllDirections = []Direction{DirectionOut, DirectionIn, DirectionBoth}
+// AllDirections lists the directions, in a fresh slice the caller may change.
+func AllDirections() []Direction { return slices.Clone(directions) }
+
+// directions is the table behind AllDirections: this package reads it in place, callers get copies.
+var directions = []Direction{DirectionOut, DirectionIn, DirectionBoth}
 
 // MarshalGQL implements graphql.Marshaler.
 func (d Direction) MarshalGQL(w io.Writer) { marshalEnum(w, string(d)) }
 
 // UnmarshalGQL implements graphql.Unmarshaler.
 func (d *Direction) UnmarshalGQL(v any) (err error) {
-	*d, err = unmarshalEnum(v, AllDirections, "Direction")
+	*d, err = unmarshalEnum(v, directions, "Direction")
 	return err
 }
 
@@ -98,18 +104,21 @@ const (
 	StatusPlanned RelationStatus = "PLANNED"
 )
 
-// AllRelationStatuses lists the statuses.
-var AllRelationStatuses = []RelationStatus{StatusActive, StatusEnded, StatusPlanned}
+// AllRelationStatuses lists the statuses, in a fresh slice the caller may change.
+func AllRelationStatuses() []RelationStatus { return slices.Clone(relationStatuses) }
+
+// relationStatuses is the table behind AllRelationStatuses: this package reads it in place, callers get copies.
+var relationStatuses = []RelationStatus{StatusActive, StatusEnded, StatusPlanned}
 
 // IsValid reports whether s is a known status.
-func (s RelationStatus) IsValid() bool { return slices.Contains(AllRelationStatuses, s) }
+func (s RelationStatus) IsValid() bool { return slices.Contains(relationStatuses, s) }
 
 // MarshalGQL implements graphql.Marshaler.
 func (s RelationStatus) MarshalGQL(w io.Writer) { marshalEnum(w, string(s)) }
 
 // UnmarshalGQL implements graphql.Unmarshaler.
 func (s *RelationStatus) UnmarshalGQL(v any) (err error) {
-	*s, err = unmarshalEnum(v, AllRelationStatuses, "RelationStatus")
+	*s, err = unmarshalEnum(v, relationStatuses, "RelationStatus")
 	return err
 }
 
@@ -127,15 +136,18 @@ const (
 	OrgOther          OrganizationType = "OTHER"
 )
 
-// AllOrganizationTypes lists the organization types.
-var AllOrganizationTypes = []OrganizationType{OrgGroup, OrgManufacturer, OrgAssembler, OrgJointVenture, OrgGovernmentBody, OrgPublisher, OrgOther}
+// AllOrganizationTypes lists the organization types, in a fresh slice the caller may change.
+func AllOrganizationTypes() []OrganizationType { return slices.Clone(organizationTypes) }
+
+// organizationTypes is the table behind AllOrganizationTypes: this package reads it in place, callers get copies.
+var organizationTypes = []OrganizationType{OrgGroup, OrgManufacturer, OrgAssembler, OrgJointVenture, OrgGovernmentBody, OrgPublisher, OrgOther}
 
 // MarshalGQL implements graphql.Marshaler.
 func (t OrganizationType) MarshalGQL(w io.Writer) { marshalEnum(w, string(t)) }
 
 // UnmarshalGQL implements graphql.Unmarshaler.
 func (t *OrganizationType) UnmarshalGQL(v any) (err error) {
-	*t, err = unmarshalEnum(v, AllOrganizationTypes, "OrganizationType")
+	*t, err = unmarshalEnum(v, organizationTypes, "OrganizationType")
 	return err
 }
 
@@ -150,15 +162,18 @@ const (
 	OwnershipJoint      Ownership = "JOINTLY_OWNED"
 )
 
-// AllOwnerships lists the ownership forms.
-var AllOwnerships = []Ownership{OwnershipStateOwned, OwnershipPrivate, OwnershipPublic, OwnershipJoint}
+// AllOwnerships lists the ownership forms, in a fresh slice the caller may change.
+func AllOwnerships() []Ownership { return slices.Clone(ownerships) }
+
+// ownerships is the table behind AllOwnerships: this package reads it in place, callers get copies.
+var ownerships = []Ownership{OwnershipStateOwned, OwnershipPrivate, OwnershipPublic, OwnershipJoint}
 
 // MarshalGQL implements graphql.Marshaler.
 func (o Ownership) MarshalGQL(w io.Writer) { marshalEnum(w, string(o)) }
 
 // UnmarshalGQL implements graphql.Unmarshaler.
 func (o *Ownership) UnmarshalGQL(v any) (err error) {
-	*o, err = unmarshalEnum(v, AllOwnerships, "Ownership")
+	*o, err = unmarshalEnum(v, ownerships, "Ownership")
 	return err
 }
 
@@ -172,15 +187,18 @@ const (
 	SegmentMixed      BrandSegment = "MIXED"
 )
 
-// AllBrandSegments lists the segments.
-var AllBrandSegments = []BrandSegment{SegmentPassenger, SegmentCommercial, SegmentMixed}
+// AllBrandSegments lists the segments, in a fresh slice the caller may change.
+func AllBrandSegments() []BrandSegment { return slices.Clone(brandSegments) }
+
+// brandSegments is the table behind AllBrandSegments: this package reads it in place, callers get copies.
+var brandSegments = []BrandSegment{SegmentPassenger, SegmentCommercial, SegmentMixed}
 
 // MarshalGQL implements graphql.Marshaler.
 func (s BrandSegment) MarshalGQL(w io.Writer) { marshalEnum(w, string(s)) }
 
 // UnmarshalGQL implements graphql.Unmarshaler.
 func (s *BrandSegment) UnmarshalGQL(v any) (err error) {
-	*s, err = unmarshalEnum(v, AllBrandSegments, "BrandSegment")
+	*s, err = unmarshalEnum(v, brandSegments, "BrandSegment")
 	return err
 }
 
@@ -196,15 +214,18 @@ const (
 	PowertrainFCEV Powertrain = "FCEV"
 )
 
-// AllPowertrains lists the powertrains.
-var AllPowertrains = []Powertrain{PowertrainICE, PowertrainHEV, PowertrainPHEV, PowertrainBEV, PowertrainFCEV}
+// AllPowertrains lists the powertrains, in a fresh slice the caller may change.
+func AllPowertrains() []Powertrain { return slices.Clone(powertrains) }
+
+// powertrains is the table behind AllPowertrains: this package reads it in place, callers get copies.
+var powertrains = []Powertrain{PowertrainICE, PowertrainHEV, PowertrainPHEV, PowertrainBEV, PowertrainFCEV}
 
 // MarshalGQL implements graphql.Marshaler.
 func (p Powertrain) MarshalGQL(w io.Writer) { marshalEnum(w, string(p)) }
 
 // UnmarshalGQL implements graphql.Unmarshaler.
 func (p *Powertrain) UnmarshalGQL(v any) (err error) {
-	*p, err = unmarshalEnum(v, AllPowertrains, "Powertrain")
+	*p, err = unmarshalEnum(v, powertrains, "Powertrain")
 	return err
 }
 
@@ -218,14 +239,17 @@ const (
 	PlaceCity    PlaceType = "CITY"
 )
 
-// AllPlaceTypes lists the place types.
-var AllPlaceTypes = []PlaceType{PlaceCountry, PlaceRegion, PlaceCity}
+// AllPlaceTypes lists the place types, in a fresh slice the caller may change.
+func AllPlaceTypes() []PlaceType { return slices.Clone(placeTypes) }
+
+// placeTypes is the table behind AllPlaceTypes: this package reads it in place, callers get copies.
+var placeTypes = []PlaceType{PlaceCountry, PlaceRegion, PlaceCity}
 
 // MarshalGQL implements graphql.Marshaler.
 func (p PlaceType) MarshalGQL(w io.Writer) { marshalEnum(w, string(p)) }
 
 // UnmarshalGQL implements graphql.Unmarshaler.
 func (p *PlaceType) UnmarshalGQL(v any) (err error) {
-	*p, err = unmarshalEnum(v, AllPlaceTypes, "PlaceType")
+	*p, err = unmarshalEnum(v, placeTypes, "PlaceType")
 	return err
 }

@@ -23,28 +23,32 @@ const (
 	RelPartnersWith   RelationType = "PARTNERS_WITH"    // organization -> organization
 )
 
-// AllRelationTypes lists the relation types in schema order. Stores use it as the whitelist of
-// relationship types that may appear in a query.
-var AllRelationTypes = []RelationType{
+// AllRelationTypes lists the relation types in schema order, in a fresh slice the caller may
+// change. Stores use it as the whitelist of relationship types that may appear in a query.
+func AllRelationTypes() []RelationType { return slices.Clone(relationTypes) }
+
+// relationTypes is the table behind AllRelationTypes: this package reads it in place, callers
+// get copies.
+var relationTypes = []RelationType{
 	RelSubsidiaryOf, RelJointVentureOf, RelOwnsBrand, RelHasModel, RelAssembles,
 	RelOperates, RelLocatedIn, RelPartyTo, RelPartnersWith,
 }
 
 // IsValid reports whether t is a known relation type.
-func (t RelationType) IsValid() bool { return slices.Contains(AllRelationTypes, t) }
+func (t RelationType) IsValid() bool { return slices.Contains(relationTypes, t) }
 
 // MarshalGQL implements graphql.Marshaler.
 func (t RelationType) MarshalGQL(w io.Writer) { marshalEnum(w, string(t)) }
 
 // UnmarshalGQL implements graphql.Unmarshaler.
 func (t *RelationType) UnmarshalGQL(v any) (err error) {
-	*t, err = unmarshalEnum(v, AllRelationTypes, "RelationType")
+	*t, err = unmarshalEnum(v, relationTypes, "RelationType")
 	return err
 }
 
-// Endpoints says which kinds a relation type may connect. It is the one table that seed
-// validation and writes consult.
-var Endpoints = map[RelationType]struct{ From, To []EntityKind }{
+// endpoints says which kinds a relation type may connect. It is the one table that seed
+// validation and writes consult, through CheckEndpoints; Endpoints gives copies of its rows.
+var endpoints = map[RelationType]struct{ from, to []EntityKind }{
 	RelSubsidiaryOf:   {[]EntityKind{KindOrganization}, []EntityKind{KindOrganization}},
 	RelJointVentureOf: {[]EntityKind{KindOrganization}, []EntityKind{KindOrganization}},
 	RelOwnsBrand:      {[]EntityKind{KindOrganization}, []EntityKind{KindBrand}},
@@ -56,15 +60,22 @@ var Endpoints = map[RelationType]struct{ From, To []EntityKind }{
 	RelPartnersWith:   {[]EntityKind{KindOrganization}, []EntityKind{KindOrganization}},
 }
 
+// Endpoints says which kinds a relation of type t may start and end at, in fresh slices;
+// ok is false for an unknown type.
+func Endpoints(t RelationType) (from, to []EntityKind, ok bool) {
+	e, ok := endpoints[t]
+	return slices.Clone(e.from), slices.Clone(e.to), ok
+}
+
 // CheckEndpoints returns a BAD_USER_INPUT error when a relation of type t may not go from an
 // entity of kind from to one of kind to.
 func CheckEndpoints(t RelationType, from, to EntityKind) error {
-	e, ok := Endpoints[t]
+	e, ok := endpoints[t]
 	if !ok {
 		return Errorf(CodeBadUserInput, "unknown relation type %q", t)
 	}
-	if !slices.Contains(e.From, from) || !slices.Contains(e.To, to) {
-		return Errorf(CodeBadUserInput, "a %s relation goes from %v to %v, not from %s to %s", t, e.From, e.To, from, to)
+	if !slices.Contains(e.from, from) || !slices.Contains(e.to, to) {
+		return Errorf(CodeBadUserInput, "a %s relation goes from %v to %v, not from %s to %s", t, e.from, e.to, from, to)
 	}
 	return nil
 }

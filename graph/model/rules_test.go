@@ -89,7 +89,7 @@ func TestRelationIDShapeIsReserved(t *testing.T) {
 		return strings.Join(parts, "-")
 	}
 	for i := range 20000 {
-		r := &Relation{Type: AllRelationTypes[i%len(AllRelationTypes)], FromID: slug(), ToID: slug(), Status: StatusActive,
+		r := &Relation{Type: relationTypes[i%len(relationTypes)], FromID: slug(), ToID: slug(), Status: StatusActive,
 			Note: fmt.Sprint(i), SourceIDs: []string{"s"}}
 		if i%7 == 0 { // long enough that RelationID cuts its readable part short
 			var b strings.Builder

@@ -35,8 +35,10 @@ const (
 // otherwise, errors are *Error with code NOT_FOUND or BAD_USER_INPUT for the caller's mistakes,
 // UNAVAILABLE when the backend cannot be reached, and anything else is internal.
 //
-// Shared rules, so both stores agree to the letter:
-//   - Pages: First <= 0 means DefaultPageSize; stores do not enforce MaxPageSize (the API does).
+// Shared rules, so both stores agree to the letter. The defaults and refusals of a query are
+// its Normalize method's (query.go), which every query method calls before anything else:
+//   - Pages: First <= 0 means DefaultPageSize; stores do not enforce MaxPageSize (the API does,
+//     and the typed relation lists ask for MaxListSize at once).
 //     TotalCount counts every row matching the filter, across pages. HasNextPage says whether
 //     a row follows the last one returned. After is a cursor that the query's Cursor method
 //     made for the same listing (what is listed, its ordering and its other arguments, First
@@ -52,6 +54,8 @@ const (
 //     for sources; a field the listing does not sort by is BAD_USER_INPUT.
 //   - Unknown values are BAD_USER_INPUT: an entity kind, relation type, status or direction
 //     outside the enums, or an attribute field not in AttrFields of the listed kind.
+//   - Exploring is bounded: Depth, Limit, MaxLength and the First of Paths out of the range
+//     of their Max constants are BAD_USER_INPUT, as in the API.
 //   - Source TitleContains: Normalize(text) is a substring of Normalize(title).
 //   - Returned values are copies: callers may change them without affecting the store.
 //
@@ -241,8 +245,9 @@ type RelationPage struct {
 	TotalCount  int
 }
 
-// SearchQuery asks for entities by a fragment of a name or alias. Text is raw user text (the
-// store calls PrepareSearch); Kinds empty means all kinds; First <= 0 means DefaultPageSize.
+// SearchQuery asks for entities by a fragment of a name or alias. Text is raw user text
+// (Normalize checks it with PrepareSearch; stores match Normalize(Text)); Kinds empty means
+// all kinds; First <= 0 means DefaultPageSize.
 // Hits have score ScoreMatch(query, SearchKeys(entity)) > 0 and are ordered by SortHits.
 type SearchQuery struct {
 	Text  string
@@ -256,8 +261,9 @@ type SearchHit struct {
 	Score  float64
 }
 
-// NeighborhoodQuery asks for the subgraph around an entity. Depth 0 is the entity alone;
-// Limit <= 0 means DefaultNeighborhoodLimit and counts nodes, the centre included. Only
+// NeighborhoodQuery asks for the subgraph around an entity. Depth 0 is the entity alone, and
+// at most MaxNeighborhoodDepth; Limit <= 0 means DefaultNeighborhoodLimit and counts nodes, the
+// centre included, at most MaxNeighborhoodLimit. Only
 // relations matching Types and AsOf are followed and returned. When more than Limit entities
 // are within Depth, the first Limit in breadth-first order (distance, then id) are kept and
 // Truncated is set. Relations are every matching relation with both ends among the kept nodes,
@@ -280,7 +286,7 @@ type Subgraph struct {
 }
 
 // PathQuery asks for the shortest paths between two entities. MaxLength <= 0 means
-// DefaultPathLength; First <= 0 means DefaultPaths. Every relation on a path matches Types and
+// DefaultPathLength, at most MaxPathLength; First <= 0 means DefaultPaths, at most MaxPaths. Every relation on a path matches Types and
 // AsOf; relations are followed in either direction, and two relations between the same pair of
 // entities make two paths. From == To gives one path of length 0. Paths are ordered by
 // SortPaths over at most MaxPathsExplored enumerated shortest paths.

@@ -21,15 +21,19 @@ const (
 	TimelinePlanned   TimelineKind = "PLANNED"
 )
 
-// AllTimelineKinds lists the kinds in sort order.
-var AllTimelineKinds = []TimelineKind{TimelineFounded, TimelineOpened, TimelineSigned, TimelineAnnounced, TimelineStarted, TimelineEnded, TimelinePlanned}
+// AllTimelineKinds lists the kinds in sort order, in a fresh slice the caller may change.
+func AllTimelineKinds() []TimelineKind { return slices.Clone(timelineKinds) }
+
+// timelineKinds is the table behind AllTimelineKinds: this package reads it in place, callers
+// get copies.
+var timelineKinds = []TimelineKind{TimelineFounded, TimelineOpened, TimelineSigned, TimelineAnnounced, TimelineStarted, TimelineEnded, TimelinePlanned}
 
 // MarshalGQL implements graphql.Marshaler.
 func (k TimelineKind) MarshalGQL(w io.Writer) { marshalEnum(w, string(k)) }
 
 // UnmarshalGQL implements graphql.Unmarshaler.
 func (k *TimelineKind) UnmarshalGQL(v any) (err error) {
-	*k, err = unmarshalEnum(v, AllTimelineKinds, "TimelineKind")
+	*k, err = unmarshalEnum(v, timelineKinds, "TimelineKind")
 	return err
 }
 
@@ -137,7 +141,7 @@ func BuildTimeline(e Entity, rels []*Relation, entities map[string]Entity, from,
 		case b.Date.Before(a.Date):
 			return 1
 		}
-		if c := slices.Index(AllTimelineKinds, a.Kind) - slices.Index(AllTimelineKinds, b.Kind); c != 0 {
+		if c := slices.Index(timelineKinds, a.Kind) - slices.Index(timelineKinds, b.Kind); c != 0 {
 			return c
 		}
 		ra, rb := "", ""

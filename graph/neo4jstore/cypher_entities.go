@@ -85,7 +85,8 @@ LIMIT $limit`
 // keyset is the pair of fragments that page through one ordering.
 type keyset struct{ after, order string }
 
-// entityKeysets are the entity orderings: every (field, desc) that Entities accepts.
+// entityKeyset gives the fragments of an entity ordering: every (field, desc) that
+// model.EntityQuery.Normalize lets through.
 func entityKeyset(o model.Order) (keyset, error) {
 	switch {
 	case o.Field == model.SortByName && !o.Desc:
@@ -97,7 +98,7 @@ func entityKeyset(o model.Order) (keyset, error) {
 	case o.Field == model.SortByID:
 		return keyset{entityAfterIDDesc, entityOrderIDDesc}, nil
 	}
-	return keyset{}, model.Errorf(model.CodeBadUserInput, "entities cannot be ordered by %s (use NAME or ID)", o.Field)
+	return keyset{}, fmt.Errorf("no entity keyset for the order %v: the query was not normalised", o)
 }
 
 // where renders conditions as a WHERE clause on its own line, or nothing.
@@ -118,23 +119,19 @@ func pageQuery(template, label string, filter []string, ks keyset, hasCursor boo
 	return fmt.Sprintf(template, label, where(filter), where(page), ks.order)
 }
 
-// entitiesQuery builds the statement and parameters of Entities. Everything user-supplied is
-// a parameter; the label, the attribute property names and the keyset fragments come from
-// whitelists.
+// entitiesQuery builds the statement and parameters of Entities for a normalised query
+// (model.EntityQuery.Normalize). Everything user-supplied is a parameter; the label, the
+// attribute property names and the keyset fragments come from whitelists.
 func entitiesQuery(q model.EntityQuery) (string, map[string]any, error) {
 	label, err := entityLabel(q.Kind)
 	if err != nil {
 		return "", nil, err
 	}
-	order := q.Order
-	if order.Field == "" {
-		order.Field = model.SortByName
-	}
-	ks, err := entityKeyset(order)
+	ks, err := entityKeyset(q.Order)
 	if err != nil {
 		return "", nil, err
 	}
-	params := map[string]any{"limit": int64(firstOr(q.First, model.DefaultPageSize) + 1)}
+	params := map[string]any{"limit": int64(q.First + 1)}
 	hasCursor, err := cursorParams(params, q.AfterCursor)
 	if err != nil {
 		return "", nil, err
@@ -148,14 +145,11 @@ func entitiesQuery(q model.EntityQuery) (string, map[string]any, error) {
 		conds = append(conds, entityWhereNameContains)
 		params["nameContains"] = text
 	}
-	allowed := attrFields(q.Kind)
+	allowed := model.AttrFields(q.Kind)
 	for i, a := range q.Filter.Attrs {
 		if !slices.Contains(allowed, a.Field) {
-			what := "entities"
-			if q.Kind != "" {
-				what = q.Kind.Label() + " entities"
-			}
-			return "", nil, model.Errorf(model.CodeBadUserInput, "%s have no filterable attribute %q", what, a.Field)
+			// Normalize refuses it; the property name is spliced, so it is checked again.
+			return "", nil, fmt.Errorf("%q is not an attribute of %q entities: the query was not normalised", a.Field, q.Kind)
 		}
 		if len(a.Values) == 0 {
 			continue // an empty list does not filter
@@ -180,28 +174,20 @@ func cursorParams(params map[string]any, decode func() (*model.Cursor, error)) (
 	return true, nil
 }
 
-// searchParams builds the parameters of cypherSearch; an empty kind list means every kind.
-func searchParams(q model.SearchQuery) (map[string]any, error) {
-	text, err := model.PrepareSearch(q.Text)
-	if err != nil {
-		return nil, err
-	}
-	kinds, err := checkKinds(q.Kinds)
-	if err != nil {
-		return nil, err
-	}
+// searchParams builds the parameters of cypherSearch for a normalised query
+// (model.SearchQuery.Normalize); an empty kind list means every kind.
+func searchParams(q model.SearchQuery) map[string]any {
+	kinds := q.Kinds
 	if len(kinds) == 0 {
-		for _, k := range model.AllEntityKinds {
-			kinds = append(kinds, string(k))
-		}
+		kinds = model.AllEntityKinds()
 	}
 	return map[string]any{
-		"q":               text,
-		"kinds":           kinds,
-		"limit":           int64(firstOr(q.First, model.DefaultPageSize)),
+		"q":               model.Normalize(q.Text),
+		"kinds":           strs(kinds),
+		"limit":           int64(q.First),
 		"scoreExact":      model.ScoreExact,
 		"scorePrefix":     model.ScorePrefix,
 		"scoreWordPrefix": model.ScoreWordPrefix,
 		"scoreSubstring":  model.ScoreSubstring,
-	}, nil
+	}
 }

@@ -62,8 +62,8 @@ RETURN a IS NOT NULL AS fromFound, b IS NOT NULL AS toFound, paths`
   WHERE all(r IN relationships(p) WHERE ` + relWhereAsOf + `)`
 )
 
-// neighborhoodQueries builds the level and fetch statements of a neighborhood and the
-// parameters they share (asOf).
+// neighborhoodQueries builds the level and fetch statements of a normalised neighborhood query
+// (model.NeighborhoodQuery.Normalize) and the parameters they share (asOf).
 func neighborhoodQueries(q model.NeighborhoodQuery) (level, fetch string, params map[string]any, err error) {
 	types, err := relTypes(q.Types)
 	if err != nil {
@@ -80,13 +80,14 @@ func neighborhoodQueries(q model.NeighborhoodQuery) (level, fetch string, params
 	return level, fetch, params, nil
 }
 
-// pathsQuery builds the statement and parameters of Paths between two distinct entities.
+// pathsQuery builds the statement and parameters of Paths between two distinct entities, for
+// a normalised query (model.PathQuery.Normalize).
 func pathsQuery(q model.PathQuery) (string, map[string]any, error) {
 	types, err := relTypes(q.Types)
 	if err != nil {
 		return "", nil, err
 	}
-	length, err := pathLength(firstOr(q.MaxLength, model.DefaultPathLength))
+	length, err := pathLength(q.MaxLength)
 	if err != nil {
 		return "", nil, err
 	}

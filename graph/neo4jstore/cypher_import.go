@@ -143,7 +143,7 @@ RETURN sourceIdsOfEntities, entityIdsOfSources, relationIdsOfEntities, relationI
 // unionPerType joins one branch per relationship type with UNION ALL.
 func unionPerType(branch string) string {
 	var b strings.Builder
-	for i, t := range model.AllRelationTypes {
+	for i, t := range model.AllRelationTypes() {
 		if i > 0 {
 			b.WriteString("\n  UNION ALL")
 		}
@@ -159,7 +159,7 @@ func mergeEntitiesQuery(kind model.EntityKind) (string, error) {
 		return "", model.Errorf(model.CodeBadUserInput, "unknown entity kind %q", kind)
 	}
 	var others []string
-	for _, k := range model.AllEntityKinds {
+	for _, k := range model.AllEntityKinds() {
 		if k != kind {
 			others = append(others, k.Label())
 		}

@@ -94,15 +94,11 @@ type relFilter struct {
 	params map[string]any
 }
 
-// compileRelFilter checks a filter against the whitelists and renders it. bound says whether
-// the pattern binds the endpoints as a and b; where it does not, they are startNode(r) and
-// endNode(r).
+// compileRelFilter renders the filter of a normalised query (model.RelationFilter.Check);
+// the types go through the whitelist. bound says whether the pattern binds the endpoints as a
+// and b; where it does not, they are startNode(r) and endNode(r).
 func compileRelFilter(f model.RelationFilter, bound bool) (*relFilter, error) {
 	types, err := relTypes(f.Types)
-	if err != nil {
-		return nil, err
-	}
-	statuses, err := checkStatuses(f.Status)
 	if err != nil {
 		return nil, err
 	}
@@ -114,8 +110,8 @@ func compileRelFilter(f model.RelationFilter, bound bool) (*relFilter, error) {
 	if len(f.IDs) > 0 {
 		add(relWhereIDs, "relationIds", f.IDs)
 	}
-	if len(statuses) > 0 {
-		add(relWhereStatus, "status", statuses)
+	if len(f.Status) > 0 {
+		add(relWhereStatus, "status", strs(f.Status))
 	}
 	if len(f.FromIDs) > 0 {
 		add(pick(bound, relWhereFrom, relWhereFromStart), "fromIds", f.FromIDs)
@@ -155,14 +151,15 @@ func withAfter(conds []string, hasCursor bool) []string {
 	return append(slices.Clone(conds), relAfter)
 }
 
-// relationsQuery builds the statement and parameters of Relations.
+// relationsQuery builds the statement and parameters of Relations for a normalised query
+// (model.RelationQuery.Normalize).
 func relationsQuery(q model.RelationQuery) (string, map[string]any, error) {
 	rf, err := compileRelFilter(q.Filter, true)
 	if err != nil {
 		return "", nil, err
 	}
 	params := rf.params
-	params["limit"] = int64(firstOr(q.First, model.DefaultPageSize) + 1)
+	params["limit"] = int64(q.First + 1)
 	hasCursor, err := cursorParams(params, q.AfterCursor)
 	if err != nil {
 		return "", nil, err
@@ -172,7 +169,8 @@ func relationsQuery(q model.RelationQuery) (string, map[string]any, error) {
 	return cypher, params, nil
 }
 
-// relationsOfQuery builds the statement and parameters of RelationsOf for distinct ids.
+// relationsOfQuery builds the statement and parameters of RelationsOf for distinct ids and a
+// normalised query (model.RelationsOfQuery.Normalize).
 func relationsOfQuery(ids []string, q model.RelationsOfQuery) (string, map[string]any, error) {
 	var pattern string
 	switch q.Direction {
@@ -180,10 +178,10 @@ func relationsOfQuery(ids []string, q model.RelationsOfQuery) (string, map[strin
 		pattern = relOfOut
 	case model.DirectionIn:
 		pattern = relOfIn
-	case model.DirectionBoth, "":
+	case model.DirectionBoth:
 		pattern = relOfBoth
 	default:
-		return "", nil, model.Errorf(model.CodeBadUserInput, "unknown direction %q", q.Direction)
+		return "", nil, fmt.Errorf("no pattern for the direction %q: the query was not normalised", q.Direction)
 	}
 	rf, err := compileRelFilter(q.Filter, false)
 	if err != nil {
@@ -191,7 +189,7 @@ func relationsOfQuery(ids []string, q model.RelationsOfQuery) (string, map[strin
 	}
 	params := rf.params
 	params["ids"] = ids
-	params["limit"] = int64(firstOr(q.First, model.DefaultPageSize) + 1)
+	params["limit"] = int64(q.First + 1)
 	hasCursor, err := cursorParams(params, q.AfterCursor)
 	if err != nil {
 		return "", nil, err

@@ -34,7 +34,7 @@ const (
 func schemaStatements() []string {
 	var out []string
 	labels := []string{labelEntity}
-	for _, k := range model.AllEntityKinds {
+	for _, k := range model.AllEntityKinds() {
 		labels = append(labels, k.Label())
 	}
 	labels = append(labels, labelSource)
@@ -50,7 +50,7 @@ func schemaStatements() []string {
 	} {
 		out = append(out, fmt.Sprintf(cypherCreateIndex, snake(ix.label)+"_"+snake(ix.prop), ix.label, ix.prop))
 	}
-	for _, t := range model.AllRelationTypes {
+	for _, t := range model.AllRelationTypes() {
 		out = append(out, fmt.Sprintf(cypherCreateRelIDIndex, "rel_"+strings.ToLower(string(t))+"_id", t))
 	}
 	return append(out, cypherCreateNameFulltext)

@@ -1,6 +1,7 @@
 package neo4jstore
 
 import (
+	"fmt"
 	"slices"
 
 	"github.com/autograph-kg/autograph/graph/model"
@@ -41,7 +42,8 @@ RETURN n`
 	sourceOrderIDDesc        = `n.id DESC`
 )
 
-// sourceKeyset maps a source ordering to its fragments.
+// sourceKeyset maps a source ordering (one that model.SourceQuery.Normalize lets through) to
+// its fragments.
 func sourceKeyset(o model.Order) (keyset, error) {
 	switch o.Field {
 	case model.SortByTitle:
@@ -60,22 +62,18 @@ func sourceKeyset(o model.Order) (keyset, error) {
 		}
 		return keyset{sourceAfterIDAsc, sourceOrderIDAsc}, nil
 	}
-	return keyset{}, model.Errorf(model.CodeBadUserInput, "sources cannot be ordered by %s (use TITLE, PUBLISHED_ON or ID)", o.Field)
+	return keyset{}, fmt.Errorf("no source keyset for the order %v: the query was not normalised", o)
 }
 
-// sourcesQuery builds the statement and parameters of Sources. An empty order field means
-// PUBLISHED_ON, as in the embedded store; TitleContains matches the normalised title like
-// NameContains matches names.
+// sourcesQuery builds the statement and parameters of Sources for a normalised query
+// (model.SourceQuery.Normalize); TitleContains matches the normalised title like NameContains
+// matches names.
 func sourcesQuery(q model.SourceQuery) (string, map[string]any, error) {
-	order := q.Order
-	if order.Field == "" {
-		order.Field = model.SortByPublishedOn
-	}
-	ks, err := sourceKeyset(order)
+	ks, err := sourceKeyset(q.Order)
 	if err != nil {
 		return "", nil, err
 	}
-	params := map[string]any{"limit": int64(firstOr(q.First, model.DefaultPageSize) + 1)}
+	params := map[string]any{"limit": int64(q.First + 1)}
 	hasCursor, err := cursorParams(params, q.AfterCursor)
 	if err != nil {
 		return "", nil, err

@@ -87,6 +87,16 @@ func stringConsts(t *testing.T) map[string]string {
 	return out
 }
 
+// normalised is q after its Normalize, as the Store methods hand queries to the builders.
+func normalised[Q interface{ Normalize() (Q, error) }](t *testing.T, q Q) Q {
+	t.Helper()
+	n, err := q.Normalize()
+	if err != nil {
+		t.Fatalf("Normalize(%+v) = %v", q, err)
+	}
+	return n
+}
+
 // builtQueries returns every statement the builders can produce, over all their whitelisted
 // inputs (and a representative spread of filters), by a descriptive name.
 func builtQueries(t *testing.T) map[string]string {
@@ -100,7 +110,7 @@ func builtQueries(t *testing.T) map[string]string {
 		out[name] = q
 	}
 	date := model.MustDate("2023-04")
-	kinds := append([]model.EntityKind{""}, model.AllEntityKinds...)
+	kinds := append([]model.EntityKind{""}, model.AllEntityKinds()...)
 	orders := []model.Order{
 		{}, {Field: model.SortByName}, {Field: model.SortByName, Desc: true},
 		{Field: model.SortByID}, {Field: model.SortByID, Desc: true},
@@ -109,17 +119,17 @@ func builtQueries(t *testing.T) map[string]string {
 		for _, o := range orders {
 			for _, cursor := range []bool{false, true} {
 				q := model.EntityQuery{Kind: k, Order: o, Filter: model.EntityFilter{IDs: []string{"a"}, NameContains: "x"}}
-				if fields := attrFields(k); len(fields) > 0 {
+				if fields := model.AttrFields(k); len(fields) > 0 {
 					q.Filter.Attrs = []model.AttrFilter{{Field: fields[0], Values: []string{"v"}}}
 				}
 				if cursor {
 					q.After = q.CursorAt("k", "i")
 				}
-				c, _, err := entitiesQuery(q)
+				c, _, err := entitiesQuery(normalised(t, q))
 				add(fmt.Sprintf("entities %q %v cursor=%v", k, o, cursor), c, err)
 			}
 		}
-		c, _, err := entitiesQuery(model.EntityQuery{Kind: k})
+		c, _, err := entitiesQuery(normalised(t, model.EntityQuery{Kind: k}))
 		add(fmt.Sprintf("entities %q unfiltered", k), c, err)
 	}
 	for _, f := range []model.SortField{"", model.SortByTitle, model.SortByPublishedOn, model.SortByID} {
@@ -127,37 +137,37 @@ func builtQueries(t *testing.T) map[string]string {
 			o := model.Order{Field: f, Desc: desc}
 			q := model.SourceQuery{Order: o, Filter: model.SourceFilter{IDs: []string{"a"}, TitleContains: "t", PublisherIDs: []string{"p", ""}}}
 			q.After = q.CursorAt("k", "i")
-			c, _, err := sourcesQuery(q)
+			c, _, err := sourcesQuery(normalised(t, q))
 			add(fmt.Sprintf("sources %v", o), c, err)
 		}
 	}
-	c, _, err := sourcesQuery(model.SourceQuery{Filter: model.SourceFilter{PublisherIDs: []string{"p"}}})
+	c, _, err := sourcesQuery(normalised(t, model.SourceQuery{Filter: model.SourceFilter{PublisherIDs: []string{"p"}}}))
 	add("sources by publisher", c, err)
 	fullFilter := model.RelationFilter{
 		IDs: []string{"r"}, Types: []model.RelationType{model.RelAssembles, model.RelOwnsBrand},
 		Status: []model.RelationStatus{model.StatusActive}, AsOf: &date,
 		FromIDs: []string{"a"}, ToIDs: []string{"b"}, SourceIDs: []string{"s"},
 	}
-	c, _, err = relationsQuery(model.RelationQuery{})
+	c, _, err = relationsQuery(normalised(t, model.RelationQuery{}))
 	add("relations unfiltered", c, err)
-	c, _, err = relationsQuery(model.RelationQuery{Filter: fullFilter, After: model.RelationQuery{Filter: fullFilter}.CursorAt("r")})
+	c, _, err = relationsQuery(normalised(t, model.RelationQuery{Filter: fullFilter, After: model.RelationQuery{Filter: fullFilter}.CursorAt("r")}))
 	add("relations filtered", c, err)
-	for _, d := range append(slices.Clone(model.AllDirections), "") {
-		c, _, err := relationsOfQuery([]string{"a"}, model.RelationsOfQuery{Direction: d})
+	for _, d := range append(model.AllDirections(), "") {
+		c, _, err := relationsOfQuery([]string{"a"}, normalised(t, model.RelationsOfQuery{Direction: d}))
 		add(fmt.Sprintf("relations of %q", d), c, err)
 		q := model.RelationsOfQuery{Direction: d, Filter: fullFilter}
 		q.After = q.CursorAt("r")
-		c, _, err = relationsOfQuery([]string{"a"}, q)
+		c, _, err = relationsOfQuery([]string{"a"}, normalised(t, q))
 		add(fmt.Sprintf("relations of %q filtered", d), c, err)
 	}
 	out["relation by id"] = relationByIDQuery()
-	for _, types := range [][]model.RelationType{nil, model.AllRelationTypes} {
+	for _, types := range [][]model.RelationType{nil, model.AllRelationTypes()} {
 		for _, asOf := range []*model.Date{nil, &date} {
-			level, fetch, _, err := neighborhoodQueries(model.NeighborhoodQuery{Types: types, AsOf: asOf})
+			level, fetch, _, err := neighborhoodQueries(normalised(t, model.NeighborhoodQuery{Types: types, AsOf: asOf}))
 			add(fmt.Sprintf("neighborhood level %d types asOf=%v", len(types), asOf != nil), level, err)
 			out[fmt.Sprintf("neighborhood fetch %d types asOf=%v", len(types), asOf != nil)] = fetch
 			for n := 1; n <= model.MaxPathLength; n++ {
-				c, _, err := pathsQuery(model.PathQuery{From: "a", To: "b", MaxLength: n, Types: types, AsOf: asOf})
+				c, _, err := pathsQuery(normalised(t, model.PathQuery{From: "a", To: "b", MaxLength: n, Types: types, AsOf: asOf}))
 				add(fmt.Sprintf("paths %d %d types asOf=%v", n, len(types), asOf != nil), c, err)
 			}
 		}
@@ -165,15 +175,15 @@ func builtQueries(t *testing.T) map[string]string {
 	for i, s := range schemaStatements() {
 		out[fmt.Sprintf("schema %d", i)] = s
 	}
-	for _, k := range model.AllEntityKinds {
+	for _, k := range model.AllEntityKinds() {
 		c, err := mergeEntitiesQuery(k)
 		add("merge "+string(k), c, err)
 	}
-	for _, rt := range model.AllRelationTypes {
+	for _, rt := range model.AllRelationTypes() {
 		c, err := mergeRelationsQuery(rt)
 		add("merge "+string(rt), c, err)
 	}
-	for _, rt := range model.AllRelationTypes {
+	for _, rt := range model.AllRelationTypes() {
 		c, err := countRelationsQuery(rt)
 		add("count "+string(rt), c, err)
 		if rt.Hierarchical() {
@@ -185,11 +195,11 @@ func builtQueries(t *testing.T) map[string]string {
 	out["import check"] = importCheckQuery()
 	out["write lookup"] = writeLookupQuery()
 	out["delete relation"] = deleteRelationQuery()
-	for _, k := range model.AllEntityKinds {
+	for _, k := range model.AllEntityKinds() {
 		c, err := upsertEntityQuery(k)
 		add("upsert "+string(k), c, err)
 	}
-	for _, rt := range model.AllRelationTypes {
+	for _, rt := range model.AllRelationTypes() {
 		c, err := putRelationQuery(rt)
 		add("put "+string(rt), c, err)
 	}
@@ -235,7 +245,7 @@ func TestCypher25Forms(t *testing.T) {
 // statement against the model's whitelists: nothing else may ever appear in Cypher text.
 func TestOnlyWhitelistedLabelsAndTypes(t *testing.T) {
 	labels := []string{labelEntity, labelSource}
-	for _, k := range model.AllEntityKinds {
+	for _, k := range model.AllEntityKinds() {
 		labels = append(labels, k.Label())
 	}
 	nodeLabels := regexp.MustCompile(`\(\s*\w*\s*((?::\s*\w+\s*)+)[\s{)]`)
@@ -331,7 +341,7 @@ func TestEntitiesQuery(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			q, params, err := entitiesQuery(c.q)
+			q, params, err := entitiesQuery(normalised(t, c.q))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -356,7 +366,7 @@ func TestEntitiesQuery(t *testing.T) {
 // cursor (TotalCount spans pages) while the page half applies it.
 func TestPageQueryCountsWithoutCursor(t *testing.T) {
 	avtotor := &model.Organization{EntityBase: model.EntityBase{ID: "avtotor", Name: "Avtotor"}}
-	q, _, err := entitiesQuery(model.EntityQuery{After: model.EntityQuery{}.Cursor(avtotor)})
+	q, _, err := entitiesQuery(normalised(t, model.EntityQuery{After: model.EntityQuery{}.Cursor(avtotor)}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -375,81 +385,86 @@ func TestPageQueryCountsWithoutCursor(t *testing.T) {
 func TestBadInputIsRefusedBeforeCypher(t *testing.T) {
 	avtotor := &model.Organization{EntityBase: model.EntityBase{ID: "avtotor", Name: "Avtotor"}}
 	relCursor := model.RelationQuery{}.CursorAt("r")
+	// Queries go through the Store methods, as callers send them: a store without a driver,
+	// closed, so that input let through would fail with UNAVAILABLE rather than be refused.
+	s := &Store{}
+	s.closed.Store(true)
+	ctx := t.Context()
 	checks := map[string]func() error{
 		"entities: unknown kind": func() error {
-			_, _, err := entitiesQuery(model.EntityQuery{Kind: "SPACESHIP) DETACH DELETE (n"})
+			_, err := s.Entities(ctx, model.EntityQuery{Kind: "SPACESHIP) DETACH DELETE (n"})
 			return err
 		},
 		"entities: unknown order": func() error {
-			_, _, err := entitiesQuery(model.EntityQuery{Order: model.Order{Field: model.SortByTitle}})
+			_, err := s.Entities(ctx, model.EntityQuery{Order: model.Order{Field: model.SortByTitle}})
 			return err
 		},
 		"entities: attribute of another kind": func() error {
-			_, _, err := entitiesQuery(model.EntityQuery{Kind: model.KindPlant, Filter: model.EntityFilter{Attrs: []model.AttrFilter{{Field: "type", Values: []string{"x"}}}}})
+			_, err := s.Entities(ctx, model.EntityQuery{Kind: model.KindPlant, Filter: model.EntityFilter{Attrs: []model.AttrFilter{{Field: "type", Values: []string{"x"}}}}})
 			return err
 		},
 		"entities: attribute that is no attribute": func() error {
-			_, _, err := entitiesQuery(model.EntityQuery{Filter: model.EntityFilter{Attrs: []model.AttrFilter{{Field: "name) RETURN 1 //", Values: []string{"x"}}}}})
+			_, err := s.Entities(ctx, model.EntityQuery{Filter: model.EntityFilter{Attrs: []model.AttrFilter{{Field: "name) RETURN 1 //", Values: []string{"x"}}}}})
 			return err
 		},
 		"entities: relation cursor": func() error {
-			_, _, err := entitiesQuery(model.EntityQuery{After: relCursor})
+			_, err := s.Entities(ctx, model.EntityQuery{After: relCursor})
 			return err
 		},
 		"entities: asc cursor used desc": func() error {
-			_, _, err := entitiesQuery(model.EntityQuery{Order: model.Order{Field: model.SortByName, Desc: true}, After: model.EntityQuery{}.Cursor(avtotor)})
+			_, err := s.Entities(ctx, model.EntityQuery{Order: model.Order{Field: model.SortByName, Desc: true}, After: model.EntityQuery{}.Cursor(avtotor)})
 			return err
 		},
 		"sources: unknown order": func() error {
-			_, _, err := sourcesQuery(model.SourceQuery{Order: model.Order{Field: model.SortByName}})
+			_, err := s.Sources(ctx, model.SourceQuery{Order: model.Order{Field: model.SortByName}})
 			return err
 		},
 		"relations: unknown type": func() error {
-			_, _, err := relationsQuery(model.RelationQuery{Filter: model.RelationFilter{Types: []model.RelationType{"KNOWS]->() DETACH DELETE n //"}}})
+			_, err := s.Relations(ctx, model.RelationQuery{Filter: model.RelationFilter{Types: []model.RelationType{"KNOWS]->() DETACH DELETE n //"}}})
 			return err
 		},
 		"relations: unknown status": func() error {
-			_, _, err := relationsQuery(model.RelationQuery{Filter: model.RelationFilter{Status: []model.RelationStatus{"MAYBE"}}})
+			_, err := s.Relations(ctx, model.RelationQuery{Filter: model.RelationFilter{Status: []model.RelationStatus{"MAYBE"}}})
 			return err
 		},
 		"relations: entity cursor": func() error {
-			_, _, err := relationsQuery(model.RelationQuery{After: model.EntityQuery{Order: model.Order{Field: model.SortByID}}.Cursor(avtotor)})
+			_, err := s.Relations(ctx, model.RelationQuery{After: model.EntityQuery{Order: model.Order{Field: model.SortByID}}.Cursor(avtotor)})
 			return err
 		},
 		"relations: cursor of an entity's relations": func() error {
-			_, _, err := relationsQuery(model.RelationQuery{After: model.RelationsOfQuery{}.CursorAt("r")})
+			_, err := s.Relations(ctx, model.RelationQuery{After: model.RelationsOfQuery{}.CursorAt("r")})
 			return err
 		},
 		"relations of: cursor of the relations listing": func() error {
-			_, _, err := relationsOfQuery([]string{"a"}, model.RelationsOfQuery{After: relCursor})
+			_, err := s.RelationsOf(ctx, []string{"a"}, model.RelationsOfQuery{After: relCursor})
 			return err
 		},
 		"entities: cursor of another kind": func() error {
-			_, _, err := entitiesQuery(model.EntityQuery{Kind: model.KindBrand, After: model.EntityQuery{Kind: model.KindOrganization}.Cursor(avtotor)})
+			_, err := s.Entities(ctx, model.EntityQuery{Kind: model.KindBrand, After: model.EntityQuery{Kind: model.KindOrganization}.Cursor(avtotor)})
 			return err
 		},
 		"relations of: unknown direction": func() error {
-			_, _, err := relationsOfQuery([]string{"a"}, model.RelationsOfQuery{Direction: "SIDEWAYS"})
+			_, err := s.RelationsOf(ctx, []string{"a"}, model.RelationsOfQuery{Direction: "SIDEWAYS"})
 			return err
 		},
 		"neighborhood: unknown type": func() error {
-			_, _, _, err := neighborhoodQueries(model.NeighborhoodQuery{Types: []model.RelationType{"KNOWS"}})
+			_, err := s.Neighborhood(ctx, model.NeighborhoodQuery{Types: []model.RelationType{"KNOWS"}})
 			return err
 		},
 		"paths: too long": func() error {
-			_, _, err := pathsQuery(model.PathQuery{From: "a", To: "b", MaxLength: model.MaxPathLength + 1})
+			_, err := s.Paths(ctx, model.PathQuery{From: "a", To: "b", MaxLength: model.MaxPathLength + 1})
 			return err
 		},
 		"paths: unknown type": func() error {
-			_, _, err := pathsQuery(model.PathQuery{From: "a", To: "b", Types: []model.RelationType{"knows"}})
+			_, err := s.Paths(ctx, model.PathQuery{From: "a", To: "b", Types: []model.RelationType{"knows"}})
 			return err
 		},
 		"search: unknown kind": func() error {
-			_, err := searchParams(model.SearchQuery{Text: "x", Kinds: []model.EntityKind{"Entity"}})
+			_, err := s.Search(ctx, model.SearchQuery{Text: "x", Kinds: []model.EntityKind{"Entity"}})
 			return err
 		},
 		"search: nothing to search": func() error {
-			_, err := searchParams(model.SearchQuery{Text: " ?! "})
+			_, err := s.Search(ctx, model.SearchQuery{Text: " ?! "})
 			return err
 		},
 		"merge: unknown kind": func() error {
@@ -493,7 +508,7 @@ func TestRelationsQueries(t *testing.T) {
 		First: 3,
 	}
 	rq.After = rq.CursorAt("r0")
-	q, params, err := relationsQuery(rq)
+	q, params, err := relationsQuery(normalised(t, rq))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -514,10 +529,10 @@ func TestRelationsQueries(t *testing.T) {
 		}
 	}
 
-	q, params, err = relationsOfQuery([]string{"x", "y"}, model.RelationsOfQuery{
+	q, params, err = relationsOfQuery([]string{"x", "y"}, normalised(t, model.RelationsOfQuery{
 		Direction: model.DirectionIn,
 		Filter:    model.RelationFilter{IDs: []string{"r1"}, FromIDs: []string{"a"}},
-	})
+	}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -533,7 +548,7 @@ func TestRelationsQueries(t *testing.T) {
 
 func TestExploreQueries(t *testing.T) {
 	date := model.MustDate("2020-02-29")
-	level, fetch, params, err := neighborhoodQueries(model.NeighborhoodQuery{Types: []model.RelationType{model.RelLocatedIn}, AsOf: &date})
+	level, fetch, params, err := neighborhoodQueries(normalised(t, model.NeighborhoodQuery{Types: []model.RelationType{model.RelLocatedIn}, AsOf: &date}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -545,7 +560,7 @@ func TestExploreQueries(t *testing.T) {
 			t.Errorf("neighborhood query lacks the type or asOf filter:\n%s", q)
 		}
 	}
-	q, params, err := pathsQuery(model.PathQuery{From: "a", To: "b"})
+	q, params, err := pathsQuery(normalised(t, model.PathQuery{From: "a", To: "b"}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -555,7 +570,7 @@ func TestExploreQueries(t *testing.T) {
 	if d := cmp.Diff(map[string]any{"from": "a", "to": "b", "maxPaths": int64(model.MaxPathsExplored)}, params); d != "" {
 		t.Errorf("paths params mismatch (-want +got):\n%s", d)
 	}
-	q, _, err = pathsQuery(model.PathQuery{From: "a", To: "b", MaxLength: 6, AsOf: &date, Types: []model.RelationType{model.RelPartyTo}})
+	q, _, err = pathsQuery(normalised(t, model.PathQuery{From: "a", To: "b", MaxLength: 6, AsOf: &date, Types: []model.RelationType{model.RelPartyTo}}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -565,10 +580,7 @@ func TestExploreQueries(t *testing.T) {
 }
 
 func TestSearchParams(t *testing.T) {
-	p, err := searchParams(model.SearchQuery{Text: "  Škoda ", Kinds: []model.EntityKind{model.KindBrand, model.KindBrand, model.KindOrganization}, First: 3})
-	if err != nil {
-		t.Fatal(err)
-	}
+	p := searchParams(normalised(t, model.SearchQuery{Text: "  Škoda ", Kinds: []model.EntityKind{model.KindBrand, model.KindBrand, model.KindOrganization}, First: 3}))
 	want := map[string]any{
 		"q": "skoda", "kinds": []string{"BRAND", "ORGANIZATION"}, "limit": int64(3),
 		"scoreExact": model.ScoreExact, "scorePrefix": model.ScorePrefix,
@@ -577,11 +589,8 @@ func TestSearchParams(t *testing.T) {
 	if d := cmp.Diff(want, p); d != "" {
 		t.Errorf("params mismatch (-want +got):\n%s", d)
 	}
-	p, err = searchParams(model.SearchQuery{Text: "x"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got := p["kinds"].([]string); len(got) != len(model.AllEntityKinds) || p["limit"] != int64(model.DefaultPageSize) {
+	p = searchParams(normalised(t, model.SearchQuery{Text: "x"}))
+	if got := p["kinds"].([]string); len(got) != len(model.AllEntityKinds()) || p["limit"] != int64(model.DefaultPageSize) {
 		t.Errorf("no kinds means every kind and the default size; got kinds %v, limit %v", got, p["limit"])
 	}
 }
@@ -602,7 +611,7 @@ func TestSchemaStatements(t *testing.T) {
 			t.Errorf("schema lacks %q", w)
 		}
 	}
-	if n := 1 + len(model.AllEntityKinds) + 1 + 5 + len(model.AllRelationTypes) + 1; len(got) != n {
+	if n := 1 + len(model.AllEntityKinds()) + 1 + 5 + len(model.AllRelationTypes()) + 1; len(got) != n {
 		t.Errorf("%d schema statements, want %d", len(got), n)
 	}
 }
@@ -611,7 +620,7 @@ func TestWhitelist(t *testing.T) {
 	if l, err := entityLabel(""); err != nil || l != "Entity" {
 		t.Errorf(`entityLabel("") = %q, %v`, l, err)
 	}
-	for _, k := range model.AllEntityKinds {
+	for _, k := range model.AllEntityKinds() {
 		if l, err := entityLabel(k); err != nil || l != k.Label() {
 			t.Errorf("entityLabel(%s) = %q, %v", k, l, err)
 		}
@@ -630,7 +639,7 @@ func TestWhitelist(t *testing.T) {
 	if s, err := pathLength(model.MaxPathLength); err != nil || s != strconv.Itoa(model.MaxPathLength) {
 		t.Errorf("pathLength(max) = %q, %v", s, err)
 	}
-	if got := attrFields(""); !slices.Contains(got, "segment") || !slices.Contains(got, "powertrain") {
-		t.Errorf(`attrFields("") = %v, want every kind's fields`, got)
+	if got := model.AttrFields(""); !slices.Contains(got, "segment") || !slices.Contains(got, "powertrain") {
+		t.Errorf(`model.AttrFields("") = %v, want every kind's fields`, got)
 	}
 }

@@ -144,7 +144,7 @@ func upsertEntityQuery(kind model.EntityKind) (string, error) {
 		return "", model.Errorf(model.CodeBadUserInput, "unknown entity kind %q", kind)
 	}
 	var others []string
-	for _, k := range model.AllEntityKinds {
+	for _, k := range model.AllEntityKinds() {
 		if k != kind {
 			others = append(others, k.Label())
 		}

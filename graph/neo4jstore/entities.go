@@ -45,11 +45,14 @@ func (s *Store) EntitiesByID(ctx context.Context, ids []string) (map[string]mode
 	return out, nil
 }
 
-// Entities lists one keyset page of entities of a kind (or of every kind). An empty order
-// field means NAME; a field other than NAME or ID, an unknown kind, or an attribute field the
-// kind does not have is BAD_USER_INPUT.
+// Entities lists one keyset page of entities of a kind (or of every kind), under the rules of
+// model.EntityQuery.Normalize.
 func (s *Store) Entities(ctx context.Context, q model.EntityQuery) (*model.EntityPage, error) {
 	const op = "entities"
+	q, err := q.Normalize()
+	if err != nil {
+		return nil, fmt.Errorf("neo4j: %s: %w", op, err)
+	}
 	cypher, params, err := entitiesQuery(q)
 	if err != nil {
 		return nil, fmt.Errorf("neo4j: %s: %w", op, err)
@@ -64,7 +67,7 @@ func (s *Store) Entities(ctx context.Context, q model.EntityQuery) (*model.Entit
 			return nil, err
 		}
 		page := &model.EntityPage{TotalCount: total}
-		first := firstOr(q.First, model.DefaultPageSize)
+		first := q.First
 		page.HasNextPage = len(nodes) > first
 		for _, n := range nodes[:min(len(nodes), first)] {
 			e, err := entityFromNode(n)
@@ -81,11 +84,11 @@ func (s *Store) Entities(ctx context.Context, q model.EntityQuery) (*model.Entit
 // exactly like model.ScoreMatch and model.SortHits.
 func (s *Store) Search(ctx context.Context, q model.SearchQuery) ([]model.SearchHit, error) {
 	const op = "search"
-	params, err := searchParams(q)
+	q, err := q.Normalize()
 	if err != nil {
 		return nil, fmt.Errorf("neo4j: %s: %w", op, err)
 	}
-	recs, err := s.read(ctx, op, cypherSearch, params)
+	recs, err := s.read(ctx, op, cypherSearch, searchParams(q))
 	if err != nil {
 		return nil, err
 	}

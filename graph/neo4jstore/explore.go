@@ -19,6 +19,10 @@ import (
 // among them. NOT_FOUND for an unknown id.
 func (s *Store) Neighborhood(ctx context.Context, q model.NeighborhoodQuery) (*model.Subgraph, error) {
 	const op = "neighborhood"
+	q, err := q.Normalize()
+	if err != nil {
+		return nil, fmt.Errorf("neo4j: %s: %w", op, err)
+	}
 	if s.closed.Load() {
 		return nil, errClosed(op)
 	}
@@ -26,7 +30,7 @@ func (s *Store) Neighborhood(ctx context.Context, q model.NeighborhoodQuery) (*m
 	if err != nil {
 		return nil, fmt.Errorf("neo4j: %s: %w", op, err)
 	}
-	limit := firstOr(q.Limit, model.DefaultNeighborhoodLimit)
+	limit := q.Limit
 	session := s.session(ctx, neo4j.AccessModeRead)
 	g, err := neo4j.ExecuteRead(ctx, session, func(tx neo4j.ManagedTransaction) (*model.Subgraph, error) {
 		// The work may be retried: all state lives inside it.
@@ -106,15 +110,12 @@ func subgraphFromRecord(rec *neo4j.Record, centre string, order []string, trunca
 // unknown endpoint; From == To is one path of length 0.
 func (s *Store) Paths(ctx context.Context, q model.PathQuery) ([]*model.Path, error) {
 	const op = "paths"
+	q, err := q.Normalize()
+	if err != nil {
+		return nil, fmt.Errorf("neo4j: %s: %w", op, err)
+	}
 	if q.From == q.To {
 		// allShortestPaths refuses equal endpoints; the answer needs only the entity.
-		// The arguments are still checked, so a bad one fails whatever the endpoints.
-		if _, err := relTypes(q.Types); err != nil {
-			return nil, fmt.Errorf("neo4j: %s: %w", op, err)
-		}
-		if _, err := pathLength(firstOr(q.MaxLength, model.DefaultPathLength)); err != nil {
-			return nil, fmt.Errorf("neo4j: %s: %w", op, err)
-		}
 		e, err := s.Entity(ctx, q.From)
 		if err != nil {
 			return nil, err
@@ -136,7 +137,7 @@ func (s *Store) Paths(ctx context.Context, q model.PathQuery) ([]*model.Path, er
 		return nil, err
 	}
 	model.SortPaths(paths)
-	return paths[:min(len(paths), firstOr(q.First, model.DefaultPaths))], nil
+	return paths[:min(len(paths), q.First)], nil
 }
 
 // pathsFromRecord maps the fromFound, toFound and paths columns of cypherPaths. Every path

@@ -95,7 +95,7 @@ func checkImportedCycles(ctx context.Context, tx neo4j.ManagedTransaction, d *mo
 			byType[p.r.Type] = append(byType[p.r.Type], chainRow(p.i, p.r))
 		}
 		var first *chainHit
-		for _, t := range model.AllRelationTypes {
+		for _, t := range model.AllRelationTypes() {
 			if len(byType[t]) == 0 {
 				continue
 			}
@@ -118,7 +118,7 @@ func checkImportedCycles(ctx context.Context, tx neo4j.ManagedTransaction, d *mo
 // hierarchicalTypesStored reports which hierarchical types have relationships in the graph.
 func hierarchicalTypesStored(ctx context.Context, tx neo4j.ManagedTransaction) (map[model.RelationType]bool, error) {
 	out := map[model.RelationType]bool{}
-	for _, t := range model.AllRelationTypes {
+	for _, t := range model.AllRelationTypes() {
 		if !t.Hierarchical() {
 			continue
 		}

@@ -143,7 +143,7 @@ func importTx(ctx context.Context, tx neo4j.ManagedTransaction, d *model.Dataset
 			return 0, err
 		}
 	}
-	for _, kind := range model.AllEntityKinds {
+	for _, kind := range model.AllEntityKinds() {
 		cypher, err := mergeEntitiesQuery(kind)
 		if err != nil {
 			return 0, err
@@ -163,7 +163,7 @@ func importTx(ctx context.Context, tx neo4j.ManagedTransaction, d *model.Dataset
 		}
 	}
 	written := map[string]bool{}
-	for _, t := range model.AllRelationTypes {
+	for _, t := range model.AllRelationTypes() {
 		cypher, err := mergeRelationsQuery(t)
 		if err != nil {
 			return 0, err

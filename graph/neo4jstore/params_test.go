@@ -193,11 +193,11 @@ func TestImportRows(t *testing.T) {
 		t.Fatal(err)
 	}
 	n := 0
-	for _, k := range model.AllEntityKinds {
+	for _, k := range model.AllEntityKinds() {
 		n += len(rows.entities[k])
 	}
 	m := 0
-	for _, typ := range model.AllRelationTypes {
+	for _, typ := range model.AllRelationTypes() {
 		m += len(rows.byType[typ])
 	}
 	if len(rows.sources) != len(fx.Sources) || n != len(fx.Entities()) || len(rows.relations) != len(fx.Relations) || m != len(fx.Relations) {

@@ -26,10 +26,14 @@ func (s *Store) Relation(ctx context.Context, id string) (*model.Relation, error
 	return r, nil
 }
 
-// Relations lists relations matching a filter, ordered by id, one keyset page at a time.
-// Unknown relation types or statuses are BAD_USER_INPUT.
+// Relations lists relations matching a filter, ordered by id, one keyset page at a time,
+// under the rules of model.RelationQuery.Normalize.
 func (s *Store) Relations(ctx context.Context, q model.RelationQuery) (*model.RelationPage, error) {
 	const op = "relations"
+	q, err := q.Normalize()
+	if err != nil {
+		return nil, fmt.Errorf("neo4j: %s: %w", op, err)
+	}
 	cypher, params, err := relationsQuery(q)
 	if err != nil {
 		return nil, fmt.Errorf("neo4j: %s: %w", op, err)
@@ -49,9 +53,13 @@ func (s *Store) Relations(ctx context.Context, q model.RelationQuery) (*model.Re
 
 // RelationsOf pages through the relations of several entities in one round trip: one page per
 // requested id, empty for unknown ids. Direction OUT keeps relations from the entity, IN those
-// to it, BOTH or empty either; a self-loop counts once.
+// to it, BOTH (the default) either; a self-loop counts once.
 func (s *Store) RelationsOf(ctx context.Context, ids []string, q model.RelationsOfQuery) (map[string]*model.RelationPage, error) {
 	const op = "relations of"
+	q, err := q.Normalize()
+	if err != nil {
+		return nil, fmt.Errorf("neo4j: %s: %w", op, err)
+	}
 	ids = distinct(ids)
 	cypher, params, err := relationsOfQuery(ids, q)
 	if err != nil {
@@ -85,10 +93,9 @@ func (s *Store) RelationsOf(ctx context.Context, ids []string, q model.Relations
 	return out, nil
 }
 
-// relationPage maps a collected page of relation maps, which holds up to first+1 entries: the
-// extra one only says that another page follows.
+// relationPage maps a collected page of relation maps, which holds up to first+1 entries (first
+// is a normalised query's First): the extra one only says that another page follows.
 func relationPage(total int, list []any, first int) (*model.RelationPage, error) {
-	first = firstOr(first, model.DefaultPageSize)
 	page := &model.RelationPage{TotalCount: total, HasNextPage: len(list) > first}
 	items, err := relationsFromList(list[:min(len(list), first)])
 	if err != nil {

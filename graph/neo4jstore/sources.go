@@ -45,10 +45,13 @@ func (s *Store) SourcesByID(ctx context.Context, ids []string) (map[string]*mode
 	return out, nil
 }
 
-// Sources lists one keyset page of sources. An empty order field means PUBLISHED_ON; a field
-// other than TITLE, PUBLISHED_ON or ID is BAD_USER_INPUT.
+// Sources lists one keyset page of sources, under the rules of model.SourceQuery.Normalize.
 func (s *Store) Sources(ctx context.Context, q model.SourceQuery) (*model.SourcePage, error) {
 	const op = "sources"
+	q, err := q.Normalize()
+	if err != nil {
+		return nil, fmt.Errorf("neo4j: %s: %w", op, err)
+	}
 	cypher, params, err := sourcesQuery(q)
 	if err != nil {
 		return nil, fmt.Errorf("neo4j: %s: %w", op, err)
@@ -63,7 +66,7 @@ func (s *Store) Sources(ctx context.Context, q model.SourceQuery) (*model.Source
 			return nil, err
 		}
 		page := &model.SourcePage{TotalCount: total}
-		first := firstOr(q.First, model.DefaultPageSize)
+		first := q.First
 		page.HasNextPage = len(nodes) > first
 		for _, n := range nodes[:min(len(nodes), first)] {
 			src, err := sourceFromNode(n)

@@ -350,11 +350,3 @@ func single[T any](recs []*neo4j.Record, op string, fn func(*neo4j.Record) (T, e
 	}
 	return v, nil
 }
-
-// firstOr is the page-size rule shared with the embedded store: First <= 0 means the default.
-func firstOr(first, def int) int {
-	if first <= 0 {
-		return def
-	}
-	return first
-}

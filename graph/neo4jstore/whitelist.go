@@ -23,20 +23,6 @@ func entityLabel(kind model.EntityKind) (string, error) {
 	return kind.Label(), nil
 }
 
-// checkKinds validates kinds and returns them without duplicates, in the order given.
-func checkKinds(kinds []model.EntityKind) ([]string, error) {
-	var out []string
-	for _, k := range kinds {
-		if !k.IsValid() {
-			return nil, model.Errorf(model.CodeBadUserInput, "unknown entity kind %q", k)
-		}
-		if !slices.Contains(out, string(k)) {
-			out = append(out, string(k))
-		}
-	}
-	return out, nil
-}
-
 // relTypes renders the type part of a relationship pattern: "" for every type (an empty list
 // does not filter), ":A|B" otherwise. Types are validated against model.AllRelationTypes and
 // written in schema order without duplicates, so equal filters give equal query text and
@@ -51,7 +37,7 @@ func relTypes(types []model.RelationType) (string, error) {
 		}
 	}
 	var names []string
-	for _, t := range model.AllRelationTypes {
+	for _, t := range model.AllRelationTypes() {
 		if slices.Contains(types, t) {
 			names = append(names, string(t))
 		}
@@ -59,16 +45,13 @@ func relTypes(types []model.RelationType) (string, error) {
 	return ":" + strings.Join(names, "|"), nil
 }
 
-// checkStatuses validates relation statuses and returns them as strings for a parameter.
-func checkStatuses(statuses []model.RelationStatus) ([]string, error) {
-	out := make([]string, 0, len(statuses))
-	for _, s := range statuses {
-		if !s.IsValid() {
-			return nil, model.Errorf(model.CodeBadUserInput, "unknown relation status %q", s)
-		}
-		out = append(out, string(s))
+// strs turns enum values into strings for a parameter; the driver takes no named types.
+func strs[T ~string](xs []T) []string {
+	out := make([]string, len(xs))
+	for i, x := range xs {
+		out[i] = string(x)
 	}
-	return out, nil
+	return out
 }
 
 // pathLength renders the upper bound of a variable-length pattern. It must be a literal in
@@ -78,17 +61,4 @@ func pathLength(n int) (string, error) {
 		return "", model.Errorf(model.CodeBadUserInput, "maxLength must be between 1 and %d, not %d", model.MaxPathLength, n)
 	}
 	return strconv.Itoa(n), nil
-}
-
-// attrFields is the whitelist of attribute filter fields for a kind (every kind's fields when
-// kind is empty), as the embedded store accepts them.
-func attrFields(kind model.EntityKind) []string {
-	if kind != "" {
-		return model.AttrFields[kind]
-	}
-	var all []string
-	for _, k := range model.AllEntityKinds {
-		all = append(all, model.AttrFields[k]...)
-	}
-	return all
 }

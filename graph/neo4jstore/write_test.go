@@ -319,7 +319,7 @@ func TestStamp(t *testing.T) {
 }
 
 func TestWriteStatements(t *testing.T) {
-	for _, k := range model.AllEntityKinds {
+	for _, k := range model.AllEntityKinds() {
 		q, err := upsertEntityQuery(k)
 		if err != nil {
 			t.Fatal(err)
@@ -327,7 +327,7 @@ func TestWriteStatements(t *testing.T) {
 		if !strings.Contains(q, "SET n:"+k.Label()+"\n") {
 			t.Errorf("%s: statement does not set its label:\n%s", k, q)
 		}
-		for _, other := range model.AllEntityKinds {
+		for _, other := range model.AllEntityKinds() {
 			if other != k && !strings.Contains(q, ":"+other.Label()) {
 				t.Errorf("%s: statement does not remove label %s:\n%s", k, other.Label(), q)
 			}
@@ -336,7 +336,7 @@ func TestWriteStatements(t *testing.T) {
 			t.Errorf("%s: statement removes its own label:\n%s", k, q)
 		}
 	}
-	for _, rt := range model.AllRelationTypes {
+	for _, rt := range model.AllRelationTypes() {
 		q, err := putRelationQuery(rt)
 		if err != nil || !strings.Contains(q, "[r:"+string(rt)+" {id: $id}]") {
 			t.Errorf("putRelationQuery(%s) = %v\n%s", rt, err, q)
@@ -344,7 +344,7 @@ func TestWriteStatements(t *testing.T) {
 	}
 	// The lookup and the delete find a relation of any type, each through its type's index.
 	for _, q := range []string{writeLookupQuery(), deleteRelationQuery()} {
-		for _, rt := range model.AllRelationTypes {
+		for _, rt := range model.AllRelationTypes() {
 			if !strings.Contains(q, "-[r:"+string(rt)+" {id: $id}]->") {
 				t.Errorf("statement does not look for %s:\n%s", rt, q)
 			}

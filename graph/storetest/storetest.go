@@ -45,6 +45,7 @@ func Run(t *testing.T, newStore func(t *testing.T) model.Store) {
 	t.Run("Search", func(t *testing.T) { testSearch(t, loaded(t)) })
 	t.Run("Neighborhood", func(t *testing.T) { testNeighborhood(t, loaded(t)) })
 	t.Run("Paths", func(t *testing.T) { testPaths(t, loaded(t)) })
+	t.Run("QueryRules", func(t *testing.T) { testQueryRules(t, loaded(t)) })
 	t.Run("Copies", func(t *testing.T) { testCopies(t, loaded(t)) })
 	t.Run("Import", func(t *testing.T) { testImport(t, newStore(t)) })
 	t.Run("ImportCancelled", func(t *testing.T) { testImportCancelled(t, loaded(t)) })

@@ -14,7 +14,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/autograph-kg/autograph/graph"
+	"github.com/autograph-kg/autograph/graph/httpapi"
 	"github.com/autograph-kg/autograph/graph/inmem"
 	"github.com/autograph-kg/autograph/graph/model"
 	"github.com/autograph-kg/autograph/seed"
@@ -179,7 +179,7 @@ func TestGenerateShape(t *testing.T) {
 	if deepest < 3 {
 		t.Errorf("the deepest subsidiary chain has %d steps, want chains of 3 or 4", deepest)
 	}
-	for _, s := range model.AllRelationStatuses {
+	for _, s := range model.AllRelationStatuses() {
 		if !statuses[s] {
 			t.Errorf("no ASSEMBLES relation is %s", s)
 		}
@@ -249,7 +249,7 @@ func serve(t *testing.T, extra *model.Dataset) string {
 			t.Fatal(err)
 		}
 	}
-	srv := httptest.NewServer(graph.NewHandler(graph.Options{Store: store}))
+	srv := httptest.NewServer(httpapi.NewHandler(httpapi.Options{Store: store}))
 	t.Cleanup(func() {
 		srv.Close()
 		_ = store.Close(ctx)

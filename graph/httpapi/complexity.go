@@ -1,0 +1,111 @@
+package httpapi
+
+import (
+	"github.com/autograph-kg/autograph/graph"
+	"github.com/autograph-kg/autograph/graph/gqlmodel"
+	"github.com/autograph-kg/autograph/graph/model"
+)
+
+// Complexity estimates: a list field costs its children times the number of items it may
+// return. Out-of-range arguments are clamped here only for the estimate; the resolver then
+// refuses them with BAD_USER_INPUT naming the limit, which tells the client more than a
+// complexity error would.
+
+// typedListSize is the assumed size of an unpaginated typed relation list (brands, models...).
+const typedListSize = 10
+
+// Base costs of the exploring fields, which scan or walk the graph whatever they return: a
+// request may hold a few of them, not hundreds.
+const (
+	searchCost       = 200
+	neighborhoodCost = 200
+	pathsCost        = 500
+)
+
+func times(child int, n *int, def, hi int) int {
+	m := def
+	if n != nil {
+		m = min(max(*n, 1), hi)
+	}
+	return 1 + child*m
+}
+
+func pageCost(child int, first *int) int {
+	return times(child, first, model.DefaultPageSize, model.MaxPageSize)
+}
+
+func listCost(child int) int { return 1 + child*typedListSize }
+
+func relationsCost(child int, _ []model.RelationType, _ *model.Direction, _ []model.RelationStatus, _ *model.Date, first *int, _ *string) int {
+	return pageCost(child, first)
+}
+
+func assemblyCost(child int, _ []model.RelationStatus, _ *model.Date) int { return listCost(child) }
+
+func asOfListCost(child int, _ *model.Date) int { return listCost(child) }
+
+// complexity is the cost model of the schema's list fields, for the complexity limit.
+func complexity() graph.ComplexityRoot {
+	var c graph.ComplexityRoot
+	c.Organization.Relations = relationsCost
+	c.Brand.Relations = relationsCost
+	c.VehicleModel.Relations = relationsCost
+	c.Plant.Relations = relationsCost
+	c.Place.Relations = relationsCost
+	c.Agreement.Relations = relationsCost
+
+	c.Organization.Assembles = assemblyCost
+	c.Plant.Assembles = assemblyCost
+	c.Brand.Assemblers = assemblyCost
+	c.VehicleModel.Assemblers = assemblyCost
+	c.Organization.Brands = asOfListCost
+	c.Organization.Subsidiaries = asOfListCost
+	c.Organization.JointVentures = asOfListCost
+	c.Organization.Partners = asOfListCost
+	c.Organization.Plants = asOfListCost
+	c.Organization.Agreements = listCost
+	c.Brand.Models = listCost
+	c.Place.Contains = listCost
+	c.Agreement.Parties = listCost
+
+	c.Query.Organizations = func(child int, _ *gqlmodel.OrganizationWhere, _ *model.Order, first *int, _ *string) int {
+		return pageCost(child, first)
+	}
+	c.Query.Brands = func(child int, _ *gqlmodel.BrandWhere, _ *model.Order, first *int, _ *string) int {
+		return pageCost(child, first)
+	}
+	c.Query.VehicleModels = func(child int, _ *gqlmodel.VehicleModelWhere, _ *model.Order, first *int, _ *string) int {
+		return pageCost(child, first)
+	}
+	c.Query.Plants = func(child int, _ *gqlmodel.PlantWhere, _ *model.Order, first *int, _ *string) int {
+		return pageCost(child, first)
+	}
+	c.Query.Places = func(child int, _ *gqlmodel.PlaceWhere, _ *model.Order, first *int, _ *string) int {
+		return pageCost(child, first)
+	}
+	c.Query.Agreements = func(child int, _ *gqlmodel.AgreementWhere, _ *model.Order, first *int, _ *string) int {
+		return pageCost(child, first)
+	}
+	c.Query.Sources = func(child int, _ *gqlmodel.SourceWhere, _ *model.Order, first *int, _ *string) int {
+		return pageCost(child, first)
+	}
+	c.Query.Relations = func(child int, _ *gqlmodel.RelationWhere, first *int, _ *string) int {
+		return pageCost(child, first)
+	}
+	c.Query.Search = func(child int, _ string, _ []model.EntityKind, first *int) int {
+		return searchCost + pageCost(child, first)
+	}
+	c.Query.Neighborhood = func(child int, _ string, _ *int, _ []model.RelationType, _ *model.Date, limit *int) int {
+		// Nodes and relations grow with limit; a tenth of it per selected field is a fair
+		// average for the sparse graphs this serves.
+		return neighborhoodCost + times(child, limit, model.DefaultNeighborhoodLimit, model.MaxNeighborhoodLimit)/10
+	}
+	c.Query.Paths = func(child int, _ string, _ string, maxLength *int, _ []model.RelationType, _ *model.Date, first *int) int {
+		l := model.DefaultPathLength
+		if maxLength != nil {
+			l = min(max(*maxLength, 1), model.MaxPathLength)
+		}
+		return pathsCost + times(child*l, first, model.DefaultPaths, model.MaxPaths)
+	}
+	return c
+}

@@ -1,0 +1,327 @@
+// Package httpapi serves the GraphQL API over HTTP: the /query transport (GraphQL over
+// HTTP), its limits (body size, depth, field count, complexity, tokens per document), write
+// tokens, the per-request scope (deadline, store-call counter, loaders), logs and metrics,
+// the one error presenter that turns domain errors into extensions.code, and the side
+// endpoints (/, /healthz, /readyz, /metrics, /explore). The resolvers it serves are package
+// graph's; it holds no GraphQL field logic of its own.
+package httpapi
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/99designs/gqlgen/graphql/handler"
+	"github.com/99designs/gqlgen/graphql/handler/extension"
+	"github.com/99designs/gqlgen/graphql/handler/lru"
+	"github.com/99designs/gqlgen/graphql/playground"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+	"github.com/vektah/gqlparser/v2/ast"
+
+	"github.com/autograph-kg/autograph/graph"
+	"github.com/autograph-kg/autograph/graph/instrument"
+	"github.com/autograph-kg/autograph/graph/loader"
+	"github.com/autograph-kg/autograph/graph/model"
+)
+
+// Options configure the HTTP handler. Zero values take the defaults below.
+type Options struct {
+	Store  model.Store
+	Logger *slog.Logger
+	// ComplexityLimit bounds the estimated cost of an operation (default 50000).
+	ComplexityLimit int
+	// DepthLimit bounds how deeply fields nest (default 15).
+	DepthLimit int
+	// FieldLimit bounds how many fields an operation selects, aliases and fragments
+	// expanded (default 1000).
+	FieldLimit int
+	// MaxBodyBytes bounds a request body (default 1 MiB).
+	MaxBodyBytes int64
+	// RequestTimeout bounds one request, store calls included (default 10s).
+	RequestTimeout time.Duration
+	// DisableIntrospection turns schema introspection off.
+	DisableIntrospection bool
+	// DisablePlayground turns the page at / off, whichever page it is.
+	DisablePlayground bool
+	// Playground, when set, is served at GET / instead of gqlgen's GraphiQL page (which loads
+	// its assets from a CDN), for a page of the server's own; it is served as it is, without
+	// the link to the explorer that the GraphiQL page gets.
+	Playground http.Handler
+	// StoreCallsExtension adds extensions.storeCalls (store calls made) to every response.
+	StoreCallsExtension bool
+	// WriteTokens are the bearer tokens that may run mutations; none disables writes.
+	WriteTokens []string
+	// Registry, when set, receives the server's metrics and is served at /metrics.
+	Registry *prometheus.Registry
+	// Explorer, when set, is served at /explore (the browser app built on this API).
+	Explorer http.Handler
+}
+
+// Defaults.
+const (
+	DefaultComplexityLimit = 50000
+	DefaultDepthLimit      = 15
+	DefaultFieldLimit      = 1000
+	DefaultMaxBodyBytes    = 1 << 20
+	DefaultRequestTimeout  = 10 * time.Second
+	// parserTokenLimit bounds the tokens of one query document, so a huge document is refused
+	// while it is being read rather than after.
+	parserTokenLimit = 15000
+)
+
+func (o *Options) defaults() {
+	if o.ComplexityLimit <= 0 {
+		o.ComplexityLimit = DefaultComplexityLimit
+	}
+	if o.DepthLimit <= 0 {
+		o.DepthLimit = DefaultDepthLimit
+	}
+	if o.FieldLimit <= 0 {
+		o.FieldLimit = DefaultFieldLimit
+	}
+	if o.MaxBodyBytes <= 0 {
+		o.MaxBodyBytes = DefaultMaxBodyBytes
+	}
+	if o.RequestTimeout <= 0 {
+		o.RequestTimeout = DefaultRequestTimeout
+	}
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.DiscardHandler)
+	}
+}
+
+// NewHandler builds the server's HTTP handler: GraphQL at /query (package graph's resolvers
+// over o.Store), the playground at /, liveness at /healthz, readiness at /readyz, and, when
+// configured, metrics at /metrics and the explorer at /explore.
+func NewHandler(o Options) http.Handler {
+	o.defaults()
+	var metrics *instrument.Metrics
+	if o.Registry != nil {
+		metrics = instrument.NewMetrics(o.Registry)
+	}
+	store := instrument.Wrap(o.Store, metrics)
+	tokens := newTokenSet(o.WriteTokens)
+	cfg := graph.Config{Resolvers: &graph.Resolver{Reader: store, Writer: store, Logger: o.Logger}, Complexity: complexity()}
+	es := graph.NewExecutableSchema(cfg)
+	srv := handler.New(es)
+	srv.AddTransport(httpTransport{})
+	// Parsed documents are cached by their text (the key); APQ keeps texts by hash.
+	srv.SetQueryCache(boundedCache[*ast.QueryDocument]{inner: lru.New[*ast.QueryDocument](1000), limit: maxCachedQueryBytes})
+	srv.SetParserTokenLimit(parserTokenLimit)
+	srv.SetValidationRulesFn(validationRules)
+	if o.DisableIntrospection {
+		srv.Use(refuseIntrospection{})
+	} else {
+		srv.Use(extension.Introspection{})
+	}
+	srv.Use(intVariables{schema: es.Schema()})
+	srv.Use(extension.AutomaticPersistedQuery{Cache: boundedCache[string]{
+		inner: lru.New[string](1000), limit: maxCachedQueryBytes, size: func(q string) int { return len(q) }}})
+	// The size limits run first: they are linear in the document, while the complexity
+	// estimate expands every fragment.
+	srv.Use(queryLimits{MaxDepth: o.DepthLimit, MaxFields: o.FieldLimit})
+	srv.Use(extension.FixedComplexityLimit(o.ComplexityLimit))
+	srv.AroundOperations(requireWriterForMutations(tokens))
+	srv.AroundResponses(recordResponses)
+	srv.SetErrorPresenter(presentError(o.Logger))
+	srv.SetRecoverFunc(recoverPanic(o.Logger))
+	if o.StoreCallsExtension {
+		srv.AroundResponses(func(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
+			resp := next(ctx)
+			if c := instrument.CounterFrom(ctx); c != nil && resp != nil {
+				if resp.Extensions == nil {
+					resp.Extensions = map[string]any{}
+				}
+				resp.Extensions["storeCalls"] = c.Load()
+			}
+			return resp
+		})
+	}
+
+	mux := http.NewServeMux()
+	mux.Handle("/query", withRequestScope(store, o.RequestTimeout, observe(o.Logger, metrics, limitBody(o.MaxBodyBytes, withAuth(tokens, srv)))))
+	if o.Registry != nil {
+		mux.Handle("GET /metrics", promhttp.HandlerFor(o.Registry, promhttp.HandlerOpts{}))
+	}
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		_, _ = io.WriteString(w, "ok\n")
+	})
+	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+		defer cancel()
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		if err := o.Store.Ping(ctx); err != nil {
+			o.Logger.WarnContext(ctx, "not ready", "error", err.Error())
+			w.WriteHeader(http.StatusServiceUnavailable)
+			_, _ = io.WriteString(w, "store unavailable\n")
+			return
+		}
+		_, _ = io.WriteString(w, "ready\n")
+	})
+	if o.Explorer != nil {
+		mux.Handle("/explore", o.Explorer)
+		mux.Handle("/explore/", o.Explorer)
+	}
+	switch {
+	case o.DisablePlayground:
+	case o.Playground != nil:
+		mux.Handle("GET /{$}", o.Playground)
+	default:
+		var link string
+		if o.Explorer != nil {
+			link = "/explore"
+		}
+		mux.Handle("GET /{$}", withExplorerLink(playground.Handler("Automotive knowledge graph", "/query"), link))
+	}
+	return mux
+}
+
+// withRequestScope gives each request its deadline, its store-call counter and its loaders.
+func withRequestScope(store model.Store, timeout time.Duration, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeout(r.Context(), timeout)
+		defer cancel()
+		ctx, _ = instrument.WithCounter(ctx)
+		ctx = loader.With(ctx, loader.New(store))
+		next.ServeHTTP(w, r.WithContext(ctx))
+	})
+}
+
+// limitBody refuses bodies over max bytes with 413 and a GraphQL-shaped error, before any
+// parsing. The body is read here (at most max+1 bytes) so the limit holds whatever the
+// transport does, and no longer than the request's deadline: a body still arriving when the
+// deadline passes is answered with TIMEOUT. Before a 413, up to maxDrainBytes of the rest are
+// read and discarded: a client that writes its whole body before reading (most SDKs, Python's
+// urllib) would otherwise see a reset connection instead of the answer.
+func limitBody(max int64, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Body == nil || r.Method == http.MethodGet || r.Method == http.MethodOptions || r.Method == http.MethodHead {
+			next.ServeHTTP(w, r)
+			return
+		}
+		if d, ok := r.Context().Deadline(); ok {
+			// Not every ResponseWriter can (httptest's recorder cannot); the check after
+			// reading still catches a late body.
+			_ = http.NewResponseController(w).SetReadDeadline(d)
+		}
+		if r.ContentLength > max {
+			if r.ContentLength <= max+maxDrainBytes {
+				_, _ = io.Copy(io.Discard, io.LimitReader(r.Body, r.ContentLength))
+			}
+			refuseTooLarge(w, r, max)
+			return
+		}
+		body, err := io.ReadAll(io.LimitReader(r.Body, max+1))
+		switch {
+		case err != nil && r.Context().Err() != nil || isTimeout(err):
+			w.Header().Set("Connection", "close")
+			writeError(w, r, http.StatusRequestTimeout, codeTimeout, "the request took too long and was stopped: its body was still arriving when its deadline passed")
+			return
+		case err != nil:
+			w.Header().Set("Connection", "close")
+			writeError(w, r, http.StatusBadRequest, codeBadRequest, "the request body could not be read")
+			return
+		case int64(len(body)) > max:
+			_, _ = io.Copy(io.Discard, io.LimitReader(r.Body, maxDrainBytes))
+			refuseTooLarge(w, r, max)
+			return
+		}
+		r.Body = io.NopCloser(bytes.NewReader(body))
+		next.ServeHTTP(w, r)
+	})
+}
+
+// maxDrainBytes bounds what limitBody reads and discards of a body over the limit.
+const maxDrainBytes = 16 << 20
+
+func refuseTooLarge(w http.ResponseWriter, r *http.Request, max int64) {
+	w.Header().Set("Connection", "close")
+	writeError(w, r, http.StatusRequestEntityTooLarge, codePayloadTooLarge, tooLarge(max))
+}
+
+func isTimeout(err error) bool {
+	var ne net.Error
+	return errors.Is(err, os.ErrDeadlineExceeded) || errors.As(err, &ne) && ne.Timeout()
+}
+
+func tooLarge(max int64) string {
+	return "the request body is larger than the limit of " + byteSize(max)
+}
+
+func byteSize(n int64) string {
+	if n%(1<<20) == 0 {
+		return itoa(n>>20) + " MiB"
+	}
+	if n%(1<<10) == 0 {
+		return itoa(n>>10) + " KiB"
+	}
+	return itoa(n) + " bytes"
+}
+
+func itoa(n int64) string {
+	b, _ := json.Marshal(n)
+	return string(b)
+}
+
+// writeError answers with a GraphQL-shaped error outside of gqlgen, and records its code for
+// the log line and the metrics.
+func writeError(w http.ResponseWriter, r *http.Request, status int, code, msg string) {
+	if rec := recordFrom(r.Context()); rec != nil {
+		rec.set("", []string{code})
+	}
+	w.Header().Set("Content-Type", responseMediaType(r.Header.Get("Accept"))+"; charset=utf-8")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(map[string]any{
+		"errors": []map[string]any{{"message": msg, "extensions": map[string]any{"code": code}}},
+	})
+}
+
+// withExplorerLink adds a small link to the explorer at the top of the playground page.
+func withExplorerLink(playgroundPage http.Handler, href string) http.Handler {
+	if href == "" {
+		return playgroundPage
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		rec := &bufferedResponse{header: http.Header{}}
+		playgroundPage.ServeHTTP(rec, r)
+		body := rec.body.String()
+		link := `<a href="` + href + `" style="position:fixed;top:6px;right:12px;z-index:1000;font:14px sans-serif">Open the relationship explorer →</a>`
+		if i := strings.Index(body, "<body>"); i >= 0 {
+			body = body[:i+len("<body>")] + link + body[i+len("<body>"):]
+		}
+		for k, v := range rec.header {
+			w.Header()[k] = v
+		}
+		w.Header().Del("Content-Length")
+		w.WriteHeader(rec.statusOr200())
+		_, _ = io.WriteString(w, body)
+	})
+}
+
+// bufferedResponse collects a handler's response so it can be amended.
+type bufferedResponse struct {
+	header http.Header
+	body   bytes.Buffer
+	status int
+}
+
+func (b *bufferedResponse) Header() http.Header         { return b.header }
+func (b *bufferedResponse) Write(p []byte) (int, error) { return b.body.Write(p) }
+func (b *bufferedResponse) WriteHeader(code int)        { b.status = code }
+func (b *bufferedResponse) statusOr200() int {
+	if b.status == 0 {
+		return http.StatusOK
+	}
+	return b.status
+}

@@ -1,0 +1,184 @@
+package httpapi
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"regexp"
+	"sync"
+	"time"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"github.com/autograph-kg/autograph/graph/instrument"
+)
+
+// Every request to /query gets an id (the client's X-Request-Id when it is sane, otherwise a
+// fresh one, echoed in the response), one JSON log line with its operation, duration and
+// outcome, and its share of the Prometheus metrics. Query text and variables are never
+// logged: they may hold what users would not want in logs.
+
+// requestRecord collects what the GraphQL layer learns about a request for the log line.
+type requestRecord struct {
+	mu        sync.Mutex
+	operation string
+	codes     []string
+}
+
+func (r *requestRecord) set(operation string, codes []string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if operation != "" {
+		r.operation = clip(operation, maxLogged)
+	}
+	r.codes = append(r.codes, codes...)
+}
+
+func (r *requestRecord) get() (string, []string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.operation, append([]string(nil), r.codes...)
+}
+
+type recordKey struct{}
+
+func recordFrom(ctx context.Context) *requestRecord {
+	r, _ := ctx.Value(recordKey{}).(*requestRecord)
+	return r
+}
+
+var requestIDRE = regexp.MustCompile(`^[A-Za-z0-9._-]{1,64}$`)
+
+func newRequestID() string {
+	b := make([]byte, 8)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+// statusWriter remembers the status code written.
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	if w.status == 0 {
+		w.status = code
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+// Unwrap lets http.ResponseController reach the connection (limitBody sets read deadlines).
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+func (w *statusWriter) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	return w.ResponseWriter.Write(b)
+}
+
+// observe logs and measures each request.
+func observe(logger *slog.Logger, m *instrument.Metrics, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		id := r.Header.Get("X-Request-Id")
+		if !requestIDRE.MatchString(id) {
+			id = newRequestID()
+		}
+		w.Header().Set("X-Request-Id", id)
+		rec := &requestRecord{}
+		sw := &statusWriter{ResponseWriter: w}
+		if m != nil {
+			m.InFlight.Inc()
+			defer m.InFlight.Dec()
+		}
+		next.ServeHTTP(sw, r.WithContext(context.WithValue(r.Context(), recordKey{}, rec)))
+
+		op, codes := rec.get()
+		outcome := "OK"
+		switch {
+		case len(codes) > 0:
+			outcome = codes[0]
+		case sw.status == http.StatusRequestEntityTooLarge:
+			outcome = "PAYLOAD_TOO_LARGE"
+		case sw.status >= 400:
+			outcome = "BAD_REQUEST"
+		}
+		d := time.Since(start)
+		if m != nil {
+			label := m.OperationLabel(op)
+			m.Requests.WithLabelValues(label, outcome).Inc()
+			m.RequestSeconds.WithLabelValues(label).Observe(d.Seconds())
+			for _, c := range codes {
+				m.Errors.WithLabelValues(c).Inc()
+			}
+		}
+		level := slog.LevelInfo
+		if outcome == "INTERNAL" || sw.status >= 500 {
+			level = slog.LevelError
+		}
+		var storeCalls int64
+		if c := instrument.CounterFrom(r.Context()); c != nil {
+			storeCalls = c.Load()
+		}
+		logger.LogAttrs(r.Context(), level, "request",
+			slog.String("requestId", id),
+			slog.String("method", r.Method),
+			slog.Int("status", sw.status),
+			slog.String("operation", op),
+			slog.String("outcome", outcome),
+			slog.Float64("durationMs", float64(d.Microseconds())/1000),
+			slog.Int64("storeCalls", storeCalls),
+		)
+	})
+}
+
+// maxErrors bounds the errors of one response: a document repeating a mistake thousands of
+// times would otherwise get an answer thousands of times its size.
+const maxErrors = 20
+
+// recordResponses caps each response's errors and notes its operation name and error codes
+// for the log line.
+func recordResponses(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
+	resp := next(ctx)
+	if resp != nil && len(resp.Errors) > maxErrors {
+		more := len(resp.Errors) - maxErrors
+		resp.Errors = append(resp.Errors[:maxErrors:maxErrors], &gqlerror.Error{
+			Message:    fmt.Sprintf("%d more errors omitted", more),
+			Extensions: resp.Errors[0].Extensions,
+		})
+	}
+	rec := recordFrom(ctx)
+	if rec == nil || resp == nil {
+		return resp
+	}
+	op := ""
+	if graphql.HasOperationContext(ctx) {
+		op = operationName(graphql.GetOperationContext(ctx))
+	}
+	var codes []string
+	for _, e := range resp.Errors {
+		if c, ok := e.Extensions["code"].(string); ok {
+			codes = append(codes, c)
+		}
+	}
+	rec.set(op, codes)
+	return resp
+}
+
+// operationName is the name of the operation being run: the one the client selected, or the
+// name in the document.
+func operationName(oc *graphql.OperationContext) string {
+	if oc.OperationName != "" {
+		return oc.OperationName
+	}
+	if oc.Operation != nil {
+		return oc.Operation.Name
+	}
+	return ""
+}

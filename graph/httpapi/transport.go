@@ -1,0 +1,342 @@
+package httpapi
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"mime"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+)
+
+// httpTransport is the one GraphQL-over-HTTP transport of /query: POST with a JSON body, GET
+// with URL parameters, OPTIONS. It answers as the GraphQL-over-HTTP spec says
+// (https://graphql.github.io/graphql-over-http/draft/), which the test TestGraphQLOverHTTPAudit
+// checks with the spec's own audit:
+//
+//   - the response is application/graphql-response+json when the client accepts it first, and
+//     application/json otherwise;
+//   - a request that is not a GraphQL request (a body that is not a JSON object, a "query" that
+//     is not a string, an unsupported method or content type) answers 400 with BAD_REQUEST;
+//   - a request error raised before execution (parse, validation, variable coercion, limits)
+//     has no data entry and answers 200 under application/json, 400 under
+//     application/graphql-response+json;
+//   - a request whose deadline passes before it runs answers 408 with TIMEOUT.
+//
+// Every answer is GraphQL JSON whose errors carry extensions.code, and goes through the error
+// presenter and the response middleware, so it is logged and counted like any other.
+type httpTransport struct{}
+
+var _ graphql.Transport = httpTransport{}
+
+// Codes of the transport's own errors (the domain's are in graph/model).
+const (
+	codeBadRequest      = "BAD_REQUEST"
+	codePayloadTooLarge = "PAYLOAD_TOO_LARGE"
+	codeTimeout         = "TIMEOUT"
+)
+
+const (
+	mediaJSON            = "application/json"
+	mediaGraphQLResponse = "application/graphql-response+json"
+)
+
+// Supports takes every request: what is not a GraphQL request gets a GraphQL error saying
+// why, not gqlgen's bare "transport not supported".
+func (httpTransport) Supports(*http.Request) bool { return true }
+
+// Do answers one request.
+func (httpTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor) {
+	media := responseMediaType(r.Header.Get("Accept"))
+	a := answer{w: w, r: r, exec: exec, media: media}
+	var (
+		params  *graphql.RawParams
+		problem string
+	)
+	switch r.Method {
+	case http.MethodOptions:
+		w.Header().Set("Allow", "GET, POST, OPTIONS")
+		w.WriteHeader(http.StatusOK)
+		return
+	case http.MethodGet:
+		if r.Header.Get("Upgrade") != "" {
+			a.badRequest("subscriptions and WebSocket connections are not supported: send queries with POST or GET")
+			return
+		}
+		params, problem = paramsFromURL(r.URL.RawQuery)
+	case http.MethodPost:
+		if problem = checkContentType(r.Header.Get("Content-Type")); problem != "" {
+			break
+		}
+		body, err := io.ReadAll(r.Body)
+		if err != nil {
+			// limitBody has read the body already; this is a client gone mid-request.
+			a.badRequest("the request body could not be read")
+			return
+		}
+		params, problem = paramsFromJSON(body)
+	default:
+		w.Header().Set("Allow", "GET, POST, OPTIONS")
+		a.badRequest("method " + strconv.Quote(clip(r.Method, 16)) + " is not supported on /query: send a POST with a JSON body, or a GET with ?query=")
+		return
+	}
+	if problem != "" {
+		a.badRequest(problem)
+		return
+	}
+	params.Headers = r.Header
+	ctx := r.Context()
+	if ctx.Err() != nil {
+		a.timeout(ctx)
+		return
+	}
+	start := graphql.Now()
+	params.ReadTime = graphql.TraceTiming{Start: start, End: start}
+	oc, errs := exec.CreateOperationContext(ctx, params)
+	if errs != nil {
+		status := http.StatusOK
+		if media == mediaGraphQLResponse {
+			status = http.StatusBadRequest
+		}
+		a.requestErrors(graphql.WithOperationContext(ctx, oc), status, errs)
+		return
+	}
+	if r.Method == http.MethodGet && oc.Operation.Operation != ast.Query {
+		a.w.Header().Set("Allow", "POST")
+		a.requestErrors(graphql.WithOperationContext(ctx, oc), http.StatusNotAcceptable, gqlerror.List{
+			requestError(codeBadRequest, "only queries can be sent with GET: send "+string(oc.Operation.Operation)+"s with POST"),
+		})
+		return
+	}
+	responses, ctx := exec.DispatchOperation(ctx, oc)
+	resp := responses(ctx)
+	if resp == nil {
+		// The executor answers nothing when the context ended before execution began.
+		a.timeout(ctx)
+		return
+	}
+	a.write(http.StatusOK, resp)
+}
+
+// answer writes the responses of one request.
+type answer struct {
+	w     http.ResponseWriter
+	r     *http.Request
+	exec  graphql.GraphExecutor
+	media string
+}
+
+// requestErrorBody is a response to a request that did not execute: per the GraphQL spec it
+// has no data entry.
+type requestErrorBody struct {
+	Errors     gqlerror.List  `json:"errors"`
+	Extensions map[string]any `json:"extensions,omitempty"`
+}
+
+func (a answer) header(status int) {
+	a.w.Header().Set("Content-Type", a.media+"; charset=utf-8")
+	a.w.WriteHeader(status)
+}
+
+// requestErrors presents errs (through the error presenter and the response middleware) and
+// answers them without a data entry.
+func (a answer) requestErrors(ctx context.Context, status int, errs gqlerror.List) {
+	resp := a.exec.DispatchError(ctx, errs)
+	b, err := json.Marshal(requestErrorBody{Errors: resp.Errors, Extensions: resp.Extensions})
+	if err != nil {
+		b = []byte(`{"errors":[{"message":"internal error","extensions":{"code":"INTERNAL"}}]}`)
+	}
+	a.header(status)
+	_, _ = a.w.Write(b)
+}
+
+func (a answer) badRequest(msg string) {
+	a.requestErrors(a.r.Context(), http.StatusBadRequest, gqlerror.List{requestError(codeBadRequest, msg)})
+}
+
+// timeout answers a request whose context ended before it ran; the presenter turns the
+// context's error into TIMEOUT.
+func (a answer) timeout(ctx context.Context) {
+	err := ctx.Err()
+	if err == nil {
+		err = context.DeadlineExceeded
+	}
+	a.requestErrors(ctx, http.StatusRequestTimeout, gqlerror.List{{Message: err.Error(), Err: err}})
+}
+
+func (a answer) write(status int, resp *graphql.Response) {
+	b, err := json.Marshal(resp)
+	if err != nil {
+		a.requestErrors(a.r.Context(), http.StatusOK, gqlerror.List{{Message: "marshal response", Err: err}})
+		return
+	}
+	a.header(status)
+	_, _ = a.w.Write(b)
+}
+
+func requestError(code, msg string) *gqlerror.Error {
+	return &gqlerror.Error{Message: msg, Extensions: map[string]any{"code": code}}
+}
+
+// responseMediaType picks the response's media type from the Accept header: the acceptable
+// GraphQL media type of highest preference (the first among equals), application/json when
+// there is no header or no GraphQL media type in it.
+func responseMediaType(accept string) string {
+	best, bestQ := mediaJSON, -1.0
+	for part := range strings.SplitSeq(accept, ",") {
+		mt, params, err := mime.ParseMediaType(strings.TrimSpace(part))
+		if err != nil {
+			continue
+		}
+		q := 1.0
+		if s, ok := params["q"]; ok {
+			if q, err = strconv.ParseFloat(s, 64); err != nil {
+				continue
+			}
+		}
+		var m string
+		switch mt {
+		case mediaGraphQLResponse:
+			m = mediaGraphQLResponse
+		case mediaJSON, "*/*", "application/*":
+			m = mediaJSON
+		default:
+			continue
+		}
+		if q > 0 && q > bestQ {
+			best, bestQ = m, q
+		}
+	}
+	return best
+}
+
+// checkContentType says what is wrong with a POST's Content-Type, or "".
+func checkContentType(ct string) string {
+	if ct == "" {
+		return "a POST to /query needs the header Content-Type: application/json"
+	}
+	mt, _, err := mime.ParseMediaType(ct)
+	switch {
+	case err != nil:
+		return "the Content-Type header is malformed: send Content-Type: application/json"
+	case mt == mediaJSON:
+		return ""
+	case mt == "application/graphql":
+		return `Content-Type application/graphql is not supported: send the document as {"query": "..."} with Content-Type: application/json`
+	case strings.HasPrefix(mt, "multipart/"):
+		return "multipart requests (file uploads) are not supported: send the request as application/json"
+	default:
+		return "Content-Type " + strconv.Quote(clip(mt, 64)) + " is not supported: send the request as application/json"
+	}
+}
+
+// paramsFromJSON decodes a POST body. Its messages name the parameter at fault and never
+// repeat the body.
+func paramsFromJSON(body []byte) (*graphql.RawParams, string) {
+	trimmed := bytes.TrimSpace(body)
+	if len(trimmed) == 0 {
+		return nil, `the request body is empty: send a JSON object such as {"query": "{ __typename }"}`
+	}
+	var fields map[string]json.RawMessage
+	if err := json.Unmarshal(trimmed, &fields); err != nil {
+		var syn *json.SyntaxError
+		switch {
+		case errors.As(err, &syn):
+			return nil, "the request body is not valid JSON (the error is at byte " + strconv.FormatInt(syn.Offset, 10) + ")"
+		case trimmed[0] == '[':
+			return nil, "batched requests (a JSON array of operations) are not supported: send one JSON object per request"
+		default:
+			return nil, `the request body must be a JSON object with a "query" string`
+		}
+	}
+	if fields == nil {
+		return nil, `the request body must be a JSON object with a "query" string`
+	}
+	p := &graphql.RawParams{}
+	var problem string
+	if p.Query, problem = stringParam(fields, "query", `"query" must be a string holding the GraphQL document`); problem != "" {
+		return nil, problem
+	}
+	if p.OperationName, problem = stringParam(fields, "operationName", `"operationName" must be a string or null`); problem != "" {
+		return nil, problem
+	}
+	if p.Variables, problem = objectParam(fields["variables"], `"variables" must be a JSON object or null`); problem != "" {
+		return nil, problem
+	}
+	if p.Extensions, problem = objectParam(fields["extensions"], `"extensions" must be a JSON object or null`); problem != "" {
+		return nil, problem
+	}
+	return p, missingQuery(p, `the request has no "query": send the GraphQL document as {"query": "..."}`)
+}
+
+func stringParam(fields map[string]json.RawMessage, name, problem string) (string, string) {
+	raw, ok := fields[name]
+	if !ok {
+		return "", ""
+	}
+	var s *string
+	if err := json.Unmarshal(raw, &s); err != nil {
+		return "", problem
+	}
+	if s == nil {
+		return "", ""
+	}
+	return *s, ""
+}
+
+// objectParam decodes a JSON object (numbers kept exact as json.Number); null or absent is nil.
+func objectParam(raw json.RawMessage, problem string) (map[string]any, string) {
+	if len(raw) == 0 {
+		return nil, ""
+	}
+	if !json.Valid(raw) {
+		return nil, problem
+	}
+	var m map[string]any
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.UseNumber()
+	if err := dec.Decode(&m); err != nil {
+		return nil, problem
+	}
+	return m, ""
+}
+
+// missingQuery says that a request has no document, unless it names a persisted query.
+func missingQuery(p *graphql.RawParams, problem string) string {
+	if strings.TrimSpace(p.Query) != "" {
+		return ""
+	}
+	if _, ok := p.Extensions["persistedQuery"]; ok {
+		return ""
+	}
+	return problem
+}
+
+// paramsFromURL decodes a GET's parameters.
+func paramsFromURL(rawQuery string) (*graphql.RawParams, string) {
+	q, err := url.ParseQuery(rawQuery)
+	if err != nil {
+		return nil, "the URL's query string is malformed (check its %-escapes)"
+	}
+	p := &graphql.RawParams{Query: q.Get("query"), OperationName: q.Get("operationName")}
+	var problem string
+	if v := q.Get("variables"); v != "" {
+		if p.Variables, problem = objectParam(json.RawMessage(v), `the "variables" URL parameter must be a JSON object`); problem != "" {
+			return nil, problem
+		}
+	}
+	if v := q.Get("extensions"); v != "" {
+		if p.Extensions, problem = objectParam(json.RawMessage(v), `the "extensions" URL parameter must be a JSON object`); problem != "" {
+			return nil, problem
+		}
+	}
+	return p, missingQuery(p, `a GET to /query needs the GraphQL document in the "query" URL parameter`)
+}

@@ -1,0 +1,277 @@
+package model
+
+import (
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// The query rules. Every query type has one Normalize method that checks the query and fills
+// in its defaults; both stores call it first thing in the matching Store method and work only
+// from what it returns, so a default or a refusal is written once, here, and the stores cannot
+// drift apart. Normalize is pure (no store is consulted) and idempotent. Refusals are
+// BAD_USER_INPUT with a message that says what is allowed. Cursors are checked by the query's
+// AfterCursor, which the stores call next (see cursor.go).
+
+// firstOr is the page-size rule: First <= 0 means def.
+func firstOr(first, def int) int {
+	if first <= 0 {
+		return def
+	}
+	return first
+}
+
+// inRange refuses v outside lo..hi, naming the argument as the API does.
+func inRange(name string, v, lo, hi int) error {
+	if v < lo || v > hi {
+		return Errorf(CodeBadUserInput, "%s must be between %d and %d (got %d)", name, lo, hi, v)
+	}
+	return nil
+}
+
+// checkKind refuses a kind outside the enum; the empty kind (every kind) is allowed when
+// empty says so.
+func checkKind(k EntityKind, empty bool) error {
+	if (k == "" && empty) || k.IsValid() {
+		return nil
+	}
+	return Errorf(CodeBadUserInput, "unknown entity kind %q", k)
+}
+
+// checkKinds refuses a kind list with an unknown kind and returns it without duplicates, in
+// the order given.
+func checkKinds(kinds []EntityKind) ([]EntityKind, error) {
+	var out []EntityKind
+	for _, k := range kinds {
+		if err := checkKind(k, false); err != nil {
+			return nil, err
+		}
+		if !slices.Contains(out, k) {
+			out = append(out, k)
+		}
+	}
+	return out, nil
+}
+
+// checkTypes refuses a relation type outside the enum.
+func checkTypes(types []RelationType) error {
+	for _, t := range types {
+		if !t.IsValid() {
+			return Errorf(CodeBadUserInput, "unknown relation type %q", t)
+		}
+	}
+	return nil
+}
+
+// sortOrder is o with an empty field replaced by def.
+func sortOrder(o Order, def SortField) Order {
+	if o.Field == "" {
+		o.Field = def
+	}
+	return o
+}
+
+// Normalize checks an entity listing and fills in its defaults: the order field NAME when
+// empty, First DefaultPageSize when <= 0. BAD_USER_INPUT for a kind outside the enum, an order
+// field other than NAME or ID, or an attribute field the kind cannot be filtered on (the
+// listing of every kind accepts every kind's fields).
+func (q EntityQuery) Normalize() (EntityQuery, error) {
+	if err := checkKind(q.Kind, true); err != nil {
+		return q, err
+	}
+	q.Order = q.SortOrder()
+	if f := q.Order.Field; f != SortByName && f != SortByID {
+		return q, Errorf(CodeBadUserInput, "entities cannot be ordered by %s (use NAME or ID)", f)
+	}
+	allowed := AttrFields(q.Kind)
+	for _, a := range q.Filter.Attrs {
+		if !slices.Contains(allowed, a.Field) {
+			what := "entities"
+			if q.Kind != "" {
+				what = q.Kind.Label() + " entities"
+			}
+			return q, Errorf(CodeBadUserInput, "%s have no filterable attribute %q", what, a.Field)
+		}
+	}
+	q.First = firstOr(q.First, DefaultPageSize)
+	return q, nil
+}
+
+// Normalize checks a source listing and fills in its defaults: the order field PUBLISHED_ON
+// when empty (ascending unless Desc), First DefaultPageSize when <= 0. BAD_USER_INPUT for an
+// order field other than TITLE, PUBLISHED_ON or ID.
+func (q SourceQuery) Normalize() (SourceQuery, error) {
+	q.Order = q.SortOrder()
+	switch q.Order.Field {
+	case SortByTitle, SortByPublishedOn, SortByID:
+	default:
+		return q, Errorf(CodeBadUserInput, "sources cannot be ordered by %s (use TITLE, PUBLISHED_ON or ID)", q.Order.Field)
+	}
+	q.First = firstOr(q.First, DefaultPageSize)
+	return q, nil
+}
+
+// Check refuses a relation filter naming a relation type or status outside the enums.
+func (f RelationFilter) Check() error {
+	if err := checkTypes(f.Types); err != nil {
+		return err
+	}
+	for _, s := range f.Status {
+		if !s.IsValid() {
+			return Errorf(CodeBadUserInput, "unknown relation status %q", s)
+		}
+	}
+	return nil
+}
+
+// Normalize checks a relation listing (RelationFilter.Check) and fills in First:
+// DefaultPageSize when <= 0.
+func (q RelationQuery) Normalize() (RelationQuery, error) {
+	if err := q.Filter.Check(); err != nil {
+		return q, err
+	}
+	q.First = firstOr(q.First, DefaultPageSize)
+	return q, nil
+}
+
+// direction is d with the default, BOTH, in place of the empty direction.
+func direction(d Direction) Direction {
+	if d == "" {
+		return DirectionBoth
+	}
+	return d
+}
+
+// Normalize checks a query for entities' relations and fills in its defaults: the direction
+// BOTH when empty, First DefaultPageSize when <= 0. BAD_USER_INPUT for a direction outside
+// the enum or a bad filter (RelationFilter.Check).
+func (q RelationsOfQuery) Normalize() (RelationsOfQuery, error) {
+	q.Direction = direction(q.Direction)
+	switch q.Direction {
+	case DirectionOut, DirectionIn, DirectionBoth:
+	default:
+		return q, Errorf(CodeBadUserInput, "unknown direction %q", q.Direction)
+	}
+	if err := q.Filter.Check(); err != nil {
+		return q, err
+	}
+	q.First = firstOr(q.First, DefaultPageSize)
+	return q, nil
+}
+
+// RelationsOfKey is the comparable form of a RelationsOfQuery (see Key).
+type RelationsOfKey string
+
+// Key is a comparable form of q, for maps and batching: two queries have the same key exactly
+// when they ask for the same pages. What does not change the answer does not change the key:
+// the order and repetitions of a filter's values (they are ORed), an empty direction against
+// BOTH, First <= 0 against DefaultPageSize. Every value is quoted, so no choice of ids can
+// make two different queries share a key.
+func (q RelationsOfQuery) Key() RelationsOfKey {
+	var b strings.Builder
+	field := func(name string, values []string) {
+		b.WriteString(name)
+		b.WriteByte('=')
+		for i, v := range values {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			b.WriteString(strconv.Quote(v))
+		}
+		b.WriteByte(';')
+	}
+	field("direction", []string{string(direction(q.Direction))})
+	field("ids", canonical(q.Filter.IDs))
+	field("types", asStrings(canonical(q.Filter.Types)))
+	field("status", asStrings(canonical(q.Filter.Status)))
+	var asOf []string
+	if q.Filter.AsOf != nil {
+		asOf = []string{q.Filter.AsOf.String()}
+	}
+	field("asOf", asOf)
+	field("from", canonical(q.Filter.FromIDs))
+	field("to", canonical(q.Filter.ToIDs))
+	field("sources", canonical(q.Filter.SourceIDs))
+	field("first", []string{strconv.Itoa(firstOr(q.First, DefaultPageSize))})
+	field("after", []string{q.After})
+	return RelationsOfKey(b.String())
+}
+
+func asStrings[T ~string](xs []T) []string {
+	out := make([]string, len(xs))
+	for i, x := range xs {
+		out[i] = string(x)
+	}
+	return out
+}
+
+// Normalize checks a search and fills in its defaults: Kinds without duplicates (empty: every
+// kind), First DefaultPageSize when <= 0. Text stays as the user wrote it (stores match
+// Normalize(Text)); BAD_USER_INPUT when it is not valid UTF-8, is longer than MaxSearchLength
+// characters or has no letter or digit (PrepareSearch), or for a kind outside the enum.
+func (q SearchQuery) Normalize() (SearchQuery, error) {
+	if _, err := PrepareSearch(q.Text); err != nil {
+		return q, err
+	}
+	kinds, err := checkKinds(q.Kinds)
+	if err != nil {
+		return q, err
+	}
+	q.Kinds = kinds
+	q.First = firstOr(q.First, DefaultPageSize)
+	return q, nil
+}
+
+// Normalize checks a neighborhood query and fills in Limit: DefaultNeighborhoodLimit when
+// <= 0. BAD_USER_INPUT for a Depth outside 0..MaxNeighborhoodDepth, a Limit over
+// MaxNeighborhoodLimit or a relation type outside the enum. These bounds keep every walk
+// small whoever asks, so the stores honour them as the API does.
+func (q NeighborhoodQuery) Normalize() (NeighborhoodQuery, error) {
+	if err := inRange("depth", q.Depth, 0, MaxNeighborhoodDepth); err != nil {
+		return q, err
+	}
+	q.Limit = firstOr(q.Limit, DefaultNeighborhoodLimit)
+	if err := inRange("limit", q.Limit, 1, MaxNeighborhoodLimit); err != nil {
+		return q, err
+	}
+	if err := checkTypes(q.Types); err != nil {
+		return q, err
+	}
+	return q, nil
+}
+
+// Normalize checks a path query and fills in its defaults: MaxLength DefaultPathLength and
+// First DefaultPaths when <= 0. BAD_USER_INPUT for a MaxLength over MaxPathLength, a First
+// over MaxPaths or a relation type outside the enum; the checks hold when From == To too, so
+// a bad argument fails whatever the endpoints.
+func (q PathQuery) Normalize() (PathQuery, error) {
+	q.MaxLength = firstOr(q.MaxLength, DefaultPathLength)
+	if err := inRange("maxLength", q.MaxLength, 1, MaxPathLength); err != nil {
+		return q, err
+	}
+	q.First = firstOr(q.First, DefaultPaths)
+	if err := inRange("first", q.First, 1, MaxPaths); err != nil {
+		return q, err
+	}
+	if err := checkTypes(q.Types); err != nil {
+		return q, err
+	}
+	return q, nil
+}
+
+// TimelineQuery asks for the dated events of an entity (BuildTimeline) whose date overlaps
+// the window [From, To]; either bound may be nil (open).
+type TimelineQuery struct {
+	ID   string
+	From *Date
+	To   *Date
+}
+
+// Normalize refuses a window that ends before it starts (BAD_USER_INPUT). A window of one
+// period, From == To, is allowed.
+func (q TimelineQuery) Normalize() (TimelineQuery, error) {
+	if q.From != nil && q.To != nil && q.To.End() <= q.From.Start() {
+		return q, Errorf(CodeBadUserInput, "timeline: to %s is before from %s", q.To, q.From)
+	}
+	return q, nil
+}
