@@ -28,14 +28,14 @@ func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
 
-// TestLadderEndToEnd runs the whole ladder for a second per rung, with the project's server
+// TestLadderEndToEnd runs the whole ladder for half a second per rung, with the project's server
 // built from this tree and profiled: every rung must have answered requests, none may have
 // failed, and the profile must have been read. It says nothing about how fast anything is.
 func TestLadderEndToEnd(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	var out, warn bytes.Buffer
-	err := run(ctx, []string{"-d", "1s", "-r", "1", "-warmup", "0", "-c", "4", "-client-cpu", "", "-root", "../..", "-pprof", "-pprof-dir", t.TempDir()}, &out, &warn)
+	err := run(ctx, []string{"-d", "500ms", "-r", "1", "-warmup", "0", "-c", "4", "-client-cpu", "", "-root", "../..", "-pprof", "-pprof-dir", t.TempDir()}, &out, &warn)
 	t.Log(out.String())
 	if err != nil {
 		t.Fatalf("run: %v\n%s", err, warn.String())
