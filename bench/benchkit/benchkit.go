@@ -90,3 +90,17 @@ func LoadQuestions(dir string) ([]Question, error) {
 	}
 	return qs, nil
 }
+
+// RequestBody is the JSON body of a GraphQL request; vars may be nil. It panics only if vars
+// holds a value JSON cannot encode, which the callers' constant maps never do.
+func RequestBody(query string, vars map[string]any) []byte {
+	req := map[string]any{"query": query}
+	if vars != nil {
+		req["variables"] = vars
+	}
+	b, err := json.Marshal(req)
+	if err != nil {
+		panic(fmt.Sprintf("benchkit: a GraphQL request does not encode: %v", err))
+	}
+	return b
+}

@@ -20,13 +20,10 @@ import (
 	"bufio"
 	"bytes"
 	"context"
-	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"maps"
-	"math/rand/v2"
 	"net"
 	"net/http"
 	"net/url"
@@ -36,8 +33,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
-	"sync/atomic"
 	"syscall"
 	"text/tabwriter"
 	"time"
@@ -121,12 +116,10 @@ func parseFlags(args []string, out io.Writer) (config, bool, error) {
 // loopbackURL is benchkit.LoopbackURL for this tool.
 func loopbackURL(raw string) (*url.URL, error) { return benchkit.LoopbackURL(raw, "loadgen") }
 
-// question is one product question, ready to send.
+// question is one product question with the server's answer, captured once before the load.
 type question struct {
-	name   string
-	weight int
-	body   []byte // the JSON request body
-	answer []byte // the server's answer, captured once before the load
+	benchkit.Question
+	answer []byte
 }
 
 // loadQuestions reads the product questions of dir (see benchkit.LoadQuestions).
@@ -137,170 +130,18 @@ func loadQuestions(dir string) ([]*question, error) {
 	}
 	qs := make([]*question, len(specs))
 	for i, q := range specs {
-		qs[i] = &question{name: q.Name, weight: q.Weight, body: q.Body}
+		qs[i] = &question{Question: q}
 	}
 	return qs, nil
 }
 
-// target is one thing under load: the server or the baseline.
-type target struct {
-	name   string
-	query  string // URL of the GraphQL endpoint
-	client *http.Client
-}
-
-func newTarget(name, query string, conns int, timeout time.Duration) *target {
-	tr := &http.Transport{
-		Proxy:               nil, // loopback only: never through a proxy
-		MaxIdleConns:        conns,
-		MaxIdleConnsPerHost: conns,
-		MaxConnsPerHost:     conns,
-		IdleConnTimeout:     90 * time.Second,
-		DisableCompression:  true,
-	}
-	return &target{name: name, query: query, client: &http.Client{Transport: tr, Timeout: timeout}}
-}
-
-// gqlErrors is the part of a response loadgen checks.
-type gqlErrors struct {
-	Errors []struct {
-		Message    string `json:"message"`
-		Extensions struct {
-			Code string `json:"code"`
-		} `json:"extensions"`
-	} `json:"errors"`
-}
-
-// do sends one question and checks the answer; the error says what was wrong in a few words
-// that are the same for the same kind of failure, so they can be counted.
-func (t *target) do(ctx context.Context, q *question, buf *bytes.Buffer) error {
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, t.query, bytes.NewReader(q.body))
-	if err != nil {
-		return fmt.Errorf("request: %w", err)
-	}
-	req.Header.Set("Content-Type", "application/json")
-	resp, err := t.client.Do(req)
-	if err != nil {
-		return fmt.Errorf("transport: %w", err)
-	}
-	defer resp.Body.Close()
-	buf.Reset()
-	if _, err := buf.ReadFrom(resp.Body); err != nil {
-		return fmt.Errorf("reading the body: %w", err)
-	}
-	if resp.StatusCode != http.StatusOK {
-		return fmt.Errorf("HTTP %d", resp.StatusCode)
-	}
-	body := buf.Bytes()
-	// Decoding every answer would cost the client more CPU than the server spends on some
-	// questions, on a machine they share; an answer without an "errors" key cannot have
-	// errors, so only those with one are decoded.
-	if bytes.Contains(body, []byte(`"errors"`)) {
-		var e gqlErrors
-		if err := json.Unmarshal(body, &e); err != nil {
-			return errors.New("answer is not JSON")
-		}
-		if len(e.Errors) > 0 {
-			return fmt.Errorf("GraphQL error %s: %s", e.Errors[0].Extensions.Code, e.Errors[0].Message)
-		}
-	}
-	if !bytes.HasPrefix(body, []byte(`{"data":`)) {
-		return errors.New("answer has no data")
-	}
-	return nil
-}
-
-// workerStats is what one worker saw; merged after the run.
-type workerStats struct {
-	lat    [][]time.Duration // per question
-	errs   []int             // per question
-	kinds  map[string]int    // error kind -> count
-	sample map[string]string // error kind -> first full message
-}
-
-// result is one measured run.
-type result struct {
-	target  string
-	elapsed time.Duration
-	lat     [][]time.Duration // per question, sorted
-	errs    []int
-	kinds   map[string]int
-	sample  map[string]string
-}
-
-// runLoad sends the mix to t from c workers until d has passed or maxReqs requests were sent,
-// and waits for the requests in flight (each bounded by the client timeout).
-func runLoad(ctx context.Context, t *target, qs []*question, conns int, d time.Duration, maxReqs int64, record bool) *result {
-	var table []int // weighted choice: question indexes, each repeated weight times
+// specs is the questions as benchkit.RunLoad takes them.
+func specs(qs []*question) []benchkit.Question {
+	out := make([]benchkit.Question, len(qs))
 	for i, q := range qs {
-		for range q.weight {
-			table = append(table, i)
-		}
+		out[i] = q.Question
 	}
-	deadline := time.Now().Add(d)
-	var issued atomic.Int64
-	stats := make([]*workerStats, conns)
-	var wg sync.WaitGroup
-	start := time.Now()
-	for w := range conns {
-		ws := &workerStats{lat: make([][]time.Duration, len(qs)), errs: make([]int, len(qs)), kinds: map[string]int{}, sample: map[string]string{}}
-		stats[w] = ws
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			rng := rand.New(rand.NewPCG(uint64(w), 0x10ad))
-			var buf bytes.Buffer
-			for ctx.Err() == nil && time.Now().Before(deadline) && issued.Add(1) <= maxReqs {
-				qi := table[rng.IntN(len(table))]
-				t0 := time.Now()
-				err := t.do(ctx, qs[qi], &buf)
-				lat := time.Since(t0)
-				if !record {
-					continue
-				}
-				if err != nil {
-					if ctx.Err() != nil {
-						return // interrupted: not the server's fault
-					}
-					ws.errs[qi]++
-					kind := errorKind(err)
-					ws.kinds[kind]++
-					if _, ok := ws.sample[kind]; !ok {
-						ws.sample[kind] = qs[qi].name + ": " + err.Error()
-					}
-				}
-				ws.lat[qi] = append(ws.lat[qi], lat)
-			}
-		}()
-	}
-	wg.Wait()
-	r := &result{target: t.name, elapsed: time.Since(start), lat: make([][]time.Duration, len(qs)), errs: make([]int, len(qs)), kinds: map[string]int{}, sample: map[string]string{}}
-	for _, ws := range stats {
-		for i := range qs {
-			r.lat[i] = append(r.lat[i], ws.lat[i]...)
-			r.errs[i] += ws.errs[i]
-		}
-		for k, n := range ws.kinds {
-			r.kinds[k] += n
-			if _, ok := r.sample[k]; !ok {
-				r.sample[k] = ws.sample[k]
-			}
-		}
-	}
-	for i := range r.lat {
-		slices.Sort(r.lat[i])
-	}
-	return r
-}
-
-// errorKind shortens an error to its kind: the message up to the first colon after the
-// leading words, so that "GraphQL error TIMEOUT: ..." and "transport: ..." group together.
-func errorKind(err error) string {
-	s := err.Error()
-	if i := strings.Index(s, ": "); i > 0 {
-		return s[:i]
-	}
-	return s
+	return out
 }
 
 // memSample is one reading of the server's /metrics.
@@ -379,7 +220,7 @@ func sampleMemory(ctx context.Context, client *http.Client, base *url.URL, when 
 func baselineServer(qs []*question) (*http.Server, string, error) {
 	answers := make(map[string][]byte, len(qs))
 	for _, q := range qs {
-		answers[string(q.body)] = q.answer
+		answers[string(q.Body)] = q.answer
 	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /query", func(w http.ResponseWriter, r *http.Request) {
@@ -416,32 +257,32 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	}
 	if len(cfg.only) > 0 {
 		qs = slices.DeleteFunc(qs, func(q *question) bool {
-			return !slices.ContainsFunc(cfg.only, func(p string) bool { return strings.HasPrefix(q.name, p) })
+			return !slices.ContainsFunc(cfg.only, func(p string) bool { return strings.HasPrefix(q.Name, p) })
 		})
 		if len(qs) == 0 {
 			return fmt.Errorf("-only %s: no question file matches", strings.Join(cfg.only, ","))
 		}
 	}
-	server := newTarget("server", cfg.base.JoinPath("query").String(), cfg.conns, cfg.timeout)
+	server := benchkit.NewTarget("server", cfg.base.JoinPath("query").String(), cfg.conns, cfg.timeout)
 	metrics := &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{Proxy: nil}}
 
 	// Ask every question once: it proves the server answers them all before the load, and
 	// gives the baseline its answers.
 	var buf bytes.Buffer
 	for _, q := range qs {
-		if err := server.do(ctx, q, &buf); err != nil {
-			return fmt.Errorf("%s does not answer %s cleanly before any load: %w\n%s", server.query, q.name, err, truncate(buf.String(), 2000))
+		if err := server.Do(ctx, q.Body, &buf); err != nil {
+			return fmt.Errorf("%s does not answer %s cleanly before any load: %w\n%s", server.URL, q.Name, err, benchkit.Truncate(buf.String(), 2000))
 		}
 		q.answer = slices.Clone(buf.Bytes())
 	}
 
 	fmt.Fprintf(out, "loadgen: %s, %d connections, %s measured after %s warm-up, %d questions, GOMAXPROCS %d (client and server share the machine)\n\n",
-		server.query, cfg.conns, cfg.duration, cfg.warmup, len(qs), runtime.GOMAXPROCS(0))
+		server.URL, cfg.conns, cfg.duration, cfg.warmup, len(qs), runtime.GOMAXPROCS(0))
 
 	t0 := time.Now()
 	mem := []memSample{sampleMemory(ctx, metrics, cfg.base, "start (before warm-up)", t0)}
 	if cfg.warmup > 0 {
-		runLoad(ctx, server, qs, cfg.conns, cfg.warmup, cfg.maxReqs, false)
+		benchkit.RunLoad(ctx, server, specs(qs), cfg.conns, cfg.warmup, cfg.maxReqs, false)
 	}
 	mid := make(chan memSample, 1)
 	go func() {
@@ -452,7 +293,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 			mid <- memSample{when: "middle", err: ctx.Err()}
 		}
 	}()
-	srvRes := runLoad(ctx, server, qs, cfg.conns, cfg.duration, cfg.maxReqs, true)
+	srvRes := benchkit.RunLoad(ctx, server, specs(qs), cfg.conns, cfg.duration, cfg.maxReqs, true)
 	mem = append(mem, <-mid, sampleMemory(ctx, metrics, cfg.base, "end of the measured run", t0))
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("interrupted: %w", err)
@@ -460,17 +301,17 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	printResult(out, srvRes, qs)
 	printMemory(out, mem)
 
-	var baseRes *result
+	var baseRes *benchkit.Result
 	if cfg.baseline {
 		bs, query, err := baselineServer(qs)
 		if err != nil {
 			return err
 		}
-		base := newTarget("bare net/http baseline", query, cfg.conns, cfg.timeout)
+		base := benchkit.NewTarget("bare net/http baseline", query, cfg.conns, cfg.timeout)
 		if cfg.warmup > 0 {
-			runLoad(ctx, base, qs, cfg.conns, cfg.warmup, cfg.maxReqs, false)
+			benchkit.RunLoad(ctx, base, specs(qs), cfg.conns, cfg.warmup, cfg.maxReqs, false)
 		}
-		baseRes = runLoad(ctx, base, qs, cfg.conns, cfg.duration, cfg.maxReqs, true)
+		baseRes = benchkit.RunLoad(ctx, base, specs(qs), cfg.conns, cfg.duration, cfg.maxReqs, true)
 		sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		_ = bs.Shutdown(sctx)
 		cancel()
@@ -481,9 +322,9 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		printRatio(out, srvRes, baseRes)
 	}
 
-	total := srvRes.totalErrors()
+	total := srvRes.TotalErrors()
 	if baseRes != nil {
-		total += baseRes.totalErrors()
+		total += baseRes.TotalErrors()
 	}
 	if total > 0 {
 		return fmt.Errorf("%d requests failed (see the error kinds above)", total)
@@ -491,52 +332,24 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	return nil
 }
 
-func (r *result) totalErrors() int {
-	n := 0
-	for _, e := range r.errs {
-		n += e
-	}
-	return n
-}
-
-func (r *result) all() []time.Duration {
-	var all []time.Duration
-	for _, l := range r.lat {
-		all = append(all, l...)
-	}
-	slices.Sort(all)
-	return all
-}
-
-// percentile returns the q-quantile of sorted latencies (nearest rank).
-func percentile(sorted []time.Duration, q float64) time.Duration {
-	if len(sorted) == 0 {
-		return 0
-	}
-	i := int(float64(len(sorted))*q+0.999999) - 1
-	return sorted[min(max(i, 0), len(sorted)-1)]
-}
-
-func ms(d time.Duration) string { return strconv.FormatFloat(float64(d)/1e6, 'f', 2, 64) }
-
-func printResult(out io.Writer, r *result, qs []*question) {
-	fmt.Fprintf(out, "== %s: %.1f s\n", r.target, r.elapsed.Seconds())
+func printResult(out io.Writer, r *benchkit.Result, qs []*question) {
+	fmt.Fprintf(out, "== %s: %.1f s\n", r.Target, r.Elapsed.Seconds())
 	tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "question\tweight\tbytes\trequests\terrors\treq/s\tp50 ms\tp95 ms\tp99 ms\tmax ms\t")
 	line := func(name, weight, size string, lat []time.Duration, errs int) {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%d\t%.0f\t%s\t%s\t%s\t%s\t\n", name, weight, size, len(lat), errs,
-			float64(len(lat))/r.elapsed.Seconds(), ms(percentile(lat, 0.50)), ms(percentile(lat, 0.95)),
-			ms(percentile(lat, 0.99)), ms(percentile(lat, 1)))
+			float64(len(lat))/r.Elapsed.Seconds(), benchkit.MS(benchkit.Percentile(lat, 0.50)), benchkit.MS(benchkit.Percentile(lat, 0.95)),
+			benchkit.MS(benchkit.Percentile(lat, 0.99)), benchkit.MS(benchkit.Percentile(lat, 1)))
 	}
 	for i, q := range qs {
-		line(q.name, strconv.Itoa(q.weight), strconv.Itoa(len(q.answer)), r.lat[i], r.errs[i])
+		line(q.Name, strconv.Itoa(q.Weight), strconv.Itoa(len(q.answer)), r.Lat[i], r.Errs[i])
 	}
-	line("overall", "", "", r.all(), r.totalErrors())
+	line("overall", "", "", r.All(), r.TotalErrors())
 	_ = tw.Flush()
-	if len(r.kinds) > 0 {
+	if len(r.Kinds) > 0 {
 		fmt.Fprintln(out, "errors by kind:")
-		for _, k := range slices.Sorted(maps.Keys(r.kinds)) {
-			fmt.Fprintf(out, "  %6d  %s (first: %s)\n", r.kinds[k], k, truncate(r.sample[k], 300))
+		for _, k := range slices.Sorted(maps.Keys(r.Kinds)) {
+			fmt.Fprintf(out, "  %6d  %s (first: %s)\n", r.Kinds[k], k, benchkit.Truncate(r.Sample[k], 300))
 		}
 	}
 	fmt.Fprintln(out)
@@ -567,24 +380,17 @@ func printMemory(out io.Writer, mem []memSample) {
 	fmt.Fprintln(out)
 }
 
-func printRatio(out io.Writer, srv, base *result) {
-	sa, ba := srv.all(), base.all()
-	rate := func(r *result, all []time.Duration) float64 { return float64(len(all)) / r.elapsed.Seconds() }
+func printRatio(out io.Writer, srv, base *benchkit.Result) {
+	sa, ba := srv.All(), base.All()
+	rate := func(r *benchkit.Result, all []time.Duration) float64 { return float64(len(all)) / r.Elapsed.Seconds() }
 	fmt.Fprintln(out, "== server / baseline")
 	fmt.Fprintf(out, "throughput: %.0f / %.0f req/s = %.3f of the baseline\n", rate(srv, sa), rate(base, ba), rate(srv, sa)/rate(base, ba))
 	for _, p := range []struct {
 		name string
 		q    float64
 	}{{"p50", 0.5}, {"p95", 0.95}, {"p99", 0.99}} {
-		s, b := percentile(sa, p.q), percentile(ba, p.q)
-		fmt.Fprintf(out, "%s latency: %s / %s ms = %.1fx\n", p.name, ms(s), ms(b), float64(s)/float64(max(b, 1)))
+		s, b := benchkit.Percentile(sa, p.q), benchkit.Percentile(ba, p.q)
+		fmt.Fprintf(out, "%s latency: %s / %s ms = %.1fx\n", p.name, benchkit.MS(s), benchkit.MS(b), float64(s)/float64(max(b, 1)))
 	}
 	fmt.Fprintln(out)
-}
-
-func truncate(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	return s[:n] + "…"
 }

@@ -12,6 +12,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/autograph-kg/autograph/bench/benchkit"
 )
 
 func TestLoopbackURL(t *testing.T) {
@@ -30,21 +32,6 @@ func TestLoopbackURL(t *testing.T) {
 		if _, err := loopbackURL(raw); err == nil {
 			t.Errorf("loopbackURL(%q) accepted a target that is not loopback http", raw)
 		}
-	}
-}
-
-func TestPercentile(t *testing.T) {
-	var d []time.Duration
-	for i := 1; i <= 100; i++ {
-		d = append(d, time.Duration(i))
-	}
-	for q, want := range map[float64]time.Duration{0.5: 50, 0.95: 95, 0.99: 99, 1: 100} {
-		if got := percentile(d, q); got != want {
-			t.Errorf("percentile(%v) = %v, want %v", q, got, want)
-		}
-	}
-	if percentile(nil, 0.5) != 0 {
-		t.Error("percentile of nothing is not 0")
 	}
 }
 
@@ -82,23 +69,23 @@ func TestRunCountsErrors(t *testing.T) {
 	if err != nil || len(qs) != 3 {
 		t.Fatalf("loadQuestions = %d, %v", len(qs), err)
 	}
-	if !bytes.Contains(qs[0].body, []byte(`"variables":{"x":1}`)) {
-		t.Errorf("variables not sent: %s", qs[0].body)
+	if !bytes.Contains(qs[0].Body, []byte(`"variables":{"x":1}`)) {
+		t.Errorf("variables not sent: %s", qs[0].Body)
 	}
-	tg := newTarget("fake", srv.URL+"/query", 4, time.Second)
-	r := runLoad(context.Background(), tg, qs, 4, time.Hour, 300, true)
+	tg := benchkit.NewTarget("fake", srv.URL+"/query", 4, time.Second)
+	r := benchkit.RunLoad(context.Background(), tg, specs(qs), 4, time.Hour, 300, true)
 	total := 0
-	for _, l := range r.lat {
+	for _, l := range r.Lat {
 		total += len(l)
 	}
 	if total != 300 {
 		t.Errorf("%d requests, want the -n bound of 300", total)
 	}
-	if r.errs[0] != 0 || r.errs[1] != len(r.lat[1]) || r.errs[2] != len(r.lat[2]) {
-		t.Errorf("errors per question %v for requests %d/%d/%d", r.errs, len(r.lat[0]), len(r.lat[1]), len(r.lat[2]))
+	if r.Errs[0] != 0 || r.Errs[1] != len(r.Lat[1]) || r.Errs[2] != len(r.Lat[2]) {
+		t.Errorf("errors per question %v for requests %d/%d/%d", r.Errs, len(r.Lat[0]), len(r.Lat[1]), len(r.Lat[2]))
 	}
-	if r.kinds["GraphQL error TIMEOUT"] != r.errs[1] || r.kinds["HTTP 500"] != r.errs[2] {
-		t.Errorf("error kinds %v", r.kinds)
+	if r.Kinds["GraphQL error TIMEOUT"] != r.Errs[1] || r.Kinds["HTTP 500"] != r.Errs[2] {
+		t.Errorf("error kinds %v", r.Kinds)
 	}
 	u, _ := loopbackURL(srv.URL)
 	m := sampleMemory(context.Background(), http.DefaultClient, u, "now", time.Now())
