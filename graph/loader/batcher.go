@@ -45,7 +45,7 @@ type batcher[K comparable, V any] struct {
 	capacity int
 
 	mu         sync.Mutex
-	entries    map[K]*entry[V]
+	entries    map[K]*entry[V] // made on the first load: many requests never use a loader
 	pending    []K
 	pendingCtx context.Context
 	timer      *time.Timer
@@ -58,16 +58,31 @@ func newBatcher[K comparable, V any](wait time.Duration, capacity int, fetch fun
 		seen:     func([]K, []V, []error) {},
 		wait:     wait,
 		capacity: capacity,
-		entries:  map[K]*entry[V]{},
 	}
+}
+
+// loadOne is load of one key.
+func (b *batcher[K, V]) loadOne(ctx context.Context, k K) *entry[V] {
+	var out [1]*entry[V]
+	b.loadInto(ctx, out[:], k)
+	return out[0]
 }
 
 // load returns the entries of keys, in order, once they are all resolved.
 func (b *batcher[K, V]) load(ctx context.Context, keys ...K) []*entry[V] {
-	alone := !inList(ctx)
 	out := make([]*entry[V], len(keys))
+	b.loadInto(ctx, out, keys...)
+	return out
+}
+
+// loadInto fills out with the entries of keys, in order, once they are all resolved.
+func (b *batcher[K, V]) loadInto(ctx context.Context, out []*entry[V], keys ...K) {
+	alone := !inList(ctx)
 	var now, full []K
 	b.mu.Lock()
+	if b.entries == nil {
+		b.entries = make(map[K]*entry[V], len(keys))
+	}
 	for i, k := range keys {
 		if e, ok := b.entries[k]; ok {
 			out[i] = e
@@ -112,7 +127,6 @@ func (b *batcher[K, V]) load(ctx context.Context, keys ...K) []*entry[V] {
 	for _, e := range out {
 		<-e.done
 	}
-	return out
 }
 
 // takePending empties the gathered batch; mu must be held.

@@ -301,7 +301,7 @@ func For(ctx context.Context) *Loaders {
 
 // Entity loads one entity; NOT_FOUND for an unknown id.
 func (l *Loaders) Entity(ctx context.Context, id string) (model.Entity, error) {
-	e := l.entities.load(ctx, id)[0]
+	e := l.entities.loadOne(ctx, id)
 	if errors.Is(e.err, errNotFound) {
 		return nil, model.NotFound("entity", id)
 	}
@@ -315,7 +315,7 @@ func (l *Loaders) Entities(ctx context.Context, ids []string) ([]model.Entity, e
 
 // Source loads one source; NOT_FOUND for an unknown id.
 func (l *Loaders) Source(ctx context.Context, id string) (*model.Source, error) {
-	e := l.sources.load(ctx, id)[0]
+	e := l.sources.loadOne(ctx, id)
 	if errors.Is(e.err, errNotFound) {
 		return nil, model.NotFound("source", id)
 	}
@@ -351,6 +351,6 @@ func (l *Loaders) RelationsOf(ctx context.Context, id string, q model.RelationsO
 		l.queries[k] = q
 	}
 	l.mu.Unlock()
-	e := l.relationsOf.load(ctx, relKey{id: id, query: k})[0]
+	e := l.relationsOf.loadOne(ctx, relKey{id: id, query: k})
 	return e.val, e.err
 }
