@@ -167,27 +167,11 @@ func (s *Store) Entities(ctx context.Context, q model.EntityQuery) (*model.Entit
 	if err != nil {
 		return nil, fmt.Errorf("neo4j: %s: %w", op, err)
 	}
-	recs, err := s.read(ctx, op, cypher, params)
+	items, total, next, err := readPage(ctx, s, op, cypher, params, q.First, entityFromNode)
 	if err != nil {
 		return nil, err
 	}
-	return single(recs, op, func(rec *neo4j.Record) (*model.EntityPage, error) {
-		total, nodes, err := pageColumns[dbtype.Node](rec)
-		if err != nil {
-			return nil, err
-		}
-		page := &model.EntityPage{TotalCount: total}
-		first := q.First
-		page.HasNextPage = len(nodes) > first
-		for _, n := range nodes[:min(len(nodes), first)] {
-			e, err := entityFromNode(n)
-			if err != nil {
-				return nil, err
-			}
-			page.Items = append(page.Items, e)
-		}
-		return page, nil
-	})
+	return &model.EntityPage{Items: items, TotalCount: total, HasNextPage: next}, nil
 }
 
 // entityFromRecord maps the node in column n.

@@ -1,10 +1,12 @@
 package neo4jstore
 
 import (
+	"context"
 	"fmt"
 	"strings"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j/dbtype"
 
 	"github.com/autograph-kg/autograph/graph/model"
 )
@@ -54,4 +56,34 @@ func pageColumns[T any](rec *neo4j.Record) (int, []T, error) {
 		return 0, nil, err
 	}
 	return int(total), page, nil
+}
+
+// readPage runs a page statement (a "total" and a "page" of up to first+1 nodes) and decodes
+// the first first nodes; the extra one only says that another page follows.
+func readPage[T any](ctx context.Context, s *Store, op, cypher string, params map[string]any, first int, decode func(dbtype.Node) (T, error)) (items []T, total int, hasNext bool, err error) {
+	recs, err := s.read(ctx, op, cypher, params)
+	if err != nil {
+		return nil, 0, false, err
+	}
+	type page struct {
+		items   []T
+		total   int
+		hasNext bool
+	}
+	p, err := single(recs, op, func(rec *neo4j.Record) (page, error) {
+		total, nodes, err := pageColumns[dbtype.Node](rec)
+		if err != nil {
+			return page{}, err
+		}
+		p := page{total: total, hasNext: len(nodes) > first}
+		for _, n := range nodes[:min(len(nodes), first)] {
+			v, err := decode(n)
+			if err != nil {
+				return page{}, err
+			}
+			p.items = append(p.items, v)
+		}
+		return p, nil
+	})
+	return p.items, p.total, p.hasNext, err
 }

@@ -155,27 +155,11 @@ func (s *Store) Sources(ctx context.Context, q model.SourceQuery) (*model.Source
 	if err != nil {
 		return nil, fmt.Errorf("neo4j: %s: %w", op, err)
 	}
-	recs, err := s.read(ctx, op, cypher, params)
+	items, total, next, err := readPage(ctx, s, op, cypher, params, q.First, sourceFromNode)
 	if err != nil {
 		return nil, err
 	}
-	return single(recs, op, func(rec *neo4j.Record) (*model.SourcePage, error) {
-		total, nodes, err := pageColumns[dbtype.Node](rec)
-		if err != nil {
-			return nil, err
-		}
-		page := &model.SourcePage{TotalCount: total}
-		first := q.First
-		page.HasNextPage = len(nodes) > first
-		for _, n := range nodes[:min(len(nodes), first)] {
-			src, err := sourceFromNode(n)
-			if err != nil {
-				return nil, err
-			}
-			page.Items = append(page.Items, src)
-		}
-		return page, nil
-	})
+	return &model.SourcePage{Items: items, TotalCount: total, HasNextPage: next}, nil
 }
 
 // sourceFromRecord maps the node in column n.
