@@ -325,6 +325,8 @@ func header(out io.Writer, cfg config, procs map[server]*proc) {
 			dirty = " (with uncommitted changes)"
 		}
 		fmt.Fprintf(out, "commit: %s%s\n", strings.TrimSpace(string(rev)), dirty)
+	} else {
+		fmt.Fprintf(out, "commit: unknown (%s is not a git checkout: say which tree it was)\n", cfg.root)
 	}
 	fmt.Fprintf(out, "per rung: %s warm-up, then %s measured, %d run(s); %d connections unless the rung says 1\n",
 		cfg.warmup, cfg.duration, cfg.runs, cfg.conns)
