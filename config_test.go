@@ -26,7 +26,6 @@ func TestConfigAcceptsDocumentedValues(t *testing.T) {
 		{"PORT", "0"},
 		{"PORT", "65535"},
 		{"KG_SYNTHETIC_ENTITIES", "0"},
-		{"KG_SYNTHETIC_ENTITIES", "1000"},
 		{"KG_REQUEST_TIMEOUT", "10s"},
 		{"KG_COMPLEXITY_LIMIT", "50000"},
 		{"KG_DEPTH_LIMIT", "15"},

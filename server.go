@@ -28,7 +28,6 @@ import (
 	"github.com/autograph-kg/autograph/graph/model"
 	neo4jstore "github.com/autograph-kg/autograph/graph/neo4jstore"
 	"github.com/autograph-kg/autograph/seed"
-	"github.com/autograph-kg/autograph/seed/synth"
 	"github.com/autograph-kg/autograph/web"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
@@ -37,6 +36,7 @@ import (
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	applyGCPolicy()
 	if err := run(ctx, os.Getenv, nil); err != nil {
 		fmt.Fprintln(os.Stderr, "autograph:", err)
 		os.Exit(1)
@@ -62,7 +62,7 @@ type config struct {
 	// Neo4j is set when NEO4J_URI is.
 	Neo4j *neo4jstore.Config
 	// SyntheticEntities, when positive, adds a generated dataset of that many entities (for
-	// load tests and benchmarks; see seed/synth).
+	// load tests and benchmarks; only in a binary built with -tags synth, see synthetic.go).
 	SyntheticEntities int
 }
 
@@ -125,8 +125,13 @@ func loadConfig(getenv func(string) string) (config, error) {
 	}
 	if boolVar("KG_EXPLORER", true) {
 		c.Handler.Explorer = web.Handler()
+		// The page at / takes its script from the explorer's assets, so it comes with them.
+		c.Handler.Playground = web.Playground()
 	}
 	c.SyntheticEntities = rangeVar("KG_SYNTHETIC_ENTITIES", 0, 0, math.MaxInt, "a whole number, 0 or more")
+	if c.SyntheticEntities > 0 && !syntheticBuild {
+		errs = append(errs, fmt.Errorf("KG_SYNTHETIC_ENTITIES=%d: %s", c.SyntheticEntities, noSyntheticGenerator))
+	}
 	c.DataDir = getenv("KG_DATA_DIR")
 	if c.DataDir == "" {
 		c.DataDir = "data"
@@ -201,6 +206,9 @@ func writeTokens(getenv func(string) string) ([]string, error) {
 	return tokens, nil
 }
 
+// noSyntheticGenerator is why a binary built without -tags synth refuses KG_SYNTHETIC_ENTITIES.
+const noSyntheticGenerator = "this binary has no synthetic data generator: build it with -tags synth (bench/run-load.sh does)"
+
 // minTokenLength is the shortest accepted write token.
 const minTokenLength = 16
 
@@ -273,7 +281,7 @@ func openStore(ctx context.Context, cfg config, logger *slog.Logger) (model.Stor
 	}
 	if n := cfg.SyntheticEntities; n > 0 {
 		start := time.Now()
-		if err := store.Import(ctx, synth.Generate(n, 1)); err != nil {
+		if err := importSynthetic(ctx, store, n); err != nil {
 			return nil, errors.Join(fmt.Errorf("synthetic dataset: %w", err), store.Close(ctx))
 		}
 		logger.Info("loaded a synthetic dataset", "entities", n, "seconds", time.Since(start).Seconds())

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Load test of the embedded store: builds the server and bench/loadgen, starts the server in
-# memory with the seed plus a synthetic dataset, waits until it is ready, runs loadgen against
-# it (and against loadgen's bare net/http baseline), then stops the server with SIGTERM.
+# Load test of the embedded store: builds the server (with -tags synth, the load-test build that
+# can generate a synthetic dataset; the production binary cannot) and bench/loadgen, starts the
+# server in memory with the seed plus a synthetic dataset, waits until it is ready, runs loadgen
+# against it (and against loadgen's bare net/http baseline), then stops the server with SIGTERM.
 #
 # Usage: bench/run-load.sh [entities] [duration] [connections]
 #   entities     synthetic entities on top of the seed (default 10000; 0 = the seed alone)
@@ -30,8 +31,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
-echo "== building (go build -o $tmp/...)"
-(cd "$root" && go build -o "$tmp/autograph" . && go build -o "$tmp/loadgen" ./bench/loadgen)
+echo "== building (go build -tags synth -o $tmp/autograph; go build -o $tmp/loadgen)"
+(cd "$root" && go build -tags synth -o "$tmp/autograph" . && go build -o "$tmp/loadgen" ./bench/loadgen)
 
 port=$("$tmp/loadgen" -free-port)
 env_synth=()

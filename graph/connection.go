@@ -42,6 +42,7 @@ func entityPage[N model.Entity](ctx context.Context, s model.Reader, kind model.
 		return nil, 0, err
 	}
 	items, hasNext := visible(page.Items, page.HasNextPage, n)
+	loader.For(ctx).AnnounceEntities(items)
 	cursors := make([]string, 0, len(items))
 	for _, e := range items {
 		if v, ok := e.(N); ok {

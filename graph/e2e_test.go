@@ -200,10 +200,11 @@ func checkBatching(t *testing.T, d *model.Dataset, n int, store model.Store) {
 	if !ok {
 		t.Fatalf("no storeCalls extension in %v", resp.Extensions)
 	}
-	// One listing, then per level one RelationsOf and one entity or source batch: about ten.
-	// Batches gather keys over a short time window, so a slow machine (or -race) can split
-	// one in two; the bound allows for that, and is still far below the 60 brands, where
-	// resolving one parent at a time would need over 400 calls.
+	// One listing, then per level one RelationsOf per query and one entity or source batch:
+	// about ten. Each batch announces the keys of the next level, so those are fetched
+	// together without waiting; keys nobody announced gather over a short time window,
+	// which a slow machine (or -race) can split in two. The bound allows for that, and is
+	// still far below the 60 brands, where one parent at a time would need over 400 calls.
 	if calls > 40 {
 		t.Errorf("%v store calls for %d brands; want a small number independent of the brand count", calls, n)
 	}

@@ -8,6 +8,7 @@ package graph
 import (
 	"context"
 
+	"github.com/autograph-kg/autograph/graph/loader"
 	"github.com/autograph-kg/autograph/graph/model"
 )
 
@@ -21,8 +22,11 @@ func (r *queryResolver) Search(ctx context.Context, query string, kinds []model.
 		return nil, err
 	}
 	out := make([]*model.SearchHit, len(hits))
+	ents := make([]model.Entity, len(hits))
 	for i := range hits {
 		out[i] = &hits[i]
+		ents[i] = hits[i].Entity
 	}
+	loader.For(ctx).AnnounceEntities(ents)
 	return out, nil
 }

@@ -21,7 +21,14 @@ func (r *queryResolver) Neighborhood(ctx context.Context, id string, depth *int,
 	if err != nil {
 		return nil, err
 	}
-	return r.Reader.Neighborhood(ctx, model.NeighborhoodQuery{ID: id, Depth: d, Types: types, AsOf: asOf, Limit: l})
+	g, err := r.Reader.Neighborhood(ctx, model.NeighborhoodQuery{ID: id, Depth: d, Types: types, AsOf: asOf, Limit: l})
+	if err != nil {
+		return nil, err
+	}
+	ls := loader.For(ctx)
+	ls.AnnounceEntities(g.Nodes)
+	ls.AnnounceRelations(g.Relations)
+	return g, nil
 }
 
 func (r *queryResolver) Paths(ctx context.Context, from string, to string, maxLength *int, types []model.RelationType, asOf *model.Date, first *int) ([]*model.Path, error) {
@@ -33,7 +40,16 @@ func (r *queryResolver) Paths(ctx context.Context, from string, to string, maxLe
 	if err != nil {
 		return nil, err
 	}
-	return r.Reader.Paths(ctx, model.PathQuery{From: from, To: to, MaxLength: ml, Types: types, AsOf: asOf, First: n})
+	paths, err := r.Reader.Paths(ctx, model.PathQuery{From: from, To: to, MaxLength: ml, Types: types, AsOf: asOf, First: n})
+	if err != nil {
+		return nil, err
+	}
+	ls := loader.For(ctx)
+	for _, p := range paths {
+		ls.AnnounceEntities(p.Nodes)
+		ls.AnnounceRelations(p.Relations)
+	}
+	return paths, nil
 }
 
 func (r *queryResolver) Timeline(ctx context.Context, id string, from *model.Date, to *model.Date) ([]*model.TimelineEntry, error) {

@@ -35,6 +35,7 @@ func (r *queryResolver) Relations(ctx context.Context, where *gqlmodel.RelationW
 	if err != nil {
 		return nil, err
 	}
+	loader.For(ctx).AnnounceRelations(page.Items)
 	return relationConnection(page, n, after, q.Cursor), nil
 }
 

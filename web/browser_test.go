@@ -67,6 +67,12 @@ func findChromium() string {
 	return ""
 }
 
+// inCI reports whether the tests run under CI, where a missing browser is a failure.
+func inCI() bool {
+	v := os.Getenv("CI")
+	return v != "" && v != "0" && v != "false"
+}
+
 // browser starts Chromium once (the first test that needs it) and returns its context.
 func browser(t *testing.T) context.Context {
 	t.Helper()
@@ -110,6 +116,9 @@ func browser(t *testing.T) context.Context {
 		}
 		browserErr = chromedp.Do(ctx) // starts the browser
 	})
+	if browserPath == "" && inCI() {
+		t.Fatal("CI=true but no Chromium found (looked for $KG_CHROMIUM, chromium, chromium-browser, google-chrome on PATH and /usr/bin/chromium): install it with `apt-get install -y chromium`")
+	}
 	if browserPath == "" {
 		t.Skip("no Chromium found (looked for $KG_CHROMIUM, chromium, chromium-browser, google-chrome on PATH and /usr/bin/chromium); install it with `apt-get install -y chromium` to run the browser tests")
 	}
@@ -136,15 +145,17 @@ func newApp(t *testing.T) *app {
 	if err := seed.Load(ctx, store); err != nil {
 		t.Fatalf("seed.Load: %v", err)
 	}
-	d, err := seed.Decode(strings.NewReader(bigHub()))
-	if err != nil {
-		t.Fatalf("big hub dataset: %v", err)
-	}
-	if err := store.Import(ctx, d); err != nil {
-		t.Fatalf("import big hub: %v", err)
+	for name, data := range map[string]string{"big hub": bigHub(), "future plant": futurePlant} {
+		d, err := seed.Decode(strings.NewReader(data))
+		if err != nil {
+			t.Fatalf("%s dataset: %v", name, err)
+		}
+		if err := store.Import(ctx, d); err != nil {
+			t.Fatalf("import %s: %v", name, err)
+		}
 	}
 	a := &app{}
-	h := httpapi.NewHandler(httpapi.Options{Store: store, Explorer: web.Handler()})
+	h := httpapi.NewHandler(httpapi.Options{Store: store, Explorer: web.Handler(), Playground: web.Playground()})
 	a.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if a.unavailable.Load() && r.URL.Path == "/query" {
 			w.Header().Set("Content-Type", "application/json")
@@ -168,6 +179,16 @@ func newApp(t *testing.T) *app {
 	})
 	return a
 }
+
+// futurePlant is an operator and a plant it is to run from 2099, stored as ACTIVE: today that
+// relation has not begun.
+const futurePlant = `{
+  "sources": [{"id": "future-source", "title": "Generated for the explorer's tests", "publishedOn": "2024-01-15"}],
+  "organizations": [{"id": "future-operator", "name": "Future Operator", "type": "ASSEMBLER", "sources": ["future-source"]}],
+  "plants": [{"id": "future-plant", "name": "Future plant", "sources": ["future-source"]}],
+  "relations": [{"id": "future-operator-operates-future-plant", "type": "OPERATES", "from": "future-operator", "to": "future-plant",
+    "status": "ACTIVE", "validFrom": "2099", "sources": ["future-source"]}]
+}`
 
 // bigHub is a generated dataset around "hub-group": 56 brands with two or three models each and
 // a dozen plants, so its two-hop neighbourhood holds about 200 entities.
@@ -301,7 +322,18 @@ func (p *page) waitFor(what, cond string) {
 	p.t.Helper()
 	ctx, cancel := context.WithTimeout(p.ctx, waitTimeout)
 	defer cancel()
-	ok, err := chromedp.Run(ctx, chromedp.Poll[bool](cond, chromedp.WithPollingInterval(25*time.Millisecond), chromedp.WithPollingTimeout(waitTimeout)))
+	var ok bool
+	var err error
+	for {
+		ok, err = chromedp.Run(ctx, chromedp.Poll[bool](cond, chromedp.WithPollingInterval(25*time.Millisecond), chromedp.WithPollingTimeout(waitTimeout)))
+		// A page that navigates away while the condition is polled takes the poll's
+		// context with it: ask again in the new page.
+		if err != nil && ctx.Err() == nil && strings.Contains(err.Error(), "context") && !strings.Contains(err.Error(), "deadline") {
+			time.Sleep(25 * time.Millisecond)
+			continue
+		}
+		break
+	}
 	if err != nil || !ok {
 		sctx, scancel := context.WithTimeout(p.ctx, 5*time.Second)
 		defer scancel()
@@ -339,12 +371,17 @@ func (p *page) capture(name string, shot chromedp.Action[[]byte]) {
 		p.t.Logf("screenshot %s: %v", name, err)
 		return
 	}
-	path := filepath.Join(p.screenshotDir(), name+".png")
-	if err := os.WriteFile(path, png, 0o644); err != nil {
-		p.t.Logf("screenshot %s: %v", name, err)
+	p.saveFile(name+".png", png)
+}
+
+// saveFile keeps a file the test made (a screenshot, an export) beside the screenshots.
+func (p *page) saveFile(name string, body []byte) {
+	path := filepath.Join(p.screenshotDir(), name)
+	if err := os.WriteFile(path, body, 0o644); err != nil {
+		p.t.Logf("save %s: %v", name, err)
 		return
 	}
-	p.t.Logf("screenshot: %s", path)
+	p.t.Logf("saved: %s", path)
 }
 
 func sanitize(s string) string {
@@ -389,38 +426,62 @@ func hasNodes(in, out []string) string {
 		drawn, q(in), q(out))
 }
 
-// labelOverlaps lists pairs of node labels that overlap on screen by more than a pixel. Labels
-// may be rotated, so each is the rectangle of its text box mapped to the screen, and two are
-// apart when some edge of either separates them (the separating axis test).
-const labelOverlaps = `(() => {
-  const boxes = [...document.querySelectorAll('.graph-svg .node-label')].map(t => {
-    const b = t.getBBox(), m = t.getScreenCTM();
-    const pts = [[b.x, b.y], [b.x + b.width, b.y], [b.x + b.width, b.y + b.height], [b.x, b.y + b.height]]
+// collisionsJS lists what crowds the drawing, in drawing units (the SVG's user space, so the
+// same at any zoom): pairs of visible labels (node labels and the edge labels not hidden) less
+// than clear apart, a label less than clear from the symbol of a node other than its own, and
+// an edge label less than clear from an arrowhead. Labels may be rotated, so each box is the
+// rectangle of its text mapped to the drawing, and two shapes are apart when some edge of
+// either separates them by clear or more (the separating axis test).
+const collisionsJS = `((clear) => {
+  const svg = document.querySelector('.graph-svg');
+  const toDrawing = svg.getScreenCTM().inverse();
+  const poly = (el) => {
+    const b = el.getBBox(), m = toDrawing.multiply(el.getScreenCTM());
+    return [[b.x, b.y], [b.x + b.width, b.y], [b.x + b.width, b.y + b.height], [b.x, b.y + b.height]]
       .map(([x, y]) => [m.a * x + m.c * y + m.e, m.b * x + m.d * y + m.f]);
-    return [t.closest('.node').dataset.id, pts];
-  });
+  };
+  const shown = (el) => getComputedStyle(el).display !== 'none' && getComputedStyle(el.parentNode).display !== 'none';
+  const nodeLabels = [...svg.querySelectorAll('.node-label')].map(t => ({ name: 'label of ' + t.closest('.node').dataset.id, own: t.closest('.node').dataset.id, p: poly(t) }));
+  const edgeLabels = [...svg.querySelectorAll('.edge-label')].filter(shown)
+    .map(g => ({ name: 'label of ' + g.dataset.id, own: null, p: poly(g.querySelector('rect')) }));
+  const labels = nodeLabels.concat(edgeLabels);
+  const shapes = [...svg.querySelectorAll('.node > .shape')].map(el => ({ name: 'node ' + el.closest('.node').dataset.id, id: el.closest('.node').dataset.id, p: poly(el) }));
+  const arrows = [...svg.querySelectorAll('.edge .arrowhead')].map(el => ({ name: 'arrowhead of ' + el.closest('.edge').dataset.id,
+    p: el.getAttribute('points').trim().split(/\s+/).map(pt => pt.split(',').map(Number)) }));
   const apart = (p, q) => [p, q].some(poly => poly.some((a, i) => {
-    const b = poly[(i + 1) % 4];
+    const b = poly[(i + 1) % poly.length];
     let ax = a[1] - b[1], ay = b[0] - a[0];
-    const len = Math.hypot(ax, ay); ax /= len; ay /= len;
+    const len = Math.hypot(ax, ay) || 1; ax /= len; ay /= len;
     const proj = pts => pts.map(([x, y]) => x * ax + y * ay);
     const pp = proj(p), qq = proj(q);
-    return Math.min(Math.max(...pp), Math.max(...qq)) - Math.max(Math.min(...pp), Math.min(...qq)) <= 1;
+    return Math.max(Math.min(...pp), Math.min(...qq)) - Math.min(Math.max(...pp), Math.max(...qq)) >= clear;
   }));
   const out = [];
-  for (let i = 0; i < boxes.length; i++) for (let j = i + 1; j < boxes.length; j++) {
-    if (!apart(boxes[i][1], boxes[j][1])) out.push(boxes[i][0] + ' / ' + boxes[j][0]);
+  for (let i = 0; i < labels.length; i++) for (let j = i + 1; j < labels.length; j++) {
+    if (!apart(labels[i].p, labels[j].p)) out.push(labels[i].name + ' / ' + labels[j].name);
   }
+  for (const l of labels) for (const s of shapes) if (s.id !== l.own && !apart(l.p, s.p)) out.push(l.name + ' / ' + s.name);
+  for (const l of edgeLabels) for (const a of arrows) if (!apart(l.p, a.p)) out.push(l.name + ' / ' + a.name);
   return out;
-})()`
+})`
+
+// collisions lists what is less than clear drawing units apart (see collisionsJS).
+func (p *page) collisions(clear float64) []string {
+	p.t.Helper()
+	var out []string
+	p.eval(fmt.Sprintf("%s(%g)", collisionsJS, clear), &out)
+	return out
+}
+
+// labelClearance is how far apart, in drawing units, labels keep from each other and from
+// other nodes: the layout keeps 3 around edge labels and 1.5 around node labels.
+const labelClearance = 1
 
 func (p *page) assertNoLabelOverlap() {
 	p.t.Helper()
-	var overlaps []string
-	p.eval(labelOverlaps, &overlaps)
-	if len(overlaps) > 0 {
+	if c := p.collisions(labelClearance); len(c) > 0 {
 		p.screenshot("failed-label-overlap")
-		p.t.Errorf("%d node labels overlap: %v", len(overlaps), overlaps)
+		p.t.Errorf("%d labels are closer than %dpx to another label or a node: %v", len(c), labelClearance, c)
 	}
 }
 
@@ -623,10 +684,15 @@ func TestDeepLinkAndHistory(t *testing.T) {
 	p.waitFor("the table as of 2021", `document.querySelectorAll('table.relations tbody tr').length === 5`)
 	var table string
 	p.eval(`document.querySelector('table.relations').innerText`, &table)
-	for _, want := range []string{"Relations of Avtotor as of 2021 (5)", "assembles", "Kia", "Ended", "2022", "TASS", "18 Apr 2023", "is located in"} {
+	// In 2021 Avtotor was assembling Kia: the relation is stored as ENDED (in 2022) but was
+	// in force then, and the table says so.
+	for _, want := range []string{"Relations of Avtotor as of 2021 (5)", "assembles", "Kia", "In force", "2022", "TASS", "18 Apr 2023", "is located in"} {
 		if !strings.Contains(table, want) {
 			t.Errorf("the table lacks %q:\n%s", want, table)
 		}
+	}
+	if strings.Contains(table, "Ended") {
+		t.Errorf("the table as of 2021 calls a relation ended, though all five held then:\n%s", table)
 	}
 	p.screenshot("avtotor-table-2021")
 
@@ -742,30 +808,6 @@ func TestNarrowScreen(t *testing.T) {
 		t.Error("the paths view overflows a 390px screen")
 	}
 	p.screenshot("paths-390")
-}
-
-func TestTwoHundredNodesStayReadable(t *testing.T) {
-	a := newApp(t)
-	p := newPage(t, a, 1280, 800, false)
-	p.open("/explore?id=hub-group&view=graph&depth=2")
-	p.waitFor("the hub's two hops", `document.querySelectorAll('.graph-svg .node').length >= 190`)
-	var n int
-	p.eval(`document.querySelectorAll('.graph-svg .node').length`, &n)
-	t.Logf("%d nodes drawn", n)
-	p.assertNoLabelOverlap()
-	p.screenshot("hub-200-nodes")
-	p.run("show the whole drawing", chromedp.Click(chromedp.CSS(`.graph-toolbar button[aria-label="Show the whole drawing"]`)))
-	p.screenshot("hub-200-nodes-fit")
-
-	// The layout is deterministic: drawing it again gives the same coordinates.
-	var first, second string
-	p.eval(`[...document.querySelectorAll('.graph-svg .node')].map(n => n.getAttribute('transform')).join(';')`, &first)
-	p.open("/explore?id=hub-group&view=graph&depth=2")
-	p.waitFor("drawn again", `document.querySelectorAll('.graph-svg .node').length >= 190`)
-	p.eval(`[...document.querySelectorAll('.graph-svg .node')].map(n => n.getAttribute('transform')).join(';')`, &second)
-	if first != second {
-		t.Error("the same neighbourhood was laid out differently twice")
-	}
 }
 
 func contains(list []string, s string) bool {

@@ -1,10 +1,13 @@
-// Package web serves the relationship explorer: a browser app, mounted at /explore, that draws
-// the knowledge graph around an entity, moves it through time, finds the paths between two
-// entities and lists an entity's relations and timeline.
+// Package web serves the browser side of the server: the relationship explorer, mounted at
+// /explore, that draws the knowledge graph around an entity, moves it through time, finds the
+// paths between two entities and lists an entity's relations and timeline; the query console
+// at /explore/console, a GraphQL editor with the product questions and a schema browser; and
+// the page at / that loads GraphiQL from its CDN and offers the console when it cannot.
 //
-// The app is plain JavaScript modules, CSS and SVG embedded in the binary (no build step, no
-// CDN, no npm), and it talks to the server only through the public GraphQL endpoint /query,
-// so it doubles as the worked example of a frontend on this API.
+// The explorer and the console are plain JavaScript modules, CSS and SVG embedded in the
+// binary (no build step, no CDN, no npm), and they talk to the server only through the public
+// GraphQL endpoint /query, so the explorer doubles as the worked example of a frontend on
+// this API.
 package web
 
 import (
@@ -12,6 +15,9 @@ import (
 	"crypto/sha256"
 	"embed"
 	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"html"
 	"io/fs"
 	"net/http"
 	"path"
@@ -26,14 +32,19 @@ var static embed.FS
 // Prefix is where the explorer lives; the server mounts Handler at Prefix and Prefix+"/".
 const Prefix = "/explore"
 
+// ConsolePath is where the query console lives, under Prefix.
+const ConsolePath = Prefix + "/console"
+
 // assetsPrefix is where the files under static/assets are served, with or without a version
 // segment: /explore/assets/<version>/app.js or /explore/assets/app.js.
 const assetsPrefix = Prefix + "/assets/"
 
-// ContentSecurityPolicy is sent with every response: the app loads scripts, styles, images and
-// data from this origin only, runs no inline script or style, and may not be framed.
+// ContentSecurityPolicy is sent with every response of Handler: the explorer and the console
+// load scripts, styles, images and data from this origin only, run no inline script or style,
+// and may not be framed. Images may also come from blob: URLs, the pictures the explorer makes
+// of its drawing to export it as PNG.
 const ContentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self'; " +
-	"img-src 'self'; font-src 'self'; connect-src 'self'; object-src 'none'; " +
+	"img-src 'self' blob:; font-src 'self'; connect-src 'self'; object-src 'none'; " +
 	"base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 
 // asset is one embedded file, ready to serve.
@@ -43,11 +54,13 @@ type asset struct {
 	etag        string
 }
 
-// site is the explorer's content, read once from the embedded files.
+// site is the explorer's and the console's content, read once from the embedded files.
 type site struct {
-	index   asset
-	assets  map[string]asset // by path under static/assets, e.g. "app.js"
-	version string
+	index      asset
+	console    asset
+	playground asset
+	assets     map[string]asset // by path under static/assets, e.g. "app.js"
+	version    string
 }
 
 // contentTypes are set explicitly rather than taken from the system's MIME tables, because
@@ -62,8 +75,9 @@ var contentTypes = map[string]string{
 }
 
 // Handler serves the explorer: its page at /explore (and /explore/, whatever the query string,
-// so deep links such as /explore?id=avtotor&asOf=2021&view=graph work) and its files under
-// /explore/assets/. Every response carries a strict Content-Security-Policy.
+// so deep links such as /explore?id=avtotor&asOf=2021&view=graph work), the query console at
+// /explore/console, and their files under /explore/assets/. Every response carries a strict
+// Content-Security-Policy.
 //
 // The page is never cached without revalidation, so a new release is picked up at once. It
 // refers to the files through a version segment derived from their content
@@ -96,6 +110,11 @@ func load() (*site, error) {
 	if err != nil {
 		return nil, err
 	}
+	examples, err := loadExamples()
+	if err != nil {
+		return nil, err
+	}
+	s.assets["examples.json"] = newAsset("examples.json", examples)
 	// The version covers every asset, names included, in a stable order.
 	names := make([]string, 0, len(s.assets))
 	for n := range s.assets {
@@ -110,13 +129,68 @@ func load() (*site, error) {
 	}
 	s.version = hex.EncodeToString(h.Sum(nil))[:12]
 
-	page, err := static.ReadFile("static/index.html")
+	for _, pg := range []struct {
+		file string
+		dst  *asset
+	}{{"index.html", &s.index}, {"console.html", &s.console}, {"playground.html", &s.playground}} {
+		page, err := static.ReadFile("static/" + pg.file)
+		if err != nil {
+			return nil, err
+		}
+		page = bytes.ReplaceAll(page, []byte(assetsPrefix), []byte(assetsPrefix+s.version+"/"))
+		if pg.file == "playground.html" {
+			list, err := json.Marshal(graphiQLAssets)
+			if err != nil {
+				return nil, err
+			}
+			page = bytes.ReplaceAll(page, []byte("{{graphiql-assets}}"), []byte(html.EscapeString(string(list))))
+		}
+		*pg.dst = newAsset(pg.file, page)
+	}
+	return s, nil
+}
+
+// example is one of the product questions, as the console offers it.
+type example struct {
+	Name      string `json:"name"`      // the file name without extension, e.g. "q05-as-of"
+	Title     string `json:"title"`     // the question, from the comment that opens the file
+	Query     string `json:"query"`     // the whole file
+	Variables string `json:"variables"` // the .vars.json file next to it, or ""
+}
+
+// loadExamples lists static/examples (copies of graph/testdata/questions, which a test keeps
+// equal) as JSON, in file order.
+func loadExamples() ([]byte, error) {
+	files, err := fs.Glob(static, "static/examples/*.graphql")
 	if err != nil {
 		return nil, err
 	}
-	page = bytes.ReplaceAll(page, []byte(assetsPrefix), []byte(assetsPrefix+s.version+"/"))
-	s.index = newAsset("index.html", page)
-	return s, nil
+	sort.Strings(files)
+	out := make([]example, 0, len(files))
+	for _, f := range files {
+		q, err := static.ReadFile(f)
+		if err != nil {
+			return nil, err
+		}
+		name := strings.TrimSuffix(path.Base(f), ".graphql")
+		ex := example{Name: name, Query: string(q)}
+		var title []string
+		for _, line := range strings.Split(ex.Query, "\n") {
+			if !strings.HasPrefix(line, "#") {
+				break
+			}
+			title = append(title, strings.TrimSpace(strings.TrimPrefix(line, "#")))
+		}
+		ex.Title = strings.Join(title, " ")
+		if ex.Title == "" {
+			return nil, fmt.Errorf("example %s does not open with a comment saying what it asks", name)
+		}
+		if v, err := static.ReadFile("static/examples/" + name + ".vars.json"); err == nil {
+			ex.Variables = string(v)
+		}
+		out = append(out, ex)
+	}
+	return json.Marshal(out)
 }
 
 func newAsset(name string, body []byte) asset {
@@ -145,6 +219,9 @@ func (s *site) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case p == Prefix || p == Prefix+"/" || p == Prefix+"/index.html":
 		h.Set("Cache-Control", "no-cache")
 		serve(w, r, s.index)
+	case p == ConsolePath || p == ConsolePath+"/":
+		h.Set("Cache-Control", "no-cache")
+		serve(w, r, s.console)
 	case strings.HasPrefix(p, assetsPrefix):
 		name := strings.TrimPrefix(p, assetsPrefix)
 		cache := "no-cache"

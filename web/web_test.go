@@ -100,7 +100,7 @@ func TestUnversionedAndStaleAssetsRevalidate(t *testing.T) {
 
 func TestSecurityHeaders(t *testing.T) {
 	h := web.Handler()
-	for _, target := range []string{"/explore", "/explore/assets/app.js", "/explore/nothing-here"} {
+	for _, target := range []string{"/explore", "/explore/console", "/explore/assets/app.js", "/explore/nothing-here"} {
 		resp, _ := get(t, h, http.MethodGet, target, nil)
 		csp := resp.Header.Get("Content-Security-Policy")
 		for _, d := range []string{"default-src 'self'", "script-src 'self'", "style-src 'self'", "connect-src 'self'", "object-src 'none'", "frame-ancestors 'none'", "base-uri 'none'"} {
@@ -138,14 +138,20 @@ func TestNotFoundAndMethods(t *testing.T) {
 // from, no inline script or style (which the CSP would block anyway).
 func TestNoThirdPartyOrInlineCode(t *testing.T) {
 	h := web.Handler()
-	_, page := get(t, h, http.MethodGet, "/explore", nil)
-	if regexp.MustCompile(`<script(?:\s[^>]*)?>\s*[^<\s]`).MatchString(page) {
-		t.Error("the page has an inline script")
+	for _, target := range []string{"/explore", "/explore/console"} {
+		_, page := get(t, h, http.MethodGet, target, nil)
+		if regexp.MustCompile(`<script(?:\s[^>]*)?>\s*[^<\s]`).MatchString(page) {
+			t.Errorf("%s has an inline script", target)
+		}
+		if strings.Contains(page, "<style") || strings.Contains(page, " style=") {
+			t.Errorf("%s has inline styles", target)
+		}
+		if strings.Contains(page, "http://") || strings.Contains(page, "https://") {
+			t.Errorf("%s refers to another site", target)
+		}
 	}
-	if strings.Contains(page, "<style") || strings.Contains(page, " style=") {
-		t.Error("the page has inline styles")
-	}
-	for _, name := range []string{"app.js", "api.js", "combobox.js", "format.js", "graph.js", "layout.js", "views.js", "style.css"} {
+	for _, name := range []string{"app.js", "api.js", "combobox.js", "format.js", "graph.js", "layout.js", "views.js", "style.css",
+		"console.js", "editor.js", "schema.js", "console.css", "playground.js", "playground.css"} {
 		_, body := get(t, h, http.MethodGet, "/explore/assets/"+name, nil)
 		if body == "" || strings.HasPrefix(body, "404") {
 			t.Errorf("%s is missing", name)

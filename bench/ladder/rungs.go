@@ -38,7 +38,7 @@ const (
   neighborhood(id: $id, depth: $depth, types: $types, asOf: $asOf, limit: $limit) {
     truncated
     nodes { id name kind }
-    relations { id type status validFrom validTo from { id } to { id } }
+    relations { id type status validFrom validTo from { id } to { id } sources { id publisher { name } } }
   }
 }`
 

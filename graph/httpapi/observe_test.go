@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"io"
 	"log/slog"
+	"maps"
 	"net/http"
 	"strings"
 	"sync"
@@ -75,10 +76,12 @@ func TestMetricsAndLogs(t *testing.T) {
 			lines = append(lines, m)
 		}
 	}
-	if len(lines) != 3 {
-		t.Fatalf("want 3 request log lines, got %d:\n%s", len(lines), logs.String())
+	// At info, the fast successful request is not logged; the failed ones are (debug shows
+	// every request: TestRequestLogLevels).
+	if len(lines) != 2 {
+		t.Fatalf("want 2 request log lines, got %d:\n%s", len(lines), logs.String())
 	}
-	for i, want := range []struct{ op, outcome string }{{"AvtotorName", "OK"}, {"Broken", "NOT_FOUND"}, {"Sneaky", "UNAUTHENTICATED"}} {
+	for i, want := range []struct{ op, outcome string }{{"Broken", "NOT_FOUND"}, {"Sneaky", "UNAUTHENTICATED"}} {
 		if lines[i]["operation"] != want.op || lines[i]["outcome"] != want.outcome || lines[i]["requestId"] == "" {
 			t.Errorf("log line %d = %v, want operation %s outcome %s and a request id", i, lines[i], want.op, want.outcome)
 		}
@@ -100,5 +103,25 @@ func TestRequestIDIsEchoed(t *testing.T) {
 	resp.Body.Close()
 	if got := resp.Header.Get("X-Request-Id"); got != "trace-123" {
 		t.Errorf("X-Request-Id = %q", got)
+	}
+}
+
+func TestRequestLogLevels(t *testing.T) {
+	var logs syncBuffer
+	srv := apitest.NewServer(t, httpapi.Options{Logger: slog.New(slog.NewJSONHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))})
+	apitest.Post(t, srv.URL, `query AvtotorName { organization(id: "avtotor") { name } }`, nil)
+	apitest.Post(t, srv.URL, `query Broken { paths(from: "avtotor", to: "nobody") { length } }`, nil)
+	levels := map[string]string{}
+	for _, l := range strings.Split(strings.TrimSpace(logs.String()), "\n") {
+		var m map[string]any
+		if err := json.Unmarshal([]byte(l), &m); err != nil {
+			t.Fatalf("log line is not JSON: %s", l)
+		}
+		if m["msg"] == "request" {
+			levels[m["operation"].(string)] = m["level"].(string)
+		}
+	}
+	if want := map[string]string{"AvtotorName": "DEBUG", "Broken": "INFO"}; !maps.Equal(levels, want) {
+		t.Errorf("request log levels = %v, want %v", levels, want)
 	}
 }

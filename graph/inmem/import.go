@@ -13,14 +13,13 @@ import (
 // dataset twice changes nothing. A new item gets CreatedAt and UpdatedAt set to the import's
 // time; a changed one keeps CreatedAt and gets a new UpdatedAt. Nothing is ever deleted.
 //
-// The dataset must pass Validate. On top of that, Import refuses (BAD_USER_INPUT) what would
-// corrupt the stored graph: an id that the store already uses for another sort of node, or an
-// entity whose new kind breaks a stored relation or reference that the dataset does not
-// replace. All checks run before the first write, and the whole import is one transaction of
-// the file (or, for a large first import, a staged one: see the package comment), so a refused
-// or failed import changes nothing. A done ctx stops it, anywhere, with ctx's error and nothing
-// changed; or, past the point where the file holds it all, with the store closed (UNAVAILABLE
-// wrapping ctx's error) and the import loading at the next Open.
+// The import rules of graph/model (importrules.go) decide what is refused: the store gathers
+// their model.ImportFacts from its maps (importFacts) and looks for cycles in its index
+// (checkHierarchies). All checks run before the first write, and the whole import is one
+// transaction of the file (or, for a large first import, a staged one: see the package
+// comment), so a refused or failed import changes nothing. A done ctx stops it, anywhere, with
+// ctx's error and nothing changed; or, past the point where the file holds it all, with the
+// store closed (UNAVAILABLE wrapping ctx's error) and the import loading at the next Open.
 func (s *Store) Import(ctx context.Context, d *model.Dataset) error {
 	const op = "inmem: import"
 	s.wmu.Lock()
@@ -28,16 +27,17 @@ func (s *Store) Import(ctx context.Context, d *model.Dataset) error {
 	if err := s.ready(ctx, op); err != nil {
 		return err
 	}
-	if d == nil {
-		return fmt.Errorf("%s: %w", op, model.Errorf(model.CodeBadUserInput, "no dataset to import"))
+	if err := model.CheckDataset(ctx, d); err != nil {
+		return fmt.Errorf("%s: %w", op, err)
 	}
-	if err := d.ValidateContext(ctx); err != nil {
-		if ctx.Err() != nil {
-			return fmt.Errorf("%s: %w", op, err)
-		}
-		return fmt.Errorf("%s: %w", op, &model.Error{Code: model.CodeBadUserInput, Message: "the dataset is invalid", Err: err})
+	f, err := s.importFacts(ctx, d)
+	if err != nil {
+		return fmt.Errorf("%s: %w", op, err)
 	}
-	if err := s.checkAgainstStore(ctx, d); err != nil {
+	if err := model.CheckImport(d, f); err != nil {
+		return fmt.Errorf("%s: %w", op, err)
+	}
+	if err := s.checkHierarchies(ctx, d); err != nil {
 		return fmt.Errorf("%s: %w", op, err)
 	}
 	// Every step up to the file's commit checks the context, so a cancelled import (a server
@@ -74,124 +74,81 @@ func (s *Store) Import(ctx context.Context, d *model.Dataset) error {
 	return s.commit(ctx, op, c)
 }
 
-// checkAgainstStore refuses a (valid) dataset that would clash with what is stored: ids are
-// unique across entities, sources and relations, and an entity that changes kind must still
-// fit every stored relation and reference to it that the dataset does not replace.
-func (s *Store) checkAgainstStore(ctx context.Context, d *model.Dataset) error {
-	bad := func(format string, args ...any) error {
-		return model.Errorf(model.CodeBadUserInput, format, args...)
-	}
-	for _, src := range d.Sources {
-		if _, ok := s.entities[src.ID]; ok {
-			return bad("source %q: the id is already used by an entity", src.ID)
+// importFacts reads from the maps what model.CheckImport needs to know about the stored graph.
+// A done ctx stops it with ctx's error.
+func (s *Store) importFacts(ctx context.Context, d *model.Dataset) (*model.ImportFacts, error) {
+	f := &model.ImportFacts{HeldByEntity: map[string]bool{}, HeldBySource: map[string]bool{}, HeldByRelation: map[string]bool{}}
+	held := func(id string) {
+		if _, ok := s.entities[id]; ok {
+			f.HeldByEntity[id] = true
 		}
-		if _, ok := s.relations[src.ID]; ok {
-			return bad("source %q: the id is already used by a relation", src.ID)
-		}
-	}
-	newKind := map[string]model.EntityKind{}
-	for _, e := range d.Entities() {
-		id := e.GetID()
-		newKind[id] = e.Kind()
 		if _, ok := s.sources[id]; ok {
-			return bad("entity %q: the id is already used by a source", id)
+			f.HeldBySource[id] = true
 		}
 		if _, ok := s.relations[id]; ok {
-			return bad("entity %q: the id is already used by a relation", id)
+			f.HeldByRelation[id] = true
 		}
 	}
-	replaced := map[string]bool{}
+	retyped := map[string]*model.RetypedEntity{}
+	for _, src := range d.Sources {
+		held(src.ID)
+	}
+	for _, e := range d.Entities() {
+		id := e.GetID()
+		held(id)
+		if old, ok := s.entities[id]; ok && old.e.Kind() != e.Kind() {
+			retyped[id] = &model.RetypedEntity{ID: id}
+		}
+	}
 	for _, r := range d.Relations {
-		replaced[r.ID] = true
-		if _, ok := s.entities[r.ID]; ok {
-			return bad("relation %q: the id is already used by an entity", r.ID)
-		}
-		if _, ok := s.sources[r.ID]; ok {
-			return bad("relation %q: the id is already used by a source", r.ID)
-		}
-	}
-	if err := s.checkHierarchies(ctx, d, replaced); err != nil {
-		return err
-	}
-	kindOf := func(id string) model.EntityKind {
-		if k, ok := newKind[id]; ok {
-			return k
-		}
-		if r, ok := s.entities[id]; ok {
-			return r.e.Kind()
-		}
-		return ""
-	}
-	retyped := map[string]bool{}
-	for id, k := range newKind {
-		if old, ok := s.entities[id]; ok && old.e.Kind() != k {
-			retyped[id] = true
-		}
+		held(r.ID)
 	}
 	if len(retyped) == 0 {
-		return nil
+		return f, nil
+	}
+	kind := func(id string) model.EntityKind { return s.entities[id].e.Kind() }
+	for id, x := range retyped {
+		s.adjacent(id, func(r *model.Relation) {
+			x.Relations = append(x.Relations, model.StoredRelation{ID: r.ID, Type: r.Type,
+				FromID: r.FromID, FromKind: kind(r.FromID), ToID: r.ToID, ToKind: kind(r.ToID)})
+		})
 	}
 	i := 0
-	for id := range retyped {
-		var err error
-		s.adjacent(id, func(r *model.Relation) {
-			if err != nil || replaced[r.ID] {
-				return
-			}
-			if e := model.CheckEndpoints(r.Type, kindOf(r.FromID), kindOf(r.ToID)); e != nil {
-				err = bad("entity %q: changing its kind to %s breaks stored relation %q: %v", id, newKind[id], r.ID, e)
-			}
-		})
-		if err != nil {
-			return err
-		}
-	}
-	// References by attribute: countries must stay places and publishers organizations.
 	for id, rec := range s.entities {
 		i++
 		if err := tick(ctx, "checking references", i); err != nil {
-			return err
+			return nil, err
 		}
-		if _, ok := newKind[id]; ok {
-			continue // replaced by the dataset, which Validate checked on its own
+		if x := retyped[model.CountryOf(rec.e)]; x != nil {
+			x.CountryOf = append(x.CountryOf, id)
 		}
-		var country string
-		switch v := rec.e.(type) {
-		case *model.Organization:
-			country = v.CountryID
-		case *model.Brand:
-			country = v.CountryID
-		}
-		if retyped[country] && kindOf(country) != model.KindPlace {
-			return bad("entity %q: changing its kind to %s breaks the countryId of stored entity %q", country, newKind[country], id)
-		}
-	}
-	replacedSources := make(map[string]bool, len(d.Sources))
-	for _, src := range d.Sources {
-		replacedSources[src.ID] = true
 	}
 	for id, rec := range s.sources {
-		if replacedSources[id] {
-			continue // replaced by the dataset, which Validate checked on its own
+		i++
+		if err := tick(ctx, "checking references", i); err != nil {
+			return nil, err
 		}
-		p := rec.s.PublisherID
-		if retyped[p] && kindOf(p) != model.KindOrganization {
-			return bad("entity %q: changing its kind to %s breaks the publisherId of stored source %q", p, newKind[p], id)
+		if x := retyped[rec.s.PublisherID]; x != nil {
+			x.PublisherOf = append(x.PublisherOf, id)
 		}
 	}
-	return nil
+	for _, x := range retyped {
+		f.Retyped = append(f.Retyped, *x)
+	}
+	return f, nil
 }
 
-// checkHierarchies refuses a dataset whose hierarchical relations close a cycle with the
-// stored ones. Validate has refused cycles within the dataset; what is left are cycles through
-// stored relations that the dataset does not replace. Every such cycle runs through a relation
-// the import writes (a stored cycle made only of relations the import leaves alone predates
-// the rule and is not the dataset's doing), so each relation that the import writes and
-// that is hierarchical is checked, in dataset order, against the graph as it will be after the
-// import; the first that lies on a cycle is refused.
-func (s *Store) checkHierarchies(ctx context.Context, d *model.Dataset, replaced map[string]bool) error {
+// checkHierarchies is the cycle rule of the import (model.CheckImportedCycle): each
+// hierarchical relation the import writes is looked up, in dataset order, in the graph as it
+// will be after the import, the dataset's hierarchical relations beside the stored ones that
+// it does not replace.
+func (s *Store) checkHierarchies(ctx context.Context, d *model.Dataset) error {
 	if len(s.relations) == 0 {
 		return nil // the graph after the import is the dataset's, which Validate checked
+	}
+	replaced := make(map[string]bool, len(d.Relations))
+	for _, r := range d.Relations {
+		replaced[r.ID] = true
 	}
 	incoming := map[string][]*model.Relation{}
 	for _, r := range d.Relations {
@@ -222,8 +179,8 @@ func (s *Store) checkHierarchies(ctx context.Context, d *model.Dataset, replaced
 		if err := ctx.Err(); err != nil {
 			return fmt.Errorf("checking hierarchies: %w", err)
 		}
-		if err := model.CheckNoCycle(r, model.FindChain(r.Type, r.ToID, r.FromID, up)); err != nil {
-			return fmt.Errorf("relation %q: %w", r.ID, err)
+		if err := model.CheckImportedCycle(r, model.FindChain(r.Type, r.ToID, r.FromID, up)); err != nil {
+			return err
 		}
 	}
 	return nil

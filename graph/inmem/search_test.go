@@ -298,3 +298,42 @@ func TestSearchIndexSmallStore(t *testing.T) {
 		}
 	}
 }
+
+// TestSearchOrderMatchesSortHits holds the store's search order (computed with precomputed
+// sort keys) to model.SortHits over a broad query on synthetic data.
+func TestSearchOrderMatchesSortHits(t *testing.T) {
+	s := inmem.New()
+	if err := s.Import(t.Context(), synthetic(2000)); err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{"a", "ko", "vel", "mo"} {
+		hits, err := s.Search(t.Context(), model.SearchQuery{Text: q, First: 100000})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(hits) < 50 {
+			t.Fatalf("Search(%q) = %d hits; the check needs a broad query", q, len(hits))
+		}
+		want := slices.Clone(hits)
+		model.SortHits(want)
+		for i := range hits {
+			if hits[i].Entity.GetID() != want[i].Entity.GetID() {
+				t.Fatalf("Search(%q) hit %d = %s, model.SortHits puts %s there", q, i, hits[i].Entity.GetID(), want[i].Entity.GetID())
+			}
+		}
+	}
+}
+
+func BenchmarkSearch(b *testing.B) {
+	s := benchStore(b)
+	ctx := context.Background()
+	for _, q := range []string{"ka", "velmo", "torri plant"} {
+		b.Run(q, func(b *testing.B) {
+			for b.Loop() {
+				if _, err := s.Search(ctx, model.SearchQuery{Text: q}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

@@ -1,57 +1,3 @@
-// Package inmem is the embedded store: a complete, in-process implementation of model.Store
-// and model.Writer that keeps the whole knowledge graph in memory, optionally backed by a
-// file so that it survives restarts and crashes.
-//
-// It is not a mock. It implements every method with the shared semantics written down in
-// model.Store and model.Writer and passes the same storetest conformance suites as the Neo4j
-// backend, so the server can run without a database (development, tests, small deployments).
-//
-// Data is copied on the way in and on the way out (with the model's Clone methods): callers
-// never share memory with the store, so they may change what they pass in or get back.
-//
-// # Concurrency
-//
-// A Store is safe for concurrent use. Reads share a sync.RWMutex over the in-memory graph.
-// Writes (the model.Writer methods, Import and Close) are serialized by a second mutex, the
-// write lock: a write checks everything first, works out its whole effect (timestamps
-// included), makes it durable, and only then takes the read-write mutex for the moment it
-// takes to apply that effect in memory. So readers see the graph before a write or after it,
-// never half of one, and they never wait for the disk.
-//
-// # Durability
-//
-// New returns a store that lives in memory only. Open backs it with a bbolt database file,
-// <dir>/graph.db: every write is committed to the file in one bbolt transaction (bbolt syncs
-// the file on commit) before it is applied in memory and acknowledged, so a write that
-// returned success survives a crash of the process, kill -9 included, and one that returned
-// an error changed neither the file nor memory. At start the whole file is read back into
-// memory, so reads never touch the disk. The file is locked while a store has it open: a
-// second process (or a second Open in the same one) fails with "data directory ... is in
-// use by another process".
-//
-// Import stops when its context is done (a server told to stop while it loads a dataset),
-// within moments, and leaves the file as it was: its checks and the writing of its records
-// look at the context as they go, and the file's transaction rolls back. A large first
-// import into an empty file is written in several transactions into a staging bucket that its
-// last transaction swaps in, so it can stop at any point; a staging bucket left by a crash is
-// dropped at Open. Once the file holds a large import, a done context also stops loading it
-// into memory: the store then closes itself, and the import loads at the next Open.
-//
-// # On-disk format
-//
-// The file holds four buckets, keyed by id, with JSON values:
-//
-//	meta       "version" -> "1" (the format version; Open refuses any other)
-//	entities   id -> {"kind": "BRAND", "entity": {...}, "createdAt": ..., "updatedAt": ...}
-//	sources    id -> {"source": {...}, "createdAt": ..., "updatedAt": ...}
-//	relations  id -> {"relation": {...}, "createdAt": ..., "updatedAt": ...}
-//	import-staging  entities, sources, relations as above, only while a first import is
-//	                written (see Import above); never read
-//
-// "entity", "source" and "relation" are the model types' own JSON (the seed's format); the
-// timestamps, which the model types leave out of their JSON, are RFC 3339 in UTC with
-// microsecond precision, the precision the store keeps them in. A change of layout must bump
-// the version, so that an older build refuses a newer file instead of misreading it.
 package inmem
 
 import (
@@ -157,9 +103,8 @@ func New() *Store {
 	return s
 }
 
-// stamp is the time to record as CreatedAt or UpdatedAt: UTC, truncated to microseconds so
-// that it survives a round trip through JSON and Neo4j unchanged.
-func (s *Store) stamp() time.Time { return s.now().UTC().Truncate(time.Microsecond) }
+// stamp is the time to record as CreatedAt or UpdatedAt (model.Timestamp).
+func (s *Store) stamp() time.Time { return model.Timestamp(s.now()) }
 
 // ready is the first thing every method does under the lock: a done context or a closed store
 // ends the call before any work.

@@ -82,8 +82,12 @@ func checkRefs(what string, ids []string, required bool) error {
 	return nil
 }
 
-// CheckEntity validates an entity on its own (its references are the store's to check).
+// CheckEntity validates an entity on its own (its references are checked against the graph by
+// CheckEntityWrite). A value no store can hold (CheckEntityValue) is refused first.
 func CheckEntity(e Entity) error {
+	if err := CheckEntityValue(e); err != nil {
+		return err
+	}
 	b := e.Common()
 	if err := CheckEntityID(b.ID); err != nil {
 		return err
@@ -134,8 +138,12 @@ func CheckEntity(e Entity) error {
 	return nil
 }
 
-// CheckSource validates a source on its own.
+// CheckSource validates a source on its own (its publisher is checked against the graph by
+// CheckSourceWrite); nil is BAD_USER_INPUT.
 func CheckSource(s *Source) error {
+	if s == nil {
+		return Errorf(CodeBadUserInput, "no source given")
+	}
 	if err := CheckEntityID(s.ID); err != nil {
 		return err
 	}
@@ -165,9 +173,13 @@ func CheckSource(s *Source) error {
 }
 
 // CheckRelation validates a relation on its own: id, type, status, endpoints that differ,
-// period, quantity, note and at least one cited source. Endpoint kinds are checked by the
-// store with CheckEndpoints, and cycles of hierarchical types with CheckNoCycle.
+// period, quantity, note and at least one cited source; nil is BAD_USER_INPUT. What it refers
+// to is checked against the graph by CheckRelationAdd and CheckRelationUpdate, and cycles of
+// hierarchical types by CheckNoCycle.
 func CheckRelation(r *Relation) error {
+	if r == nil {
+		return Errorf(CodeBadUserInput, "no relation given")
+	}
 	if err := CheckID(r.ID); err != nil {
 		return err
 	}

@@ -5,17 +5,16 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strings"
 	"testing"
 
 	"github.com/autograph-kg/autograph/graph/neo4jstore/neo4jtest"
 )
 
 // TestCypherChecker runs Neo4j's own Cypher linter (@neo4j-cypher/language-support, the
-// parser and semantic analysis of Neo4j's editors) over every complete statement: everything
-// the builders make (builtQueries, the write statements included) and the constants named
-// cypher* that are statements as they are (the rest are fragments and templates, which are
-// checked in the statements built from them): syntax errors, unknown variables, clauses in the wrong order.
+// parser and semantic analysis of Neo4j's editors) over every complete statement
+// (everyStatement: the golden set and the builders' spread; fragments and templates are
+// checked in the statements built from them): syntax errors, unknown variables, clauses in
+// the wrong order.
 // The linter knows the Cypher 5 grammar; TestCypher25Forms and TestStatementsOnServer hold
 // the statements to the forms Cypher 25 runs too. It needs Node.js and the package installed
 // beside lint.js:
@@ -34,12 +33,7 @@ func TestCypherChecker(t *testing.T) {
 		}
 		neo4jtest.SkipOrFail(t, msg)
 	}
-	statements := builtQueries(t)
-	for name, q := range stringConsts(t) {
-		if strings.HasPrefix(name, "cypher") && !strings.Contains(q, "%") {
-			statements["const "+name] = q
-		}
-	}
+	statements := everyStatement(t)
 	b, err := json.Marshal(statements)
 	if err != nil {
 		t.Fatal(err)

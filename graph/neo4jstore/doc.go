@@ -1,8 +1,37 @@
 // Package neo4jstore is the Neo4j implementation of model.Store: every method is parameterized
-// Cypher run through neo4j-go-driver v5, and it answers exactly like the embedded store (the
-// storetest conformance suite runs against both). It needs Neo4j 5.26 or a later release, and
+// Cypher run through neo4j-go-driver v5. What it answers and what it refuses is model's
+// contract and model's rules (the write and import rules of graph/model decide every write
+// from facts this store gathers), held by the storetest conformance suite. It needs Neo4j 5.26 or a later release, and
 // the Cypher runs unchanged whether a database's default language is Cypher 5 or Cypher 25:
 // CI runs every test on 5.26 and on the newest calendar release with Cypher 25 as default.
+//
+// # Layout
+//
+// The files mirror graph/inmem's, so that a field's Cypher here and its implementation in the
+// embedded store have the same file name (Organization.assembles, a typed relation field, is
+// RelationsOf: relations.go in both). Every statement sits beside the Go that runs it, its
+// constant or builder in the same file as the method, and each is kept whole, for a
+// representative set of inputs, under testdata/cypher (TestCypherGolden; -update rewrites):
+//
+//	store.go      Config, Open, Close, Ping, IsEmpty; sessions, transactions, error classes
+//	entities.go   Entity, EntitiesByID, Entities
+//	sources.go    Source, SourcesByID, Sources
+//	relations.go  Relation, Relations, RelationsOf (every relation field of the API)
+//	search.go     Search
+//	explore.go    Neighborhood, Paths
+//	write.go      the model.Writer methods: the lookup of the write rules' facts, the writes
+//	import.go     Import: the check of the import rules' facts, the batched merges
+//	hierarchy.go  the cycle check of writes and imports
+//	page.go       keyset paging: the count-and-page results, cursors
+//	schema.go     the constraints and indexes Open creates
+//	whitelist.go  the only places where labels, types and path bounds enter Cypher text
+//	mapping.go    records, nodes and relationships back to model values
+//	params.go     model values to parameters and properties, content hashes
+//	logger.go     the driver's log, through slog
+//
+// Each test file is named for the file it tests; statements_test.go holds the golden set and
+// the checks every statement passes (the linter in cypherlint_test.go and the test server in
+// statements_server_test.go run over the same set).
 //
 // # Graph layout
 //
@@ -66,23 +95,25 @@
 //   - Paths is one statement: both endpoints are looked up (for NOT_FOUND) and
 //     allShortestPaths runs with a literal upper bound built from a validated length, capped
 //     at model.MaxPathsExplored paths; Go orders them with model.SortPaths.
-//   - Import is one write transaction (all or nothing, like the embedded store), made of
+//   - Import is one write transaction (all or nothing), made of
 //     batched UNWIND ... MERGE statements. Rows whose contentHash is unchanged are not written
 //     at all, so importing the same dataset twice changes nothing, timestamps included.
 //
 // # Writes
 //
-// Store also implements model.Writer, with the embedded store's semantics to the letter
-// (checks, their order, codes and messages). Each write is one managed write transaction
-// (ExecuteWrite) on the configured database, with the caller's context:
+// Store also implements model.Writer. The write rules of graph/model (model.CheckEntityWrite
+// and its siblings) decide every write: which checks, in which order, with which codes and
+// messages; the store gathers their facts and applies the change. Each write is one managed
+// write transaction (ExecuteWrite) on the configured database, with the caller's context:
 //
 //   - The value is checked on its own first (model.CheckEntity and friends), before any
 //     round trip.
-//   - In the transaction, one lookup statement reads everything the write depends on: the
-//     entity, source or relation that already holds the id, which cited sources exist, and
-//     the kinds of the referenced entities (country, publisher, endpoints). Go decides from
-//     that (write_check.go); a refusal is returned from the transaction function, so the
-//     transaction rolls back and nothing is half-written.
+//   - In the transaction, one lookup statement reads everything the write depends on, the
+//     model.WriteFacts of the write's model.WriteKeys: the entity, source or relation that
+//     already holds the id, which cited sources exist, and the kinds of the referenced
+//     entities (country, publisher, endpoints). The rule decides from that; a refusal is
+//     returned from the transaction function, so the transaction rolls back and nothing is
+//     half-written.
 //   - Then one write statement writes and returns what is now stored, read back in the same
 //     transaction. SET x = $props replaces every property, so a field left out is removed;
 //     createdAt is carried over; labels and relationship types come from the whitelist only.
@@ -117,7 +148,7 @@
 // the lookup and the write is refused (NOT_FOUND), never left dangling. What no constraint
 // of Neo4j Community can forbid (none spans labels or relationship types) is an entity
 // and a source, or two relations of different types, created under one new id at the same
-// instant; the embedded store, which serializes its writes, cannot get there.
+// instant; only a store that serializes its writes can rule that out.
 //
 // # Consistency
 //

@@ -3,12 +3,20 @@ package neo4jstore
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j/dbtype"
 
 	"github.com/autograph-kg/autograph/graph/model"
 )
+
+// Entity lookups and listings. Node variable n is always an entity.
+
+// cypherEntity is the statement of Entity.
+const cypherEntity = `
+MATCH (n:Entity {id: $id})
+RETURN n`
 
 // Entity returns the entity with the given id, or NOT_FOUND.
 func (s *Store) Entity(ctx context.Context, id string) (model.Entity, error) {
@@ -22,6 +30,12 @@ func (s *Store) Entity(ctx context.Context, id string) (model.Entity, error) {
 	}
 	return entityFromRecord(recs[0])
 }
+
+// cypherEntitiesByID is the statement of EntitiesByID.
+const cypherEntitiesByID = `
+UNWIND $ids AS id
+MATCH (n:Entity {id: id})
+RETURN n`
 
 // EntitiesByID returns the entities with the given ids, keyed by id; unknown ids are absent.
 func (s *Store) EntitiesByID(ctx context.Context, ids []string) (map[string]model.Entity, error) {
@@ -43,6 +57,102 @@ func (s *Store) EntitiesByID(ctx context.Context, ids []string) (map[string]mode
 		out[e.GetID()] = e
 	}
 	return out, nil
+}
+
+// cypherEntityPage counts every entity that matches the filter and returns one keyset
+// page, in one statement. %[1]s is the label, %[2]s the filter's WHERE (or nothing), %[3]s
+// the filter's WHERE with the keyset condition, %[4]s the ORDER BY list. collect keeps
+// the order of the rows it gathers.
+const cypherEntityPage = `
+CALL () {
+  MATCH (n:%[1]s)%[2]s
+  RETURN count(n) AS total
+}
+CALL () {
+  MATCH (n:%[1]s)%[3]s
+  WITH n
+  ORDER BY %[4]s
+  LIMIT $limit
+  RETURN collect(n) AS page
+}
+RETURN total, page`
+
+const (
+	// Filter conditions of an entity listing.
+	entityWhereIDs          = `n.id IN $ids`
+	entityWhereNameContains = `any(k IN n.searchKeys WHERE k CONTAINS $nameContains)`
+
+	// entityWhereAttr is one attribute filter: %[1]s is a field from model.AttrFields, %[2]s
+	// its parameter. A missing property reads as "", as model.AttrValue does.
+	entityWhereAttr = `coalesce(n.%[1]s, '') IN $%[2]s`
+
+	// Keyset conditions and orders: ties on the key are broken by id in the same direction.
+	entityAfterNameAsc  = `(n.nameKey > $afterKey OR (n.nameKey = $afterKey AND n.id > $afterId))`
+	entityAfterNameDesc = `(n.nameKey < $afterKey OR (n.nameKey = $afterKey AND n.id < $afterId))`
+	entityAfterIDAsc    = `n.id > $afterId`
+	entityAfterIDDesc   = `n.id < $afterId`
+	entityOrderNameAsc  = `n.nameKey, n.id`
+	entityOrderNameDesc = `n.nameKey DESC, n.id DESC`
+	entityOrderIDAsc    = `n.id`
+	entityOrderIDDesc   = `n.id DESC`
+)
+
+// entityKeyset gives the fragments of an entity ordering: every (field, desc) that
+// model.EntityQuery.Normalize lets through.
+func entityKeyset(o model.Order) (keyset, error) {
+	switch {
+	case o.Field == model.SortByName && !o.Desc:
+		return keyset{entityAfterNameAsc, entityOrderNameAsc}, nil
+	case o.Field == model.SortByName:
+		return keyset{entityAfterNameDesc, entityOrderNameDesc}, nil
+	case o.Field == model.SortByID && !o.Desc:
+		return keyset{entityAfterIDAsc, entityOrderIDAsc}, nil
+	case o.Field == model.SortByID:
+		return keyset{entityAfterIDDesc, entityOrderIDDesc}, nil
+	}
+	return keyset{}, fmt.Errorf("no entity keyset for the order %v: the query was not normalised", o)
+}
+
+// entitiesQuery builds the statement and parameters of Entities for a normalised query
+// (model.EntityQuery.Normalize). Everything user-supplied is a parameter; the label, the
+// attribute property names and the keyset fragments come from whitelists.
+func entitiesQuery(q model.EntityQuery) (string, map[string]any, error) {
+	label, err := entityLabel(q.Kind)
+	if err != nil {
+		return "", nil, err
+	}
+	ks, err := entityKeyset(q.Order)
+	if err != nil {
+		return "", nil, err
+	}
+	params := map[string]any{"limit": int64(q.First + 1)}
+	hasCursor, err := cursorParams(params, q.AfterCursor)
+	if err != nil {
+		return "", nil, err
+	}
+	var conds []string
+	if len(q.Filter.IDs) > 0 {
+		conds = append(conds, entityWhereIDs)
+		params["ids"] = q.Filter.IDs
+	}
+	if text := model.Normalize(q.Filter.NameContains); text != "" {
+		conds = append(conds, entityWhereNameContains)
+		params["nameContains"] = text
+	}
+	allowed := model.AttrFields(q.Kind)
+	for i, a := range q.Filter.Attrs {
+		if !slices.Contains(allowed, a.Field) {
+			// Normalize refuses it; the property name is spliced, so it is checked again.
+			return "", nil, fmt.Errorf("%q is not an attribute of %q entities: the query was not normalised", a.Field, q.Kind)
+		}
+		if len(a.Values) == 0 {
+			continue // an empty list does not filter
+		}
+		name := fmt.Sprintf("attr%d", i)
+		conds = append(conds, fmt.Sprintf(entityWhereAttr, a.Field, name))
+		params[name] = a.Values
+	}
+	return pageQuery(cypherEntityPage, label, conds, ks, hasCursor), params, nil
 }
 
 // Entities lists one keyset page of entities of a kind (or of every kind), under the rules of
@@ -80,33 +190,6 @@ func (s *Store) Entities(ctx context.Context, q model.EntityQuery) (*model.Entit
 	})
 }
 
-// Search finds entities whose name or an alias contains the query, scored and ordered
-// exactly like model.ScoreMatch and model.SortHits.
-func (s *Store) Search(ctx context.Context, q model.SearchQuery) ([]model.SearchHit, error) {
-	const op = "search"
-	q, err := q.Normalize()
-	if err != nil {
-		return nil, fmt.Errorf("neo4j: %s: %w", op, err)
-	}
-	recs, err := s.read(ctx, op, cypherSearch, searchParams(q))
-	if err != nil {
-		return nil, err
-	}
-	hits := make([]model.SearchHit, 0, len(recs))
-	for _, rec := range recs {
-		e, err := entityFromRecord(rec)
-		if err != nil {
-			return nil, fmt.Errorf("neo4j: %s: %w", op, err)
-		}
-		score, err := recordValue[float64](rec, "score")
-		if err != nil {
-			return nil, fmt.Errorf("neo4j: %s: %w", op, err)
-		}
-		hits = append(hits, model.SearchHit{Entity: e, Score: score})
-	}
-	return hits, nil
-}
-
 // entityFromRecord maps the node in column n.
 func entityFromRecord(rec *neo4j.Record) (model.Entity, error) {
 	n, err := recordValue[dbtype.Node](rec, "n")
@@ -114,30 +197,4 @@ func entityFromRecord(rec *neo4j.Record) (model.Entity, error) {
 		return nil, err
 	}
 	return entityFromNode(n)
-}
-
-// pageColumns reads the total and page columns of a page statement.
-func pageColumns[T any](rec *neo4j.Record) (int, []T, error) {
-	total, err := recordValue[int64](rec, "total")
-	if err != nil {
-		return 0, nil, err
-	}
-	page, err := listOf[T](rec, "page")
-	if err != nil {
-		return 0, nil, err
-	}
-	return int(total), page, nil
-}
-
-// distinct returns ids without duplicates, in first-seen order, so a batch sends each id once.
-func distinct(ids []string) []string {
-	seen := make(map[string]bool, len(ids))
-	out := make([]string, 0, len(ids))
-	for _, id := range ids {
-		if !seen[id] {
-			seen[id] = true
-			out = append(out, id)
-		}
-	}
-	return out
 }

@@ -2,7 +2,6 @@ package neo4jstore
 
 import (
 	"context"
-	"errors"
 	"fmt"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
@@ -10,6 +9,57 @@ import (
 
 	"github.com/autograph-kg/autograph/graph/model"
 )
+
+// Graph exploration: neighborhoods and shortest paths.
+
+// cypherNeighborhoodLevel is one step of the breadth-first search: the entities one hop
+// from the frontier, over matching relations in either direction, that were not seen yet,
+// by id, at most $limit of them. %[1]s is the type part of the pattern, %[2]s an extra
+// condition (asOf) or nothing.
+const cypherNeighborhoodLevel = `
+UNWIND $frontier AS fid
+MATCH (:Entity {id: fid})-[r%[1]s]-(o:Entity)
+WHERE NOT o.id IN $seen%[2]s
+RETURN DISTINCT o.id AS id
+ORDER BY id
+LIMIT $limit`
+
+// cypherNeighborhoodFetch returns the kept entities and the matching relations among them
+// (the induced subgraph), by id, at most $relLimit of them. %[1]s is the type part of the
+// pattern, %[2]s an extra condition (asOf) or nothing.
+const cypherNeighborhoodFetch = `
+CALL () {
+  UNWIND $ids AS id
+  MATCH (n:Entity {id: id})
+  RETURN collect(n) AS nodes
+}
+CALL () {
+  MATCH (a:Entity)-[r%[1]s]->(b:Entity)
+  WHERE a.id IN $ids AND b.id IN $ids%[2]s
+  WITH a, r, b
+  ORDER BY r.id
+  LIMIT $relLimit
+  RETURN collect({rel: r, fromId: a.id, toId: b.id}) AS rels
+}
+RETURN nodes, rels`
+
+// neighborhoodQueries builds the level and fetch statements of a normalised neighborhood query
+// (model.NeighborhoodQuery.Normalize) and the parameters they share (asOf).
+func neighborhoodQueries(q model.NeighborhoodQuery) (level, fetch string, params map[string]any, err error) {
+	types, err := relTypes(q.Types)
+	if err != nil {
+		return "", "", nil, err
+	}
+	params = map[string]any{}
+	extra := ""
+	if q.AsOf != nil {
+		asOfParams(params, *q.AsOf)
+		extra = " AND " + relWhereAsOf
+	}
+	level = fmt.Sprintf(cypherNeighborhoodLevel, types, extra)
+	fetch = fmt.Sprintf(cypherNeighborhoodFetch, types, extra)
+	return level, fetch, params, nil
+}
 
 // Neighborhood returns the entities within Depth hops of an entity and the matching relations
 // among them. It walks breadth-first, one bounded statement per level, inside one read
@@ -105,6 +155,48 @@ func subgraphFromRecord(rec *neo4j.Record, centre string, order []string, trunca
 	return g, nil
 }
 
+// cypherPaths looks both endpoints up (so an unknown one is NOT_FOUND rather than "no
+// path") and enumerates at most $maxPaths shortest paths between them, relations followed
+// in either direction. %[1]s is the type part of the pattern, %[2]s the maximum length (a
+// literal: Cypher takes no parameter there), %[3]s a WHERE on every relation of the path,
+// or nothing. allShortestPaths checks such a predicate during the search, so it returns
+// the shortest of the paths that match, not the matching ones among the shortest.
+const cypherPaths = `
+OPTIONAL MATCH (a:Entity {id: $from})
+OPTIONAL MATCH (b:Entity {id: $to})
+CALL (a, b) {
+  WITH a, b
+  WHERE a IS NOT NULL AND b IS NOT NULL
+  MATCH p = allShortestPaths((a)-[%[1]s*..%[2]s]-(b))%[3]s
+  WITH p
+  LIMIT $maxPaths
+  RETURN collect(p) AS paths
+}
+RETURN a IS NOT NULL AS fromFound, b IS NOT NULL AS toFound, paths`
+
+const pathWhereAsOf = `
+  WHERE all(r IN relationships(p) WHERE ` + relWhereAsOf + `)`
+
+// pathsQuery builds the statement and parameters of Paths between two distinct entities, for
+// a normalised query (model.PathQuery.Normalize).
+func pathsQuery(q model.PathQuery) (string, map[string]any, error) {
+	types, err := relTypes(q.Types)
+	if err != nil {
+		return "", nil, err
+	}
+	length, err := pathLength(q.MaxLength)
+	if err != nil {
+		return "", nil, err
+	}
+	params := map[string]any{"from": q.From, "to": q.To, "maxPaths": int64(model.MaxPathsExplored)}
+	cond := ""
+	if q.AsOf != nil {
+		asOfParams(params, *q.AsOf)
+		cond = pathWhereAsOf
+	}
+	return fmt.Sprintf(cypherPaths, types, length, cond), params, nil
+}
+
 // Paths returns every shortest path (up to First, in model.SortPaths order) between two
 // entities, relations followed in either direction, with one statement. NOT_FOUND for an
 // unknown endpoint; From == To is one path of length 0.
@@ -168,41 +260,4 @@ func pathsFromRecord(rec *neo4j.Record, from, to string) ([]*model.Path, error) 
 		paths = append(paths, mp)
 	}
 	return paths, nil
-}
-
-// collectStrings runs a statement in tx and returns the string column key of every record.
-func collectStrings(ctx context.Context, tx neo4j.ManagedTransaction, cypher string, params map[string]any, key string) ([]string, error) {
-	res, err := tx.Run(ctx, cypher, params)
-	if err != nil {
-		return nil, err
-	}
-	recs, err := res.Collect(ctx)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]string, 0, len(recs))
-	for _, rec := range recs {
-		v, err := recordValue[string](rec, key)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, v)
-	}
-	return out, nil
-}
-
-// withParams merges parameter maps into a new one; later maps win.
-func withParams(ms ...map[string]any) map[string]any {
-	out := map[string]any{}
-	for _, m := range ms {
-		for k, v := range m {
-			out[k] = v
-		}
-	}
-	return out
-}
-
-// joinClose closes a session and joins its error to the work's.
-func joinClose(ctx context.Context, err error, session neo4j.SessionWithContext) error {
-	return errors.Join(err, session.Close(ctx))
 }

@@ -14,6 +14,35 @@ import (
 // back from each written relation's target to its source, and model.CheckNoCycle decides. A
 // refusal rolls the whole transaction back, so nothing of the write or import remains.
 
+// cypherHierarchyChain looks, after relations of the hierarchical type %s were written in
+// the transaction, for a chain of that type leading from a row's "to" entity back to its
+// "from" entity: that relation then closes a cycle (model.CheckNoCycle). Rows are
+// {i, id, from, to}; the first row by i that has a chain comes back with the chain's entity
+// ids, from "to" to "from". A shortest chain never runs through the row's own relation,
+// which starts where the chain ends, so the relations written just before need no
+// exclusion.
+const cypherHierarchyChain = `
+UNWIND $rows AS row
+MATCH (a:Entity {id: row.from})
+MATCH (b:Entity {id: row.to})
+CALL (a, b) {
+  MATCH p = shortestPath((b)-[:%s*]->(a))
+  RETURN [n IN nodes(p) | n.id] AS chain
+  LIMIT 1
+}
+RETURN row.i AS i, row.id AS id, chain
+ORDER BY i
+LIMIT 1`
+
+// hierarchyChainQuery is cypherHierarchyChain for one hierarchical type; any other type is
+// BAD_USER_INPUT.
+func hierarchyChainQuery(t model.RelationType) (string, error) {
+	if !t.IsValid() || !t.Hierarchical() {
+		return "", model.Errorf(model.CodeBadUserInput, "%q is not a hierarchical relation type", t)
+	}
+	return fmt.Sprintf(cypherHierarchyChain, t), nil
+}
+
 // chainHit is the first relation, by position, that cypherHierarchyChain found on a cycle.
 type chainHit struct {
 	i     int64
@@ -74,7 +103,7 @@ func checkWrittenCycle(ctx context.Context, tx neo4j.ManagedTransaction, r *mode
 // stored relations; storedBefore says which hierarchical types had relationships before the
 // import (a type without any cannot loop through stored ones). Every such cycle runs through a
 // relation the import wrote (changed holds their ids): those are checked in dataset order,
-// batch by batch, and the first on a cycle is refused, as in the embedded store.
+// batch by batch, and the first on a cycle is refused (model.CheckImportedCycle).
 func checkImportedCycles(ctx context.Context, tx neo4j.ManagedTransaction, d *model.Dataset, storedBefore map[model.RelationType]bool, changed map[string]bool) error {
 	type pending struct {
 		i int
@@ -108,11 +137,23 @@ func checkImportedCycles(ctx context.Context, tx neo4j.ManagedTransaction, d *mo
 			}
 		}
 		if first != nil {
-			r := d.Relations[first.i]
-			return fmt.Errorf("relation %q: %w", r.ID, model.CheckNoCycle(r, first.chain))
+			return model.CheckImportedCycle(d.Relations[first.i], first.chain)
 		}
 	}
 	return nil
+}
+
+// cypherCountRelations counts the relationships of one type (%s), from the count store.
+const cypherCountRelations = `
+MATCH ()-[r:%s]->()
+RETURN count(r) AS n`
+
+// countRelationsQuery is cypherCountRelations for one type.
+func countRelationsQuery(t model.RelationType) (string, error) {
+	if !t.IsValid() {
+		return "", model.Errorf(model.CodeBadUserInput, "unknown relation type %q", t)
+	}
+	return fmt.Sprintf(cypherCountRelations, t), nil
 }
 
 // hierarchicalTypesStored reports which hierarchical types have relationships in the graph.

@@ -404,3 +404,31 @@ func reversePath(p *model.Path) {
 		p.Relations[i], p.Relations[j] = p.Relations[j], p.Relations[i]
 	}
 }
+
+// optionalNode reads a node column that may be null.
+func optionalNode(rec *neo4j.Record, key string) (dbtype.Node, bool, error) {
+	v, isNil, err := neo4j.GetRecordValue[dbtype.Node](rec, key)
+	if err != nil {
+		return v, false, fmt.Errorf("record value %q: %w", key, err)
+	}
+	return v, !isNil, nil
+}
+
+func mapString(m map[string]any, key string) string {
+	s, _ := m[key].(string)
+	return s
+}
+
+func mapList(m map[string]any, key string) []any {
+	l, _ := m[key].([]any)
+	return l
+}
+
+func mapStrings(m map[string]any, key string) []string {
+	var out []string
+	for _, x := range mapList(m, key) {
+		s, _ := x.(string)
+		out = append(out, s)
+	}
+	return out
+}

@@ -192,3 +192,24 @@ func batches[T any](rows []T, n int) [][]T {
 	}
 	return out
 }
+
+// nonNil sends an empty list rather than null, which UNWIND would also accept but reads worse.
+func nonNil[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
+}
+
+// distinct returns ids without duplicates, in first-seen order, so a batch sends each id once.
+func distinct(ids []string) []string {
+	seen := make(map[string]bool, len(ids))
+	out := make([]string, 0, len(ids))
+	for _, id := range ids {
+		if !seen[id] {
+			seen[id] = true
+			out = append(out, id)
+		}
+	}
+	return out
+}

@@ -147,7 +147,7 @@ func TestSourceProps(t *testing.T) {
 }
 
 // TestContentHash checks that the hash tells content apart, ignores the difference between a
-// nil and an empty list (as the embedded store does), and is stable.
+// nil and an empty list (as model.SameEntity does), and is stable.
 func TestContentHash(t *testing.T) {
 	fx := storetest.Fixture()
 	seen := map[string]string{}
@@ -183,29 +183,6 @@ func TestContentHash(t *testing.T) {
 	y := map[string]any{"a": "b", "c d": "e"}
 	if contentHash(x) == contentHash(y) {
 		t.Error("different property maps hash alike")
-	}
-}
-
-func TestImportRows(t *testing.T) {
-	fx := storetest.Fixture()
-	rows, err := buildImportRows(t.Context(), fx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	n := 0
-	for _, k := range model.AllEntityKinds() {
-		n += len(rows.entities[k])
-	}
-	m := 0
-	for _, typ := range model.AllRelationTypes() {
-		m += len(rows.byType[typ])
-	}
-	if len(rows.sources) != len(fx.Sources) || n != len(fx.Entities()) || len(rows.relations) != len(fx.Relations) || m != len(fx.Relations) {
-		t.Errorf("rows: %d sources, %d entities, %d relations (%d by type)", len(rows.sources), n, len(rows.relations), m)
-	}
-	fx.Relations[0].Type = "KNOWS"
-	if _, err := buildImportRows(t.Context(), fx); model.ErrorCode(err) != model.CodeBadUserInput {
-		t.Errorf("relation of an unknown type: error = %v, want BAD_USER_INPUT", err)
 	}
 }
 

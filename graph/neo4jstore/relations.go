@@ -3,11 +3,35 @@ package neo4jstore
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 
 	"github.com/autograph-kg/autograph/graph/model"
 )
+
+// Relation lookups and listings. Relationship variable r is always a relation, a and b its
+// start and end entities. A relation comes back as a map {rel, fromId, toId}: the driver's
+// Relationship carries only internal node ids, and the entity ids are what the model needs.
+
+// relByIDBranch finds a relation of one type by id through that type's id index. Relation
+// ids are unique across types, so the union of one branch per type finds it with
+// len(model.AllRelationTypes) index seeks rather than a scan of every relationship.
+const relByIDBranch = `
+  MATCH (a:Entity)-[r:%s {id: $id}]->(b:Entity)
+  RETURN r, a.id AS fromId, b.id AS toId`
+
+// cypherRelation is the statement of Relation: %s is the union of relByIDBranch over every
+// type (relationByIDQuery).
+const cypherRelation = `
+CALL () {%s
+}
+RETURN r, fromId, toId`
+
+// relationByIDQuery is the statement of Relation: the union of relByIDBranch for every type.
+func relationByIDQuery() string {
+	return fmt.Sprintf(cypherRelation, unionPerType(relByIDBranch))
+}
 
 // Relation returns the relation with the given id, or NOT_FOUND.
 func (s *Store) Relation(ctx context.Context, id string) (*model.Relation, error) {
@@ -24,6 +48,123 @@ func (s *Store) Relation(ctx context.Context, id string) (*model.Relation, error
 		return nil, fmt.Errorf("neo4j: %s: %w", op, err)
 	}
 	return r, nil
+}
+
+// cypherRelationPage counts and pages relations like cypherEntityPage: %[1]s is the type
+// part of the pattern, %[2]s the filter's WHERE, %[3]s the same with the keyset condition.
+const cypherRelationPage = `
+CALL () {
+  MATCH (a:Entity)-[r%[1]s]->(b:Entity)%[2]s
+  RETURN count(r) AS total
+}
+CALL () {
+  MATCH (a:Entity)-[r%[1]s]->(b:Entity)%[3]s
+  WITH a, r, b
+  ORDER BY r.id
+  LIMIT $limit
+  RETURN collect({rel: r, fromId: a.id, toId: b.id}) AS page
+}
+RETURN total, page`
+
+const (
+	// Filter conditions on a relation r.
+	relWhereIDs     = `r.id IN $relationIds`
+	relWhereStatus  = `r.status IN $status`
+	relWhereSources = `any(s IN r.sourceIds WHERE s IN $sourceIds)`
+
+	// relWhereAsOf is model.Span.Overlaps of the relation's span and the asOf date's span,
+	// on the same YYYY-MM-DD strings; a missing bound is unbounded.
+	relWhereAsOf = `(r.spanStart IS NULL OR r.spanStart < $asOfEnd) AND (r.spanEnd IS NULL OR r.spanEnd > $asOfStart)`
+
+	// Endpoint conditions where the endpoints are bound (a, b) and where they are not.
+	relWhereFrom      = `a.id IN $fromIds`
+	relWhereTo        = `b.id IN $toIds`
+	relWhereFromStart = `startNode(r).id IN $fromIds`
+	relWhereToEnd     = `endNode(r).id IN $toIds`
+	relAfter          = `r.id > $afterId`
+)
+
+// relFilter is a relation filter compiled to Cypher: the type part of the pattern, the WHERE
+// conditions and their parameters.
+type relFilter struct {
+	types  string
+	conds  []string
+	params map[string]any
+}
+
+// compileRelFilter renders the filter of a normalised query (model.RelationFilter.Check);
+// the types go through the whitelist. bound says whether the pattern binds the endpoints as a
+// and b; where it does not, they are startNode(r) and endNode(r).
+func compileRelFilter(f model.RelationFilter, bound bool) (*relFilter, error) {
+	types, err := relTypes(f.Types)
+	if err != nil {
+		return nil, err
+	}
+	rf := &relFilter{types: types, params: map[string]any{}}
+	add := func(cond, name string, value any) {
+		rf.conds = append(rf.conds, cond)
+		rf.params[name] = value
+	}
+	if len(f.IDs) > 0 {
+		add(relWhereIDs, "relationIds", f.IDs)
+	}
+	if len(f.Status) > 0 {
+		add(relWhereStatus, "status", strs(f.Status))
+	}
+	if len(f.FromIDs) > 0 {
+		add(pick(bound, relWhereFrom, relWhereFromStart), "fromIds", f.FromIDs)
+	}
+	if len(f.ToIDs) > 0 {
+		add(pick(bound, relWhereTo, relWhereToEnd), "toIds", f.ToIDs)
+	}
+	if len(f.SourceIDs) > 0 {
+		add(relWhereSources, "sourceIds", f.SourceIDs)
+	}
+	if f.AsOf != nil {
+		asOfParams(rf.params, *f.AsOf)
+		rf.conds = append(rf.conds, relWhereAsOf)
+	}
+	return rf, nil
+}
+
+// asOfParams sets the parameters of relWhereAsOf: the span the date names.
+func asOfParams(params map[string]any, d model.Date) {
+	sp := model.SpanOf(d)
+	params["asOfStart"] = sp.Start
+	params["asOfEnd"] = sp.End
+}
+
+func pick(cond bool, yes, no string) string {
+	if cond {
+		return yes
+	}
+	return no
+}
+
+// withAfter returns conds plus the keyset condition when there is a cursor.
+func withAfter(conds []string, hasCursor bool) []string {
+	if !hasCursor {
+		return conds
+	}
+	return append(slices.Clone(conds), relAfter)
+}
+
+// relationsQuery builds the statement and parameters of Relations for a normalised query
+// (model.RelationQuery.Normalize).
+func relationsQuery(q model.RelationQuery) (string, map[string]any, error) {
+	rf, err := compileRelFilter(q.Filter, true)
+	if err != nil {
+		return "", nil, err
+	}
+	params := rf.params
+	params["limit"] = int64(q.First + 1)
+	hasCursor, err := cursorParams(params, q.AfterCursor)
+	if err != nil {
+		return "", nil, err
+	}
+	delete(params, "afterKey") // relations are ordered by id alone
+	cypher := fmt.Sprintf(cypherRelationPage, rf.types, where(rf.conds), where(withAfter(rf.conds, hasCursor)))
+	return cypher, params, nil
 }
 
 // Relations lists relations matching a filter, ordered by id, one keyset page at a time,
@@ -49,6 +190,64 @@ func (s *Store) Relations(ctx context.Context, q model.RelationQuery) (*model.Re
 		}
 		return relationPage(total, list, q.First)
 	})
+}
+
+// cypherRelationsOf pages the relations of many entities in one statement: per entity, a
+// correlated subquery counts its matching relations and another takes one page. Unknown
+// ids give no row; the Go side gives them an empty page. DISTINCT makes a self-loop count
+// once when both directions are followed. %[1]s is the pattern from e (relOfOut, relOfIn
+// or relOfBoth), %[2]s and %[3]s the filter's WHERE without and with the keyset condition.
+const cypherRelationsOf = `
+UNWIND $ids AS id
+MATCH (e:Entity {id: id})
+CALL (e) {
+  MATCH %[1]s%[2]s
+  RETURN count(DISTINCT r) AS total
+}
+CALL (e) {
+  MATCH %[1]s%[3]s
+  WITH DISTINCT r
+  ORDER BY r.id
+  LIMIT $limit
+  RETURN collect({rel: r, fromId: startNode(r).id, toId: endNode(r).id}) AS page
+}
+RETURN id, total, page`
+
+const (
+	// The patterns of RelationsOf, by direction; %s is the type part.
+	relOfOut  = `(e)-[r%s]->(:Entity)`
+	relOfIn   = `(e)<-[r%s]-(:Entity)`
+	relOfBoth = `(e)-[r%s]-(:Entity)`
+)
+
+// relationsOfQuery builds the statement and parameters of RelationsOf for distinct ids and a
+// normalised query (model.RelationsOfQuery.Normalize).
+func relationsOfQuery(ids []string, q model.RelationsOfQuery) (string, map[string]any, error) {
+	var pattern string
+	switch q.Direction {
+	case model.DirectionOut:
+		pattern = relOfOut
+	case model.DirectionIn:
+		pattern = relOfIn
+	case model.DirectionBoth:
+		pattern = relOfBoth
+	default:
+		return "", nil, fmt.Errorf("no pattern for the direction %q: the query was not normalised", q.Direction)
+	}
+	rf, err := compileRelFilter(q.Filter, false)
+	if err != nil {
+		return "", nil, err
+	}
+	params := rf.params
+	params["ids"] = ids
+	params["limit"] = int64(q.First + 1)
+	hasCursor, err := cursorParams(params, q.AfterCursor)
+	if err != nil {
+		return "", nil, err
+	}
+	delete(params, "afterKey")
+	cypher := fmt.Sprintf(cypherRelationsOf, fmt.Sprintf(pattern, rf.types), where(rf.conds), where(withAfter(rf.conds, hasCursor)))
+	return cypher, params, nil
 }
 
 // RelationsOf pages through the relations of several entities in one round trip: one page per

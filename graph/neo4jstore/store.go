@@ -209,6 +209,9 @@ func (s *Store) Close(ctx context.Context) error {
 	return nil
 }
 
+// cypherPing is the statement of Ping.
+const cypherPing = `RETURN 1 AS ok`
+
 // Ping runs a trivial read against the database, so it fails when the server is up but the
 // database is not; any failure is UNAVAILABLE.
 func (s *Store) Ping(ctx context.Context) error {
@@ -220,6 +223,11 @@ func (s *Store) Ping(ctx context.Context) error {
 	}
 	return nil
 }
+
+// cypherCountEntities is answered from the count store, not by scanning.
+const cypherCountEntities = `
+MATCH (n:Entity)
+RETURN count(n) AS count`
 
 // IsEmpty reports whether the database holds no entity, so the server can seed it on first
 // start (KG_SEED=auto). It reads the count store: constant time whatever the graph's size.
@@ -349,4 +357,85 @@ func single[T any](recs []*neo4j.Record, op string, fn func(*neo4j.Record) (T, e
 		return zero, fmt.Errorf("neo4j: %s: %w", op, err)
 	}
 	return v, nil
+}
+
+// joinClose closes a session and joins its error to the work's.
+func joinClose(ctx context.Context, err error, session neo4j.SessionWithContext) error {
+	return errors.Join(err, session.Close(ctx))
+}
+
+// collect runs one statement in tx and returns all its records.
+func collect(ctx context.Context, tx neo4j.ManagedTransaction, cypher string, params map[string]any) ([]*neo4j.Record, error) {
+	res, err := tx.Run(ctx, cypher, params)
+	if err != nil {
+		return nil, err
+	}
+	return res.Collect(ctx)
+}
+
+// one returns the one record a statement must produce, mapped by fn.
+func one[T any](recs []*neo4j.Record, fn func(*neo4j.Record) (T, error)) (T, error) {
+	var zero T
+	if len(recs) != 1 {
+		return zero, fmt.Errorf("expected one record, got %d", len(recs))
+	}
+	return fn(recs[0])
+}
+
+// intColumn reads an integer column of a record.
+func intColumn(key string) func(*neo4j.Record) (int64, error) {
+	return func(rec *neo4j.Record) (int64, error) { return recordValue[int64](rec, key) }
+}
+
+// runCount runs a statement that returns one integer column and returns its sum over records.
+func runCount(ctx context.Context, tx neo4j.ManagedTransaction, cypher string, params map[string]any, key string) (int64, error) {
+	res, err := tx.Run(ctx, cypher, params)
+	if err != nil {
+		return 0, err
+	}
+	recs, err := res.Collect(ctx)
+	if err != nil {
+		return 0, err
+	}
+	var sum int64
+	for _, rec := range recs {
+		n, err := recordValue[int64](rec, key)
+		if err != nil {
+			return 0, err
+		}
+		sum += n
+	}
+	return sum, nil
+}
+
+// collectStrings runs a statement in tx and returns the string column key of every record.
+func collectStrings(ctx context.Context, tx neo4j.ManagedTransaction, cypher string, params map[string]any, key string) ([]string, error) {
+	res, err := tx.Run(ctx, cypher, params)
+	if err != nil {
+		return nil, err
+	}
+	recs, err := res.Collect(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]string, 0, len(recs))
+	for _, rec := range recs {
+		v, err := recordValue[string](rec, key)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, nil
+}
+
+// withParams merges parameter maps into a new one; later maps win.
+func withParams(ms ...map[string]any) map[string]any {
+	out := map[string]any{}
+	for _, m := range ms {
+		for k, v := range m {
+			out[k] = v
+		}
+	}
+	return out
 }

@@ -7,10 +7,13 @@ import (
 	"log/slog"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 
 	"github.com/autograph-kg/autograph/graph/model"
+	"github.com/autograph-kg/autograph/graph/neo4jstore/neo4jtest"
+	"github.com/autograph-kg/autograph/graph/storetest"
 )
 
 func env(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
@@ -223,6 +226,121 @@ func TestInputCheckedBeforeTheDriver(t *testing.T) {
 	}
 }
 
+func TestBadInputIsRefusedBeforeCypher(t *testing.T) {
+	avtotor := &model.Organization{EntityBase: model.EntityBase{ID: "avtotor", Name: "Avtotor"}}
+	relCursor := model.RelationQuery{}.CursorAt("r")
+	// Queries go through the Store methods, as callers send them: a store without a driver,
+	// closed, so that input let through would fail with UNAVAILABLE rather than be refused.
+	s := &Store{}
+	s.closed.Store(true)
+	ctx := t.Context()
+	checks := map[string]func() error{
+		"entities: unknown kind": func() error {
+			_, err := s.Entities(ctx, model.EntityQuery{Kind: "SPACESHIP) DETACH DELETE (n"})
+			return err
+		},
+		"entities: unknown order": func() error {
+			_, err := s.Entities(ctx, model.EntityQuery{Order: model.Order{Field: model.SortByTitle}})
+			return err
+		},
+		"entities: attribute of another kind": func() error {
+			_, err := s.Entities(ctx, model.EntityQuery{Kind: model.KindPlant, Filter: model.EntityFilter{Attrs: []model.AttrFilter{{Field: "type", Values: []string{"x"}}}}})
+			return err
+		},
+		"entities: attribute that is no attribute": func() error {
+			_, err := s.Entities(ctx, model.EntityQuery{Filter: model.EntityFilter{Attrs: []model.AttrFilter{{Field: "name) RETURN 1 //", Values: []string{"x"}}}}})
+			return err
+		},
+		"entities: relation cursor": func() error {
+			_, err := s.Entities(ctx, model.EntityQuery{After: relCursor})
+			return err
+		},
+		"entities: asc cursor used desc": func() error {
+			_, err := s.Entities(ctx, model.EntityQuery{Order: model.Order{Field: model.SortByName, Desc: true}, After: model.EntityQuery{}.Cursor(avtotor)})
+			return err
+		},
+		"sources: unknown order": func() error {
+			_, err := s.Sources(ctx, model.SourceQuery{Order: model.Order{Field: model.SortByName}})
+			return err
+		},
+		"relations: unknown type": func() error {
+			_, err := s.Relations(ctx, model.RelationQuery{Filter: model.RelationFilter{Types: []model.RelationType{"KNOWS]->() DETACH DELETE n //"}}})
+			return err
+		},
+		"relations: unknown status": func() error {
+			_, err := s.Relations(ctx, model.RelationQuery{Filter: model.RelationFilter{Status: []model.RelationStatus{"MAYBE"}}})
+			return err
+		},
+		"relations: entity cursor": func() error {
+			_, err := s.Relations(ctx, model.RelationQuery{After: model.EntityQuery{Order: model.Order{Field: model.SortByID}}.Cursor(avtotor)})
+			return err
+		},
+		"relations: cursor of an entity's relations": func() error {
+			_, err := s.Relations(ctx, model.RelationQuery{After: model.RelationsOfQuery{}.CursorAt("r")})
+			return err
+		},
+		"relations of: cursor of the relations listing": func() error {
+			_, err := s.RelationsOf(ctx, []string{"a"}, model.RelationsOfQuery{After: relCursor})
+			return err
+		},
+		"entities: cursor of another kind": func() error {
+			_, err := s.Entities(ctx, model.EntityQuery{Kind: model.KindBrand, After: model.EntityQuery{Kind: model.KindOrganization}.Cursor(avtotor)})
+			return err
+		},
+		"relations of: unknown direction": func() error {
+			_, err := s.RelationsOf(ctx, []string{"a"}, model.RelationsOfQuery{Direction: "SIDEWAYS"})
+			return err
+		},
+		"neighborhood: unknown type": func() error {
+			_, err := s.Neighborhood(ctx, model.NeighborhoodQuery{Types: []model.RelationType{"KNOWS"}})
+			return err
+		},
+		"paths: too long": func() error {
+			_, err := s.Paths(ctx, model.PathQuery{From: "a", To: "b", MaxLength: model.MaxPathLength + 1})
+			return err
+		},
+		"paths: unknown type": func() error {
+			_, err := s.Paths(ctx, model.PathQuery{From: "a", To: "b", Types: []model.RelationType{"knows"}})
+			return err
+		},
+		"search: unknown kind": func() error {
+			_, err := s.Search(ctx, model.SearchQuery{Text: "x", Kinds: []model.EntityKind{"Entity"}})
+			return err
+		},
+		"search: nothing to search": func() error {
+			_, err := s.Search(ctx, model.SearchQuery{Text: " ?! "})
+			return err
+		},
+		"merge: unknown kind": func() error {
+			_, err := mergeEntitiesQuery("")
+			return err
+		},
+		"merge: unknown type": func() error {
+			_, err := mergeRelationsQuery("KNOWS")
+			return err
+		},
+		"upsert: unknown kind": func() error {
+			_, err := upsertEntityQuery("Entity")
+			return err
+		},
+		"upsert: no kind": func() error {
+			_, err := upsertEntityQuery("")
+			return err
+		},
+		"put: unknown type": func() error {
+			_, err := putRelationQuery("KNOWS]->(b) DETACH DELETE b //")
+			return err
+		},
+	}
+	for name, check := range checks {
+		t.Run(name, func(t *testing.T) {
+			if got := model.ErrorCode(check()); got != model.CodeBadUserInput {
+				t.Errorf("error code = %s, want BAD_USER_INPUT", got)
+			}
+		})
+	}
+}
+
 func TestDriverLogger(t *testing.T) {
 	var b strings.Builder
 	l := driverLogger{slog.New(slog.NewTextHandler(&b, &slog.HandlerOptions{Level: slog.LevelInfo}))}
@@ -241,14 +359,91 @@ func TestDriverLogger(t *testing.T) {
 	}
 }
 
-func TestSchemaErrorKinds(t *testing.T) {
-	exists := &neo4j.Neo4jError{Code: "Neo.ClientError.Schema.EquivalentSchemaRuleAlreadyExists"}
-	denied := &neo4j.Neo4jError{Code: "Neo.ClientError.Security.Forbidden"}
-	other := &neo4j.Neo4jError{Code: "Neo.ClientError.Statement.SyntaxError"}
-	if !alreadyExists(fmt.Errorf("wrapped: %w", exists)) || alreadyExists(other) || alreadyExists(errors.New("x")) {
-		t.Error("alreadyExists misclassifies")
+func TestTxTimeoutCarriesTheDeadline(t *testing.T) {
+	if got := txTimeout(context.Background()); got != nil {
+		t.Errorf("no deadline: %d configurers, want none", len(got))
 	}
-	if !forbidden(denied) || forbidden(exists) {
-		t.Error("forbidden misclassifies")
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+	defer cancel()
+	var c neo4j.TransactionConfig
+	for _, f := range txTimeout(ctx) {
+		f(&c)
 	}
+	if c.Timeout <= 2*time.Second || c.Timeout > 3*time.Second {
+		t.Errorf("timeout %v, want just under 3s", c.Timeout)
+	}
+	past, cancel2 := context.WithDeadline(context.Background(), time.Now().Add(-time.Second))
+	defer cancel2()
+	c = neo4j.TransactionConfig{}
+	for _, f := range txTimeout(past) {
+		f(&c)
+	}
+	if c.Timeout <= 0 {
+		t.Errorf("a passed deadline gave timeout %v; zero would mean the server default", c.Timeout)
+	}
+}
+
+// TestConformance runs the shared store suite against a real Neo4j: the test database named
+// by the NEO4J_TEST_* variables (see package neo4jtest), emptied before and after each case.
+func TestConformance(t *testing.T) {
+	neo4jtest.Require(t)
+	storetest.Run(t, func(t *testing.T) model.Store { return newTestStore(t) })
+}
+
+// TestNoFixtureLeftBehind checks that a test gives the database back empty, so a server
+// started on it afterwards with KG_SEED=auto finds an empty database and loads the seed.
+func TestNoFixtureLeftBehind(t *testing.T) {
+	neo4jtest.Require(t)
+	var srv neo4jtest.Server
+	t.Run("a test that writes", func(t *testing.T) {
+		s := newTestStore(t)
+		d := &model.Dataset{Sources: []*model.Source{{ID: "src", Title: "A source", PublishedOn: model.MustDate("2024")}}}
+		d.Add(&model.Organization{EntityBase: model.EntityBase{ID: "org", Name: "An organization"}, Type: model.OrgGroup})
+		if err := s.Import(context.Background(), d); err != nil {
+			t.Fatal(err)
+		}
+		srv, _ = neo4jtest.Lookup()
+	})
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	// Another package's test may hold the database by now; what matters is that none of this
+	// test's nodes remain, whoever holds it.
+	found, err := neo4jtest.Count(ctx, srv, "org", "src")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if found != 0 {
+		t.Errorf("after the test, %d of its nodes remain in the database", found)
+	}
+}
+
+// testConfig is the store configuration for the test server.
+func testConfig(t *testing.T) Config {
+	t.Helper()
+	s := neo4jtest.Use(t)
+	return Config{
+		URI:            s.URI,
+		Username:       s.Username,
+		Password:       s.Password,
+		Database:       s.Database,
+		AcquireTimeout: 10 * time.Second,
+	}
+}
+
+// newTestStore opens a store on the emptied test database; the database is emptied again
+// when the test ends.
+func newTestStore(t *testing.T) *Store {
+	t.Helper()
+	cfg := testConfig(t)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	s, err := Open(ctx, cfg)
+	if err != nil {
+		t.Fatalf("Open(%s) = %v", cfg, err)
+	}
+	t.Cleanup(func() {
+		// The suite may have closed the store already; that error means nothing here.
+		_ = s.Close(context.Background())
+	})
+	return s
 }

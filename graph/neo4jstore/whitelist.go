@@ -1,6 +1,7 @@
 package neo4jstore
 
 import (
+	"fmt"
 	"slices"
 	"strconv"
 	"strings"
@@ -61,4 +62,16 @@ func pathLength(n int) (string, error) {
 		return "", model.Errorf(model.CodeBadUserInput, "maxLength must be between 1 and %d, not %d", model.MaxPathLength, n)
 	}
 	return strconv.Itoa(n), nil
+}
+
+// unionPerType joins one branch per relationship type with UNION ALL.
+func unionPerType(branch string) string {
+	var b strings.Builder
+	for i, t := range model.AllRelationTypes() {
+		if i > 0 {
+			b.WriteString("\n  UNION ALL")
+		}
+		fmt.Fprintf(&b, branch, t)
+	}
+	return b.String()
 }

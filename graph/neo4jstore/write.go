@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"maps"
+	"strings"
 	"time"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
@@ -20,20 +21,21 @@ var _ model.Writer = (*Store)(nil)
 // everything it will send (an entityWrite, sourceWrite or relationWrite: statement,
 // parameters, timestamp), and hands writeTx a transaction function (their work methods,
 // removeRelationWork, deleteEntityWork) that reads what the write depends on
-// (cypherWriteLookup), decides in Go (write_check.go) and writes. A refusal is returned from
-// the function, so the transaction rolls back and nothing is written.
+// (cypherWriteLookup: the model.WriteFacts of the write's keys), lets the write rules of
+// graph/model decide, and writes: one or two statements that change the graph and return
+// what is now stored, with the rows and properties Import writes (params.go). A refusal is
+// returned from the function, so the transaction rolls back and nothing is written.
 //
 // The driver runs the function again on transient errors, so it depends on nothing that a
 // failed attempt leaves behind: what it sends is built once, before the first attempt, and
 // never changed (a parameter map that varies is a copy), and the timestamp is taken once too,
 // so every attempt writes the same values.
 
-// stamp is the time to record as createdAt or updatedAt: UTC, truncated to microseconds like
-// the embedded store's, so both stores report the same precision.
-func (s *Store) stamp() time.Time { return s.now().UTC().Truncate(time.Microsecond) }
+// stamp is the time to record as createdAt or updatedAt (model.Timestamp).
+func (s *Store) stamp() time.Time { return model.Timestamp(s.now()) }
 
 // writeReady is the first thing every write does: a done context or a closed store ends it
-// before any work, as in the embedded store.
+// before any work.
 func (s *Store) writeReady(ctx context.Context, op string) error {
 	if err := ctx.Err(); err != nil {
 		return wrapErr(ctx, op, err)
@@ -60,27 +62,141 @@ func opErr(op string, err error) error {
 	return fmt.Errorf("neo4j: %s: %w", op, err)
 }
 
-// collect runs one statement in tx and returns all its records.
-func collect(ctx context.Context, tx neo4j.ManagedTransaction, cypher string, params map[string]any) ([]*neo4j.Record, error) {
-	res, err := tx.Run(ctx, cypher, params)
+// cypherWriteLookup reads, in one round trip, everything a write is checked against:
+// the entity, source and relation that already hold the id $id (ids are unique across
+// the three), which of the cited sources $sourceIds exist, and the kinds of the entities
+// the write refers to ($refIds: a country, a publisher, a relation's endpoints). Every
+// part is an aggregating or OPTIONAL subquery, so the statement always returns exactly
+// one row. %s is the union of relByIDBranch over every relationship type.
+const cypherWriteLookup = `
+CALL () {
+  OPTIONAL MATCH (n:Entity {id: $id})
+  RETURN n AS entity
+}
+CALL () {
+  OPTIONAL MATCH (n:Source {id: $id})
+  RETURN n AS source
+}
+CALL () {
+  CALL () {%s
+  }
+  RETURN collect({rel: r, fromId: fromId, toId: toId}) AS relations
+}
+CALL () {
+  UNWIND $sourceIds AS sourceId
+  MATCH (n:Source {id: sourceId})
+  RETURN collect(n.id) AS knownSources
+}
+CALL () {
+  UNWIND $refIds AS refId
+  MATCH (n:Entity {id: refId})
+  RETURN collect({id: n.id, kind: n.kind}) AS refs
+}
+RETURN entity, source, relations, knownSources, refs`
+
+// writeLookupQuery is cypherWriteLookup over every relationship type.
+func writeLookupQuery() string {
+	return fmt.Sprintf(cypherWriteLookup, unionPerType(relByIDBranch))
+}
+
+// lookupParams are the parameters of cypherWriteLookup for a write's keys.
+func lookupParams(k model.WriteKeys) map[string]any {
+	return map[string]any{"id": k.ID, "sourceIds": nonNil(k.SourceIDs), "refIds": nonNil(k.RefIDs)}
+}
+
+// lookUp runs cypherWriteLookup in the write's transaction: the facts the write rules of
+// graph/model decide on, in one round trip.
+func lookUp(ctx context.Context, tx neo4j.ManagedTransaction, params map[string]any) (*model.WriteFacts, error) {
+	res, err := tx.Run(ctx, writeLookupQuery(), params)
 	if err != nil {
 		return nil, err
 	}
-	return res.Collect(ctx)
-}
-
-// one returns the one record a statement must produce, mapped by fn.
-func one[T any](recs []*neo4j.Record, fn func(*neo4j.Record) (T, error)) (T, error) {
-	var zero T
-	if len(recs) != 1 {
-		return zero, fmt.Errorf("expected one record, got %d", len(recs))
+	rec, err := res.Single(ctx)
+	if err != nil {
+		return nil, err
 	}
-	return fn(recs[0])
+	lk, err := lookupFromRecord(rec)
+	if err != nil {
+		return nil, fmt.Errorf("write lookup: %w", err)
+	}
+	return lk, nil
 }
 
-// intColumn reads an integer column of a record.
-func intColumn(key string) func(*neo4j.Record) (int64, error) {
-	return func(rec *neo4j.Record) (int64, error) { return recordValue[int64](rec, key) }
+// lookupFromRecord maps the one record of cypherWriteLookup.
+func lookupFromRecord(rec *neo4j.Record) (*model.WriteFacts, error) {
+	lk := &model.WriteFacts{Sources: map[string]bool{}, Kinds: map[string]model.EntityKind{}}
+	if n, ok, err := optionalNode(rec, "entity"); err != nil {
+		return nil, err
+	} else if ok {
+		if lk.Entity, err = entityFromNode(n); err != nil {
+			return nil, err
+		}
+	}
+	if n, ok, err := optionalNode(rec, "source"); err != nil {
+		return nil, err
+	} else if ok {
+		if lk.Source, err = sourceFromNode(n); err != nil {
+			return nil, err
+		}
+	}
+	rels, err := listOf[any](rec, "relations")
+	if err != nil {
+		return nil, err
+	}
+	switch len(rels) {
+	case 0:
+	case 1:
+		if lk.Relation, err = relationFromMap(rels[0]); err != nil {
+			return nil, err
+		}
+	default:
+		return nil, fmt.Errorf("%d relationships have the id of one relation", len(rels))
+	}
+	known, err := listOf[string](rec, "knownSources")
+	if err != nil {
+		return nil, err
+	}
+	for _, id := range known {
+		lk.Sources[id] = true
+	}
+	refs, err := listOf[map[string]any](rec, "refs")
+	if err != nil {
+		return nil, err
+	}
+	for _, m := range refs {
+		lk.Kinds[mapString(m, "id")] = model.EntityKind(mapString(m, "kind"))
+	}
+	return lk, nil
+}
+
+// cypherUpsertEntity writes one entity of a kind that the lookup allowed: %[1]s is the
+// kind's label, %[2]s the other kinds' labels (an entity never changes kind through a
+// write, but its labels are set in full all the same). SET n = $props replaces every
+// property, so a field left out of the new value is removed from the node; createdAt is
+// carried over from the stored node.
+const cypherUpsertEntity = `
+MERGE (n:Entity {id: $id})
+WITH n, coalesce(n.createdAt, $now) AS createdAt
+SET n = $props,
+    n.contentHash = $hash,
+    n.createdAt = createdAt,
+    n.updatedAt = $now
+REMOVE n:%[2]s
+SET n:%[1]s
+RETURN n`
+
+// upsertEntityQuery is cypherUpsertEntity for one kind; an unknown kind is BAD_USER_INPUT.
+func upsertEntityQuery(kind model.EntityKind) (string, error) {
+	if kind == "" || !kind.IsValid() {
+		return "", model.Errorf(model.CodeBadUserInput, "unknown entity kind %q", kind)
+	}
+	var others []string
+	for _, k := range model.AllEntityKinds() {
+		if k != kind {
+			others = append(others, k.Label())
+		}
+	}
+	return fmt.Sprintf(cypherUpsertEntity, kind.Label(), strings.Join(others, ":")), nil
 }
 
 // entityWrite is everything an upsert of an entity sends, built before the transaction.
@@ -103,7 +219,7 @@ func entityWriteFor(e model.Entity, now time.Time) (*entityWrite, error) {
 	}
 	return &entityWrite{
 		e:      e.Clone(),
-		lookup: lookupParams(e.GetID(), e.Common().SourceIDs, []string{model.CountryOf(e)}),
+		lookup: lookupParams(model.EntityWriteKeys(e)),
 		cypher: cypher,
 		params: map[string]any{"id": e.GetID(), "props": row["props"], "hash": row["hash"], "now": now},
 	}, nil
@@ -112,9 +228,8 @@ func entityWriteFor(e model.Entity, now time.Time) (*entityWrite, error) {
 // UpsertEntity creates the entity, or replaces the stored one with the same id and kind:
 // every property is rewritten, so fields left out are cleared. When the stored entity already
 // has the same content nothing is written and it comes back as it is, timestamps included;
-// otherwise createdAt is kept and updatedAt set. BAD_USER_INPUT when model.CheckEntity fails
-// or the id belongs to another kind, a source or a relation; NOT_FOUND for an unknown cited
-// source or country, BAD_USER_INPUT for a country that is not a place.
+// otherwise createdAt is kept and updatedAt set. model.CheckEntity and model.CheckEntityWrite
+// say what is refused.
 func (s *Store) UpsertEntity(ctx context.Context, e model.Entity) (model.Entity, error) {
 	const op = "upsert entity"
 	if err := s.writeReady(ctx, op); err != nil {
@@ -127,12 +242,8 @@ func (s *Store) UpsertEntity(ctx context.Context, e model.Entity) (model.Entity,
 	return writeTx(ctx, s, op, w.work(ctx))
 }
 
-// prepareEntityWrite checks e on its own, as the embedded store does before it looks at the
-// graph, and builds its upsert.
+// prepareEntityWrite checks e on its own, before any round trip, and builds its upsert.
 func prepareEntityWrite(e model.Entity, now time.Time) (*entityWrite, error) {
-	if err := model.CheckEntityValue(e); err != nil {
-		return nil, err
-	}
 	if err := model.CheckEntity(e); err != nil {
 		return nil, err
 	}
@@ -142,16 +253,16 @@ func prepareEntityWrite(e model.Entity, now time.Time) (*entityWrite, error) {
 // work is the transaction function of the upsert.
 func (w *entityWrite) work(ctx context.Context) neo4j.ManagedTransactionWorkT[model.Entity] {
 	return func(tx neo4j.ManagedTransaction) (model.Entity, error) {
-		lk, err := lookUp(ctx, tx, w.lookup)
+		f, err := lookUp(ctx, tx, w.lookup)
 		if err != nil {
 			return nil, err
 		}
-		unchanged, err := lk.checkEntity(w.e)
+		unchanged, err := model.CheckEntityWrite(w.e, f)
 		if err != nil {
 			return nil, err
 		}
 		if unchanged {
-			return lk.entity, nil
+			return f.Entity, nil
 		}
 		recs, err := collect(ctx, tx, w.cypher, w.params)
 		if err != nil {
@@ -160,6 +271,16 @@ func (w *entityWrite) work(ctx context.Context) neo4j.ManagedTransactionWorkT[mo
 		return one(recs, entityFromRecord)
 	}
 }
+
+// cypherUpsertSource writes one source, like cypherUpsertEntity.
+const cypherUpsertSource = `
+MERGE (n:Source {id: $id})
+WITH n, coalesce(n.createdAt, $now) AS createdAt
+SET n = $props,
+    n.contentHash = $hash,
+    n.createdAt = createdAt,
+    n.updatedAt = $now
+RETURN n`
 
 // sourceWrite is everything an upsert of a source sends, built before the transaction.
 type sourceWrite struct {
@@ -173,13 +294,13 @@ func sourceWriteFor(src *model.Source, now time.Time) *sourceWrite {
 	row := sourceRow(src)
 	return &sourceWrite{
 		src:    src.Clone(),
-		lookup: lookupParams(src.ID, nil, []string{src.PublisherID}),
+		lookup: lookupParams(model.SourceWriteKeys(src)),
 		params: map[string]any{"id": src.ID, "props": row["props"], "hash": row["hash"], "now": now},
 	}
 }
 
-// UpsertSource creates or replaces a source with the same rules as UpsertEntity. NOT_FOUND
-// when the publisher is unknown, BAD_USER_INPUT when it is not an organization.
+// UpsertSource creates or replaces a source like UpsertEntity; model.CheckSource and
+// model.CheckSourceWrite say what is refused.
 func (s *Store) UpsertSource(ctx context.Context, src *model.Source) (*model.Source, error) {
 	const op = "upsert source"
 	if err := s.writeReady(ctx, op); err != nil {
@@ -194,9 +315,6 @@ func (s *Store) UpsertSource(ctx context.Context, src *model.Source) (*model.Sou
 
 // prepareSourceWrite checks src on its own and builds its upsert.
 func prepareSourceWrite(src *model.Source, now time.Time) (*sourceWrite, error) {
-	if src == nil {
-		return nil, model.Errorf(model.CodeBadUserInput, "no source given")
-	}
 	if err := model.CheckSource(src); err != nil {
 		return nil, err
 	}
@@ -206,16 +324,16 @@ func prepareSourceWrite(src *model.Source, now time.Time) (*sourceWrite, error) 
 // work is the transaction function of the upsert.
 func (w *sourceWrite) work(ctx context.Context) neo4j.ManagedTransactionWorkT[*model.Source] {
 	return func(tx neo4j.ManagedTransaction) (*model.Source, error) {
-		lk, err := lookUp(ctx, tx, w.lookup)
+		f, err := lookUp(ctx, tx, w.lookup)
 		if err != nil {
 			return nil, err
 		}
-		unchanged, err := lk.checkSource(w.src)
+		unchanged, err := model.CheckSourceWrite(w.src, f)
 		if err != nil {
 			return nil, err
 		}
 		if unchanged {
-			return lk.source, nil
+			return f.Source, nil
 		}
 		recs, err := collect(ctx, tx, cypherUpsertSource, w.params)
 		if err != nil {
@@ -225,11 +343,35 @@ func (w *sourceWrite) work(ctx context.Context) neo4j.ManagedTransactionWorkT[*m
 	}
 }
 
+// cypherPutRelation writes one relation of type %s between its endpoints: it creates the
+// relationship, or replaces the properties of the one with the same id, type and
+// endpoints. $createdAt is the createdAt of a relation that moved (deleted just before by
+// cypherDeleteRelation), null otherwise. No row comes back when an endpoint is missing.
+const cypherPutRelation = `
+MATCH (a:Entity {id: $from})
+MATCH (b:Entity {id: $to})
+MERGE (a)-[r:%s {id: $id}]->(b)
+WITH a, r, b, coalesce(r.createdAt, $createdAt, $now) AS createdAt
+SET r = $props,
+    r.contentHash = $hash,
+    r.createdAt = createdAt,
+    r.updatedAt = $now
+RETURN r, a.id AS fromId, b.id AS toId`
+
+// putRelationQuery is cypherPutRelation for one type; an unknown type is BAD_USER_INPUT.
+func putRelationQuery(t model.RelationType) (string, error) {
+	if !t.IsValid() {
+		return "", model.Errorf(model.CodeBadUserInput, "unknown relation type %q", t)
+	}
+	return fmt.Sprintf(cypherPutRelation, t), nil
+}
+
 // relationWrite is everything an add or update of a relation sends, built before the
 // transaction.
 type relationWrite struct {
-	r      *model.Relation
-	update bool
+	r *model.Relation
+	// rule is model.CheckRelationAdd or model.CheckRelationUpdate.
+	rule   func(*model.Relation, *model.WriteFacts) (bool, error)
 	lookup map[string]any
 	cypher string
 	// params are cypherPutRelation's, with a null createdAt: a relation that moves gets the
@@ -240,6 +382,10 @@ type relationWrite struct {
 // relationWriteFor builds the add (update false) or update of r (which passed
 // model.CheckRelation) at time now.
 func relationWriteFor(r *model.Relation, update bool, now time.Time) (*relationWrite, error) {
+	rule := model.CheckRelationAdd
+	if update {
+		rule = model.CheckRelationUpdate
+	}
 	cypher, err := putRelationQuery(r.Type)
 	if err != nil {
 		return nil, err
@@ -247,8 +393,8 @@ func relationWriteFor(r *model.Relation, update bool, now time.Time) (*relationW
 	row := relationRow(r)
 	return &relationWrite{
 		r:      r.Clone(),
-		update: update,
-		lookup: lookupParams(r.ID, r.SourceIDs, []string{r.FromID, r.ToID}),
+		rule:   rule,
+		lookup: lookupParams(model.RelationWriteKeys(r)),
 		cypher: cypher,
 		params: map[string]any{
 			"id": r.ID, "from": r.FromID, "to": r.ToID,
@@ -258,17 +404,16 @@ func relationWriteFor(r *model.Relation, update bool, now time.Time) (*relationW
 }
 
 // AddRelation creates a relation with the id r.ID. Adding the same relation again returns the
-// stored one unchanged; another relation under that id is BAD_USER_INPUT, as are an id held
-// by an entity or a source, a failing model.CheckRelation and endpoint kinds that do not fit
-// the type. NOT_FOUND for an unknown endpoint or cited source.
+// stored one unchanged; model.CheckRelation, model.CheckRelationAdd and model.CheckNoCycle
+// say what is refused.
 func (s *Store) AddRelation(ctx context.Context, r *model.Relation) (*model.Relation, error) {
 	return s.putRelation(ctx, "add relation", r, false)
 }
 
 // UpdateRelation replaces the relation with id r.ID, which may move to another type or other
-// endpoints (the relationship is then deleted and created anew, keeping createdAt); NOT_FOUND
-// when there is none, and otherwise the checks of AddRelation. An update to the same content
-// changes nothing.
+// endpoints (the relationship is then deleted and created anew, keeping createdAt). An update
+// to the same content changes nothing; model.CheckRelation, model.CheckRelationUpdate and
+// model.CheckNoCycle say what is refused.
 func (s *Store) UpdateRelation(ctx context.Context, r *model.Relation) (*model.Relation, error) {
 	return s.putRelation(ctx, "update relation", r, true)
 }
@@ -287,9 +432,6 @@ func (s *Store) putRelation(ctx context.Context, op string, r *model.Relation, u
 
 // prepareRelationWrite checks r on its own and builds its add or update.
 func prepareRelationWrite(r *model.Relation, update bool, now time.Time) (*relationWrite, error) {
-	if r == nil {
-		return nil, model.Errorf(model.CodeBadUserInput, "no relation given")
-	}
 	if err := model.CheckRelation(r); err != nil {
 		return nil, err
 	}
@@ -299,19 +441,19 @@ func prepareRelationWrite(r *model.Relation, update bool, now time.Time) (*relat
 // work is the transaction function of the add or update.
 func (w *relationWrite) work(ctx context.Context) neo4j.ManagedTransactionWorkT[*model.Relation] {
 	return func(tx neo4j.ManagedTransaction) (*model.Relation, error) {
-		lk, err := lookUp(ctx, tx, w.lookup)
+		f, err := lookUp(ctx, tx, w.lookup)
 		if err != nil {
 			return nil, err
 		}
-		unchanged, moved, err := lk.checkRelation(w.r, w.update)
+		unchanged, err := w.rule(w.r, f)
 		if err != nil {
 			return nil, err
 		}
 		if unchanged {
-			return lk.relation, nil
+			return f.Relation, nil
 		}
 		params := w.params
-		if moved {
+		if old := f.Relation; old != nil && (old.Type != w.r.Type || old.FromID != w.r.FromID || old.ToID != w.r.ToID) {
 			// MERGE cannot move a relationship: delete the stored one, and create the new one
 			// with its createdAt.
 			recs, err := collect(ctx, tx, deleteRelationQuery(), map[string]any{"id": w.r.ID})
@@ -322,7 +464,7 @@ func (w *relationWrite) work(ctx context.Context) neo4j.ManagedTransactionWorkT[
 				return nil, err
 			}
 			params = maps.Clone(w.params)
-			params["createdAt"] = lk.relation.CreatedAt
+			params["createdAt"] = f.Relation.CreatedAt
 		}
 		recs, err := collect(ctx, tx, w.cypher, params)
 		if err != nil {
@@ -343,6 +485,20 @@ func (w *relationWrite) work(ctx context.Context) neo4j.ManagedTransactionWorkT[
 		}
 		return stored, nil
 	}
+}
+
+// cypherDeleteRelation deletes the relation with id $id, whatever its type, and says how
+// many relationships went (0 or 1). %s is the union of relByIDBranch over every type.
+const cypherDeleteRelation = `
+CALL () {%s
+}
+WITH r
+DELETE r
+RETURN count(*) AS removed`
+
+// deleteRelationQuery is cypherDeleteRelation over every relationship type.
+func deleteRelationQuery() string {
+	return fmt.Sprintf(cypherDeleteRelation, unionPerType(relByIDBranch))
 }
 
 // RemoveRelation deletes the relation with the given id; NOT_FOUND when there is none.
@@ -372,6 +528,18 @@ func removeRelationWork(ctx context.Context, id string) neo4j.ManagedTransaction
 		return struct{}{}, nil
 	}
 }
+
+// cypherDeleteEntity deletes an entity with every relation that starts or ends at it and
+// returns how many relations went (a self-loop counts once). No row comes back when there
+// is no such entity.
+const cypherDeleteEntity = `
+MATCH (n:Entity {id: $id})
+CALL (n) {
+  OPTIONAL MATCH (n)-[r]-()
+  RETURN count(DISTINCT r) AS relations
+}
+DETACH DELETE n
+RETURN relations`
 
 // DeleteEntity deletes an entity and every relation that starts or ends at it, and reports how
 // many relations went (a self-loop counts once); NOT_FOUND when there is none. References to

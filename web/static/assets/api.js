@@ -96,7 +96,7 @@ export const NEIGHBORHOOD = `query ExplorerNeighborhood($id: ID!, $depth: Int, $
   neighborhood(id: $id, depth: $depth, types: $types, asOf: $asOf, limit: $limit) {
     truncated
     nodes { id name kind }
-    relations { id type status validFrom validTo from { id } to { id } }
+    relations { id type status validFrom validTo from { id } to { id } sources { id publisher { name } } }
   }
 }`;
 

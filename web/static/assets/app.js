@@ -5,11 +5,13 @@
 import { gql, allRelations, ENTITY, NEIGHBORHOOD, PATHS, TIMELINE } from './api.js';
 import { Combobox } from './combobox.js';
 import { renderGraph } from './graph.js';
+import { timeAxis } from './timeaxis.js';
+import { exportButtons } from './export.js';
 import {
   entityCard, relationsTable, timelineView, pathsView, welcome, loading, errorState,
   notFound, emptyState,
 } from './views.js';
-import { h, checkDate, formatDate, debounce, RELATION_TYPES, typeLabel } from './format.js';
+import { h, checkDate, formatDate, debounce, asOfWords, today, RELATION_TYPES, typeLabel } from './format.js';
 
 const BASE = '/explore';
 const VIEWS = { graph: 'Graph', table: 'Relations', timeline: 'Timeline', paths: 'Paths' };
@@ -255,6 +257,8 @@ class Stale extends Error {}
 // ---- Rendering --------------------------------------------------------------------------
 
 let graph = null; // the current drawing
+let axis = null; // the time axis on screen
+let focusCursor = false; // give the axis cursor the focus back after the date it set is drawn
 let lastGraph = null; // what the previous drawing showed, to tell what changed with the date
 let focusCenter = false; // move the focus to the new centre after a node was chosen
 
@@ -268,6 +272,10 @@ async function render() {
   if (graph && st.view !== 'graph') {
     graph.destroy();
     graph = null;
+  }
+  if (axis && st.view !== 'timeline') {
+    axis.destroy();
+    axis = null;
   }
   try {
     if (st.asOf && checkDate(st.asOf)) {
@@ -386,9 +394,22 @@ async function renderGraphView(st, entity, seq, check) {
   parts.push(holder);
   viewEl.replaceChildren(...parts);
   if (graph) graph.destroy();
+  const tools = exportButtons(() => ({
+    svg: graph.svg,
+    box: graph.layout.bbox,
+    name: fileName(entity, st),
+    legend: [...holder.querySelectorAll('.graph-legend li')].map((li) => ({ symbol: li.querySelector('svg'), label: li.textContent })),
+    caption: [
+      `${entity.name}, ${hops}, ${st.asOf ? `as of ${formatDate(st.asOf)}` : 'all time'}: ${sub.nodes.length} entities, ${sub.relations.length} relations`,
+      `Relations drawn as they stood ${asOfWords(st.asOf)}. ${sourcesLine(sub.relations)}`,
+      `autograph explorer, ${formatDate(today())}: ${location.href}`,
+    ],
+  }));
   graph = renderGraph(holder, {
+    tools,
     subgraph: sub,
     centerId: st.id,
+    asOf: st.asOf,
     title: `Neighbourhood of ${entity.name}${when(st.asOf)}: ${sub.nodes.length} entities and ${sub.relations.length} relations`,
     hrefFor: (id) => href({ ...st, id }),
     onSelect: (id) => {
@@ -411,10 +432,79 @@ async function renderTable(st, entity, seq, check) {
 }
 
 async function renderTimeline(st, entity, seq, check) {
-  const entries = await withLoading(cached(['timeline', st.id], () => gql(TIMELINE, { id: st.id }).then((d) => d.timeline)), 'the timeline', seq);
+  const [entries, rels] = await withLoading(Promise.all([
+    cached(['timeline', st.id], () => gql(TIMELINE, { id: st.id }).then((d) => d.timeline)),
+    cached(['rels', st.id, ''], () => allRelations(st.id, '')),
+  ]), 'the timeline', seq);
   check();
-  statusEl.textContent = `${entity.name}: ${entries.length} events.`;
-  viewEl.replaceChildren(timelineView(entity, entries, { asOf: st.asOf, hrefFor: entityHref }));
+  const relations = rels ? rels.relations : [];
+  statusEl.textContent = `${entity.name}: ${relations.length} relations, ${entries.length} events${when(st.asOf)}.`;
+  const holder = h('div', { className: 'axis-holder' });
+  const section = h('section', { className: 'time-axis-view', 'aria-labelledby': 'axis-heading' },
+    h('h2', { id: 'axis-heading' }, `${entity.name} over time`),
+    h('p', { className: 'hint' }, 'Drag the cursor, or focus it and use the arrow keys, to see the graph as of another date.'),
+    holder,
+    axisLegend(st.asOf));
+  viewEl.replaceChildren(section, timelineView(entity, entries, { asOf: st.asOf, hrefFor: entityHref }));
+  section.querySelector('h2').after(h('div', { className: 'axis-tools' }, exportButtons(() => ({
+    svg: axis.svg,
+    box: { x: 0, y: 0, width: Number(axis.svg.getAttribute('width')), height: Number(axis.svg.getAttribute('height')) },
+    name: `${fileName(entity, st)}-timeline`,
+    legend: [],
+    caption: [
+      `${entity.name} over time: ${relations.length} relations, ${entries.length} events; cursor ${st.asOf ? `at ${formatDate(st.asOf)}` : 'at today'}`,
+      `Bars show each relation's period, coloured as it stood ${asOfWords(st.asOf)}; hatched: planned; faded: open end. ${sourcesLine(relations)}`,
+      `autograph explorer, ${formatDate(today())}: ${location.href}`,
+    ],
+  }), 'small-button')));
+  if (axis) axis.destroy();
+  axis = timeAxis(holder, {
+    entity,
+    relations,
+    events: entries,
+    asOf: st.asOf,
+    onAsOf: (date) => {
+      focusCursor = document.activeElement && document.activeElement.closest && Boolean(document.activeElement.closest('.time-axis .cursor'));
+      navigate({ asOf: date });
+    },
+  });
+  if (focusCursor) {
+    focusCursor = false;
+    axis.svg.querySelector('.cursor').focus({ preventScroll: true });
+  }
+}
+
+/** A file name for an export: autograph-avtotor-2021. */
+function fileName(entity, st) {
+  return ['autograph', entity.id, st.view === 'graph' && st.depth === 2 ? '2-hops' : '', st.asOf || 'all-time'].filter(Boolean).join('-');
+}
+
+/** "Sources: 3 (TASS, Interfax, …)": the distinct sources the relations cite. */
+function sourcesLine(relations) {
+  const ids = new Set();
+  const publishers = [];
+  for (const r of relations) {
+    for (const src of r.sources || []) {
+      if (ids.has(src.id)) continue;
+      ids.add(src.id);
+      const name = src.publisher && src.publisher.name;
+      if (name && !publishers.includes(name)) publishers.push(name);
+    }
+  }
+  const names = publishers.length > 3 ? `${publishers.slice(0, 3).join(', ')}, …` : publishers.join(', ');
+  return `Sources: ${ids.size}${names ? ` (${names})` : ''}.`;
+}
+
+/** What the bars of the time axis look like. */
+function axisLegend(asOf) {
+  const item = (cls, label) => h('li', {}, h('span', { className: `axis-swatch ${cls}`, 'aria-hidden': 'true' }), label);
+  return h('ul', { className: 'axis-legend', 'aria-label': 'Legend of the time axis' },
+    item('state-ACTIVE', `In force ${asOf ? `as of ${formatDate(asOf)}` : 'today'}`),
+    item('state-ENDED', 'Ended by then'),
+    item('state-LATER', 'Not yet begun'),
+    item('is-planned', 'Planned (hatched)'),
+    item('is-open', 'Open end (fades out)'),
+    h('li', {}, h('span', { className: 'axis-swatch event-tick-swatch', 'aria-hidden': 'true' }), 'Event'));
 }
 
 async function renderPaths(st, seq, check) {

@@ -23,10 +23,21 @@ export const RELATION_TYPES = {
   PARTNERS_WITH: { label: 'partners with', out: 'partners with', in: 'partners with' },
 };
 
+// Stored statuses, as the API sends them: what holds now.
 export const STATUSES = {
   ACTIVE: 'Active',
   ENDED: 'Ended',
   PLANNED: 'Planned',
+};
+
+// States of a relation at a date (see stateAt): how the drawing, the legend, the table, the
+// paths and the time axis show it. LATER only appears where a view shows relations that had
+// not begun at the date (the time axis).
+export const STATES = {
+  ACTIVE: 'In force',
+  PLANNED: 'Planned',
+  ENDED: 'Ended',
+  LATER: 'Not yet begun',
 };
 
 export const TIMELINE_KINDS = {
@@ -77,6 +88,62 @@ export function formatPeriod(r) {
   if (from) return r.status === 'ENDED' ? `${from} – ended` : `${from} – now`;
   if (to) return `until ${to}`;
   return r.status === 'ENDED' ? 'ended, dates unknown' : 'dates unknown';
+}
+
+/** Today as YYYY-MM-DD, in the reader's time zone. */
+export function today() {
+  const d = new Date();
+  const pad = (n) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+}
+
+/** The first day of the period a partial date names: "2022" → "2022-01-01". */
+export function dayStart(d) {
+  const [y, m = '01', day = '01'] = d.split('-');
+  return `${y}-${m}-${day}`;
+}
+
+/** The day after the period a partial date names: "2022" → "2023-01-01", "2023-04" → "2023-05-01". */
+export function dayEnd(d) {
+  const [y, m, day] = d.split('-').map(Number);
+  const t = day ? new Date(Date.UTC(y, m - 1, day + 1)) : m ? new Date(Date.UTC(y, m, 1)) : new Date(Date.UTC(y + 1, 0, 1));
+  return t.toISOString().slice(0, 10);
+}
+
+/**
+ * The days a relation counts for, as the API reads it: [start, end) as YYYY-MM-DD, '' where
+ * open. A plan counts from its target date: validFrom, or else the period validTo names.
+ */
+export function relationSpan(r) {
+  let start = '';
+  if (r.validFrom) start = dayStart(r.validFrom);
+  else if (r.status === 'PLANNED' && r.validTo) start = dayStart(r.validTo);
+  return { start, end: r.validTo ? dayEnd(r.validTo) : '' };
+}
+
+/**
+ * The state of a relation as of a date (YYYY, YYYY-MM or YYYY-MM-DD; today when empty): the
+ * stored status says what holds now, the period says what held then.
+ *
+ * - A plan stays PLANNED: the graph records the intention, not whether it came true.
+ * - ENDED when the period was over before the date began, LATER when it began after the date
+ *   ended, ACTIVE ("in force") when the two overlap: Avtotor assembled Kia in 2021 although
+ *   that relation is stored as ENDED (in 2022).
+ * - An ENDED relation with no end date stays ENDED at every date: when it ended is unknown.
+ */
+export function stateAt(r, asOf) {
+  if (r.status === 'PLANNED') return 'PLANNED';
+  const q = asOf ? { start: dayStart(asOf), end: dayEnd(asOf) } : { start: today(), end: dayEnd(today()) };
+  const span = relationSpan(r);
+  if (span.end && span.end <= q.start) return 'ENDED';
+  if (span.start && span.start >= q.end) return 'LATER';
+  if (r.status === 'ENDED' && !r.validTo) return 'ENDED';
+  return 'ACTIVE';
+}
+
+/** "as of 2021" or "today", for legends and captions. */
+export function asOfWords(asOf) {
+  return asOf ? `as of ${formatDate(asOf)}` : `today (${formatDate(today())})`;
 }
 
 /**

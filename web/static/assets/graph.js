@@ -2,7 +2,7 @@
 // own neighbourhood, and highlighting of a node's relations while it is pointed at or focused.
 
 import { layoutGraph, LINE_HEIGHT } from './layout.js';
-import { s, h, kindLabel, typeLabel, formatPeriod, STATUSES, KINDS, RELATION_TYPES } from './format.js';
+import { s, h, kindLabel, typeLabel, formatPeriod, stateAt, asOfWords, STATES, KINDS, RELATION_TYPES } from './format.js';
 
 /** Relations beyond this many draw their labels only while an end is highlighted. */
 const EDGE_LABELS_UP_TO = 120;
@@ -54,31 +54,44 @@ function shapeOf(kind, r) {
   }
 }
 
-/** The legend: kinds with their symbol, statuses with their line style. */
-export function legend() {
+/**
+ * The relation states a legend lists. LATER (begun after the date) joins them only when a
+ * relation drawn has it: a relation stored as ACTIVE from a future date, drawn for today.
+ */
+const LEGEND_STATES = ['ACTIVE', 'ENDED', 'PLANNED'];
+
+/**
+ * The legend: kinds with their symbol, and the relations' states as of `asOf` (today when
+ * empty) with their line style; `later` adds the state LATER.
+ */
+export function legend(asOf, later = false) {
   const kinds = Object.keys(KINDS).map((k) =>
     h('li', {},
       s('svg', { width: 16, height: 16, viewBox: '-8 -8 16 16', 'aria-hidden': 'true', class: `legend-symbol kind-${k}` }, shape(k, 5.5)),
       KINDS[k].label));
-  const statuses = Object.keys(STATUSES).map((st) =>
-    h('li', {},
+  const states = (later ? [...LEGEND_STATES, 'LATER'] : LEGEND_STATES).map((st) =>
+    h('li', { 'data-state': st },
       s('svg', { width: 30, height: 10, viewBox: '0 0 30 10', 'aria-hidden': 'true', class: `legend-line status-${st}` },
         s('line', { x1: 1, y1: 5, x2: 29, y2: 5 })),
-      STATUSES[st]));
+      STATES[st]));
   return h('div', { className: 'graph-legend', role: 'group', 'aria-label': 'Legend' },
     h('ul', { className: 'legend-kinds', 'aria-label': 'Entity kinds' }, kinds),
-    h('ul', { className: 'legend-statuses', 'aria-label': 'Relation status' }, statuses));
+    h('div', { className: 'legend-states' },
+      h('span', { className: 'legend-heading' }, `Relations ${asOfWords(asOf)}:`),
+      h('ul', { 'aria-label': `Relation states ${asOfWords(asOf)}` }, states)));
 }
 
 /**
  * Draws a neighbourhood into `container`. `hrefFor(id)` gives each node's link (its own
  * neighbourhood); `onSelect(id)` runs on a plain click or Enter instead of following it.
- * Returns {fit, destroy}.
+ * Relations are drawn in their state as of `asOf` (today when empty). Returns {svg, layout,
+ * fit, destroy}.
  */
-export function renderGraph(container, { subgraph, centerId, hrefFor, onSelect, title }) {
+export function renderGraph(container, { subgraph, centerId, hrefFor, onSelect, title, asOf = '', tools = [] }) {
   // The SVG goes in first, so the layout can take the shape of the room it has.
   const svg = s('svg', { class: 'graph-svg', role: 'group', 'aria-label': title });
-  const figure = h('figure', { className: 'graph' }, svg, legend());
+  const later = subgraph.relations.some((r) => stateAt(r, asOf) === 'LATER');
+  const figure = h('figure', { className: 'graph' }, svg, legend(asOf, later));
   container.replaceChildren(figure);
   const room = svg.getBoundingClientRect();
   const laid = layoutGraph({
@@ -94,20 +107,6 @@ export function renderGraph(container, { subgraph, centerId, hrefFor, onSelect, 
   const names = new Map(subgraph.nodes.map((n) => [n.id, n.name]));
   const many = laid.edges.length > EDGE_LABELS_UP_TO;
 
-  const defs = s('defs', {},
-    ...Object.keys(STATUSES).flatMap((st) => [8, 13].map((r) =>
-      s('marker', {
-        id: `arrow-${st}-${r}`,
-        class: `arrow status-${st}`,
-        viewBox: '0 0 10 10',
-        refX: 10 + r + 1.5,
-        refY: 5,
-        markerWidth: 9,
-        markerHeight: 9,
-        markerUnits: 'userSpaceOnUse',
-        orient: 'auto',
-      }, s('path', { d: 'M0,1L10,5L0,9Z' })))));
-
   const edgeLayer = s('g', { class: 'edges' });
   const edgeLabelLayer = s('g', { class: 'edge-labels', 'aria-hidden': 'true' });
   for (const e of laid.edges) {
@@ -115,21 +114,27 @@ export function renderGraph(container, { subgraph, centerId, hrefFor, onSelect, 
     const to = names.get(e.to);
     const words = RELATION_TYPES[e.type] ? RELATION_TYPES[e.type].out : e.type;
     const period = formatPeriod(e);
-    const g = s('g', {
-      class: `edge status-${e.status}`,
+    const state = stateAt(e, asOf);
+    edgeLayer.append(s('g', {
+      class: `edge status-${state}`,
+      'data-id': e.id,
       'data-from': e.from,
       'data-to': e.to,
       'data-type': e.type,
       'data-status': e.status,
+      'data-state': state,
     },
-    s('title', {}, `${from} ${words} ${to} (${STATUSES[e.status].toLowerCase()}; ${period})`),
-    s('path', { d: e.path, 'marker-end': `url(#arrow-${e.status}-${e.target.r})` }));
-    edgeLayer.append(g);
+    s('title', {}, `${from} ${words} ${to} (${STATES[state].toLowerCase()} ${asOfWords(asOf)}; ${period})`),
+    // A wide invisible stroke, so the edge is easy to point at.
+    s('path', { class: 'edge-hit', d: e.path }),
+    s('path', { class: 'edge-line', d: e.path }),
+    s('polygon', { class: 'arrowhead', points: e.arrow.map((pt) => pt.join(',')).join(' ') })));
     const hidden = many || e.label.hidden;
     // A plate behind the text rather than a halo, so the edge does not show through the
     // spaces between words.
     edgeLabelLayer.append(s('g', {
       class: `edge-label${hidden ? ' is-hidden' : ''}`,
+      'data-id': e.id,
       'data-from': e.from,
       'data-to': e.to,
       transform: `translate(${e.label.x} ${e.label.y}) rotate(${e.label.rotate})`,
@@ -168,16 +173,17 @@ export function renderGraph(container, { subgraph, centerId, hrefFor, onSelect, 
   svg.classList.toggle('many', many);
   svg.dataset.nodes = laid.nodes.length;
   svg.dataset.relations = laid.edges.length;
-  svg.append(defs, edgeLayer, edgeLabelLayer, nodeLayer);
+  svg.append(edgeLayer, edgeLabelLayer, nodeLayer);
 
-  // Highlight a node's relations and neighbours while it is pointed at or focused.
-  const highlight = (id) => {
-    svg.classList.toggle('has-highlight', Boolean(id));
+  // Highlight a node's relations and neighbours while it is pointed at or focused, or one
+  // relation and its ends while it is pointed at; a hidden edge label shows while lit.
+  const highlight = (id, edgeId = null) => {
+    svg.classList.toggle('has-highlight', Boolean(id || edgeId));
     for (const el of svg.querySelectorAll('.is-lit')) el.classList.remove('is-lit');
-    if (!id) return;
-    const lit = new Set([id]);
+    if (!id && !edgeId) return;
+    const lit = new Set(id ? [id] : []);
     for (const el of svg.querySelectorAll('.edge, .edge-label')) {
-      if (el.dataset.from === id || el.dataset.to === id) {
+      if (edgeId ? el.dataset.id === edgeId : el.dataset.from === id || el.dataset.to === id) {
         el.classList.add('is-lit');
         lit.add(el.dataset.from);
         lit.add(el.dataset.to);
@@ -191,6 +197,13 @@ export function renderGraph(container, { subgraph, centerId, hrefFor, onSelect, 
   });
   nodeLayer.addEventListener('pointerout', (ev) => {
     if (!ev.relatedTarget || !ev.relatedTarget.closest || !ev.relatedTarget.closest('.node')) highlight(null);
+  });
+  edgeLayer.addEventListener('pointerover', (ev) => {
+    const edge = ev.target.closest('.edge');
+    if (edge && !drag) highlight(null, edge.dataset.id);
+  });
+  edgeLayer.addEventListener('pointerout', (ev) => {
+    if (!ev.relatedTarget || !ev.relatedTarget.closest || !ev.relatedTarget.closest('.edge')) highlight(null);
   });
   nodeLayer.addEventListener('focusin', (ev) => highlight(ev.target.closest('.node').dataset.id));
   nodeLayer.addEventListener('focusout', () => highlight(null));
@@ -215,7 +228,8 @@ export function renderGraph(container, { subgraph, centerId, hrefFor, onSelect, 
     const { width, height } = size();
     const pad = 16;
     const bb = laid.bbox;
-    const floor = width < 600 ? 0.6 : 0.55;
+    // 0.67 keeps 12 px labels at 8 px on screen or more.
+    const floor = 0.67;
     // Never enlarge beyond 1.25x: a small graph would look bloated.
     let scale = Math.min((width - 2 * pad) / bb.width, (height - 2 * pad) / bb.height, 1.25);
     if (scale < floor && !all) scale = floor;
@@ -281,7 +295,8 @@ export function renderGraph(container, { subgraph, centerId, hrefFor, onSelect, 
   const toolbar = h('div', { className: 'graph-toolbar' },
     button('Zoom in', '+', () => zoom(1.3)),
     button('Zoom out', '−', () => zoom(1 / 1.3)),
-    button('Show the whole drawing', 'Fit', () => fit(true)));
+    button('Show the whole drawing', 'Fit', () => fit(true)),
+    ...tools);
 
   figure.prepend(toolbar);
   fit();

@@ -20,9 +20,16 @@ export const LINE_HEIGHT = 14;
 const BASELINE = 11; // from the top of a 14px line to the baseline of 12px text
 const LABEL_GAP = 4; // between a node and its label
 const NODE_GAP = 8; // between neighbours on a ring
+const LINKED_GAP = 64; // more between related neighbours on a ring, for the label between them
 const RING_GAP = 70; // between the outermost label of a ring and the nodes of the next
 const MIN_FIRST_RING = 170; // room for edge labels between the centre and the first ring
-const PARALLEL_SPREAD = 24; // how far apart parallel edges bow
+const FAN_STEP = 0.75; // radians between the ends of neighbouring parallel edges at a node
+const FAN_MAX = 2.4; // radians the ends of all the edges between a pair may spread over
+const BOW = 22; // how far apart, at their middles, neighbouring parallel edges run
+const ARROW_LENGTH = 9;
+const ARROW_HALF_WIDTH = 4;
+const LABEL_PAD = 1.5; // added around a node label's box, so labels keep a little apart
+const LABEL_MARGIN = 3; // kept clear around an edge label
 const HORIZONTAL_LIMIT = 0.34; // |cos| below which a horizontal label sits above or below
 const MAX_LINE = 24; // characters per label line
 export const ROTATE_ABOVE = 30; // rings with more nodes get labels along the radius
@@ -177,7 +184,8 @@ export function layoutGraph({ nodes, edges, centerId, measure, edgeLabel, aspect
     separate(all, center);
   }
 
-  // Edges: straight when alone between two nodes, bowed apart when several join the same pair.
+  // Edges: straight when alone between two nodes; when several join the same pair, fanned
+  // out from both ends so each leaves and arrives at its own point and bows to its own side.
   const groups = new Map();
   for (const e of links) {
     const key = e.from < e.to ? `${e.from}\u0000${e.to}` : `${e.to}\u0000${e.from}`;
@@ -185,33 +193,36 @@ export function layoutGraph({ nodes, edges, centerId, measure, edgeLabel, aspect
     groups.get(key).push(e);
   }
   const outEdges = [];
-  const placed = all.flatMap((n) => [n.label.box, squareAround(n)]);
-  const taken = new Grid();
-  for (const p of placed) taken.add(p);
   for (const group of groups.values()) {
+    // In a stable order whatever order the API sent them in.
+    group.sort((x, y) => compareIds(x.type, y.type) || compareIds(x.status, y.status) || compareIds(x.id, y.id));
     group.forEach((e, i) => {
       const a = byId.get(e.from);
       const b = byId.get(e.to);
-      // Offsets are measured on the pair's canonical direction, so two edges of the same pair
-      // pointing opposite ways still bow to different sides.
-      const [p, q] = a.id < b.id ? [a, b] : [b, a];
-      const offset = (i - (group.length - 1) / 2) * PARALLEL_SPREAD;
-      const dx = q.x - p.x;
-      const dy = q.y - p.y;
-      const len = Math.hypot(dx, dy) || 1;
-      const nx = -dy / len;
-      const ny = dx / len;
-      const cx = (a.x + b.x) / 2 + nx * offset * 2;
-      const cy = (a.y + b.y) / 2 + ny * offset * 2;
-      const path = offset === 0
-        ? `M${fmt(a.x)},${fmt(a.y)}L${fmt(b.x)},${fmt(b.y)}`
-        : `M${fmt(a.x)},${fmt(a.y)}Q${fmt(cx)},${fmt(cy)} ${fmt(b.x)},${fmt(b.y)}`;
-      const text = edgeLabel ? edgeLabel(e) : e.type;
-      const label = placeEdgeLabel(text, a, b, offset === 0 ? null : [cx, cy], taken, measure);
-      placed.push(label.box);
-      if (!label.hidden) taken.add(label.box);
-      outEdges.push({ ...e, source: a, target: b, path, label });
+      const geo = edgeGeometry(a, b, i - (group.length - 1) / 2, group.length);
+      outEdges.push({ ...e, source: a, target: b, ...geo, label: null });
     });
+  }
+
+  // Edge labels, each at the first spot along its edge that keeps LABEL_MARGIN clear of every
+  // node, node label, arrowhead and edge label placed before it; hidden (shown while an end is pointed
+  // at or focused) when there is none. Edges near the centre go first, then short ones, which
+  // have the fewest spots.
+  const placed = all.flatMap((n) => [n.label.box, squareAround(n)]);
+  const taken = new Grid();
+  for (const p of placed) taken.add(p);
+  for (const e of outEdges) taken.add(e.arrow); // a label must not hide which way an edge points
+  const byPriority = [...outEdges].sort((x, y) =>
+    Math.min(x.source.depth, x.target.depth) - Math.min(y.source.depth, y.target.depth) ||
+    x.length - y.length ||
+    compareIds(x.id, y.id));
+  for (const e of byPriority) {
+    e.label = placeEdgeLabel(edgeLabel ? edgeLabel(e) : e.type, e.curve, taken, measure);
+    if (!e.label.hidden) {
+      taken.add(e.label.box);
+      placed.push(e.label.box);
+    }
+    placed.push(e.curve, e.arrow);
   }
 
   const order = [center, ...rings.flat()];
@@ -240,6 +251,63 @@ function boxOf(points) {
 
 function fmt(v) {
   return Math.round(v * 10) / 10;
+}
+
+function compareIds(a, b) {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/**
+ * The path of an edge from a to b, the k-th (counted from the middle: ..., -1, 0, 1, ...) of
+ * n between the same pair: a cubic curve that leaves a and reaches b at angles fanned out by
+ * k, mirrored about the pair's middle, so parallel edges bow apart and their arrowheads sit
+ * at different points of b's outline. Angles are measured on the pair's canonical direction
+ * (by id), so two edges of one pair pointing opposite ways still go to different sides.
+ *
+ * Returns {path, curve (the four control points), arrow (the arrowhead's triangle), tip,
+ * length}.
+ */
+function edgeGeometry(a, b, k, n) {
+  const [p, q] = a.id < b.id ? [a, b] : [b, a];
+  const base = Math.atan2(q.y - p.y, q.x - p.x);
+  const step = n > 1 ? Math.min(FAN_STEP, FAN_MAX / (n - 1)) : 0;
+  const phi = k * step;
+  const atP = base + phi; // the direction the edge leaves p in
+  const atQ = base + Math.PI - phi; // ... and q
+  const at = (node, angle, d) => [node.x + Math.cos(angle) * d, node.y + Math.sin(angle) * d];
+  const ra = (node) => (node === b ? node.r + 2 : node.r + 1); // the arrow's tip stops short of b
+  const p0 = at(p, atP, ra(p));
+  const q0 = at(q, atQ, ra(q));
+  const chord = Math.hypot(q0[0] - p0[0], q0[1] - p0[1]);
+  let c = chord / 3;
+  // Far enough out that neighbouring middles are BOW apart, unless the ends are so close that
+  // the curve would loop: then the fanned ends alone keep the edges apart.
+  if (k !== 0) c = Math.max(chord * 0.3, Math.min((BOW * Math.abs(k)) / (0.75 * Math.sin(Math.abs(phi))), chord * 0.7));
+  const p1 = [p0[0] + Math.cos(atP) * c, p0[1] + Math.sin(atP) * c];
+  const q1 = [q0[0] + Math.cos(atQ) * c, q0[1] + Math.sin(atQ) * c];
+  const curve = a === p ? [p0, p1, q1, q0] : [q0, q1, p1, p0];
+  // The arrowhead points along the curve's last tangent; the line stops at its base.
+  const tip = curve[3];
+  let ux = tip[0] - curve[2][0];
+  let uy = tip[1] - curve[2][1];
+  const ul = Math.hypot(ux, uy) || 1;
+  ux /= ul;
+  uy /= ul;
+  const baseX = tip[0] - ux * ARROW_LENGTH;
+  const baseY = tip[1] - uy * ARROW_LENGTH;
+  const arrow = [tip, [baseX - uy * ARROW_HALF_WIDTH, baseY + ux * ARROW_HALF_WIDTH], [baseX + uy * ARROW_HALF_WIDTH, baseY - ux * ARROW_HALF_WIDTH]];
+  const end = [baseX + ux, baseY + uy];
+  const [s0, s1, s2] = curve;
+  const path = k === 0
+    ? `M${fmt(s0[0])},${fmt(s0[1])}L${fmt(end[0])},${fmt(end[1])}`
+    : `M${fmt(s0[0])},${fmt(s0[1])}C${fmt(s1[0])},${fmt(s1[1])} ${fmt(s2[0])},${fmt(s2[1])} ${fmt(end[0])},${fmt(end[1])}`;
+  return {
+    path,
+    curve,
+    arrow: arrow.map(([x, y]) => [fmt(x), fmt(y)]),
+    tip: [fmt(tip[0]), fmt(tip[1])],
+    length: chord,
+  };
 }
 
 /** Orders the first ring: connected groups together (walked depth first), by kind and name. */
@@ -293,28 +361,29 @@ function placeLabel(n, angle, rotate) {
   const sn = Math.sin(angle);
   const gap = n.r + LABEL_GAP;
   let box;
+  const P = LABEL_PAD;
   if (n.depth === 0) {
-    box = rect(-w / 2, gap, w / 2, gap + h);
+    box = rect(-w / 2 - P, gap - P, w / 2 + P, gap + h + P);
     n.label = { lines: n.lines, anchor: 'middle', x: 0, y: gap + BASELINE, rotate: 0 };
   } else if (rotate) {
     const deg = (angle * 180) / Math.PI;
     const flip = c < 0;
-    const local = rect(gap, -h / 2, gap + w, h / 2);
+    const local = rect(gap - P, -h / 2 - P, gap + w + P, h / 2 + P);
     box = local.map(([x, y]) => [x * c - y * sn, x * sn + y * c]);
     n.label = flip
       ? { lines: n.lines.slice(0, 1), anchor: 'end', x: -gap, y: BASELINE - LINE_HEIGHT / 2, rotate: deg + 180 }
       : { lines: n.lines.slice(0, 1), anchor: 'start', x: gap, y: BASELINE - LINE_HEIGHT / 2, rotate: deg };
   } else if (c > HORIZONTAL_LIMIT) {
-    box = rect(gap, -h / 2, gap + w, h / 2);
+    box = rect(gap - P, -h / 2 - P, gap + w + P, h / 2 + P);
     n.label = { lines: n.lines, anchor: 'start', x: gap, y: -h / 2 + BASELINE, rotate: 0 };
   } else if (c < -HORIZONTAL_LIMIT) {
-    box = rect(-gap - w, -h / 2, -gap, h / 2);
+    box = rect(-gap - w - P, -h / 2 - P, -gap + P, h / 2 + P);
     n.label = { lines: n.lines, anchor: 'end', x: -gap, y: -h / 2 + BASELINE, rotate: 0 };
   } else if (sn < 0) {
-    box = rect(-w / 2, -gap - h, w / 2, -gap);
+    box = rect(-w / 2 - P, -gap - h - P, w / 2 + P, -gap + P);
     n.label = { lines: n.lines, anchor: 'middle', x: 0, y: -gap - h + BASELINE, rotate: 0 };
   } else {
-    box = rect(-w / 2, gap, w / 2, gap + h);
+    box = rect(-w / 2 - P, gap - P, w / 2 + P, gap + h + P);
     n.label = { lines: n.lines, anchor: 'middle', x: 0, y: gap + BASELINE, rotate: 0 };
   }
   n.label.box = box;
@@ -352,9 +421,13 @@ function squareAround(n) {
   return rect(n.x - n.r, n.y - n.r, n.x + n.r, n.y + n.r);
 }
 
-/** The angle two neighbours on a ring of radius R must be apart. */
+/**
+ * The angle two neighbours on a ring of radius R must be apart: room for their labels, and
+ * for an edge label when they are related (a brand and the assembler beside it).
+ */
 function separation(a, b, R) {
-  return (a.tangent[1] + b.tangent[0] + NODE_GAP) / R;
+  const linked = a.neighbours.includes(b) ? LINKED_GAP : 0;
+  return (a.tangent[1] + b.tangent[0] + NODE_GAP + linked) / R;
 }
 
 /** Spreads the first ring around the circle, each node's share growing with its label. */
@@ -575,26 +648,22 @@ export function overlaps(p, q) {
 }
 
 /**
- * Places an edge's label along the edge, upright, at the first of a few positions along it
- * where it overlaps nothing placed so far; `hidden` when there is no such position (the
- * drawing then shows it only while either end is pointed at).
+ * Places an edge's label along its curve, upright, at the first of a few positions from the
+ * middle outwards where it keeps LABEL_MARGIN clear of everything placed so far; `hidden`
+ * (at the middle) when there is no such position.
  */
-function placeEdgeLabel(text, a, b, control, taken, measure) {
+function placeEdgeLabel(text, curve, taken, measure) {
   const w = measure(text, EDGE_FONT) + 4;
   const h = 12;
+  const [p0, p1, p2, p3] = curve;
   const point = (t) => {
-    if (!control) return [a.x + (b.x - a.x) * t, a.y + (b.y - a.y) * t, b.x - a.x, b.y - a.y];
-    const [cx, cy] = control;
     const u = 1 - t;
-    return [
-      u * u * a.x + 2 * u * t * cx + t * t * b.x,
-      u * u * a.y + 2 * u * t * cy + t * t * b.y,
-      2 * u * (cx - a.x) + 2 * t * (b.x - cx),
-      2 * u * (cy - a.y) + 2 * t * (b.y - cy),
-    ];
+    const b = (i) => u * u * u * p0[i] + 3 * u * u * t * p1[i] + 3 * u * t * t * p2[i] + t * t * t * p3[i];
+    const d = (i) => 3 * u * u * (p1[i] - p0[i]) + 6 * u * t * (p2[i] - p1[i]) + 3 * t * t * (p3[i] - p2[i]);
+    return [b(0), b(1), d(0), d(1)];
   };
   let first = null;
-  for (const t of [0.5, 0.4, 0.6, 0.32, 0.68, 0.25, 0.75]) {
+  for (const t of [0.5, 0.42, 0.58, 0.34, 0.66, 0.27, 0.73]) {
     const [x, y, dx, dy] = point(t);
     let deg = (Math.atan2(dy, dx) * 180) / Math.PI;
     if (deg > 90) deg -= 180;
@@ -602,10 +671,11 @@ function placeEdgeLabel(text, a, b, control, taken, measure) {
     const rad = (deg * Math.PI) / 180;
     const c = Math.cos(rad);
     const sn = Math.sin(rad);
-    const box = rect(-w / 2, -h / 2, w / 2, h / 2).map(([px, py]) => [x + px * c - py * sn, y + px * sn + py * c]);
+    const turn = (hw, hh) => rect(-hw, -hh, hw, hh).map(([px, py]) => [x + px * c - py * sn, y + px * sn + py * c]);
+    const box = turn(w / 2, h / 2);
     const label = { text, x: fmt(x), y: fmt(y), rotate: fmt(deg), width: fmt(w), box, hidden: false };
     if (!first) first = label;
-    if (!taken.hits(box).size) return label;
+    if (!taken.hits(turn(w / 2 + LABEL_MARGIN, h / 2 + LABEL_MARGIN)).size) return label;
   }
   first.hidden = true;
   return first;

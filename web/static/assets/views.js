@@ -3,8 +3,8 @@
 // function builds DOM from API data; none fetches anything.
 
 import {
-  h, s, kindLabel, enumWords, formatDate, formatPeriod,
-  RELATION_TYPES, STATUSES, TIMELINE_KINDS,
+  h, s, kindLabel, enumWords, formatDate, formatPeriod, stateAt, asOfWords,
+  RELATION_TYPES, STATES, TIMELINE_KINDS,
 } from './format.js';
 import { shape } from './graph.js';
 import { NetworkError } from './api.js';
@@ -28,8 +28,10 @@ function sourceList(sources) {
   }));
 }
 
-function statusBadge(status) {
-  return h('span', { className: `status-badge status-${status}` }, STATUSES[status] || status);
+/** A relation's state as of a date (today when empty), as a badge. */
+function stateBadge(r, asOf) {
+  const state = stateAt(r, asOf);
+  return h('span', { className: `status-badge status-${state}`, 'data-state': state, title: `${STATES[state]} ${asOfWords(asOf)}` }, STATES[state]);
 }
 
 /** The card at the top: kind, name, description, aliases and the facts the kind carries. */
@@ -88,7 +90,7 @@ export function entityCard(entity, hrefFor) {
   ].filter(Boolean);
 }
 
-const STATUS_ORDER = { ACTIVE: 0, PLANNED: 1, ENDED: 2 };
+const STATE_ORDER = { ACTIVE: 0, PLANNED: 1, LATER: 2, ENDED: 3 };
 
 /** The relations of an entity as a table; on narrow screens each row reads as a card. */
 export function relationsTable(entity, relations, { asOf, total, hrefFor }) {
@@ -98,20 +100,20 @@ export function relationsTable(entity, relations, { asOf, total, hrefFor }) {
       : `${entity.name} has no relations yet.`);
   }
   const rows = relations
-    .map((r) => ({ r, out: r.from.id === entity.id }))
+    .map((r) => ({ r, out: r.from.id === entity.id, state: stateAt(r, asOf) }))
     .sort((a, b) =>
       a.r.type.localeCompare(b.r.type) ||
       Number(b.out) - Number(a.out) ||
-      STATUS_ORDER[a.r.status] - STATUS_ORDER[b.r.status] ||
+      STATE_ORDER[a.state] - STATE_ORDER[b.state] ||
       (a.r.validFrom || '').localeCompare(b.r.validFrom || '') ||
       (a.out ? a.r.to.name : a.r.from.name).localeCompare(b.out ? b.r.to.name : b.r.from.name));
-  const body = rows.map(({ r, out }) => {
+  const body = rows.map(({ r, out, state }) => {
     const other = out ? r.to : r.from;
     const words = RELATION_TYPES[r.type] ? RELATION_TYPES[r.type][out ? 'out' : 'in'] : r.type;
     // Each cell holds one wrapper, so on a narrow screen (where a cell is a two-column grid
     // of its label and its content) the content stays together.
     const cell = (label, props, ...content) => h('td', { 'data-label': label, ...props }, h('div', { className: 'cell' }, ...content));
-    return h('tr', { 'data-relation': r.id, 'data-status': r.status },
+    return h('tr', { 'data-relation': r.id, 'data-status': r.status, 'data-state': state },
       cell('Relation', {},
         h('span', { className: 'rel-words' }, words),
         h('span', { className: 'rel-type' }, r.type)),
@@ -119,7 +121,7 @@ export function relationsTable(entity, relations, { asOf, total, hrefFor }) {
         h('span', { className: 'direction', 'aria-label': out ? 'to' : 'from', title: out ? `${entity.name} → ${other.name}` : `${other.name} → ${entity.name}` }, out ? '→' : '←'),
         ' ', entityLink(other, hrefFor(other.id)),
         h('span', { className: 'muted kind-word' }, ` ${kindLabel(other.kind).toLowerCase()}`)),
-      cell('Status', {}, statusBadge(r.status)),
+      cell(asOf ? `State as of ${formatDate(asOf)}` : 'State today', {}, stateBadge(r, asOf)),
       cell('Period', {}, periodCell(r)),
       cell('Quantity', { className: r.quantity == null ? 'is-empty' : 'num' }, r.quantity == null ? '' : String(r.quantity)),
       cell('Note', { className: r.note ? 'note' : 'is-empty' }, r.note || ''),
@@ -130,7 +132,7 @@ export function relationsTable(entity, relations, { asOf, total, hrefFor }) {
   return h('div', { className: 'table-wrap' },
     h('table', { className: 'relations' },
       h('caption', {}, `Relations of ${entity.name}${when} (${count})`),
-      h('thead', {}, h('tr', {}, ['Relation', 'Counterpart', 'Status', 'Period', 'Qty', 'Note', 'Sources'].map((c) => h('th', { scope: 'col' }, c)))),
+      h('thead', {}, h('tr', {}, ['Relation', 'Counterpart', asOf ? `State as of ${formatDate(asOf)}` : 'State today', 'Period', 'Qty', 'Note', 'Sources'].map((c) => h('th', { scope: 'col' }, c)))),
       h('tbody', {}, body)));
 }
 
@@ -194,11 +196,12 @@ export function pathsView(paths, { from, to, asOf, hrefFor }) {
         const r = p.relations[j];
         const forward = r.from.id === n.id;
         const words = RELATION_TYPES[r.type] ? RELATION_TYPES[r.type][forward ? 'out' : 'in'] : r.type;
-        const step = h('li', { className: `chain-step status-${r.status}`, 'data-type': r.type },
+        const state = stateAt(r, asOf);
+        const step = h('li', { className: `chain-step status-${state}`, 'data-type': r.type, 'data-state': state },
           h('p', { className: 'step-words' }, words, ' ', h('span', { className: 'rel-type' }, r.type)),
           h('span', { className: 'step-arrow', 'aria-hidden': 'true' }),
           h('div', { className: 'step-body' },
-            h('p', { className: 'step-period' }, statusBadge(r.status), ' ', formatPeriod(r)),
+            h('p', { className: 'step-period' }, stateBadge(r, asOf), ' ', formatPeriod(r)),
             h('p', { className: 'step-fact muted' }, `${r.from.name} ${RELATION_TYPES[r.type] ? RELATION_TYPES[r.type].out : r.type} ${r.to.name}.`),
             r.note ? h('p', { className: 'note' }, r.note) : null,
             sourceList(r.sources)));

@@ -1,0 +1,53 @@
+package main
+
+import (
+	"errors"
+	"testing"
+)
+
+func TestChooseGC(t *testing.T) {
+	env := func(kv map[string]string) func(string) string { return func(k string) string { return kv[k] } }
+	for _, tc := range []struct {
+		name      string
+		env       map[string]string
+		available int64
+		want      gcPolicy
+	}{
+		{"defaults", nil, 1000, gcPolicy{Percent: defaultGOGC, MemLimit: 900}},
+		{"GOGC set", map[string]string{"GOGC": "off"}, 1000, gcPolicy{MemLimit: 900}},
+		{"GOMEMLIMIT set", map[string]string{"GOMEMLIMIT": "1GiB"}, 1000, gcPolicy{Percent: defaultGOGC}},
+		{"memory unknown", nil, 0, gcPolicy{Percent: defaultGOGC}},
+		{"both set", map[string]string{"GOGC": "50", "GOMEMLIMIT": "1GiB"}, 1000, gcPolicy{}},
+	} {
+		if got := chooseGC(env(tc.env), tc.available); got != tc.want {
+			t.Errorf("%s: %+v, want %+v", tc.name, got, tc.want)
+		}
+	}
+}
+
+func TestAvailableMemory(t *testing.T) {
+	const meminfo = "MemTotal:       24000000 kB\nMemFree:        1 kB\n"
+	files := func(m map[string]string) func(string) ([]byte, error) {
+		return func(p string) ([]byte, error) {
+			if s, ok := m[p]; ok {
+				return []byte(s), nil
+			}
+			return nil, errors.New("no such file")
+		}
+	}
+	for _, tc := range []struct {
+		name  string
+		files map[string]string
+		want  int64
+	}{
+		{"cgroup v2 limit", map[string]string{"/proc/meminfo": meminfo, "/sys/fs/cgroup/memory.max": "1073741824\n"}, 1 << 30},
+		{"cgroup v2 without limit", map[string]string{"/proc/meminfo": meminfo, "/sys/fs/cgroup/memory.max": "max\n"}, 24000000 << 10},
+		{"cgroup v1 limit above the machine", map[string]string{"/proc/meminfo": meminfo, "/sys/fs/cgroup/memory/memory.limit_in_bytes": "9223372036854771712"}, 24000000 << 10},
+		{"cgroup v1 limit", map[string]string{"/sys/fs/cgroup/memory/memory.limit_in_bytes": "536870912"}, 512 << 20},
+		{"nothing readable", nil, 0},
+	} {
+		if got := availableMemory(files(tc.files)); got != tc.want {
+			t.Errorf("%s: %d, want %d", tc.name, got, tc.want)
+		}
+	}
+}

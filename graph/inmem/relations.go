@@ -1,0 +1,191 @@
+package inmem
+
+import (
+	"context"
+	"fmt"
+	"slices"
+
+	"github.com/autograph-kg/autograph/graph/model"
+)
+
+// Relation returns a copy of the relation with the given id, or NOT_FOUND.
+func (s *Store) Relation(ctx context.Context, id string) (*model.Relation, error) {
+	const op = "inmem: relation"
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	if err := s.ready(ctx, op); err != nil {
+		return nil, err
+	}
+	r, ok := s.relations[id]
+	if !ok {
+		return nil, fmt.Errorf("%s: %w", op, model.NotFound("relation", id))
+	}
+	return r.Clone(), nil
+}
+
+// relFilter is a compiled RelationFilter; nil sets and a nil span do not filter.
+type relFilter struct {
+	ids, from, to, sources map[string]bool
+	types                  map[model.RelationType]bool
+	status                 map[model.RelationStatus]bool
+	asOf                   *model.Span
+}
+
+// compileRelFilter prepares the relation filter of a normalised query.
+func compileRelFilter(f model.RelationFilter) *relFilter {
+	rf := &relFilter{
+		ids: set(f.IDs), from: set(f.FromIDs), to: set(f.ToIDs), sources: set(f.SourceIDs),
+		types: set(f.Types), status: set(f.Status),
+	}
+	if f.AsOf != nil {
+		sp := model.SpanOf(*f.AsOf)
+		rf.asOf = &sp
+	}
+	return rf
+}
+
+// match reports whether r passes every field of the filter.
+func (f *relFilter) match(r *model.Relation) bool {
+	switch {
+	case f.ids != nil && !f.ids[r.ID],
+		f.types != nil && !f.types[r.Type],
+		f.status != nil && !f.status[r.Status],
+		f.from != nil && !f.from[r.FromID],
+		f.to != nil && !f.to[r.ToID],
+		f.sources != nil && !slices.ContainsFunc(r.SourceIDs, func(id string) bool { return f.sources[id] }),
+		f.asOf != nil && !r.Span().Overlaps(*f.asOf):
+		return false
+	}
+	return true
+}
+
+// Relations lists one page of relations matching a filter, ordered by id.
+func (s *Store) Relations(ctx context.Context, q model.RelationQuery) (*model.RelationPage, error) {
+	const op = "inmem: relations"
+	q, err := q.Normalize()
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", op, err)
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	if err := s.ready(ctx, op); err != nil {
+		return nil, err
+	}
+	f := compileRelFilter(q.Filter)
+	after, err := q.AfterCursor()
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", op, err)
+	}
+	// Start from the narrowest index the filter allows; the filter still checks every field.
+	var rows []*model.Relation
+	switch {
+	case f.ids != nil:
+		rows = s.collect(func(add func(*model.Relation)) {
+			for id := range f.ids {
+				if r, ok := s.relations[id]; ok {
+					add(r)
+				}
+			}
+		})
+	case f.from != nil:
+		rows = s.collect(func(add func(*model.Relation)) {
+			for id := range f.from {
+				for _, r := range s.byFrom[id] {
+					add(r)
+				}
+			}
+		})
+	case f.to != nil:
+		rows = s.collect(func(add func(*model.Relation)) {
+			for id := range f.to {
+				for _, r := range s.byTo[id] {
+					add(r)
+				}
+			}
+		})
+	default:
+		rows = s.views.relsByID
+	}
+	page, err := relationPage(ctx, op, rows, f, q.First, after)
+	if err != nil {
+		return nil, err
+	}
+	return page, nil
+}
+
+// collect gathers relations without duplicates and sorts them by id.
+func (s *Store) collect(gen func(add func(*model.Relation))) []*model.Relation {
+	seen := map[string]bool{}
+	var out []*model.Relation
+	gen(func(r *model.Relation) {
+		if !seen[r.ID] {
+			seen[r.ID] = true
+			out = append(out, r)
+		}
+	})
+	slices.SortFunc(out, byRelationID)
+	return out
+}
+
+// relationPage pages through rows (sorted by id) that pass the filter.
+func relationPage(ctx context.Context, op string, rows []*model.Relation, f *relFilter, first int, after *model.Cursor) (*model.RelationPage, error) {
+	p := newPager[*model.Relation](first, after, false)
+	for i, r := range rows {
+		if err := tick(ctx, op, i+1); err != nil {
+			return nil, err
+		}
+		if f.match(r) {
+			p.offer("", r.ID, r.Clone)
+		}
+	}
+	return &model.RelationPage{Items: p.items, HasNextPage: p.more, TotalCount: p.total}, nil
+}
+
+// RelationsOf pages through the relations of each entity, one page per requested id (empty for
+// unknown ids). Direction OUT keeps relations from the entity, IN those to it, and BOTH (the
+// default) either; a self-loop counts once.
+func (s *Store) RelationsOf(ctx context.Context, ids []string, q model.RelationsOfQuery) (map[string]*model.RelationPage, error) {
+	const op = "inmem: relations of"
+	q, err := q.Normalize()
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", op, err)
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	if err := s.ready(ctx, op); err != nil {
+		return nil, err
+	}
+	dir := q.Direction
+	f := compileRelFilter(q.Filter)
+	after, err := q.AfterCursor()
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", op, err)
+	}
+	out := make(map[string]*model.RelationPage, len(ids))
+	for i, id := range ids {
+		if err := tick(ctx, op, i+1); err != nil {
+			return nil, err
+		}
+		if _, done := out[id]; done {
+			continue
+		}
+		rows := s.collect(func(add func(*model.Relation)) {
+			if dir != model.DirectionIn {
+				for _, r := range s.byFrom[id] {
+					add(r)
+				}
+			}
+			if dir != model.DirectionOut {
+				for _, r := range s.byTo[id] {
+					add(r)
+				}
+			}
+		})
+		page, err := relationPage(ctx, op, rows, f, q.First, after)
+		if err != nil {
+			return nil, err
+		}
+		out[id] = page
+	}
+	return out, nil
+}

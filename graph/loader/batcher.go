@@ -1,0 +1,204 @@
+package loader
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/99designs/gqlgen/graphql"
+)
+
+// errNotFound marks a key the store did not return; the typed loaders turn it into NOT_FOUND
+// or leave the key out.
+var errNotFound = errors.New("loader: not found")
+
+// entry is one key's result, shared by every resolver that asks for the key in the request.
+// done is closed once val and err are set.
+type entry[V any] struct {
+	done chan struct{}
+	val  V
+	err  error
+}
+
+// batcher loads values by key for one request, one store call per batch, and caches them.
+// A key is fetched in one of three ways, chosen when it is first asked for:
+//
+//   - announced: the key belongs to a group of sibling keys that an earlier batch revealed
+//     (the endpoints of the relations just loaded, the sources of the entities just loaded);
+//     the first ask fetches the whole group at once, so the siblings find their values
+//     cached and nobody waits;
+//   - alone: the asking resolver is not inside a list, so no sibling can ask at the same
+//     time; the key is fetched at once;
+//   - gathered: otherwise the key joins a batch that is sent after the window wait, or
+//     sooner when it reaches capacity.
+type batcher[K comparable, V any] struct {
+	fetch func(ctx context.Context, keys []K) ([]V, []error)
+	// siblings returns the not yet fetched keys announced together with k, nil when k was
+	// not announced; it is called with mu held and marks the group as used.
+	siblings func(k K) []K
+	// seen is told what a batch returned before any of its waiters wake, so that it can
+	// announce the keys the next level will ask for. It is called without mu.
+	seen     func(keys []K, vals []V, errs []error)
+	wait     time.Duration
+	capacity int
+
+	mu         sync.Mutex
+	entries    map[K]*entry[V] // made on the first load: many requests never use a loader
+	pending    []K
+	pendingCtx context.Context
+	timer      *time.Timer
+}
+
+func newBatcher[K comparable, V any](wait time.Duration, capacity int, fetch func(context.Context, []K) ([]V, []error)) *batcher[K, V] {
+	return &batcher[K, V]{
+		fetch:    fetch,
+		siblings: func(K) []K { return nil },
+		seen:     func([]K, []V, []error) {},
+		wait:     wait,
+		capacity: capacity,
+	}
+}
+
+// loadOne is load of one key.
+func (b *batcher[K, V]) loadOne(ctx context.Context, k K) *entry[V] {
+	var out [1]*entry[V]
+	b.loadInto(ctx, out[:], k)
+	return out[0]
+}
+
+// load returns the entries of keys, in order, once they are all resolved.
+func (b *batcher[K, V]) load(ctx context.Context, keys ...K) []*entry[V] {
+	out := make([]*entry[V], len(keys))
+	b.loadInto(ctx, out, keys...)
+	return out
+}
+
+// loadInto fills out with the entries of keys, in order, once they are all resolved.
+func (b *batcher[K, V]) loadInto(ctx context.Context, out []*entry[V], keys ...K) {
+	alone := !inList(ctx)
+	var now, full []K
+	b.mu.Lock()
+	if b.entries == nil {
+		b.entries = make(map[K]*entry[V], len(keys))
+	}
+	for i, k := range keys {
+		if e, ok := b.entries[k]; ok {
+			out[i] = e
+			continue
+		}
+		if sib := b.siblings(k); len(sib) > 0 {
+			for _, s := range sib {
+				if _, ok := b.entries[s]; !ok {
+					b.entries[s] = &entry[V]{done: make(chan struct{})}
+					now = append(now, s)
+				}
+			}
+			if e, ok := b.entries[k]; ok {
+				out[i] = e
+				continue
+			}
+		}
+		e := &entry[V]{done: make(chan struct{})}
+		b.entries[k] = e
+		out[i] = e
+		if alone {
+			now = append(now, k)
+			continue
+		}
+		b.pending = append(b.pending, k)
+		if len(b.pending) == 1 {
+			b.pendingCtx = ctx
+			b.timer = time.AfterFunc(b.wait, b.flush)
+		}
+		if len(b.pending) >= b.capacity {
+			full = b.takePending()
+		}
+	}
+	pctx := b.pendingCtx
+	b.mu.Unlock()
+	if len(full) > 0 {
+		b.run(pctx, full)
+	}
+	if len(now) > 0 {
+		b.run(ctx, now)
+	}
+	for _, e := range out {
+		<-e.done
+	}
+}
+
+// takePending empties the gathered batch; mu must be held.
+func (b *batcher[K, V]) takePending() []K {
+	keys := b.pending
+	b.pending = nil
+	if b.timer != nil {
+		b.timer.Stop()
+		b.timer = nil
+	}
+	return keys
+}
+
+// flush sends the gathered batch when its window closes.
+func (b *batcher[K, V]) flush() {
+	b.mu.Lock()
+	ctx := b.pendingCtx
+	keys := b.takePending()
+	b.mu.Unlock()
+	if len(keys) > 0 {
+		b.run(ctx, keys)
+	}
+}
+
+// run makes one store call for keys and resolves their entries. A panic in the store call
+// becomes every key's error, so that no waiter is left blocked.
+func (b *batcher[K, V]) run(ctx context.Context, keys []K) {
+	var vals []V
+	var errs []error
+	func() {
+		defer func() {
+			if r := recover(); r != nil {
+				vals = nil
+				errs = make([]error, len(keys))
+				for i := range errs {
+					errs[i] = fmt.Errorf("loader: batch failed: %v", r)
+				}
+			}
+		}()
+		vals, errs = b.fetch(ctx, keys)
+	}()
+	// seen announces into the other batchers (and this one), taking their locks: it runs
+	// without mu, and before any waiter wakes.
+	b.seen(keys, vals, errs)
+	b.mu.Lock()
+	ents := make([]*entry[V], len(keys))
+	for i, k := range keys {
+		ents[i] = b.entries[k]
+	}
+	b.mu.Unlock()
+	for i, e := range ents {
+		if errs[i] != nil {
+			e.err = errs[i]
+		} else {
+			e.val = vals[i]
+		}
+		close(e.done)
+	}
+}
+
+// inList reports whether the resolver asking is inside a list, where siblings resolve
+// concurrently and may ask for keys of their own. Outside a GraphQL request (no field
+// context) it answers true, so that concurrent callers still share a batch.
+func inList(ctx context.Context) bool {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return true
+	}
+	for ; fc != nil; fc = fc.Parent {
+		if fc.Index != nil {
+			return true
+		}
+	}
+	return false
+}

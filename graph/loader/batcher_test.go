@@ -1,0 +1,175 @@
+package loader
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/autograph-kg/autograph/graph/inmem"
+	"github.com/autograph-kg/autograph/graph/model"
+	"github.com/autograph-kg/autograph/seed"
+)
+
+// countingStore counts the batch calls made to the seed, and can fail or panic on entities.
+type countingStore struct {
+	model.BatchReader
+	calls    atomic.Int64
+	entities atomic.Int64
+	fail     error
+	panics   bool
+}
+
+func (s *countingStore) EntitiesByID(ctx context.Context, ids []string) (map[string]model.Entity, error) {
+	s.calls.Add(1)
+	s.entities.Add(1)
+	if s.panics {
+		panic("store broke")
+	}
+	if s.fail != nil {
+		return nil, s.fail
+	}
+	return s.BatchReader.EntitiesByID(ctx, ids)
+}
+
+func (s *countingStore) SourcesByID(ctx context.Context, ids []string) (map[string]*model.Source, error) {
+	s.calls.Add(1)
+	return s.BatchReader.SourcesByID(ctx, ids)
+}
+
+func (s *countingStore) RelationsOf(ctx context.Context, ids []string, q model.RelationsOfQuery) (map[string]*model.RelationPage, error) {
+	s.calls.Add(1)
+	return s.BatchReader.RelationsOf(ctx, ids, q)
+}
+
+func seedStore(t *testing.T) *countingStore {
+	t.Helper()
+	store := inmem.New()
+	if err := seed.Load(context.Background(), store); err != nil {
+		t.Fatal(err)
+	}
+	return &countingStore{BatchReader: store}
+}
+
+// fieldCtx is the context of a resolver at a path with no list index, or inside a list.
+func fieldCtx(inList bool) context.Context {
+	ctx := graphql.WithFieldContext(context.Background(), &graphql.FieldContext{Object: "Query"})
+	if inList {
+		i := 3
+		ctx = graphql.WithFieldContext(ctx, &graphql.FieldContext{Object: "Relation", Index: &i})
+		ctx = graphql.WithFieldContext(ctx, &graphql.FieldContext{Object: "Relation"})
+	}
+	return ctx
+}
+
+// The window is an hour in these tests: a load that returns did not wait for it.
+
+func TestLoadOutsideAListIsFetchedAtOnce(t *testing.T) {
+	store := seedStore(t)
+	l := newLoaders(store, time.Hour)
+	e, err := l.Entity(fieldCtx(false), "avtotor")
+	if err != nil || e.GetID() != "avtotor" {
+		t.Fatalf("Entity = %v, %v", e, err)
+	}
+	if _, err := l.Source(fieldCtx(false), "nothing"); !model.IsNotFound(err) {
+		t.Errorf("Source(nothing) = %v, want NOT_FOUND", err)
+	}
+	if n := store.calls.Load(); n != 2 {
+		t.Errorf("%d store calls, want 2", n)
+	}
+}
+
+func TestAnnouncedSiblingsAreFetchedInOneCallWithoutWaiting(t *testing.T) {
+	store := seedStore(t)
+	l := newLoaders(store, time.Hour)
+	page, err := l.RelationsOf(fieldCtx(false), "baic-group", model.RelationsOfQuery{First: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(page.Items) < 3 {
+		t.Fatalf("baic-group has %d relations; the test wants several", len(page.Items))
+	}
+	// Every relation's endpoints and sources, asked for concurrently from inside a list, as
+	// the Relation.from/to/sources resolvers do: one entity call and one source call.
+	var wg sync.WaitGroup
+	for _, r := range page.Items {
+		wg.Add(3)
+		go func() {
+			defer wg.Done()
+			if e, err := l.Entity(fieldCtx(true), r.FromID); err != nil || e.GetID() != r.FromID {
+				t.Errorf("from %q = %v, %v", r.FromID, e, err)
+			}
+		}()
+		go func() {
+			defer wg.Done()
+			if e, err := l.Entity(fieldCtx(true), r.ToID); err != nil || e.GetID() != r.ToID {
+				t.Errorf("to %q = %v, %v", r.ToID, e, err)
+			}
+		}()
+		go func() {
+			defer wg.Done()
+			if s, err := l.Sources(fieldCtx(true), r.SourceIDs); err != nil || len(s) != len(r.SourceIDs) {
+				t.Errorf("sources %v = %v, %v", r.SourceIDs, s, err)
+			}
+		}()
+	}
+	wg.Wait()
+	if n := store.calls.Load(); n != 3 {
+		t.Errorf("%d store calls, want 3 (relations, entities, sources)", n)
+	}
+	// The endpoints' relations under one query, from inside a list: one call for them all.
+	ends := map[string]bool{}
+	for _, r := range page.Items {
+		ends[r.FromID], ends[r.ToID] = true, true
+	}
+	for id := range ends {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if _, err := l.RelationsOf(fieldCtx(true), id, model.RelationsOfQuery{Direction: model.DirectionOut, First: 5}); err != nil {
+				t.Error(err)
+			}
+		}()
+	}
+	wg.Wait()
+	if n := store.calls.Load(); n != 4 {
+		t.Errorf("%d store calls, want 4", n)
+	}
+}
+
+func TestAnnouncedBatchErrorsReachEveryWaiter(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		spoil func(*countingStore)
+	}{
+		{"error", func(s *countingStore) { s.fail = errors.New("store down") }},
+		{"panic", func(s *countingStore) { s.panics = true }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			store := seedStore(t)
+			l := newLoaders(store, time.Hour)
+			page, err := l.RelationsOf(fieldCtx(false), "baic-group", model.RelationsOfQuery{First: 100})
+			if err != nil {
+				t.Fatal(err)
+			}
+			tc.spoil(store)
+			var wg sync.WaitGroup
+			for _, r := range page.Items {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					if _, err := l.Entity(fieldCtx(true), r.ToID); err == nil || model.IsNotFound(err) {
+						t.Errorf("to %q: error %v, want the store's failure", r.ToID, err)
+					}
+				}()
+			}
+			wg.Wait()
+			if n := store.entities.Load(); n != 1 {
+				t.Errorf("%d entity calls, want 1", n)
+			}
+		})
+	}
+}

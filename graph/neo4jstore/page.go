@@ -1,0 +1,57 @@
+package neo4jstore
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+
+	"github.com/autograph-kg/autograph/graph/model"
+)
+
+// keyset is the pair of fragments that page through one ordering.
+type keyset struct{ after, order string }
+
+// where renders conditions as a WHERE clause on its own line, or nothing.
+func where(conds []string) string {
+	if len(conds) == 0 {
+		return ""
+	}
+	return "\n  WHERE " + strings.Join(conds, "\n    AND ")
+}
+
+// pageQuery fills a page template: the filter's conditions for the count, the same plus the
+// keyset condition (when there is a cursor) for the page.
+func pageQuery(template, label string, filter []string, ks keyset, hasCursor bool) string {
+	page := filter
+	if hasCursor {
+		page = append(append([]string(nil), filter...), ks.after)
+	}
+	return fmt.Sprintf(template, label, where(filter), where(page), ks.order)
+}
+
+// cursorParams decodes a query's after cursor (with its AfterCursor) into $afterKey and
+// $afterId. It reports whether there was a cursor; a cursor of another listing is
+// BAD_USER_INPUT.
+func cursorParams(params map[string]any, decode func() (*model.Cursor, error)) (bool, error) {
+	c, err := decode()
+	if err != nil || c == nil {
+		return false, err
+	}
+	params["afterKey"] = c.Key
+	params["afterId"] = c.ID
+	return true, nil
+}
+
+// pageColumns reads the total and page columns of a page statement.
+func pageColumns[T any](rec *neo4j.Record) (int, []T, error) {
+	total, err := recordValue[int64](rec, "total")
+	if err != nil {
+		return 0, nil, err
+	}
+	page, err := listOf[T](rec, "page")
+	if err != nil {
+		return 0, nil, err
+	}
+	return int(total), page, nil
+}

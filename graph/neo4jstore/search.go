@@ -1,0 +1,73 @@
+package neo4jstore
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/autograph-kg/autograph/graph/model"
+)
+
+// cypherSearch scores every entity of the wanted kinds that contains the query with the
+// ladder of model.ScoreMatch (best over name and aliases), then orders like
+// model.SortHits. The scores are parameters so they cannot drift from the model's.
+const cypherSearch = `
+MATCH (n:Entity)
+WHERE n.kind IN $kinds
+  AND any(k IN n.searchKeys WHERE k CONTAINS $q)
+WITH n, [k IN n.searchKeys |
+  CASE
+    WHEN k = $q THEN $scoreExact
+    WHEN k STARTS WITH $q THEN $scorePrefix
+    WHEN k CONTAINS (' ' + $q) THEN $scoreWordPrefix
+    WHEN k CONTAINS $q THEN $scoreSubstring
+    ELSE 0.0
+  END] AS scores
+WITH n, reduce(best = 0.0, s IN scores | CASE WHEN s > best THEN s ELSE best END) AS score
+RETURN n, score
+ORDER BY score DESC, n.nameKey, n.id
+LIMIT $limit`
+
+// searchParams builds the parameters of cypherSearch for a normalised query
+// (model.SearchQuery.Normalize); an empty kind list means every kind.
+func searchParams(q model.SearchQuery) map[string]any {
+	kinds := q.Kinds
+	if len(kinds) == 0 {
+		kinds = model.AllEntityKinds()
+	}
+	return map[string]any{
+		"q":               model.Normalize(q.Text),
+		"kinds":           strs(kinds),
+		"limit":           int64(q.First),
+		"scoreExact":      model.ScoreExact,
+		"scorePrefix":     model.ScorePrefix,
+		"scoreWordPrefix": model.ScoreWordPrefix,
+		"scoreSubstring":  model.ScoreSubstring,
+	}
+}
+
+// Search finds entities whose name or an alias contains the query, scored and ordered
+// exactly like model.ScoreMatch and model.SortHits.
+func (s *Store) Search(ctx context.Context, q model.SearchQuery) ([]model.SearchHit, error) {
+	const op = "search"
+	q, err := q.Normalize()
+	if err != nil {
+		return nil, fmt.Errorf("neo4j: %s: %w", op, err)
+	}
+	recs, err := s.read(ctx, op, cypherSearch, searchParams(q))
+	if err != nil {
+		return nil, err
+	}
+	hits := make([]model.SearchHit, 0, len(recs))
+	for _, rec := range recs {
+		e, err := entityFromRecord(rec)
+		if err != nil {
+			return nil, fmt.Errorf("neo4j: %s: %w", op, err)
+		}
+		score, err := recordValue[float64](rec, "score")
+		if err != nil {
+			return nil, fmt.Errorf("neo4j: %s: %w", op, err)
+		}
+		hits = append(hits, model.SearchHit{Entity: e, Score: score})
+	}
+	return hits, nil
+}

@@ -1,0 +1,2 @@
+MATCH ()-[r:LOCATED_IN]->()
+RETURN count(r) AS n

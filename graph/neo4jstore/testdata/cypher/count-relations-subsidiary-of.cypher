@@ -1,0 +1,2 @@
+MATCH ()-[r:SUBSIDIARY_OF]->()
+RETURN count(r) AS n

@@ -1,0 +1,13 @@
+CALL () {
+  MATCH (n:Entity)
+  RETURN count(n) AS total
+}
+CALL () {
+  MATCH (n:Entity)
+  WHERE n.id > $afterId
+  WITH n
+  ORDER BY n.id
+  LIMIT $limit
+  RETURN collect(n) AS page
+}
+RETURN total, page

@@ -1,0 +1,11 @@
+UNWIND $rows AS row
+MERGE (n:Entity {id: row.id})
+WITH n, row, coalesce(n.createdAt, $now) AS createdAt
+WHERE n.contentHash IS NULL OR n.contentHash <> row.hash
+SET n = row.props,
+    n.contentHash = row.hash,
+    n.createdAt = createdAt,
+    n.updatedAt = $now
+REMOVE n:Organization:VehicleModel:Plant:Place:Agreement
+SET n:Brand
+RETURN count(n) AS changed

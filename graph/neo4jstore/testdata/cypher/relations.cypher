@@ -1,0 +1,12 @@
+CALL () {
+  MATCH (a:Entity)-[r]->(b:Entity)
+  RETURN count(r) AS total
+}
+CALL () {
+  MATCH (a:Entity)-[r]->(b:Entity)
+  WITH a, r, b
+  ORDER BY r.id
+  LIMIT $limit
+  RETURN collect({rel: r, fromId: a.id, toId: b.id}) AS page
+}
+RETURN total, page

@@ -1,0 +1,1 @@
+CREATE INDEX rel_operates_id IF NOT EXISTS FOR ()-[r:OPERATES]-() ON (r.id)

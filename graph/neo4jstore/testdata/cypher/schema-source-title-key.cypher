@@ -1,0 +1,1 @@
+CREATE INDEX source_title_key IF NOT EXISTS FOR (n:Source) ON (n.titleKey)

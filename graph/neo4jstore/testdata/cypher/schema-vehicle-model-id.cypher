@@ -1,0 +1,1 @@
+CREATE CONSTRAINT vehicle_model_id IF NOT EXISTS FOR (n:VehicleModel) REQUIRE n.id IS UNIQUE

@@ -1,0 +1,18 @@
+CALL () {
+  MATCH (n:Source)
+  WHERE n.id IN $ids
+    AND n.titleKey CONTAINS $titleContains
+    AND n.publisherId IN $publisherIds
+  RETURN count(n) AS total
+}
+CALL () {
+  MATCH (n:Source)
+  WHERE n.id IN $ids
+    AND n.titleKey CONTAINS $titleContains
+    AND n.publisherId IN $publisherIds
+  WITH n
+  ORDER BY n.publishedStart, n.id
+  LIMIT $limit
+  RETURN collect(n) AS page
+}
+RETURN total, page

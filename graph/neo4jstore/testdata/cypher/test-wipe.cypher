@@ -1,0 +1,1 @@
+MATCH (n) WITH n LIMIT 10000 DETACH DELETE n RETURN count(*) AS deleted

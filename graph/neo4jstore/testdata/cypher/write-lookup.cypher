@@ -1,0 +1,50 @@
+CALL () {
+  OPTIONAL MATCH (n:Entity {id: $id})
+  RETURN n AS entity
+}
+CALL () {
+  OPTIONAL MATCH (n:Source {id: $id})
+  RETURN n AS source
+}
+CALL () {
+  CALL () {
+  MATCH (a:Entity)-[r:SUBSIDIARY_OF {id: $id}]->(b:Entity)
+  RETURN r, a.id AS fromId, b.id AS toId
+  UNION ALL
+  MATCH (a:Entity)-[r:JOINT_VENTURE_OF {id: $id}]->(b:Entity)
+  RETURN r, a.id AS fromId, b.id AS toId
+  UNION ALL
+  MATCH (a:Entity)-[r:OWNS_BRAND {id: $id}]->(b:Entity)
+  RETURN r, a.id AS fromId, b.id AS toId
+  UNION ALL
+  MATCH (a:Entity)-[r:HAS_MODEL {id: $id}]->(b:Entity)
+  RETURN r, a.id AS fromId, b.id AS toId
+  UNION ALL
+  MATCH (a:Entity)-[r:ASSEMBLES {id: $id}]->(b:Entity)
+  RETURN r, a.id AS fromId, b.id AS toId
+  UNION ALL
+  MATCH (a:Entity)-[r:OPERATES {id: $id}]->(b:Entity)
+  RETURN r, a.id AS fromId, b.id AS toId
+  UNION ALL
+  MATCH (a:Entity)-[r:LOCATED_IN {id: $id}]->(b:Entity)
+  RETURN r, a.id AS fromId, b.id AS toId
+  UNION ALL
+  MATCH (a:Entity)-[r:PARTY_TO {id: $id}]->(b:Entity)
+  RETURN r, a.id AS fromId, b.id AS toId
+  UNION ALL
+  MATCH (a:Entity)-[r:PARTNERS_WITH {id: $id}]->(b:Entity)
+  RETURN r, a.id AS fromId, b.id AS toId
+  }
+  RETURN collect({rel: r, fromId: fromId, toId: toId}) AS relations
+}
+CALL () {
+  UNWIND $sourceIds AS sourceId
+  MATCH (n:Source {id: sourceId})
+  RETURN collect(n.id) AS knownSources
+}
+CALL () {
+  UNWIND $refIds AS refId
+  MATCH (n:Entity {id: refId})
+  RETURN collect({id: n.id, kind: n.kind}) AS refs
+}
+RETURN entity, source, relations, knownSources, refs
