@@ -80,6 +80,7 @@ type config struct {
 	autograph string
 	questions string
 	rungs     string
+	tags      string
 	pprof     bool
 	pprofDir  string
 	env       []string
@@ -101,6 +102,7 @@ func parseFlags(args []string, out io.Writer) (config, error) {
 	fs.StringVar(&c.autograph, "autograph", "", "the project's server binary to run instead of building -root")
 	fs.StringVar(&c.questions, "questions", "", "question files of the load mix (default: ROOT/graph/testdata/questions)")
 	fs.StringVar(&c.rungs, "rungs", "", "comma-separated rungs to run (default all: bare, minimal, lookup, explorer, neighborhood, search, mix, lookup-1c, explorer-1c)")
+	fs.StringVar(&c.tags, "tags", "", "build tags for the project's server (synth: the load-test build, which takes KG_SYNTHETIC_ENTITIES in -env)")
 	fs.BoolVar(&c.pprof, "pprof", false, "build the project's server with a pprof listener (a build overlay; the tree is not touched) and profile it during the first explorer run")
 	fs.StringVar(&c.pprofDir, "pprof-dir", "", "where -pprof writes its profiles (default: a new temporary directory)")
 	env := fs.String("env", "", "extra environment for the project's server, comma-separated NAME=VALUE (e.g. a dataset)")
@@ -189,8 +191,8 @@ func run(ctx context.Context, args []string, out, warn io.Writer) error {
 				return err
 			}
 		}
-		fmt.Fprintf(warn, "ladder: building the project's server: go build -o %s %s\n", bin, cfg.root)
-		if err := buildAutograph(ctx, cfg.root, bin, tmp, cfg.pprof); err != nil {
+		fmt.Fprintf(warn, "ladder: building the project's server: go build -tags %q -o %s %s\n", cfg.tags, bin, cfg.root)
+		if err := buildAutograph(ctx, cfg.root, bin, tmp, cfg.tags, cfg.pprof); err != nil {
 			return err
 		}
 	} else if cfg.pprof {
@@ -325,6 +327,8 @@ func header(out io.Writer, cfg config, procs map[server]*proc) {
 			dirty = " (with uncommitted changes)"
 		}
 		fmt.Fprintf(out, "commit: %s%s\n", strings.TrimSpace(string(rev)), dirty)
+	} else {
+		fmt.Fprintf(out, "commit: unknown (%s is not a git checkout: say which tree it was)\n", cfg.root)
 	}
 	fmt.Fprintf(out, "per rung: %s warm-up, then %s measured, %d run(s); %d connections unless the rung says 1\n",
 		cfg.warmup, cfg.duration, cfg.runs, cfg.conns)

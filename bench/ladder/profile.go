@@ -35,10 +35,10 @@ func init() {
 }
 `
 
-// buildAutograph builds the project's main package at root into bin, with the pprof
-// overlay when profile is set.
-func buildAutograph(ctx context.Context, root, bin, tmp string, profile bool) error {
-	args := []string{"build", "-o", bin}
+// buildAutograph builds the project's main package at root into bin, with the build tags
+// given and the pprof overlay when profile is set.
+func buildAutograph(ctx context.Context, root, bin, tmp, tags string, profile bool) error {
+	args := []string{"build", "-tags", tags, "-o", bin}
 	if profile {
 		abs, err := filepath.Abs(root)
 		if err != nil {

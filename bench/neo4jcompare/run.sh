@@ -53,8 +53,9 @@ cleanup() {
 }
 trap cleanup EXIT
 
-echo "== building autograph and bench/neo4jcompare (go build -o $tmp/...)"
-(cd "$root" && go build -o "$tmp/autograph" . && go build -o "$tmp/neo4jcompare" ./bench/neo4jcompare)
+# The load-test build (-tags synth) of the server: it alone carries the synthetic generator.
+echo "== building autograph (go build -tags synth) and bench/neo4jcompare into $tmp"
+(cd "$root" && go build -tags synth -o "$tmp/autograph" . && go build -o "$tmp/neo4jcompare" ./bench/neo4jcompare)
 
 echo "== the peer's packages (npm ci in bench/neo4jcompare/peer)"
 if [[ ! -f "$here/peer/node_modules/.package-lock.json" || "$here/peer/package-lock.json" -nt "$here/peer/node_modules/.package-lock.json" ]]; then
@@ -74,7 +75,7 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 
 # dataset_env SIZE: the environment that makes autograph load that dataset at start, on top of
 # the seed (KG_SEED=always). This is the one place that knows how a dataset is made: today the
-# server generates it itself from KG_SYNTHETIC_ENTITIES.
+# load-test build of the server generates it itself from KG_SYNTHETIC_ENTITIES.
 dataset_env() {
   case $1 in
     seed) ;;
