@@ -237,7 +237,7 @@ func (c *client) do(ctx context.Context, o *op, buf *bytes.Buffer) outcome {
 	}
 	body := buf.Bytes()
 	detail := func() string {
-		return fmt.Sprintf("request %s %s: HTTP %d, sent %s, answered %s", id, o.name, resp.StatusCode, truncate(string(o.body), 600), truncate(string(body), 600))
+		return fmt.Sprintf("request %s %s: HTTP %d, sent %s, answered %s", id, o.name, resp.StatusCode, benchkit.Truncate(string(o.body), 600), benchkit.Truncate(string(body), 600))
 	}
 	var r gqlResponse
 	decodeErr := json.Unmarshal(body, &r)
@@ -314,7 +314,7 @@ func loadQuestions(dir string) ([]*question, error) {
 func (q *question) op() *op {
 	return &op{name: q.name, class: classRead, body: q.body, check: func(data json.RawMessage) error {
 		if got := normalise(data); !bytes.Equal(got, q.answer) {
-			return fmt.Errorf("answer differs from the one before the load: got %s", truncate(string(got), 300))
+			return fmt.Errorf("answer differs from the one before the load: got %s", benchkit.Truncate(string(got), 300))
 		}
 		return nil
 	}}
@@ -647,7 +647,7 @@ func verifyGone(org, rel string) *op {
 			}
 			for k, v := range d {
 				if string(v) != "null" {
-					return fmt.Errorf("%s still reads %s after its deletion was acknowledged", k, truncate(string(v), 200))
+					return fmt.Errorf("%s still reads %s after its deletion was acknowledged", k, benchkit.Truncate(string(v), 200))
 				}
 			}
 			return nil
@@ -1201,7 +1201,7 @@ func verifyAll(ctx context.Context, cl *client, writers []*writer, out io.Writer
 		isNull := func(what string) func(json.RawMessage) error {
 			return func(v json.RawMessage) error {
 				if string(v) != "null" {
-					return fmt.Errorf("%s still reads %s", what, truncate(string(v), 200))
+					return fmt.Errorf("%s still reads %s", what, benchkit.Truncate(string(v), 200))
 				}
 				return nil
 			}
@@ -1290,17 +1290,17 @@ func report(out io.Writer, cfg config, total, warm, setup *stats, writers []*wri
 		everything = append(everything, lat...)
 		nerr += e
 		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%.1f\t%s\t%s\t%s\t\n", name, c, len(lat), e, float64(len(lat))/elapsed.Seconds(),
-			ms(percentile(lat, 0.5)), ms(percentile(lat, 0.99)), ms(percentile(lat, 1)))
+			ms(benchkit.Percentile(lat, 0.5)), ms(benchkit.Percentile(lat, 0.99)), ms(benchkit.Percentile(lat, 1)))
 	}
 	for _, c := range []string{classRead, classWrite, classVerify} {
 		lat := byClass[c]
 		slices.Sort(lat)
 		fmt.Fprintf(tw, "all %ss\t\t%d\t%d\t%.1f\t%s\t%s\t%s\t\n", c, len(lat), errsByClass[c], float64(len(lat))/elapsed.Seconds(),
-			ms(percentile(lat, 0.5)), ms(percentile(lat, 0.99)), ms(percentile(lat, 1)))
+			ms(benchkit.Percentile(lat, 0.5)), ms(benchkit.Percentile(lat, 0.99)), ms(benchkit.Percentile(lat, 1)))
 	}
 	slices.Sort(everything)
 	fmt.Fprintf(tw, "overall\t\t%d\t%d\t%.1f\t%s\t%s\t%s\t\n", len(everything), nerr, float64(len(everything))/elapsed.Seconds(),
-		ms(percentile(everything, 0.5)), ms(percentile(everything, 0.99)), ms(percentile(everything, 1)))
+		ms(benchkit.Percentile(everything, 0.5)), ms(benchkit.Percentile(everything, 0.99)), ms(benchkit.Percentile(everything, 1)))
 	_ = tw.Flush()
 	if n := len(everything); n > 0 {
 		fmt.Fprintf(out, "mix: %.1f%% reads, %.1f%% writes, %.1f%% read-your-write checks; plus %d setup writes before the load\n",
@@ -1341,7 +1341,7 @@ func report(out io.Writer, cfg config, total, warm, setup *stats, writers []*wri
 	}
 	for _, k := range slices.Sorted(maps.Keys(total.samples)) {
 		for _, d := range total.samples[k] {
-			fmt.Fprintf(out, "  %s: %s\n", k, truncate(d, 1500))
+			fmt.Fprintf(out, "  %s: %s\n", k, benchkit.Truncate(d, 1500))
 		}
 	}
 	if nerr > 0 {
@@ -1374,7 +1374,7 @@ func report(out io.Writer, cfg config, total, warm, setup *stats, writers []*wri
 		fmt.Fprintln(out)
 		for _, k := range slices.Sorted(maps.Keys(warm.samples)) {
 			for _, d := range warm.samples[k] {
-				fmt.Fprintf(out, "  warm-up %s: %s\n", k, truncate(d, 700))
+				fmt.Fprintf(out, "  warm-up %s: %s\n", k, benchkit.Truncate(d, 700))
 			}
 		}
 		if e > 0 {
@@ -1553,20 +1553,4 @@ func meanOf(ys []float64) float64 {
 	return s / float64(len(ys))
 }
 
-// percentile of sorted latencies (nearest rank).
-func percentile(sorted []time.Duration, q float64) time.Duration {
-	if len(sorted) == 0 {
-		return 0
-	}
-	i := int(math.Ceil(float64(len(sorted))*q)) - 1
-	return sorted[min(max(i, 0), len(sorted)-1)]
-}
-
 func ms(d time.Duration) string { return strconv.FormatFloat(float64(d)/1e6, 'f', 1, 64) }
-
-func truncate(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	return s[:n] + "…"
-}
