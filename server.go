@@ -37,6 +37,12 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	applyGCPolicy()
+	if len(os.Args) > 1 {
+		// A command (import, export, help; cli.go) instead of the server.
+		code := runCommand(ctx, os.Args[1:], os.Getenv, stdio{os.Stdin, os.Stdout, os.Stderr})
+		stop()
+		os.Exit(code)
+	}
 	if err := run(ctx, os.Getenv, nil); err != nil {
 		fmt.Fprintln(os.Stderr, "autograph:", err)
 		os.Exit(1)
@@ -245,35 +251,19 @@ func clipValue(v string) string {
 
 // openStore opens the configured store and loads the seed as KG_SEED says.
 func openStore(ctx context.Context, cfg config, logger *slog.Logger) (model.Store, error) {
-	var (
-		store model.Store
-		empty bool
-	)
+	store, empty, err := openConfiguredStore(ctx, cfg, logger)
+	if err != nil {
+		return nil, err
+	}
 	switch {
 	case cfg.Neo4j != nil:
-		nc := *cfg.Neo4j
-		nc.Logger = logger
-		s, err := neo4jstore.Open(ctx, nc)
-		if err != nil {
-			return nil, err
-		}
-		if empty, err = s.IsEmpty(ctx); err != nil {
-			return nil, errors.Join(err, s.Close(ctx))
-		}
-		store = s
-		logger.Info("serving Neo4j", "neo4j", nc)
+		logger.Info("serving Neo4j", "neo4j", *cfg.Neo4j)
 	case cfg.DataDir != "":
-		s, fresh, err := inmem.Open(ctx, cfg.DataDir)
-		if err != nil {
-			return nil, fmt.Errorf("KG_DATA_DIR=%q: %w", clipValue(cfg.DataDir), err)
-		}
-		store, empty = s, fresh
 		logger.Info("serving the embedded store", "dataDir", cfg.DataDir)
 	default:
-		store, empty = inmem.New(), true
 		logger.Info("serving the embedded store in memory only (KG_DATA_DIR=:memory:); writes are lost at exit")
 	}
-	if cfg.Seed == seedAlways || (cfg.Seed == seedAuto && empty) {
+	if seedWanted(cfg, empty) {
 		if err := seed.Load(ctx, store); err != nil {
 			return nil, errors.Join(err, store.Close(ctx))
 		}
@@ -287,6 +277,39 @@ func openStore(ctx context.Context, cfg config, logger *slog.Logger) (model.Stor
 		logger.Info("loaded a synthetic dataset", "entities", n, "seconds", time.Since(start).Seconds())
 	}
 	return store, nil
+}
+
+// seedWanted says whether KG_SEED asks for the seed in a store that is empty or not.
+func seedWanted(cfg config, empty bool) bool {
+	return cfg.Seed == seedAlways || (cfg.Seed == seedAuto && empty)
+}
+
+// openConfiguredStore opens the store the configuration names (Neo4j, the data directory, or
+// memory only) and reports whether it is empty; the server and the import and export
+// commands open their store with it.
+func openConfiguredStore(ctx context.Context, cfg config, logger *slog.Logger) (model.Store, bool, error) {
+	switch {
+	case cfg.Neo4j != nil:
+		nc := *cfg.Neo4j
+		nc.Logger = logger
+		s, err := neo4jstore.Open(ctx, nc)
+		if err != nil {
+			return nil, false, err
+		}
+		empty, err := s.IsEmpty(ctx)
+		if err != nil {
+			return nil, false, errors.Join(err, s.Close(ctx))
+		}
+		return s, empty, nil
+	case cfg.DataDir != "":
+		s, fresh, err := inmem.Open(ctx, cfg.DataDir)
+		if err != nil {
+			return nil, false, fmt.Errorf("KG_DATA_DIR=%q: %w", clipValue(cfg.DataDir), err)
+		}
+		return s, fresh, nil
+	default:
+		return inmem.New(), true, nil
+	}
 }
 
 // run serves until ctx is done, then shuts down gracefully. When listening is not nil it
