@@ -102,9 +102,29 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	ImportProblem struct {
+		ID      func(childComplexity int) int
+		Line    func(childComplexity int) int
+		Message func(childComplexity int) int
+		What    func(childComplexity int) int
+	}
+
+	ImportReport struct {
+		DryRun       func(childComplexity int) int
+		Entities     func(childComplexity int) int
+		Imported     func(childComplexity int) int
+		ProblemCount func(childComplexity int) int
+		Problems     func(childComplexity int) int
+		Records      func(childComplexity int) int
+		Relations    func(childComplexity int) int
+		Sources      func(childComplexity int) int
+		Stored       func(childComplexity int) int
+	}
+
 	Mutation struct {
 		AddRelation        func(childComplexity int, input gqlmodel.RelationInput) int
 		DeleteEntity       func(childComplexity int, id string) int
+		ImportDataset      func(childComplexity int, data string, format *gqlmodel.DatasetFormat, dryRun *bool) int
 		RemoveRelation     func(childComplexity int, id string) int
 		UpdateRelation     func(childComplexity int, id string, input gqlmodel.RelationInput) int
 		UpsertAgreement    func(childComplexity int, input gqlmodel.AgreementInput) int
@@ -376,6 +396,7 @@ type MutationResolver interface {
 	UpdateRelation(ctx context.Context, id string, input gqlmodel.RelationInput) (*model.Relation, error)
 	RemoveRelation(ctx context.Context, id string) (string, error)
 	DeleteEntity(ctx context.Context, id string) (string, error)
+	ImportDataset(ctx context.Context, data string, format *gqlmodel.DatasetFormat, dryRun *bool) (*gqlmodel.ImportReport, error)
 }
 type OrganizationResolver interface {
 	Sources(ctx context.Context, obj *model.Organization) ([]*model.Source, error)
@@ -724,6 +745,86 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.BrandEdge.Node(childComplexity), true
 
+	case "ImportProblem.id":
+		if e.ComplexityRoot.ImportProblem.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportProblem.ID(childComplexity), true
+	case "ImportProblem.line":
+		if e.ComplexityRoot.ImportProblem.Line == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportProblem.Line(childComplexity), true
+	case "ImportProblem.message":
+		if e.ComplexityRoot.ImportProblem.Message == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportProblem.Message(childComplexity), true
+	case "ImportProblem.what":
+		if e.ComplexityRoot.ImportProblem.What == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportProblem.What(childComplexity), true
+
+	case "ImportReport.dryRun":
+		if e.ComplexityRoot.ImportReport.DryRun == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportReport.DryRun(childComplexity), true
+	case "ImportReport.entities":
+		if e.ComplexityRoot.ImportReport.Entities == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportReport.Entities(childComplexity), true
+	case "ImportReport.imported":
+		if e.ComplexityRoot.ImportReport.Imported == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportReport.Imported(childComplexity), true
+	case "ImportReport.problemCount":
+		if e.ComplexityRoot.ImportReport.ProblemCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportReport.ProblemCount(childComplexity), true
+	case "ImportReport.problems":
+		if e.ComplexityRoot.ImportReport.Problems == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportReport.Problems(childComplexity), true
+	case "ImportReport.records":
+		if e.ComplexityRoot.ImportReport.Records == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportReport.Records(childComplexity), true
+	case "ImportReport.relations":
+		if e.ComplexityRoot.ImportReport.Relations == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportReport.Relations(childComplexity), true
+	case "ImportReport.sources":
+		if e.ComplexityRoot.ImportReport.Sources == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportReport.Sources(childComplexity), true
+	case "ImportReport.stored":
+		if e.ComplexityRoot.ImportReport.Stored == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportReport.Stored(childComplexity), true
+
 	case "Mutation.addRelation":
 		if e.ComplexityRoot.Mutation.AddRelation == nil {
 			break
@@ -746,6 +847,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.DeleteEntity(childComplexity, args["id"].(string)), true
+	case "Mutation.importDataset":
+		if e.ComplexityRoot.Mutation.ImportDataset == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_importDataset_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ImportDataset(childComplexity, args["data"].(string), args["format"].(*gqlmodel.DatasetFormat), args["dryRun"].(*bool)), true
 	case "Mutation.removeRelation":
 		if e.ComplexityRoot.Mutation.RemoveRelation == nil {
 			break
@@ -2182,6 +2294,63 @@ extend type Query {
   brands(where: BrandWhere, orderBy: EntityOrder, first: Int = 20, after: String): BrandConnection!
 }
 `, BuiltIn: false},
+	{Name: "../schema/dataset.graphqls", Input: `"""
+The serialisations importDataset reads (docs/DATASETS.md describes both, and
+docs/dataset.schema.json holds their JSON Schema).
+"""
+enum DatasetFormat {
+  "One JSON object with a list per sort of item, as ` + "`" + `autograph export` + "`" + ` writes it."
+  JSON
+  "JSON Lines: one item per line, its sort in the ` + "`" + `kind` + "`" + ` field."
+  JSONL
+}
+
+extend type Mutation {
+  """
+  Check a dataset and, unless ` + "`" + `dryRun` + "`" + ` is set or a problem is found, import it: sources,
+  entities and relations are upserted by id, in one transaction, so importing the same dataset
+  twice changes nothing. Every record is checked with the rules of the other mutations, and the
+  dataset as a whole (every reference resolvable, in the dataset or in the stored graph; ids
+  unique; no cycle of SUBSIDIARY_OF or LOCATED_IN); every problem is reported with its line and
+  id, and nothing is written when there is one. A relation without an id gets the one
+  addRelation would give it, and a relation without a status is ACTIVE.
+
+  ` + "`" + `data` + "`" + ` is the document itself, at most 524288 bytes (512 KiB); a larger one is refused with
+  BAD_USER_INPUT naming the limit. For larger files use ` + "`" + `autograph import` + "`" + `, which has no limit.
+  """
+  importDataset(data: String!, format: DatasetFormat = JSON, dryRun: Boolean = false): ImportReport!
+}
+
+"What importDataset found and did."
+type ImportReport {
+  "The dataset was only checked."
+  dryRun: Boolean!
+  "The dataset was written: false on a dry run and whenever there are problems."
+  imported: Boolean!
+  "Records read, decodable or not."
+  records: Int!
+  sources: Int!
+  entities: Int!
+  relations: Int!
+  "Stored items the records refer to without holding them (checked, left as they are)."
+  stored: Int!
+  "How many problems were found; ` + "`" + `problems` + "`" + ` lists the first 100."
+  problemCount: Int!
+  problems: [ImportProblem!]!
+}
+
+"One reason a dataset cannot be imported."
+type ImportProblem {
+  "The line of ` + "`" + `data` + "`" + ` the record starts on; null for a problem of a stored item it refers to."
+  line: Int
+  "source, entity or relation; null when the problem is not about one item (a syntax error)."
+  what: String
+  "The item's id, when it has one."
+  id: ID
+  "What is wrong, in the words of the other mutations' rules."
+  message: String!
+}
+`, BuiltIn: false},
 	{Name: "../schema/entity.graphqls", Input: `"The kinds of entity in the graph."
 enum EntityKind {
   ORGANIZATION
@@ -3037,6 +3206,44 @@ func (ec *executionContext) childFields_BrandEdge(ctx context.Context, field gra
 	return nil, fmt.Errorf("no field named %q was found under type BrandEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_ImportProblem(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "line":
+		return ec.fieldContext_ImportProblem_line(ctx, field)
+	case "what":
+		return ec.fieldContext_ImportProblem_what(ctx, field)
+	case "id":
+		return ec.fieldContext_ImportProblem_id(ctx, field)
+	case "message":
+		return ec.fieldContext_ImportProblem_message(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ImportProblem", field.Name)
+}
+
+func (ec *executionContext) childFields_ImportReport(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "dryRun":
+		return ec.fieldContext_ImportReport_dryRun(ctx, field)
+	case "imported":
+		return ec.fieldContext_ImportReport_imported(ctx, field)
+	case "records":
+		return ec.fieldContext_ImportReport_records(ctx, field)
+	case "sources":
+		return ec.fieldContext_ImportReport_sources(ctx, field)
+	case "entities":
+		return ec.fieldContext_ImportReport_entities(ctx, field)
+	case "relations":
+		return ec.fieldContext_ImportReport_relations(ctx, field)
+	case "stored":
+		return ec.fieldContext_ImportReport_stored(ctx, field)
+	case "problemCount":
+		return ec.fieldContext_ImportReport_problemCount(ctx, field)
+	case "problems":
+		return ec.fieldContext_ImportReport_problems(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ImportReport", field.Name)
+}
+
 func (ec *executionContext) childFields_Organization(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -3724,6 +3931,36 @@ func (ec *executionContext) field_Mutation_deleteEntity_args(ctx context.Context
 		return nil, err
 	}
 	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_importDataset_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "data",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["data"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "format",
+		func(ctx context.Context, v any) (*gqlmodel.DatasetFormat, error) {
+			return ec.unmarshalODatasetFormat2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋgqlmodelᚐDatasetFormat(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["format"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "dryRun",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["dryRun"] = arg2
 	return args, nil
 }
 
@@ -5991,6 +6228,314 @@ func (ec *executionContext) fieldContext_BrandEdge_node(_ context.Context, field
 	return fc, nil
 }
 
+func (ec *executionContext) _ImportProblem_line(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.ImportProblem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportProblem_line(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Line, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ImportProblem_line(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportProblem", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ImportProblem_what(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.ImportProblem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportProblem_what(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.What, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ImportProblem_what(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportProblem", field, false, false, "String")
+}
+
+func (ec *executionContext) _ImportProblem_id(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.ImportProblem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportProblem_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ImportProblem_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportProblem", field, false, false, "ID")
+}
+
+func (ec *executionContext) _ImportProblem_message(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.ImportProblem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportProblem_message(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Message, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportProblem_message(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportProblem", field, false, false, "String")
+}
+
+func (ec *executionContext) _ImportReport_dryRun(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.ImportReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportReport_dryRun(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DryRun, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportReport_dryRun(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportReport", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _ImportReport_imported(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.ImportReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportReport_imported(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Imported, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportReport_imported(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportReport", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _ImportReport_records(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.ImportReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportReport_records(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Records, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportReport_records(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportReport", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ImportReport_sources(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.ImportReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportReport_sources(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Sources, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportReport_sources(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportReport", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ImportReport_entities(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.ImportReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportReport_entities(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Entities, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportReport_entities(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportReport", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ImportReport_relations(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.ImportReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportReport_relations(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Relations, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportReport_relations(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportReport", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ImportReport_stored(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.ImportReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportReport_stored(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Stored, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportReport_stored(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportReport", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ImportReport_problemCount(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.ImportReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportReport_problemCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ProblemCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportReport_problemCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportReport", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ImportReport_problems(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.ImportReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportReport_problems(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Problems, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*gqlmodel.ImportProblem) graphql.Marshaler {
+			return ec.marshalNImportProblem2ᚕᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋgqlmodelᚐImportProblemᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportReport_problems(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ImportReport",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ImportProblem(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mutation_upsertOrganization(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -6469,6 +7014,50 @@ func (ec *executionContext) fieldContext_Mutation_deleteEntity(ctx context.Conte
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_deleteEntity_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_importDataset(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_importDataset(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ImportDataset(ctx, fc.Args["data"].(string), fc.Args["format"].(*gqlmodel.DatasetFormat), fc.Args["dryRun"].(*bool))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.ImportReport) graphql.Marshaler {
+			return ec.marshalNImportReport2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋgqlmodelᚐImportReport(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_importDataset(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ImportReport(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_importDataset_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -14032,6 +14621,127 @@ func (ec *executionContext) _BrandEdge(ctx context.Context, sel ast.SelectionSet
 	return out
 }
 
+var importProblemImplementors = []string{"ImportProblem"}
+
+func (ec *executionContext) _ImportProblem(ctx context.Context, sel ast.SelectionSet, obj *gqlmodel.ImportProblem) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, importProblemImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ImportProblem")
+		case "line":
+			out.Values[i] = ec._ImportProblem_line(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "what":
+			out.Values[i] = ec._ImportProblem_what(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "id":
+			out.Values[i] = ec._ImportProblem_id(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "message":
+			out.Values[i] = ec._ImportProblem_message(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var importReportImplementors = []string{"ImportReport"}
+
+func (ec *executionContext) _ImportReport(ctx context.Context, sel ast.SelectionSet, obj *gqlmodel.ImportReport) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, importReportImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ImportReport")
+		case "dryRun":
+			out.Values[i] = ec._ImportReport_dryRun(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "imported":
+			out.Values[i] = ec._ImportReport_imported(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "records":
+			out.Values[i] = ec._ImportReport_records(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "sources":
+			out.Values[i] = ec._ImportReport_sources(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "entities":
+			out.Values[i] = ec._ImportReport_entities(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "relations":
+			out.Values[i] = ec._ImportReport_relations(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "stored":
+			out.Values[i] = ec._ImportReport_stored(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "problemCount":
+			out.Values[i] = ec._ImportReport_problemCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "problems":
+			out.Values[i] = ec._ImportReport_problems(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var mutationImplementors = []string{"Mutation"}
 
 func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet) graphql.Marshaler {
@@ -14124,6 +14834,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "deleteEntity":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_deleteEntity(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "importDataset":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_importDataset(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -16296,6 +17013,38 @@ func (ec *executionContext) marshalNID2ᚕstringᚄ(ctx context.Context, sel ast
 	return ret
 }
 
+func (ec *executionContext) marshalNImportProblem2ᚕᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋgqlmodelᚐImportProblemᚄ(ctx context.Context, sel ast.SelectionSet, v []*gqlmodel.ImportProblem) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNImportProblem2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋgqlmodelᚐImportProblem(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNImportProblem2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋgqlmodelᚐImportProblem(ctx context.Context, sel ast.SelectionSet, v *gqlmodel.ImportProblem) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ImportProblem!")
+		return graphql.Null
+	}
+	return ec._ImportProblem(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNImportReport2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋgqlmodelᚐImportReport(ctx context.Context, sel ast.SelectionSet, v *gqlmodel.ImportReport) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ImportReport!")
+		return graphql.Null
+	}
+	return ec._ImportReport(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNInt2int(ctx context.Context, v any) (int, error) {
 	res, err := graphql.UnmarshalInt(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -17180,6 +17929,22 @@ func (ec *executionContext) unmarshalOBrandWhere2ᚖgithubᚗcomᚋautographᚑk
 	}
 	res, err := ec.unmarshalInputBrandWhere(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalODatasetFormat2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋgqlmodelᚐDatasetFormat(ctx context.Context, v any) (*gqlmodel.DatasetFormat, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(gqlmodel.DatasetFormat)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalODatasetFormat2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋgqlmodelᚐDatasetFormat(ctx context.Context, sel ast.SelectionSet, v *gqlmodel.DatasetFormat) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
 }
 
 func (ec *executionContext) unmarshalODate2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐDate(ctx context.Context, v any) (*model.Date, error) {

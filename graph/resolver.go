@@ -20,5 +20,7 @@ type Resolver struct {
 	// Writer applies the mutations; the handler lets only requests with a write token reach
 	// them.
 	Writer model.Writer
-	Logger *slog.Logger
+	// Importer loads the datasets of importDataset, behind the same write token.
+	Importer model.Importer
+	Logger   *slog.Logger
 }

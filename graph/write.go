@@ -3,6 +3,7 @@ package graph
 import (
 	"context"
 
+	"github.com/autograph-kg/autograph/graph/dataset"
 	"github.com/autograph-kg/autograph/graph/gqlmodel"
 	"github.com/autograph-kg/autograph/graph/model"
 )
@@ -46,4 +47,37 @@ func relationFromInput(id string, in gqlmodel.RelationInput) *model.Relation {
 		r.Status = *in.Status
 	}
 	return r
+}
+
+// importStore is what importDataset needs of the store: the batch lookups that resolve a
+// dataset's references to stored items, and Import.
+type importStore struct {
+	model.BatchReader
+	model.Importer
+}
+
+// maxReportedProblems bounds the problems importDataset lists (problemCount counts them all).
+const maxReportedProblems = 100
+
+// importReport is a dataset report in its GraphQL shape.
+func importReport(rep *dataset.Report) *gqlmodel.ImportReport {
+	out := &gqlmodel.ImportReport{
+		DryRun: rep.DryRun, Imported: rep.Imported, Records: rep.Records, Sources: rep.Sources,
+		Entities: rep.Entities, Relations: rep.Relations, Stored: rep.Stored,
+		ProblemCount: len(rep.Problems), Problems: []*gqlmodel.ImportProblem{},
+	}
+	for _, p := range rep.Problems[:min(len(rep.Problems), maxReportedProblems)] {
+		q := &gqlmodel.ImportProblem{Message: p.Message}
+		if p.Line > 0 {
+			q.Line = &p.Line
+		}
+		if p.What != "" {
+			q.What = &p.What
+		}
+		if p.ID != "" {
+			q.ID = &p.ID
+		}
+		out.Problems = append(out.Problems, q)
+	}
+	return out
 }

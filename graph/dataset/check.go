@@ -327,3 +327,24 @@ func Import(ctx context.Context, c *Collection, st Store, dryRun bool) (*Report,
 	rep.Imported = true
 	return rep, nil
 }
+
+// MaxDocumentBytes bounds a dataset sent in one request (the importDataset mutation), so one
+// request cannot hold the store's write lock or the server's memory for long. Files have no
+// limit: `autograph import` streams them.
+const MaxDocumentBytes = 512 << 10
+
+// ImportDocument reads a whole dataset given as text (named name in its problems) and
+// imports it as Import does: the mutation's path, the same as the CLI's but for the size
+// limit. A document over MaxDocumentBytes is BAD_USER_INPUT naming the limit.
+func ImportDocument(ctx context.Context, st Store, name, data string, f Format, dryRun bool) (*Report, error) {
+	if len(data) > MaxDocumentBytes {
+		return nil, model.Errorf(model.CodeBadUserInput,
+			"the dataset is %d bytes, more than the limit of %d bytes (512 KiB) for one request; import larger files with `autograph import`",
+			len(data), MaxDocumentBytes)
+	}
+	c := NewCollection()
+	if err := c.Read(strings.NewReader(data), name, f, ctx.Err, nil); err != nil {
+		return nil, err
+	}
+	return Import(ctx, c, st, dryRun)
+}

@@ -534,12 +534,27 @@ func jsonMessage(err error) string {
 	var te *json.UnmarshalTypeError
 	if errors.As(err, &te) {
 		if te.Field != "" {
-			return fmt.Sprintf("field %q: want %s, not a JSON %s", te.Field, jsonType(te.Type.String()), te.Value)
+			return fmt.Sprintf("field %q: want %s, not a JSON %s", fieldPath(te.Field), jsonType(te.Type.String()), te.Value)
 		}
 		return fmt.Sprintf("want a JSON object, not a JSON %s", te.Value)
 	}
 	msg := strings.TrimPrefix(err.Error(), "json: ")
 	return truncate(msg, 300)
+}
+
+// fieldPath is a decoding error's field path without the Go type names in it
+// ("Brand.EntityBase.name" is "name").
+func fieldPath(f string) string {
+	var keep []string
+	for _, part := range strings.Split(f, ".") {
+		if part != "" && (part[0] < 'A' || part[0] > 'Z') {
+			keep = append(keep, part)
+		}
+	}
+	if len(keep) == 0 {
+		return f
+	}
+	return strings.Join(keep, ".")
 }
 
 func jsonType(goType string) string {

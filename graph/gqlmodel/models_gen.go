@@ -3,6 +3,11 @@
 package gqlmodel
 
 import (
+	"bytes"
+	"fmt"
+	"io"
+	"strconv"
+
 	"github.com/autograph-kg/autograph/graph/model"
 )
 
@@ -65,6 +70,36 @@ type BrandWhere struct {
 	NameContains *string              `json:"nameContains,omitempty"`
 	Segment      []model.BrandSegment `json:"segment,omitempty"`
 	Country      []string             `json:"country,omitempty"`
+}
+
+// One reason a dataset cannot be imported.
+type ImportProblem struct {
+	// The line of `data` the record starts on; null for a problem of a stored item it refers to.
+	Line *int `json:"line,omitempty"`
+	// source, entity or relation; null when the problem is not about one item (a syntax error).
+	What *string `json:"what,omitempty"`
+	// The item's id, when it has one.
+	ID *string `json:"id,omitempty"`
+	// What is wrong, in the words of the other mutations' rules.
+	Message string `json:"message"`
+}
+
+// What importDataset found and did.
+type ImportReport struct {
+	// The dataset was only checked.
+	DryRun bool `json:"dryRun"`
+	// The dataset was written: false on a dry run and whenever there are problems.
+	Imported bool `json:"imported"`
+	// Records read, decodable or not.
+	Records   int `json:"records"`
+	Sources   int `json:"sources"`
+	Entities  int `json:"entities"`
+	Relations int `json:"relations"`
+	// Stored items the records refer to without holding them (checked, left as they are).
+	Stored int `json:"stored"`
+	// How many problems were found; `problems` lists the first 100.
+	ProblemCount int              `json:"problemCount"`
+	Problems     []*ImportProblem `json:"problems"`
 }
 
 // Curation: writes that keep the graph current. Every mutation needs a write token
@@ -287,4 +322,63 @@ type VehicleModelWhere struct {
 	Ids          []string           `json:"ids,omitempty"`
 	NameContains *string            `json:"nameContains,omitempty"`
 	Powertrain   []model.Powertrain `json:"powertrain,omitempty"`
+}
+
+// The serialisations importDataset reads (docs/DATASETS.md describes both, and
+// docs/dataset.schema.json holds their JSON Schema).
+type DatasetFormat string
+
+const (
+	// One JSON object with a list per sort of item, as `autograph export` writes it.
+	DatasetFormatJSON DatasetFormat = "JSON"
+	// JSON Lines: one item per line, its sort in the `kind` field.
+	DatasetFormatJSONL DatasetFormat = "JSONL"
+)
+
+var AllDatasetFormat = []DatasetFormat{
+	DatasetFormatJSON,
+	DatasetFormatJSONL,
+}
+
+func (e DatasetFormat) IsValid() bool {
+	switch e {
+	case DatasetFormatJSON, DatasetFormatJSONL:
+		return true
+	}
+	return false
+}
+
+func (e DatasetFormat) String() string {
+	return string(e)
+}
+
+func (e *DatasetFormat) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = DatasetFormat(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid DatasetFormat", str)
+	}
+	return nil
+}
+
+func (e DatasetFormat) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *DatasetFormat) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e DatasetFormat) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
 }

@@ -20,7 +20,13 @@ const (
 	searchCost       = 200
 	neighborhoodCost = 200
 	pathsCost        = 500
+	// importCost is the base cost of importDataset, which reads and checks up to 512 KiB of
+	// records and writes them: a request may hold a few, and the complexity limit says so.
+	importCost = 5000
 )
+
+// reportedProblems is how many problems an ImportReport lists at most.
+const reportedProblems = 100
 
 func times(child int, n *int, def, hi int) int {
 	m := def
@@ -48,6 +54,8 @@ func asOfListCost(child int, _ *model.Date) int { return listCost(child) }
 func complexity() graph.ComplexityRoot {
 	var c graph.ComplexityRoot
 	c.Organization.Relations = relationsCost
+	c.Mutation.ImportDataset = func(child int, _ string, _ *gqlmodel.DatasetFormat, _ *bool) int { return importCost + child }
+	c.ImportReport.Problems = func(child int) int { return 1 + child*reportedProblems }
 	c.Brand.Relations = relationsCost
 	c.VehicleModel.Relations = relationsCost
 	c.Plant.Relations = relationsCost

@@ -111,7 +111,7 @@ func NewHandler(o Options) http.Handler {
 	}
 	store := instrument.Wrap(o.Store, metrics)
 	tokens := newTokenSet(o.WriteTokens)
-	cfg := graph.Config{Resolvers: &graph.Resolver{Reader: store, Writer: store, Logger: o.Logger}, Complexity: complexity()}
+	cfg := graph.Config{Resolvers: &graph.Resolver{Reader: store, Writer: store, Importer: store, Logger: o.Logger}, Complexity: complexity()}
 	es := graph.NewExecutableSchema(cfg)
 	srv := handler.New(es)
 	srv.AddTransport(httpTransport{})
