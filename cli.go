@@ -128,32 +128,19 @@ func runImport(ctx context.Context, args []string, getenv func(string) string, s
 	}
 	bar := newProgress(sio.err, total)
 	c := dataset.NewCollection()
-	var done int64
-	for _, name := range fs.Args() {
-		f := dataset.Format(*format)
-		if f == "" {
-			f = dataset.FormatOf(name)
-		}
-		var r io.Reader = sio.in
-		if name != "-" {
-			file, err := os.Open(name)
-			if err != nil {
-				return fail(err)
-			}
-			defer file.Close()
-			r = file
-		}
-		base := done
-		err := c.Read(r, name, f, ctx.Err, func(records int, bytes int64) {
-			done = base + bytes
-			bar.update("reading "+name, records, done)
-		})
-		if err != nil {
-			bar.finish()
-			return fail(err)
-		}
+	// Reading runs on its own goroutine so that a signal ends the command at once even while
+	// a read blocks (stdin from a pipe that has gone quiet): nothing has been written yet.
+	read := make(chan error, 1)
+	go func() { read <- readInputs(ctx, c, fs.Args(), dataset.Format(*format), sio.in, bar) }()
+	select {
+	case err = <-read:
+	case <-ctx.Done():
+		err = ctx.Err()
 	}
 	bar.finish()
+	if err != nil {
+		return fail(err)
+	}
 
 	st, empty, err := openForCommand(ctx, "autograph import", cfg, sio.err)
 	if err != nil {
@@ -208,6 +195,36 @@ func runImport(ctx context.Context, args []string, getenv func(string) string, s
 		fmt.Fprintf(sio.out, "imported %s into %s\n", summary, storeName(cfg))
 	}
 	return exitOK
+}
+
+// readInputs reads the named files (stdin for "-") into c, in format f or the one each
+// file's name says, telling bar how far it got.
+func readInputs(ctx context.Context, c *dataset.Collection, names []string, f dataset.Format, stdin io.Reader, bar *progress) error {
+	var done int64
+	for _, name := range names {
+		format := f
+		if format == "" {
+			format = dataset.FormatOf(name)
+		}
+		r := stdin
+		if name != "-" {
+			file, err := os.Open(name)
+			if err != nil {
+				return err
+			}
+			defer file.Close()
+			r = file
+		}
+		base := done
+		err := c.Read(r, name, format, ctx.Err, func(records int, bytes int64) {
+			done = base + bytes
+			bar.update("reading "+name, records, done)
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // dryRunStore refuses to import on a dry run, so that a dry run cannot write even by mistake.
@@ -413,6 +430,7 @@ func errMessage(err error) string {
 // when the size is known, the share done and the time left), otherwise a plain line every
 // progressLogEvery.
 type progress struct {
+	mu      sync.Mutex // reading may go on, on its goroutine, after an interrupt
 	w       io.Writer
 	tty     bool
 	total   int64
@@ -445,6 +463,8 @@ func isTerminal(w io.Writer) bool {
 }
 
 func (p *progress) update(label string, records int, bytes int64) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
 	p.label, p.records, p.bytes = label, records, bytes
 	now := time.Now()
 	every := progressLogEvery
@@ -490,6 +510,8 @@ func (p *progress) draw(now time.Time) {
 
 // finish ends the bar's line on a terminal; elsewhere it logs the total.
 func (p *progress) finish() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
 	if p.records == 0 && !p.drawn {
 		return
 	}
