@@ -15,9 +15,9 @@ import (
 
 // graphMLPython is the Python with networkx that .ci/run installs:
 //
-//	python3 -m venv graph/dataset/testdata/graphml/venv
-//	graph/dataset/testdata/graphml/venv/bin/pip install -r graph/dataset/testdata/graphml/requirements.txt
-var graphMLPython = filepath.Join("testdata", "graphml", "venv", "bin", "python")
+//	python3 -m venv graph/dataset/testdata/python/venv
+//	graph/dataset/testdata/python/venv/bin/pip install -r graph/dataset/testdata/python/requirements.txt
+var graphMLPython = filepath.Join("testdata", "python", "venv", "bin", "python")
 
 // TestGraphMLReader reads the GraphML export of the seed back with a real GraphML reader,
 // networkx's read_graphml: every node and edge is there, with its properties and their
@@ -25,8 +25,8 @@ var graphMLPython = filepath.Join("testdata", "graphml", "venv", "bin", "python"
 // under CI.
 func TestGraphMLReader(t *testing.T) {
 	if _, err := os.Stat(graphMLPython); err != nil {
-		neo4jtest.SkipOrFail(t, "networkx is not installed for this test: run python3 -m venv graph/dataset/testdata/graphml/venv && "+
-			"graph/dataset/testdata/graphml/venv/bin/pip install -r graph/dataset/testdata/graphml/requirements.txt (.ci/run does)")
+		neo4jtest.SkipOrFail(t, "networkx is not installed for this test: run python3 -m venv graph/dataset/testdata/python/venv && "+
+			"graph/dataset/testdata/python/venv/bin/pip install -r graph/dataset/testdata/python/requirements.txt (.ci/run does)")
 	}
 	d, err := seed.Dataset()
 	if err != nil {
@@ -44,7 +44,7 @@ func TestGraphMLReader(t *testing.T) {
 	if err := os.WriteFile(path, b.Bytes(), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	out, err := exec.CommandContext(t.Context(), graphMLPython, filepath.Join("testdata", "graphml", "read_graphml.py"), path).Output()
+	out, err := exec.CommandContext(t.Context(), graphMLPython, filepath.Join("testdata", "python", "read_graphml.py"), path).Output()
 	if err != nil {
 		var stderr []byte
 		if ee, ok := err.(*exec.ExitError); ok {
