@@ -527,8 +527,9 @@ func (p *progress) finish() {
 // spinner on a terminal, a line elsewhere. The returned function stops it.
 func spin(w io.Writer, tty bool, label string) func() {
 	if !tty {
+		start := time.Now()
 		fmt.Fprintln(w, label+"…")
-		return func() {}
+		return func() { fmt.Fprintf(w, "%s: done in %s\n", label, time.Since(start).Round(100*time.Millisecond)) }
 	}
 	done := make(chan struct{})
 	var wg sync.WaitGroup

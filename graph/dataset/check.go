@@ -47,24 +47,24 @@ const lookupBatch = 1000
 // nothing. It returns how many it added.
 func (c *Collection) resolve(ctx context.Context, r model.BatchReader) (int, error) {
 	d := &c.Dataset
-	have := map[string]bool{}
-	for _, s := range d.Sources {
-		have[s.ID] = true
-	}
-	for _, e := range d.Entities() {
-		have[e.GetID()] = true
-	}
-	for _, x := range d.Relations {
-		have[x.ID] = true
+	// The ids the records hold are those of c.pos; looked is what resolve has asked for.
+	looked := map[string]bool{}
+	have := func(id string) bool {
+		for _, m := range c.pos {
+			if _, ok := m[id]; ok {
+				return true
+			}
+		}
+		return looked[id]
 	}
 	wantE, wantS := map[string]bool{}, map[string]bool{}
 	needE := func(id string) {
-		if id != "" && !have[id] && model.CheckID(id) == nil {
+		if id != "" && !wantE[id] && !have(id) && model.CheckID(id) == nil {
 			wantE[id] = true
 		}
 	}
 	needS := func(id string) {
-		if id != "" && !have[id] && model.CheckID(id) == nil {
+		if id != "" && !wantS[id] && !have(id) && model.CheckID(id) == nil {
 			wantS[id] = true
 		}
 	}
@@ -97,7 +97,7 @@ func (c *Collection) resolve(ctx context.Context, r model.BatchReader) (int, err
 		ids := sortedKeys(wantE)
 		clear(wantE)
 		for _, id := range ids {
-			have[id] = true
+			looked[id] = true
 		}
 		for chunk := range slices.Chunk(ids, lookupBatch) {
 			found, err := r.EntitiesByID(ctx, chunk)
@@ -115,7 +115,7 @@ func (c *Collection) resolve(ctx context.Context, r model.BatchReader) (int, err
 		ids = sortedKeys(wantS)
 		clear(wantS)
 		for _, id := range ids {
-			have[id] = true
+			looked[id] = true
 		}
 		for chunk := range slices.Chunk(ids, lookupBatch) {
 			found, err := r.SourcesByID(ctx, chunk)
@@ -227,7 +227,7 @@ func (c *Collection) place(msg string, dups map[string]int) Problem {
 		return p
 	}
 	p.What, p.ID = sortNames[sort], id
-	at := c.pos[sort][id]
+	at := c.positions(sort, id)
 	k := 0
 	if strings.Contains(p.Message, "id already used by a") {
 		key := sortNames[sort] + "\x00" + id
@@ -236,7 +236,7 @@ func (c *Collection) place(msg string, dups map[string]int) Problem {
 		// The first claim of the id was this sort's first item unless an item of an earlier
 		// sort (sources, then entities, then relations) held it.
 		for s := range sort {
-			if len(c.pos[s][id]) > 0 {
+			if _, ok := c.pos[s][id]; ok {
 				k--
 				break
 			}

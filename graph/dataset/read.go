@@ -107,9 +107,12 @@ type Collection struct {
 	Problems []Problem
 	// Records counts the records read, decodable or not.
 	Records int
-	// pos holds the position of every decoded item, in the order Validate claims ids:
-	// sources, then entities, then relations, each keyed by id.
-	pos [3]map[string][]Position
+	// pos holds where every decoded item was read, by sort (in the order Validate claims ids:
+	// sources, then entities, then relations) and id: the first item of an id in pos, the
+	// others, rare, in more. A position is packed (fileIndex<<32 | line) to keep a million
+	// items cheap.
+	pos  [3]map[string]uint64
+	more [3]map[string][]uint64
 	// checked holds the per-record problems, so that Validate's repeats of them are dropped.
 	checked map[Position][]string
 	// files are the inputs read, in order.
@@ -128,7 +131,8 @@ var sortNames = [3]string{"source", "entity", "relation"}
 func NewCollection() *Collection {
 	c := &Collection{checked: map[Position][]string{}}
 	for i := range c.pos {
-		c.pos[i] = map[string][]Position{}
+		c.pos[i] = map[string]uint64{}
+		c.more[i] = map[string][]uint64{}
 	}
 	return c
 }
@@ -241,7 +245,11 @@ func (c *Collection) decodeRecord(pos Position, raw []byte) {
 		Kind *string `json:"kind"`
 		ID   any     `json:"id"`
 	}
-	if err := json.Unmarshal(raw, &head); err != nil {
+	if k, ok := leadingKind(raw); ok {
+		// The common case, as export writes it: the kind comes first, so the line is
+		// decoded once. Its id is looked for only when something is wrong.
+		head.Kind = &k
+	} else if err := json.Unmarshal(raw, &head); err != nil {
 		c.problem(pos, "", "", "not a JSON object: "+jsonMessage(err))
 		return
 	}
@@ -298,6 +306,18 @@ func (c *Collection) decodeRecord(pos Position, raw []byte) {
 		return
 	}
 	if err := strictUnmarshal(raw, v); err != nil {
+		if !json.Valid(raw) {
+			var x any
+			c.problem(pos, "", "", "not a JSON object: "+jsonMessage(json.Unmarshal(raw, &x)))
+			return
+		}
+		if id == "" {
+			var h struct {
+				ID any `json:"id"`
+			}
+			_ = json.Unmarshal(raw, &h)
+			id, _ = h.ID.(string)
+		}
 		c.problem(pos, what, id, jsonMessage(err))
 		return
 	}
@@ -315,6 +335,21 @@ func (c *Collection) decodeRecord(pos Position, raw []byte) {
 	default:
 		c.addEntity(pos, embedded(v))
 	}
+}
+
+// leadingKind reads the kind of a record that starts with it, {"kind":"<plain text>", without
+// decoding the rest.
+func leadingKind(raw []byte) (string, bool) {
+	const prefix = `{"kind":"`
+	if !bytes.HasPrefix(raw, []byte(prefix)) {
+		return "", false
+	}
+	rest := raw[len(prefix):]
+	end := bytes.IndexByte(rest, '"')
+	if end < 0 || bytes.IndexByte(rest[:end], '\\') >= 0 {
+		return "", false
+	}
+	return string(rest[:end]), true
 }
 
 // embedded is the entity inside one of decodeRecord's wrappers.
@@ -580,7 +615,7 @@ func (c *Collection) problem(pos Position, what, id, msg string) {
 // addSource keeps a decoded source and checks it on its own, as upsertSource does.
 func (c *Collection) addSource(pos Position, s *model.Source) {
 	c.Dataset.Sources = append(c.Dataset.Sources, s)
-	c.pos[sortSource][s.ID] = append(c.pos[sortSource][s.ID], pos)
+	c.at(sortSource, s.ID, pos)
 	c.check(pos, "source", s.ID, model.CheckSource(s))
 }
 
@@ -588,7 +623,7 @@ func (c *Collection) addSource(pos Position, s *model.Source) {
 func (c *Collection) addEntity(pos Position, e model.Entity) {
 	c.Dataset.Add(e)
 	id := e.GetID()
-	c.pos[sortEntity][id] = append(c.pos[sortEntity][id], pos)
+	c.at(sortEntity, id, pos)
 	c.check(pos, "entity", id, model.CheckEntity(e))
 }
 
@@ -603,8 +638,35 @@ func (c *Collection) addRelation(pos Position, r *model.Relation) {
 		r.ID = model.RelationID(r)
 	}
 	c.Dataset.Relations = append(c.Dataset.Relations, r)
-	c.pos[sortRelation][r.ID] = append(c.pos[sortRelation][r.ID], pos)
+	c.at(sortRelation, r.ID, pos)
 	c.check(pos, "relation", r.ID, model.CheckRelation(r))
+}
+
+// at records where an item of a sort was read.
+func (c *Collection) at(sort int, id string, pos Position) {
+	packed := uint64(len(c.files)-1)<<32 | uint64(uint32(pos.Line))
+	if _, dup := c.pos[sort][id]; dup {
+		c.more[sort][id] = append(c.more[sort][id], packed)
+		return
+	}
+	c.pos[sort][id] = packed
+}
+
+// positions lists where the items of a sort with an id were read, in input order.
+func (c *Collection) positions(sort int, id string) []Position {
+	first, ok := c.pos[sort][id]
+	if !ok {
+		return nil
+	}
+	out := []Position{c.unpack(first)}
+	for _, p := range c.more[sort][id] {
+		out = append(out, c.unpack(p))
+	}
+	return out
+}
+
+func (c *Collection) unpack(p uint64) Position {
+	return Position{File: c.files[p>>32], Line: int(uint32(p))}
 }
 
 func (c *Collection) check(pos Position, what, id string, err error) {
