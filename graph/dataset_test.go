@@ -2,6 +2,7 @@ package graph_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http/httptest"
 	"strings"
 	"testing"
@@ -147,4 +148,24 @@ func importDatasetMutation(t *testing.T, srv *httptest.Server) {
 			}
 		}
 	})
+}
+
+// TestImportDatasetComplexity: importDataset is costly, and the complexity limit says so: a
+// request may hold a few, not a dozen (each costs 5000, the limit is 50000).
+func TestImportDatasetComplexity(t *testing.T) {
+	srv := apitest.NewServer(t, httpapi.Options{WriteTokens: []string{token}})
+	var q strings.Builder
+	q.WriteString("mutation {")
+	for i := range 11 {
+		fmt.Fprintf(&q, ` i%d: importDataset(data: "{}", dryRun: true) { imported }`, i)
+	}
+	q.WriteString(" }")
+	resp := apitest.PostAs(t, srv.URL, "Bearer "+token, q.String(), nil)
+	if len(resp.Errors) != 1 || resp.Errors[0].Code() != "COMPLEXITY_LIMIT_EXCEEDED" {
+		t.Errorf("eleven imports in one request: errors %+v, want COMPLEXITY_LIMIT_EXCEEDED", resp.Errors)
+	}
+	resp = apitest.PostAs(t, srv.URL, "Bearer "+token, `mutation { importDataset(data: "{}", dryRun: true) { dryRun imported records problemCount } }`, nil)
+	if len(resp.Errors) > 0 || string(resp.Data) != `{"importDataset":{"dryRun":true,"imported":false,"records":0,"problemCount":0}}` {
+		t.Errorf("an empty dataset: data %s, errors %+v", resp.Data, resp.Errors)
+	}
 }
