@@ -42,8 +42,8 @@ measure() {
 }
 
 rm -rf "$dir/data"
-measure embedded KG_SEED=never KG_DATA_DIR="$dir/data"
-measure embedded-again KG_SEED=never KG_DATA_DIR="$dir/data"
+measure embedded -u NEO4J_URI KG_SEED=never KG_DATA_DIR="$dir/data"
+measure embedded-again -u NEO4J_URI KG_SEED=never KG_DATA_DIR="$dir/data"
 echo "   data directory: $(du -sh "$dir/data" | cut -f1)"
 if [[ -n "${NEO4J_URI:-}" ]]; then
   measure neo4j KG_SEED=never
