@@ -52,6 +52,22 @@ func storeHas(t *testing.T, dir, id string) bool {
 	return err == nil
 }
 
+// updatedAt opens the data directory and returns the entity's updatedAt (the zero time when
+// it is not there).
+func updatedAt(t *testing.T, dir, id string) time.Time {
+	t.Helper()
+	s, _, err := inmem.Open(t.Context(), dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close(context.Background())
+	e, err := s.Entity(t.Context(), id)
+	if err != nil {
+		return time.Time{}
+	}
+	return e.Common().UpdatedAt
+}
+
 func writeFile(t *testing.T, name, content string) string {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), name)
@@ -76,6 +92,7 @@ func TestImportCommand(t *testing.T) {
 	if storeHas(t, dir, "avtotor") || storeHas(t, dir, "example-motors") {
 		t.Fatal("a dry run wrote to the store (the seed or the file)")
 	}
+	var stamps []time.Time
 	for i := range 2 {
 		code, out, errs = command(t, "", env, "import", file)
 		if code != exitOK || !strings.Contains(out, "imported 3 records") {
@@ -84,9 +101,10 @@ func TestImportCommand(t *testing.T) {
 		if i == 0 && !strings.Contains(errs, "loaded the seed dataset first") {
 			t.Errorf("an empty data directory was not seeded first (KG_SEED=auto): %s", errs)
 		}
+		stamps = append(stamps, updatedAt(t, dir, "example-motors"))
 	}
-	if !storeHas(t, dir, "example-motors") {
-		t.Fatal("the import wrote nothing")
+	if !stamps[0].Equal(stamps[1]) || stamps[0].IsZero() {
+		t.Errorf("importing the same file again changed example-motors: updatedAt %v, then %v", stamps[0], stamps[1])
 	}
 
 	bad := writeFile(t, "bad.jsonl", facts+`{"kind":"relation","type":"ASSEMBLES","from":"example-motors","to":"nowhere","sources":["example-report-2024"]}`+"\n"+
