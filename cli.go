@@ -333,7 +333,11 @@ func runExport(ctx context.Context, args []string, getenv func(string) string, s
 	if *out != "" {
 		fmt.Fprintf(sio.err, "wrote %d sources, %d entities, %d relations to %s\n", len(d.Sources), len(d.Entities()), len(d.Relations), *out)
 		if f == "csv" {
-			fmt.Fprintf(sio.err, "load them into an empty Neo4j database with: cd %s && %s\n", *out, dataset.NeoAdminCommand("<database>"))
+			dir, err := filepath.Abs(*out)
+			if err != nil {
+				dir = *out
+			}
+			fmt.Fprintf(sio.err, "load them into a new Neo4j database with: %s\n", dataset.NeoAdminCommand("<database>", dir))
 		}
 	}
 	return exitOK

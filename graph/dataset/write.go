@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -407,10 +408,18 @@ const (
 // neo4j-admin database import.
 const csvArrayDelimiter = ";"
 
-// NeoAdminCommand is the neo4j-admin command that imports WriteCSV's files into database db.
-func NeoAdminCommand(db string) string {
-	return "neo4j-admin database import full --nodes=" + CSVSources + " --nodes=" + CSVEntities +
-		" --relationships=" + CSVRelations + " " + db
+// NeoAdminArgs are the neo4j-admin arguments that import WriteCSV's files, in dir, into the
+// new database db. The database comes first: after --relationships it would be read as one
+// more file. Give dir as an absolute path: newer releases refuse a file name without a
+// directory.
+func NeoAdminArgs(db, dir string) []string {
+	at := func(name string) string { return filepath.Join(dir, name) }
+	return []string{"database", "import", "full", db, "--nodes=" + at(CSVSources), "--nodes=" + at(CSVEntities), "--relationships=" + at(CSVRelations)}
+}
+
+// NeoAdminCommand is the neo4j-admin command line of NeoAdminArgs.
+func NeoAdminCommand(db, dir string) string {
+	return "neo4j-admin " + strings.Join(NeoAdminArgs(db, dir), " ")
 }
 
 // WriteCSV writes d as the CSV files of `neo4j-admin database import` (NeoAdminCommand):
