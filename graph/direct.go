@@ -3,6 +3,7 @@ package graph
 import (
 	"context"
 	"io"
+	"runtime"
 	"slices"
 	"strconv"
 	"time"
@@ -68,7 +69,7 @@ const maxDirectRounds = 6
 func writeDirect(ctx context.Context, oc *graphql.OperationContext, sel ast.SelectionSet, res any) rawJSON {
 	w := &directWriter{oc: oc, ents: map[string]model.Entity{}, srcs: map[string]*model.Source{}}
 	ld := loader.For(ctx)
-	for range maxDirectRounds {
+	for round := range maxDirectRounds {
 		w.buf, w.needEnts, w.needSrcs, w.bad = w.buf[:0], w.needEnts[:0], w.needSrcs[:0], false
 		w.value(sel, res)
 		if w.bad {
@@ -76,6 +77,14 @@ func writeDirect(ctx context.Context, oc *graphql.OperationContext, sel ast.Sele
 		}
 		if len(w.needEnts) == 0 && len(w.needSrcs) == 0 {
 			return rawJSON(w.buf)
+		}
+		if round == 0 {
+			// Sibling fields of the same object (aliased relation lists, say) load their
+			// pages concurrently, and each page announces its endpoints to the loaders; a
+			// batch sent before a sibling's announcement lands leaves that sibling a batch
+			// of its own. The executor leaves them that moment while it starts a goroutine
+			// per list element; the writer yields for it.
+			runtime.Gosched()
 		}
 		if len(w.needEnts) > 0 {
 			ids := dedupe(w.needEnts)

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"testing"
 
 	"github.com/autograph-kg/autograph/graph/httpapi"
@@ -83,9 +82,6 @@ func benchQuery(b *testing.B, query string, vars map[string]any) {
 	first := serve()
 	if first.Code != http.StatusOK || bytes.Contains(first.Body.Bytes(), []byte(`"errors"`)) {
 		b.Fatalf("status %d: %.500s", first.Code, first.Body.String())
-	}
-	if testing.Verbose() {
-		_ = os.WriteFile("/tmp/bench-"+b.Name()+".json", first.Body.Bytes(), 0o644)
 	}
 	b.ReportAllocs()
 	b.ResetTimer()

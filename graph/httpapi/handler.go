@@ -116,7 +116,7 @@ func NewHandler(o Options) http.Handler {
 	tokens := newTokenSet(o.WriteTokens)
 	cfg := graph.Config{Resolvers: &graph.Resolver{Reader: store, Writer: store, Logger: o.Logger}, Complexity: complexity()}
 	es := graph.NewExecutableSchema(cfg)
-	srv := handler.New(es)
+	srv := handler.New(newDefaultCosted(es))
 	srv.AddTransport(httpTransport{})
 	// Parsed documents are cached by their text (the key); APQ keeps texts by hash.
 	srv.SetQueryCache(boundedCache[*ast.QueryDocument]{inner: lru.New[*ast.QueryDocument](1000), limit: maxCachedQueryBytes})
