@@ -456,7 +456,7 @@ func (w *directWriter) source(sel ast.SelectionSet, s *model.Source) {
 		case "title":
 			w.str(s.Title)
 		case "publishedOn":
-			w.quote(s.PublishedOn.String())
+			w.date(s.PublishedOn)
 		case "dateline":
 			w.optStr(s.DatelineOrNull())
 		case "url":
@@ -568,7 +568,24 @@ func (w *directWriter) optDate(d *model.Date) {
 		w.null()
 		return
 	}
-	w.quote(d.String())
+	w.date(*d)
+}
+
+// date writes a date as its MarshalGQL does, without formatting through fmt for the usual
+// four-digit years.
+func (w *directWriter) date(d model.Date) {
+	if d.IsZero() || d.Year < 0 || d.Year > 9999 || d.Month < 0 || d.Month > 99 || d.Day < 0 || d.Day > 99 {
+		w.quote(d.String())
+		return
+	}
+	w.buf = append(w.buf, '"', byte('0'+d.Year/1000), byte('0'+d.Year/100%10), byte('0'+d.Year/10%10), byte('0'+d.Year%10))
+	if d.Month != 0 {
+		w.buf = append(w.buf, '-', byte('0'+d.Month/10), byte('0'+d.Month%10))
+		if d.Day != 0 {
+			w.buf = append(w.buf, '-', byte('0'+d.Day/10), byte('0'+d.Day%10))
+		}
+	}
+	w.buf = append(w.buf, '"')
 }
 
 // time writes a Time! as graphql.MarshalTime does; the zero time would be a null, which the
