@@ -67,7 +67,7 @@ const maxDirectRounds = 6
 // writeDirect writes res under sel, loading what it refers to; nil when the executor has to
 // resolve it instead.
 func writeDirect(ctx context.Context, oc *graphql.OperationContext, sel ast.SelectionSet, res any) rawJSON {
-	w := &directWriter{oc: oc, ents: map[string]model.Entity{}, srcs: map[string]*model.Source{}}
+	w := &directWriter{oc: oc, buf: make([]byte, 0, 4096), ents: map[string]model.Entity{}, srcs: map[string]*model.Source{}}
 	ld := loader.For(ctx)
 	for round := range maxDirectRounds {
 		w.buf, w.needEnts, w.needSrcs, w.bad = w.buf[:0], w.needEnts[:0], w.needSrcs[:0], false
@@ -560,8 +560,19 @@ func (w *directWriter) bool(b bool) { w.buf = strconv.AppendBool(w.buf, b) }
 
 func (w *directWriter) int(n int) { w.buf = strconv.AppendInt(w.buf, int64(n), 10) }
 
-// quote writes an enum value or a date as their MarshalGQL methods do (strconv.Quote).
-func (w *directWriter) quote(s string) { w.buf = strconv.AppendQuote(w.buf, s) }
+// quote writes an enum value or a date as their MarshalGQL methods do (strconv.Quote),
+// directly when it is all capitals, digits and underscores, as every enum value is.
+func (w *directWriter) quote(s string) {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; (c < 'A' || c > 'Z') && (c < '0' || c > '9') && c != '_' {
+			w.buf = strconv.AppendQuote(w.buf, s)
+			return
+		}
+	}
+	w.buf = append(w.buf, '"')
+	w.buf = append(w.buf, s...)
+	w.buf = append(w.buf, '"')
+}
 
 func (w *directWriter) optDate(d *model.Date) {
 	if d == nil {

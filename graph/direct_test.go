@@ -2,6 +2,7 @@ package graph
 
 import (
 	"bytes"
+	"strconv"
 	"testing"
 	"time"
 
@@ -43,6 +44,13 @@ func TestDirectDatesAndTimesMatchTheirMarshallers(t *testing.T) {
 		w.time(tm)
 		if !bytes.Equal(w.buf, want.Bytes()) || w.bad {
 			t.Errorf("%v: wrote %s, MarshalTime writes %s", tm, w.buf, want.Bytes())
+		}
+	}
+	for _, e := range []string{"ASSEMBLES", "VEHICLE_MODEL", "X1", "", "lower", `q"uote`, "é"} {
+		w := &directWriter{}
+		w.quote(e)
+		if want := strconv.Quote(e); string(w.buf) != want {
+			t.Errorf("%q: wrote %s, strconv.Quote writes %s", e, w.buf, want)
 		}
 	}
 	w := &directWriter{}
