@@ -3,6 +3,7 @@ package graph
 import (
 	"context"
 	"io"
+	"math"
 	"runtime"
 	"slices"
 	"strconv"
@@ -18,7 +19,7 @@ import (
 
 // DirectFields is a field interceptor (handler.Server.AroundFields) that writes the answer of
 // a relation-valued field (a relation connection, a list of relations, a relation, a
-// neighbourhood, a list of paths) as JSON in one pass, instead of letting the generated
+// neighbourhood, a list of paths, a timeline) or of a search as JSON in one pass, instead of letting the generated
 // executor resolve every field below it. The executor spends about a dozen allocations and,
 // for every field with a resolver and every list element, a goroutine on each field it
 // resolves; an explorer page of relations with their endpoints and sources has some 400
@@ -39,7 +40,8 @@ func DirectFields(ctx context.Context, next graphql.Resolver) (any, error) {
 		return res, err
 	}
 	switch res.(type) {
-	case *gqlmodel.RelationConnection, []*model.Relation, *model.Relation, *model.Subgraph, []*model.Path:
+	case *gqlmodel.RelationConnection, []*model.Relation, *model.Relation, *model.Subgraph, []*model.Path,
+		[]*model.TimelineEntry, []*model.SearchHit:
 	default:
 		return res, nil
 	}
@@ -179,6 +181,10 @@ func (w *directWriter) value(sel ast.SelectionSet, res any) {
 		w.subgraph(sel, v)
 	case []*model.Path:
 		w.list(len(v), func(i int) { w.path(sel, v[i]) })
+	case []*model.TimelineEntry:
+		w.list(len(v), func(i int) { w.timelineEntry(sel, v[i]) })
+	case []*model.SearchHit:
+		w.list(len(v), func(i int) { w.searchHit(sel, v[i]) })
 	default:
 		w.bad = true
 	}
@@ -403,6 +409,72 @@ func (w *directWriter) relation(sel ast.SelectionSet, r *model.Relation) {
 	w.end(len(fs))
 }
 
+func (w *directWriter) timelineEntry(sel ast.SelectionSet, e *model.TimelineEntry) {
+	if e == nil {
+		w.bad = true
+		return
+	}
+	fs := w.collect(sel, timelineEntryImplementors)
+	for i := range fs {
+		f := &fs[i]
+		w.key(i, f)
+		switch f.Name {
+		case "__typename":
+			w.str("TimelineEntry")
+		case "date":
+			w.date(e.Date)
+		case "kind":
+			w.quote(string(e.Kind))
+		case "summary":
+			w.str(e.Summary)
+		case "entity":
+			if e.Entity == nil {
+				w.null()
+			} else {
+				w.entity(f.Selections, e.Entity)
+			}
+		case "relation":
+			if e.Relation == nil {
+				w.null()
+			} else {
+				w.relation(f.Selections, e.Relation)
+			}
+		default:
+			w.bad = true
+		}
+		if w.bad {
+			return
+		}
+	}
+	w.end(len(fs))
+}
+
+func (w *directWriter) searchHit(sel ast.SelectionSet, h *model.SearchHit) {
+	if h == nil || h.Entity == nil {
+		w.bad = true
+		return
+	}
+	fs := w.collect(sel, searchHitImplementors)
+	for i := range fs {
+		f := &fs[i]
+		w.key(i, f)
+		switch f.Name {
+		case "__typename":
+			w.str("SearchHit")
+		case "score":
+			w.float(h.Score)
+		case "entity":
+			w.entity(f.Selections, h.Entity)
+		default:
+			w.bad = true
+		}
+		if w.bad {
+			return
+		}
+	}
+	w.end(len(fs))
+}
+
 // endpoint writes a relation's non-null end; an unknown one is the executor's to report.
 func (w *directWriter) endpoint(sel ast.SelectionSet, id string) {
 	e, ok := w.ents[id]
@@ -503,20 +575,24 @@ func (w *directWriter) publisher(sel ast.SelectionSet, id string) {
 func (w *directWriter) entity(sel ast.SelectionSet, e model.Entity) {
 	var impl []string
 	var typename string
-	switch e.(type) {
+	isNil := false
+	switch v := e.(type) {
 	case *model.Organization:
-		impl, typename = organizationImplementors, "Organization"
+		impl, typename, isNil = organizationImplementors, "Organization", v == nil
 	case *model.Brand:
-		impl, typename = brandImplementors, "Brand"
+		impl, typename, isNil = brandImplementors, "Brand", v == nil
 	case *model.VehicleModel:
-		impl, typename = vehicleModelImplementors, "VehicleModel"
+		impl, typename, isNil = vehicleModelImplementors, "VehicleModel", v == nil
 	case *model.Plant:
-		impl, typename = plantImplementors, "Plant"
+		impl, typename, isNil = plantImplementors, "Plant", v == nil
 	case *model.Place:
-		impl, typename = placeImplementors, "Place"
+		impl, typename, isNil = placeImplementors, "Place", v == nil
 	case *model.Agreement:
-		impl, typename = agreementImplementors, "Agreement"
+		impl, typename, isNil = agreementImplementors, "Agreement", v == nil
 	default:
+		isNil = true
+	}
+	if isNil {
 		w.bad = true
 		return
 	}
@@ -559,6 +635,16 @@ func (w *directWriter) null() { w.buf = append(w.buf, "null"...) }
 func (w *directWriter) bool(b bool) { w.buf = strconv.AppendBool(w.buf, b) }
 
 func (w *directWriter) int(n int) { w.buf = strconv.AppendInt(w.buf, int64(n), 10) }
+
+// float writes a Float! as graphql.MarshalFloatContext does (fmt's %g, the shortest form);
+// infinities and NaN, which it refuses with an error, are handed back.
+func (w *directWriter) float(f float64) {
+	if math.IsInf(f, 0) || math.IsNaN(f) {
+		w.bad = true
+		return
+	}
+	w.buf = strconv.AppendFloat(w.buf, f, 'g', -1, 64)
+}
 
 // quote writes an enum value or a date as their MarshalGQL methods do (strconv.Quote),
 // directly when it is all capitals, digits and underscores, as every enum value is.

@@ -2,6 +2,8 @@ package graph
 
 import (
 	"bytes"
+	"context"
+	"math"
 	"strconv"
 	"testing"
 	"time"
@@ -44,6 +46,20 @@ func TestDirectDatesAndTimesMatchTheirMarshallers(t *testing.T) {
 		w.time(tm)
 		if !bytes.Equal(w.buf, want.Bytes()) || w.bad {
 			t.Errorf("%v: wrote %s, MarshalTime writes %s", tm, w.buf, want.Bytes())
+		}
+	}
+	for _, f := range []float64{1, 0.8, 0.6, 0.4, 0, 1.0 / 3, 1e21, 1e20, 123456789, 1e-5, 1e-4, -2.5} {
+		w := &directWriter{}
+		w.float(f)
+		var want bytes.Buffer
+		if err := graphql.MarshalFloatContext(f).MarshalGQLContext(context.Background(), &want); err != nil || !bytes.Equal(w.buf, want.Bytes()) {
+			t.Errorf("%v: wrote %s, MarshalFloatContext writes %s (%v)", f, w.buf, want.Bytes(), err)
+		}
+	}
+	for _, f := range []float64{math.Inf(1), math.NaN()} {
+		w := &directWriter{}
+		if w.float(f); !w.bad {
+			t.Errorf("%v, an error for the executor, was not handed back", f)
 		}
 	}
 	for _, e := range []string{"ASSEMBLES", "VEHICLE_MODEL", "X1", "", "lower", `q"uote`, "é"} {

@@ -23,7 +23,7 @@ import (
 )
 
 // directCases are queries whose answers graph.DirectFields writes itself, wholly or in part,
-// or hands back to the executor: the explorer's queries, the product questions (added from
+// or hands back to the executor: the explorer's queries (but its entity card), the product questions (added from
 // graph/testdata/questions), and the shapes the writer has to get exactly right or refuse
 // (aliases, merged and repeated fields, fragments on the interface and on kinds, __typename,
 // @skip and @include, a kind's own fields, nested arguments, empty lists, errors).
@@ -73,6 +73,13 @@ fragment E on Entity { id name kind sources { id } }`, nil},
 	{"node", `{ node(id: "avtotor-assembles-kaiyi") { id ... on Relation { type from { id } } } }`, nil},
 	{"neighborhood with types", `{ neighborhood(id: "baic-group", depth: 2, types: [OWNS_BRAND, HAS_MODEL], limit: 20) { truncated nodes { __typename id name aliases description kind sources { id } } relations { id sources { id publisher { id } } } } }`, nil},
 	{"no paths", `{ paths(from: "avtotor", to: "avtotor", maxLength: 1) { length } }`, nil},
+	{"explorer search", `query ExplorerSearch($q: String!) {
+  search(query: $q, first: 8) { score entity { id name kind aliases } }
+}`, map[string]any{"q": "bai"}},
+	{"search with a kind's fields", `{ search(query: "benz") { __typename s: score entity { __typename id ... on Organization { type } } } }`, nil},
+	{"search finding nothing", `{ search(query: "zzzzzz") { score entity { id } } }`, nil},
+	{"timeline with entities", `{ timeline(id: "baic-group") { __typename date kind summary entity { __typename id name kind description } relation { id from { id } to { id } sources { title publisher { name } } } } }`, nil},
+	{"timeline with a kind's fields", `{ timeline(id: "avtotor", from: "2020", to: "2024") { date entity { ... on Brand { segment } } } }`, nil},
 	{"bad argument", `{ entity(id: "avtotor") { relations(first: 500) { totalCount } } }`, nil},
 	{"bad nested argument", `{ entity(id: "avtotor") { relations(first: 2) { edges { node { to { relations(first: -1) { totalCount } } } } } } }`, nil},
 	{"unknown entity", `{ entity(id: "nobody") { relations { totalCount } } }`, nil},
