@@ -19,21 +19,22 @@ import (
 
 // DirectFields is a field interceptor (handler.Server.AroundFields) that writes the answer of
 // a relation-valued field (a relation connection, a list of relations, a relation, a
-// neighbourhood, a list of paths, a timeline) or of a search as JSON in one pass, instead of letting the generated
-// executor resolve every field below it. The executor spends about a dozen allocations and,
-// for every field with a resolver and every list element, a goroutine on each field it
-// resolves; an explorer page of relations with their endpoints and sources has some 400
-// fields. The writer loads the endpoints, sources and publishers the selection asks for with
-// one batch call per kind and level, through the request's loaders, so the store sees the
-// same batches as before.
+// neighbourhood, a list of paths, a timeline), of a search, or of an entity or a list of
+// entities as JSON in one pass, instead of letting the generated executor resolve every field
+// below it. The executor spends about a dozen allocations on each field it resolves, and a
+// goroutine on every field with a resolver and every list element; an explorer page of
+// relations with their endpoints and sources has some 360 fields. The writer loads the
+// endpoints, sources, publishers and countries the selection asks for with one batch call per
+// kind and level, through the request's loaders, so the store sees the same batches as before.
 //
 // The answer is the same, byte for byte: the fields come in the executor's order (gqlgen's
 // own field collection, fragments, aliases, @skip and @include included), and every scalar is
 // written as its marshaller writes it (see TestDirectFieldsMatchTheExecutor). The writer
-// handles only selections that cannot fail: a field it does not know (a type's own fields,
-// relation fields with arguments, @defer), an endpoint that is missing, a store error or an
-// invalid value hands the field back to the executor, which resolves it as before, errors
-// and all.
+// handles only selections that cannot fail: a field it does not know (one that follows
+// relations, such as Brand.models or Entity.relations, any field with arguments, @defer), an
+// endpoint that is missing, a store error or an invalid value hands the field back to the
+// executor, which resolves it as before, errors and all; the fields below it come back to the
+// writer one by one.
 func DirectFields(ctx context.Context, next graphql.Resolver) (any, error) {
 	res, err := next(ctx)
 	if err != nil || res == nil {
@@ -41,7 +42,8 @@ func DirectFields(ctx context.Context, next graphql.Resolver) (any, error) {
 	}
 	switch res.(type) {
 	case *gqlmodel.RelationConnection, []*model.Relation, *model.Relation, *model.Subgraph, []*model.Path,
-		[]*model.TimelineEntry, []*model.SearchHit:
+		[]*model.TimelineEntry, []*model.SearchHit,
+		model.Entity, []model.Entity, []*model.Organization, []*model.Brand, []*model.VehicleModel, []*model.Plant, []*model.Place, []*model.Agreement:
 	default:
 		return res, nil
 	}
@@ -69,7 +71,13 @@ const maxDirectRounds = 6
 // writeDirect writes res under sel, loading what it refers to; nil when the executor has to
 // resolve it instead.
 func writeDirect(ctx context.Context, oc *graphql.OperationContext, sel ast.SelectionSet, res any) rawJSON {
-	w := &directWriter{oc: oc, buf: make([]byte, 0, 4096), ents: map[string]model.Entity{}, srcs: map[string]*model.Source{}}
+	// A page of relations is a few KiB; a single entity is often handed back (its selection
+	// follows relations), so it starts small. The maps are made when something is loaded.
+	size := 4096
+	if _, one := res.(model.Entity); one {
+		size = 256
+	}
+	w := &directWriter{oc: oc, buf: make([]byte, 0, size)}
 	ld := loader.For(ctx)
 	for round := range maxDirectRounds {
 		w.buf, w.needEnts, w.needSrcs, w.bad = w.buf[:0], w.needEnts[:0], w.needSrcs[:0], false
@@ -94,6 +102,9 @@ func writeDirect(ctx context.Context, oc *graphql.OperationContext, sel ast.Sele
 			if err != nil {
 				return nil
 			}
+			if w.ents == nil {
+				w.ents = make(map[string]model.Entity, len(ids))
+			}
 			for _, id := range ids {
 				w.ents[id] = nil
 			}
@@ -106,6 +117,9 @@ func writeDirect(ctx context.Context, oc *graphql.OperationContext, sel ast.Sele
 			srcs, err := ld.Sources(ctx, ids)
 			if err != nil {
 				return nil
+			}
+			if w.srcs == nil {
+				w.srcs = make(map[string]*model.Source, len(ids))
 			}
 			for _, id := range ids {
 				w.srcs[id] = nil
@@ -185,6 +199,22 @@ func (w *directWriter) value(sel ast.SelectionSet, res any) {
 		w.list(len(v), func(i int) { w.timelineEntry(sel, v[i]) })
 	case []*model.SearchHit:
 		w.list(len(v), func(i int) { w.searchHit(sel, v[i]) })
+	case model.Entity:
+		w.entity(sel, v)
+	case []model.Entity:
+		w.list(len(v), func(i int) { w.entity(sel, v[i]) })
+	case []*model.Organization:
+		w.list(len(v), func(i int) { w.entity(sel, v[i]) })
+	case []*model.Brand:
+		w.list(len(v), func(i int) { w.entity(sel, v[i]) })
+	case []*model.VehicleModel:
+		w.list(len(v), func(i int) { w.entity(sel, v[i]) })
+	case []*model.Plant:
+		w.list(len(v), func(i int) { w.entity(sel, v[i]) })
+	case []*model.Place:
+		w.list(len(v), func(i int) { w.entity(sel, v[i]) })
+	case []*model.Agreement:
+		w.list(len(v), func(i int) { w.entity(sel, v[i]) })
 	default:
 		w.bad = true
 	}
@@ -554,24 +584,10 @@ func (w *directWriter) source(sel ast.SelectionSet, s *model.Source) {
 // publisher writes a source's publisher: null when there is none, or when the id is not an
 // organization in the graph (as Source.publisher resolves it).
 func (w *directWriter) publisher(sel ast.SelectionSet, id string) {
-	if id == "" {
-		w.null()
-		return
-	}
-	e, ok := w.ents[id]
-	if !ok {
-		w.needEnts = append(w.needEnts, id)
-		w.null()
-		return
-	}
-	if o, isOrg := e.(*model.Organization); isOrg && o != nil {
-		w.entity(sel, o)
-		return
-	}
-	w.null()
+	w.ref(sel, id, func(e model.Entity) bool { o, ok := e.(*model.Organization); return ok && o != nil })
 }
 
-// entity writes the fields every entity has; a kind's own fields are left to the executor.
+// entity writes an entity's fields: those every entity has, and the kind's own (kindField).
 func (w *directWriter) entity(sel ast.SelectionSet, e model.Entity) {
 	var impl []string
 	var typename string
@@ -621,6 +637,108 @@ func (w *directWriter) entity(sel ast.SelectionSet, e model.Entity) {
 		case "updatedAt":
 			w.time(c.UpdatedAt)
 		default:
+			w.kindField(f, e)
+		}
+		if w.bad {
+			return
+		}
+	}
+	w.end(len(fs))
+}
+
+// kindField writes a field of one kind of entity: its own scalars and its country; anything
+// that follows relations (a parent, brands, parties, relations) is the executor's.
+func (w *directWriter) kindField(f *graphql.CollectedField, e model.Entity) {
+	switch v := e.(type) {
+	case *model.Organization:
+		switch f.Name {
+		case "type":
+			w.quote(string(v.Type))
+		case "ownership":
+			if v.Ownership == nil {
+				w.null()
+			} else {
+				w.quote(string(*v.Ownership))
+			}
+		case "founded":
+			w.optDate(v.Founded)
+		case "country":
+			w.place(f.Selections, v.CountryID)
+		default:
+			w.bad = true
+		}
+	case *model.Brand:
+		switch f.Name {
+		case "segment":
+			if v.Segment == nil {
+				w.null()
+			} else {
+				w.quote(string(*v.Segment))
+			}
+		case "founded":
+			w.optDate(v.Founded)
+		case "country":
+			w.place(f.Selections, v.CountryID)
+		default:
+			w.bad = true
+		}
+	case *model.VehicleModel:
+		if f.Name != "powertrain" {
+			w.bad = true
+		} else if v.Powertrain == nil {
+			w.null()
+		} else {
+			w.quote(string(*v.Powertrain))
+		}
+	case *model.Plant:
+		if f.Name != "opened" {
+			w.bad = true
+		} else {
+			w.optDate(v.Opened)
+		}
+	case *model.Place:
+		switch f.Name {
+		case "type":
+			// Place.type shows an unknown level (the empty string) as null.
+			if v.Type == "" {
+				w.null()
+			} else {
+				w.quote(string(v.Type))
+			}
+		case "countryCode":
+			w.optStr(v.CountryCodeOrNull())
+		default:
+			w.bad = true
+		}
+	case *model.Agreement:
+		switch f.Name {
+		case "signedOn":
+			w.optDate(v.SignedOn)
+		case "announcedOn":
+			w.optDate(v.AnnouncedOn)
+		case "provisions":
+			w.list(len(v.Provisions), func(j int) { w.provision(f.Selections, &v.Provisions[j]) })
+		default:
+			w.bad = true
+		}
+	default:
+		w.bad = true
+	}
+}
+
+func (w *directWriter) provision(sel ast.SelectionSet, p *model.Provision) {
+	fs := w.collect(sel, provisionImplementors)
+	for i := range fs {
+		f := &fs[i]
+		w.key(i, f)
+		switch f.Name {
+		case "__typename":
+			w.str("Provision")
+		case "summary":
+			w.str(p.Summary)
+		case "due":
+			w.optDate(p.Due)
+		default:
 			w.bad = true
 		}
 		if w.bad {
@@ -628,6 +746,31 @@ func (w *directWriter) entity(sel ast.SelectionSet, e model.Entity) {
 		}
 	}
 	w.end(len(fs))
+}
+
+// place writes an organization's or a brand's country: null when there is none, or when the
+// id is not a place in the graph (as their country fields resolve it).
+func (w *directWriter) place(sel ast.SelectionSet, id string) {
+	w.ref(sel, id, func(e model.Entity) bool { p, ok := e.(*model.Place); return ok && p != nil })
+}
+
+// ref writes the entity id names when it is of the kind is asks for, null otherwise.
+func (w *directWriter) ref(sel ast.SelectionSet, id string, is func(model.Entity) bool) {
+	if id == "" {
+		w.null()
+		return
+	}
+	e, ok := w.ents[id]
+	if !ok {
+		w.needEnts = append(w.needEnts, id)
+		w.null()
+		return
+	}
+	if e != nil && is(e) {
+		w.entity(sel, e)
+		return
+	}
+	w.null()
 }
 
 func (w *directWriter) null() { w.buf = append(w.buf, "null"...) }

@@ -23,7 +23,7 @@ import (
 )
 
 // directCases are queries whose answers graph.DirectFields writes itself, wholly or in part,
-// or hands back to the executor: the explorer's queries (but its entity card), the product questions (added from
+// or hands back to the executor: the explorer's queries, the product questions (added from
 // graph/testdata/questions), and the shapes the writer has to get exactly right or refuse
 // (aliases, merged and repeated fields, fragments on the interface and on kinds, __typename,
 // @skip and @include, a kind's own fields, nested arguments, empty lists, errors).
@@ -80,6 +80,102 @@ fragment E on Entity { id name kind sources { id } }`, nil},
 	{"search finding nothing", `{ search(query: "zzzzzz") { score entity { id } } }`, nil},
 	{"timeline with entities", `{ timeline(id: "baic-group") { __typename date kind summary entity { __typename id name kind description } relation { id from { id } to { id } sources { title publisher { name } } } } }`, nil},
 	{"timeline with a kind's fields", `{ timeline(id: "avtotor", from: "2020", to: "2024") { date entity { ... on Brand { segment } } } }`, nil},
+	{"explorer entity card, organization", `query ExplorerEntity($id: ID!) {
+  entity(id: $id) {
+    id name kind description aliases
+    sources { ...SourceFields }
+    ... on Organization { type ownership founded country { id name } }
+    ... on Brand { segment founded country { id name } }
+    ... on VehicleModel { powertrain }
+    ... on Plant { opened }
+    ... on Place { placeType: type countryCode }
+    ... on Agreement { signedOn announcedOn provisions { summary due } }
+  }
+}
+fragment SourceFields on Source { id title url publishedOn dateline publisher { id name } }`, map[string]any{"id": "avtotor"}},
+	{"explorer entity card, brand", `query ExplorerEntity($id: ID!) {
+  entity(id: $id) {
+    id name kind description aliases
+    sources { ...SourceFields }
+    ... on Organization { type ownership founded country { id name } }
+    ... on Brand { segment founded country { id name } }
+    ... on VehicleModel { powertrain }
+    ... on Plant { opened }
+    ... on Place { placeType: type countryCode }
+    ... on Agreement { signedOn announcedOn provisions { summary due } }
+  }
+}
+fragment SourceFields on Source { id title url publishedOn dateline publisher { id name } }`, map[string]any{"id": "baic"}},
+	{"explorer entity card, model", `query ExplorerEntity($id: ID!) {
+  entity(id: $id) {
+    id name kind description aliases
+    sources { ...SourceFields }
+    ... on Organization { type ownership founded country { id name } }
+    ... on Brand { segment founded country { id name } }
+    ... on VehicleModel { powertrain }
+    ... on Plant { opened }
+    ... on Place { placeType: type countryCode }
+    ... on Agreement { signedOn announcedOn provisions { summary due } }
+  }
+}
+fragment SourceFields on Source { id title url publishedOn dateline publisher { id name } }`, map[string]any{"id": "baic-x35"}},
+	{"explorer entity card, plant", `query ExplorerEntity($id: ID!) {
+  entity(id: $id) {
+    id name kind description aliases
+    sources { ...SourceFields }
+    ... on Organization { type ownership founded country { id name } }
+    ... on Brand { segment founded country { id name } }
+    ... on VehicleModel { powertrain }
+    ... on Plant { opened }
+    ... on Place { placeType: type countryCode }
+    ... on Agreement { signedOn announcedOn provisions { summary due } }
+  }
+}
+fragment SourceFields on Source { id title url publishedOn dateline publisher { id name } }`, map[string]any{"id": "avtotor-plant"}},
+	{"explorer entity card, place", `query ExplorerEntity($id: ID!) {
+  entity(id: $id) {
+    id name kind description aliases
+    sources { ...SourceFields }
+    ... on Organization { type ownership founded country { id name } }
+    ... on Brand { segment founded country { id name } }
+    ... on VehicleModel { powertrain }
+    ... on Plant { opened }
+    ... on Place { placeType: type countryCode }
+    ... on Agreement { signedOn announcedOn provisions { summary due } }
+  }
+}
+fragment SourceFields on Source { id title url publishedOn dateline publisher { id name } }`, map[string]any{"id": "kaliningrad-region"}},
+	{"explorer entity card, agreement", `query ExplorerEntity($id: ID!) {
+  entity(id: $id) {
+    id name kind description aliases
+    sources { ...SourceFields }
+    ... on Organization { type ownership founded country { id name } }
+    ... on Brand { segment founded country { id name } }
+    ... on VehicleModel { powertrain }
+    ... on Plant { opened }
+    ... on Place { placeType: type countryCode }
+    ... on Agreement { signedOn announcedOn provisions { summary due } }
+  }
+}
+fragment SourceFields on Source { id title url publishedOn dateline publisher { id name } }`, map[string]any{"id": "avtotor-baic-agreement-2023"}},
+	{"explorer entity card, unknown", `query ExplorerEntity($id: ID!) {
+  entity(id: $id) {
+    id name kind description aliases
+    sources { ...SourceFields }
+    ... on Organization { type ownership founded country { id name } }
+    ... on Brand { segment founded country { id name } }
+    ... on VehicleModel { powertrain }
+    ... on Plant { opened }
+    ... on Place { placeType: type countryCode }
+    ... on Agreement { signedOn announcedOn provisions { summary due } }
+  }
+}
+fragment SourceFields on Source { id title url publishedOn dateline publisher { id name } }`, map[string]any{"id": "nobody"}},
+	{"every kind's fields in lists", `{ organizations(first: 50) { edges { node { id type ownership founded country { __typename id kind type countryCode } brands { id segment founded country { name } } plants { opened } agreements { signedOn announcedOn provisions { __typename summary due } } } } }
+  places(first: 50) { edges { node { id type countryCode contains { id kind } parent { id } } } }
+  vehicleModels(first: 50) { edges { node { id powertrain brand { id } } } } }`, nil},
+	{"lookups of each kind", `{ organization(id: "baic-group") { name } brand(id: "baic") { segment } vehicleModel(id: "baic-x35") { powertrain } plant(id: "avtotor-plant") { opened } place(id: "russia") { type } agreement(id: "avtotor-baic-agreement-2023") { provisions { due } } wrongKind: brand(id: "avtotor") { id } none: organization(id: "nobody") { id } }`, nil},
+	{"node of each kind", `{ a: node(id: "avtotor") { id ... on Entity { name } ... on Organization { type } } b: node(id: "tass-2023-04-18-avtotor-baic") { id } c: node(id: "avtotor-assembles-kia") { id ... on Relation { from { id } } } }`, nil},
 	{"bad argument", `{ entity(id: "avtotor") { relations(first: 500) { totalCount } } }`, nil},
 	{"bad nested argument", `{ entity(id: "avtotor") { relations(first: 2) { edges { node { to { relations(first: -1) { totalCount } } } } } } }`, nil},
 	{"unknown entity", `{ entity(id: "nobody") { relations { totalCount } } }`, nil},
