@@ -1,6 +1,12 @@
 package httpapi
 
 import (
+	"context"
+	"sync"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/ast"
+
 	"github.com/autograph-kg/autograph/graph"
 	"github.com/autograph-kg/autograph/graph/gqlmodel"
 	"github.com/autograph-kg/autograph/graph/model"
@@ -116,4 +122,51 @@ func complexity() graph.ComplexityRoot {
 		return pathsCost + times(child*l, first, model.DefaultPaths, model.MaxPaths)
 	}
 	return c
+}
+
+// defaultCosted wraps the executable schema so that the complexity estimate skips fields
+// without a cost function of their own. The generated Complexity builds an execution context
+// on every call, two allocations for every field of every request, only to find no function
+// and answer false, the default cost (1 plus the children). A field without arguments that
+// answered false once always will, so the wrapper remembers it and answers false itself; a
+// field with arguments also answers false when they do not parse, so it is always asked.
+type defaultCosted struct {
+	graphql.ExecutableSchema
+	mu    sync.RWMutex
+	plain map[costKey]bool
+}
+
+type costKey struct{ typeName, field string }
+
+func newDefaultCosted(es graphql.ExecutableSchema) *defaultCosted {
+	return &defaultCosted{ExecutableSchema: es, plain: map[costKey]bool{}}
+}
+
+// Complexity is the wrapped schema's, or false for a field known to have no cost function.
+func (d *defaultCosted) Complexity(ctx context.Context, typeName, field string, childComplexity int, args map[string]any) (int, bool) {
+	k := costKey{typeName, field}
+	d.mu.RLock()
+	plain := d.plain[k]
+	d.mu.RUnlock()
+	if plain {
+		return 0, false
+	}
+	n, ok := d.ExecutableSchema.Complexity(ctx, typeName, field, childComplexity, args)
+	if !ok && !hasArguments(d.Schema(), typeName, field) {
+		d.mu.Lock()
+		d.plain[k] = true
+		d.mu.Unlock()
+	}
+	return n, ok
+}
+
+// hasArguments reports whether the schema gives the field arguments; true when the field is
+// unknown, so that nothing is remembered for it.
+func hasArguments(s *ast.Schema, typeName, field string) bool {
+	t := s.Types[typeName]
+	if t == nil {
+		return true
+	}
+	f := t.Fields.ForName(field)
+	return f == nil || len(f.Arguments) > 0
 }

@@ -65,6 +65,9 @@ type Options struct {
 	Registry *prometheus.Registry
 	// Explorer, when set, is served at /explore (the browser app built on this API).
 	Explorer http.Handler
+	// PlainExecution leaves every field to gqlgen's executor, without graph.DirectFields;
+	// the answers are the same, and tests compare the two.
+	PlainExecution bool
 }
 
 // Defaults.
@@ -113,7 +116,7 @@ func NewHandler(o Options) http.Handler {
 	tokens := newTokenSet(o.WriteTokens)
 	cfg := graph.Config{Resolvers: &graph.Resolver{Reader: store, Writer: store, Importer: store, Logger: o.Logger}, Complexity: complexity()}
 	es := graph.NewExecutableSchema(cfg)
-	srv := handler.New(es)
+	srv := handler.New(newDefaultCosted(es))
 	srv.AddTransport(httpTransport{})
 	// Parsed documents are cached by their text (the key); APQ keeps texts by hash.
 	srv.SetQueryCache(boundedCache[*ast.QueryDocument]{inner: lru.New[*ast.QueryDocument](1000), limit: maxCachedQueryBytes})
@@ -135,6 +138,9 @@ func NewHandler(o Options) http.Handler {
 	srv.AroundResponses(recordResponses)
 	srv.SetErrorPresenter(presentError(o.Logger))
 	srv.SetRecoverFunc(recoverPanic(o.Logger))
+	if !o.PlainExecution {
+		srv.AroundFields(graph.DirectFields)
+	}
 	if o.StoreCallsExtension {
 		srv.AroundResponses(func(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
 			resp := next(ctx)

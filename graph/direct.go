@@ -1,0 +1,884 @@
+package graph
+
+import (
+	"context"
+	"io"
+	"math"
+	"runtime"
+	"slices"
+	"strconv"
+	"time"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/ast"
+
+	"github.com/autograph-kg/autograph/graph/gqlmodel"
+	"github.com/autograph-kg/autograph/graph/loader"
+	"github.com/autograph-kg/autograph/graph/model"
+)
+
+// DirectFields is a field interceptor (handler.Server.AroundFields) that writes the answer of
+// a relation-valued field (a relation connection, a list of relations, a relation, a
+// neighbourhood, a list of paths, a timeline), of a search, or of an entity or a list of
+// entities as JSON in one pass, instead of letting the generated executor resolve every field
+// below it. The executor spends about a dozen allocations on each field it resolves, and a
+// goroutine on every field with a resolver and every list element; an explorer page of
+// relations with their endpoints and sources has some 360 fields. The writer loads the
+// endpoints, sources, publishers and countries the selection asks for with one batch call per
+// kind and level, through the request's loaders, so the store sees the same batches as before.
+//
+// The answer is the same, byte for byte: the fields come in the executor's order (gqlgen's
+// own field collection, fragments, aliases, @skip and @include included), and every scalar is
+// written as its marshaller writes it (see TestDirectFieldsMatchTheExecutor). The writer
+// handles only selections that cannot fail: a field it does not know (one that follows
+// relations, such as Brand.models or Entity.relations, any field with arguments, @defer), an
+// endpoint that is missing, a store error or an invalid value hands the field back to the
+// executor, which resolves it as before, errors and all; the fields below it come back to the
+// writer one by one.
+func DirectFields(ctx context.Context, next graphql.Resolver) (any, error) {
+	res, err := next(ctx)
+	if err != nil || res == nil {
+		return res, err
+	}
+	switch res.(type) {
+	case *gqlmodel.RelationConnection, []*model.Relation, *model.Relation, *model.Subgraph, []*model.Path,
+		[]*model.TimelineEntry, []*model.SearchHit,
+		model.Entity, []model.Entity, []*model.Organization, []*model.Brand, []*model.VehicleModel, []*model.Plant, []*model.Place, []*model.Agreement:
+	default:
+		return res, nil
+	}
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil || fc.Object == "Mutation" || fc.Field.Field == nil {
+		return res, nil
+	}
+	if out := writeDirect(ctx, graphql.GetOperationContext(ctx), fc.Field.Selections, res); out != nil {
+		return out, nil
+	}
+	return res, nil
+}
+
+// rawJSON is an answer already written.
+type rawJSON []byte
+
+// MarshalGQL writes the answer.
+func (j rawJSON) MarshalGQL(w io.Writer) { _, _ = w.Write(j) }
+
+// maxDirectRounds bounds the load-and-rewrite rounds of one field: each round loads what the
+// previous one found missing (endpoints and sources, then publishers), so three suffice for
+// every selection the writer handles; the bound only guards against a loop.
+const maxDirectRounds = 6
+
+// writeDirect writes res under sel, loading what it refers to; nil when the executor has to
+// resolve it instead.
+func writeDirect(ctx context.Context, oc *graphql.OperationContext, sel ast.SelectionSet, res any) rawJSON {
+	// A page of relations is a few KiB; a single entity is often handed back (its selection
+	// follows relations), so it starts small. The maps are made when something is loaded.
+	size := 4096
+	if _, one := res.(model.Entity); one {
+		size = 256
+	}
+	w := &directWriter{oc: oc, buf: make([]byte, 0, size)}
+	ld := loader.For(ctx)
+	for round := range maxDirectRounds {
+		w.buf, w.needEnts, w.needSrcs, w.bad = w.buf[:0], w.needEnts[:0], w.needSrcs[:0], false
+		w.value(sel, res)
+		if w.bad {
+			return nil
+		}
+		if len(w.needEnts) == 0 && len(w.needSrcs) == 0 {
+			return rawJSON(w.buf)
+		}
+		if round == 0 {
+			// Sibling fields of the same object (aliased relation lists, say) load their
+			// pages concurrently, and each page announces its endpoints to the loaders; a
+			// batch sent before a sibling's announcement lands leaves that sibling a batch
+			// of its own. The executor leaves them that moment while it starts a goroutine
+			// per list element; the writer yields for it.
+			runtime.Gosched()
+		}
+		if len(w.needEnts) > 0 {
+			ids := dedupe(w.needEnts)
+			ents, err := ld.Entities(ctx, ids)
+			if err != nil {
+				return nil
+			}
+			if w.ents == nil {
+				w.ents = make(map[string]model.Entity, len(ids))
+			}
+			for _, id := range ids {
+				w.ents[id] = nil
+			}
+			for _, e := range ents {
+				w.ents[e.GetID()] = e
+			}
+		}
+		if len(w.needSrcs) > 0 {
+			ids := dedupe(w.needSrcs)
+			srcs, err := ld.Sources(ctx, ids)
+			if err != nil {
+				return nil
+			}
+			if w.srcs == nil {
+				w.srcs = make(map[string]*model.Source, len(ids))
+			}
+			for _, id := range ids {
+				w.srcs[id] = nil
+			}
+			for _, s := range srcs {
+				w.srcs[s.ID] = s
+			}
+		}
+	}
+	return nil
+}
+
+func dedupe(ids []string) []string {
+	out := slices.Clone(ids)
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+// directWriter writes one field's answer. An entity or source it has not loaded yet is noted
+// in needEnts or needSrcs and written as null, and the round is written again once they are
+// loaded; ents and srcs hold nil for ids the store does not know.
+type directWriter struct {
+	oc       *graphql.OperationContext
+	buf      []byte
+	ents     map[string]model.Entity
+	srcs     map[string]*model.Source
+	needEnts []string
+	needSrcs []string
+	// bad is set on anything the executor has to handle.
+	bad    bool
+	fields []collected
+}
+
+// collected caches gqlgen's field collection of one selection set for one type, which the
+// writer asks for once per object.
+type collected struct {
+	sel    *ast.Selection
+	n      int
+	impl   *string
+	fields []graphql.CollectedField
+}
+
+// collect is graphql.CollectFields, cached per selection set and type, refusing @defer.
+func (w *directWriter) collect(sel ast.SelectionSet, impl []string) []graphql.CollectedField {
+	if len(sel) == 0 {
+		w.bad = true
+		return nil
+	}
+	for _, c := range w.fields {
+		if c.sel == &sel[0] && c.n == len(sel) && c.impl == &impl[0] {
+			return c.fields
+		}
+	}
+	fs := graphql.CollectFields(w.oc, sel, impl)
+	for _, f := range fs {
+		if f.IsDeferred() || len(f.Arguments) > 0 {
+			w.bad = true
+		}
+	}
+	w.fields = append(w.fields, collected{sel: &sel[0], n: len(sel), impl: &impl[0], fields: fs})
+	return fs
+}
+
+func (w *directWriter) value(sel ast.SelectionSet, res any) {
+	switch v := res.(type) {
+	case *gqlmodel.RelationConnection:
+		w.relationConnection(sel, v)
+	case []*model.Relation:
+		w.list(len(v), func(i int) { w.relation(sel, v[i]) })
+	case *model.Relation:
+		w.relation(sel, v)
+	case *model.Subgraph:
+		w.subgraph(sel, v)
+	case []*model.Path:
+		w.list(len(v), func(i int) { w.path(sel, v[i]) })
+	case []*model.TimelineEntry:
+		w.list(len(v), func(i int) { w.timelineEntry(sel, v[i]) })
+	case []*model.SearchHit:
+		w.list(len(v), func(i int) { w.searchHit(sel, v[i]) })
+	case model.Entity:
+		w.entity(sel, v)
+	case []model.Entity:
+		w.list(len(v), func(i int) { w.entity(sel, v[i]) })
+	case []*model.Organization:
+		w.list(len(v), func(i int) { w.entity(sel, v[i]) })
+	case []*model.Brand:
+		w.list(len(v), func(i int) { w.entity(sel, v[i]) })
+	case []*model.VehicleModel:
+		w.list(len(v), func(i int) { w.entity(sel, v[i]) })
+	case []*model.Plant:
+		w.list(len(v), func(i int) { w.entity(sel, v[i]) })
+	case []*model.Place:
+		w.list(len(v), func(i int) { w.entity(sel, v[i]) })
+	case []*model.Agreement:
+		w.list(len(v), func(i int) { w.entity(sel, v[i]) })
+	default:
+		w.bad = true
+	}
+}
+
+func (w *directWriter) list(n int, each func(i int)) {
+	w.buf = append(w.buf, '[')
+	for i := range n {
+		if w.bad {
+			return
+		}
+		if i > 0 {
+			w.buf = append(w.buf, ',')
+		}
+		each(i)
+	}
+	w.buf = append(w.buf, ']')
+}
+
+// key starts field i of an object.
+func (w *directWriter) key(i int, f *graphql.CollectedField) {
+	if i == 0 {
+		w.buf = append(w.buf, '{')
+	} else {
+		w.buf = append(w.buf, ',')
+	}
+	w.str(f.Alias)
+	w.buf = append(w.buf, ':')
+}
+
+// end closes an object of n fields.
+func (w *directWriter) end(n int) {
+	if n == 0 {
+		w.buf = append(w.buf, '{')
+	}
+	w.buf = append(w.buf, '}')
+}
+
+func (w *directWriter) relationConnection(sel ast.SelectionSet, c *gqlmodel.RelationConnection) {
+	if c == nil {
+		w.bad = true
+		return
+	}
+	fs := w.collect(sel, relationConnectionImplementors)
+	for i := range fs {
+		f := &fs[i]
+		w.key(i, f)
+		switch f.Name {
+		case "__typename":
+			w.str("RelationConnection")
+		case "totalCount":
+			w.int(c.TotalCount)
+		case "pageInfo":
+			w.pageInfo(f.Selections, c.PageInfo)
+		case "edges":
+			w.list(len(c.Edges), func(j int) { w.relationEdge(f.Selections, c.Edges[j]) })
+		default:
+			w.bad = true
+		}
+		if w.bad {
+			return
+		}
+	}
+	w.end(len(fs))
+}
+
+func (w *directWriter) relationEdge(sel ast.SelectionSet, e *gqlmodel.RelationEdge) {
+	if e == nil {
+		w.bad = true
+		return
+	}
+	fs := w.collect(sel, relationEdgeImplementors)
+	for i := range fs {
+		f := &fs[i]
+		w.key(i, f)
+		switch f.Name {
+		case "__typename":
+			w.str("RelationEdge")
+		case "cursor":
+			w.str(e.Cursor)
+		case "node":
+			w.relation(f.Selections, e.Node)
+		default:
+			w.bad = true
+		}
+		if w.bad {
+			return
+		}
+	}
+	w.end(len(fs))
+}
+
+func (w *directWriter) pageInfo(sel ast.SelectionSet, p *gqlmodel.PageInfo) {
+	if p == nil {
+		w.bad = true
+		return
+	}
+	fs := w.collect(sel, pageInfoImplementors)
+	for i := range fs {
+		f := &fs[i]
+		w.key(i, f)
+		switch f.Name {
+		case "__typename":
+			w.str("PageInfo")
+		case "hasNextPage":
+			w.bool(p.HasNextPage)
+		case "hasPreviousPage":
+			w.bool(p.HasPreviousPage)
+		case "startCursor":
+			w.optStr(p.StartCursor)
+		case "endCursor":
+			w.optStr(p.EndCursor)
+		default:
+			w.bad = true
+		}
+		if w.bad {
+			return
+		}
+	}
+	w.end(len(fs))
+}
+
+func (w *directWriter) subgraph(sel ast.SelectionSet, g *model.Subgraph) {
+	fs := w.collect(sel, subgraphImplementors)
+	for i := range fs {
+		f := &fs[i]
+		w.key(i, f)
+		switch f.Name {
+		case "__typename":
+			w.str("Subgraph")
+		case "truncated":
+			w.bool(g.Truncated)
+		case "nodes":
+			w.list(len(g.Nodes), func(j int) { w.entity(f.Selections, g.Nodes[j]) })
+		case "relations":
+			w.list(len(g.Relations), func(j int) { w.relation(f.Selections, g.Relations[j]) })
+		default:
+			w.bad = true
+		}
+		if w.bad {
+			return
+		}
+	}
+	w.end(len(fs))
+}
+
+func (w *directWriter) path(sel ast.SelectionSet, p *model.Path) {
+	if p == nil {
+		w.bad = true
+		return
+	}
+	fs := w.collect(sel, pathImplementors)
+	for i := range fs {
+		f := &fs[i]
+		w.key(i, f)
+		switch f.Name {
+		case "__typename":
+			w.str("Path")
+		case "length":
+			w.int(p.Length())
+		case "nodes":
+			w.list(len(p.Nodes), func(j int) { w.entity(f.Selections, p.Nodes[j]) })
+		case "relations":
+			w.list(len(p.Relations), func(j int) { w.relation(f.Selections, p.Relations[j]) })
+		default:
+			w.bad = true
+		}
+		if w.bad {
+			return
+		}
+	}
+	w.end(len(fs))
+}
+
+func (w *directWriter) relation(sel ast.SelectionSet, r *model.Relation) {
+	if r == nil {
+		w.bad = true
+		return
+	}
+	fs := w.collect(sel, relationImplementors)
+	for i := range fs {
+		f := &fs[i]
+		w.key(i, f)
+		switch f.Name {
+		case "__typename":
+			w.str("Relation")
+		case "id":
+			w.str(r.ID)
+		case "type":
+			w.quote(string(r.Type))
+		case "status":
+			w.quote(string(r.Status))
+		case "from":
+			w.endpoint(f.Selections, r.FromID)
+		case "to":
+			w.endpoint(f.Selections, r.ToID)
+		case "validFrom":
+			w.optDate(r.ValidFrom)
+		case "validTo":
+			w.optDate(r.ValidTo)
+		case "quantity":
+			if r.Quantity == nil {
+				w.null()
+			} else {
+				w.int(*r.Quantity)
+			}
+		case "note":
+			w.optStr(r.NoteOrNull())
+		case "sources":
+			w.sources(f.Selections, r.SourceIDs)
+		case "createdAt":
+			w.time(r.CreatedAt)
+		case "updatedAt":
+			w.time(r.UpdatedAt)
+		default:
+			w.bad = true
+		}
+		if w.bad {
+			return
+		}
+	}
+	w.end(len(fs))
+}
+
+func (w *directWriter) timelineEntry(sel ast.SelectionSet, e *model.TimelineEntry) {
+	if e == nil {
+		w.bad = true
+		return
+	}
+	fs := w.collect(sel, timelineEntryImplementors)
+	for i := range fs {
+		f := &fs[i]
+		w.key(i, f)
+		switch f.Name {
+		case "__typename":
+			w.str("TimelineEntry")
+		case "date":
+			w.date(e.Date)
+		case "kind":
+			w.quote(string(e.Kind))
+		case "summary":
+			w.str(e.Summary)
+		case "entity":
+			if e.Entity == nil {
+				w.null()
+			} else {
+				w.entity(f.Selections, e.Entity)
+			}
+		case "relation":
+			if e.Relation == nil {
+				w.null()
+			} else {
+				w.relation(f.Selections, e.Relation)
+			}
+		default:
+			w.bad = true
+		}
+		if w.bad {
+			return
+		}
+	}
+	w.end(len(fs))
+}
+
+func (w *directWriter) searchHit(sel ast.SelectionSet, h *model.SearchHit) {
+	if h == nil || h.Entity == nil {
+		w.bad = true
+		return
+	}
+	fs := w.collect(sel, searchHitImplementors)
+	for i := range fs {
+		f := &fs[i]
+		w.key(i, f)
+		switch f.Name {
+		case "__typename":
+			w.str("SearchHit")
+		case "score":
+			w.float(h.Score)
+		case "entity":
+			w.entity(f.Selections, h.Entity)
+		default:
+			w.bad = true
+		}
+		if w.bad {
+			return
+		}
+	}
+	w.end(len(fs))
+}
+
+// endpoint writes a relation's non-null end; an unknown one is the executor's to report.
+func (w *directWriter) endpoint(sel ast.SelectionSet, id string) {
+	e, ok := w.ents[id]
+	switch {
+	case !ok:
+		w.needEnts = append(w.needEnts, id)
+		w.null()
+	case e == nil:
+		w.bad = true
+	default:
+		w.entity(sel, e)
+	}
+}
+
+// sources writes the known sources among ids, in order, as Relation.sources and
+// Entity.sources do (graph/loader leaves unknown ids out).
+func (w *directWriter) sources(sel ast.SelectionSet, ids []string) {
+	w.buf = append(w.buf, '[')
+	first := true
+	for _, id := range ids {
+		s, ok := w.srcs[id]
+		if !ok {
+			w.needSrcs = append(w.needSrcs, id)
+			continue
+		}
+		if s == nil {
+			continue
+		}
+		if !first {
+			w.buf = append(w.buf, ',')
+		}
+		first = false
+		w.source(sel, s)
+		if w.bad {
+			return
+		}
+	}
+	w.buf = append(w.buf, ']')
+}
+
+func (w *directWriter) source(sel ast.SelectionSet, s *model.Source) {
+	fs := w.collect(sel, sourceImplementors)
+	for i := range fs {
+		f := &fs[i]
+		w.key(i, f)
+		switch f.Name {
+		case "__typename":
+			w.str("Source")
+		case "id":
+			w.str(s.ID)
+		case "title":
+			w.str(s.Title)
+		case "publishedOn":
+			w.date(s.PublishedOn)
+		case "dateline":
+			w.optStr(s.DatelineOrNull())
+		case "url":
+			w.optStr(s.URLOrNull())
+		case "language":
+			w.optStr(s.LanguageOrNull())
+		case "publisher":
+			w.publisher(f.Selections, s.PublisherID)
+		case "createdAt":
+			w.time(s.CreatedAt)
+		case "updatedAt":
+			w.time(s.UpdatedAt)
+		default:
+			w.bad = true
+		}
+		if w.bad {
+			return
+		}
+	}
+	w.end(len(fs))
+}
+
+// publisher writes a source's publisher: null when there is none, or when the id is not an
+// organization in the graph (as Source.publisher resolves it).
+func (w *directWriter) publisher(sel ast.SelectionSet, id string) {
+	w.ref(sel, id, func(e model.Entity) bool { o, ok := e.(*model.Organization); return ok && o != nil })
+}
+
+// entity writes an entity's fields: those every entity has, and the kind's own (kindField).
+func (w *directWriter) entity(sel ast.SelectionSet, e model.Entity) {
+	var impl []string
+	var typename string
+	isNil := false
+	switch v := e.(type) {
+	case *model.Organization:
+		impl, typename, isNil = organizationImplementors, "Organization", v == nil
+	case *model.Brand:
+		impl, typename, isNil = brandImplementors, "Brand", v == nil
+	case *model.VehicleModel:
+		impl, typename, isNil = vehicleModelImplementors, "VehicleModel", v == nil
+	case *model.Plant:
+		impl, typename, isNil = plantImplementors, "Plant", v == nil
+	case *model.Place:
+		impl, typename, isNil = placeImplementors, "Place", v == nil
+	case *model.Agreement:
+		impl, typename, isNil = agreementImplementors, "Agreement", v == nil
+	default:
+		isNil = true
+	}
+	if isNil {
+		w.bad = true
+		return
+	}
+	c := e.Common()
+	fs := w.collect(sel, impl)
+	for i := range fs {
+		f := &fs[i]
+		w.key(i, f)
+		switch f.Name {
+		case "__typename":
+			w.str(typename)
+		case "id":
+			w.str(c.ID)
+		case "name":
+			w.str(c.Name)
+		case "kind":
+			w.quote(string(e.Kind()))
+		case "description":
+			w.optStr(c.DescriptionOrNull())
+		case "aliases":
+			w.list(len(c.Aliases), func(j int) { w.str(c.Aliases[j]) })
+		case "sources":
+			w.sources(f.Selections, c.SourceIDs)
+		case "createdAt":
+			w.time(c.CreatedAt)
+		case "updatedAt":
+			w.time(c.UpdatedAt)
+		default:
+			w.kindField(f, e)
+		}
+		if w.bad {
+			return
+		}
+	}
+	w.end(len(fs))
+}
+
+// kindField writes a field of one kind of entity: its own scalars and its country; anything
+// that follows relations (a parent, brands, parties, relations) is the executor's.
+func (w *directWriter) kindField(f *graphql.CollectedField, e model.Entity) {
+	switch v := e.(type) {
+	case *model.Organization:
+		switch f.Name {
+		case "type":
+			w.quote(string(v.Type))
+		case "ownership":
+			if v.Ownership == nil {
+				w.null()
+			} else {
+				w.quote(string(*v.Ownership))
+			}
+		case "founded":
+			w.optDate(v.Founded)
+		case "country":
+			w.place(f.Selections, v.CountryID)
+		default:
+			w.bad = true
+		}
+	case *model.Brand:
+		switch f.Name {
+		case "segment":
+			if v.Segment == nil {
+				w.null()
+			} else {
+				w.quote(string(*v.Segment))
+			}
+		case "founded":
+			w.optDate(v.Founded)
+		case "country":
+			w.place(f.Selections, v.CountryID)
+		default:
+			w.bad = true
+		}
+	case *model.VehicleModel:
+		if f.Name != "powertrain" {
+			w.bad = true
+		} else if v.Powertrain == nil {
+			w.null()
+		} else {
+			w.quote(string(*v.Powertrain))
+		}
+	case *model.Plant:
+		if f.Name != "opened" {
+			w.bad = true
+		} else {
+			w.optDate(v.Opened)
+		}
+	case *model.Place:
+		switch f.Name {
+		case "type":
+			// Place.type shows an unknown level (the empty string) as null.
+			if v.Type == "" {
+				w.null()
+			} else {
+				w.quote(string(v.Type))
+			}
+		case "countryCode":
+			w.optStr(v.CountryCodeOrNull())
+		default:
+			w.bad = true
+		}
+	case *model.Agreement:
+		switch f.Name {
+		case "signedOn":
+			w.optDate(v.SignedOn)
+		case "announcedOn":
+			w.optDate(v.AnnouncedOn)
+		case "provisions":
+			w.list(len(v.Provisions), func(j int) { w.provision(f.Selections, &v.Provisions[j]) })
+		default:
+			w.bad = true
+		}
+	default:
+		w.bad = true
+	}
+}
+
+func (w *directWriter) provision(sel ast.SelectionSet, p *model.Provision) {
+	fs := w.collect(sel, provisionImplementors)
+	for i := range fs {
+		f := &fs[i]
+		w.key(i, f)
+		switch f.Name {
+		case "__typename":
+			w.str("Provision")
+		case "summary":
+			w.str(p.Summary)
+		case "due":
+			w.optDate(p.Due)
+		default:
+			w.bad = true
+		}
+		if w.bad {
+			return
+		}
+	}
+	w.end(len(fs))
+}
+
+// place writes an organization's or a brand's country: null when there is none, or when the
+// id is not a place in the graph (as their country fields resolve it).
+func (w *directWriter) place(sel ast.SelectionSet, id string) {
+	w.ref(sel, id, func(e model.Entity) bool { p, ok := e.(*model.Place); return ok && p != nil })
+}
+
+// ref writes the entity id names when it is of the kind is asks for, null otherwise.
+func (w *directWriter) ref(sel ast.SelectionSet, id string, is func(model.Entity) bool) {
+	if id == "" {
+		w.null()
+		return
+	}
+	e, ok := w.ents[id]
+	if !ok {
+		w.needEnts = append(w.needEnts, id)
+		w.null()
+		return
+	}
+	if e != nil && is(e) {
+		w.entity(sel, e)
+		return
+	}
+	w.null()
+}
+
+func (w *directWriter) null() { w.buf = append(w.buf, "null"...) }
+
+func (w *directWriter) bool(b bool) { w.buf = strconv.AppendBool(w.buf, b) }
+
+func (w *directWriter) int(n int) { w.buf = strconv.AppendInt(w.buf, int64(n), 10) }
+
+// float writes a Float! as graphql.MarshalFloatContext does (fmt's %g, the shortest form);
+// infinities and NaN, which it refuses with an error, are handed back.
+func (w *directWriter) float(f float64) {
+	if math.IsInf(f, 0) || math.IsNaN(f) {
+		w.bad = true
+		return
+	}
+	w.buf = strconv.AppendFloat(w.buf, f, 'g', -1, 64)
+}
+
+// quote writes an enum value or a date as their MarshalGQL methods do (strconv.Quote),
+// directly when it is all capitals, digits and underscores, as every enum value is.
+func (w *directWriter) quote(s string) {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; (c < 'A' || c > 'Z') && (c < '0' || c > '9') && c != '_' {
+			w.buf = strconv.AppendQuote(w.buf, s)
+			return
+		}
+	}
+	w.buf = append(w.buf, '"')
+	w.buf = append(w.buf, s...)
+	w.buf = append(w.buf, '"')
+}
+
+func (w *directWriter) optDate(d *model.Date) {
+	if d == nil {
+		w.null()
+		return
+	}
+	w.date(*d)
+}
+
+// date writes a date as its MarshalGQL does, without formatting through fmt for the usual
+// four-digit years.
+func (w *directWriter) date(d model.Date) {
+	if d.IsZero() || d.Year < 0 || d.Year > 9999 || d.Month < 0 || d.Month > 99 || d.Day < 0 || d.Day > 99 {
+		w.quote(d.String())
+		return
+	}
+	w.buf = append(w.buf, '"', byte('0'+d.Year/1000), byte('0'+d.Year/100%10), byte('0'+d.Year/10%10), byte('0'+d.Year%10))
+	if d.Month != 0 {
+		w.buf = append(w.buf, '-', byte('0'+d.Month/10), byte('0'+d.Month%10))
+		if d.Day != 0 {
+			w.buf = append(w.buf, '-', byte('0'+d.Day/10), byte('0'+d.Day%10))
+		}
+	}
+	w.buf = append(w.buf, '"')
+}
+
+// time writes a Time! as graphql.MarshalTime does; the zero time would be a null, which the
+// executor reports, so it is handed back.
+func (w *directWriter) time(t time.Time) {
+	if t.IsZero() {
+		w.bad = true
+		return
+	}
+	w.buf = append(w.buf, '"')
+	w.buf = t.AppendFormat(w.buf, time.RFC3339Nano)
+	w.buf = append(w.buf, '"')
+}
+
+func (w *directWriter) optStr(s *string) {
+	if s == nil {
+		w.null()
+		return
+	}
+	w.str(*s)
+}
+
+// str writes a String or ID as graphql.MarshalString does: quoted, with control characters,
+// backslashes and double quotes escaped and every other byte as it is.
+func (w *directWriter) str(s string) {
+	w.buf = appendGQLString(w.buf, s)
+}
+
+const hexDigits = "0123456789ABCDEF"
+
+func appendGQLString(b []byte, s string) []byte {
+	b = append(b, '"')
+	start := 0
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= 0x20 && c != '\\' && c != '"' {
+			continue
+		}
+		b = append(b, s[start:i]...)
+		switch c {
+		case '\t':
+			b = append(b, '\\', 't')
+		case '\r':
+			b = append(b, '\\', 'r')
+		case '\n':
+			b = append(b, '\\', 'n')
+		case '\\', '"':
+			b = append(b, '\\', c)
+		default:
+			b = append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xf])
+		}
+		start = i + 1
+	}
+	b = append(b, s[start:]...)
+	return append(b, '"')
+}

@@ -1,0 +1,93 @@
+package httpapi_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+
+	"github.com/autograph-kg/autograph/graph/httpapi"
+	"github.com/autograph-kg/autograph/graph/inmem"
+	"github.com/autograph-kg/autograph/seed"
+)
+
+// The explorer's relations page as bench/ladder asks it (api.js RELATIONS with first: 20),
+// and the ladder's point lookup. The ladder measures them over the network against the built
+// server; these benchmarks measure the same requests in process, so that allocations per
+// request (deterministic) and CPU profiles of the handler can be compared change by change.
+const (
+	benchExplorerRelations = `query ExplorerRelations($id: ID!, $asOf: Date, $after: String) {
+  entity(id: $id) {
+    id
+    relations(asOf: $asOf, first: 20, after: $after) {
+      totalCount
+      pageInfo { hasNextPage endCursor }
+      edges { node { ...RelationFields } }
+    }
+  }
+}
+fragment RelationFields on Relation {
+  id type status validFrom validTo quantity note
+  from { id name kind }
+  to { id name kind }
+  sources { ...SourceFields }
+}
+fragment SourceFields on Source { id title url publishedOn dateline publisher { id name } }`
+
+	benchNeighborhood = `query ExplorerNeighborhood($id: ID!, $depth: Int, $types: [RelationType!], $asOf: Date, $limit: Int) {
+  neighborhood(id: $id, depth: $depth, types: $types, asOf: $asOf, limit: $limit) {
+    truncated
+    nodes { id name kind }
+    relations { id type status validFrom validTo from { id } to { id } sources { id publisher { name } } }
+  }
+}`
+
+	benchLookup = `{ organization(id: "avtotor") { name } }`
+)
+
+func BenchmarkExplorerRelations(b *testing.B) {
+	benchQuery(b, benchExplorerRelations, map[string]any{"id": "avtotor", "asOf": nil, "after": nil})
+}
+
+func BenchmarkNeighborhood(b *testing.B) {
+	benchQuery(b, benchNeighborhood, map[string]any{"id": "avtotor", "depth": 2, "types": nil, "asOf": nil, "limit": 200})
+}
+
+func BenchmarkLookup(b *testing.B) {
+	benchQuery(b, benchLookup, nil)
+}
+
+// benchQuery serves one query again and again through the real handler on the seeded
+// embedded store, failing on any error in the answer.
+func benchQuery(b *testing.B, query string, vars map[string]any) {
+	store := inmem.New()
+	b.Cleanup(func() { _ = store.Close(context.Background()) })
+	if err := seed.Load(context.Background(), store); err != nil {
+		b.Fatal(err)
+	}
+	h := httpapi.NewHandler(httpapi.Options{Store: store})
+	body, err := json.Marshal(map[string]any{"query": query, "variables": vars})
+	if err != nil {
+		b.Fatal(err)
+	}
+	serve := func() *httptest.ResponseRecorder {
+		req := httptest.NewRequest(http.MethodPost, "/query", bytes.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		return rec
+	}
+	first := serve()
+	if first.Code != http.StatusOK || bytes.Contains(first.Body.Bytes(), []byte(`"errors"`)) {
+		b.Fatalf("status %d: %.500s", first.Code, first.Body.String())
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		if rec := serve(); rec.Code != http.StatusOK {
+			b.Fatalf("status %d", rec.Code)
+		}
+	}
+}
