@@ -160,9 +160,15 @@ var errSimulatedCrash = errors.New("simulated crash")
 
 // importBatches runs the checks and the write batches of one import run.
 func (s *Store) importBatches(ctx context.Context, run string, d *model.Dataset, rows *importRows, now time.Time, lost <-chan struct{}) (int64, error) {
+	phase, began := "check", time.Now()
+	next := func(name string) {
+		s.logger.DebugContext(ctx, "neo4j: import phase done", "run", run, "phase", phase, "seconds", time.Since(began).Seconds())
+		phase, began = name, time.Now()
+	}
 	if err := s.checkImport(ctx, d); err != nil {
 		return 0, err
 	}
+	next("sources")
 	storedBefore, err := readTx(ctx, s, func(tx neo4j.ManagedTransaction) (map[model.RelationType]bool, error) {
 		return hierarchicalTypesStored(ctx, tx)
 	})
@@ -211,6 +217,7 @@ func (s *Store) importBatches(ctx context.Context, run string, d *model.Dataset,
 			return 0, err
 		}
 	}
+	next("entities")
 	for _, kind := range model.AllEntityKinds() {
 		cypher, err := mergeEntitiesQuery(kind)
 		if err != nil {
@@ -225,6 +232,7 @@ func (s *Store) importBatches(ctx context.Context, run string, d *model.Dataset,
 			}
 		}
 	}
+	next("relations")
 	var byType []map[string]any
 	for _, t := range model.AllRelationTypes() {
 		byType = append(byType, rows.byType[t]...)
@@ -245,6 +253,8 @@ func (s *Store) importBatches(ctx context.Context, run string, d *model.Dataset,
 			return 0, err
 		}
 	}
+	next("cycles")
+	defer next("")
 	err = func() error {
 		_, err := readTx(ctx, s, func(tx neo4j.ManagedTransaction) (struct{}, error) {
 			return struct{}{}, checkImportedCycles(ctx, tx, d, storedBefore, written)
