@@ -26,6 +26,7 @@ func load(ctx context.Context, args []string, out io.Writer) error {
 	fs := flag.NewFlagSet("neo4jcompare load", flag.ContinueOnError)
 	fs.SetOutput(out)
 	batch := fs.Int("batch", 0, "rows per import transaction (0: the store's default)")
+	workers := fs.Int("workers", 0, "import transactions at once (0: the store's default)")
 	again := fs.Bool("again", false, "import the synthetic dataset a second time")
 	verbose := fs.Bool("v", false, "log the store's notes, the time of each import phase among them, to stderr")
 	if err := fs.Parse(args); err != nil {
@@ -50,6 +51,7 @@ func load(ctx context.Context, args []string, out io.Writer) error {
 		return err
 	}
 	cfg.ImportBatchSize = *batch
+	cfg.ImportWorkers = *workers
 	if *verbose {
 		cfg.Logger = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	}
@@ -58,8 +60,8 @@ func load(ctx context.Context, args []string, out io.Writer) error {
 		return err
 	}
 	defer s.Close(context.WithoutCancel(ctx))
-	fmt.Fprintf(out, "neo4jcompare load: %d synthetic entities, batch %d rows (0 = default %d); load average %s\n",
-		n, *batch, neo4jstore.DefaultImportBatchSize, loadAvg())
+	fmt.Fprintf(out, "neo4jcompare load: %d synthetic entities, batch %d rows (0 = default %d), %d workers (0 = default %d); load average %s\n",
+		n, *batch, neo4jstore.DefaultImportBatchSize, *workers, neo4jstore.DefaultImportWorkers, loadAvg())
 	start := time.Now()
 	if err := seed.Load(ctx, s); err != nil {
 		return fmt.Errorf("seed: %w", err)

@@ -7,6 +7,7 @@ import (
 	"maps"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
@@ -77,8 +78,9 @@ func buildImportRows(ctx context.Context, d *model.Dataset) (*importRows, error)
 
 // Import upserts a whole dataset, keyed by id, in bounded write transactions of
 // Config.ImportBatchSize rows each (Neo4j caps the memory of one transaction, which a dataset
-// of a hundred thousand entities outgrows): sources first, then entities kind by kind, then
-// relations type by type, each batch one UNWIND statement of parameter rows. An item whose
+// of a hundred thousand entities outgrows), Config.ImportWorkers of them at once: sources and
+// entities kind by kind first, then, once every entity is written, relations type by type;
+// each batch is one UNWIND statement of parameter rows. An item whose
 // content is unchanged is not written, so importing the same dataset twice changes nothing,
 // createdAt and updatedAt included.
 //
@@ -168,18 +170,31 @@ func (s *Store) importBatches(ctx context.Context, run string, d *model.Dataset,
 	if err := s.checkImport(ctx, d); err != nil {
 		return 0, err
 	}
-	next("sources")
+	next("stored types")
 	storedBefore, err := readTx(ctx, s, func(tx neo4j.ManagedTransaction) (map[model.RelationType]bool, error) {
 		return hierarchicalTypesStored(ctx, tx)
 	})
 	if err != nil {
 		return 0, err
 	}
-	var changed int64
-	seq := 0
-	written := map[string]bool{}
-	batch := func(sort string, b []map[string]any, work func(tx neo4j.ManagedTransaction, params map[string]any) (journalEntry, int64, error)) error {
+	var (
+		mu      sync.Mutex
+		changed int64
+		written = map[string]bool{}
+		seq     int
+	)
+	// job is one write batch: its rows and the statements that save, write and journal them.
+	type job struct {
+		seq  int
+		sort string
+		rows []map[string]any
+		work func(ctx context.Context, tx neo4j.ManagedTransaction, params map[string]any) (journalEntry, []string, int64, error)
+	}
+	newJob := func(sort string, rows []map[string]any, work func(ctx context.Context, tx neo4j.ManagedTransaction, params map[string]any) (journalEntry, []string, int64, error)) job {
 		seq++
+		return job{seq: seq, sort: sort, rows: rows, work: work}
+	}
+	runJob := func(ctx context.Context, j job) error {
 		select {
 		case <-lost:
 			return errImportTakenOver
@@ -189,69 +204,81 @@ func (s *Store) importBatches(ctx context.Context, run string, d *model.Dataset,
 			return err
 		}
 		if s.importHook != nil {
-			if err := s.importHook(seq); err != nil {
+			if err := s.importHook(j.seq); err != nil {
 				return err
 			}
 		}
-		id := fmt.Sprintf("%s-%d", run, seq)
-		n, err := rawWriteTx(ctx, s, func(tx neo4j.ManagedTransaction) (int64, error) {
-			params := map[string]any{"rows": b, "now": now, "batch": id, "sort": sort}
-			j, n, err := work(tx, params)
-			if err != nil {
-				return 0, err
-			}
-			_, err = collect(ctx, tx, cypherJournalBatch, map[string]any{
-				"run": run, "batch": id, "sort": sort,
-				"ids": nonNil(j.ids), "types": nonNil(j.types), "priors": nonNil(distinct(j.priors)),
+		id := fmt.Sprintf("%s-%d", run, j.seq)
+		type result struct {
+			ids []string
+			n   int64
+		}
+		res, err := retryDeadlocks(ctx, func() (result, error) {
+			return rawWriteTx(ctx, s, func(tx neo4j.ManagedTransaction) (result, error) {
+				params := map[string]any{"rows": j.rows, "now": now, "batch": id, "sort": j.sort}
+				e, ids, n, err := j.work(ctx, tx, params)
+				if err != nil {
+					return result{}, err
+				}
+				_, err = collect(ctx, tx, cypherJournalBatch, map[string]any{
+					"run": run, "batch": id, "sort": j.sort,
+					"ids": nonNil(e.ids), "types": nonNil(e.types), "priors": nonNil(distinct(e.priors)),
+				})
+				return result{ids, n}, err
 			})
-			return n, err
-		})
-		changed += n
-		return err
-	}
-	for _, b := range batches(rows.sources, s.importBatch) {
-		err := batch(sortSource, b, func(tx neo4j.ManagedTransaction, p map[string]any) (journalEntry, int64, error) {
-			return writeNodes(ctx, tx, cypherSaveSources, cypherMergeSources, b, p)
 		})
 		if err != nil {
-			return 0, err
+			return err
 		}
+		// Kept only once the batch committed: a retried attempt's work replaces the last one's.
+		mu.Lock()
+		defer mu.Unlock()
+		changed += res.n
+		for _, id := range res.ids {
+			written[id] = true
+		}
+		return nil
 	}
-	next("entities")
+
+	// Sources and entities are independent of each other; relations need their endpoints, so
+	// they start once every entity batch has committed.
+	var nodes []job
+	for _, b := range batches(rows.sources, s.importBatch) {
+		nodes = append(nodes, newJob(sortSource, b, func(ctx context.Context, tx neo4j.ManagedTransaction, p map[string]any) (journalEntry, []string, int64, error) {
+			e, n, err := writeNodes(ctx, tx, cypherSaveSources, cypherMergeSources, b, p)
+			return e, nil, n, err
+		}))
+	}
 	for _, kind := range model.AllEntityKinds() {
 		cypher, err := mergeEntitiesQuery(kind)
 		if err != nil {
 			return 0, err
 		}
 		for _, b := range batches(rows.entities[kind], s.importBatch) {
-			err := batch(sortEntity, b, func(tx neo4j.ManagedTransaction, p map[string]any) (journalEntry, int64, error) {
-				return writeNodes(ctx, tx, cypherSaveEntities, cypher, b, p)
-			})
-			if err != nil {
-				return 0, err
-			}
+			nodes = append(nodes, newJob(sortEntity, b, func(ctx context.Context, tx neo4j.ManagedTransaction, p map[string]any) (journalEntry, []string, int64, error) {
+				e, n, err := writeNodes(ctx, tx, cypherSaveEntities, cypher, b, p)
+				return e, nil, n, err
+			}))
 		}
 	}
-	next("relations")
 	var byType []map[string]any
 	for _, t := range model.AllRelationTypes() {
 		byType = append(byType, rows.byType[t]...)
 	}
+	var rels []job
 	for _, b := range batches(byType, s.importBatch) {
-		err := batch(sortRelation, b, func(tx neo4j.ManagedTransaction, p map[string]any) (journalEntry, int64, error) {
-			j, ids, err := writeRelations(ctx, tx, b, p)
-			if err != nil {
-				return j, 0, err
-			}
-			// Kept only once the batch's transaction committed; a retried attempt rewrites it.
-			for _, id := range ids {
-				written[id] = true
-			}
-			return j, int64(len(ids)), nil
-		})
-		if err != nil {
-			return 0, err
-		}
+		rels = append(rels, newJob(sortRelation, b, func(ctx context.Context, tx neo4j.ManagedTransaction, p map[string]any) (journalEntry, []string, int64, error) {
+			e, ids, err := writeRelations(ctx, tx, b, p)
+			return e, ids, int64(len(ids)), err
+		}))
+	}
+	next("nodes")
+	if err := runParallel(ctx, s.importWorkers, nodes, runJob); err != nil {
+		return 0, err
+	}
+	next("relations")
+	if err := runParallel(ctx, s.importWorkers, rels, runJob); err != nil {
+		return 0, err
 	}
 	next("cycles")
 	defer next("")
@@ -262,6 +289,79 @@ func (s *Store) importBatches(ctx context.Context, run string, d *model.Dataset,
 		return err
 	}()
 	return changed, err
+}
+
+// deadlockRetries is how many times Import runs a batch again that Neo4j aborted for a
+// deadlock, beyond the driver's own retries (bounded by time, which a busy server exhausts).
+const deadlockRetries = 8
+
+// retryDeadlocks runs work again while it fails with a deadlock: two batches that write
+// relationships of the same dense node may lock its relationship groups in opposite orders,
+// and Neo4j aborts one of them. The aborted batch's transaction was rolled back, so running it
+// again is safe.
+func retryDeadlocks[T any](ctx context.Context, work func() (T, error)) (T, error) {
+	for attempt := 1; ; attempt++ {
+		v, err := work()
+		if err == nil || attempt > deadlockRetries || ctx.Err() != nil || !deadlocked(err) {
+			return v, err
+		}
+		select {
+		case <-ctx.Done():
+			return v, err
+		case <-time.After(time.Duration(attempt) * 50 * time.Millisecond):
+		}
+	}
+}
+
+// deadlocked reports whether err is Neo4j's deadlock abort, alone or as the last error of the
+// driver's exhausted retries.
+func deadlocked(err error) bool {
+	var limit *neo4j.TransactionExecutionLimit
+	if errors.As(err, &limit) && len(limit.Errors) > 0 {
+		err = limit.Errors[len(limit.Errors)-1]
+	}
+	var dbErr *neo4j.Neo4jError
+	return errors.As(err, &dbErr) && dbErr.Code == "Neo.TransientError.Transaction.DeadlockDetected"
+}
+
+// runParallel runs every job with at most workers of them at once, in order of the list, and
+// stops handing out jobs at the first error, which it returns (the jobs running then see their
+// context cancelled). A done ctx stops it too.
+func runParallel[J any](ctx context.Context, workers int, jobs []J, run func(context.Context, J) error) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var (
+		once  sync.Once
+		first error
+		wg    sync.WaitGroup
+	)
+	next := make(chan J)
+	for range max(1, min(workers, len(jobs))) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := range next {
+				if err := run(ctx, j); err != nil {
+					once.Do(func() { first = err })
+					cancel()
+				}
+			}
+		}()
+	}
+feed:
+	for _, j := range jobs {
+		select {
+		case next <- j:
+		case <-ctx.Done():
+			break feed
+		}
+	}
+	close(next)
+	wg.Wait()
+	if first != nil {
+		return first
+	}
+	return ctx.Err()
 }
 
 // readTx runs work in one managed read transaction of its own session.

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -215,9 +216,9 @@ func TestImportInBatchesIsAllOrNothing(t *testing.T) {
 
 	t.Run("a late batch fails", func(t *testing.T) {
 		boom := errors.New("the server fell over")
-		var ran int
+		var ran atomic.Int64
 		s.importHook = func(batch int) error {
-			ran = batch
+			ran.Store(max(ran.Load(), int64(batch)))
 			if batch == total {
 				return boom
 			}
@@ -225,8 +226,8 @@ func TestImportInBatchesIsAllOrNothing(t *testing.T) {
 		}
 		defer func() { s.importHook = nil }()
 		err := s.Import(ctx, d)
-		if !errors.Is(err, boom) || ran != total {
-			t.Fatalf("Import = %v after batch %d; want the failure of batch %d", err, ran, total)
+		if !errors.Is(err, boom) || ran.Load() != int64(total) {
+			t.Fatalf("Import = %v after batch %d; want the failure of batch %d", err, ran.Load(), total)
 		}
 		unchanged(t, "after the last batch failed")
 	})
@@ -257,15 +258,15 @@ func TestImportInBatchesIsAllOrNothing(t *testing.T) {
 		})
 		cyclic.Relations = append(cyclic.Relations, &model.Relation{ID: "r-russia-in-kaliningrad", Type: model.RelLocatedIn,
 			FromID: "russia", ToID: "kaliningrad", Status: model.StatusActive, SourceIDs: cyclic.Relations[0].SourceIDs})
-		var ran int
-		s.importHook = func(batch int) error { ran = batch; return nil }
+		var ran atomic.Int64
+		s.importHook = func(batch int) error { ran.Store(max(ran.Load(), int64(batch))); return nil }
 		defer func() { s.importHook = nil }()
 		err := s.Import(ctx, cyclic)
 		if model.ErrorCode(err) != model.CodeBadUserInput || !strings.Contains(err.Error(), "r-russia-in-kaliningrad") {
 			t.Fatalf("Import = %v; want BAD_USER_INPUT naming r-russia-in-kaliningrad", err)
 		}
-		if ran != importBatchCount(t, cyclic, cfg.ImportBatchSize) {
-			t.Errorf("the refusal came after batch %d, want after every batch", ran)
+		if ran.Load() != int64(importBatchCount(t, cyclic, cfg.ImportBatchSize)) {
+			t.Errorf("the refusal came after batch %d, want after every batch", ran.Load())
 		}
 		unchanged(t, "after the cycle check refused it")
 	})
@@ -344,5 +345,39 @@ func TestImportWaitsForARunningOne(t *testing.T) {
 	}
 	if n := journalLeft(t, s); n != 0 {
 		t.Errorf("%d journal nodes left", n)
+	}
+}
+
+func TestDeadlocked(t *testing.T) {
+	dl := &neo4j.Neo4jError{Code: "Neo.TransientError.Transaction.DeadlockDetected"}
+	other := &neo4j.Neo4jError{Code: "Neo.ClientError.Statement.SyntaxError"}
+	for _, c := range []struct {
+		err  error
+		want bool
+	}{
+		{dl, true},
+		{fmt.Errorf("batch: %w", dl), true},
+		{&neo4j.TransactionExecutionLimit{Cause: "timeout", Errors: []error{other, dl}}, true},
+		{&neo4j.TransactionExecutionLimit{Cause: "timeout", Errors: []error{dl, other}}, false},
+		{other, false},
+		{errors.New("plain"), false},
+	} {
+		if got := deadlocked(c.err); got != c.want {
+			t.Errorf("deadlocked(%v) = %v, want %v", c.err, got, c.want)
+		}
+	}
+	calls := 0
+	_, err := retryDeadlocks(t.Context(), func() (int, error) {
+		if calls++; calls < 3 {
+			return 0, dl
+		}
+		return 1, nil
+	})
+	if err != nil || calls != 3 {
+		t.Errorf("retryDeadlocks: %v after %d calls, want success on the third", err, calls)
+	}
+	calls = 0
+	if _, err := retryDeadlocks(t.Context(), func() (int, error) { calls++; return 0, other }); err != other || calls != 1 {
+		t.Errorf("retryDeadlocks of another error: %v after %d calls, want it at once", err, calls)
 	}
 }

@@ -63,6 +63,10 @@ const (
 	// transaction memory of a small server (the tests' has a 768 MiB heap), and big enough that
 	// round trips cost little beside the writes.
 	DefaultImportBatchSize = 2000
+	// DefaultImportWorkers is how many import transactions run at once when
+	// Config.ImportWorkers is zero: two keep the server busy while the store waits for a
+	// round trip or builds the next batch.
+	DefaultImportWorkers = 2
 	// defaultImportLease is how old a run's heartbeat may get before another store takes it
 	// for abandoned and rolls it back. The heartbeat is refreshed every lease/6.
 	defaultImportLease = 30 * time.Second

@@ -43,6 +43,9 @@ type Config struct {
 	// ImportBatchSize is how many rows one transaction of Import writes; zero means
 	// DefaultImportBatchSize. Smaller batches hold less transaction memory on the server.
 	ImportBatchSize int
+	// ImportWorkers is how many of Import's transactions run at once; zero means
+	// DefaultImportWorkers. One writes the batches one after the other.
+	ImportWorkers int
 }
 
 // String describes the configuration without the password, so a Config can be printed.
@@ -128,6 +131,8 @@ type Store struct {
 	closed atomic.Bool
 	// importBatch is the rows of one import transaction (Config.ImportBatchSize).
 	importBatch int
+	// importWorkers is how many import transactions run at once (Config.ImportWorkers).
+	importWorkers int
 	// importLease is how old an import's heartbeat may get before another store takes the
 	// import for abandoned (journal.go); a field so that tests can shorten it.
 	importLease time.Duration
@@ -170,11 +175,13 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("neo4j: open %s: %w", redactURI(cfg.URI), err)
 	}
-	if cfg.ImportBatchSize < 0 {
-		return nil, errors.Join(fmt.Errorf("neo4j: open: the import batch size must be positive, not %d", cfg.ImportBatchSize), driver.Close(ctx))
+	if cfg.ImportBatchSize < 0 || cfg.ImportWorkers < 0 {
+		return nil, errors.Join(fmt.Errorf("neo4j: open: the import batch size and workers must be positive, not %d and %d",
+			cfg.ImportBatchSize, cfg.ImportWorkers), driver.Close(ctx))
 	}
 	s := &Store{driver: driver, database: cfg.database(), logger: logger, now: time.Now,
-		importBatch: cmp.Or(cfg.ImportBatchSize, DefaultImportBatchSize), importLease: defaultImportLease}
+		importBatch: cmp.Or(cfg.ImportBatchSize, DefaultImportBatchSize), importWorkers: cmp.Or(cfg.ImportWorkers, DefaultImportWorkers),
+		importLease: defaultImportLease}
 	fail := func(err error) (*Store, error) {
 		return nil, errors.Join(err, driver.Close(ctx))
 	}
