@@ -9,6 +9,9 @@
 //
 //	neo4jcompare -autograph http://127.0.0.1:8080 -peer http://127.0.0.1:4000 [-pids autograph=P,peer=P,neo4j=P]
 //	neo4jcompare reset      deletes every node of the database NEO4J_URI names (loopback only)
+//	neo4jcompare load [-batch N] [-again] ENTITIES
+//	                        imports the seed and a synthetic dataset into it through the
+//	                        store's Import and prints how long each took
 //
 // With NEO4J_URI set (and NEO4J_USERNAME, NEO4J_PASSWORD, NEO4J_DATABASE) it reads the graph's
 // size and picks the group with the most models for the "large group" question; without it,
@@ -45,9 +48,12 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	var err error
-	if len(os.Args) > 1 && os.Args[1] == "reset" {
+	switch {
+	case len(os.Args) > 1 && os.Args[1] == "reset":
 		err = reset(ctx, os.Stdout)
-	} else {
+	case len(os.Args) > 1 && os.Args[1] == "load":
+		err = load(ctx, os.Args[2:], os.Stdout)
+	default:
 		err = run(ctx, os.Args[1:], os.Stdout)
 	}
 	if err != nil {

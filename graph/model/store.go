@@ -126,6 +126,13 @@ type Importer interface {
 	// BAD_USER_INPUT, with nothing written, when it clashes with the stored graph: among
 	// others, when a hierarchical relation it writes lies on a cycle with the stored relations
 	// it does not replace (the first such relation in dataset order is named).
+	//
+	// An import is all or nothing: when it fails or its context is done, the graph is left as
+	// it was. It need not be isolated while it runs: a store that writes a large dataset in
+	// several transactions (the Neo4j store does; the embedded store does not) may let
+	// readers see part of the import while it runs or while a failed one is rolled back, and
+	// a write another client makes meanwhile to an item the import overwrites is lost if the
+	// import rolls back. Such a store says how it keeps the promise across a crash.
 	Import(ctx context.Context, d *Dataset) error
 }
 

@@ -21,6 +21,7 @@
 //	explore.go    Neighborhood, Paths
 //	write.go      the model.Writer methods: the lookup of the write rules' facts, the writes
 //	import.go     Import: the check of the import rules' facts, the batched merges
+//	journal.go    the import journal: the run marker, undo records, rollback and recovery
 //	hierarchy.go  the cycle check of writes and imports
 //	page.go       keyset paging: the count-and-page results, cursors
 //	schema.go     the constraints and indexes Open creates
@@ -43,7 +44,9 @@
 //	signedOn, announcedOn                  kind-specific fields, named as model's JSON tags
 //	provisionsJson                         an Agreement's provisions as a JSON string
 //	nameKey     = model.SortKey(name)      the NAME ordering's key
-//	searchKeys  = model.SearchKeys(entity) what NameContains and Search match against
+//	searchKeys  = model.SearchKeys(entity) what Search scores
+//	searchText  = searchKeys joined by "\n" what NameContains and Search find candidates in,
+//	                                       through a TEXT index (a query never holds "\n")
 //	contentHash                            SHA-256 of the content, so re-imports can tell
 //	createdAt, updatedAt                   Neo4j DateTime (UTC, whole microseconds), set by writes
 //
@@ -70,7 +73,10 @@
 // orderings use (Entity.nameKey, Entity.countryId, Source.titleKey, Source.publishedStart,
 // Source.publisherId); an index on id for every relationship type, so a relation is found by
 // id with one index seek per type; and a full-text index over Entity name and aliases for ad
-// hoc Cypher users.
+// hoc Cypher users; a TEXT index on Entity.searchText, which answers CONTAINS (trigrams) for
+// Search and NameContains; and the import journal's constraint and indexes (journal.go). Open
+// also fills in searchText on entities a store of an earlier release wrote, and recovers an
+// abandoned import.
 //
 // # Query design
 //
@@ -83,10 +89,12 @@
 //     so a page costs one round trip.
 //   - RelationsOf pages the relations of every requested entity in one statement:
 //     UNWIND $ids, then correlated CALL subqueries for the count and the page of each.
-//   - Search scans :Entity and scores in Cypher with the same CASE ladder as
-//     model.ScoreMatch over searchKeys. The full-text index is not used for candidates: its
-//     analyzer tokenizes words, so it would miss matches inside a word ("enz" in "benz") and
-//     disagree with model.Normalize; exact answers matter more than an index here.
+//   - Search takes its candidates from the TEXT index on searchText (searchText CONTAINS $q
+//     holds exactly when a search key contains the normalised query, since neither holds the
+//     separator), and scores them in Cypher with the same CASE ladder as model.ScoreMatch over
+//     searchKeys, so the answers and their order are the embedded store's. The full-text index
+//     is not used: its analyzer tokenizes words, so it would miss matches inside a word ("enz"
+//     in "benz") and disagree with model.Normalize.
 //   - Neighborhood is a breadth-first search, one statement per level inside one read
 //     transaction, each statement bounded by LIMIT (at most Limit+1 new nodes), then one
 //     statement fetches the kept nodes and the relations among them (capped at
@@ -95,9 +103,16 @@
 //   - Paths is one statement: both endpoints are looked up (for NOT_FOUND) and
 //     allShortestPaths runs with a literal upper bound built from a validated length, capped
 //     at model.MaxPathsExplored paths; Go orders them with model.SortPaths.
-//   - Import is one write transaction (all or nothing), made of
-//     batched UNWIND ... MERGE statements. Rows whose contentHash is unchanged are not written
-//     at all, so importing the same dataset twice changes nothing, timestamps included.
+//   - Import writes in bounded transactions of Config.ImportBatchSize rows (2,000 by
+//     default; Neo4j caps a transaction's memory), each one UNWIND ... MERGE statement plus
+//     the statement that saves what it overwrites, two at a time (Config.ImportWorkers):
+//     sources and entities, then relations. It stays all or nothing through an undo journal
+//     (journal.go): every batch commits with the prior state of what it overwrites and the
+//     ids it creates, and a failed, cancelled or abandoned import is rolled back from it
+//     (an abandoned one by the next Open or Import, once its heartbeat is 30 s old). Readers
+//     may see part of an import while it runs. Rows whose contentHash is unchanged are not
+//     written at all, so importing the same dataset twice changes nothing, timestamps
+//     included.
 //
 // # Writes
 //

@@ -80,7 +80,7 @@ RETURN total, page`
 const (
 	// Filter conditions of an entity listing.
 	entityWhereIDs          = `n.id IN $ids`
-	entityWhereNameContains = `any(k IN n.searchKeys WHERE k CONTAINS $nameContains)`
+	entityWhereNameContains = `n.searchText CONTAINS $nameContains`
 
 	// entityWhereAttr is one attribute filter: %[1]s is a field from model.AttrFields, %[2]s
 	// its parameter. A missing property reads as "", as model.AttrValue does.

@@ -2,9 +2,12 @@ package neo4jstore
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
@@ -12,8 +15,9 @@ import (
 	"github.com/autograph-kg/autograph/graph/model"
 )
 
-// batchSize bounds the rows of one statement: big enough that a seed is a few round trips,
-// small enough that no parameter map grows without bound.
+// batchSize bounds the rows of one statement outside Import (the cycle check's batches):
+// big enough that a seed is a few round trips, small enough that no parameter map grows
+// without bound. Import's own transactions take Config.ImportBatchSize rows.
 const batchSize = 500
 
 // importRows is a dataset turned into statement parameters, built before anything is sent so
@@ -72,18 +76,33 @@ func buildImportRows(ctx context.Context, d *model.Dataset) (*importRows, error)
 	return rows, nil
 }
 
-// Import upserts a whole dataset, keyed by id, in one write transaction: readers see the
-// graph before the import or after it, never half of it, and a failed import changes nothing.
-// A done context stops it between two statements (and the driver stops waiting for the one
-// running): the transaction rolls back, so a cancelled import leaves nothing behind either.
-// Within the transaction the rows go in batches of batchSize, sources first, then entities
-// kind by kind, then relations. An item whose content is unchanged is not written, so
-// importing the same dataset twice changes nothing, createdAt and updatedAt included.
+// Import upserts a whole dataset, keyed by id, in bounded write transactions of
+// Config.ImportBatchSize rows each (Neo4j caps the memory of one transaction, which a dataset
+// of a hundred thousand entities outgrows), Config.ImportWorkers of them at once: sources and
+// entities kind by kind first, then, once every entity is written, relations type by type;
+// each batch is one UNWIND statement of parameter rows. An item whose
+// content is unchanged is not written, so importing the same dataset twice changes nothing,
+// createdAt and updatedAt included.
 //
-// The import rules of graph/model decide what is refused: model.CheckDataset before the
-// transaction, model.CheckImport over the facts one statement gathers before anything is
-// written (checkImport), and model.CheckImportedCycle over the chains found after the
-// relations are written (checkImportedCycles), which rolls the transaction back.
+// All or nothing is kept by the import journal (journal.go) rather than by one transaction:
+// each batch commits together with the prior state of every item it overwrites and the ids
+// of those it creates, and a failed import (a refused check, a failed batch, a done context)
+// is rolled back from that journal before Import returns. An import whose process dies is
+// rolled back by the next Open or Import once its heartbeat is older than the lease (30 s).
+// What changes from one transaction: readers may see part of an import while it runs or
+// rolls back, and a write that another client makes to an item the import overwrites, while
+// the import runs, is lost if the import rolls back. Imports run one at a time: an Import
+// waits for one that is running, in this process or another.
+//
+// A done context stops it between two batches (and the driver stops waiting for the one
+// running); the rollback then runs on a context of its own, bounded by rollbackTimeout, and
+// what it cannot finish is recovered later.
+//
+// The import rules of graph/model decide what is refused, before anything stays:
+// model.CheckDataset before any round trip, model.CheckImport over the facts that batched
+// read statements gather before anything is written (checkImport), and
+// model.CheckImportedCycle over the chains found after the relations are written
+// (checkImportedCycles), whose refusal rolls the import back.
 func (s *Store) Import(ctx context.Context, d *model.Dataset) (err error) {
 	const op = "import"
 	if s.closed.Load() {
@@ -103,88 +122,348 @@ func (s *Store) Import(ctx context.Context, d *model.Dataset) (err error) {
 		return fmt.Errorf("neo4j: %s: %w", op, err)
 	}
 	now := s.stamp()
-	session := s.session(ctx, neo4j.AccessModeWrite)
-	changed, err := neo4j.ExecuteWrite(ctx, session, func(tx neo4j.ManagedTransaction) (int64, error) {
-		// The driver retries this work on transient errors: it must not depend on state that
-		// a failed attempt left behind, and every statement is an idempotent MERGE.
-		return importTx(ctx, tx, d, rows, now)
-	}, txTimeout(ctx)...)
-	if err = joinClose(ctx, err, session); err != nil {
+	run := newRunID()
+	if err := s.acquireRun(ctx, run); err != nil {
 		return wrapErr(ctx, op, err)
+	}
+	stop, lost := s.keepAlive(ctx, run)
+	defer stop()
+	changed, err := s.importBatches(ctx, run, d, rows, now, lost)
+	if err == nil {
+		err = s.markCommitted(ctx, run)
+	}
+	if err != nil {
+		if errors.Is(err, errSimulatedCrash) {
+			return err
+		}
+		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), rollbackTimeout)
+		defer cancel()
+		if rbErr := s.rollbackRun(rctx, run); rbErr != nil {
+			s.logger.WarnContext(ctx, "neo4j: the rollback of a failed import did not finish; the next Open or Import recovers it",
+				"run", run, "err", rbErr)
+		}
+		return wrapErr(ctx, op, err)
+	}
+	// Committed: from here the import stands whatever happens; the journal goes.
+	fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), rollbackTimeout)
+	defer cancel()
+	if err := s.finishRun(fctx, run); err != nil {
+		s.logger.WarnContext(ctx, "neo4j: the journal of a committed import was not deleted; the next Open or Import does it",
+			"run", run, "err", err)
 	}
 	s.logger.InfoContext(ctx, "neo4j: import done", "changed", changed,
 		"sources", len(d.Sources), "entities", len(d.Entities()), "relations", len(d.Relations))
 	return nil
 }
 
-// importTx is the body of Import's transaction; it returns how many items it wrote.
-func importTx(ctx context.Context, tx neo4j.ManagedTransaction, d *model.Dataset, rows *importRows, now time.Time) (int64, error) {
-	if err := checkImport(ctx, tx, d); err != nil {
+// errSimulatedCrash, returned by a test's importHook, makes Import return at once as if its
+// process had died: no rollback, the marker left behind.
+var errSimulatedCrash = errors.New("simulated crash")
+
+// importBatches runs the checks and the write batches of one import run.
+func (s *Store) importBatches(ctx context.Context, run string, d *model.Dataset, rows *importRows, now time.Time, lost <-chan struct{}) (int64, error) {
+	phase, began := "check", time.Now()
+	next := func(name string) {
+		s.logger.DebugContext(ctx, "neo4j: import phase done", "run", run, "phase", phase, "seconds", time.Since(began).Seconds())
+		phase, began = name, time.Now()
+	}
+	if err := s.checkImport(ctx, d); err != nil {
 		return 0, err
 	}
-	storedBefore, err := hierarchicalTypesStored(ctx, tx)
+	next("stored types")
+	storedBefore, err := readTx(ctx, s, func(tx neo4j.ManagedTransaction) (map[model.RelationType]bool, error) {
+		return hierarchicalTypesStored(ctx, tx)
+	})
 	if err != nil {
 		return 0, err
 	}
-	var changed int64
-	write := func(cypher string, batch []map[string]any) error {
-		// A done context stops the import between two statements; returning its error rolls
-		// the transaction back, so nothing of the import is committed.
+	var (
+		mu      sync.Mutex
+		changed int64
+		written = map[string]bool{}
+		seq     int
+	)
+	// job is one write batch: its rows and the statements that save, write and journal them.
+	type job struct {
+		seq  int
+		sort string
+		rows []map[string]any
+		work func(ctx context.Context, tx neo4j.ManagedTransaction, params map[string]any) (journalEntry, []string, int64, error)
+	}
+	newJob := func(sort string, rows []map[string]any, work func(ctx context.Context, tx neo4j.ManagedTransaction, params map[string]any) (journalEntry, []string, int64, error)) job {
+		seq++
+		return job{seq: seq, sort: sort, rows: rows, work: work}
+	}
+	runJob := func(ctx context.Context, j job) error {
+		select {
+		case <-lost:
+			return errImportTakenOver
+		default:
+		}
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		n, err := runCount(ctx, tx, cypher, map[string]any{"rows": batch, "now": now}, "changed")
-		changed += n
-		return err
-	}
-	for _, b := range batches(rows.sources, batchSize) {
-		if err := write(cypherMergeSources, b); err != nil {
-			return 0, err
+		if s.importHook != nil {
+			if err := s.importHook(j.seq); err != nil {
+				return err
+			}
 		}
+		id := fmt.Sprintf("%s-%d", run, j.seq)
+		type result struct {
+			ids []string
+			n   int64
+		}
+		res, err := retryDeadlocks(ctx, func() (result, error) {
+			return rawWriteTx(ctx, s, func(tx neo4j.ManagedTransaction) (result, error) {
+				params := map[string]any{"rows": j.rows, "now": now, "batch": id, "sort": j.sort}
+				e, ids, n, err := j.work(ctx, tx, params)
+				if err != nil {
+					return result{}, err
+				}
+				_, err = collect(ctx, tx, cypherJournalBatch, map[string]any{
+					"run": run, "batch": id, "sort": j.sort,
+					"ids": nonNil(e.ids), "types": nonNil(e.types), "priors": nonNil(distinct(e.priors)),
+				})
+				return result{ids, n}, err
+			})
+		})
+		if err != nil {
+			return err
+		}
+		// Kept only once the batch committed: a retried attempt's work replaces the last one's.
+		mu.Lock()
+		defer mu.Unlock()
+		changed += res.n
+		for _, id := range res.ids {
+			written[id] = true
+		}
+		return nil
+	}
+
+	// Sources and entities are independent of each other; relations need their endpoints, so
+	// they start once every entity batch has committed.
+	var nodes []job
+	for _, b := range batches(rows.sources, s.importBatch) {
+		nodes = append(nodes, newJob(sortSource, b, func(ctx context.Context, tx neo4j.ManagedTransaction, p map[string]any) (journalEntry, []string, int64, error) {
+			e, n, err := writeNodes(ctx, tx, cypherSaveSources, cypherMergeSources, b, p)
+			return e, nil, n, err
+		}))
 	}
 	for _, kind := range model.AllEntityKinds() {
 		cypher, err := mergeEntitiesQuery(kind)
 		if err != nil {
 			return 0, err
 		}
-		for _, b := range batches(rows.entities[kind], batchSize) {
-			if err := write(cypher, b); err != nil {
-				return 0, err
-			}
+		for _, b := range batches(rows.entities[kind], s.importBatch) {
+			nodes = append(nodes, newJob(sortEntity, b, func(ctx context.Context, tx neo4j.ManagedTransaction, p map[string]any) (journalEntry, []string, int64, error) {
+				e, n, err := writeNodes(ctx, tx, cypherSaveEntities, cypher, b, p)
+				return e, nil, n, err
+			}))
 		}
 	}
-	for _, b := range batches(rows.relations, batchSize) {
-		if err := ctx.Err(); err != nil {
-			return 0, err
-		}
-		if err := carryMovedRelations(ctx, tx, b); err != nil {
-			return 0, err
-		}
-	}
-	written := map[string]bool{}
+	var byType []map[string]any
 	for _, t := range model.AllRelationTypes() {
-		cypher, err := mergeRelationsQuery(t)
-		if err != nil {
-			return 0, err
-		}
-		for _, b := range batches(rows.byType[t], batchSize) {
-			if err := ctx.Err(); err != nil {
-				return 0, err
-			}
-			ids, err := mergeRelations(ctx, tx, cypher, b, now)
-			if err != nil {
-				return 0, err
-			}
-			changed += int64(len(ids))
-			for _, id := range ids {
-				written[id] = true
-			}
-		}
+		byType = append(byType, rows.byType[t]...)
 	}
-	if err := checkImportedCycles(ctx, tx, d, storedBefore, written); err != nil {
+	var rels []job
+	for _, b := range batches(byType, s.importBatch) {
+		rels = append(rels, newJob(sortRelation, b, func(ctx context.Context, tx neo4j.ManagedTransaction, p map[string]any) (journalEntry, []string, int64, error) {
+			e, ids, err := writeRelations(ctx, tx, b, p)
+			return e, ids, int64(len(ids)), err
+		}))
+	}
+	next("nodes")
+	if err := runParallel(ctx, s.importWorkers, nodes, runJob); err != nil {
 		return 0, err
 	}
-	return changed, nil
+	next("relations")
+	if err := runParallel(ctx, s.importWorkers, rels, runJob); err != nil {
+		return 0, err
+	}
+	next("cycles")
+	defer next("")
+	err = func() error {
+		_, err := readTx(ctx, s, func(tx neo4j.ManagedTransaction) (struct{}, error) {
+			return struct{}{}, checkImportedCycles(ctx, tx, d, storedBefore, written)
+		})
+		return err
+	}()
+	return changed, err
+}
+
+// deadlockRetries is how many times Import runs a batch again that Neo4j aborted for a
+// deadlock, beyond the driver's own retries (bounded by time, which a busy server exhausts).
+const deadlockRetries = 8
+
+// retryDeadlocks runs work again while it fails with a deadlock: two batches that write
+// relationships of the same dense node may lock its relationship groups in opposite orders,
+// and Neo4j aborts one of them. The aborted batch's transaction was rolled back, so running it
+// again is safe.
+func retryDeadlocks[T any](ctx context.Context, work func() (T, error)) (T, error) {
+	for attempt := 1; ; attempt++ {
+		v, err := work()
+		if err == nil || attempt > deadlockRetries || ctx.Err() != nil || !deadlocked(err) {
+			return v, err
+		}
+		select {
+		case <-ctx.Done():
+			return v, err
+		case <-time.After(time.Duration(attempt) * 50 * time.Millisecond):
+		}
+	}
+}
+
+// deadlocked reports whether err is Neo4j's deadlock abort, alone or as the last error of the
+// driver's exhausted retries.
+func deadlocked(err error) bool {
+	var limit *neo4j.TransactionExecutionLimit
+	if errors.As(err, &limit) && len(limit.Errors) > 0 {
+		err = limit.Errors[len(limit.Errors)-1]
+	}
+	var dbErr *neo4j.Neo4jError
+	return errors.As(err, &dbErr) && dbErr.Code == "Neo.TransientError.Transaction.DeadlockDetected"
+}
+
+// runParallel runs every job with at most workers of them at once, in order of the list, and
+// stops handing out jobs at the first error, which it returns (the jobs running then see their
+// context cancelled). A done ctx stops it too.
+func runParallel[J any](ctx context.Context, workers int, jobs []J, run func(context.Context, J) error) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var (
+		once  sync.Once
+		first error
+		wg    sync.WaitGroup
+	)
+	next := make(chan J)
+	for range max(1, min(workers, len(jobs))) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := range next {
+				if err := run(ctx, j); err != nil {
+					once.Do(func() { first = err })
+					cancel()
+				}
+			}
+		}()
+	}
+feed:
+	for _, j := range jobs {
+		select {
+		case next <- j:
+		case <-ctx.Done():
+			break feed
+		}
+	}
+	close(next)
+	wg.Wait()
+	if first != nil {
+		return first
+	}
+	return ctx.Err()
+}
+
+// readTx runs work in one managed read transaction of its own session.
+func readTx[T any](ctx context.Context, s *Store, work func(tx neo4j.ManagedTransaction) (T, error)) (T, error) {
+	session := s.session(ctx, neo4j.AccessModeRead)
+	v, err := neo4j.ExecuteRead(ctx, session, work, txTimeout(ctx)...)
+	return v, joinClose(ctx, err, session)
+}
+
+// writeNodes writes one batch of entity or source rows: save (cypherSaveEntities or
+// cypherSaveSources) saves the prior state of the stored items the batch changes, then merge
+// writes the rows. The journal entry lists the ids the batch creates.
+func writeNodes(ctx context.Context, tx neo4j.ManagedTransaction, save, merge string, rows []map[string]any, params map[string]any) (journalEntry, int64, error) {
+	recs, err := collect(ctx, tx, save, params)
+	if err != nil {
+		return journalEntry{}, 0, err
+	}
+	stored := make(map[string]bool, len(recs))
+	var j journalEntry
+	for _, rec := range recs {
+		id, err1 := recordValue[string](rec, "id")
+		changed, err2 := recordValue[bool](rec, "changed")
+		prior, err3 := recordValue[string](rec, "prior")
+		if err := errors.Join(err1, err2, err3); err != nil {
+			return journalEntry{}, 0, fmt.Errorf("import journal: %w", err)
+		}
+		stored[id] = true
+		if changed {
+			j.priors = append(j.priors, prior)
+		}
+	}
+	for _, row := range rows {
+		if id := row["id"].(string); !stored[id] {
+			j.ids = append(j.ids, id)
+		}
+	}
+	n, err := runCount(ctx, tx, merge, params, "changed")
+	return j, n, err
+}
+
+// writeRelations writes one batch of relation rows, in type order: cypherSaveRelations saves
+// the prior state of the stored relations the batch changes and deletes those it moves (their
+// createdAt goes into the rows, so the recreated relation keeps it), then each type's merge
+// writes its rows. The journal entry lists every id the batch writes, with its new type. It
+// returns the ids written.
+func writeRelations(ctx context.Context, tx neo4j.ManagedTransaction, rows []map[string]any, params map[string]any) (journalEntry, []string, error) {
+	byID := make(map[string]map[string]any, len(rows))
+	for _, row := range rows {
+		// Rows are shared with a retried attempt: reset what the last one carried over.
+		row["createdAt"] = nil
+		byID[row["id"].(string)] = row
+	}
+	recs, err := collect(ctx, tx, saveRelationsQuery(), params)
+	if err != nil {
+		return journalEntry{}, nil, err
+	}
+	var j journalEntry
+	unchanged := map[string]bool{}
+	for _, rec := range recs {
+		id, err1 := recordValue[string](rec, "id")
+		changed, err2 := recordValue[bool](rec, "changed")
+		prior, err3 := recordValue[string](rec, "prior")
+		if err := errors.Join(err1, err2, err3); err != nil {
+			return journalEntry{}, nil, fmt.Errorf("import journal: %w", err)
+		}
+		if !changed {
+			unchanged[id] = true
+			continue
+		}
+		j.priors = append(j.priors, prior)
+		if created, ok := rec.Get("createdAt"); ok && created != nil && byID[id] != nil {
+			byID[id]["createdAt"] = created
+		}
+	}
+	for _, row := range rows {
+		if id := row["id"].(string); !unchanged[id] {
+			j.ids = append(j.ids, id)
+			j.types = append(j.types, row["type"].(string))
+		}
+	}
+	var ids []string
+	for _, t := range model.AllRelationTypes() {
+		var typed []map[string]any
+		for _, row := range rows {
+			if row["type"] == string(t) {
+				typed = append(typed, row)
+			}
+		}
+		if len(typed) == 0 {
+			continue
+		}
+		cypher, err := mergeRelationsQuery(t)
+		if err != nil {
+			return journalEntry{}, nil, err
+		}
+		got, err := mergeRelations(ctx, tx, cypher, typed, params["now"].(time.Time))
+		if err != nil {
+			return journalEntry{}, nil, err
+		}
+		ids = append(ids, got...)
+	}
+	return j, ids, nil
 }
 
 // cypherImportCheck gathers, before anything is written, the model.ImportFacts of a
@@ -265,22 +544,73 @@ func importCheckParams(d *model.Dataset) map[string]any {
 	}
 }
 
-// checkImport gathers the model.ImportFacts of a dataset with cypherImportCheck, in one round
-// trip, and lets model.CheckImport decide.
-func checkImport(ctx context.Context, tx neo4j.ManagedTransaction, d *model.Dataset) error {
-	res, err := tx.Run(ctx, importCheckQuery(), importCheckParams(d))
-	if err != nil {
-		return err
+// checkImport gathers the model.ImportFacts of a dataset with cypherImportCheck, in batches
+// of at most Config.ImportBatchSize ids of each list, one read transaction each, and lets
+// model.CheckImport decide over the facts of all batches.
+func (s *Store) checkImport(ctx context.Context, d *model.Dataset) error {
+	p := importCheckParams(d)
+	lists := []string{"notEntityIds", "notSourceIds", "notRelationIds", "kinds"}
+	n := 0
+	for _, k := range lists {
+		n = max(n, (listLen(p[k])+s.importBatch-1)/s.importBatch)
 	}
-	rec, err := res.Single(ctx)
-	if err != nil {
-		return err
+	facts := &model.ImportFacts{HeldByEntity: map[string]bool{}, HeldBySource: map[string]bool{}, HeldByRelation: map[string]bool{}}
+	for i := range n {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		params := map[string]any{}
+		for _, k := range lists {
+			params[k] = listPart(p[k], i*s.importBatch, (i+1)*s.importBatch)
+		}
+		f, err := readTx(ctx, s, func(tx neo4j.ManagedTransaction) (*model.ImportFacts, error) {
+			recs, err := collect(ctx, tx, importCheckQuery(), params)
+			if err != nil {
+				return nil, err
+			}
+			rec, err := one(recs, func(r *neo4j.Record) (*neo4j.Record, error) { return r, nil })
+			if err != nil {
+				return nil, err
+			}
+			f, err := importFactsFromRecord(rec)
+			if err != nil {
+				return nil, fmt.Errorf("import check: %w", err)
+			}
+			return f, nil
+		})
+		if err != nil {
+			return err
+		}
+		maps.Copy(facts.HeldByEntity, f.HeldByEntity)
+		maps.Copy(facts.HeldBySource, f.HeldBySource)
+		maps.Copy(facts.HeldByRelation, f.HeldByRelation)
+		facts.Retyped = append(facts.Retyped, f.Retyped...)
 	}
-	f, err := importFactsFromRecord(rec)
-	if err != nil {
-		return fmt.Errorf("import check: %w", err)
+	return model.CheckImport(d, facts)
+}
+
+// listLen is the length of a list parameter of importCheckParams.
+func listLen(v any) int {
+	switch l := v.(type) {
+	case []string:
+		return len(l)
+	case []any:
+		return len(l)
 	}
-	return model.CheckImport(d, f)
+	return 0
+}
+
+// listPart is the part lo:hi of a list parameter of importCheckParams, clipped to its length.
+func listPart(v any, lo, hi int) any {
+	n := listLen(v)
+	lo, hi = min(lo, n), min(hi, n)
+	switch l := v.(type) {
+	case []string:
+		return l[lo:hi]
+	case []any:
+		return l[lo:hi]
+	}
+	return []any{}
 }
 
 // importFactsFromRecord maps the one record of cypherImportCheck.
@@ -370,59 +700,6 @@ func mergeEntitiesQuery(kind model.EntityKind) (string, error) {
 		}
 	}
 	return fmt.Sprintf(cypherMergeEntities, label, strings.Join(others, ":")), nil
-}
-
-// cypherDeleteMovedRelations deletes the stored relations that a row gives another type or
-// other endpoints: MERGE cannot move a relationship, and a MERGE on the new pattern would
-// leave the old one beside it. It returns their createdAt, which the recreated relation
-// keeps. %s is the union of moveBranch over every type.
-const cypherDeleteMovedRelations = `
-UNWIND $rows AS row
-CALL (row) {%s
-}
-WITH row, r, fromId, toId
-WHERE type(r) <> row.type OR fromId <> row.from OR toId <> row.to
-WITH row, r, r.createdAt AS createdAt
-DELETE r
-RETURN row.id AS id, createdAt`
-
-// moveBranch finds the stored relation of row.id among one type's relationships.
-const moveBranch = `
-  MATCH (a:Entity)-[r:%s {id: row.id}]->(b:Entity)
-  RETURN r, a.id AS fromId, b.id AS toId`
-
-// deleteMovedRelationsQuery is cypherDeleteMovedRelations over every type.
-func deleteMovedRelationsQuery() string {
-	return fmt.Sprintf(cypherDeleteMovedRelations, unionPerType(moveBranch))
-}
-
-// carryMovedRelations deletes the stored relations that the batch moves to another type or
-// other endpoints, and puts their createdAt in the rows, so the recreated relation keeps it.
-// Rows are shared with a retried attempt, so every row's createdAt is reset first.
-func carryMovedRelations(ctx context.Context, tx neo4j.ManagedTransaction, batch []map[string]any) error {
-	byID := make(map[string]map[string]any, len(batch))
-	for _, row := range batch {
-		row["createdAt"] = nil
-		byID[row["id"].(string)] = row
-	}
-	res, err := tx.Run(ctx, deleteMovedRelationsQuery(), map[string]any{"rows": batch})
-	if err != nil {
-		return err
-	}
-	recs, err := res.Collect(ctx)
-	if err != nil {
-		return err
-	}
-	for _, rec := range recs {
-		id, err := recordValue[string](rec, "id")
-		if err != nil {
-			return fmt.Errorf("moved relation: %w", err)
-		}
-		if created, ok := rec.Get("createdAt"); ok && byID[id] != nil {
-			byID[id]["createdAt"] = created
-		}
-	}
-	return nil
 }
 
 // cypherMergeRelations writes relations of one type (%s). Both endpoints are in the

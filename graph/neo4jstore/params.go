@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strings"
 
 	"github.com/autograph-kg/autograph/graph/model"
 )
@@ -16,17 +17,25 @@ import (
 // derived — nameKey, searchKeys, titleKey, publishedStart, spanStart, spanEnd — is computed
 // here, in Go, with the model's own functions, so both stores match on the same strings.
 
+// searchTextSep joins the search keys into searchText. model.Normalize never leaves a control
+// character in a key or a query, so a query is within searchText exactly when it is within
+// one of the keys: searchText CONTAINS $q is any(k IN searchKeys WHERE k CONTAINS $q), and
+// the TEXT index on searchText answers it.
+const searchTextSep = "\n"
+
 // entityProps are the stored properties of an entity (see the package comment for the layout).
 // Optional values are left out rather than stored as null; lists are kept as they are, so an
 // empty list reads back empty and a nil one nil.
 func entityProps(e model.Entity) (map[string]any, error) {
 	b := e.Common()
+	keys := model.SearchKeys(e)
 	m := map[string]any{
 		"id":         b.ID,
 		"kind":       string(e.Kind()),
 		"name":       b.Name,
 		"nameKey":    model.SortKey(b.Name),
-		"searchKeys": model.SearchKeys(e),
+		"searchKeys": keys,
+		"searchText": strings.Join(keys, searchTextSep),
 	}
 	putStrings(m, "aliases", b.Aliases)
 	putString(m, "description", b.Description)
@@ -141,6 +150,11 @@ func relationRow(r *model.Relation) map[string]any {
 func contentHash(props map[string]any) string {
 	h := sha256.New()
 	for _, k := range slices.Sorted(maps.Keys(props)) {
+		if k == "searchText" {
+			// Derived from searchKeys, which the hash covers; leaving it out keeps the hashes
+			// of entities written before it existed, so a re-import does not rewrite them.
+			continue
+		}
 		switch v := props[k].(type) {
 		case []string:
 			if len(v) == 0 {

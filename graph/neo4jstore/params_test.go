@@ -24,7 +24,7 @@ func TestEntityProps(t *testing.T) {
 			},
 			map[string]any{
 				"id": "mb", "kind": "ORGANIZATION", "name": "Mercedes-Benz Group", "nameKey": "mercedes benz group",
-				"searchKeys": []string{"mercedes benz group", "daimler", "mb"}, "aliases": []string{"Daimler", "daimler", "MB"},
+				"searchKeys": []string{"mercedes benz group", "daimler", "mb"}, "searchText": "mercedes benz group\ndaimler\nmb", "aliases": []string{"Daimler", "daimler", "MB"},
 				"description": "Maker.", "sourceIds": []string{"s1"},
 				"type": "GROUP", "ownership": "PUBLICLY_LISTED", "founded": "1926-06", "countryId": "germany",
 			},
@@ -32,21 +32,21 @@ func TestEntityProps(t *testing.T) {
 		{
 			&model.Brand{EntityBase: model.EntityBase{ID: "b", Name: "Škoda", Aliases: []string{}}, Segment: ptr(model.SegmentPassenger), Founded: d("1895")},
 			map[string]any{
-				"id": "b", "kind": "BRAND", "name": "Škoda", "nameKey": "skoda", "searchKeys": []string{"skoda"},
+				"id": "b", "kind": "BRAND", "name": "Škoda", "nameKey": "skoda", "searchKeys": []string{"skoda"}, "searchText": "skoda",
 				"aliases": []string{}, "segment": "PASSENGER", "founded": "1895",
 			},
 		},
 		{
 			&model.VehicleModel{EntityBase: model.EntityBase{ID: "m", Name: "X35"}, Powertrain: ptr(model.PowertrainICE)},
-			map[string]any{"id": "m", "kind": "VEHICLE_MODEL", "name": "X35", "nameKey": "x35", "searchKeys": []string{"x35"}, "powertrain": "ICE"},
+			map[string]any{"id": "m", "kind": "VEHICLE_MODEL", "name": "X35", "nameKey": "x35", "searchKeys": []string{"x35"}, "searchText": "x35", "powertrain": "ICE"},
 		},
 		{
 			&model.Plant{EntityBase: model.EntityBase{ID: "p", Name: "Plant"}, Opened: d("1996-12-01")},
-			map[string]any{"id": "p", "kind": "PLANT", "name": "Plant", "nameKey": "plant", "searchKeys": []string{"plant"}, "opened": "1996-12-01"},
+			map[string]any{"id": "p", "kind": "PLANT", "name": "Plant", "nameKey": "plant", "searchKeys": []string{"plant"}, "searchText": "plant", "opened": "1996-12-01"},
 		},
 		{
 			&model.Place{EntityBase: model.EntityBase{ID: "ru", Name: "Russia"}, Type: model.PlaceCountry, CountryCode: "RU"},
-			map[string]any{"id": "ru", "kind": "PLACE", "name": "Russia", "nameKey": "russia", "searchKeys": []string{"russia"}, "type": "COUNTRY", "countryCode": "RU"},
+			map[string]any{"id": "ru", "kind": "PLACE", "name": "Russia", "nameKey": "russia", "searchKeys": []string{"russia"}, "searchText": "russia", "type": "COUNTRY", "countryCode": "RU"},
 		},
 		{
 			&model.Agreement{
@@ -54,7 +54,7 @@ func TestEntityProps(t *testing.T) {
 				Provisions: []model.Provision{{Summary: "Build X35", Due: d("2023")}, {Summary: "Talk"}},
 			},
 			map[string]any{
-				"id": "a", "kind": "AGREEMENT", "name": "Deal", "nameKey": "deal", "searchKeys": []string{"deal"},
+				"id": "a", "kind": "AGREEMENT", "name": "Deal", "nameKey": "deal", "searchKeys": []string{"deal"}, "searchText": "deal",
 				"signedOn": "2023-04-04", "announcedOn": "2023-04",
 				"provisionsJson": `[{"summary":"Build X35","due":"2023"},{"summary":"Talk"}]`,
 			},

@@ -28,6 +28,16 @@ const (
 	// The full-text index is for people exploring the graph in Cypher
 	// (db.index.fulltext.queryNodes); Search does not use it (see the package comment).
 	cypherCreateNameFulltext = `CREATE FULLTEXT INDEX entity_names IF NOT EXISTS FOR (n:Entity) ON EACH [n.name, n.aliases]`
+	// A TEXT index answers CONTAINS on a string property without a scan (Neo4j 5: trigram
+	// text-2.0 provider). searchText is the entity's search keys in one string, so Search and
+	// NameContains find their candidates through it.
+	cypherCreateSearchText = `CREATE TEXT INDEX entity_search_text IF NOT EXISTS FOR (n:Entity) ON (n.searchText)`
+	// The import journal (journal.go): one run at a time, and its batches and saved items found
+	// by index.
+	cypherCreateImportLock   = `CREATE CONSTRAINT import_run_lock IF NOT EXISTS FOR (n:ImportRun) REQUIRE n.lock IS UNIQUE`
+	cypherCreateJournalRun   = `CREATE INDEX import_journal_run IF NOT EXISTS FOR (n:ImportJournal) ON (n.run)`
+	cypherCreateJournalBatch = `CREATE INDEX import_journal_batch IF NOT EXISTS FOR (n:ImportJournal) ON (n.batch)`
+	cypherCreatePriorBatch   = `CREATE INDEX import_prior_batch IF NOT EXISTS FOR (n:ImportPrior) ON (n.importBatch)`
 )
 
 // schemaStatements lists the schema the store needs, built only from the model's whitelists.
@@ -53,7 +63,8 @@ func schemaStatements() []string {
 	for _, t := range model.AllRelationTypes() {
 		out = append(out, fmt.Sprintf(cypherCreateRelIDIndex, "rel_"+strings.ToLower(string(t))+"_id", t))
 	}
-	return append(out, cypherCreateNameFulltext)
+	return append(out, cypherCreateNameFulltext, cypherCreateSearchText,
+		cypherCreateImportLock, cypherCreateJournalRun, cypherCreateJournalBatch, cypherCreatePriorBatch)
 }
 
 // snake turns a label or property name such as VehicleModel or nameKey into vehicle_model or
@@ -91,7 +102,37 @@ func (s *Store) ensureSchema(ctx context.Context) error {
 			return wrapErr(ctx, "create schema", err)
 		}
 	}
-	return nil
+	return s.backfillSearchText(ctx)
+}
+
+// cypherBackfillSearchText gives up to $n entities written before searchText existed their
+// searchText, built from searchKeys exactly as searchText does in Go (keys joined by $sep).
+const cypherBackfillSearchText = `
+MATCH (n:Entity)
+WHERE n.searchText IS NULL AND n.searchKeys IS NOT NULL
+WITH n LIMIT $n
+SET n.searchText = reduce(acc = head(n.searchKeys), k IN tail(n.searchKeys) | acc + $sep + k)
+RETURN count(n) AS n`
+
+// backfillSearchText fills in searchText on entities a store of an earlier release wrote, in
+// batches, so Search finds them through its index. On a graph that has it everywhere it is
+// one statement that finds nothing.
+func (s *Store) backfillSearchText(ctx context.Context) error {
+	for {
+		n, err := rawWriteTx(ctx, s, func(tx neo4j.ManagedTransaction) (int64, error) {
+			return runCount(ctx, tx, cypherBackfillSearchText, map[string]any{"n": int64(DefaultImportBatchSize), "sep": searchTextSep}, "n")
+		})
+		if forbidden(err) {
+			s.logger.WarnContext(ctx, "neo4j: not allowed to fill in searchText; search misses entities without it", "err", err)
+			return nil
+		}
+		if err != nil {
+			return wrapErr(ctx, "fill in searchText", err)
+		}
+		if n == 0 {
+			return nil
+		}
+	}
 }
 
 // forbidden reports whether the server refused a command for lack of privileges.

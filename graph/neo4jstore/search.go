@@ -9,11 +9,13 @@ import (
 
 // cypherSearch scores every entity of the wanted kinds that contains the query with the
 // ladder of model.ScoreMatch (best over name and aliases), then orders like
-// model.SortHits. The scores are parameters so they cannot drift from the model's.
+// model.SortHits. The scores are parameters so they cannot drift from the model's. The
+// candidates come from the TEXT index on searchText (entity_search_text), which holds the
+// query exactly when a search key does (searchTextSep).
 const cypherSearch = `
 MATCH (n:Entity)
-WHERE n.kind IN $kinds
-  AND any(k IN n.searchKeys WHERE k CONTAINS $q)
+WHERE n.searchText CONTAINS $q
+  AND n.kind IN $kinds
 WITH n, [k IN n.searchKeys |
   CASE
     WHEN k = $q THEN $scoreExact

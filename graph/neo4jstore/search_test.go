@@ -1,9 +1,12 @@
 package neo4jstore
 
 import (
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 
 	"github.com/autograph-kg/autograph/graph/model"
 )
@@ -21,5 +24,42 @@ func TestSearchParams(t *testing.T) {
 	p = searchParams(normalised(t, model.SearchQuery{Text: "x"}))
 	if got := p["kinds"].([]string); len(got) != len(model.AllEntityKinds()) || p["limit"] != int64(model.DefaultPageSize) {
 		t.Errorf("no kinds means every kind and the default size; got kinds %v, limit %v", got, p["limit"])
+	}
+}
+
+// TestSearchUsesTheTextIndex has the server plan Search's and NameContains' statements and
+// checks that their candidates come from the TEXT index on searchText, not a scan of
+// every entity.
+func TestSearchUsesTheTextIndex(t *testing.T) {
+	s := newTestStore(t)
+	ctx := t.Context()
+	list, params, err := entitiesQuery(normalised(t, model.EntityQuery{Filter: model.EntityFilter{NameContains: "bai"}}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, c := range map[string]struct {
+		q      string
+		params map[string]any
+	}{
+		"search":       {cypherSearch, searchParams(normalised(t, model.SearchQuery{Text: "bai"}))},
+		"nameContains": {list, params},
+	} {
+		res, err := neo4j.ExecuteQuery(ctx, s.driver, "EXPLAIN "+c.q, c.params, neo4j.EagerResultTransformer,
+			neo4j.ExecuteQueryWithDatabase(s.database))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var ops []string
+		var walk func(p neo4j.Plan)
+		walk = func(p neo4j.Plan) {
+			ops = append(ops, p.Operator())
+			for _, c := range p.Children() {
+				walk(c)
+			}
+		}
+		walk(res.Summary.Plan())
+		if !slices.ContainsFunc(ops, func(op string) bool { return strings.HasPrefix(op, "NodeIndexContainsScan") }) {
+			t.Errorf("%s is planned without the text index: %v", name, ops)
+		}
 	}
 }

@@ -170,12 +170,36 @@ func goldenStatements(t *testing.T) map[string]string {
 	add("merge-sources", cypherMergeSources, nil)
 	c, err = mergeEntitiesQuery(model.KindBrand)
 	add("merge-entities-brand", c, err)
-	add("delete-moved-relations", deleteMovedRelationsQuery(), nil)
 	c, err = mergeRelationsQuery(model.RelOwnsBrand)
 	add("merge-relations-owns-brand", c, err)
 
+	// journal.go
+	add("import-acquire-run", cypherAcquireRun, nil)
+	add("import-claim-run", cypherClaimRun, nil)
+	add("import-heartbeat", cypherHeartbeat, nil)
+	add("import-commit-run", cypherCommitRun, nil)
+	add("import-release-run", cypherReleaseRun, nil)
+	add("import-find-run", cypherFindRun, nil)
+	add("import-journal-batch", cypherJournalBatch, nil)
+	add("import-save-entities", cypherSaveEntities, nil)
+	add("import-save-sources", cypherSaveSources, nil)
+	add("import-save-relations", saveRelationsQuery(), nil)
+	add("import-next-journal", cypherNextJournal, nil)
+	c, err = undoRelationsQuery(model.RelOwnsBrand)
+	add("import-undo-relations-owns-brand", c, err)
+	c, err = restoreRelationsQuery(model.RelOwnsBrand)
+	add("import-restore-relations-owns-brand", c, err)
+	add("import-undo-entities", cypherUndoEntities, nil)
+	c, err = restoreEntitiesQuery(model.KindBrand)
+	add("import-restore-entities-brand", c, err)
+	add("import-undo-sources", cypherUndoSources, nil)
+	add("import-restore-sources", cypherRestoreSources, nil)
+	add("import-drop-journal-batch", cypherDropJournalBatch, nil)
+	add("import-drop-journal", cypherDropJournal, nil)
+	add("backfill-search-text", cypherBackfillSearchText, nil)
+
 	// schema.go: each statement named for the constraint or index it creates.
-	schemaName := regexp.MustCompile(`^CREATE (?:CONSTRAINT|INDEX|FULLTEXT INDEX) (\w+) `)
+	schemaName := regexp.MustCompile(`^CREATE (?:CONSTRAINT|INDEX|FULLTEXT INDEX|TEXT INDEX) (\w+) `)
 	for _, s := range schemaStatements() {
 		m := schemaName.FindStringSubmatch(s)
 		if m == nil {
@@ -250,13 +274,19 @@ func spreadStatements(t *testing.T) map[string]string {
 		}
 	}
 	for _, k := range model.AllEntityKinds() {
-		c, err := mergeEntitiesQuery(k)
+		c, err := restoreEntitiesQuery(k)
+		add("restore "+string(k), c, err)
+		c, err = mergeEntitiesQuery(k)
 		add("merge "+string(k), c, err)
 		c, err = upsertEntityQuery(k)
 		add("upsert "+string(k), c, err)
 	}
 	for _, rt := range model.AllRelationTypes() {
-		c, err := mergeRelationsQuery(rt)
+		c, err := undoRelationsQuery(rt)
+		add("undo "+string(rt), c, err)
+		c, err = restoreRelationsQuery(rt)
+		add("restore "+string(rt), c, err)
+		c, err = mergeRelationsQuery(rt)
 		add("merge "+string(rt), c, err)
 		c, err = putRelationQuery(rt)
 		add("put "+string(rt), c, err)
@@ -442,7 +472,7 @@ func TestCypher25Forms(t *testing.T) {
 // TestOnlyWhitelistedLabelsAndTypes checks every label and relationship type written in any
 // statement against the model's whitelists: nothing else may ever appear in Cypher text.
 func TestOnlyWhitelistedLabelsAndTypes(t *testing.T) {
-	labels := []string{labelEntity, labelSource}
+	labels := []string{labelEntity, labelSource, labelImportRun, labelImportJournal, labelImportPrior}
 	for _, k := range model.AllEntityKinds() {
 		labels = append(labels, k.Label())
 	}

@@ -1,6 +1,7 @@
 package neo4jstore
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -39,6 +40,12 @@ type Config struct {
 	AcquireTimeout time.Duration
 	// Logger receives the driver's warnings and the store's own notes; nil discards them.
 	Logger *slog.Logger
+	// ImportBatchSize is how many rows one transaction of Import writes; zero means
+	// DefaultImportBatchSize. Smaller batches hold less transaction memory on the server.
+	ImportBatchSize int
+	// ImportWorkers is how many of Import's transactions run at once; zero means
+	// DefaultImportWorkers. One writes the batches one after the other.
+	ImportWorkers int
 }
 
 // String describes the configuration without the password, so a Config can be printed.
@@ -122,6 +129,16 @@ type Store struct {
 	// now stamps createdAt and updatedAt; a field so that tests can pin it.
 	now    func() time.Time
 	closed atomic.Bool
+	// importBatch is the rows of one import transaction (Config.ImportBatchSize).
+	importBatch int
+	// importWorkers is how many import transactions run at once (Config.ImportWorkers).
+	importWorkers int
+	// importLease is how old an import's heartbeat may get before another store takes the
+	// import for abandoned (journal.go); a field so that tests can shorten it.
+	importLease time.Duration
+	// importHook, when set (by tests), runs before each write batch of Import with the
+	// batch's number from 1; an error fails the import there.
+	importHook func(batch int) error
 }
 
 // Open connects to Neo4j, checks that it answers, and makes sure the constraints and indexes
@@ -158,7 +175,13 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("neo4j: open %s: %w", redactURI(cfg.URI), err)
 	}
-	s := &Store{driver: driver, database: cfg.database(), logger: logger, now: time.Now}
+	if cfg.ImportBatchSize < 0 || cfg.ImportWorkers < 0 {
+		return nil, errors.Join(fmt.Errorf("neo4j: open: the import batch size and workers must be positive, not %d and %d",
+			cfg.ImportBatchSize, cfg.ImportWorkers), driver.Close(ctx))
+	}
+	s := &Store{driver: driver, database: cfg.database(), logger: logger, now: time.Now,
+		importBatch: cmp.Or(cfg.ImportBatchSize, DefaultImportBatchSize), importWorkers: cmp.Or(cfg.ImportWorkers, DefaultImportWorkers),
+		importLease: defaultImportLease}
 	fail := func(err error) (*Store, error) {
 		return nil, errors.Join(err, driver.Close(ctx))
 	}
@@ -177,6 +200,12 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	}
 	if err := s.ensureSchema(ctx); err != nil {
 		return fail(err)
+	}
+	if err := s.recoverImports(ctx); err != nil {
+		if !forbidden(errors.Unwrap(err)) {
+			return fail(err)
+		}
+		logger.WarnContext(ctx, "neo4j: not allowed to recover an abandoned import", "err", err)
 	}
 	return s, nil
 }

@@ -1,7 +1,7 @@
 CALL () {
   MATCH (n:Organization)
   WHERE n.id IN $ids
-    AND any(k IN n.searchKeys WHERE k CONTAINS $nameContains)
+    AND n.searchText CONTAINS $nameContains
     AND coalesce(n.type, '') IN $attr0
     AND coalesce(n.countryId, '') IN $attr1
   RETURN count(n) AS total
@@ -9,7 +9,7 @@ CALL () {
 CALL () {
   MATCH (n:Organization)
   WHERE n.id IN $ids
-    AND any(k IN n.searchKeys WHERE k CONTAINS $nameContains)
+    AND n.searchText CONTAINS $nameContains
     AND coalesce(n.type, '') IN $attr0
     AND coalesce(n.countryId, '') IN $attr1
   WITH n

@@ -1,6 +1,6 @@
 MATCH (n:Entity)
-WHERE n.kind IN $kinds
-  AND any(k IN n.searchKeys WHERE k CONTAINS $q)
+WHERE n.searchText CONTAINS $q
+  AND n.kind IN $kinds
 WITH n, [k IN n.searchKeys |
   CASE
     WHEN k = $q THEN $scoreExact

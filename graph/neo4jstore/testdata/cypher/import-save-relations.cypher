@@ -27,8 +27,12 @@ CALL (row) {
   MATCH (a:Entity)-[r:PARTNERS_WITH {id: row.id}]->(b:Entity)
   RETURN r, a.id AS fromId, b.id AS toId
 }
-WITH row, r, fromId, toId
-WHERE type(r) <> row.type OR fromId <> row.from OR toId <> row.to
-WITH row, r, r.createdAt AS createdAt
-DELETE r
-RETURN row.id AS id, createdAt
+WITH row, r, fromId, toId, type(r) <> row.type OR fromId <> row.from OR toId <> row.to AS moved
+WITH row, r, fromId, toId, moved, moved OR r.contentHash IS NULL OR r.contentHash <> row.hash AS changed
+FOREACH (_ IN CASE WHEN changed THEN [1] ELSE [] END |
+  CREATE (p:ImportPrior)
+  SET p = properties(r), p.importBatch = $batch, p.importSort = $sort,
+      p.importType = type(r), p.importFrom = fromId, p.importTo = toId)
+WITH row, r, moved, changed, type(r) AS prior, r.createdAt AS createdAt
+FOREACH (_ IN CASE WHEN moved THEN [1] ELSE [] END | DELETE r)
+RETURN row.id AS id, changed, prior, CASE WHEN moved THEN createdAt END AS createdAt

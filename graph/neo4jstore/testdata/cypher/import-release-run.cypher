@@ -1,0 +1,2 @@
+MATCH (m:ImportRun {lock: $lock, run: $run})
+DELETE m

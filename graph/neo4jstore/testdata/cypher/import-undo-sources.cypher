@@ -1,0 +1,3 @@
+UNWIND $ids AS id
+MATCH (n:Source {id: id})
+DETACH DELETE n

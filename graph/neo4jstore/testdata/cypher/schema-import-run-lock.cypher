@@ -1,0 +1,1 @@
+CREATE CONSTRAINT import_run_lock IF NOT EXISTS FOR (n:ImportRun) REQUIRE n.lock IS UNIQUE
