@@ -106,7 +106,7 @@ func (s *Store) Relations(ctx context.Context, q model.RelationQuery) (*model.Re
 	default:
 		rows = s.views.relsByID
 	}
-	page, err := relationPage(ctx, op, rows, f, q.First, after)
+	page, err := s.relationPage(ctx, op, rows, relPageQuery{f, q.Filter.Where, "", q.Order, q.Aggregate, q.CountOnly}, q.First, after)
 	if err != nil {
 		return nil, err
 	}
@@ -127,18 +127,37 @@ func (s *Store) collect(gen func(add func(*model.Relation))) []*model.Relation {
 	return out
 }
 
-// relationPage pages through rows (sorted by id) that pass the filter.
-func relationPage(ctx context.Context, op string, rows []*model.Relation, f *relFilter, first int, after *model.Cursor) (*model.RelationPage, error) {
-	p := newPager[*model.Relation](first, after, false)
-	for i, r := range rows {
+// relPageQuery is what relationPage needs of a normalised relation query: the flat filter,
+// the composable one (self is the entity whose relations are listed, "" for the listing of
+// all relations), the order and the aggregate.
+type relPageQuery struct {
+	f         *relFilter
+	where     *model.RelationWhere
+	self      string
+	order     model.Order
+	aggregate *model.AggregateRequest
+	countOnly bool
+}
+
+// relationPage pages through rows (sorted by id) that pass the filter, in the query's order.
+func (s *Store) relationPage(ctx context.Context, op string, rows []*model.Relation, q relPageQuery, first int, after *model.Cursor) (*model.RelationPage, error) {
+	p := newPager[*model.Relation](first, after, q.order.Desc)
+	agg := model.NewAggregator(q.aggregate)
+	for i, r := range inOrder(sortRelations(rows, q.order), q.order.Desc) {
 		if err := tick(ctx, op, i+1); err != nil {
 			return nil, err
 		}
-		if f.match(r) {
-			p.offer("", r.ID, r.Clone)
+		if !q.f.match(r) || !s.matchRelation(q.where, r, q.self) {
+			continue
 		}
+		agg.Add(r)
+		if q.countOnly {
+			p.total++
+			continue
+		}
+		p.offer(model.RelationOrderKey(r, q.order), r.ID, r.Clone)
 	}
-	return &model.RelationPage{Items: p.items, HasNextPage: p.more, TotalCount: p.total}, nil
+	return &model.RelationPage{Items: p.items, HasNextPage: p.more, TotalCount: p.total, Aggregate: agg.Result()}, nil
 }
 
 // RelationsOf pages through the relations of each entity, one page per requested id (empty for
@@ -181,7 +200,7 @@ func (s *Store) RelationsOf(ctx context.Context, ids []string, q model.Relations
 				}
 			}
 		})
-		page, err := relationPage(ctx, op, rows, f, q.First, after)
+		page, err := s.relationPage(ctx, op, rows, relPageQuery{f, q.Filter.Where, id, q.Order, q.Aggregate, q.CountOnly}, q.First, after)
 		if err != nil {
 			return nil, err
 		}
