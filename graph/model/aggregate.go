@@ -1,6 +1,9 @@
 package model
 
-import "slices"
+import (
+	"io"
+	"slices"
+)
 
 // AggregateField is what a relation aggregate groups by.
 type AggregateField string
@@ -11,6 +14,18 @@ const (
 	AggregateByStatus AggregateField = "STATUS"
 )
 
+// aggregateFields is the table behind the enum: this package reads it in place.
+var aggregateFields = []AggregateField{AggregateByType, AggregateByStatus}
+
+// MarshalGQL implements graphql.Marshaler.
+func (f AggregateField) MarshalGQL(w io.Writer) { marshalEnum(w, string(f)) }
+
+// UnmarshalGQL implements graphql.Unmarshaler.
+func (f *AggregateField) UnmarshalGQL(v any) (err error) {
+	*f, err = unmarshalEnum(v, aggregateFields, "AggregateField")
+	return err
+}
+
 // AggregateRequest says what to compute over every relation a query matches (all pages):
 // the count always, a count per value of each CountBy field, and with Dates the earliest and
 // latest validFrom and validTo.
@@ -19,18 +34,35 @@ type AggregateRequest struct {
 	Dates   bool
 }
 
-// Aggregate is the answer to an AggregateRequest.
-type Aggregate struct {
+// RelationAggregate is the answer to an AggregateRequest.
+type RelationAggregate struct {
 	Count int
 	// Groups holds, for each requested field, one entry per value that occurs, ordered by
 	// value.
-	Groups map[AggregateField][]Group
-	// The date bounds, in Date.Before order; nil when no matching relation states the date.
-	MinValidFrom, MaxValidFrom, MinValidTo, MaxValidTo *Date
+	Groups map[AggregateField][]AggregateGroup
+	// The bounds of the stated dates, in Date.Before order.
+	ValidFrom DateBounds
+	ValidTo   DateBounds
 }
 
-// Group is one value of a field and how many relations have it.
-type Group struct {
+// CountBy is the groups of one field (none when the field was not requested).
+func (a *RelationAggregate) CountBy(field AggregateField) []*AggregateGroup {
+	gs := a.Groups[field]
+	out := make([]*AggregateGroup, len(gs))
+	for i := range gs {
+		out[i] = &gs[i]
+	}
+	return out
+}
+
+// DateBounds are the earliest and latest of some dates; nil when none is known.
+type DateBounds struct {
+	Min *Date
+	Max *Date
+}
+
+// AggregateGroup is one value of a field and how many relations have it.
+type AggregateGroup struct {
 	Value string
 	Count int
 }
@@ -67,7 +99,7 @@ func GroupValue(r *Relation, f AggregateField) string {
 // store feeds it, and the rules for ties and unknown dates are written once here.
 type Aggregator struct {
 	req    *AggregateRequest
-	agg    Aggregate
+	agg    RelationAggregate
 	counts map[AggregateField]map[string]int
 }
 
@@ -93,38 +125,39 @@ func (a *Aggregator) Add(r *Relation) {
 		m[GroupValue(r, f)]++
 	}
 	if a.req.Dates {
-		bound(&a.agg.MinValidFrom, &a.agg.MaxValidFrom, r.ValidFrom)
-		bound(&a.agg.MinValidTo, &a.agg.MaxValidTo, r.ValidTo)
+		a.agg.ValidFrom.add(r.ValidFrom)
+		a.agg.ValidTo.add(r.ValidTo)
 	}
 }
 
-func bound(lo, hi **Date, d *Date) {
+// add widens the bounds to take in d (nil: unknown, left out).
+func (b *DateBounds) add(d *Date) {
 	if d == nil {
 		return
 	}
-	if *lo == nil || d.Before(**lo) {
+	if b.Min == nil || d.Before(*b.Min) {
 		c := *d
-		*lo = &c
+		b.Min = &c
 	}
-	if *hi == nil || (*hi).Before(*d) {
+	if b.Max == nil || b.Max.Before(*d) {
 		c := *d
-		*hi = &c
+		b.Max = &c
 	}
 }
 
 // Result is the aggregate of what was added; nil for a nil Aggregator.
-func (a *Aggregator) Result() *Aggregate {
+func (a *Aggregator) Result() *RelationAggregate {
 	if a == nil {
 		return nil
 	}
 	out := a.agg
-	out.Groups = map[AggregateField][]Group{}
+	out.Groups = map[AggregateField][]AggregateGroup{}
 	for f, m := range a.counts {
-		gs := make([]Group, 0, len(m))
+		gs := make([]AggregateGroup, 0, len(m))
 		for v, n := range m {
-			gs = append(gs, Group{Value: v, Count: n})
+			gs = append(gs, AggregateGroup{Value: v, Count: n})
 		}
-		slices.SortFunc(gs, func(x, y Group) int {
+		slices.SortFunc(gs, func(x, y AggregateGroup) int {
 			if x.Value < y.Value {
 				return -1
 			}

@@ -272,7 +272,7 @@ type RelationPage struct {
 	HasNextPage bool
 	TotalCount  int
 	// Aggregate answers the query's Aggregate; nil when it asked for none.
-	Aggregate *Aggregate
+	Aggregate *RelationAggregate
 }
 
 // SearchQuery asks for entities by a fragment of a name or alias. Text is raw user text

@@ -66,7 +66,7 @@ func aggregateBlocks(scope, match, r string, req *model.AggregateRequest) (strin
 }
 
 // aggregateFromRecord reads the aggregate columns of a record; nil without a request.
-func aggregateFromRecord(rec *neo4j.Record, req *model.AggregateRequest) (*model.Aggregate, error) {
+func aggregateFromRecord(rec *neo4j.Record, req *model.AggregateRequest) (*model.RelationAggregate, error) {
 	if req == nil {
 		return nil, nil
 	}
@@ -74,20 +74,20 @@ func aggregateFromRecord(rec *neo4j.Record, req *model.AggregateRequest) (*model
 	if err != nil {
 		return nil, err
 	}
-	agg := &model.Aggregate{Count: int(total), Groups: map[model.AggregateField][]model.Group{}}
+	agg := &model.RelationAggregate{Count: int(total), Groups: map[model.AggregateField][]model.AggregateGroup{}}
 	for _, f := range req.CountBy {
 		list, err := listOf[map[string]any](rec, groupColumn(f))
 		if err != nil {
 			return nil, err
 		}
-		gs := make([]model.Group, 0, len(list))
+		gs := make([]model.AggregateGroup, 0, len(list))
 		for _, m := range list {
 			v, _ := m["value"].(string)
 			n, ok := m["count"].(int64)
 			if !ok {
 				return nil, fmt.Errorf("record value %q: count is a %T", groupColumn(f), m["count"])
 			}
-			gs = append(gs, model.Group{Value: v, Count: int(n)})
+			gs = append(gs, model.AggregateGroup{Value: v, Count: int(n)})
 		}
 		agg.Groups[f] = gs
 	}
@@ -95,7 +95,7 @@ func aggregateFromRecord(rec *neo4j.Record, req *model.AggregateRequest) (*model
 		for _, d := range []struct {
 			col string
 			dst **model.Date
-		}{{"minValidFrom", &agg.MinValidFrom}, {"maxValidFrom", &agg.MaxValidFrom}, {"minValidTo", &agg.MinValidTo}, {"maxValidTo", &agg.MaxValidTo}} {
+		}{{"minValidFrom", &agg.ValidFrom.Min}, {"maxValidFrom", &agg.ValidFrom.Max}, {"minValidTo", &agg.ValidTo.Min}, {"maxValidTo", &agg.ValidTo.Max}} {
 			s, isNil, err := neo4j.GetRecordValue[string](rec, d.col)
 			if err != nil {
 				return nil, fmt.Errorf("record value %q: %w", d.col, err)

@@ -113,16 +113,17 @@ func testOrders(t *testing.T, s model.Store) {
 func testAggregates(t *testing.T, s model.Store) {
 	ctx := t.Context()
 	req := &model.AggregateRequest{CountBy: []model.AggregateField{model.AggregateByType, model.AggregateByStatus}, Dates: true}
-	want := &model.Aggregate{
+	want := &model.RelationAggregate{
 		Count: 12,
-		Groups: map[model.AggregateField][]model.Group{
+		Groups: map[model.AggregateField][]model.AggregateGroup{
 			model.AggregateByType: {
 				{Value: "ASSEMBLES", Count: 6}, {Value: "LOCATED_IN", Count: 1}, {Value: "OPERATES", Count: 1},
 				{Value: "PARTNERS_WITH", Count: 3}, {Value: "PARTY_TO", Count: 1},
 			},
 			model.AggregateByStatus: {{Value: "ACTIVE", Count: 6}, {Value: "ENDED", Count: 4}, {Value: "PLANNED", Count: 2}},
 		},
-		MinValidFrom: date("1996"), MaxValidFrom: date("2024"), MinValidTo: date("2014"), MaxValidTo: date("2023"),
+		ValidFrom: model.DateBounds{Min: date("1996"), Max: date("2024")},
+		ValidTo:   model.DateBounds{Min: date("2014"), Max: date("2023")},
 	}
 	for _, countOnly := range []bool{false, true} {
 		pages, err := s.RelationsOf(ctx, []string{"avtotor", "monaco"}, model.RelationsOfQuery{First: 2, Aggregate: req, CountOnly: countOnly})
@@ -138,7 +139,7 @@ func testAggregates(t *testing.T, s model.Store) {
 		if !countOnly && len(p.Items) != 2 {
 			t.Errorf("%d items, want 2", len(p.Items))
 		}
-		empty := &model.Aggregate{Groups: map[model.AggregateField][]model.Group{model.AggregateByType: {}, model.AggregateByStatus: {}}}
+		empty := &model.RelationAggregate{Groups: map[model.AggregateField][]model.AggregateGroup{model.AggregateByType: {}, model.AggregateByStatus: {}}}
 		diff(t, "aggregate of monaco's relations", empty, pages["monaco"].Aggregate)
 	}
 	for _, countOnly := range []bool{false, true} {
@@ -148,7 +149,7 @@ func testAggregates(t *testing.T, s model.Store) {
 		})
 		noErr(t, "Relations", err)
 		// In 2023: avtotor's baic, x35 and x55 (planned for 2023), the two Haval ones and Moskvich 3.
-		diff(t, "aggregate of assembly in 2023", &model.Aggregate{Count: 6, Groups: map[model.AggregateField][]model.Group{
+		diff(t, "aggregate of assembly in 2023", &model.RelationAggregate{Count: 6, Groups: map[model.AggregateField][]model.AggregateGroup{
 			model.AggregateByStatus: {{Value: "ACTIVE", Count: 5}, {Value: "PLANNED", Count: 1}},
 		}}, p.Aggregate)
 		if p.TotalCount != 6 || (countOnly && len(p.Items) > 0) {
