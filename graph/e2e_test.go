@@ -21,13 +21,13 @@ import (
 
 var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
 
-// TestQuestions answers the ten product questions and compares each answer with its golden
+// TestQuestions answers the fifteen product questions and compares each answer with its golden
 // file (testdata/questions/*.golden.json; go test -update rewrites them).
 // Both stores must give the same, golden, answers; -update rewrites from the embedded store.
 func TestQuestions(t *testing.T) {
 	files, err := filepath.Glob("testdata/questions/*.graphql")
-	if err != nil || len(files) != 10 {
-		t.Fatalf("want 10 question files, got %d (%v)", len(files), err)
+	if err != nil || len(files) != 15 {
+		t.Fatalf("want 15 question files, got %d (%v)", len(files), err)
 	}
 	apitest.EachStore(t, httpapi.Options{}, func(t *testing.T, srv *httptest.Server) {
 		askQuestions(t, srv, files, *update && strings.HasSuffix(t.Name(), "/embedded"))
