@@ -49,7 +49,7 @@ func relationsCost(child int, _ []model.RelationType, _ *model.Direction, _ []mo
 // is refused by the listing with a message naming the bound; its cost here is only what it
 // would have cost up to maxFilterWalk levels.
 const (
-	relatedCost   = 50
+	relatedCost   = 100
 	maxFilterWalk = 32
 )
 
