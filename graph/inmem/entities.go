@@ -66,7 +66,8 @@ func (s *Store) Entities(ctx context.Context, q model.EntityQuery) (*model.Entit
 		return nil, fmt.Errorf("%s: %w", op, err)
 	}
 	flat := entityMatcher(q.Kind, q.Filter)
-	match := func(r *entityRec) bool { return flat(r) && s.matchEntity(q.Filter.Where, r) }
+	ev := s.newEvaluator()
+	match := func(r *entityRec) bool { return flat(r) && ev.matchEntity(q.Filter.Where, r) }
 	key := func(r *entityRec) string {
 		switch order.Field {
 		case model.SortByName:

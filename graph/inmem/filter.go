@@ -13,8 +13,24 @@ import (
 // walks the tree and the graph. Filters reach here normalised, so their text is folded and
 // their bounds checked.
 
+// evaluator evaluates one query's filters. It compiles each part of the filter tree once, on
+// first use, since a listing evaluates the same tree for every row (and a relations filter
+// for every relation of every row).
+type evaluator struct {
+	s *Store
+	// flat and scope are the compiled flat fields of each RelationWhere and the scope of each
+	// RelatedWhere.
+	flat  map[*model.RelationWhere]*relFilter
+	scope map[*model.RelatedWhere]*relFilter
+}
+
+// newEvaluator starts the evaluation of one query's filters; call it under the read lock.
+func (s *Store) newEvaluator() *evaluator {
+	return &evaluator{s: s, flat: map[*model.RelationWhere]*relFilter{}, scope: map[*model.RelatedWhere]*relFilter{}}
+}
+
 // matchEntity reports whether the entity record satisfies w (nil holds for every entity).
-func (s *Store) matchEntity(w *model.EntityWhere, r *entityRec) bool {
+func (s *evaluator) matchEntity(w *model.EntityWhere, r *entityRec) bool {
 	if w == nil {
 		return true
 	}
@@ -56,29 +72,35 @@ func (s *Store) matchEntity(w *model.EntityWhere, r *entityRec) bool {
 	return true
 }
 
-// scopedRelations lists the relations of entity id in a direction, each once (a relation from
-// the entity to itself is in both indexes).
-func (s *Store) scopedRelations(id string, dir model.Direction) []*model.Relation {
-	var out []*model.Relation
+// eachRelation calls f with the relations of entity id in a direction, each once (a relation
+// from the entity to itself is in both indexes), until f returns false.
+func (s *evaluator) eachRelation(id string, dir model.Direction, f func(*model.Relation) bool) {
 	if dir != model.DirectionIn {
-		for _, r := range s.byFrom[id] {
-			out = append(out, r)
+		for _, r := range s.s.byFrom[id] {
+			if !f(r) {
+				return
+			}
 		}
 	}
 	if dir != model.DirectionOut {
-		for _, r := range s.byTo[id] {
+		for _, r := range s.s.byTo[id] {
 			if dir == model.DirectionBoth && r.FromID == id {
-				continue // already listed as outgoing
+				continue // already seen as outgoing
 			}
-			out = append(out, r)
+			if !f(r) {
+				return
+			}
 		}
 	}
-	return out
 }
 
 // matchRelated evaluates a relations filter for the entity with the given id.
-func (s *Store) matchRelated(w *model.RelatedWhere, id string) bool {
-	scope := compileRelFilter(w.Scope())
+func (s *evaluator) matchRelated(w *model.RelatedWhere, id string) bool {
+	scope, ok := s.scope[w]
+	if !ok {
+		scope = compileRelFilter(w.Scope())
+		s.scope[w] = scope
+	}
 	// Without a quantifier the filter asks for at least one relation in scope.
 	someOnly := w.Some == nil && w.None == nil && w.All == nil && w.Count == nil && w.Others == nil
 	var count int
@@ -86,13 +108,14 @@ func (s *Store) matchRelated(w *model.RelatedWhere, id string) bool {
 	if w.Others != nil {
 		others = map[string]bool{}
 	}
-	some := false
-	for _, r := range s.scopedRelations(id, w.Direction) {
+	some, found, failed := false, false, false
+	s.eachRelation(id, w.Direction, func(r *model.Relation) bool {
 		if !scope.match(r) {
-			continue
+			return true
 		}
 		if someOnly {
-			return true
+			found = true
+			return false
 		}
 		count++
 		if others != nil {
@@ -101,14 +124,16 @@ func (s *Store) matchRelated(w *model.RelatedWhere, id string) bool {
 		if w.Some != nil && !some && s.matchRelation(w.Some, r, id) {
 			some = true
 		}
-		if w.None != nil && s.matchRelation(w.None, r, id) {
+		if (w.None != nil && s.matchRelation(w.None, r, id)) || (w.All != nil && !s.matchRelation(w.All, r, id)) {
+			failed = true
 			return false
 		}
-		if w.All != nil && !s.matchRelation(w.All, r, id) {
-			return false
-		}
+		return true
+	})
+	if someOnly {
+		return found
 	}
-	if someOnly || (w.Some != nil && !some) {
+	if failed || (w.Some != nil && !some) {
 		return false
 	}
 	if !w.Count.Match(&count) {
@@ -125,14 +150,18 @@ func (s *Store) matchRelated(w *model.RelatedWhere, id string) bool {
 
 // matchRelation reports whether r satisfies w; self is the entity whose relation r is (Other
 // is its other end), "" in the relations listing.
-func (s *Store) matchRelation(w *model.RelationWhere, r *model.Relation, self string) bool {
+func (s *evaluator) matchRelation(w *model.RelationWhere, r *model.Relation, self string) bool {
 	if w == nil {
 		return true
 	}
-	flat := compileRelFilter(model.RelationFilter{
-		IDs: w.IDs, Types: w.Types, Status: w.Status, AsOf: w.AsOf,
-		FromIDs: w.From, ToIDs: w.To, SourceIDs: w.Sources,
-	})
+	flat, ok := s.flat[w]
+	if !ok {
+		flat = compileRelFilter(model.RelationFilter{
+			IDs: w.IDs, Types: w.Types, Status: w.Status, AsOf: w.AsOf,
+			FromIDs: w.From, ToIDs: w.To, SourceIDs: w.Sources,
+		})
+		s.flat[w] = flat
+	}
 	if !flat.match(r) {
 		return false
 	}
@@ -163,16 +192,16 @@ func (s *Store) matchRelation(w *model.RelationWhere, r *model.Relation, self st
 
 // matchEndpoint evaluates an entity filter on the entity with the given id; a missing entity
 // matches nothing.
-func (s *Store) matchEndpoint(w *model.EntityWhere, id string) bool {
-	rec, ok := s.entities[id]
+func (s *evaluator) matchEndpoint(w *model.EntityWhere, id string) bool {
+	rec, ok := s.s.entities[id]
 	return ok && s.matchEntity(w, rec)
 }
 
 // matchCites evaluates a sources quantifier over the stored sources r cites.
-func (s *Store) matchCites(w *model.CitesWhere, r *model.Relation) bool {
+func (s *evaluator) matchCites(w *model.CitesWhere, r *model.Relation) bool {
 	some := false
 	for _, id := range r.SourceIDs {
-		rec, ok := s.sources[id]
+		rec, ok := s.s.sources[id]
 		if !ok {
 			continue
 		}

@@ -23,11 +23,12 @@ func (s *Store) Relation(ctx context.Context, id string) (*model.Relation, error
 	return r.Clone(), nil
 }
 
-// relFilter is a compiled RelationFilter; nil sets and a nil span do not filter.
+// relFilter is a compiled RelationFilter; nil sets and lists and a nil span do not filter.
+// Types and statuses are short lists, which a scan checks faster than a map.
 type relFilter struct {
 	ids, from, to, sources map[string]bool
-	types                  map[model.RelationType]bool
-	status                 map[model.RelationStatus]bool
+	types                  []model.RelationType
+	status                 []model.RelationStatus
 	asOf                   *model.Span
 }
 
@@ -35,7 +36,12 @@ type relFilter struct {
 func compileRelFilter(f model.RelationFilter) *relFilter {
 	rf := &relFilter{
 		ids: set(f.IDs), from: set(f.FromIDs), to: set(f.ToIDs), sources: set(f.SourceIDs),
-		types: set(f.Types), status: set(f.Status),
+	}
+	if len(f.Types) > 0 {
+		rf.types = f.Types
+	}
+	if len(f.Status) > 0 {
+		rf.status = f.Status
 	}
 	if f.AsOf != nil {
 		sp := model.SpanOf(*f.AsOf)
@@ -48,8 +54,8 @@ func compileRelFilter(f model.RelationFilter) *relFilter {
 func (f *relFilter) match(r *model.Relation) bool {
 	switch {
 	case f.ids != nil && !f.ids[r.ID],
-		f.types != nil && !f.types[r.Type],
-		f.status != nil && !f.status[r.Status],
+		f.types != nil && !slices.Contains(f.types, r.Type),
+		f.status != nil && !slices.Contains(f.status, r.Status),
 		f.from != nil && !f.from[r.FromID],
 		f.to != nil && !f.to[r.ToID],
 		f.sources != nil && !slices.ContainsFunc(r.SourceIDs, func(id string) bool { return f.sources[id] }),
@@ -143,11 +149,12 @@ type relPageQuery struct {
 func (s *Store) relationPage(ctx context.Context, op string, rows []*model.Relation, q relPageQuery, first int, after *model.Cursor) (*model.RelationPage, error) {
 	p := newPager[*model.Relation](first, after, q.order.Desc)
 	agg := model.NewAggregator(q.aggregate)
+	ev := s.newEvaluator()
 	for i, r := range inOrder(sortRelations(rows, q.order), q.order.Desc) {
 		if err := tick(ctx, op, i+1); err != nil {
 			return nil, err
 		}
-		if !q.f.match(r) || !s.matchRelation(q.where, r, q.self) {
+		if !q.f.match(r) || !ev.matchRelation(q.where, r, q.self) {
 			continue
 		}
 		agg.Add(r)
