@@ -3079,6 +3079,10 @@ input RelationOrder {
 enum AggregateField {
   TYPE
   STATUS
+  "The kind of the entity the relation starts at."
+  FROM_KIND
+  "The kind of the entity the relation ends at."
+  TO_KIND
 }
 
 "One value of a field and how many relations have it."

@@ -148,7 +148,12 @@ type relPageQuery struct {
 // relationPage pages through rows (sorted by id) that pass the filter, in the query's order.
 func (s *Store) relationPage(ctx context.Context, op string, rows []*model.Relation, q relPageQuery, first int, after *model.Cursor) (*model.RelationPage, error) {
 	p := newPager[*model.Relation](first, after, q.order.Desc)
-	agg := model.NewAggregator(q.aggregate)
+	agg := model.NewAggregator(q.aggregate, func(id string) model.EntityKind {
+		if rec, ok := s.entities[id]; ok {
+			return rec.e.Kind()
+		}
+		return ""
+	})
 	ev := s.newEvaluator()
 	for i, r := range inOrder(sortRelations(rows, q.order), q.order.Desc) {
 		if err := tick(ctx, op, i+1); err != nil {

@@ -12,10 +12,13 @@ type AggregateField string
 const (
 	AggregateByType   AggregateField = "TYPE"
 	AggregateByStatus AggregateField = "STATUS"
+	// AggregateByFromKind and AggregateByToKind group by the kind of an endpoint.
+	AggregateByFromKind AggregateField = "FROM_KIND"
+	AggregateByToKind   AggregateField = "TO_KIND"
 )
 
 // aggregateFields is the table behind the enum: this package reads it in place.
-var aggregateFields = []AggregateField{AggregateByType, AggregateByStatus}
+var aggregateFields = []AggregateField{AggregateByType, AggregateByStatus, AggregateByFromKind, AggregateByToKind}
 
 // MarshalGQL implements graphql.Marshaler.
 func (f AggregateField) MarshalGQL(w io.Writer) { marshalEnum(w, string(f)) }
@@ -74,10 +77,8 @@ func (a *AggregateRequest) check() (*AggregateRequest, error) {
 	}
 	out := &AggregateRequest{Dates: a.Dates}
 	for _, f := range a.CountBy {
-		switch f {
-		case AggregateByType, AggregateByStatus:
-		default:
-			return nil, Errorf(CodeBadUserInput, "relations cannot be counted by %q (use TYPE or STATUS)", f)
+		if !slices.Contains(aggregateFields, f) {
+			return nil, Errorf(CodeBadUserInput, "relations cannot be counted by %q (use TYPE, STATUS, FROM_KIND or TO_KIND)", f)
 		}
 		if !slices.Contains(out.CountBy, f) {
 			out.CountBy = append(out.CountBy, f)
@@ -87,10 +88,16 @@ func (a *AggregateRequest) check() (*AggregateRequest, error) {
 	return out, nil
 }
 
-// GroupValue is the value of field f for relation r.
-func GroupValue(r *Relation, f AggregateField) string {
-	if f == AggregateByType {
+// GroupValue is the value of field f for relation r; kindOf gives the kind of an entity by
+// id ("" for an unknown one).
+func GroupValue(r *Relation, f AggregateField, kindOf func(id string) EntityKind) string {
+	switch f {
+	case AggregateByType:
 		return string(r.Type)
+	case AggregateByFromKind:
+		return string(kindOf(r.FromID))
+	case AggregateByToKind:
+		return string(kindOf(r.ToID))
 	}
 	return string(r.Status)
 }
@@ -99,16 +106,18 @@ func GroupValue(r *Relation, f AggregateField) string {
 // store feeds it, and the rules for ties and unknown dates are written once here.
 type Aggregator struct {
 	req    *AggregateRequest
+	kindOf func(id string) EntityKind
 	agg    RelationAggregate
 	counts map[AggregateField]map[string]int
 }
 
-// NewAggregator starts an aggregate for a checked request (nil when none was asked).
-func NewAggregator(req *AggregateRequest) *Aggregator {
+// NewAggregator starts an aggregate for a checked request (nil when none was asked); kindOf
+// gives the kind of an entity by id, for the kind groupings.
+func NewAggregator(req *AggregateRequest, kindOf func(id string) EntityKind) *Aggregator {
 	if req == nil {
 		return nil
 	}
-	a := &Aggregator{req: req, counts: map[AggregateField]map[string]int{}}
+	a := &Aggregator{req: req, kindOf: kindOf, counts: map[AggregateField]map[string]int{}}
 	for _, f := range req.CountBy {
 		a.counts[f] = map[string]int{}
 	}
@@ -122,7 +131,7 @@ func (a *Aggregator) Add(r *Relation) {
 	}
 	a.agg.Count++
 	for f, m := range a.counts {
-		m[GroupValue(r, f)]++
+		m[GroupValue(r, f, a.kindOf)]++
 	}
 	if a.req.Dates {
 		a.agg.ValidFrom.add(r.ValidFrom)

@@ -36,8 +36,10 @@ CALL %[1]s {
 
 // aggregateExprs are the grouping expressions of the fields, on relationship variable %s.
 var aggregateExprs = map[model.AggregateField]string{
-	model.AggregateByType:   "type(%s)",
-	model.AggregateByStatus: "%s.status",
+	model.AggregateByType:     "type(%s)",
+	model.AggregateByStatus:   "%s.status",
+	model.AggregateByFromKind: "startNode(%s).kind",
+	model.AggregateByToKind:   "endNode(%s).kind",
 }
 
 // groupColumn names the column of one grouping.

@@ -361,7 +361,7 @@ func (s *Store) RelationsOf(ctx context.Context, ids []string, q model.Relations
 	}
 	for _, id := range ids {
 		if out[id] == nil {
-			out[id] = &model.RelationPage{Aggregate: model.NewAggregator(q.Aggregate).Result()}
+			out[id] = &model.RelationPage{Aggregate: model.NewAggregator(q.Aggregate, nil).Result()}
 		}
 	}
 	return out, nil

@@ -175,7 +175,7 @@ func goldenStatements(t *testing.T) map[string]string {
 	updatedAt.After = updatedAt.CursorAt(model.TimeKey(time.Date(2026, 12, 1, 16, 0, 0, 0, time.UTC)), "i")
 	c, _, err = entitiesQuery(normalised(t, updatedAt))
 	add("entities-ordered-by-updated-at-after", c, err)
-	allAggregates := &model.AggregateRequest{CountBy: []model.AggregateField{model.AggregateByType, model.AggregateByStatus}, Dates: true}
+	allAggregates := &model.AggregateRequest{CountBy: []model.AggregateField{model.AggregateByType, model.AggregateByStatus, model.AggregateByFromKind, model.AggregateByToKind}, Dates: true}
 	for _, v := range []struct {
 		name string
 		q    model.RelationQuery

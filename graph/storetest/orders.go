@@ -112,7 +112,7 @@ func testOrders(t *testing.T, s model.Store) {
 // testAggregates checks relation aggregates and count-only pages on both listings.
 func testAggregates(t *testing.T, s model.Store) {
 	ctx := t.Context()
-	req := &model.AggregateRequest{CountBy: []model.AggregateField{model.AggregateByType, model.AggregateByStatus}, Dates: true}
+	req := &model.AggregateRequest{CountBy: []model.AggregateField{model.AggregateByType, model.AggregateByStatus, model.AggregateByToKind, model.AggregateByFromKind}, Dates: true}
 	want := &model.RelationAggregate{
 		Count: 12,
 		Groups: map[model.AggregateField][]model.AggregateGroup{
@@ -121,6 +121,13 @@ func testAggregates(t *testing.T, s model.Store) {
 				{Value: "PARTNERS_WITH", Count: 3}, {Value: "PARTY_TO", Count: 1},
 			},
 			model.AggregateByStatus: {{Value: "ACTIVE", Count: 6}, {Value: "ENDED", Count: 4}, {Value: "PLANNED", Count: 2}},
+			model.AggregateByFromKind: {{Value: "ORGANIZATION", Count: 12}},
+			// baic, kia, mercedes-benz; the three BAIC models; kaliningrad; the plant; the two
+			// partners (three relations); the agreement.
+			model.AggregateByToKind: {
+				{Value: "AGREEMENT", Count: 1}, {Value: "BRAND", Count: 3}, {Value: "ORGANIZATION", Count: 3},
+				{Value: "PLACE", Count: 1}, {Value: "PLANT", Count: 1}, {Value: "VEHICLE_MODEL", Count: 3},
+			},
 		},
 		ValidFrom: model.DateBounds{Min: date("1996"), Max: date("2024")},
 		ValidTo:   model.DateBounds{Min: date("2014"), Max: date("2023")},
@@ -139,7 +146,9 @@ func testAggregates(t *testing.T, s model.Store) {
 		if !countOnly && len(p.Items) != 2 {
 			t.Errorf("%d items, want 2", len(p.Items))
 		}
-		empty := &model.RelationAggregate{Groups: map[model.AggregateField][]model.AggregateGroup{model.AggregateByType: {}, model.AggregateByStatus: {}}}
+		empty := &model.RelationAggregate{Groups: map[model.AggregateField][]model.AggregateGroup{
+			model.AggregateByType: {}, model.AggregateByStatus: {}, model.AggregateByFromKind: {}, model.AggregateByToKind: {},
+		}}
 		diff(t, "aggregate of monaco's relations", empty, pages["monaco"].Aggregate)
 	}
 	for _, countOnly := range []bool{false, true} {

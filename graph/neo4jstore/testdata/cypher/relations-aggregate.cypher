@@ -14,9 +14,23 @@ CALL () {
 CALL () {
   MATCH (a:Entity)-[r]->(b:Entity)
   WHERE r.status IN $status
+  WITH startNode(r).kind AS value, count(*) AS n
+  ORDER BY value
+  RETURN collect({value: value, count: n}) AS countByFROM_KIND
+}
+CALL () {
+  MATCH (a:Entity)-[r]->(b:Entity)
+  WHERE r.status IN $status
   WITH r.status AS value, count(*) AS n
   ORDER BY value
   RETURN collect({value: value, count: n}) AS countBySTATUS
+}
+CALL () {
+  MATCH (a:Entity)-[r]->(b:Entity)
+  WHERE r.status IN $status
+  WITH endNode(r).kind AS value, count(*) AS n
+  ORDER BY value
+  RETURN collect({value: value, count: n}) AS countByTO_KIND
 }
 CALL () {
   MATCH (a:Entity)-[r]->(b:Entity)
@@ -31,4 +45,4 @@ CALL () {
   RETURN min(r.validFrom) AS minValidFrom, max(r.validFrom) AS maxValidFrom,
     min(r.validTo) AS minValidTo, max(r.validTo) AS maxValidTo
 }
-RETURN total, page, countBySTATUS, countByTYPE, minValidFrom, maxValidFrom, minValidTo, maxValidTo
+RETURN total, page, countByFROM_KIND, countBySTATUS, countByTO_KIND, countByTYPE, minValidFrom, maxValidFrom, minValidTo, maxValidTo

@@ -17,9 +17,25 @@ CALL (e) {
   MATCH (e)-[r]-(:Entity)
   WHERE (r.spanStart IS NULL OR r.spanStart < $asOfEnd) AND (r.spanEnd IS NULL OR r.spanEnd > $asOfStart)
   WITH DISTINCT r
+  WITH startNode(r).kind AS value, count(*) AS n
+  ORDER BY value
+  RETURN collect({value: value, count: n}) AS countByFROM_KIND
+}
+CALL (e) {
+  MATCH (e)-[r]-(:Entity)
+  WHERE (r.spanStart IS NULL OR r.spanStart < $asOfEnd) AND (r.spanEnd IS NULL OR r.spanEnd > $asOfStart)
+  WITH DISTINCT r
   WITH r.status AS value, count(*) AS n
   ORDER BY value
   RETURN collect({value: value, count: n}) AS countBySTATUS
+}
+CALL (e) {
+  MATCH (e)-[r]-(:Entity)
+  WHERE (r.spanStart IS NULL OR r.spanStart < $asOfEnd) AND (r.spanEnd IS NULL OR r.spanEnd > $asOfStart)
+  WITH DISTINCT r
+  WITH endNode(r).kind AS value, count(*) AS n
+  ORDER BY value
+  RETURN collect({value: value, count: n}) AS countByTO_KIND
 }
 CALL (e) {
   MATCH (e)-[r]-(:Entity)
@@ -36,4 +52,4 @@ CALL (e) {
   RETURN min(r.validFrom) AS minValidFrom, max(r.validFrom) AS maxValidFrom,
     min(r.validTo) AS minValidTo, max(r.validTo) AS maxValidTo
 }
-RETURN id, total, page, countBySTATUS, countByTYPE, minValidFrom, maxValidFrom, minValidTo, maxValidTo
+RETURN id, total, page, countByFROM_KIND, countBySTATUS, countByTO_KIND, countByTYPE, minValidFrom, maxValidFrom, minValidTo, maxValidTo

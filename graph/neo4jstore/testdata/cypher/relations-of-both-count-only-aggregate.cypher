@@ -7,9 +7,23 @@ CALL (e) {
 CALL (e) {
   MATCH (e)-[r]-(:Entity)
   WITH DISTINCT r
+  WITH startNode(r).kind AS value, count(*) AS n
+  ORDER BY value
+  RETURN collect({value: value, count: n}) AS countByFROM_KIND
+}
+CALL (e) {
+  MATCH (e)-[r]-(:Entity)
+  WITH DISTINCT r
   WITH r.status AS value, count(*) AS n
   ORDER BY value
   RETURN collect({value: value, count: n}) AS countBySTATUS
+}
+CALL (e) {
+  MATCH (e)-[r]-(:Entity)
+  WITH DISTINCT r
+  WITH endNode(r).kind AS value, count(*) AS n
+  ORDER BY value
+  RETURN collect({value: value, count: n}) AS countByTO_KIND
 }
 CALL (e) {
   MATCH (e)-[r]-(:Entity)
@@ -24,4 +38,4 @@ CALL (e) {
   RETURN min(r.validFrom) AS minValidFrom, max(r.validFrom) AS maxValidFrom,
     min(r.validTo) AS minValidTo, max(r.validTo) AS maxValidTo
 }
-RETURN id, total, [] AS page, countBySTATUS, countByTYPE, minValidFrom, maxValidFrom, minValidTo, maxValidTo
+RETURN id, total, [] AS page, countByFROM_KIND, countBySTATUS, countByTO_KIND, countByTYPE, minValidFrom, maxValidFrom, minValidTo, maxValidTo
