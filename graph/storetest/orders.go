@@ -120,7 +120,7 @@ func testAggregates(t *testing.T, s model.Store) {
 				{Value: "ASSEMBLES", Count: 6}, {Value: "LOCATED_IN", Count: 1}, {Value: "OPERATES", Count: 1},
 				{Value: "PARTNERS_WITH", Count: 3}, {Value: "PARTY_TO", Count: 1},
 			},
-			model.AggregateByStatus: {{Value: "ACTIVE", Count: 6}, {Value: "ENDED", Count: 4}, {Value: "PLANNED", Count: 2}},
+			model.AggregateByStatus:   {{Value: "ACTIVE", Count: 6}, {Value: "ENDED", Count: 4}, {Value: "PLANNED", Count: 2}},
 			model.AggregateByFromKind: {{Value: "ORGANIZATION", Count: 12}},
 			// baic, kia, mercedes-benz; the three BAIC models; kaliningrad; the plant; the two
 			// partners (three relations); the agreement.
