@@ -1,6 +1,7 @@
 package model
 
 import (
+	"slices"
 	"strings"
 )
 
@@ -56,7 +57,7 @@ func (f *TextFilter) MatchKeys(keys []string) bool {
 func (f *TextFilter) matchKey(k string) bool {
 	switch {
 	case f.Eq != nil && k != *f.Eq,
-		f.In != nil && !containsStr(f.In, k),
+		f.In != nil && !slices.Contains(f.In, k),
 		f.Contains != nil && !strings.Contains(k, *f.Contains),
 		f.StartsWith != nil && !strings.HasPrefix(k, *f.StartsWith):
 		return false
@@ -64,14 +65,6 @@ func (f *TextFilter) matchKey(k string) bool {
 	return true
 }
 
-func containsStr(xs []string, x string) bool {
-	for _, v := range xs {
-		if v == x {
-			return true
-		}
-	}
-	return false
-}
 
 // DateFilter compares a partial date as the period it names (see Date): Before keeps dates
 // whose whole period ends before the operand's starts, After those whose period starts after
@@ -245,8 +238,8 @@ func (m *SourceMatch) Match(s *Source) bool {
 		return true
 	}
 	switch {
-	case m.IDs != nil && !containsStr(m.IDs, s.ID),
-		m.Publisher != nil && !containsStr(m.Publisher, s.PublisherID):
+	case m.IDs != nil && !slices.Contains(m.IDs, s.ID),
+		m.Publisher != nil && !slices.Contains(m.Publisher, s.PublisherID):
 		return false
 	}
 	d := s.PublishedOn
@@ -431,7 +424,7 @@ func (c *whereCheck) entity(w *EntityWhere, depth, hops int) (*EntityWhere, erro
 }
 
 // isAttrField reports whether f is an attribute field of some kind.
-func isAttrField(f string) bool { return containsStr(AttrFields(""), f) }
+func isAttrField(f string) bool { return slices.Contains(AttrFields(""), f) }
 
 func (c *whereCheck) related(w *RelatedWhere, depth, hops int) (*RelatedWhere, error) {
 	if w == nil {
