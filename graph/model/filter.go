@@ -32,7 +32,7 @@ const (
 
 // TextFilter matches a name (or a title) through Normalize, so case, accents and punctuation
 // do not matter: Eq and In compare whole normalised texts, Contains and StartsWith parts of
-// them. An entity's name matches when its name or one of its aliases (SearchKeys) does.
+// them. An empty In does not filter, like every empty list. An entity's name matches when its name or one of its aliases (SearchKeys) does.
 type TextFilter struct {
 	Eq         *string
 	In         []string
@@ -291,6 +291,15 @@ func checkValues[T any](name string, xs []T) error {
 	return nil
 }
 
+// nonEmpty is xs, or nil when it is empty: as everywhere in the API, an empty list does not
+// filter, at any depth of a filter.
+func nonEmpty[T any](xs []T) []T {
+	if len(xs) == 0 {
+		return nil
+	}
+	return xs
+}
+
 // foldText checks and folds one operand of a TextFilter.
 func foldText(p *string) (*string, error) {
 	if p == nil {
@@ -321,7 +330,7 @@ func (c *whereCheck) text(f *TextFilter) (*TextFilter, error) {
 	if out.StartsWith, err = foldText(f.StartsWith); err != nil {
 		return nil, err
 	}
-	if f.In != nil {
+	if len(f.In) > 0 {
 		out.In = make([]string, 0, len(f.In))
 		for i := range f.In {
 			v, err := foldText(&f.In[i])
@@ -361,7 +370,7 @@ func (c *whereCheck) entity(w *EntityWhere, depth, hops int) (*EntityWhere, erro
 	if err := c.count(1); err != nil {
 		return nil, err
 	}
-	out := &EntityWhere{IDs: w.IDs, NameContains: w.NameContains}
+	out := &EntityWhere{IDs: nonEmpty(w.IDs), NameContains: w.NameContains}
 	if err := checkValues("ids", w.IDs); err != nil {
 		return nil, err
 	}
@@ -373,7 +382,7 @@ func (c *whereCheck) entity(w *EntityWhere, depth, hops int) (*EntityWhere, erro
 			return nil, err
 		}
 	}
-	out.Kind = w.Kind
+	out.Kind = nonEmpty(w.Kind)
 	if len([]rune(w.NameContains)) > MaxFilterText {
 		return nil, refuseLimit("nameContains is too long", MaxFilterText)
 	}
@@ -437,6 +446,7 @@ func (c *whereCheck) related(w *RelatedWhere, depth, hops int) (*RelatedWhere, e
 		return nil, err
 	}
 	out := *w
+	out.Types, out.Status = nonEmpty(w.Types), nonEmpty(w.Status)
 	out.Direction = direction(w.Direction)
 	switch out.Direction {
 	case DirectionOut, DirectionIn, DirectionBoth:
@@ -492,6 +502,8 @@ func (c *whereCheck) relation(w *RelationWhere, depth, hops int, other bool) (*R
 	}
 	out := *w
 	out.And, out.Or = nil, nil
+	out.IDs, out.Types, out.Status = nonEmpty(w.IDs), nonEmpty(w.Types), nonEmpty(w.Status)
+	out.From, out.To, out.Sources = nonEmpty(w.From), nonEmpty(w.To), nonEmpty(w.Sources)
 	var err error
 	if out.ValidFrom, err = c.date(w.ValidFrom); err != nil {
 		return nil, err
@@ -568,6 +580,7 @@ func (c *whereCheck) cites(w *CitesWhere) (*CitesWhere, error) {
 			return nil, err
 		}
 		cp := *m.src
+		cp.IDs, cp.Publisher = nonEmpty(m.src.IDs), nonEmpty(m.src.Publisher)
 		var err error
 		if cp.PublishedOn, err = c.date(m.src.PublishedOn); err != nil {
 			return nil, err

@@ -32,6 +32,10 @@ func testFilters(t *testing.T, s model.Store) {
 				{Name: &model.TextFilter{Eq: str("AVTOTOR")}}, {IDs: []string{"kamaz"}},
 			}}, want: []string{"avtotor", "avtotor-holding", "kamaz"}},
 			{name: "OR of nothing holds for nothing", kind: org, where: &model.EntityWhere{Or: []*model.EntityWhere{}}, want: nil},
+			{name: "empty lists do not filter, at any depth", kind: org, where: &model.EntityWhere{IDs: []string{}, Kind: []model.EntityKind{}, Name: &model.TextFilter{In: []string{}},
+				Relations: &model.RelatedWhere{Types: []model.RelationType{}, Some: &model.RelationWhere{IDs: []string{}, Types: types(model.RelOperates), Sources: []string{},
+					Cites: &model.CitesWhere{Some: &model.SourceMatch{IDs: []string{}, Publisher: []string{}}}}}},
+				want: []string{"avtotor", "gaz-group", "haval-motor-rus", "moskvich", "renault-group"}},
 			{name: "NOT keeps unknown values", kind: org, where: &model.EntityWhere{Attrs: groups, Not: &model.EntityWhere{
 				Attrs: []model.AttrFilter{{Field: model.AttrCountry, Values: []string{"germany", "france"}}},
 			}}, want: []string{"avtotor-holding", "baic-group", "stellantis", "geely"}},
