@@ -65,7 +65,6 @@ func (f *TextFilter) matchKey(k string) bool {
 	return true
 }
 
-
 // DateFilter compares a partial date as the period it names (see Date): Before keeps dates
 // whose whole period ends before the operand's starts, After those whose period starts after
 // the operand's ends, Overlaps those sharing at least one day with it. On a relation's period
