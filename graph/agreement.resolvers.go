@@ -16,8 +16,8 @@ func (r *agreementResolver) Sources(ctx context.Context, obj *model.Agreement) (
 	return entitySources(ctx, obj)
 }
 
-func (r *agreementResolver) Relations(ctx context.Context, obj *model.Agreement, types []model.RelationType, direction *model.Direction, status []model.RelationStatus, asOf *model.Date, first *int, after *string) (*gqlmodel.RelationConnection, error) {
-	return entityRelations(ctx, obj.ID, types, direction, status, asOf, first, after)
+func (r *agreementResolver) Relations(ctx context.Context, obj *model.Agreement, types []model.RelationType, direction *model.Direction, status []model.RelationStatus, asOf *model.Date, where *model.RelationWhere, orderBy *model.Order, first *int, after *string) (*gqlmodel.RelationConnection, error) {
+	return entityRelations(ctx, obj.ID, types, direction, status, asOf, where, orderBy, first, after)
 }
 
 func (r *agreementResolver) Parties(ctx context.Context, obj *model.Agreement) ([]*model.Organization, error) {
@@ -29,10 +29,7 @@ func (r *queryResolver) Agreement(ctx context.Context, id string) (*model.Agreem
 }
 
 func (r *queryResolver) Agreements(ctx context.Context, where *gqlmodel.AgreementWhere, orderBy *model.Order, first *int, after *string) (*gqlmodel.AgreementConnection, error) {
-	var f model.EntityFilter
-	if where != nil {
-		f = model.EntityFilter{IDs: where.Ids, NameContains: str(where.NameContains)}
-	}
+	f := entityFilter(where, splitAgreement)
 	conn := &gqlmodel.AgreementConnection{Edges: []*gqlmodel.AgreementEdge{}}
 	pi, total, err := entityPage(ctx, r.Reader, model.KindAgreement, f, orderBy, first, after, func(c string, n *model.Agreement) {
 		conn.Edges = append(conn.Edges, &gqlmodel.AgreementEdge{Cursor: c, Node: n})

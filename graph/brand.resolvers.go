@@ -16,8 +16,8 @@ func (r *brandResolver) Sources(ctx context.Context, obj *model.Brand) ([]*model
 	return entitySources(ctx, obj)
 }
 
-func (r *brandResolver) Relations(ctx context.Context, obj *model.Brand, types []model.RelationType, direction *model.Direction, status []model.RelationStatus, asOf *model.Date, first *int, after *string) (*gqlmodel.RelationConnection, error) {
-	return entityRelations(ctx, obj.ID, types, direction, status, asOf, first, after)
+func (r *brandResolver) Relations(ctx context.Context, obj *model.Brand, types []model.RelationType, direction *model.Direction, status []model.RelationStatus, asOf *model.Date, where *model.RelationWhere, orderBy *model.Order, first *int, after *string) (*gqlmodel.RelationConnection, error) {
+	return entityRelations(ctx, obj.ID, types, direction, status, asOf, where, orderBy, first, after)
 }
 
 func (r *brandResolver) Country(ctx context.Context, obj *model.Brand) (*model.Place, error) {
@@ -41,12 +41,7 @@ func (r *queryResolver) Brand(ctx context.Context, id string) (*model.Brand, err
 }
 
 func (r *queryResolver) Brands(ctx context.Context, where *gqlmodel.BrandWhere, orderBy *model.Order, first *int, after *string) (*gqlmodel.BrandConnection, error) {
-	var f model.EntityFilter
-	if where != nil {
-		f = model.EntityFilter{IDs: where.Ids, NameContains: str(where.NameContains)}
-		f.Attrs = append(f.Attrs, attr(model.AttrSegment, where.Segment)...)
-		f.Attrs = append(f.Attrs, attr(model.AttrCountry, where.Country)...)
-	}
+	f := entityFilter(where, splitBrand)
 	conn := &gqlmodel.BrandConnection{Edges: []*gqlmodel.BrandEdge{}}
 	pi, total, err := entityPage(ctx, r.Reader, model.KindBrand, f, orderBy, first, after, func(c string, n *model.Brand) {
 		conn.Edges = append(conn.Edges, &gqlmodel.BrandEdge{Cursor: c, Node: n})

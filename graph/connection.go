@@ -69,8 +69,10 @@ func relationConnection(page *model.RelationPage, n int, after *string, cursor f
 	return conn
 }
 
-// entityRelations resolves Entity.relations for any kind, through the batching loader.
-func entityRelations(ctx context.Context, id string, types []model.RelationType, direction *model.Direction, status []model.RelationStatus, asOf *model.Date, first *int, after *string) (*gqlmodel.RelationConnection, error) {
+// entityRelations resolves Entity.relations for any kind, through the batching loader: the
+// arguments and where are ANDed (model.RelationFilter), and what the client selected decides
+// whether rows are read and what is aggregated (connectionWants).
+func entityRelations(ctx context.Context, id string, types []model.RelationType, direction *model.Direction, status []model.RelationStatus, asOf *model.Date, where *model.RelationWhere, orderBy *model.Order, first *int, after *string) (*gqlmodel.RelationConnection, error) {
 	n, err := firstArg(first)
 	if err != nil {
 		return nil, err
@@ -79,17 +81,21 @@ func entityRelations(ctx context.Context, id string, types []model.RelationType,
 	if direction != nil {
 		dir = *direction
 	}
+	rows, agg := connectionWants(ctx)
 	q := model.RelationsOfQuery{
 		Direction: dir,
-		Filter:    model.RelationFilter{Types: types, Status: status, AsOf: asOf},
+		Filter:    model.RelationFilter{Types: types, Status: status, AsOf: asOf, Where: where},
+		Order:     orderOr(orderBy, model.Order{}),
 		First:     max(n, 1),
 		After:     str(after),
+		Aggregate: agg,
+		CountOnly: !rows,
 	}
 	page, err := loader.For(ctx).RelationsOf(ctx, id, q)
 	if err != nil {
 		return nil, err
 	}
-	return relationConnection(page, n, after, q.Cursor), nil
+	return withAggregate(relationConnection(page, n, after, q.Cursor), page), nil
 }
 
 // entitySources resolves the sources an entity cites.

@@ -10,6 +10,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -21,13 +22,13 @@ import (
 
 var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
 
-// TestQuestions answers the ten product questions and compares each answer with its golden
+// TestQuestions answers the fifteen product questions and compares each answer with its golden
 // file (testdata/questions/*.golden.json; go test -update rewrites them).
 // Both stores must give the same, golden, answers; -update rewrites from the embedded store.
 func TestQuestions(t *testing.T) {
 	files, err := filepath.Glob("testdata/questions/*.graphql")
-	if err != nil || len(files) != 10 {
-		t.Fatalf("want 10 question files, got %d (%v)", len(files), err)
+	if err != nil || len(files) != 15 {
+		t.Fatalf("want 15 question files, got %d (%v)", len(files), err)
 	}
 	apitest.EachStore(t, httpapi.Options{}, func(t *testing.T, srv *httptest.Server) {
 		askQuestions(t, srv, files, *update && strings.HasSuffix(t.Name(), "/embedded"))
@@ -147,6 +148,88 @@ func checkQuestionFacts(t *testing.T, srv *httptest.Server) {
 			t.Fatalf("paths = %v, want one", paths)
 		}
 		same(t, "path", ids(paths[0].(map[string]any)["nodes"], "id"), []string{"avtotor", "baic-group", "beijing-benz"})
+	})
+	// The facts behind questions 11 to 15, asked with the older arguments only, so the
+	// filters, orders and aggregates are checked against what the graph plainly says.
+	t.Run("baic group brands assembled in 2023", func(t *testing.T) {
+		d := ask(t, `{ organization(id: "avtotor") { assembles(asOf: "2023") { id to { id kind } } }
+			brands(first: 100) { edges { node { id owner { id } assemblers(asOf: "2023") { from { id } } } } } }`)
+		var assemblers []string
+		for _, e := range d["brands"].(map[string]any)["edges"].([]any) {
+			b := e.(map[string]any)["node"].(map[string]any)
+			if o, _ := b["owner"].(map[string]any); o == nil || o["id"] != "baic-group" {
+				continue
+			}
+			for _, a := range b["assemblers"].([]any) {
+				assemblers = append(assemblers, a.(map[string]any)["from"].(map[string]any)["id"].(string))
+			}
+		}
+		slices.Sort(assemblers)
+		same(t, "assemblers of BAIC Group's brands in 2023", slices.Compact(assemblers), []string{"avtotor"})
+	})
+	t.Run("assemblers per brand in 2023-06", func(t *testing.T) {
+		d := ask(t, `{ brands(first: 100) { edges { node { id assemblers(asOf: "2023-06") { from { id } } } } } }`)
+		var assembled []string
+		for _, e := range d["brands"].(map[string]any)["edges"].([]any) {
+			b := e.(map[string]any)["node"].(map[string]any)
+			from := map[string]bool{}
+			for _, a := range b["assemblers"].([]any) {
+				from[a.(map[string]any)["from"].(map[string]any)["id"].(string)] = true
+			}
+			if len(from) > 1 {
+				t.Errorf("brand %s has %d assemblers in 2023-06; question 12 says none has more than one", b["id"], len(from))
+			}
+			if len(from) > 0 {
+				assembled = append(assembled, b["id"].(string))
+			}
+		}
+		slices.Sort(assembled)
+		same(t, "brands assembled in 2023-06", assembled, []string{"baic", "kaiyi"})
+	})
+	t.Run("relations citing TASS after April 1", func(t *testing.T) {
+		d := ask(t, `{ all: relations(first: 100) { totalCount edges { node { sources { publisher { id } publishedOn } } } } }`)
+		all := d["all"].(map[string]any)
+		n := 0
+		for _, e := range all["edges"].([]any) {
+			for _, src := range e.(map[string]any)["node"].(map[string]any)["sources"].([]any) {
+				s := src.(map[string]any)
+				if p, _ := s["publisher"].(map[string]any); p != nil && p["id"] == "tass" && s["publishedOn"].(string) > "2023-04-01" {
+					n++
+					break
+				}
+			}
+		}
+		if n != 29 || all["totalCount"].(float64) != 29 {
+			t.Errorf("%d of %v relations cite TASS after 2023-04-01; question 13 says 29 of 29", n, all["totalCount"])
+		}
+	})
+	t.Run("counts", func(t *testing.T) {
+		d := ask(t, `{ organization(id: "avtotor") { relations(first: 100) { edges { node { type status } } } }
+			baic: organization(id: "baic-group") { brands(asOf: "2023-06") { id } } }`)
+		types, status := map[string]int{}, map[string]int{}
+		for _, e := range d["organization"].(map[string]any)["relations"].(map[string]any)["edges"].([]any) {
+			r := e.(map[string]any)["node"].(map[string]any)
+			types[r["type"].(string)]++
+			status[r["status"].(string)]++
+		}
+		if got := fmt.Sprint(types, status); got != "map[ASSEMBLES:9 LOCATED_IN:1 OPERATES:1 PARTNERS_WITH:1 PARTY_TO:1] map[ACTIVE:8 ENDED:3 PLANNED:2]" {
+			t.Errorf("avtotor's relations by type and status: %s", got)
+		}
+		if n := len(d["baic"].(map[string]any)["brands"].([]any)); n != 4 {
+			t.Errorf("BAIC Group owns %d brands in 2023-06, want 4", n)
+		}
+	})
+	t.Run("assembly by start, newest first", func(t *testing.T) {
+		d := ask(t, `{ organization(id: "avtotor") { assembles { id validFrom } } }`)
+		var known []string
+		for _, r := range d["organization"].(map[string]any)["assembles"].([]any) {
+			if v, ok := r.(map[string]any)["validFrom"].(string); ok {
+				known = append(known, v)
+			}
+		}
+		slices.Sort(known)
+		slices.Reverse(known)
+		same(t, "stated starts, newest first", known, []string{"2023-04-04", "2023-04-04", "2023-04-04", "2023-01", "2023"})
 	})
 	t.Run("search", func(t *testing.T) {
 		d := ask(t, `{ s: search(query: "u5") { entity { id } } b: search(query: "BENZ") { entity { id } } }`)

@@ -46,6 +46,11 @@ type DirectiveRoot struct {
 }
 
 type ComplexityRoot struct {
+	AggregateGroup struct {
+		Count func(childComplexity int) int
+		Value func(childComplexity int) int
+	}
+
 	Agreement struct {
 		Aliases           func(childComplexity int) int
 		AnnouncedOn       func(childComplexity int) int
@@ -56,7 +61,7 @@ type ComplexityRoot struct {
 		Name              func(childComplexity int) int
 		Parties           func(childComplexity int) int
 		Provisions        func(childComplexity int) int
-		Relations         func(childComplexity int, types []model.RelationType, direction *model.Direction, status []model.RelationStatus, asOf *model.Date, first *int, after *string) int
+		Relations         func(childComplexity int, types []model.RelationType, direction *model.Direction, status []model.RelationStatus, asOf *model.Date, where *model.RelationWhere, orderBy *model.Order, first *int, after *string) int
 		SignedOn          func(childComplexity int) int
 		Sources           func(childComplexity int) int
 		UpdatedAt         func(childComplexity int) int
@@ -85,7 +90,7 @@ type ComplexityRoot struct {
 		Models            func(childComplexity int) int
 		Name              func(childComplexity int) int
 		Owner             func(childComplexity int, asOf *model.Date) int
-		Relations         func(childComplexity int, types []model.RelationType, direction *model.Direction, status []model.RelationStatus, asOf *model.Date, first *int, after *string) int
+		Relations         func(childComplexity int, types []model.RelationType, direction *model.Direction, status []model.RelationStatus, asOf *model.Date, where *model.RelationWhere, orderBy *model.Order, first *int, after *string) int
 		Segment           func(childComplexity int) int
 		Sources           func(childComplexity int) int
 		UpdatedAt         func(childComplexity int) int
@@ -100,6 +105,11 @@ type ComplexityRoot struct {
 	BrandEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	DateBounds struct {
+		Max func(childComplexity int) int
+		Min func(childComplexity int) int
 	}
 
 	ImportProblem struct {
@@ -153,7 +163,7 @@ type ComplexityRoot struct {
 		Parent            func(childComplexity int, asOf *model.Date) int
 		Partners          func(childComplexity int, asOf *model.Date) int
 		Plants            func(childComplexity int, asOf *model.Date) int
-		Relations         func(childComplexity int, types []model.RelationType, direction *model.Direction, status []model.RelationStatus, asOf *model.Date, first *int, after *string) int
+		Relations         func(childComplexity int, types []model.RelationType, direction *model.Direction, status []model.RelationStatus, asOf *model.Date, where *model.RelationWhere, orderBy *model.Order, first *int, after *string) int
 		Sources           func(childComplexity int) int
 		Subsidiaries      func(childComplexity int, asOf *model.Date) int
 		Type              func(childComplexity int) int
@@ -194,7 +204,7 @@ type ComplexityRoot struct {
 		Kind              func(childComplexity int) int
 		Name              func(childComplexity int) int
 		Parent            func(childComplexity int) int
-		Relations         func(childComplexity int, types []model.RelationType, direction *model.Direction, status []model.RelationStatus, asOf *model.Date, first *int, after *string) int
+		Relations         func(childComplexity int, types []model.RelationType, direction *model.Direction, status []model.RelationStatus, asOf *model.Date, where *model.RelationWhere, orderBy *model.Order, first *int, after *string) int
 		Sources           func(childComplexity int) int
 		Type              func(childComplexity int) int
 		UpdatedAt         func(childComplexity int) int
@@ -222,7 +232,7 @@ type ComplexityRoot struct {
 		Name              func(childComplexity int) int
 		Opened            func(childComplexity int) int
 		Operator          func(childComplexity int, asOf *model.Date) int
-		Relations         func(childComplexity int, types []model.RelationType, direction *model.Direction, status []model.RelationStatus, asOf *model.Date, first *int, after *string) int
+		Relations         func(childComplexity int, types []model.RelationType, direction *model.Direction, status []model.RelationStatus, asOf *model.Date, where *model.RelationWhere, orderBy *model.Order, first *int, after *string) int
 		Sources           func(childComplexity int) int
 		UpdatedAt         func(childComplexity int) int
 	}
@@ -259,7 +269,7 @@ type ComplexityRoot struct {
 		Plant         func(childComplexity int, id string) int
 		Plants        func(childComplexity int, where *gqlmodel.PlantWhere, orderBy *model.Order, first *int, after *string) int
 		Relation      func(childComplexity int, id string) int
-		Relations     func(childComplexity int, where *gqlmodel.RelationWhere, first *int, after *string) int
+		Relations     func(childComplexity int, where *model.RelationWhere, orderBy *model.Order, first *int, after *string) int
 		Search        func(childComplexity int, query string, kinds []model.EntityKind, first *int) int
 		Source        func(childComplexity int, id string) int
 		Sources       func(childComplexity int, where *gqlmodel.SourceWhere, orderBy *model.Order, first *int, after *string) int
@@ -283,7 +293,15 @@ type ComplexityRoot struct {
 		ValidTo    func(childComplexity int) int
 	}
 
+	RelationAggregate struct {
+		Count     func(childComplexity int) int
+		CountBy   func(childComplexity int, field model.AggregateField) int
+		ValidFrom func(childComplexity int) int
+		ValidTo   func(childComplexity int) int
+	}
+
 	RelationConnection struct {
+		Aggregate  func(childComplexity int) int
 		Edges      func(childComplexity int) int
 		PageInfo   func(childComplexity int) int
 		TotalCount func(childComplexity int) int
@@ -346,7 +364,7 @@ type ComplexityRoot struct {
 		Kind              func(childComplexity int) int
 		Name              func(childComplexity int) int
 		Powertrain        func(childComplexity int) int
-		Relations         func(childComplexity int, types []model.RelationType, direction *model.Direction, status []model.RelationStatus, asOf *model.Date, first *int, after *string) int
+		Relations         func(childComplexity int, types []model.RelationType, direction *model.Direction, status []model.RelationStatus, asOf *model.Date, where *model.RelationWhere, orderBy *model.Order, first *int, after *string) int
 		Sources           func(childComplexity int) int
 		UpdatedAt         func(childComplexity int) int
 	}
@@ -370,14 +388,14 @@ type ComplexityRoot struct {
 type AgreementResolver interface {
 	Sources(ctx context.Context, obj *model.Agreement) ([]*model.Source, error)
 
-	Relations(ctx context.Context, obj *model.Agreement, types []model.RelationType, direction *model.Direction, status []model.RelationStatus, asOf *model.Date, first *int, after *string) (*gqlmodel.RelationConnection, error)
+	Relations(ctx context.Context, obj *model.Agreement, types []model.RelationType, direction *model.Direction, status []model.RelationStatus, asOf *model.Date, where *model.RelationWhere, orderBy *model.Order, first *int, after *string) (*gqlmodel.RelationConnection, error)
 
 	Parties(ctx context.Context, obj *model.Agreement) ([]*model.Organization, error)
 }
 type BrandResolver interface {
 	Sources(ctx context.Context, obj *model.Brand) ([]*model.Source, error)
 
-	Relations(ctx context.Context, obj *model.Brand, types []model.RelationType, direction *model.Direction, status []model.RelationStatus, asOf *model.Date, first *int, after *string) (*gqlmodel.RelationConnection, error)
+	Relations(ctx context.Context, obj *model.Brand, types []model.RelationType, direction *model.Direction, status []model.RelationStatus, asOf *model.Date, where *model.RelationWhere, orderBy *model.Order, first *int, after *string) (*gqlmodel.RelationConnection, error)
 
 	Country(ctx context.Context, obj *model.Brand) (*model.Place, error)
 	Owner(ctx context.Context, obj *model.Brand, asOf *model.Date) (*model.Organization, error)
@@ -401,7 +419,7 @@ type MutationResolver interface {
 type OrganizationResolver interface {
 	Sources(ctx context.Context, obj *model.Organization) ([]*model.Source, error)
 
-	Relations(ctx context.Context, obj *model.Organization, types []model.RelationType, direction *model.Direction, status []model.RelationStatus, asOf *model.Date, first *int, after *string) (*gqlmodel.RelationConnection, error)
+	Relations(ctx context.Context, obj *model.Organization, types []model.RelationType, direction *model.Direction, status []model.RelationStatus, asOf *model.Date, where *model.RelationWhere, orderBy *model.Order, first *int, after *string) (*gqlmodel.RelationConnection, error)
 
 	Country(ctx context.Context, obj *model.Organization) (*model.Place, error)
 	Parent(ctx context.Context, obj *model.Organization, asOf *model.Date) (*model.Organization, error)
@@ -416,7 +434,7 @@ type OrganizationResolver interface {
 type PlaceResolver interface {
 	Sources(ctx context.Context, obj *model.Place) ([]*model.Source, error)
 
-	Relations(ctx context.Context, obj *model.Place, types []model.RelationType, direction *model.Direction, status []model.RelationStatus, asOf *model.Date, first *int, after *string) (*gqlmodel.RelationConnection, error)
+	Relations(ctx context.Context, obj *model.Place, types []model.RelationType, direction *model.Direction, status []model.RelationStatus, asOf *model.Date, where *model.RelationWhere, orderBy *model.Order, first *int, after *string) (*gqlmodel.RelationConnection, error)
 	Type(ctx context.Context, obj *model.Place) (*model.PlaceType, error)
 
 	Parent(ctx context.Context, obj *model.Place) (*model.Place, error)
@@ -425,7 +443,7 @@ type PlaceResolver interface {
 type PlantResolver interface {
 	Sources(ctx context.Context, obj *model.Plant) ([]*model.Source, error)
 
-	Relations(ctx context.Context, obj *model.Plant, types []model.RelationType, direction *model.Direction, status []model.RelationStatus, asOf *model.Date, first *int, after *string) (*gqlmodel.RelationConnection, error)
+	Relations(ctx context.Context, obj *model.Plant, types []model.RelationType, direction *model.Direction, status []model.RelationStatus, asOf *model.Date, where *model.RelationWhere, orderBy *model.Order, first *int, after *string) (*gqlmodel.RelationConnection, error)
 
 	Operator(ctx context.Context, obj *model.Plant, asOf *model.Date) (*model.Organization, error)
 	Location(ctx context.Context, obj *model.Plant) (*model.Place, error)
@@ -449,7 +467,7 @@ type QueryResolver interface {
 	Plant(ctx context.Context, id string) (*model.Plant, error)
 	Plants(ctx context.Context, where *gqlmodel.PlantWhere, orderBy *model.Order, first *int, after *string) (*gqlmodel.PlantConnection, error)
 	Relation(ctx context.Context, id string) (*model.Relation, error)
-	Relations(ctx context.Context, where *gqlmodel.RelationWhere, first *int, after *string) (*gqlmodel.RelationConnection, error)
+	Relations(ctx context.Context, where *model.RelationWhere, orderBy *model.Order, first *int, after *string) (*gqlmodel.RelationConnection, error)
 	Source(ctx context.Context, id string) (*model.Source, error)
 	Sources(ctx context.Context, where *gqlmodel.SourceWhere, orderBy *model.Order, first *int, after *string) (*gqlmodel.SourceConnection, error)
 	VehicleModel(ctx context.Context, id string) (*model.VehicleModel, error)
@@ -467,7 +485,7 @@ type SourceResolver interface {
 type VehicleModelResolver interface {
 	Sources(ctx context.Context, obj *model.VehicleModel) ([]*model.Source, error)
 
-	Relations(ctx context.Context, obj *model.VehicleModel, types []model.RelationType, direction *model.Direction, status []model.RelationStatus, asOf *model.Date, first *int, after *string) (*gqlmodel.RelationConnection, error)
+	Relations(ctx context.Context, obj *model.VehicleModel, types []model.RelationType, direction *model.Direction, status []model.RelationStatus, asOf *model.Date, where *model.RelationWhere, orderBy *model.Order, first *int, after *string) (*gqlmodel.RelationConnection, error)
 
 	Brand(ctx context.Context, obj *model.VehicleModel) (*model.Brand, error)
 	Assemblers(ctx context.Context, obj *model.VehicleModel, status []model.RelationStatus, asOf *model.Date) ([]*model.Relation, error)
@@ -490,6 +508,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 	ec := newExecutionContext(nil, e, nil)
 	_ = ec
 	switch typeName + "." + field {
+
+	case "AggregateGroup.count":
+		if e.ComplexityRoot.AggregateGroup.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AggregateGroup.Count(childComplexity), true
+	case "AggregateGroup.value":
+		if e.ComplexityRoot.AggregateGroup.Value == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AggregateGroup.Value(childComplexity), true
 
 	case "Agreement.aliases":
 		if e.ComplexityRoot.Agreement.Aliases == nil {
@@ -555,7 +586,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Agreement.Relations(childComplexity, args["types"].([]model.RelationType), args["direction"].(*model.Direction), args["status"].([]model.RelationStatus), args["asOf"].(*model.Date), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Agreement.Relations(childComplexity, args["types"].([]model.RelationType), args["direction"].(*model.Direction), args["status"].([]model.RelationStatus), args["asOf"].(*model.Date), args["where"].(*model.RelationWhere), args["orderBy"].(*model.Order), args["first"].(*int), args["after"].(*string)), true
 	case "Agreement.signedOn":
 		if e.ComplexityRoot.Agreement.SignedOn == nil {
 			break
@@ -693,7 +724,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Brand.Relations(childComplexity, args["types"].([]model.RelationType), args["direction"].(*model.Direction), args["status"].([]model.RelationStatus), args["asOf"].(*model.Date), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Brand.Relations(childComplexity, args["types"].([]model.RelationType), args["direction"].(*model.Direction), args["status"].([]model.RelationStatus), args["asOf"].(*model.Date), args["where"].(*model.RelationWhere), args["orderBy"].(*model.Order), args["first"].(*int), args["after"].(*string)), true
 	case "Brand.segment":
 		if e.ComplexityRoot.Brand.Segment == nil {
 			break
@@ -744,6 +775,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.BrandEdge.Node(childComplexity), true
+
+	case "DateBounds.max":
+		if e.ComplexityRoot.DateBounds.Max == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DateBounds.Max(childComplexity), true
+	case "DateBounds.min":
+		if e.ComplexityRoot.DateBounds.Min == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DateBounds.Min(childComplexity), true
 
 	case "ImportProblem.id":
 		if e.ComplexityRoot.ImportProblem.ID == nil {
@@ -1094,7 +1138,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Organization.Relations(childComplexity, args["types"].([]model.RelationType), args["direction"].(*model.Direction), args["status"].([]model.RelationStatus), args["asOf"].(*model.Date), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Organization.Relations(childComplexity, args["types"].([]model.RelationType), args["direction"].(*model.Direction), args["status"].([]model.RelationStatus), args["asOf"].(*model.Date), args["where"].(*model.RelationWhere), args["orderBy"].(*model.Order), args["first"].(*int), args["after"].(*string)), true
 	case "Organization.sources":
 		if e.ComplexityRoot.Organization.Sources == nil {
 			break
@@ -1265,7 +1309,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Place.Relations(childComplexity, args["types"].([]model.RelationType), args["direction"].(*model.Direction), args["status"].([]model.RelationStatus), args["asOf"].(*model.Date), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Place.Relations(childComplexity, args["types"].([]model.RelationType), args["direction"].(*model.Direction), args["status"].([]model.RelationStatus), args["asOf"].(*model.Date), args["where"].(*model.RelationWhere), args["orderBy"].(*model.Order), args["first"].(*int), args["after"].(*string)), true
 	case "Place.sources":
 		if e.ComplexityRoot.Place.Sources == nil {
 			break
@@ -1397,7 +1441,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Plant.Relations(childComplexity, args["types"].([]model.RelationType), args["direction"].(*model.Direction), args["status"].([]model.RelationStatus), args["asOf"].(*model.Date), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Plant.Relations(childComplexity, args["types"].([]model.RelationType), args["direction"].(*model.Direction), args["status"].([]model.RelationStatus), args["asOf"].(*model.Date), args["where"].(*model.RelationWhere), args["orderBy"].(*model.Order), args["first"].(*int), args["after"].(*string)), true
 	case "Plant.sources":
 		if e.ComplexityRoot.Plant.Sources == nil {
 			break
@@ -1632,7 +1676,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Relations(childComplexity, args["where"].(*gqlmodel.RelationWhere), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Query.Relations(childComplexity, args["where"].(*model.RelationWhere), args["orderBy"].(*model.Order), args["first"].(*int), args["after"].(*string)), true
 	case "Query.search":
 		if e.ComplexityRoot.Query.Search == nil {
 			break
@@ -1773,6 +1817,42 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Relation.ValidTo(childComplexity), true
 
+	case "RelationAggregate.count":
+		if e.ComplexityRoot.RelationAggregate.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RelationAggregate.Count(childComplexity), true
+	case "RelationAggregate.countBy":
+		if e.ComplexityRoot.RelationAggregate.CountBy == nil {
+			break
+		}
+
+		args, err := ec.field_RelationAggregate_countBy_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.RelationAggregate.CountBy(childComplexity, args["field"].(model.AggregateField)), true
+	case "RelationAggregate.validFrom":
+		if e.ComplexityRoot.RelationAggregate.ValidFrom == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RelationAggregate.ValidFrom(childComplexity), true
+	case "RelationAggregate.validTo":
+		if e.ComplexityRoot.RelationAggregate.ValidTo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RelationAggregate.ValidTo(childComplexity), true
+
+	case "RelationConnection.aggregate":
+		if e.ComplexityRoot.RelationConnection.Aggregate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RelationConnection.Aggregate(childComplexity), true
 	case "RelationConnection.edges":
 		if e.ComplexityRoot.RelationConnection.Edges == nil {
 			break
@@ -2024,7 +2104,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.VehicleModel.Relations(childComplexity, args["types"].([]model.RelationType), args["direction"].(*model.Direction), args["status"].([]model.RelationStatus), args["asOf"].(*model.Date), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.VehicleModel.Relations(childComplexity, args["types"].([]model.RelationType), args["direction"].(*model.Direction), args["status"].([]model.RelationStatus), args["asOf"].(*model.Date), args["where"].(*model.RelationWhere), args["orderBy"].(*model.Order), args["first"].(*int), args["after"].(*string)), true
 	case "VehicleModel.sources":
 		if e.ComplexityRoot.VehicleModel.Sources == nil {
 			break
@@ -2083,7 +2163,11 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("AgreementWhere", ec.unmarshalInputAgreementWhere),
 			graphql.NewInputUnmarshaler("BrandInput", ec.unmarshalInputBrandInput),
 			graphql.NewInputUnmarshaler("BrandWhere", ec.unmarshalInputBrandWhere),
+			graphql.NewInputUnmarshaler("CitesWhere", ec.unmarshalInputCitesWhere),
+			graphql.NewInputUnmarshaler("DateFilter", ec.unmarshalInputDateFilter),
 			graphql.NewInputUnmarshaler("EntityOrder", ec.unmarshalInputEntityOrder),
+			graphql.NewInputUnmarshaler("EntityWhere", ec.unmarshalInputEntityWhere),
+			graphql.NewInputUnmarshaler("IntFilter", ec.unmarshalInputIntFilter),
 			graphql.NewInputUnmarshaler("OrganizationInput", ec.unmarshalInputOrganizationInput),
 			graphql.NewInputUnmarshaler("OrganizationWhere", ec.unmarshalInputOrganizationWhere),
 			graphql.NewInputUnmarshaler("PlaceInput", ec.unmarshalInputPlaceInput),
@@ -2091,11 +2175,15 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("PlantInput", ec.unmarshalInputPlantInput),
 			graphql.NewInputUnmarshaler("PlantWhere", ec.unmarshalInputPlantWhere),
 			graphql.NewInputUnmarshaler("ProvisionInput", ec.unmarshalInputProvisionInput),
+			graphql.NewInputUnmarshaler("RelatedWhere", ec.unmarshalInputRelatedWhere),
 			graphql.NewInputUnmarshaler("RelationInput", ec.unmarshalInputRelationInput),
+			graphql.NewInputUnmarshaler("RelationOrder", ec.unmarshalInputRelationOrder),
 			graphql.NewInputUnmarshaler("RelationWhere", ec.unmarshalInputRelationWhere),
 			graphql.NewInputUnmarshaler("SourceInput", ec.unmarshalInputSourceInput),
+			graphql.NewInputUnmarshaler("SourceMatch", ec.unmarshalInputSourceMatch),
 			graphql.NewInputUnmarshaler("SourceOrder", ec.unmarshalInputSourceOrder),
 			graphql.NewInputUnmarshaler("SourceWhere", ec.unmarshalInputSourceWhere),
+			graphql.NewInputUnmarshaler("TextFilter", ec.unmarshalInputTextFilter),
 			graphql.NewInputUnmarshaler("VehicleModelInput", ec.unmarshalInputVehicleModelInput),
 			graphql.NewInputUnmarshaler("VehicleModelWhere", ec.unmarshalInputVehicleModelWhere),
 		)
@@ -2189,6 +2277,9 @@ type Agreement implements Node & Entity {
     direction: Direction = BOTH
     status: [RelationStatus!]
     asOf: Date
+    "More conditions, ANDed with the arguments above; ` + "`" + `other` + "`" + ` is the entity at the other end."
+    where: RelationWhere
+    orderBy: RelationOrder
     first: Int = 20
     after: String
   ): RelationConnection!
@@ -2214,6 +2305,16 @@ type Provision {
 input AgreementWhere {
   ids: [ID!]
   nameContains: String
+  "Every one of these filters holds."
+  AND: [AgreementWhere!]
+  "At least one of these filters holds (an empty list holds for nothing)."
+  OR: [AgreementWhere!]
+  "This filter does not hold."
+  NOT: AgreementWhere
+  "The name or an alias, by the operators of TextFilter."
+  name: TextFilter
+  "The entity's relations and, through them, the entities at their other end."
+  relations: RelatedWhere
 }
 
 type AgreementEdge {
@@ -2254,6 +2355,9 @@ type Brand implements Node & Entity {
     direction: Direction = BOTH
     status: [RelationStatus!]
     asOf: Date
+    "More conditions, ANDed with the arguments above; ` + "`" + `other` + "`" + ` is the entity at the other end."
+    where: RelationWhere
+    orderBy: RelationOrder
     first: Int = 20
     after: String
   ): RelationConnection!
@@ -2276,6 +2380,17 @@ input BrandWhere {
   nameContains: String
   segment: [BrandSegment!]
   country: [ID!]
+  "Every one of these filters holds."
+  AND: [BrandWhere!]
+  "At least one of these filters holds (an empty list holds for nothing)."
+  OR: [BrandWhere!]
+  "This filter does not hold."
+  NOT: BrandWhere
+  "The name or an alias, by the operators of TextFilter."
+  name: TextFilter
+  founded: DateFilter
+  "The entity's relations and, through them, the entities at their other end."
+  relations: RelatedWhere
 }
 
 type BrandEdge {
@@ -2383,14 +2498,18 @@ interface Entity implements Node {
   "When its stored content last changed."
   updatedAt: Time!
   """
-  Every relation of the entity (direction BOTH: every fact about it), ordered by id.
-  ` + "`" + `asOf` + "`" + ` keeps relations whose period overlaps that date; ` + "`" + `first` + "`" + ` is at most 100.
+  Every relation of the entity (direction BOTH: every fact about it), ordered by id unless
+  ` + "`" + `orderBy` + "`" + ` says otherwise. ` + "`" + `asOf` + "`" + ` keeps relations whose period overlaps that date; ` + "`" + `first` + "`" + `
+  is at most 100.
   """
   relations(
     types: [RelationType!]
     direction: Direction = BOTH
     status: [RelationStatus!]
     asOf: Date
+    "More conditions, ANDed with the arguments above; ` + "`" + `other` + "`" + ` is the entity at the other end."
+    where: RelationWhere
+    orderBy: RelationOrder
     first: Int = 20
     after: String
   ): RelationConnection!
@@ -2401,6 +2520,12 @@ enum EntityOrderField {
   "By name, case- and accent-insensitively."
   NAME
   ID
+  "By founding date (organizations and brands), in the order of the periods' starts; unknown last."
+  FOUNDED
+  "When the entity was first stored."
+  CREATED_AT
+  "When its stored content last changed."
+  UPDATED_AT
 }
 
 "The order of an entity listing."
@@ -2480,6 +2605,116 @@ extend type Query {
   paths(from: ID!, to: ID!, maxLength: Int = 4, types: [RelationType!], asOf: Date, first: Int = 10): [Path!]!
   "An entity's founding, starts, ends, signings and plans in date order, within [from, to]."
   timeline(id: ID!, from: Date, to: Date): [TimelineEntry!]!
+}
+`, BuiltIn: false},
+	{Name: "../schema/filter.graphqls", Input: `"""
+Conditions on a name (an entity's name or any of its aliases) or a title. Case, accents and
+punctuation do not matter: "skoda" matches "Škoda", "mercedes benz" matches "Mercedes-Benz".
+Every operator given must hold for the same name or alias.
+"""
+input TextFilter {
+  "The whole name equals this text."
+  eq: String
+  "The whole name equals one of these texts (at most 100)."
+  in: [String!]
+  "The name contains this text."
+  contains: String
+  "The name starts with this text."
+  startsWith: String
+}
+
+"""
+Conditions on a date as precise as it was stated. A date stands for the whole period it names
+("2023" is all of 2023), and so does the operand. Every operator given must hold; an unknown
+date matches none of before, after and overlaps.
+"""
+input DateFilter {
+  "The date's whole period ends before this one's starts: founded before \"1995\" keeps 1994."
+  before: Date
+  "The date's whole period starts after this one's ends: after \"2023-03\" keeps 2023-04-04, not 2023-03-20."
+  after: Date
+  "The date's period shares at least one day with this one: \"2023-04-04\" overlaps \"2023\"."
+  overlaps: Date
+  "true keeps known dates, false unknown ones."
+  exists: Boolean
+}
+
+"Conditions on a whole number; every operator given must hold, and an unknown number matches none."
+input IntFilter {
+  eq: Int
+  lt: Int
+  lte: Int
+  gt: Int
+  gte: Int
+}
+
+"""
+A filter on entities of any kind. The fields given are ANDed; ` + "`" + `AND` + "`" + `, ` + "`" + `OR` + "`" + ` and ` + "`" + `NOT` + "`" + ` combine
+other filters. Filters nest at most 8 levels deep and hold at most 64 conditions.
+"""
+input EntityWhere {
+  "Every one of these filters holds."
+  AND: [EntityWhere!]
+  "At least one of these filters holds (an empty list holds for nothing)."
+  OR: [EntityWhere!]
+  "This filter does not hold."
+  NOT: EntityWhere
+  ids: [ID!]
+  kind: [EntityKind!]
+  "The name or an alias (see TextFilter)."
+  name: TextFilter
+  "When an organization or a brand was founded; other kinds have no founding date."
+  founded: DateFilter
+  "The entity's relations (see RelatedWhere)."
+  relations: RelatedWhere
+}
+
+"""
+A filter on an entity's relations. The first fields choose which relations are looked at
+(the scope); the quantifiers then say what must hold of them, all ANDed:
+
+- ` + "`" + `some` + "`" + `: at least one relation in scope matches;
+- ` + "`" + `none` + "`" + `: no relation in scope matches;
+- ` + "`" + `all` + "`" + `: every relation in scope matches (true when there are none);
+- ` + "`" + `count` + "`" + `, ` + "`" + `others` + "`" + `: how many relations are in scope, and how many distinct entities they
+  lead to.
+
+With no quantifier, the entity needs at least one relation in scope. Inside the quantifiers,
+` + "`" + `other` + "`" + ` is the entity at the other end, which may be filtered on its own relations in turn, at
+most 3 relations filters deep.
+"""
+input RelatedWhere {
+  "Relations from the entity (OUT), to it (IN) or both."
+  direction: Direction = BOTH
+  types: [RelationType!]
+  status: [RelationStatus!]
+  "Only relations whose period overlaps this date (plans count from their target date)."
+  asOf: Date
+  some: RelationWhere
+  none: RelationWhere
+  all: RelationWhere
+  "The number of relations in scope."
+  count: IntFilter
+  "The number of distinct entities at the other end of the relations in scope."
+  others: IntFilter
+}
+
+"""
+A filter on the sources a relation cites, as in RelatedWhere: ` + "`" + `some` + "`" + ` holds when at least one
+cited source matches, ` + "`" + `none` + "`" + ` when none does, ` + "`" + `all` + "`" + ` when every one does.
+"""
+input CitesWhere {
+  some: SourceMatch
+  none: SourceMatch
+  all: SourceMatch
+}
+
+"Conditions on one source, ANDed."
+input SourceMatch {
+  ids: [ID!]
+  "Ids of publishing organizations."
+  publisher: [ID!]
+  publishedOn: DateFilter
 }
 `, BuiltIn: false},
 	{Name: "../schema/mutation.graphqls", Input: `"""
@@ -2667,6 +2902,9 @@ type Organization implements Node & Entity {
     direction: Direction = BOTH
     status: [RelationStatus!]
     asOf: Date
+    "More conditions, ANDed with the arguments above; ` + "`" + `other` + "`" + ` is the entity at the other end."
+    where: RelationWhere
+    orderBy: RelationOrder
     first: Int = 20
     after: String
   ): RelationConnection!
@@ -2701,7 +2939,10 @@ type Organization implements Node & Entity {
   assembles(status: [RelationStatus!], asOf: Date): [Relation!]!
 }
 
-"Filters for an organization listing; the fields are ANDed, values in a list ORed."
+"""
+Filters for an organization listing; the fields are ANDed, values in a list ORed, and ` + "`" + `AND` + "`" + `,
+` + "`" + `OR` + "`" + ` and ` + "`" + `NOT` + "`" + ` combine other filters (at most 8 levels deep and 64 conditions).
+"""
 input OrganizationWhere {
   ids: [ID!]
   "Part of the name or of an alias, ignoring case and accents."
@@ -2710,6 +2951,17 @@ input OrganizationWhere {
   ownership: [Ownership!]
   "Ids of countries (places)."
   country: [ID!]
+  "Every one of these filters holds."
+  AND: [OrganizationWhere!]
+  "At least one of these filters holds (an empty list holds for nothing)."
+  OR: [OrganizationWhere!]
+  "This filter does not hold."
+  NOT: OrganizationWhere
+  "The name or an alias, by the operators of TextFilter."
+  name: TextFilter
+  founded: DateFilter
+  "The entity's relations and, through them, the entities at their other end."
+  relations: RelatedWhere
 }
 
 type OrganizationEdge {
@@ -2752,6 +3004,9 @@ type Place implements Node & Entity {
     direction: Direction = BOTH
     status: [RelationStatus!]
     asOf: Date
+    "More conditions, ANDed with the arguments above; ` + "`" + `other` + "`" + ` is the entity at the other end."
+    where: RelationWhere
+    orderBy: RelationOrder
     first: Int = 20
     after: String
   ): RelationConnection!
@@ -2771,6 +3026,16 @@ input PlaceWhere {
   ids: [ID!]
   nameContains: String
   type: [PlaceType!]
+  "Every one of these filters holds."
+  AND: [PlaceWhere!]
+  "At least one of these filters holds (an empty list holds for nothing)."
+  OR: [PlaceWhere!]
+  "This filter does not hold."
+  NOT: PlaceWhere
+  "The name or an alias, by the operators of TextFilter."
+  name: TextFilter
+  "The entity's relations and, through them, the entities at their other end."
+  relations: RelatedWhere
 }
 
 type PlaceEdge {
@@ -2804,6 +3069,9 @@ type Plant implements Node & Entity {
     direction: Direction = BOTH
     status: [RelationStatus!]
     asOf: Date
+    "More conditions, ANDed with the arguments above; ` + "`" + `other` + "`" + ` is the entity at the other end."
+    where: RelationWhere
+    orderBy: RelationOrder
     first: Int = 20
     after: String
   ): RelationConnection!
@@ -2821,6 +3089,16 @@ type Plant implements Node & Entity {
 input PlantWhere {
   ids: [ID!]
   nameContains: String
+  "Every one of these filters holds."
+  AND: [PlantWhere!]
+  "At least one of these filters holds (an empty list holds for nothing)."
+  OR: [PlantWhere!]
+  "This filter does not hold."
+  NOT: PlantWhere
+  "The name or an alias, by the operators of TextFilter."
+  name: TextFilter
+  "The entity's relations and, through them, the entities at their other end."
+  relations: RelatedWhere
 }
 
 type PlantEdge {
@@ -2902,10 +3180,20 @@ type RelationConnection {
   edges: [RelationEdge!]!
   pageInfo: PageInfo!
   totalCount: Int!
+  aggregate: RelationAggregate!
 }
 
-"Filters for a relation listing; the fields are ANDed, values in a list ORed."
+"""
+Filters for relations; the fields are ANDed, values in a list ORed, and ` + "`" + `AND` + "`" + `, ` + "`" + `OR` + "`" + ` and ` + "`" + `NOT` + "`" + `
+combine other filters (at most 8 levels deep, 64 conditions, 100 values a list).
+"""
 input RelationWhere {
+  "Every one of these filters holds."
+  AND: [RelationWhere!]
+  "At least one of these filters holds (an empty list holds for nothing)."
+  OR: [RelationWhere!]
+  "This filter does not hold."
+  NOT: RelationWhere
   ids: [ID!]
   types: [RelationType!]
   status: [RelationStatus!]
@@ -2917,12 +3205,83 @@ input RelationWhere {
   to: [ID!]
   "Ids of sources; keeps relations citing any of them."
   sources: [ID!]
+  "The start of the period as stated (unknown: matches no operator but exists: false)."
+  validFrom: DateFilter
+  "The end of the period as stated."
+  validTo: DateFilter
+  """
+  The whole period, open where a date is unknown (plans count from their target date), so
+  ` + "`" + `period: {overlaps: "2023"}` + "`" + ` is ` + "`" + `asOf: "2023"` + "`" + `; before needs a known end, after a known start.
+  """
+  period: DateFilter
+  quantity: IntFilter
+  "The sources the relation cites."
+  cites: CitesWhere
+  "The entity the relation starts at."
+  fromEntity: EntityWhere
+  "The entity the relation ends at."
+  toEntity: EntityWhere
+  """
+  The entity at the other end, seen from the entity whose relations these are: in an entity's
+  ` + "`" + `relations` + "`" + ` field and in RelatedWhere only.
+  """
+  other: EntityWhere
+}
+
+"Fields a relation list can be ordered by; ties are broken by id."
+enum RelationOrderField {
+  ID
+  TYPE
+  "The start of the period, in the order of the periods' starts (a year before its months); unknown last."
+  VALID_FROM
+  "The end of the period, likewise; unknown (open) last."
+  VALID_TO
+}
+
+"The order of a relation list."
+input RelationOrder {
+  field: RelationOrderField! = ID
+  direction: OrderDirection! = ASC
+}
+
+"What relations can be counted by."
+enum AggregateField {
+  TYPE
+  STATUS
+  "The kind of the entity the relation starts at."
+  FROM_KIND
+  "The kind of the entity the relation ends at."
+  TO_KIND
+}
+
+"One value of a field and how many relations have it."
+type AggregateGroup {
+  value: String!
+  count: Int!
+}
+
+"The earliest and latest of some dates, in the order of their periods' starts; null when none is known."
+type DateBounds {
+  min: Date
+  max: Date
+}
+
+"""
+Figures over every relation the connection matches, across all pages, under the same ` + "`" + `where` + "`" + `
+and ` + "`" + `asOf` + "`" + `. A connection asked for its aggregate (or totalCount) alone reads no rows.
+"""
+type RelationAggregate {
+  count: Int!
+  "The relations grouped by a field, by value."
+  countBy(field: AggregateField!): [AggregateGroup!]!
+  validFrom: DateBounds!
+  validTo: DateBounds!
 }
 
 extend type Query {
   relation(id: ID!): Relation
-  "Relations, ordered by id, one page at a time (` + "`" + `first` + "`" + ` at most 100)."
-  relations(where: RelationWhere, first: Int = 20, after: String): RelationConnection!
+  "Relations, ordered by id unless ` + "`" + `orderBy` + "`" + ` says otherwise, one page at a time (` + "`" + `first` + "`" + ` at most 100)."
+  relations(where: RelationWhere, orderBy: RelationOrder, first: Int = 20, after: String): RelationConnection!
 }
 `, BuiltIn: false},
 	{Name: "../schema/schema.graphqls", Input: `"""
@@ -3053,6 +3412,9 @@ type VehicleModel implements Node & Entity {
     direction: Direction = BOTH
     status: [RelationStatus!]
     asOf: Date
+    "More conditions, ANDed with the arguments above; ` + "`" + `other` + "`" + ` is the entity at the other end."
+    where: RelationWhere
+    orderBy: RelationOrder
     first: Int = 20
     after: String
   ): RelationConnection!
@@ -3069,6 +3431,16 @@ input VehicleModelWhere {
   ids: [ID!]
   nameContains: String
   powertrain: [Powertrain!]
+  "Every one of these filters holds."
+  AND: [VehicleModelWhere!]
+  "At least one of these filters holds (an empty list holds for nothing)."
+  OR: [VehicleModelWhere!]
+  "This filter does not hold."
+  NOT: VehicleModelWhere
+  "The name or an alias, by the operators of TextFilter."
+  name: TextFilter
+  "The entity's relations and, through them, the entities at their other end."
+  relations: RelatedWhere
 }
 
 type VehicleModelEdge {
@@ -3093,6 +3465,16 @@ var parsedSchema = gqlparser.MustLoadSchema(sources...)
 // childFields_* functions provide shared child field context lookups.
 // Each function is generated once per unique object type, deduplicating the
 // switch statements that were previously inlined in every fieldContext_* function.
+
+func (ec *executionContext) childFields_AggregateGroup(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "value":
+		return ec.fieldContext_AggregateGroup_value(ctx, field)
+	case "count":
+		return ec.fieldContext_AggregateGroup_count(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AggregateGroup", field.Name)
+}
 
 func (ec *executionContext) childFields_Agreement(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
@@ -3204,6 +3586,16 @@ func (ec *executionContext) childFields_BrandEdge(ctx context.Context, field gra
 		return ec.fieldContext_BrandEdge_node(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type BrandEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_DateBounds(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "min":
+		return ec.fieldContext_DateBounds_min(ctx, field)
+	case "max":
+		return ec.fieldContext_DateBounds_max(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DateBounds", field.Name)
 }
 
 func (ec *executionContext) childFields_ImportProblem(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -3488,6 +3880,20 @@ func (ec *executionContext) childFields_Relation(ctx context.Context, field grap
 	return nil, fmt.Errorf("no field named %q was found under type Relation", field.Name)
 }
 
+func (ec *executionContext) childFields_RelationAggregate(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "count":
+		return ec.fieldContext_RelationAggregate_count(ctx, field)
+	case "countBy":
+		return ec.fieldContext_RelationAggregate_countBy(ctx, field)
+	case "validFrom":
+		return ec.fieldContext_RelationAggregate_validFrom(ctx, field)
+	case "validTo":
+		return ec.fieldContext_RelationAggregate_validTo(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RelationAggregate", field.Name)
+}
+
 func (ec *executionContext) childFields_RelationConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "edges":
@@ -3496,6 +3902,8 @@ func (ec *executionContext) childFields_RelationConnection(ctx context.Context, 
 		return ec.fieldContext_RelationConnection_pageInfo(ctx, field)
 	case "totalCount":
 		return ec.fieldContext_RelationConnection_totalCount(ctx, field)
+	case "aggregate":
+		return ec.fieldContext_RelationConnection_aggregate(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type RelationConnection", field.Name)
 }
@@ -3797,22 +4205,38 @@ func (ec *executionContext) field_Agreement_relations_args(ctx context.Context, 
 		return nil, err
 	}
 	args["asOf"] = arg3
-	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*model.RelationWhere, error) {
+			return ec.unmarshalORelationWhere2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐRelationWhere(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) (*model.Order, error) {
+			return ec.unmarshalORelationOrder2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐOrder(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "first",
 		func(ctx context.Context, v any) (*int, error) {
 			return ec.unmarshalOInt2ᚖint(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["first"] = arg4
-	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+	args["first"] = arg6
+	arg7, err := graphql.ProcessArgField(ctx, rawArgs, "after",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["after"] = arg5
+	args["after"] = arg7
 	return args, nil
 }
 
@@ -3887,22 +4311,38 @@ func (ec *executionContext) field_Brand_relations_args(ctx context.Context, rawA
 		return nil, err
 	}
 	args["asOf"] = arg3
-	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*model.RelationWhere, error) {
+			return ec.unmarshalORelationWhere2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐRelationWhere(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) (*model.Order, error) {
+			return ec.unmarshalORelationOrder2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐOrder(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "first",
 		func(ctx context.Context, v any) (*int, error) {
 			return ec.unmarshalOInt2ᚖint(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["first"] = arg4
-	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+	args["first"] = arg6
+	arg7, err := graphql.ProcessArgField(ctx, rawArgs, "after",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["after"] = arg5
+	args["after"] = arg7
 	return args, nil
 }
 
@@ -4225,22 +4665,38 @@ func (ec *executionContext) field_Organization_relations_args(ctx context.Contex
 		return nil, err
 	}
 	args["asOf"] = arg3
-	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*model.RelationWhere, error) {
+			return ec.unmarshalORelationWhere2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐRelationWhere(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) (*model.Order, error) {
+			return ec.unmarshalORelationOrder2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐOrder(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "first",
 		func(ctx context.Context, v any) (*int, error) {
 			return ec.unmarshalOInt2ᚖint(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["first"] = arg4
-	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+	args["first"] = arg6
+	arg7, err := graphql.ProcessArgField(ctx, rawArgs, "after",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["after"] = arg5
+	args["after"] = arg7
 	return args, nil
 }
 
@@ -4293,22 +4749,38 @@ func (ec *executionContext) field_Place_relations_args(ctx context.Context, rawA
 		return nil, err
 	}
 	args["asOf"] = arg3
-	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*model.RelationWhere, error) {
+			return ec.unmarshalORelationWhere2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐRelationWhere(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) (*model.Order, error) {
+			return ec.unmarshalORelationOrder2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐOrder(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "first",
 		func(ctx context.Context, v any) (*int, error) {
 			return ec.unmarshalOInt2ᚖint(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["first"] = arg4
-	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+	args["first"] = arg6
+	arg7, err := graphql.ProcessArgField(ctx, rawArgs, "after",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["after"] = arg5
+	args["after"] = arg7
 	return args, nil
 }
 
@@ -4383,22 +4855,38 @@ func (ec *executionContext) field_Plant_relations_args(ctx context.Context, rawA
 		return nil, err
 	}
 	args["asOf"] = arg3
-	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*model.RelationWhere, error) {
+			return ec.unmarshalORelationWhere2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐRelationWhere(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) (*model.Order, error) {
+			return ec.unmarshalORelationOrder2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐOrder(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "first",
 		func(ctx context.Context, v any) (*int, error) {
 			return ec.unmarshalOInt2ᚖint(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["first"] = arg4
-	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+	args["first"] = arg6
+	arg7, err := graphql.ProcessArgField(ctx, rawArgs, "after",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["after"] = arg5
+	args["after"] = arg7
 	return args, nil
 }
 
@@ -4822,29 +5310,37 @@ func (ec *executionContext) field_Query_relations_args(ctx context.Context, rawA
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "where",
-		func(ctx context.Context, v any) (*gqlmodel.RelationWhere, error) {
-			return ec.unmarshalORelationWhere2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋgqlmodelᚐRelationWhere(ctx, v)
+		func(ctx context.Context, v any) (*model.RelationWhere, error) {
+			return ec.unmarshalORelationWhere2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐRelationWhere(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["where"] = arg0
-	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) (*model.Order, error) {
+			return ec.unmarshalORelationOrder2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐOrder(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
 		func(ctx context.Context, v any) (*int, error) {
 			return ec.unmarshalOInt2ᚖint(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["first"] = arg1
-	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+	args["first"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "after",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["after"] = arg2
+	args["after"] = arg3
 	return args, nil
 }
 
@@ -5012,6 +5508,20 @@ func (ec *executionContext) field_Query_vehicleModels_args(ctx context.Context, 
 	return args, nil
 }
 
+func (ec *executionContext) field_RelationAggregate_countBy_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "field",
+		func(ctx context.Context, v any) (model.AggregateField, error) {
+			return ec.unmarshalNAggregateField2githubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐAggregateField(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["field"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_VehicleModel_assemblers_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -5069,22 +5579,38 @@ func (ec *executionContext) field_VehicleModel_relations_args(ctx context.Contex
 		return nil, err
 	}
 	args["asOf"] = arg3
-	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*model.RelationWhere, error) {
+			return ec.unmarshalORelationWhere2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐRelationWhere(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) (*model.Order, error) {
+			return ec.unmarshalORelationOrder2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐOrder(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "first",
 		func(ctx context.Context, v any) (*int, error) {
 			return ec.unmarshalOInt2ᚖint(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["first"] = arg4
-	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+	args["first"] = arg6
+	arg7, err := graphql.ProcessArgField(ctx, rawArgs, "after",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["after"] = arg5
+	args["after"] = arg7
 	return args, nil
 }
 
@@ -5161,6 +5687,52 @@ func (ec *executionContext) field___Type_inputFields_args(ctx context.Context, r
 // endregion ***************************** args.gotpl *****************************
 
 // region    **************************** field.gotpl *****************************
+
+func (ec *executionContext) _AggregateGroup_value(ctx context.Context, field graphql.CollectedField, obj *model.AggregateGroup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AggregateGroup_value(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Value, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AggregateGroup_value(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AggregateGroup", field, false, false, "String")
+}
+
+func (ec *executionContext) _AggregateGroup_count(ctx context.Context, field graphql.CollectedField, obj *model.AggregateGroup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AggregateGroup_count(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Count, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AggregateGroup_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AggregateGroup", field, false, false, "Int")
+}
 
 func (ec *executionContext) _Agreement_id(ctx context.Context, field graphql.CollectedField, obj *model.Agreement) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
@@ -5365,7 +5937,7 @@ func (ec *executionContext) _Agreement_relations(ctx context.Context, field grap
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Agreement().Relations(ctx, obj, fc.Args["types"].([]model.RelationType), fc.Args["direction"].(*model.Direction), fc.Args["status"].([]model.RelationStatus), fc.Args["asOf"].(*model.Date), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Agreement().Relations(ctx, obj, fc.Args["types"].([]model.RelationType), fc.Args["direction"].(*model.Direction), fc.Args["status"].([]model.RelationStatus), fc.Args["asOf"].(*model.Date), fc.Args["where"].(*model.RelationWhere), fc.Args["orderBy"].(*model.Order), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.RelationConnection) graphql.Marshaler {
@@ -5854,7 +6426,7 @@ func (ec *executionContext) _Brand_relations(ctx context.Context, field graphql.
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Brand().Relations(ctx, obj, fc.Args["types"].([]model.RelationType), fc.Args["direction"].(*model.Direction), fc.Args["status"].([]model.RelationStatus), fc.Args["asOf"].(*model.Date), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Brand().Relations(ctx, obj, fc.Args["types"].([]model.RelationType), fc.Args["direction"].(*model.Direction), fc.Args["status"].([]model.RelationStatus), fc.Args["asOf"].(*model.Date), fc.Args["where"].(*model.RelationWhere), fc.Args["orderBy"].(*model.Order), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.RelationConnection) graphql.Marshaler {
@@ -6226,6 +6798,52 @@ func (ec *executionContext) fieldContext_BrandEdge_node(_ context.Context, field
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _DateBounds_min(ctx context.Context, field graphql.CollectedField, obj *model.DateBounds) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DateBounds_min(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Min, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Date) graphql.Marshaler {
+			return ec.marshalODate2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐDate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DateBounds_min(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DateBounds", field, false, false, "Date")
+}
+
+func (ec *executionContext) _DateBounds_max(ctx context.Context, field graphql.CollectedField, obj *model.DateBounds) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DateBounds_max(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Max, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Date) graphql.Marshaler {
+			return ec.marshalODate2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐDate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DateBounds_max(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DateBounds", field, false, false, "Date")
 }
 
 func (ec *executionContext) _ImportProblem_line(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.ImportProblem) (ret graphql.Marshaler) {
@@ -7267,7 +7885,7 @@ func (ec *executionContext) _Organization_relations(ctx context.Context, field g
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Organization().Relations(ctx, obj, fc.Args["types"].([]model.RelationType), fc.Args["direction"].(*model.Direction), fc.Args["status"].([]model.RelationStatus), fc.Args["asOf"].(*model.Date), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Organization().Relations(ctx, obj, fc.Args["types"].([]model.RelationType), fc.Args["direction"].(*model.Direction), fc.Args["status"].([]model.RelationStatus), fc.Args["asOf"].(*model.Date), fc.Args["where"].(*model.RelationWhere), fc.Args["orderBy"].(*model.Order), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.RelationConnection) graphql.Marshaler {
@@ -8266,7 +8884,7 @@ func (ec *executionContext) _Place_relations(ctx context.Context, field graphql.
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Place().Relations(ctx, obj, fc.Args["types"].([]model.RelationType), fc.Args["direction"].(*model.Direction), fc.Args["status"].([]model.RelationStatus), fc.Args["asOf"].(*model.Date), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Place().Relations(ctx, obj, fc.Args["types"].([]model.RelationType), fc.Args["direction"].(*model.Direction), fc.Args["status"].([]model.RelationStatus), fc.Args["asOf"].(*model.Date), fc.Args["where"].(*model.RelationWhere), fc.Args["orderBy"].(*model.Order), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.RelationConnection) graphql.Marshaler {
@@ -8755,7 +9373,7 @@ func (ec *executionContext) _Plant_relations(ctx context.Context, field graphql.
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Plant().Relations(ctx, obj, fc.Args["types"].([]model.RelationType), fc.Args["direction"].(*model.Direction), fc.Args["status"].([]model.RelationStatus), fc.Args["asOf"].(*model.Date), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Plant().Relations(ctx, obj, fc.Args["types"].([]model.RelationType), fc.Args["direction"].(*model.Direction), fc.Args["status"].([]model.RelationStatus), fc.Args["asOf"].(*model.Date), fc.Args["where"].(*model.RelationWhere), fc.Args["orderBy"].(*model.Order), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.RelationConnection) graphql.Marshaler {
@@ -9878,7 +10496,7 @@ func (ec *executionContext) _Query_relations(ctx context.Context, field graphql.
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Relations(ctx, fc.Args["where"].(*gqlmodel.RelationWhere), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Query().Relations(ctx, fc.Args["where"].(*model.RelationWhere), fc.Args["orderBy"].(*model.Order), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.RelationConnection) graphql.Marshaler {
@@ -10467,6 +11085,137 @@ func (ec *executionContext) fieldContext_Relation_updatedAt(_ context.Context, f
 	return graphql.NewScalarFieldContext("Relation", field, false, false, "Time")
 }
 
+func (ec *executionContext) _RelationAggregate_count(ctx context.Context, field graphql.CollectedField, obj *model.RelationAggregate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RelationAggregate_count(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Count, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RelationAggregate_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RelationAggregate", field, false, false, "Int")
+}
+
+func (ec *executionContext) _RelationAggregate_countBy(ctx context.Context, field graphql.CollectedField, obj *model.RelationAggregate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RelationAggregate_countBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return obj.CountBy(fc.Args["field"].(model.AggregateField)), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.AggregateGroup) graphql.Marshaler {
+			return ec.marshalNAggregateGroup2ᚕᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐAggregateGroupᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RelationAggregate_countBy(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RelationAggregate",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AggregateGroup(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_RelationAggregate_countBy_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RelationAggregate_validFrom(ctx context.Context, field graphql.CollectedField, obj *model.RelationAggregate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RelationAggregate_validFrom(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ValidFrom, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.DateBounds) graphql.Marshaler {
+			return ec.marshalNDateBounds2githubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐDateBounds(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RelationAggregate_validFrom(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RelationAggregate",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DateBounds(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RelationAggregate_validTo(ctx context.Context, field graphql.CollectedField, obj *model.RelationAggregate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RelationAggregate_validTo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ValidTo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.DateBounds) graphql.Marshaler {
+			return ec.marshalNDateBounds2githubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐDateBounds(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RelationAggregate_validTo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RelationAggregate",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DateBounds(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _RelationConnection_edges(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.RelationConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -10552,6 +11301,38 @@ func (ec *executionContext) _RelationConnection_totalCount(ctx context.Context, 
 }
 func (ec *executionContext) fieldContext_RelationConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("RelationConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _RelationConnection_aggregate(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.RelationConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RelationConnection_aggregate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Aggregate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationAggregate) graphql.Marshaler {
+			return ec.marshalNRelationAggregate2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐRelationAggregate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RelationConnection_aggregate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RelationConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RelationAggregate(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _RelationEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.RelationEdge) (ret graphql.Marshaler) {
@@ -11445,7 +12226,7 @@ func (ec *executionContext) _VehicleModel_relations(ctx context.Context, field g
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.VehicleModel().Relations(ctx, obj, fc.Args["types"].([]model.RelationType), fc.Args["direction"].(*model.Direction), fc.Args["status"].([]model.RelationStatus), fc.Args["asOf"].(*model.Date), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.VehicleModel().Relations(ctx, obj, fc.Args["types"].([]model.RelationType), fc.Args["direction"].(*model.Direction), fc.Args["status"].([]model.RelationStatus), fc.Args["asOf"].(*model.Date), fc.Args["where"].(*model.RelationWhere), fc.Args["orderBy"].(*model.Order), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.RelationConnection) graphql.Marshaler {
@@ -12895,7 +13676,7 @@ func (ec *executionContext) unmarshalInputAgreementWhere(ctx context.Context, ob
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"ids", "nameContains"}
+	fieldsInOrder := [...]string{"ids", "nameContains", "AND", "OR", "NOT", "name", "relations"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -12916,6 +13697,41 @@ func (ec *executionContext) unmarshalInputAgreementWhere(ctx context.Context, ob
 				return it, err
 			}
 			it.NameContains = data
+		case "AND":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("AND"))
+			data, err := ec.unmarshalOAgreementWhere2ᚕᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋgqlmodelᚐAgreementWhereᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "OR":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("OR"))
+			data, err := ec.unmarshalOAgreementWhere2ᚕᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋgqlmodelᚐAgreementWhereᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "NOT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("NOT"))
+			data, err := ec.unmarshalOAgreementWhere2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋgqlmodelᚐAgreementWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalOTextFilter2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐTextFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "relations":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("relations"))
+			data, err := ec.unmarshalORelatedWhere2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐRelatedWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Relations = data
 		}
 	}
 	return it, nil
@@ -13035,7 +13851,7 @@ func (ec *executionContext) unmarshalInputBrandWhere(ctx context.Context, obj an
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"ids", "nameContains", "segment", "country"}
+	fieldsInOrder := [...]string{"ids", "nameContains", "segment", "country", "AND", "OR", "NOT", "name", "founded", "relations"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -13070,6 +13886,48 @@ func (ec *executionContext) unmarshalInputBrandWhere(ctx context.Context, obj an
 				return it, err
 			}
 			it.Country = data
+		case "AND":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("AND"))
+			data, err := ec.unmarshalOBrandWhere2ᚕᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋgqlmodelᚐBrandWhereᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "OR":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("OR"))
+			data, err := ec.unmarshalOBrandWhere2ᚕᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋgqlmodelᚐBrandWhereᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "NOT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("NOT"))
+			data, err := ec.unmarshalOBrandWhere2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋgqlmodelᚐBrandWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalOTextFilter2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐTextFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "founded":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("founded"))
+			data, err := ec.unmarshalODateFilter2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐDateFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Founded = data
+		case "relations":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("relations"))
+			data, err := ec.unmarshalORelatedWhere2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐRelatedWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Relations = data
 		}
 	}
 	return it, nil
@@ -13084,6 +13942,125 @@ func (ec *executionContext) unmarshalInputBrandWhere(ctx context.Context, obj an
 func UnmarshalBrandWhere(ctx context.Context, raw any) (gqlmodel.BrandWhere, error) {
 	var out gqlmodel.BrandWhere
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "BrandWhere", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputCitesWhere(ctx context.Context, obj any) (model.CitesWhere, error) {
+	var it model.CitesWhere
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"some", "none", "all"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "some":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("some"))
+			data, err := ec.unmarshalOSourceMatch2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐSourceMatch(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Some = data
+		case "none":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("none"))
+			data, err := ec.unmarshalOSourceMatch2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐSourceMatch(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.None = data
+		case "all":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("all"))
+			data, err := ec.unmarshalOSourceMatch2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐSourceMatch(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.All = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCitesWhere unmarshals raw into the CitesWhere input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCitesWhere(ctx context.Context, raw any) (model.CitesWhere, error) {
+	var out model.CitesWhere
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CitesWhere", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputDateFilter(ctx context.Context, obj any) (model.DateFilter, error) {
+	var it model.DateFilter
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"before", "after", "overlaps", "exists"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "before":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("before"))
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Before = data
+		case "after":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("after"))
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.After = data
+		case "overlaps":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("overlaps"))
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Overlaps = data
+		case "exists":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("exists"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Exists = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalDateFilter unmarshals raw into the DateFilter input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalDateFilter(ctx context.Context, raw any) (model.DateFilter, error) {
+	var out model.DateFilter
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "DateFilter", raw, &out)
 	return out, err
 }
 
@@ -13140,6 +14117,167 @@ func (ec *executionContext) unmarshalInputEntityOrder(ctx context.Context, obj a
 func UnmarshalEntityOrder(ctx context.Context, raw any) (model.Order, error) {
 	var out model.Order
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "EntityOrder", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputEntityWhere(ctx context.Context, obj any) (model.EntityWhere, error) {
+	var it model.EntityWhere
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"AND", "OR", "NOT", "ids", "kind", "name", "founded", "relations"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "AND":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("AND"))
+			data, err := ec.unmarshalOEntityWhere2ᚕᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐEntityWhereᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "OR":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("OR"))
+			data, err := ec.unmarshalOEntityWhere2ᚕᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐEntityWhereᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "NOT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("NOT"))
+			data, err := ec.unmarshalOEntityWhere2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐEntityWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "ids":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ids"))
+			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDs = data
+		case "kind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
+			data, err := ec.unmarshalOEntityKind2ᚕgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐEntityKindᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kind = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalOTextFilter2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐTextFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "founded":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("founded"))
+			data, err := ec.unmarshalODateFilter2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐDateFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Founded = data
+		case "relations":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("relations"))
+			data, err := ec.unmarshalORelatedWhere2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐRelatedWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Relations = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalEntityWhere unmarshals raw into the EntityWhere input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalEntityWhere(ctx context.Context, raw any) (model.EntityWhere, error) {
+	var out model.EntityWhere
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "EntityWhere", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputIntFilter(ctx context.Context, obj any) (model.IntFilter, error) {
+	var it model.IntFilter
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"eq", "lt", "lte", "gt", "gte"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "eq":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("eq"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Eq = data
+		case "lt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lt"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Lt = data
+		case "lte":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lte"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Lte = data
+		case "gt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("gt"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Gt = data
+		case "gte":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("gte"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Gte = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalIntFilter unmarshals raw into the IntFilter input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalIntFilter(ctx context.Context, raw any) (model.IntFilter, error) {
+	var out model.IntFilter
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "IntFilter", raw, &out)
 	return out, err
 }
 
@@ -13256,7 +14394,7 @@ func (ec *executionContext) unmarshalInputOrganizationWhere(ctx context.Context,
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"ids", "nameContains", "type", "ownership", "country"}
+	fieldsInOrder := [...]string{"ids", "nameContains", "type", "ownership", "country", "AND", "OR", "NOT", "name", "founded", "relations"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -13298,6 +14436,48 @@ func (ec *executionContext) unmarshalInputOrganizationWhere(ctx context.Context,
 				return it, err
 			}
 			it.Country = data
+		case "AND":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("AND"))
+			data, err := ec.unmarshalOOrganizationWhere2ᚕᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋgqlmodelᚐOrganizationWhereᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "OR":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("OR"))
+			data, err := ec.unmarshalOOrganizationWhere2ᚕᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋgqlmodelᚐOrganizationWhereᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "NOT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("NOT"))
+			data, err := ec.unmarshalOOrganizationWhere2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋgqlmodelᚐOrganizationWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalOTextFilter2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐTextFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "founded":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("founded"))
+			data, err := ec.unmarshalODateFilter2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐDateFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Founded = data
+		case "relations":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("relations"))
+			data, err := ec.unmarshalORelatedWhere2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐRelatedWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Relations = data
 		}
 	}
 	return it, nil
@@ -13410,7 +14590,7 @@ func (ec *executionContext) unmarshalInputPlaceWhere(ctx context.Context, obj an
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"ids", "nameContains", "type"}
+	fieldsInOrder := [...]string{"ids", "nameContains", "type", "AND", "OR", "NOT", "name", "relations"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -13438,6 +14618,41 @@ func (ec *executionContext) unmarshalInputPlaceWhere(ctx context.Context, obj an
 				return it, err
 			}
 			it.Type = data
+		case "AND":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("AND"))
+			data, err := ec.unmarshalOPlaceWhere2ᚕᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋgqlmodelᚐPlaceWhereᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "OR":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("OR"))
+			data, err := ec.unmarshalOPlaceWhere2ᚕᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋgqlmodelᚐPlaceWhereᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "NOT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("NOT"))
+			data, err := ec.unmarshalOPlaceWhere2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋgqlmodelᚐPlaceWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalOTextFilter2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐTextFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "relations":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("relations"))
+			data, err := ec.unmarshalORelatedWhere2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐRelatedWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Relations = data
 		}
 	}
 	return it, nil
@@ -13543,7 +14758,7 @@ func (ec *executionContext) unmarshalInputPlantWhere(ctx context.Context, obj an
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"ids", "nameContains"}
+	fieldsInOrder := [...]string{"ids", "nameContains", "AND", "OR", "NOT", "name", "relations"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -13564,6 +14779,41 @@ func (ec *executionContext) unmarshalInputPlantWhere(ctx context.Context, obj an
 				return it, err
 			}
 			it.NameContains = data
+		case "AND":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("AND"))
+			data, err := ec.unmarshalOPlantWhere2ᚕᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋgqlmodelᚐPlantWhereᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "OR":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("OR"))
+			data, err := ec.unmarshalOPlantWhere2ᚕᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋgqlmodelᚐPlantWhereᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "NOT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("NOT"))
+			data, err := ec.unmarshalOPlantWhere2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋgqlmodelᚐPlantWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalOTextFilter2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐTextFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "relations":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("relations"))
+			data, err := ec.unmarshalORelatedWhere2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐRelatedWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Relations = data
 		}
 	}
 	return it, nil
@@ -13627,6 +14877,108 @@ func (ec *executionContext) unmarshalInputProvisionInput(ctx context.Context, ob
 func UnmarshalProvisionInput(ctx context.Context, raw any) (gqlmodel.ProvisionInput, error) {
 	var out gqlmodel.ProvisionInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "ProvisionInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputRelatedWhere(ctx context.Context, obj any) (model.RelatedWhere, error) {
+	var it model.RelatedWhere
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "BOTH"
+	}
+
+	fieldsInOrder := [...]string{"direction", "types", "status", "asOf", "some", "none", "all", "count", "others"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalODirection2githubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		case "types":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("types"))
+			data, err := ec.unmarshalORelationType2ᚕgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐRelationTypeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Types = data
+		case "status":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("status"))
+			data, err := ec.unmarshalORelationStatus2ᚕgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐRelationStatusᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Status = data
+		case "asOf":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("asOf"))
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AsOf = data
+		case "some":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("some"))
+			data, err := ec.unmarshalORelationWhere2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐRelationWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Some = data
+		case "none":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("none"))
+			data, err := ec.unmarshalORelationWhere2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐRelationWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.None = data
+		case "all":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("all"))
+			data, err := ec.unmarshalORelationWhere2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐRelationWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.All = data
+		case "count":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("count"))
+			data, err := ec.unmarshalOIntFilter2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐIntFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Count = data
+		case "others":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("others"))
+			data, err := ec.unmarshalOIntFilter2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐIntFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Others = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalRelatedWhere unmarshals raw into the RelatedWhere input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalRelatedWhere(ctx context.Context, raw any) (model.RelatedWhere, error) {
+	var out model.RelatedWhere
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "RelatedWhere", raw, &out)
 	return out, err
 }
 
@@ -13732,8 +15084,8 @@ func UnmarshalRelationInput(ctx context.Context, raw any) (gqlmodel.RelationInpu
 	return out, err
 }
 
-func (ec *executionContext) unmarshalInputRelationWhere(ctx context.Context, obj any) (gqlmodel.RelationWhere, error) {
-	var it gqlmodel.RelationWhere
+func (ec *executionContext) unmarshalInputRelationOrder(ctx context.Context, obj any) (model.Order, error) {
+	var it model.Order
 	if obj == nil {
 		return it, nil
 	}
@@ -13743,20 +15095,97 @@ func (ec *executionContext) unmarshalInputRelationWhere(ctx context.Context, obj
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"ids", "types", "status", "asOf", "from", "to", "sources"}
+	if _, present := asMap["field"]; !present {
+		asMap["field"] = "ID"
+	}
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"field", "direction"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
 			continue
 		}
 		switch k {
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNRelationOrderField2githubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐSortField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalNOrderDirection2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Desc = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalRelationOrder unmarshals raw into the RelationOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalRelationOrder(ctx context.Context, raw any) (model.Order, error) {
+	var out model.Order
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "RelationOrder", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputRelationWhere(ctx context.Context, obj any) (model.RelationWhere, error) {
+	var it model.RelationWhere
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"AND", "OR", "NOT", "ids", "types", "status", "asOf", "from", "to", "sources", "validFrom", "validTo", "period", "quantity", "cites", "fromEntity", "toEntity", "other"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "AND":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("AND"))
+			data, err := ec.unmarshalORelationWhere2ᚕᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐRelationWhereᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "OR":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("OR"))
+			data, err := ec.unmarshalORelationWhere2ᚕᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐRelationWhereᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "NOT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("NOT"))
+			data, err := ec.unmarshalORelationWhere2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐRelationWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
 		case "ids":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ids"))
 			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
-			it.Ids = data
+			it.IDs = data
 		case "types":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("types"))
 			data, err := ec.unmarshalORelationType2ᚕgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐRelationTypeᚄ(ctx, v)
@@ -13799,6 +15228,62 @@ func (ec *executionContext) unmarshalInputRelationWhere(ctx context.Context, obj
 				return it, err
 			}
 			it.Sources = data
+		case "validFrom":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("validFrom"))
+			data, err := ec.unmarshalODateFilter2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐDateFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ValidFrom = data
+		case "validTo":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("validTo"))
+			data, err := ec.unmarshalODateFilter2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐDateFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ValidTo = data
+		case "period":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("period"))
+			data, err := ec.unmarshalODateFilter2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐDateFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Period = data
+		case "quantity":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("quantity"))
+			data, err := ec.unmarshalOIntFilter2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐIntFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Quantity = data
+		case "cites":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("cites"))
+			data, err := ec.unmarshalOCitesWhere2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐCitesWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Cites = data
+		case "fromEntity":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fromEntity"))
+			data, err := ec.unmarshalOEntityWhere2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐEntityWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FromEntity = data
+		case "toEntity":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("toEntity"))
+			data, err := ec.unmarshalOEntityWhere2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐEntityWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ToEntity = data
+		case "other":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("other"))
+			data, err := ec.unmarshalOEntityWhere2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐEntityWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Other = data
 		}
 	}
 	return it, nil
@@ -13810,8 +15295,8 @@ func (ec *executionContext) unmarshalInputRelationWhere(ctx context.Context, obj
 //
 // ctx must come from a gqlgen request; outside one there is no unmarshaler to use
 // and the returned error says so.
-func UnmarshalRelationWhere(ctx context.Context, raw any) (gqlmodel.RelationWhere, error) {
-	var out gqlmodel.RelationWhere
+func UnmarshalRelationWhere(ctx context.Context, raw any) (model.RelationWhere, error) {
+	var out model.RelationWhere
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "RelationWhere", raw, &out)
 	return out, err
 }
@@ -13897,6 +15382,62 @@ func (ec *executionContext) unmarshalInputSourceInput(ctx context.Context, obj a
 func UnmarshalSourceInput(ctx context.Context, raw any) (gqlmodel.SourceInput, error) {
 	var out gqlmodel.SourceInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "SourceInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputSourceMatch(ctx context.Context, obj any) (model.SourceMatch, error) {
+	var it model.SourceMatch
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"ids", "publisher", "publishedOn"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "ids":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ids"))
+			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDs = data
+		case "publisher":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("publisher"))
+			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Publisher = data
+		case "publishedOn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("publishedOn"))
+			data, err := ec.unmarshalODateFilter2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐDateFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PublishedOn = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalSourceMatch unmarshals raw into the SourceMatch input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalSourceMatch(ctx context.Context, raw any) (model.SourceMatch, error) {
+	var out model.SourceMatch
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "SourceMatch", raw, &out)
 	return out, err
 }
 
@@ -14012,6 +15553,69 @@ func UnmarshalSourceWhere(ctx context.Context, raw any) (gqlmodel.SourceWhere, e
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputTextFilter(ctx context.Context, obj any) (model.TextFilter, error) {
+	var it model.TextFilter
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"eq", "in", "contains", "startsWith"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "eq":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("eq"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Eq = data
+		case "in":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("in"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.In = data
+		case "contains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("contains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Contains = data
+		case "startsWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startsWith"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartsWith = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalTextFilter unmarshals raw into the TextFilter input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalTextFilter(ctx context.Context, raw any) (model.TextFilter, error) {
+	var out model.TextFilter
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "TextFilter", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputVehicleModelInput(ctx context.Context, obj any) (gqlmodel.VehicleModelInput, error) {
 	var it gqlmodel.VehicleModelInput
 	if obj == nil {
@@ -14100,7 +15704,7 @@ func (ec *executionContext) unmarshalInputVehicleModelWhere(ctx context.Context,
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"ids", "nameContains", "powertrain"}
+	fieldsInOrder := [...]string{"ids", "nameContains", "powertrain", "AND", "OR", "NOT", "name", "relations"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -14128,6 +15732,41 @@ func (ec *executionContext) unmarshalInputVehicleModelWhere(ctx context.Context,
 				return it, err
 			}
 			it.Powertrain = data
+		case "AND":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("AND"))
+			data, err := ec.unmarshalOVehicleModelWhere2ᚕᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋgqlmodelᚐVehicleModelWhereᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "OR":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("OR"))
+			data, err := ec.unmarshalOVehicleModelWhere2ᚕᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋgqlmodelᚐVehicleModelWhereᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "NOT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("NOT"))
+			data, err := ec.unmarshalOVehicleModelWhere2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋgqlmodelᚐVehicleModelWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalOTextFilter2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐTextFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "relations":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("relations"))
+			data, err := ec.unmarshalORelatedWhere2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐRelatedWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Relations = data
 		}
 	}
 	return it, nil
@@ -14253,6 +15892,44 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 // endregion ************************** interface.gotpl ***************************
 
 // region    **************************** object.gotpl ****************************
+
+var aggregateGroupImplementors = []string{"AggregateGroup"}
+
+func (ec *executionContext) _AggregateGroup(ctx context.Context, sel ast.SelectionSet, obj *model.AggregateGroup) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, aggregateGroupImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AggregateGroup")
+		case "value":
+			out.Values[i] = ec._AggregateGroup_value(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "count":
+			out.Values[i] = ec._AggregateGroup_count(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
 
 var agreementImplementors = []string{"Agreement", "Node", "Entity"}
 
@@ -14602,6 +16279,44 @@ func (ec *executionContext) _BrandEdge(ctx context.Context, sel ast.SelectionSet
 		case "node":
 			out.Values[i] = ec._BrandEdge_node(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var dateBoundsImplementors = []string{"DateBounds"}
+
+func (ec *executionContext) _DateBounds(ctx context.Context, sel ast.SelectionSet, obj *model.DateBounds) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, dateBoundsImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DateBounds")
+		case "min":
+			out.Values[i] = ec._DateBounds_min(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "max":
+			out.Values[i] = ec._DateBounds_max(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		default:
@@ -15847,6 +17562,54 @@ func (ec *executionContext) _Relation(ctx context.Context, sel ast.SelectionSet,
 	return out
 }
 
+var relationAggregateImplementors = []string{"RelationAggregate"}
+
+func (ec *executionContext) _RelationAggregate(ctx context.Context, sel ast.SelectionSet, obj *model.RelationAggregate) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, relationAggregateImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RelationAggregate")
+		case "count":
+			out.Values[i] = ec._RelationAggregate_count(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "countBy":
+			out.Values[i] = ec._RelationAggregate_countBy(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "validFrom":
+			out.Values[i] = ec._RelationAggregate_validFrom(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "validTo":
+			out.Values[i] = ec._RelationAggregate_validTo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var relationConnectionImplementors = []string{"RelationConnection"}
 
 func (ec *executionContext) _RelationConnection(ctx context.Context, sel ast.SelectionSet, obj *gqlmodel.RelationConnection) graphql.Marshaler {
@@ -15870,6 +17633,11 @@ func (ec *executionContext) _RelationConnection(ctx context.Context, sel ast.Sel
 			}
 		case "totalCount":
 			out.Values[i] = ec._RelationConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "aggregate":
+			out.Values[i] = ec._RelationConnection_aggregate(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -16752,6 +18520,40 @@ func (ec *executionContext) ___Type(ctx context.Context, sel ast.SelectionSet, o
 
 // region    ***************************** type.gotpl *****************************
 
+func (ec *executionContext) unmarshalNAggregateField2githubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐAggregateField(ctx context.Context, v any) (model.AggregateField, error) {
+	var res model.AggregateField
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNAggregateField2githubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐAggregateField(ctx context.Context, sel ast.SelectionSet, v model.AggregateField) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) marshalNAggregateGroup2ᚕᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐAggregateGroupᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.AggregateGroup) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNAggregateGroup2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐAggregateGroup(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNAggregateGroup2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐAggregateGroup(ctx context.Context, sel ast.SelectionSet, v *model.AggregateGroup) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "AggregateGroup!")
+		return graphql.Null
+	}
+	return ec._AggregateGroup(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNAgreement2ᚕᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐAgreementᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Agreement) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -16811,6 +18613,11 @@ func (ec *executionContext) marshalNAgreementEdge2ᚖgithubᚗcomᚋautographᚑ
 func (ec *executionContext) unmarshalNAgreementInput2githubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋgqlmodelᚐAgreementInput(ctx context.Context, v any) (gqlmodel.AgreementInput, error) {
 	res, err := ec.unmarshalInputAgreementInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNAgreementWhere2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋgqlmodelᚐAgreementWhere(ctx context.Context, v any) (*gqlmodel.AgreementWhere, error) {
+	res, err := ec.unmarshalInputAgreementWhere(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalNBoolean2bool(ctx context.Context, v any) (bool, error) {
@@ -16898,6 +18705,11 @@ func (ec *executionContext) marshalNBrandSegment2githubᚗcomᚋautographᚑkg�
 	return v
 }
 
+func (ec *executionContext) unmarshalNBrandWhere2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋgqlmodelᚐBrandWhere(ctx context.Context, v any) (*gqlmodel.BrandWhere, error) {
+	res, err := ec.unmarshalInputBrandWhere(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNDate2githubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐDate(ctx context.Context, v any) (model.Date, error) {
 	var res model.Date
 	err := res.UnmarshalGQL(v)
@@ -16906,6 +18718,10 @@ func (ec *executionContext) unmarshalNDate2githubᚗcomᚋautographᚑkgᚋautog
 
 func (ec *executionContext) marshalNDate2githubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐDate(ctx context.Context, sel ast.SelectionSet, v model.Date) graphql.Marshaler {
 	return v
+}
+
+func (ec *executionContext) marshalNDateBounds2githubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐDateBounds(ctx context.Context, sel ast.SelectionSet, v model.DateBounds) graphql.Marshaler {
+	return ec._DateBounds(ctx, sel, &v)
 }
 
 func (ec *executionContext) marshalNEntity2githubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐEntity(ctx context.Context, sel ast.SelectionSet, v model.Entity) graphql.Marshaler {
@@ -16954,6 +18770,11 @@ func (ec *executionContext) marshalNEntityOrderField2githubᚗcomᚋautographᚑ
 		graphql.AddInvalidNullFromMarshaler(ctx, "EntityOrderField!")
 	}
 	return res
+}
+
+func (ec *executionContext) unmarshalNEntityWhere2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐEntityWhere(ctx context.Context, v any) (*model.EntityWhere, error) {
+	res, err := ec.unmarshalInputEntityWhere(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalNFloat2float64(ctx context.Context, v any) (float64, error) {
@@ -17144,6 +18965,11 @@ func (ec *executionContext) marshalNOrganizationType2githubᚗcomᚋautographᚑ
 	return v
 }
 
+func (ec *executionContext) unmarshalNOrganizationWhere2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋgqlmodelᚐOrganizationWhere(ctx context.Context, v any) (*gqlmodel.OrganizationWhere, error) {
+	res, err := ec.unmarshalInputOrganizationWhere(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNOwnership2githubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐOwnership(ctx context.Context, v any) (model.Ownership, error) {
 	var res model.Ownership
 	err := res.UnmarshalGQL(v)
@@ -17241,6 +19067,11 @@ func (ec *executionContext) marshalNPlaceType2githubᚗcomᚋautographᚑkgᚋau
 	return v
 }
 
+func (ec *executionContext) unmarshalNPlaceWhere2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋgqlmodelᚐPlaceWhere(ctx context.Context, v any) (*gqlmodel.PlaceWhere, error) {
+	res, err := ec.unmarshalInputPlaceWhere(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalNPlant2ᚕᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐPlantᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Plant) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -17302,6 +19133,11 @@ func (ec *executionContext) unmarshalNPlantInput2githubᚗcomᚋautographᚑkg�
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalNPlantWhere2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋgqlmodelᚐPlantWhere(ctx context.Context, v any) (*gqlmodel.PlantWhere, error) {
+	res, err := ec.unmarshalInputPlantWhere(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNPowertrain2githubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐPowertrain(ctx context.Context, v any) (model.Powertrain, error) {
 	var res model.Powertrain
 	err := res.UnmarshalGQL(v)
@@ -17361,6 +19197,14 @@ func (ec *executionContext) marshalNRelation2ᚖgithubᚗcomᚋautographᚑkgᚋ
 	return ec._Relation(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNRelationAggregate2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐRelationAggregate(ctx context.Context, sel ast.SelectionSet, v *model.RelationAggregate) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "RelationAggregate!")
+		return graphql.Null
+	}
+	return ec._RelationAggregate(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNRelationConnection2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋgqlmodelᚐRelationConnection(ctx context.Context, sel ast.SelectionSet, v *gqlmodel.RelationConnection) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "RelationConnection!")
@@ -17398,6 +19242,20 @@ func (ec *executionContext) unmarshalNRelationInput2githubᚗcomᚋautographᚑk
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalNRelationOrderField2githubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐSortField(ctx context.Context, v any) (model.SortField, error) {
+	res, err := gqlmodel.UnmarshalRelationOrderField(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNRelationOrderField2githubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐSortField(ctx context.Context, sel ast.SelectionSet, v model.SortField) graphql.Marshaler {
+	_ = sel
+	res := gqlmodel.MarshalRelationOrderField(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "RelationOrderField!")
+	}
+	return res
+}
+
 func (ec *executionContext) unmarshalNRelationStatus2githubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐRelationStatus(ctx context.Context, v any) (model.RelationStatus, error) {
 	var res model.RelationStatus
 	err := res.UnmarshalGQL(v)
@@ -17416,6 +19274,11 @@ func (ec *executionContext) unmarshalNRelationType2githubᚗcomᚋautographᚑkg
 
 func (ec *executionContext) marshalNRelationType2githubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐRelationType(ctx context.Context, sel ast.SelectionSet, v model.RelationType) graphql.Marshaler {
 	return v
+}
+
+func (ec *executionContext) unmarshalNRelationWhere2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐRelationWhere(ctx context.Context, v any) (*model.RelationWhere, error) {
+	res, err := ec.unmarshalInputRelationWhere(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNSearchHit2ᚕᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐSearchHitᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.SearchHit) graphql.Marshaler {
@@ -17677,6 +19540,11 @@ func (ec *executionContext) unmarshalNVehicleModelInput2githubᚗcomᚋautograph
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalNVehicleModelWhere2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋgqlmodelᚐVehicleModelWhere(ctx context.Context, v any) (*gqlmodel.VehicleModelWhere, error) {
+	res, err := ec.unmarshalInputVehicleModelWhere(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalN__Directive2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐDirective(ctx context.Context, sel ast.SelectionSet, v introspection.Directive) graphql.Marshaler {
 	return ec.___Directive(ctx, sel, &v)
 }
@@ -17826,6 +19694,23 @@ func (ec *executionContext) marshalOAgreement2ᚖgithubᚗcomᚋautographᚑkg�
 	return ec._Agreement(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalOAgreementWhere2ᚕᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋgqlmodelᚐAgreementWhereᚄ(ctx context.Context, v any) ([]*gqlmodel.AgreementWhere, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*gqlmodel.AgreementWhere, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNAgreementWhere2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋgqlmodelᚐAgreementWhere(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
 func (ec *executionContext) unmarshalOAgreementWhere2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋgqlmodelᚐAgreementWhere(ctx context.Context, v any) (*gqlmodel.AgreementWhere, error) {
 	if v == nil {
 		return nil, nil
@@ -17923,11 +19808,36 @@ func (ec *executionContext) marshalOBrandSegment2ᚖgithubᚗcomᚋautographᚑk
 	return v
 }
 
+func (ec *executionContext) unmarshalOBrandWhere2ᚕᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋgqlmodelᚐBrandWhereᚄ(ctx context.Context, v any) ([]*gqlmodel.BrandWhere, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*gqlmodel.BrandWhere, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNBrandWhere2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋgqlmodelᚐBrandWhere(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
 func (ec *executionContext) unmarshalOBrandWhere2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋgqlmodelᚐBrandWhere(ctx context.Context, v any) (*gqlmodel.BrandWhere, error) {
 	if v == nil {
 		return nil, nil
 	}
 	res, err := ec.unmarshalInputBrandWhere(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOCitesWhere2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐCitesWhere(ctx context.Context, v any) (*model.CitesWhere, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputCitesWhere(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -17960,6 +19870,24 @@ func (ec *executionContext) marshalODate2ᚖgithubᚗcomᚋautographᚑkgᚋauto
 	if v == nil {
 		return graphql.Null
 	}
+	return v
+}
+
+func (ec *executionContext) unmarshalODateFilter2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐDateFilter(ctx context.Context, v any) (*model.DateFilter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputDateFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalODirection2githubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐDirection(ctx context.Context, v any) (model.Direction, error) {
+	var res model.Direction
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalODirection2githubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐDirection(ctx context.Context, sel ast.SelectionSet, v model.Direction) graphql.Marshaler {
 	return v
 }
 
@@ -18027,6 +19955,31 @@ func (ec *executionContext) unmarshalOEntityOrder2ᚖgithubᚗcomᚋautographᚑ
 		return nil, nil
 	}
 	res, err := ec.unmarshalInputEntityOrder(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOEntityWhere2ᚕᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐEntityWhereᚄ(ctx context.Context, v any) ([]*model.EntityWhere, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.EntityWhere, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNEntityWhere2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐEntityWhere(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOEntityWhere2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐEntityWhere(ctx context.Context, v any) (*model.EntityWhere, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputEntityWhere(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -18101,6 +20054,14 @@ func (ec *executionContext) marshalOInt2ᚖint(ctx context.Context, sel ast.Sele
 	return res
 }
 
+func (ec *executionContext) unmarshalOIntFilter2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐIntFilter(ctx context.Context, v any) (*model.IntFilter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputIntFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalONode2githubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐNode(ctx context.Context, sel ast.SelectionSet, v model.Node) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -18165,6 +20126,23 @@ func (ec *executionContext) marshalOOrganizationType2ᚖgithubᚗcomᚋautograph
 		return graphql.Null
 	}
 	return v
+}
+
+func (ec *executionContext) unmarshalOOrganizationWhere2ᚕᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋgqlmodelᚐOrganizationWhereᚄ(ctx context.Context, v any) ([]*gqlmodel.OrganizationWhere, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*gqlmodel.OrganizationWhere, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNOrganizationWhere2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋgqlmodelᚐOrganizationWhere(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
 }
 
 func (ec *executionContext) unmarshalOOrganizationWhere2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋgqlmodelᚐOrganizationWhere(ctx context.Context, v any) (*gqlmodel.OrganizationWhere, error) {
@@ -18286,6 +20264,23 @@ func (ec *executionContext) marshalOPlaceType2ᚖgithubᚗcomᚋautographᚑkg�
 	return v
 }
 
+func (ec *executionContext) unmarshalOPlaceWhere2ᚕᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋgqlmodelᚐPlaceWhereᚄ(ctx context.Context, v any) ([]*gqlmodel.PlaceWhere, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*gqlmodel.PlaceWhere, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNPlaceWhere2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋgqlmodelᚐPlaceWhere(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
 func (ec *executionContext) unmarshalOPlaceWhere2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋgqlmodelᚐPlaceWhere(ctx context.Context, v any) (*gqlmodel.PlaceWhere, error) {
 	if v == nil {
 		return nil, nil
@@ -18299,6 +20294,23 @@ func (ec *executionContext) marshalOPlant2ᚖgithubᚗcomᚋautographᚑkgᚋaut
 		return graphql.Null
 	}
 	return ec._Plant(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOPlantWhere2ᚕᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋgqlmodelᚐPlantWhereᚄ(ctx context.Context, v any) ([]*gqlmodel.PlantWhere, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*gqlmodel.PlantWhere, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNPlantWhere2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋgqlmodelᚐPlantWhere(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
 }
 
 func (ec *executionContext) unmarshalOPlantWhere2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋgqlmodelᚐPlantWhere(ctx context.Context, v any) (*gqlmodel.PlantWhere, error) {
@@ -18378,11 +20390,27 @@ func (ec *executionContext) unmarshalOProvisionInput2ᚕᚖgithubᚗcomᚋautogr
 	return res, nil
 }
 
+func (ec *executionContext) unmarshalORelatedWhere2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐRelatedWhere(ctx context.Context, v any) (*model.RelatedWhere, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputRelatedWhere(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalORelation2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐRelation(ctx context.Context, sel ast.SelectionSet, v *model.Relation) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	return ec._Relation(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalORelationOrder2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐOrder(ctx context.Context, v any) (*model.Order, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputRelationOrder(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalORelationStatus2ᚕgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐRelationStatusᚄ(ctx context.Context, v any) ([]model.RelationStatus, error) {
@@ -18473,7 +20501,24 @@ func (ec *executionContext) marshalORelationType2ᚕgithubᚗcomᚋautographᚑk
 	return ret
 }
 
-func (ec *executionContext) unmarshalORelationWhere2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋgqlmodelᚐRelationWhere(ctx context.Context, v any) (*gqlmodel.RelationWhere, error) {
+func (ec *executionContext) unmarshalORelationWhere2ᚕᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐRelationWhereᚄ(ctx context.Context, v any) ([]*model.RelationWhere, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.RelationWhere, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNRelationWhere2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐRelationWhere(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalORelationWhere2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐRelationWhere(ctx context.Context, v any) (*model.RelationWhere, error) {
 	if v == nil {
 		return nil, nil
 	}
@@ -18486,6 +20531,14 @@ func (ec *executionContext) marshalOSource2ᚖgithubᚗcomᚋautographᚑkgᚋau
 		return graphql.Null
 	}
 	return ec._Source(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOSourceMatch2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐSourceMatch(ctx context.Context, v any) (*model.SourceMatch, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputSourceMatch(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalOSourceOrder2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐOrder(ctx context.Context, v any) (*model.Order, error) {
@@ -18557,11 +20610,36 @@ func (ec *executionContext) marshalOString2ᚖstring(ctx context.Context, sel as
 	return res
 }
 
+func (ec *executionContext) unmarshalOTextFilter2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐTextFilter(ctx context.Context, v any) (*model.TextFilter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputTextFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalOVehicleModel2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐVehicleModel(ctx context.Context, sel ast.SelectionSet, v *model.VehicleModel) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	return ec._VehicleModel(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOVehicleModelWhere2ᚕᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋgqlmodelᚐVehicleModelWhereᚄ(ctx context.Context, v any) ([]*gqlmodel.VehicleModelWhere, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*gqlmodel.VehicleModelWhere, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNVehicleModelWhere2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋgqlmodelᚐVehicleModelWhere(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
 }
 
 func (ec *executionContext) unmarshalOVehicleModelWhere2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋgqlmodelᚐVehicleModelWhere(ctx context.Context, v any) (*gqlmodel.VehicleModelWhere, error) {

@@ -103,7 +103,7 @@ func TestListingOrderBy(t *testing.T) {
 		{"a lower-case direction", `query($o: SourceOrder) { sources(orderBy: $o) { totalCount } }`,
 			map[string]any{"o": map[string]any{"direction": "desc"}}, "desc is not a valid OrderDirection (allowed: [ASC DESC])"},
 		{"a lower-case entity field", `query($o: EntityOrder) { brands(orderBy: $o) { totalCount } }`,
-			map[string]any{"o": map[string]any{"field": "name"}}, "name is not a valid EntityOrderField (allowed: [NAME ID])"},
+			map[string]any{"o": map[string]any{"field": "name"}}, "name is not a valid EntityOrderField (allowed: [NAME ID FOUNDED CREATED_AT UPDATED_AT])"},
 		{"a mixed-case source field", `query($o: SourceOrder) { sources(orderBy: $o) { totalCount } }`,
 			map[string]any{"o": map[string]any{"field": "Title"}}, "Title is not a valid SourceOrderField (allowed: [PUBLISHED_ON TITLE ID])"},
 	} {

@@ -16,8 +16,8 @@ func (r *organizationResolver) Sources(ctx context.Context, obj *model.Organizat
 	return entitySources(ctx, obj)
 }
 
-func (r *organizationResolver) Relations(ctx context.Context, obj *model.Organization, types []model.RelationType, direction *model.Direction, status []model.RelationStatus, asOf *model.Date, first *int, after *string) (*gqlmodel.RelationConnection, error) {
-	return entityRelations(ctx, obj.ID, types, direction, status, asOf, first, after)
+func (r *organizationResolver) Relations(ctx context.Context, obj *model.Organization, types []model.RelationType, direction *model.Direction, status []model.RelationStatus, asOf *model.Date, where *model.RelationWhere, orderBy *model.Order, first *int, after *string) (*gqlmodel.RelationConnection, error) {
+	return entityRelations(ctx, obj.ID, types, direction, status, asOf, where, orderBy, first, after)
 }
 
 func (r *organizationResolver) Country(ctx context.Context, obj *model.Organization) (*model.Place, error) {
@@ -74,13 +74,7 @@ func (r *queryResolver) Organization(ctx context.Context, id string) (*model.Org
 }
 
 func (r *queryResolver) Organizations(ctx context.Context, where *gqlmodel.OrganizationWhere, orderBy *model.Order, first *int, after *string) (*gqlmodel.OrganizationConnection, error) {
-	var f model.EntityFilter
-	if where != nil {
-		f = model.EntityFilter{IDs: where.Ids, NameContains: str(where.NameContains)}
-		f.Attrs = append(f.Attrs, attr(model.AttrOrganizationType, where.Type)...)
-		f.Attrs = append(f.Attrs, attr(model.AttrOwnership, where.Ownership)...)
-		f.Attrs = append(f.Attrs, attr(model.AttrCountry, where.Country)...)
-	}
+	f := entityFilter(where, splitOrganization)
 	conn := &gqlmodel.OrganizationConnection{Edges: []*gqlmodel.OrganizationEdge{}}
 	pi, total, err := entityPage(ctx, r.Reader, model.KindOrganization, f, orderBy, first, after, func(c string, n *model.Organization) {
 		conn.Edges = append(conn.Edges, &gqlmodel.OrganizationEdge{Cursor: c, Node: n})

@@ -16,8 +16,8 @@ func (r *placeResolver) Sources(ctx context.Context, obj *model.Place) ([]*model
 	return entitySources(ctx, obj)
 }
 
-func (r *placeResolver) Relations(ctx context.Context, obj *model.Place, types []model.RelationType, direction *model.Direction, status []model.RelationStatus, asOf *model.Date, first *int, after *string) (*gqlmodel.RelationConnection, error) {
-	return entityRelations(ctx, obj.ID, types, direction, status, asOf, first, after)
+func (r *placeResolver) Relations(ctx context.Context, obj *model.Place, types []model.RelationType, direction *model.Direction, status []model.RelationStatus, asOf *model.Date, where *model.RelationWhere, orderBy *model.Order, first *int, after *string) (*gqlmodel.RelationConnection, error) {
+	return entityRelations(ctx, obj.ID, types, direction, status, asOf, where, orderBy, first, after)
 }
 
 func (r *placeResolver) Type(ctx context.Context, obj *model.Place) (*model.PlaceType, error) {
@@ -41,10 +41,7 @@ func (r *queryResolver) Place(ctx context.Context, id string) (*model.Place, err
 }
 
 func (r *queryResolver) Places(ctx context.Context, where *gqlmodel.PlaceWhere, orderBy *model.Order, first *int, after *string) (*gqlmodel.PlaceConnection, error) {
-	var f model.EntityFilter
-	if where != nil {
-		f = model.EntityFilter{IDs: where.Ids, NameContains: str(where.NameContains), Attrs: attr(model.AttrPlaceType, where.Type)}
-	}
+	f := entityFilter(where, splitPlace)
 	conn := &gqlmodel.PlaceConnection{Edges: []*gqlmodel.PlaceEdge{}}
 	pi, total, err := entityPage(ctx, r.Reader, model.KindPlace, f, orderBy, first, after, func(c string, n *model.Place) {
 		conn.Edges = append(conn.Edges, &gqlmodel.PlaceEdge{Cursor: c, Node: n})

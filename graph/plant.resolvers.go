@@ -16,8 +16,8 @@ func (r *plantResolver) Sources(ctx context.Context, obj *model.Plant) ([]*model
 	return entitySources(ctx, obj)
 }
 
-func (r *plantResolver) Relations(ctx context.Context, obj *model.Plant, types []model.RelationType, direction *model.Direction, status []model.RelationStatus, asOf *model.Date, first *int, after *string) (*gqlmodel.RelationConnection, error) {
-	return entityRelations(ctx, obj.ID, types, direction, status, asOf, first, after)
+func (r *plantResolver) Relations(ctx context.Context, obj *model.Plant, types []model.RelationType, direction *model.Direction, status []model.RelationStatus, asOf *model.Date, where *model.RelationWhere, orderBy *model.Order, first *int, after *string) (*gqlmodel.RelationConnection, error) {
+	return entityRelations(ctx, obj.ID, types, direction, status, asOf, where, orderBy, first, after)
 }
 
 func (r *plantResolver) Operator(ctx context.Context, obj *model.Plant, asOf *model.Date) (*model.Organization, error) {
@@ -37,10 +37,7 @@ func (r *queryResolver) Plant(ctx context.Context, id string) (*model.Plant, err
 }
 
 func (r *queryResolver) Plants(ctx context.Context, where *gqlmodel.PlantWhere, orderBy *model.Order, first *int, after *string) (*gqlmodel.PlantConnection, error) {
-	var f model.EntityFilter
-	if where != nil {
-		f = model.EntityFilter{IDs: where.Ids, NameContains: str(where.NameContains)}
-	}
+	f := entityFilter(where, splitPlant)
 	conn := &gqlmodel.PlantConnection{Edges: []*gqlmodel.PlantEdge{}}
 	pi, total, err := entityPage(ctx, r.Reader, model.KindPlant, f, orderBy, first, after, func(c string, n *model.Plant) {
 		conn.Edges = append(conn.Edges, &gqlmodel.PlantEdge{Cursor: c, Node: n})

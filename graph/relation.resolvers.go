@@ -21,22 +21,19 @@ func (r *queryResolver) Relation(ctx context.Context, id string) (*model.Relatio
 	return rel, err
 }
 
-func (r *queryResolver) Relations(ctx context.Context, where *gqlmodel.RelationWhere, first *int, after *string) (*gqlmodel.RelationConnection, error) {
+func (r *queryResolver) Relations(ctx context.Context, where *model.RelationWhere, orderBy *model.Order, first *int, after *string) (*gqlmodel.RelationConnection, error) {
 	n, err := firstArg(first)
 	if err != nil {
 		return nil, err
 	}
-	var f model.RelationFilter
-	if where != nil {
-		f = model.RelationFilter{IDs: where.Ids, Types: where.Types, Status: where.Status, AsOf: where.AsOf, FromIDs: where.From, ToIDs: where.To, SourceIDs: where.Sources}
-	}
-	q := model.RelationQuery{Filter: f, First: max(n, 1), After: str(after)}
+	rows, agg := connectionWants(ctx)
+	q := model.RelationQuery{Filter: relationFilter(where), Order: orderOr(orderBy, model.Order{}), First: max(n, 1), After: str(after), Aggregate: agg, CountOnly: !rows}
 	page, err := r.Reader.Relations(ctx, q)
 	if err != nil {
 		return nil, err
 	}
 	loader.For(ctx).AnnounceRelations(page.Items)
-	return relationConnection(page, n, after, q.Cursor), nil
+	return withAggregate(relationConnection(page, n, after, q.Cursor), page), nil
 }
 
 func (r *relationResolver) From(ctx context.Context, obj *model.Relation) (model.Entity, error) {

@@ -17,10 +17,7 @@ func (r *queryResolver) VehicleModel(ctx context.Context, id string) (*model.Veh
 }
 
 func (r *queryResolver) VehicleModels(ctx context.Context, where *gqlmodel.VehicleModelWhere, orderBy *model.Order, first *int, after *string) (*gqlmodel.VehicleModelConnection, error) {
-	var f model.EntityFilter
-	if where != nil {
-		f = model.EntityFilter{IDs: where.Ids, NameContains: str(where.NameContains), Attrs: attr(model.AttrPowertrain, where.Powertrain)}
-	}
+	f := entityFilter(where, splitVehicleModel)
 	conn := &gqlmodel.VehicleModelConnection{Edges: []*gqlmodel.VehicleModelEdge{}}
 	pi, total, err := entityPage(ctx, r.Reader, model.KindVehicleModel, f, orderBy, first, after, func(c string, n *model.VehicleModel) {
 		conn.Edges = append(conn.Edges, &gqlmodel.VehicleModelEdge{Cursor: c, Node: n})
@@ -36,8 +33,8 @@ func (r *vehicleModelResolver) Sources(ctx context.Context, obj *model.VehicleMo
 	return entitySources(ctx, obj)
 }
 
-func (r *vehicleModelResolver) Relations(ctx context.Context, obj *model.VehicleModel, types []model.RelationType, direction *model.Direction, status []model.RelationStatus, asOf *model.Date, first *int, after *string) (*gqlmodel.RelationConnection, error) {
-	return entityRelations(ctx, obj.ID, types, direction, status, asOf, first, after)
+func (r *vehicleModelResolver) Relations(ctx context.Context, obj *model.VehicleModel, types []model.RelationType, direction *model.Direction, status []model.RelationStatus, asOf *model.Date, where *model.RelationWhere, orderBy *model.Order, first *int, after *string) (*gqlmodel.RelationConnection, error) {
+	return entityRelations(ctx, obj.ID, types, direction, status, asOf, where, orderBy, first, after)
 }
 
 func (r *vehicleModelResolver) Brand(ctx context.Context, obj *model.VehicleModel) (*model.Brand, error) {

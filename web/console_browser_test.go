@@ -144,7 +144,7 @@ func TestConsoleRunsQuestionsAndBrowsesTheSchema(t *testing.T) {
 		}
 	})
 	p.run("open the console", chromedp.Navigate(a.URL+"/explore/console"))
-	p.waitFor("the console with its examples", `document.body.dataset.ready === 'true' && document.querySelectorAll('#example option').length === 11`)
+	p.waitFor("the console with its examples", `document.body.dataset.ready === 'true' && document.querySelectorAll('#example option').length === 16`) // "Your own query" and the fifteen questions
 	if loc := p.location(); loc != "/explore/console?example=q01-avtotor-brands" {
 		t.Errorf("location = %s, want the first example", loc)
 	}

@@ -18,7 +18,7 @@ import (
 	"github.com/autograph-kg/autograph/web"
 )
 
-// questionsDir holds the ten product questions the server's own tests answer; the console
+// questionsDir holds the product questions the server's own tests answer; the console
 // offers copies of them (static/examples), which must not drift.
 const questionsDir = "../graph/testdata/questions"
 

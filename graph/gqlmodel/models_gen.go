@@ -38,6 +38,16 @@ type AgreementInput struct {
 type AgreementWhere struct {
 	Ids          []string `json:"ids,omitempty"`
 	NameContains *string  `json:"nameContains,omitempty"`
+	// Every one of these filters holds.
+	And []*AgreementWhere `json:"AND,omitempty"`
+	// At least one of these filters holds (an empty list holds for nothing).
+	Or []*AgreementWhere `json:"OR,omitempty"`
+	// This filter does not hold.
+	Not *AgreementWhere `json:"NOT,omitempty"`
+	// The name or an alias, by the operators of TextFilter.
+	Name *model.TextFilter `json:"name,omitempty"`
+	// The entity's relations and, through them, the entities at their other end.
+	Relations *model.RelatedWhere `json:"relations,omitempty"`
 }
 
 type BrandConnection struct {
@@ -70,6 +80,17 @@ type BrandWhere struct {
 	NameContains *string              `json:"nameContains,omitempty"`
 	Segment      []model.BrandSegment `json:"segment,omitempty"`
 	Country      []string             `json:"country,omitempty"`
+	// Every one of these filters holds.
+	And []*BrandWhere `json:"AND,omitempty"`
+	// At least one of these filters holds (an empty list holds for nothing).
+	Or []*BrandWhere `json:"OR,omitempty"`
+	// This filter does not hold.
+	Not *BrandWhere `json:"NOT,omitempty"`
+	// The name or an alias, by the operators of TextFilter.
+	Name    *model.TextFilter `json:"name,omitempty"`
+	Founded *model.DateFilter `json:"founded,omitempty"`
+	// The entity's relations and, through them, the entities at their other end.
+	Relations *model.RelatedWhere `json:"relations,omitempty"`
 }
 
 // One reason a dataset cannot be imported.
@@ -139,7 +160,8 @@ type OrganizationInput struct {
 	Country *string `json:"country,omitempty"`
 }
 
-// Filters for an organization listing; the fields are ANDed, values in a list ORed.
+// Filters for an organization listing; the fields are ANDed, values in a list ORed, and `AND`,
+// `OR` and `NOT` combine other filters (at most 8 levels deep and 64 conditions).
 type OrganizationWhere struct {
 	Ids []string `json:"ids,omitempty"`
 	// Part of the name or of an alias, ignoring case and accents.
@@ -148,6 +170,17 @@ type OrganizationWhere struct {
 	Ownership    []model.Ownership        `json:"ownership,omitempty"`
 	// Ids of countries (places).
 	Country []string `json:"country,omitempty"`
+	// Every one of these filters holds.
+	And []*OrganizationWhere `json:"AND,omitempty"`
+	// At least one of these filters holds (an empty list holds for nothing).
+	Or []*OrganizationWhere `json:"OR,omitempty"`
+	// This filter does not hold.
+	Not *OrganizationWhere `json:"NOT,omitempty"`
+	// The name or an alias, by the operators of TextFilter.
+	Name    *model.TextFilter `json:"name,omitempty"`
+	Founded *model.DateFilter `json:"founded,omitempty"`
+	// The entity's relations and, through them, the entities at their other end.
+	Relations *model.RelatedWhere `json:"relations,omitempty"`
 }
 
 // Relay page information.
@@ -187,6 +220,16 @@ type PlaceWhere struct {
 	Ids          []string          `json:"ids,omitempty"`
 	NameContains *string           `json:"nameContains,omitempty"`
 	Type         []model.PlaceType `json:"type,omitempty"`
+	// Every one of these filters holds.
+	And []*PlaceWhere `json:"AND,omitempty"`
+	// At least one of these filters holds (an empty list holds for nothing).
+	Or []*PlaceWhere `json:"OR,omitempty"`
+	// This filter does not hold.
+	Not *PlaceWhere `json:"NOT,omitempty"`
+	// The name or an alias, by the operators of TextFilter.
+	Name *model.TextFilter `json:"name,omitempty"`
+	// The entity's relations and, through them, the entities at their other end.
+	Relations *model.RelatedWhere `json:"relations,omitempty"`
 }
 
 type PlantConnection struct {
@@ -214,6 +257,16 @@ type PlantInput struct {
 type PlantWhere struct {
 	Ids          []string `json:"ids,omitempty"`
 	NameContains *string  `json:"nameContains,omitempty"`
+	// Every one of these filters holds.
+	And []*PlantWhere `json:"AND,omitempty"`
+	// At least one of these filters holds (an empty list holds for nothing).
+	Or []*PlantWhere `json:"OR,omitempty"`
+	// This filter does not hold.
+	Not *PlantWhere `json:"NOT,omitempty"`
+	// The name or an alias, by the operators of TextFilter.
+	Name *model.TextFilter `json:"name,omitempty"`
+	// The entity's relations and, through them, the entities at their other end.
+	Relations *model.RelatedWhere `json:"relations,omitempty"`
 }
 
 // One provision of an agreement.
@@ -226,9 +279,10 @@ type Query struct {
 }
 
 type RelationConnection struct {
-	Edges      []*RelationEdge `json:"edges"`
-	PageInfo   *PageInfo       `json:"pageInfo"`
-	TotalCount int             `json:"totalCount"`
+	Edges      []*RelationEdge          `json:"edges"`
+	PageInfo   *PageInfo                `json:"pageInfo"`
+	TotalCount int                      `json:"totalCount"`
+	Aggregate  *model.RelationAggregate `json:"aggregate"`
 }
 
 type RelationEdge struct {
@@ -248,21 +302,6 @@ type RelationInput struct {
 	Note      *string               `json:"note,omitempty"`
 	// Ids of the sources that state the fact (at least one).
 	SourceIds []string `json:"sourceIds"`
-}
-
-// Filters for a relation listing; the fields are ANDed, values in a list ORed.
-type RelationWhere struct {
-	Ids    []string               `json:"ids,omitempty"`
-	Types  []model.RelationType   `json:"types,omitempty"`
-	Status []model.RelationStatus `json:"status,omitempty"`
-	// Keep relations whose period overlaps this date (plans count from their target date).
-	AsOf *model.Date `json:"asOf,omitempty"`
-	// Ids of entities the relations start at.
-	From []string `json:"from,omitempty"`
-	// Ids of entities the relations end at.
-	To []string `json:"to,omitempty"`
-	// Ids of sources; keeps relations citing any of them.
-	Sources []string `json:"sources,omitempty"`
 }
 
 type SourceConnection struct {
@@ -322,6 +361,16 @@ type VehicleModelWhere struct {
 	Ids          []string           `json:"ids,omitempty"`
 	NameContains *string            `json:"nameContains,omitempty"`
 	Powertrain   []model.Powertrain `json:"powertrain,omitempty"`
+	// Every one of these filters holds.
+	And []*VehicleModelWhere `json:"AND,omitempty"`
+	// At least one of these filters holds (an empty list holds for nothing).
+	Or []*VehicleModelWhere `json:"OR,omitempty"`
+	// This filter does not hold.
+	Not *VehicleModelWhere `json:"NOT,omitempty"`
+	// The name or an alias, by the operators of TextFilter.
+	Name *model.TextFilter `json:"name,omitempty"`
+	// The entity's relations and, through them, the entities at their other end.
+	Relations *model.RelatedWhere `json:"relations,omitempty"`
 }
 
 // The serialisations importDataset reads (docs/DATASETS.md describes both, and

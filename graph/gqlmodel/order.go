@@ -45,14 +45,20 @@ func (e orderEnum[T]) marshal(x T) graphql.Marshaler {
 	return graphql.Null
 }
 
-// The three enums, built on each call rather than kept in package variables.
+// The order enums, built on each call rather than kept in package variables.
 func entityOrderFields() orderEnum[model.SortField] {
-	return orderEnum[model.SortField]{"EntityOrderField", []string{"NAME", "ID"}, []model.SortField{model.SortByName, model.SortByID}}
+	return orderEnum[model.SortField]{"EntityOrderField", []string{"NAME", "ID", "FOUNDED", "CREATED_AT", "UPDATED_AT"},
+		[]model.SortField{model.SortByName, model.SortByID, model.SortByFounded, model.SortByCreatedAt, model.SortByUpdatedAt}}
 }
 
 func sourceOrderFields() orderEnum[model.SortField] {
 	return orderEnum[model.SortField]{"SourceOrderField", []string{"PUBLISHED_ON", "TITLE", "ID"},
 		[]model.SortField{model.SortByPublishedOn, model.SortByTitle, model.SortByID}}
+}
+
+func relationOrderFields() orderEnum[model.SortField] {
+	return orderEnum[model.SortField]{"RelationOrderField", []string{"ID", "TYPE", "VALID_FROM", "VALID_TO"},
+		[]model.SortField{model.SortByID, model.SortByType, model.SortByValidFrom, model.SortByValidTo}}
 }
 
 func orderDirections() orderEnum[bool] {
@@ -64,7 +70,8 @@ func MarshalEntityOrderField(f model.SortField) graphql.Marshaler {
 	return entityOrderFields().marshal(f)
 }
 
-// UnmarshalEntityOrderField reads an EntityOrderField value: NAME or ID.
+// UnmarshalEntityOrderField reads an EntityOrderField value: NAME, ID, FOUNDED, CREATED_AT
+// or UPDATED_AT.
 func UnmarshalEntityOrderField(v any) (model.SortField, error) {
 	return entityOrderFields().unmarshal(v)
 }
@@ -85,3 +92,14 @@ func MarshalOrderDirection(desc bool) graphql.Marshaler { return orderDirections
 // UnmarshalOrderDirection reads an OrderDirection value into Order.Desc: ASC is false, DESC
 // true.
 func UnmarshalOrderDirection(v any) (bool, error) { return orderDirections().unmarshal(v) }
+
+// MarshalRelationOrderField writes a relation order field as its RelationOrderField value.
+func MarshalRelationOrderField(f model.SortField) graphql.Marshaler {
+	return relationOrderFields().marshal(f)
+}
+
+// UnmarshalRelationOrderField reads a RelationOrderField value: ID, TYPE, VALID_FROM or
+// VALID_TO.
+func UnmarshalRelationOrderField(v any) (model.SortField, error) {
+	return relationOrderFields().unmarshal(v)
+}

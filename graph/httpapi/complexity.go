@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"context"
+	"reflect"
 	"sync"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -48,9 +49,70 @@ func pageCost(child int, first *int) int {
 
 func listCost(child int) int { return 1 + child*typedListSize }
 
-func relationsCost(child int, _ []model.RelationType, _ *model.Direction, _ []model.RelationStatus, _ *model.Date, first *int, _ *string) int {
-	return pageCost(child, first)
+func relationsCost(child int, _ []model.RelationType, _ *model.Direction, _ []model.RelationStatus, _ *model.Date, where *model.RelationWhere, _ *model.Order, first *int, _ *string) int {
+	return filterCost(where) + pageCost(child, first)
 }
+
+// Filters cost what they make a store do for each row it considers: one per condition or
+// listed value, and relatedCost more for each step to an entity's relations, to the sources a
+// relation cites or to a relation's endpoint (a subquery per row in Neo4j, a walk of the row's
+// relations in the embedded store). A filter past model's bounds (MaxFilterHops and the like)
+// is refused by the listing with a message naming the bound; its cost here is only what it
+// would have cost up to maxFilterWalk levels.
+const (
+	relatedCost   = 100
+	maxFilterWalk = 32
+)
+
+// filterCost walks any where input (the typed listings' inputs and the model's filter types
+// alike, so a field added to one is counted without being listed here).
+func filterCost(where any) int { return walkCost(reflect.ValueOf(where), 0) }
+
+func walkCost(v reflect.Value, depth int) int {
+	if depth > maxFilterWalk {
+		return 0
+	}
+	switch v.Kind() {
+	case reflect.Pointer, reflect.Interface:
+		if v.IsNil() {
+			return 0
+		}
+		cost := 0
+		if t := v.Type(); t.Kind() == reflect.Pointer {
+			// The filter inputs whose every occurrence is a step through the graph.
+			switch t.Elem() {
+			case reflect.TypeFor[model.RelatedWhere](), reflect.TypeFor[model.CitesWhere](), reflect.TypeFor[model.EntityWhere]():
+				cost = relatedCost
+			}
+		}
+		return cost + walkCost(v.Elem(), depth+1)
+	case reflect.Struct:
+		cost := 0
+		for i := range v.NumField() {
+			if v.Type().Field(i).IsExported() {
+				cost += walkCost(v.Field(i), depth+1)
+			}
+		}
+		return cost
+	case reflect.Slice:
+		cost := 0
+		for i := range v.Len() {
+			cost += max(1, walkCost(v.Index(i), depth+1))
+		}
+		return cost
+	case reflect.String:
+		if v.Len() > 0 {
+			return 1
+		}
+	case reflect.Bool, reflect.Int, reflect.Int64:
+		return 1
+	}
+	return 0
+}
+
+// aggregateCost is one grouping or date bound of a relation aggregate: a pass over the
+// matching relations.
+const aggregateCost = 20
 
 func assemblyCost(child int, _ []model.RelationStatus, _ *model.Date) int { return listCost(child) }
 
@@ -82,30 +144,33 @@ func complexity() graph.ComplexityRoot {
 	c.Place.Contains = listCost
 	c.Agreement.Parties = listCost
 
-	c.Query.Organizations = func(child int, _ *gqlmodel.OrganizationWhere, _ *model.Order, first *int, _ *string) int {
-		return pageCost(child, first)
+	c.Query.Organizations = func(child int, where *gqlmodel.OrganizationWhere, _ *model.Order, first *int, _ *string) int {
+		return filterCost(where) + pageCost(child, first)
 	}
-	c.Query.Brands = func(child int, _ *gqlmodel.BrandWhere, _ *model.Order, first *int, _ *string) int {
-		return pageCost(child, first)
+	c.Query.Brands = func(child int, where *gqlmodel.BrandWhere, _ *model.Order, first *int, _ *string) int {
+		return filterCost(where) + pageCost(child, first)
 	}
-	c.Query.VehicleModels = func(child int, _ *gqlmodel.VehicleModelWhere, _ *model.Order, first *int, _ *string) int {
-		return pageCost(child, first)
+	c.Query.VehicleModels = func(child int, where *gqlmodel.VehicleModelWhere, _ *model.Order, first *int, _ *string) int {
+		return filterCost(where) + pageCost(child, first)
 	}
-	c.Query.Plants = func(child int, _ *gqlmodel.PlantWhere, _ *model.Order, first *int, _ *string) int {
-		return pageCost(child, first)
+	c.Query.Plants = func(child int, where *gqlmodel.PlantWhere, _ *model.Order, first *int, _ *string) int {
+		return filterCost(where) + pageCost(child, first)
 	}
-	c.Query.Places = func(child int, _ *gqlmodel.PlaceWhere, _ *model.Order, first *int, _ *string) int {
-		return pageCost(child, first)
+	c.Query.Places = func(child int, where *gqlmodel.PlaceWhere, _ *model.Order, first *int, _ *string) int {
+		return filterCost(where) + pageCost(child, first)
 	}
-	c.Query.Agreements = func(child int, _ *gqlmodel.AgreementWhere, _ *model.Order, first *int, _ *string) int {
-		return pageCost(child, first)
+	c.Query.Agreements = func(child int, where *gqlmodel.AgreementWhere, _ *model.Order, first *int, _ *string) int {
+		return filterCost(where) + pageCost(child, first)
 	}
 	c.Query.Sources = func(child int, _ *gqlmodel.SourceWhere, _ *model.Order, first *int, _ *string) int {
 		return pageCost(child, first)
 	}
-	c.Query.Relations = func(child int, _ *gqlmodel.RelationWhere, first *int, _ *string) int {
-		return pageCost(child, first)
+	c.Query.Relations = func(child int, where *model.RelationWhere, _ *model.Order, first *int, _ *string) int {
+		return filterCost(where) + pageCost(child, first)
 	}
+	c.RelationAggregate.CountBy = func(child int, _ model.AggregateField) int { return aggregateCost + child }
+	c.RelationAggregate.ValidFrom = func(child int) int { return aggregateCost + child }
+	c.RelationAggregate.ValidTo = func(child int) int { return aggregateCost + child }
 	c.Query.Search = func(child int, _ string, _ []model.EntityKind, first *int) int {
 		return searchCost + pageCost(child, first)
 	}

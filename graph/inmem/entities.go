@@ -65,12 +65,17 @@ func (s *Store) Entities(ctx context.Context, q model.EntityQuery) (*model.Entit
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", op, err)
 	}
-	match := entityMatcher(q.Kind, q.Filter)
+	flat := entityMatcher(q.Kind, q.Filter)
+	ev := s.newEvaluator()
+	match := func(r *entityRec) bool { return flat(r) && ev.matchEntity(q.Filter.Where, r) }
 	key := func(r *entityRec) string {
-		if order.Field == model.SortByName {
+		switch order.Field {
+		case model.SortByName:
 			return r.sortKey
+		case model.SortByID:
+			return ""
 		}
-		return ""
+		return model.EntityOrderKey(r.e, order)
 	}
 	var rows []*entityRec
 	if len(q.Filter.IDs) > 0 {
@@ -87,8 +92,10 @@ func (s *Store) Entities(ctx context.Context, q model.EntityQuery) (*model.Entit
 		})
 	} else if order.Field == model.SortByName {
 		rows = s.views.entsByName[q.Kind]
-	} else {
+	} else if order.Field == model.SortByID {
 		rows = s.views.entsByID[q.Kind]
+	} else {
+		rows = sortEntities(s.views.entsByID[q.Kind], order)
 	}
 	p := newPager[model.Entity](q.First, after, order.Desc)
 	for i, r := range inOrder(rows, order.Desc) {

@@ -23,11 +23,12 @@ func (s *Store) Relation(ctx context.Context, id string) (*model.Relation, error
 	return r.Clone(), nil
 }
 
-// relFilter is a compiled RelationFilter; nil sets and a nil span do not filter.
+// relFilter is a compiled RelationFilter; nil sets and lists and a nil span do not filter.
+// Types and statuses are short lists, which a scan checks faster than a map.
 type relFilter struct {
 	ids, from, to, sources map[string]bool
-	types                  map[model.RelationType]bool
-	status                 map[model.RelationStatus]bool
+	types                  []model.RelationType
+	status                 []model.RelationStatus
 	asOf                   *model.Span
 }
 
@@ -35,7 +36,12 @@ type relFilter struct {
 func compileRelFilter(f model.RelationFilter) *relFilter {
 	rf := &relFilter{
 		ids: set(f.IDs), from: set(f.FromIDs), to: set(f.ToIDs), sources: set(f.SourceIDs),
-		types: set(f.Types), status: set(f.Status),
+	}
+	if len(f.Types) > 0 {
+		rf.types = f.Types
+	}
+	if len(f.Status) > 0 {
+		rf.status = f.Status
 	}
 	if f.AsOf != nil {
 		sp := model.SpanOf(*f.AsOf)
@@ -48,8 +54,8 @@ func compileRelFilter(f model.RelationFilter) *relFilter {
 func (f *relFilter) match(r *model.Relation) bool {
 	switch {
 	case f.ids != nil && !f.ids[r.ID],
-		f.types != nil && !f.types[r.Type],
-		f.status != nil && !f.status[r.Status],
+		f.types != nil && !slices.Contains(f.types, r.Type),
+		f.status != nil && !slices.Contains(f.status, r.Status),
 		f.from != nil && !f.from[r.FromID],
 		f.to != nil && !f.to[r.ToID],
 		f.sources != nil && !slices.ContainsFunc(r.SourceIDs, func(id string) bool { return f.sources[id] }),
@@ -106,7 +112,7 @@ func (s *Store) Relations(ctx context.Context, q model.RelationQuery) (*model.Re
 	default:
 		rows = s.views.relsByID
 	}
-	page, err := relationPage(ctx, op, rows, f, q.First, after)
+	page, err := s.relationPage(ctx, op, rows, relPageQuery{f, q.Filter.Where, "", q.Order, q.Aggregate, q.CountOnly}, q.First, after)
 	if err != nil {
 		return nil, err
 	}
@@ -127,18 +133,43 @@ func (s *Store) collect(gen func(add func(*model.Relation))) []*model.Relation {
 	return out
 }
 
-// relationPage pages through rows (sorted by id) that pass the filter.
-func relationPage(ctx context.Context, op string, rows []*model.Relation, f *relFilter, first int, after *model.Cursor) (*model.RelationPage, error) {
-	p := newPager[*model.Relation](first, after, false)
-	for i, r := range rows {
+// relPageQuery is what relationPage needs of a normalised relation query: the flat filter,
+// the composable one (self is the entity whose relations are listed, "" for the listing of
+// all relations), the order and the aggregate.
+type relPageQuery struct {
+	f         *relFilter
+	where     *model.RelationWhere
+	self      string
+	order     model.Order
+	aggregate *model.AggregateRequest
+	countOnly bool
+}
+
+// relationPage pages through rows (sorted by id) that pass the filter, in the query's order.
+func (s *Store) relationPage(ctx context.Context, op string, rows []*model.Relation, q relPageQuery, first int, after *model.Cursor) (*model.RelationPage, error) {
+	p := newPager[*model.Relation](first, after, q.order.Desc)
+	agg := model.NewAggregator(q.aggregate, func(id string) model.EntityKind {
+		if rec, ok := s.entities[id]; ok {
+			return rec.e.Kind()
+		}
+		return ""
+	})
+	ev := s.newEvaluator()
+	for i, r := range inOrder(sortRelations(rows, q.order), q.order.Desc) {
 		if err := tick(ctx, op, i+1); err != nil {
 			return nil, err
 		}
-		if f.match(r) {
-			p.offer("", r.ID, r.Clone)
+		if !q.f.match(r) || !ev.matchRelation(q.where, r, q.self) {
+			continue
 		}
+		agg.Add(r)
+		if q.countOnly {
+			p.total++
+			continue
+		}
+		p.offer(model.RelationOrderKey(r, q.order), r.ID, r.Clone)
 	}
-	return &model.RelationPage{Items: p.items, HasNextPage: p.more, TotalCount: p.total}, nil
+	return &model.RelationPage{Items: p.items, HasNextPage: p.more, TotalCount: p.total, Aggregate: agg.Result()}, nil
 }
 
 // RelationsOf pages through the relations of each entity, one page per requested id (empty for
@@ -181,7 +212,7 @@ func (s *Store) RelationsOf(ctx context.Context, ids []string, q model.Relations
 				}
 			}
 		})
-		page, err := relationPage(ctx, op, rows, f, q.First, after)
+		page, err := s.relationPage(ctx, op, rows, relPageQuery{f, q.Filter.Where, id, q.Order, q.Aggregate, q.CountOnly}, q.First, after)
 		if err != nil {
 			return nil, err
 		}

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"slices"
 	"strings"
+	"time"
 )
 
 // Cursors are opaque to clients but plain to us: base64url of a JSON array
@@ -130,11 +131,15 @@ func (q EntityQuery) listing() listing {
 		F string
 		V []string
 	}
+	// Where is fingerprinted as Normalize leaves it, so the cursors a resolver makes from the
+	// query it sent match those the store reads back from the normalised one.
+	where, _ := NormalizeEntityWhere(q.Filter.Where)
 	args := struct {
-		IDs  []string `json:",omitempty"`
-		Name string   `json:",omitempty"`
-		Attr []attr   `json:",omitempty"`
-	}{IDs: canonical(q.Filter.IDs), Name: Normalize(q.Filter.NameContains)}
+		IDs   []string     `json:",omitempty"`
+		Name  string       `json:",omitempty"`
+		Attr  []attr       `json:",omitempty"`
+		Where *EntityWhere `json:",omitempty"`
+	}{IDs: canonical(q.Filter.IDs), Name: Normalize(q.Filter.NameContains), Where: where}
 	for _, a := range q.Filter.Attrs {
 		if v := canonical(a.Values); v != nil {
 			args.Attr = append(args.Attr, attr{a.Field, v})
@@ -151,7 +156,7 @@ func (q EntityQuery) listing() listing {
 
 // Cursor is the cursor of entity e in this listing.
 func (q EntityQuery) Cursor(e Entity) string {
-	return q.CursorAt(EntitySortKey(e, q.SortOrder().Field), e.GetID())
+	return q.CursorAt(EntityOrderKey(e, q.SortOrder()), e.GetID())
 }
 
 // CursorAt is the cursor of the position (key, id) in this listing, whether or not a row is
@@ -185,11 +190,13 @@ func (q SourceQuery) CursorAt(key, id string) string { return q.listing().encode
 // AfterCursor decodes q.After, like EntityQuery.AfterCursor.
 func (q SourceQuery) AfterCursor() (*Cursor, error) { return q.listing().decode(q.After) }
 
-// relationOrder is the one ordering of relations: by id.
-const relationOrder = "ID:asc"
+// relationOrderTag is the tag of a relation ordering; the default, by id, is "ID:asc".
+func relationOrderTag(o Order) string { return orderTag(sortOrder(o, SortByID)) }
 
 // relationArgs is the canonical form of a relation filter, plus a direction for RelationsOf.
+// Where is fingerprinted as Normalize leaves it (see EntityQuery.listing).
 func relationArgs(f RelationFilter, dir Direction) string {
+	where, _ := NormalizeRelationWhere(f.Where, true)
 	args := struct {
 		Dir     Direction        `json:",omitempty"`
 		IDs     []string         `json:",omitempty"`
@@ -199,8 +206,9 @@ func relationArgs(f RelationFilter, dir Direction) string {
 		From    []string         `json:",omitempty"`
 		To      []string         `json:",omitempty"`
 		Sources []string         `json:",omitempty"`
+		Where   *RelationWhere   `json:",omitempty"`
 	}{Dir: dir, IDs: canonical(f.IDs), Types: canonical(f.Types), Status: canonical(f.Status),
-		From: canonical(f.FromIDs), To: canonical(f.ToIDs), Sources: canonical(f.SourceIDs)}
+		From: canonical(f.FromIDs), To: canonical(f.ToIDs), Sources: canonical(f.SourceIDs), Where: where}
 	if f.AsOf != nil {
 		args.AsOf = f.AsOf.String()
 	}
@@ -208,14 +216,19 @@ func relationArgs(f RelationFilter, dir Direction) string {
 }
 
 func (q RelationQuery) listing() listing {
-	return listing{what: "relations", order: relationOrder, args: relationArgs(q.Filter, "")}
+	return listing{what: "relations", order: relationOrderTag(q.Order), args: relationArgs(q.Filter, "")}
 }
 
 // Cursor is the cursor of relation r in this listing.
-func (q RelationQuery) Cursor(r *Relation) string { return q.CursorAt(r.ID) }
+func (q RelationQuery) Cursor(r *Relation) string {
+	return q.CursorAtKey(RelationOrderKey(r, q.Order), r.ID)
+}
 
-// CursorAt is the cursor of the position id in this listing.
+// CursorAt is the cursor of the position id in this listing, for the id ordering.
 func (q RelationQuery) CursorAt(id string) string { return q.listing().encode("", id) }
+
+// CursorAtKey is the cursor of the position (key, id) in this listing.
+func (q RelationQuery) CursorAtKey(key, id string) string { return q.listing().encode(key, id) }
 
 // AfterCursor decodes q.After, like EntityQuery.AfterCursor.
 func (q RelationQuery) AfterCursor() (*Cursor, error) { return q.listing().decode(q.After) }
@@ -228,25 +241,79 @@ func (q RelationsOfQuery) listing() listing {
 	if dir == DirectionBoth {
 		dir = "" // BOTH is the default, so its cursors do not name it
 	}
-	return listing{what: "an entity's relations", order: relationOrder, args: relationArgs(q.Filter, dir)}
+	return listing{what: "an entity's relations", order: relationOrderTag(q.Order), args: relationArgs(q.Filter, dir)}
 }
 
 // Cursor is the cursor of relation r in this listing.
-func (q RelationsOfQuery) Cursor(r *Relation) string { return q.CursorAt(r.ID) }
+func (q RelationsOfQuery) Cursor(r *Relation) string {
+	return q.CursorAtKey(RelationOrderKey(r, q.Order), r.ID)
+}
 
-// CursorAt is the cursor of the position id in this listing.
+// CursorAt is the cursor of the position id in this listing, for the id ordering.
 func (q RelationsOfQuery) CursorAt(id string) string { return q.listing().encode("", id) }
+
+// CursorAtKey is the cursor of the position (key, id) in this listing.
+func (q RelationsOfQuery) CursorAtKey(key, id string) string { return q.listing().encode(key, id) }
 
 // AfterCursor decodes q.After, like EntityQuery.AfterCursor.
 func (q RelationsOfQuery) AfterCursor() (*Cursor, error) { return q.listing().decode(q.After) }
 
-// EntitySortKey is the value an entity sorts by under field f (before the id tie-break).
+// EntitySortKey is the value an entity sorts by under field f, ascending (before the id
+// tie-break); see EntityOrderKey.
 func EntitySortKey(e Entity, f SortField) string {
-	if f == SortByName {
+	return EntityOrderKey(e, Order{Field: f})
+}
+
+// EntityOrderKey is the value an entity sorts by under an ordering (before the id
+// tie-break): the name's SortKey, DateOrderKey of the founding date, TimeKey of a timestamp,
+// nothing for ID.
+func EntityOrderKey(e Entity, o Order) string {
+	switch o.Field {
+	case SortByName:
 		return SortKey(e.Common().Name)
+	case SortByFounded:
+		return DateOrderKey(FoundedOf(e), o.Desc)
+	case SortByCreatedAt:
+		return TimeKey(e.Common().CreatedAt)
+	case SortByUpdatedAt:
+		return TimeKey(e.Common().UpdatedAt)
 	}
 	return ""
 }
+
+// RelationOrderKey is the value a relation sorts by under an ordering (before the id
+// tie-break): its type, DateOrderKey of validFrom or validTo, nothing for ID.
+func RelationOrderKey(r *Relation, o Order) string {
+	switch o.Field {
+	case SortByType:
+		return string(r.Type)
+	case SortByValidFrom:
+		return DateOrderKey(r.ValidFrom, o.Desc)
+	case SortByValidTo:
+		return DateOrderKey(r.ValidTo, o.Desc)
+	}
+	return ""
+}
+
+// DateOrderKey is the sort key of an optional partial date: "1" and the date as stated, whose
+// string order is Date.Before's (a coarser date first among those starting on the same day);
+// an unknown date is "2" ascending and "0" descending, so it comes last either way.
+func DateOrderKey(d *Date, desc bool) string {
+	switch {
+	case d != nil:
+		return "1" + d.String()
+	case desc:
+		return "0"
+	}
+	return "2"
+}
+
+// TimeKey is the sort key of a stored timestamp: fixed-width UTC with nanoseconds, whose
+// string order is the time order.
+func TimeKey(t time.Time) string { return t.UTC().Format(TimeKeyLayout) }
+
+// TimeKeyLayout is TimeKey's layout.
+const TimeKeyLayout = "2006-01-02T15:04:05.000000000Z"
 
 // SourceSortKey is the value a source sorts by under field f (before the id tie-break).
 func SourceSortKey(s *Source, f SortField) string {

@@ -85,26 +85,41 @@ func (d Date) String() string {
 
 // Start is the first day of the interval d names, as YYYY-MM-DD.
 func (d Date) Start() string {
-	m, day := max(d.Month, 1), max(d.Day, 1)
-	return fmt.Sprintf("%04d-%02d-%02d", d.Year, m, day)
+	return ymd(d.Year, max(d.Month, 1), max(d.Day, 1))
+}
+
+// ymd formats a day as YYYY-MM-DD without fmt: filters compare relation periods by these
+// strings for every relation they look at, so they are made often.
+func ymd(y, m, d int) string {
+	b := [10]byte{
+		byte('0' + y/1000%10), byte('0' + y/100%10), byte('0' + y/10%10), byte('0' + y%10), '-',
+		byte('0' + m/10), byte('0' + m%10), '-', byte('0' + d/10), byte('0' + d%10),
+	}
+	return string(b[:])
 }
 
 // End is the first day after the interval d names, as YYYY-MM-DD (exclusive bound).
 func (d Date) End() string {
-	var t time.Time
+	y, m, day := d.Year, d.Month, d.Day
 	switch {
-	case d.Month == 0:
-		t = time.Date(d.Year+1, 1, 1, 0, 0, 0, 0, time.UTC)
-	case d.Day == 0:
-		t = time.Date(d.Year, time.Month(d.Month)+1, 1, 0, 0, 0, 0, time.UTC)
+	case m == 0:
+		y, m, day = y+1, 1, 1
+	case day == 0:
+		m, day = m+1, 1
 	default:
-		t = time.Date(d.Year, time.Month(d.Month), d.Day+1, 0, 0, 0, 0, time.UTC)
+		day++
 	}
-	if t.Year() > 9999 {
+	if day > 28 && day > time.Date(y, time.Month(m)+1, 0, 0, 0, 0, 0, time.UTC).Day() {
+		m, day = m+1, 1
+	}
+	if m > 12 {
+		y, m = y+1, 1
+	}
+	if y > 9999 {
 		// Past the last representable day: a sentinel that still sorts after every date.
 		return "9999-99-99"
 	}
-	return t.Format("2006-01-02")
+	return ymd(y, m, day)
 }
 
 // Before orders dates by their start, then coarser precision first, so "2023" sorts before

@@ -3,6 +3,7 @@ package model
 import (
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestParseDate(t *testing.T) {
@@ -106,4 +107,32 @@ func FuzzParseDate(f *testing.F) {
 			t.Fatalf("%q: start %s not before end %s", s, d.Start(), d.End())
 		}
 	})
+}
+
+// TestStartEndAgreeWithTime checks the hand-made Start and End against the time package on
+// every day, month and year of a few years, leap days and the last year included.
+func TestStartEndAgreeWithTime(t *testing.T) {
+	for _, y := range []int{1, 1900, 2000, 2023, 2024, 9999} {
+		check := func(d Date, start, end time.Time) {
+			t.Helper()
+			if got, want := d.Start(), start.Format("2006-01-02"); got != want {
+				t.Errorf("%s.Start() = %s, want %s", d, got, want)
+			}
+			want := end.Format("2006-01-02")
+			if end.Year() > 9999 {
+				want = "9999-99-99"
+			}
+			if got := d.End(); got != want {
+				t.Errorf("%s.End() = %s, want %s", d, got, want)
+			}
+		}
+		check(Date{Year: y}, time.Date(y, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(y+1, 1, 1, 0, 0, 0, 0, time.UTC))
+		for m := 1; m <= 12; m++ {
+			first := time.Date(y, time.Month(m), 1, 0, 0, 0, 0, time.UTC)
+			check(Date{Year: y, Month: m}, first, first.AddDate(0, 1, 0))
+			for day := first; day.Month() == first.Month(); day = day.AddDate(0, 0, 1) {
+				check(Date{Year: y, Month: m, Day: day.Day()}, day, day.AddDate(0, 0, 1))
+			}
+		}
+	}
 }

@@ -1,6 +1,7 @@
 package model
 
 import (
+	"encoding/json"
 	"slices"
 	"strconv"
 	"strings"
@@ -80,9 +81,16 @@ func (q EntityQuery) Normalize() (EntityQuery, error) {
 		return q, err
 	}
 	q.Order = q.SortOrder()
-	if f := q.Order.Field; f != SortByName && f != SortByID {
-		return q, Errorf(CodeBadUserInput, "entities cannot be ordered by %s (use NAME or ID)", f)
+	switch q.Order.Field {
+	case SortByName, SortByID, SortByFounded, SortByCreatedAt, SortByUpdatedAt:
+	default:
+		return q, Errorf(CodeBadUserInput, "entities cannot be ordered by %s (use NAME, ID, FOUNDED, CREATED_AT or UPDATED_AT)", q.Order.Field)
 	}
+	w, err := NormalizeEntityWhere(q.Filter.Where)
+	if err != nil {
+		return q, err
+	}
+	q.Filter.Where = w
 	allowed := AttrFields(q.Kind)
 	for _, a := range q.Filter.Attrs {
 		if !slices.Contains(allowed, a.Field) {
@@ -124,10 +132,40 @@ func (f RelationFilter) Check() error {
 	return nil
 }
 
-// Normalize checks a relation listing (RelationFilter.Check) and fills in First:
-// DefaultPageSize when <= 0.
+// checkRelationOrder fills in the default relation order (ID ascending) and refuses a field
+// relations are not ordered by.
+func checkRelationOrder(o Order) (Order, error) {
+	o = sortOrder(o, SortByID)
+	switch o.Field {
+	case SortByID, SortByType, SortByValidFrom, SortByValidTo:
+		return o, nil
+	}
+	return o, Errorf(CodeBadUserInput, "relations cannot be ordered by %s (use ID, TYPE, VALID_FROM or VALID_TO)", o.Field)
+}
+
+// normalizeRelations is what the two relation listings share: the filter (Check and its
+// Where, Other allowed or not), the order and the aggregate request.
+func normalizeRelations(f *RelationFilter, o *Order, agg **AggregateRequest, other bool) error {
+	if err := f.Check(); err != nil {
+		return err
+	}
+	w, err := NormalizeRelationWhere(f.Where, other)
+	if err != nil {
+		return err
+	}
+	f.Where = w
+	if *o, err = checkRelationOrder(*o); err != nil {
+		return err
+	}
+	*agg, err = (*agg).check()
+	return err
+}
+
+// Normalize checks a relation listing (RelationFilter.Check, its Where without Other, its
+// order and aggregate) and fills in First: DefaultPageSize when <= 0; the order ID ascending
+// when empty.
 func (q RelationQuery) Normalize() (RelationQuery, error) {
-	if err := q.Filter.Check(); err != nil {
+	if err := normalizeRelations(&q.Filter, &q.Order, &q.Aggregate, false); err != nil {
 		return q, err
 	}
 	q.First = firstOr(q.First, DefaultPageSize)
@@ -152,7 +190,7 @@ func (q RelationsOfQuery) Normalize() (RelationsOfQuery, error) {
 	default:
 		return q, Errorf(CodeBadUserInput, "unknown direction %q", q.Direction)
 	}
-	if err := q.Filter.Check(); err != nil {
+	if err := normalizeRelations(&q.Filter, &q.Order, &q.Aggregate, true); err != nil {
 		return q, err
 	}
 	q.First = firstOr(q.First, DefaultPageSize)
@@ -194,6 +232,22 @@ func (q RelationsOfQuery) Key() RelationsOfKey {
 	field("sources", canonical(q.Filter.SourceIDs))
 	field("first", []string{strconv.Itoa(firstOr(q.First, DefaultPageSize))})
 	field("after", []string{q.After})
+	// The newer arguments, in one JSON value each; absent ones add nothing, so the keys of
+	// queries without them are what they always were.
+	for _, v := range []struct {
+		name  string
+		value any
+	}{{"where", q.Filter.Where}, {"aggregate", q.Aggregate}} {
+		if b, _ := json.Marshal(v.value); string(b) != "null" {
+			field(v.name, []string{string(b)})
+		}
+	}
+	if o := sortOrder(q.Order, SortByID); o != (Order{Field: SortByID}) {
+		field("order", []string{orderTag(o)})
+	}
+	if q.CountOnly {
+		field("countOnly", nil)
+	}
 	return RelationsOfKey(b.String())
 }
 

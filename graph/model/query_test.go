@@ -65,7 +65,7 @@ func TestEntityQueryNormalize(t *testing.T) {
 		{name: "any kind's attribute in the listing of all kinds", q: EntityQuery{Filter: attrs(AttrPowertrain)},
 			want: EntityQuery{Filter: attrs(AttrPowertrain), Order: Order{Field: SortByName}, First: DefaultPageSize}},
 		{name: "unknown kind", q: EntityQuery{Kind: "SPACESHIP"}, refusal: `unknown entity kind "SPACESHIP"`},
-		{name: "order of sources", q: EntityQuery{Order: Order{Field: SortByTitle}}, refusal: "entities cannot be ordered by TITLE (use NAME or ID)"},
+		{name: "order of sources", q: EntityQuery{Order: Order{Field: SortByTitle}}, refusal: "entities cannot be ordered by TITLE (use NAME, ID, FOUNDED, CREATED_AT or UPDATED_AT)"},
 		{name: "another kind's attribute", q: EntityQuery{Kind: KindPlant, Filter: attrs(AttrPlaceType)}, refusal: `Plant entities have no filterable attribute "type"`},
 		{name: "no attribute at all", q: EntityQuery{Filter: attrs("name")}, refusal: `entities have no filterable attribute "name"`},
 	})
@@ -85,15 +85,15 @@ func TestRelationQueriesNormalize(t *testing.T) {
 	asOf := MustDate("2023")
 	full := RelationFilter{IDs: []string{"r"}, Types: []RelationType{RelAssembles}, Status: []RelationStatus{StatusEnded}, AsOf: &asOf}
 	runNormal(t, []normalCase[RelationQuery]{
-		{name: "defaults", q: RelationQuery{}, want: RelationQuery{First: DefaultPageSize}},
-		{name: "a full filter", q: RelationQuery{Filter: full, First: 1}, want: RelationQuery{Filter: full, First: 1}},
+		{name: "defaults", q: RelationQuery{}, want: RelationQuery{Order: Order{Field: SortByID}, First: DefaultPageSize}},
+		{name: "a full filter", q: RelationQuery{Filter: full, First: 1}, want: RelationQuery{Filter: full, Order: Order{Field: SortByID}, First: 1}},
 		{name: "unknown type", q: RelationQuery{Filter: RelationFilter{Types: []RelationType{RelOwnsBrand, "KNOWS"}}}, refusal: `unknown relation type "KNOWS"`},
 		{name: "unknown status", q: RelationQuery{Filter: RelationFilter{Status: []RelationStatus{"MAYBE"}}}, refusal: `unknown relation status "MAYBE"`},
 	})
 	runNormal(t, []normalCase[RelationsOfQuery]{
-		{name: "defaults", q: RelationsOfQuery{}, want: RelationsOfQuery{Direction: DirectionBoth, First: DefaultPageSize}},
+		{name: "defaults", q: RelationsOfQuery{}, want: RelationsOfQuery{Direction: DirectionBoth, Order: Order{Field: SortByID}, First: DefaultPageSize}},
 		{name: "given values are kept", q: RelationsOfQuery{Direction: DirectionIn, Filter: full, First: MaxListSize},
-			want: RelationsOfQuery{Direction: DirectionIn, Filter: full, First: MaxListSize}},
+			want: RelationsOfQuery{Direction: DirectionIn, Filter: full, Order: Order{Field: SortByID}, First: MaxListSize}},
 		{name: "unknown direction", q: RelationsOfQuery{Direction: "SIDEWAYS"}, refusal: `unknown direction "SIDEWAYS"`},
 		{name: "unknown type", q: RelationsOfQuery{Filter: RelationFilter{Types: []RelationType{"knows"}}}, refusal: `unknown relation type "knows"`},
 	})

@@ -153,6 +153,17 @@ const (
 	SortByID          SortField = "ID"
 	SortByTitle       SortField = "TITLE"
 	SortByPublishedOn SortField = "PUBLISHED_ON"
+	// SortByFounded orders entities by founding date (Date.Before order), unknown dates last
+	// in either direction; only organizations and brands have one.
+	SortByFounded SortField = "FOUNDED"
+	// SortByCreatedAt and SortByUpdatedAt order entities by their stored timestamps.
+	SortByCreatedAt SortField = "CREATED_AT"
+	SortByUpdatedAt SortField = "UPDATED_AT"
+	// SortByType, SortByValidFrom and SortByValidTo order relations; unknown dates come last
+	// in either direction.
+	SortByType      SortField = "TYPE"
+	SortByValidFrom SortField = "VALID_FROM"
+	SortByValidTo   SortField = "VALID_TO"
 )
 
 // Order is a connection's ordering.
@@ -168,6 +179,9 @@ type EntityFilter struct {
 	NameContains string
 	// Attrs keeps entities whose attribute Field is one of Values (see AttrFields).
 	Attrs []AttrFilter
+	// Where is a composable filter (see EntityWhere), ANDed with the fields above; nil does
+	// not filter.
+	Where *EntityWhere
 }
 
 // AttrFilter matches one categorical attribute against a set of values.
@@ -226,13 +240,23 @@ type RelationFilter struct {
 	ToIDs   []string
 	// SourceIDs keeps relations citing at least one of these sources.
 	SourceIDs []string
+	// Where is a composable filter (see RelationWhere), ANDed with the fields above; nil does
+	// not filter.
+	Where *RelationWhere
 }
 
-// RelationQuery asks for one page of relations, ordered by id.
+// RelationQuery asks for one page of relations. Order.Field is ID (the default), TYPE,
+// VALID_FROM or VALID_TO; ties are broken by id.
 type RelationQuery struct {
 	Filter RelationFilter
+	Order  Order
 	First  int
 	After  string
+	// Aggregate asks for counts and date bounds over every matching relation (RelationPage.
+	// Aggregate); nil asks for none.
+	Aggregate *AggregateRequest
+	// CountOnly asks for TotalCount (and Aggregate) alone: no row is read.
+	CountOnly bool
 }
 
 // RelationsOfQuery asks for one page of each entity's relations, ordered by id. Direction OUT
@@ -241,8 +265,12 @@ type RelationQuery struct {
 type RelationsOfQuery struct {
 	Direction Direction
 	Filter    RelationFilter
+	// Order is as in RelationQuery.
+	Order     Order
 	First     int
 	After     string
+	Aggregate *AggregateRequest
+	CountOnly bool
 }
 
 // RelationPage is one page of relations.
@@ -250,6 +278,8 @@ type RelationPage struct {
 	Items       []*Relation
 	HasNextPage bool
 	TotalCount  int
+	// Aggregate answers the query's Aggregate; nil when it asked for none.
+	Aggregate *RelationAggregate
 }
 
 // SearchQuery asks for entities by a fragment of a name or alias. Text is raw user text

@@ -121,15 +121,21 @@ func entitiesQuery(q model.EntityQuery) (string, map[string]any, error) {
 	if err != nil {
 		return "", nil, err
 	}
-	ks, err := entityKeyset(q.Order)
-	if err != nil {
-		return "", nil, err
+	ks, ok := entityOrderKeyset(q.Order)
+	if !ok {
+		if ks, err = entityKeyset(q.Order); err != nil {
+			return "", nil, err
+		}
 	}
 	params := map[string]any{"limit": int64(q.First + 1)}
 	hasCursor, err := cursorParams(params, q.AfterCursor)
 	if err != nil {
 		return "", nil, err
 	}
+	if err := afterTime(params, q.Order); err != nil {
+		return "", nil, err
+	}
+	dateKeyParams(params, q.Order)
 	var conds []string
 	if len(q.Filter.IDs) > 0 {
 		conds = append(conds, entityWhereIDs)
@@ -151,6 +157,13 @@ func entitiesQuery(q model.EntityQuery) (string, map[string]any, error) {
 		name := fmt.Sprintf("attr%d", i)
 		conds = append(conds, fmt.Sprintf(entityWhereAttr, a.Field, name))
 		params[name] = a.Values
+	}
+	if q.Filter.Where != nil {
+		c, err := newWhereBuilder(params).entity(q.Filter.Where, "n")
+		if err != nil {
+			return "", nil, err
+		}
+		conds = append(conds, c)
 	}
 	return pageQuery(cypherEntityPage, label, conds, ks, hasCursor), params, nil
 }

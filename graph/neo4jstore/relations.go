@@ -51,7 +51,9 @@ func (s *Store) Relation(ctx context.Context, id string) (*model.Relation, error
 }
 
 // cypherRelationPage counts and pages relations like cypherEntityPage: %[1]s is the type
-// part of the pattern, %[2]s the filter's WHERE, %[3]s the same with the keyset condition.
+// part of the pattern, %[2]s the filter's WHERE, %[3]s the same with the keyset condition,
+// %[4]s the ORDER BY list, %[5]s the aggregate subqueries and %[6]s their columns (both
+// empty without an aggregate).
 const cypherRelationPage = `
 CALL () {
   MATCH (a:Entity)-[r%[1]s]->(b:Entity)%[2]s
@@ -60,11 +62,20 @@ CALL () {
 CALL () {
   MATCH (a:Entity)-[r%[1]s]->(b:Entity)%[3]s
   WITH a, r, b
-  ORDER BY r.id
+  ORDER BY %[4]s
   LIMIT $limit
   RETURN collect({rel: r, fromId: a.id, toId: b.id}) AS page
-}
-RETURN total, page`
+}%[5]s
+RETURN total, page%[6]s`
+
+// cypherRelationCount is cypherRelationPage when only the count (and aggregates) are asked
+// for: no row is read, and the page is empty.
+const cypherRelationCount = `
+CALL () {
+  MATCH (a:Entity)-[r%[1]s]->(b:Entity)%[2]s
+  RETURN count(r) AS total
+}%[5]s
+RETURN total, [] AS page%[6]s`
 
 const (
 	// Filter conditions on a relation r.
@@ -81,7 +92,6 @@ const (
 	relWhereTo        = `b.id IN $toIds`
 	relWhereFromStart = `startNode(r).id IN $fromIds`
 	relWhereToEnd     = `endNode(r).id IN $toIds`
-	relAfter          = `r.id > $afterId`
 )
 
 // relFilter is a relation filter compiled to Cypher: the type part of the pattern, the WHERE
@@ -141,12 +151,26 @@ func pick(cond bool, yes, no string) string {
 	return no
 }
 
-// withAfter returns conds plus the keyset condition when there is a cursor.
-func withAfter(conds []string, hasCursor bool) []string {
+// withAfter returns conds plus the keyset condition after when there is a cursor.
+func withAfter(conds []string, hasCursor bool, after string) []string {
 	if !hasCursor {
 		return conds
 	}
-	return append(slices.Clone(conds), relAfter)
+	return append(slices.Clone(conds), after)
+}
+
+// relationConds adds a normalised query's composable filter to the compiled flat one, on
+// relationship r of entity self ("" for the listing of all relations).
+func relationConds(rf *relFilter, w *model.RelationWhere, self string) error {
+	if w == nil {
+		return nil
+	}
+	c, err := newWhereBuilder(rf.params).relation(w, "r", self, "")
+	if err != nil {
+		return err
+	}
+	rf.conds = append(rf.conds, c)
+	return nil
 }
 
 // relationsQuery builds the statement and parameters of Relations for a normalised query
@@ -156,14 +180,30 @@ func relationsQuery(q model.RelationQuery) (string, map[string]any, error) {
 	if err != nil {
 		return "", nil, err
 	}
+	if err := relationConds(rf, q.Filter.Where, ""); err != nil {
+		return "", nil, err
+	}
+	ks, err := relationKeyset(q.Order, "r")
+	if err != nil {
+		return "", nil, err
+	}
 	params := rf.params
 	params["limit"] = int64(q.First + 1)
 	hasCursor, err := cursorParams(params, q.AfterCursor)
 	if err != nil {
 		return "", nil, err
 	}
-	delete(params, "afterKey") // relations are ordered by id alone
-	cypher := fmt.Sprintf(cypherRelationPage, rf.types, where(rf.conds), where(withAfter(rf.conds, hasCursor)))
+	if q.Order.Field == model.SortByID {
+		delete(params, "afterKey") // ordered by id alone
+	}
+	dateKeyParams(params, q.Order)
+	match := fmt.Sprintf("MATCH (a:Entity)-[r%s]->(b:Entity)%s", rf.types, where(rf.conds))
+	blocks, cols := aggregateBlocks("()", match, "r", q.Aggregate)
+	template := cypherRelationPage
+	if q.CountOnly {
+		template = cypherRelationCount
+	}
+	cypher := fmt.Sprintf(template, rf.types, where(rf.conds), where(withAfter(rf.conds, hasCursor, ks.after)), ks.order, blocks, cols)
 	return cypher, params, nil
 }
 
@@ -188,7 +228,12 @@ func (s *Store) Relations(ctx context.Context, q model.RelationQuery) (*model.Re
 		if err != nil {
 			return nil, err
 		}
-		return relationPage(total, list, q.First)
+		page, err := relationPage(total, list, q.First)
+		if err != nil {
+			return nil, err
+		}
+		page.Aggregate, err = aggregateFromRecord(rec, q.Aggregate)
+		return page, err
 	})
 }
 
@@ -207,11 +252,22 @@ CALL (e) {
 CALL (e) {
   MATCH %[1]s%[3]s
   WITH DISTINCT r
-  ORDER BY r.id
+  ORDER BY %[4]s
   LIMIT $limit
   RETURN collect({rel: r, fromId: startNode(r).id, toId: endNode(r).id}) AS page
-}
-RETURN id, total, page`
+}%[5]s
+RETURN id, total, page%[6]s`
+
+// cypherRelationsOfCount is cypherRelationsOf when only the counts (and aggregates) are
+// asked for: no row is read.
+const cypherRelationsOfCount = `
+UNWIND $ids AS id
+MATCH (e:Entity {id: id})
+CALL (e) {
+  MATCH %[1]s%[2]s
+  RETURN count(DISTINCT r) AS total
+}%[5]s
+RETURN id, total, [] AS page%[6]s`
 
 const (
 	// The patterns of RelationsOf, by direction; %s is the type part.
@@ -238,6 +294,13 @@ func relationsOfQuery(ids []string, q model.RelationsOfQuery) (string, map[strin
 	if err != nil {
 		return "", nil, err
 	}
+	if err := relationConds(rf, q.Filter.Where, "e"); err != nil {
+		return "", nil, err
+	}
+	ks, err := relationKeyset(q.Order, "r")
+	if err != nil {
+		return "", nil, err
+	}
 	params := rf.params
 	params["ids"] = ids
 	params["limit"] = int64(q.First + 1)
@@ -245,8 +308,17 @@ func relationsOfQuery(ids []string, q model.RelationsOfQuery) (string, map[strin
 	if err != nil {
 		return "", nil, err
 	}
-	delete(params, "afterKey")
-	cypher := fmt.Sprintf(cypherRelationsOf, fmt.Sprintf(pattern, rf.types), where(rf.conds), where(withAfter(rf.conds, hasCursor)))
+	if q.Order.Field == model.SortByID {
+		delete(params, "afterKey")
+	}
+	dateKeyParams(params, q.Order)
+	pat := fmt.Sprintf(pattern, rf.types)
+	blocks, cols := aggregateBlocks("(e)", "MATCH "+pat+where(rf.conds)+"\n  WITH DISTINCT r", "r", q.Aggregate)
+	template := cypherRelationsOf
+	if q.CountOnly {
+		template = cypherRelationsOfCount
+	}
+	cypher := fmt.Sprintf(template, pat, where(rf.conds), where(withAfter(rf.conds, hasCursor, ks.after)), ks.order, blocks, cols)
 	return cypher, params, nil
 }
 
@@ -282,11 +354,14 @@ func (s *Store) RelationsOf(ctx context.Context, ids []string, q model.Relations
 			if out[id], err = relationPage(total, list, q.First); err != nil {
 				return nil, fmt.Errorf("neo4j: %s: %w", op, err)
 			}
+			if out[id].Aggregate, err = aggregateFromRecord(rec, q.Aggregate); err != nil {
+				return nil, fmt.Errorf("neo4j: %s: %w", op, err)
+			}
 		}
 	}
 	for _, id := range ids {
 		if out[id] == nil {
-			out[id] = &model.RelationPage{}
+			out[id] = &model.RelationPage{Aggregate: model.NewAggregator(q.Aggregate, nil).Result()}
 		}
 	}
 	return out, nil

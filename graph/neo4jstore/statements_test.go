@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/autograph-kg/autograph/graph/model"
 	"github.com/autograph-kg/autograph/graph/neo4jstore/neo4jtest"
@@ -127,6 +128,91 @@ func goldenStatements(t *testing.T) map[string]string {
 		q.After = q.CursorAt("r")
 		c, _, err = relationsOfQuery([]string{"a"}, normalised(t, q))
 		add(name+"-filtered-after", c, err)
+	}
+
+	// filter.go and aggregate.go: the composable filters with every operator, the orderings
+	// beyond id and name, aggregates and count-only pages.
+	s, n := "x", 1
+	yes := true
+	text := &model.TextFilter{Eq: &s, In: []string{"a"}, Contains: &s, StartsWith: &s}
+	dates := &model.DateFilter{Before: &date, After: &date, Overlaps: &date, Exists: &yes}
+	ints := &model.IntFilter{Eq: &n, Lt: &n, Lte: &n, Gt: &n, Gte: &n}
+	periods := &model.DateFilter{Before: &date, After: &date, Overlaps: &date}
+	endpoint := &model.EntityWhere{IDs: []string{"a"}, Kind: []model.EntityKind{model.KindBrand}, Name: text, Founded: dates}
+	relWhere := &model.RelationWhere{
+		IDs: []string{"r"}, Types: []model.RelationType{model.RelAssembles}, Status: []model.RelationStatus{model.StatusActive}, AsOf: &date,
+		From: []string{"a"}, To: []string{"b"}, Sources: []string{"s"},
+		ValidFrom: dates, ValidTo: dates, Period: periods, Quantity: ints,
+		Cites: &model.CitesWhere{
+			Some: &model.SourceMatch{IDs: []string{"s"}, Publisher: []string{"p"}, PublishedOn: dates},
+			None: &model.SourceMatch{Publisher: []string{"p"}}, All: &model.SourceMatch{PublishedOn: dates},
+		},
+		FromEntity: endpoint, ToEntity: endpoint,
+		Or: []*model.RelationWhere{{Status: []model.RelationStatus{model.StatusEnded}}, {Not: &model.RelationWhere{Quantity: ints}}},
+	}
+	withOther := *relWhere
+	withOther.Other = endpoint
+	related := func(d model.Direction) *model.RelatedWhere {
+		return &model.RelatedWhere{Direction: d, Types: []model.RelationType{model.RelOwnsBrand}, Status: []model.RelationStatus{model.StatusActive}, AsOf: &date,
+			Some: &model.RelationWhere{Other: endpoint, Period: periods, Quantity: ints}, None: &model.RelationWhere{Other: &model.EntityWhere{IDs: []string{"a"}}}, All: &model.RelationWhere{Status: []model.RelationStatus{model.StatusActive}},
+			Count: ints, Others: ints}
+	}
+	entities("entities-composable", model.EntityQuery{Kind: model.KindOrganization, Filter: model.EntityFilter{Where: &model.EntityWhere{
+		IDs: []string{"a"}, Kind: []model.EntityKind{model.KindOrganization}, NameContains: "x", Name: text, Founded: dates,
+		Attrs:     []model.AttrFilter{{Field: model.AttrOwnership, Values: []string{"PRIVATE"}}},
+		Relations: related(model.DirectionOut),
+		And:       []*model.EntityWhere{{Relations: related(model.DirectionIn)}},
+		Or:        []*model.EntityWhere{{Relations: &model.RelatedWhere{Direction: model.DirectionBoth}}, {Not: &model.EntityWhere{IDs: []string{"b"}}}},
+	}}}, false)
+	entities("entities-or-of-nothing", model.EntityQuery{Filter: model.EntityFilter{Where: &model.EntityWhere{Or: []*model.EntityWhere{}}}}, false)
+	entities("entities-ordered-by-founded-after", model.EntityQuery{Order: model.Order{Field: model.SortByFounded}}, true)
+	entities("entities-ordered-by-founded-desc-after", model.EntityQuery{Order: model.Order{Field: model.SortByFounded, Desc: true}}, true)
+	createdAt := model.EntityQuery{Kind: model.KindBrand, Order: model.Order{Field: model.SortByCreatedAt, Desc: true}}
+	createdAt.After = createdAt.CursorAt(model.TimeKey(time.Date(2026, 12, 1, 16, 0, 0, 0, time.UTC)), "i")
+	c, _, err = entitiesQuery(normalised(t, createdAt))
+	add("entities-brands-ordered-by-created-at-desc-after", c, err)
+	updatedAt := model.EntityQuery{Order: model.Order{Field: model.SortByUpdatedAt}}
+	updatedAt.After = updatedAt.CursorAt(model.TimeKey(time.Date(2026, 12, 1, 16, 0, 0, 0, time.UTC)), "i")
+	c, _, err = entitiesQuery(normalised(t, updatedAt))
+	add("entities-ordered-by-updated-at-after", c, err)
+	allAggregates := &model.AggregateRequest{CountBy: []model.AggregateField{model.AggregateByType, model.AggregateByStatus, model.AggregateByFromKind, model.AggregateByToKind}, Dates: true}
+	for _, v := range []struct {
+		name string
+		q    model.RelationQuery
+	}{
+		{"relations-composable", model.RelationQuery{Filter: model.RelationFilter{Types: []model.RelationType{model.RelAssembles}, Where: relWhere}}},
+		{"relations-ordered-by-type-after", model.RelationQuery{Order: model.Order{Field: model.SortByType}, After: "k"}},
+		{"relations-ordered-by-valid-from-desc-after", model.RelationQuery{Order: model.Order{Field: model.SortByValidFrom, Desc: true}, After: "k"}},
+		{"relations-ordered-by-valid-to-after", model.RelationQuery{Order: model.Order{Field: model.SortByValidTo}, After: "k"}},
+		{"relations-ordered-by-id-desc-after", model.RelationQuery{Order: model.Order{Field: model.SortByID, Desc: true}, After: "k"}},
+		{"relations-aggregate", model.RelationQuery{Filter: model.RelationFilter{Status: []model.RelationStatus{model.StatusActive}}, Aggregate: allAggregates}},
+		{"relations-count-only", model.RelationQuery{Filter: model.RelationFilter{Status: []model.RelationStatus{model.StatusActive}}, CountOnly: true}},
+		{"relations-count-only-aggregate", model.RelationQuery{Aggregate: &model.AggregateRequest{CountBy: []model.AggregateField{model.AggregateByType}}, CountOnly: true}},
+	} {
+		q := v.q
+		if q.After != "" {
+			q.After = q.CursorAtKey("k", "r")
+		}
+		c, _, err := relationsQuery(normalised(t, q))
+		add(v.name, c, err)
+	}
+	for _, v := range []struct {
+		name string
+		q    model.RelationsOfQuery
+	}{
+		{"relations-of-both-composable", model.RelationsOfQuery{Direction: model.DirectionBoth, Filter: model.RelationFilter{Where: &withOther}}},
+		{"relations-of-out-ordered-by-valid-from-after", model.RelationsOfQuery{Direction: model.DirectionOut, Order: model.Order{Field: model.SortByValidFrom}, After: "k"}},
+		{"relations-of-in-ordered-by-type-desc-after", model.RelationsOfQuery{Direction: model.DirectionIn, Order: model.Order{Field: model.SortByType, Desc: true}, After: "k"}},
+		{"relations-of-both-aggregate", model.RelationsOfQuery{Direction: model.DirectionBoth, Filter: model.RelationFilter{AsOf: &date}, Aggregate: allAggregates}},
+		{"relations-of-out-count-only", model.RelationsOfQuery{Direction: model.DirectionOut, CountOnly: true}},
+		{"relations-of-both-count-only-aggregate", model.RelationsOfQuery{Direction: model.DirectionBoth, Aggregate: allAggregates, CountOnly: true}},
+	} {
+		q := v.q
+		if q.After != "" {
+			q.After = q.CursorAtKey("k", "r")
+		}
+		c, _, err := relationsOfQuery([]string{"a"}, normalised(t, q))
+		add(v.name, c, err)
 	}
 
 	// explore.go

@@ -213,21 +213,31 @@ func precision(d model.Date) int {
 	return 2
 }
 
-// TestSeedAnswersUnchangedBySyntheticData asks the ten product questions of a store holding the
+// TestSeedAnswersUnchangedBySyntheticData asks the product questions of a store holding the
 // seed alone and of one holding the seed and a 10k synthetic dataset: the answers must be
 // byte for byte the same, since the synthetic graph is disconnected from the seed and its
-// names match none of the questions' searches.
+// names match none of the questions' searches. Two questions list across the whole graph
+// (every brand with several assemblers, every group owning brands), so synthetic brands and
+// groups rightly join their answers; for them the test checks only that they are answered.
 func TestSeedAnswersUnchangedBySyntheticData(t *testing.T) {
 	files, err := filepath.Glob("../../graph/testdata/questions/*.graphql")
-	if err != nil || len(files) != 10 {
-		t.Fatalf("want the 10 question files, got %d (%v)", len(files), err)
+	if err != nil || len(files) != 15 {
+		t.Fatalf("want the 15 question files, got %d (%v)", len(files), err)
 	}
 	alone := serve(t, nil)
 	mixed := serve(t, synth.Generate(10_000, 1))
+	wholeGraph := map[string]bool{"q12-brands-with-several-assemblers": true, "q14-counts": true}
 	for _, f := range files {
-		t.Run(strings.TrimSuffix(filepath.Base(f), ".graphql"), func(t *testing.T) {
+		name := strings.TrimSuffix(filepath.Base(f), ".graphql")
+		t.Run(name, func(t *testing.T) {
 			body := questionBody(t, f)
 			want, got := ask(t, alone, body), ask(t, mixed, body)
+			if wholeGraph[name] {
+				if bytes.Contains(got, []byte(`"errors"`)) || !bytes.HasPrefix(got, []byte(`{"data":{`)) {
+					t.Errorf("answer with synthetic data is not a plain answer:\n%.500s", got)
+				}
+				return
+			}
 			if !bytes.Equal(got, want) {
 				t.Errorf("answer with synthetic data:\n%s\nwithout:\n%s", got, want)
 			}

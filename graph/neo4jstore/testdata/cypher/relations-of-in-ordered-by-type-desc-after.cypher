@@ -1,0 +1,15 @@
+UNWIND $ids AS id
+MATCH (e:Entity {id: id})
+CALL (e) {
+  MATCH (e)<-[r]-(:Entity)
+  RETURN count(DISTINCT r) AS total
+}
+CALL (e) {
+  MATCH (e)<-[r]-(:Entity)
+  WHERE (type(r) < $afterKey OR (type(r) = $afterKey AND r.id < $afterId))
+  WITH DISTINCT r
+  ORDER BY type(r) DESC, r.id DESC
+  LIMIT $limit
+  RETURN collect({rel: r, fromId: startNode(r).id, toId: endNode(r).id}) AS page
+}
+RETURN id, total, page

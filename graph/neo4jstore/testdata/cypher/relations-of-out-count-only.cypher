@@ -1,0 +1,7 @@
+UNWIND $ids AS id
+MATCH (e:Entity {id: id})
+CALL (e) {
+  MATCH (e)-[r]->(:Entity)
+  RETURN count(DISTINCT r) AS total
+}
+RETURN id, total, [] AS page

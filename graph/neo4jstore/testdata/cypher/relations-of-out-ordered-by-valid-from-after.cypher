@@ -1,0 +1,15 @@
+UNWIND $ids AS id
+MATCH (e:Entity {id: id})
+CALL (e) {
+  MATCH (e)-[r]->(:Entity)
+  RETURN count(DISTINCT r) AS total
+}
+CALL (e) {
+  MATCH (e)-[r]->(:Entity)
+  WHERE (CASE WHEN r.validFrom IS NULL THEN $keyUnknown ELSE $keyKnown + r.validFrom END > $afterKey OR (CASE WHEN r.validFrom IS NULL THEN $keyUnknown ELSE $keyKnown + r.validFrom END = $afterKey AND r.id > $afterId))
+  WITH DISTINCT r
+  ORDER BY CASE WHEN r.validFrom IS NULL THEN $keyUnknown ELSE $keyKnown + r.validFrom END, r.id
+  LIMIT $limit
+  RETURN collect({rel: r, fromId: startNode(r).id, toId: endNode(r).id}) AS page
+}
+RETURN id, total, page

@@ -1,0 +1,13 @@
+CALL () {
+  MATCH (a:Entity)-[r]->(b:Entity)
+  RETURN count(r) AS total
+}
+CALL () {
+  MATCH (a:Entity)-[r]->(b:Entity)
+  WHERE (type(r) > $afterKey OR (type(r) = $afterKey AND r.id > $afterId))
+  WITH a, r, b
+  ORDER BY type(r), r.id
+  LIMIT $limit
+  RETURN collect({rel: r, fromId: a.id, toId: b.id}) AS page
+}
+RETURN total, page

@@ -1,0 +1,13 @@
+CALL () {
+  MATCH (a:Entity)-[r]->(b:Entity)
+  RETURN count(r) AS total
+}
+CALL () {
+  MATCH (a:Entity)-[r]->(b:Entity)
+  WHERE (CASE WHEN r.validFrom IS NULL THEN $keyUnknown ELSE $keyKnown + r.validFrom END < $afterKey OR (CASE WHEN r.validFrom IS NULL THEN $keyUnknown ELSE $keyKnown + r.validFrom END = $afterKey AND r.id < $afterId))
+  WITH a, r, b
+  ORDER BY CASE WHEN r.validFrom IS NULL THEN $keyUnknown ELSE $keyKnown + r.validFrom END DESC, r.id DESC
+  LIMIT $limit
+  RETURN collect({rel: r, fromId: a.id, toId: b.id}) AS page
+}
+RETURN total, page
