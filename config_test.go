@@ -41,6 +41,8 @@ func TestConfigAcceptsDocumentedValues(t *testing.T) {
 		{"KG_DATA_DIR", ":memory:"},
 		{"KG_SEED", "auto"},
 		{"KG_NEO4J_ACQUIRE_TIMEOUT", "5s"},
+		{"KG_NEO4J_IMPORT_BATCH", "2000"},
+		{"KG_NEO4J_IMPORT_WORKERS", "2"},
 	} {
 		if _, err := loadConfig(envOf(kv...)); err != nil {
 			t.Errorf("%s=%s: %v", kv[0], kv[1], err)
@@ -74,6 +76,8 @@ func TestConfigErrorsNameTheVariable(t *testing.T) {
 		{"KG_DATA_DIR", filepath.Join(file, "below"), []string{"KG_DATA_DIR"}},
 		{"KG_NEO4J_ACQUIRE_TIMEOUT", "soon", []string{"KG_NEO4J_ACQUIRE_TIMEOUT"}},
 		{"KG_MAX_BODY_BYTES", "0", []string{"KG_MAX_BODY_BYTES"}},
+		{"KG_NEO4J_IMPORT_BATCH", "0", []string{"KG_NEO4J_IMPORT_BATCH", "1 to 100000"}},
+		{"KG_NEO4J_IMPORT_WORKERS", "many", []string{"KG_NEO4J_IMPORT_WORKERS"}},
 	} {
 		t.Run(tc.key+"="+tc.value, func(t *testing.T) {
 			_, err := loadConfig(envOf(tc.key, tc.value))

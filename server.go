@@ -162,12 +162,15 @@ func loadConfig(getenv func(string) string) (config, error) {
 	c.Handler.WriteTokens = tokens
 	// Checked even without NEO4J_URI, so a typo is found before it matters.
 	acquire := durVar("KG_NEO4J_ACQUIRE_TIMEOUT", 5*time.Second)
+	importBatch := rangeVar("KG_NEO4J_IMPORT_BATCH", neo4jstore.DefaultImportBatchSize, 1, 100_000, "a whole number of rows from 1 to 100000")
+	importWorkers := rangeVar("KG_NEO4J_IMPORT_WORKERS", neo4jstore.DefaultImportWorkers, 1, 16, "a whole number from 1 to 16")
 	if getenv("NEO4J_URI") != "" {
 		nc, err := neo4jstore.ConfigFromEnv(getenv)
 		if err != nil {
 			errs = append(errs, fmt.Errorf("NEO4J_URI and friends: %w", err))
 		}
 		nc.AcquireTimeout = acquire
+		nc.ImportBatchSize, nc.ImportWorkers = importBatch, importWorkers
 		c.Neo4j = &nc
 	}
 	if v := getenv("KG_LOG_LEVEL"); v != "" {
