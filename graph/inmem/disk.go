@@ -22,7 +22,11 @@ import (
 // it, so that a build refuses a file it would misread.
 const (
 	dbFileName      = "graph.db"
-	formatVersion   = "1"
+	formatVersion   = "2"
+	// formatVersion1 is the version before it: JSON records. This build reads such a file as
+	// it is (the decoders read both encodings) and marks it version 2 at Open, since from then
+	// on its writes are binary records, which a build that knows only version 1 would misread.
+	formatVersion1 = "1"
 	bucketMeta      = "meta"
 	bucketEntities  = "entities"
 	bucketSources   = "sources"
@@ -34,7 +38,7 @@ const (
 	// buckets in its last one. A staging bucket found at Open is an import that never
 	// finished (or was cancelled); it is dropped. Builds that do not know it ignore it.
 	bucketStaging = "import-staging"
-	stagingChunk  = 10_000
+	stagingChunk  = 50_000
 	// lockTimeout is how long Open waits for another holder of the file to let it go before
 	// saying that the data directory is in use; long enough to ride out a restart.
 	lockTimeout = 2 * time.Second
@@ -43,8 +47,9 @@ const (
 // dataBuckets are the buckets that hold the graph, in the order Open creates them.
 func dataBuckets() []string { return []string{bucketEntities, bucketSources, bucketRelations} }
 
-// Records as stored: the model types' own JSON, plus the timestamps, which the model types
-// leave out of their JSON (the seed has none). The entity's kind says which type to decode.
+// The records of format version 1, which Open still reads: the model types' own JSON, plus the
+// timestamps, which the model types leave out of their JSON (the seed has none). The entity's
+// kind says which type to decode. Version 2 writes binary records (codec.go).
 
 type entityRecord struct {
 	Kind      model.EntityKind `json:"kind"`
@@ -129,7 +134,7 @@ func (s *Store) load(ctx context.Context, path string) (empty bool, err error) {
 			err = fmt.Errorf("%s is corrupt: %v", path, p)
 		}
 	}()
-	fresh, staged := false, false
+	fresh, staged, old := false, false, false
 	err = s.db.View(func(tx *bolt.Tx) error {
 		meta := tx.Bucket([]byte(bucketMeta))
 		if meta == nil {
@@ -147,8 +152,12 @@ func (s *Store) load(ctx context.Context, path string) (empty bool, err error) {
 			fresh = true
 			return nil
 		}
-		if v := meta.Get([]byte(keyVersion)); string(v) != formatVersion {
-			return fmt.Errorf("%s is in format version %q, and this build reads version %s only", path, v, formatVersion)
+		switch v := meta.Get([]byte(keyVersion)); string(v) {
+		case formatVersion:
+		case formatVersion1:
+			old = true
+		default:
+			return fmt.Errorf("%s is in format version %q, and this build reads versions %s and %s only", path, v, formatVersion1, formatVersion)
 		}
 		for _, name := range dataBuckets() {
 			if tx.Bucket([]byte(name)) == nil {
@@ -164,6 +173,14 @@ func (s *Store) load(ctx context.Context, path string) (empty bool, err error) {
 	if staged {
 		if err := s.db.Update(dropStaging); err != nil {
 			return false, fmt.Errorf("dropping the rest of an unfinished import from %s: %w", path, err)
+		}
+	}
+	if old {
+		err := s.db.Update(func(tx *bolt.Tx) error {
+			return tx.Bucket([]byte(bucketMeta)).Put([]byte(keyVersion), []byte(formatVersion))
+		})
+		if err != nil {
+			return false, fmt.Errorf("marking %s as format version %s: %w", path, formatVersion, err)
 		}
 	}
 	if fresh {
@@ -189,6 +206,9 @@ func (s *Store) load(ctx context.Context, path string) (empty bool, err error) {
 	}
 
 	c := &change{}
+	// ids holds every entity id, for the endpoint check and so that relations share their
+	// endpoints' id strings; shared interns the values many records repeat.
+	ids, shared := strtab{}, strtab{}
 	err = s.db.View(func(tx *bolt.Tx) error {
 		i := 0
 		each := func(bucket string, fn func(k, v []byte) error) error {
@@ -200,8 +220,16 @@ func (s *Store) load(ctx context.Context, path string) (empty bool, err error) {
 				return fn(k, v)
 			})
 		}
+		if n := tx.Bucket([]byte(bucketEntities)).Stats().KeyN; n > 0 {
+			c.entities = make([]model.Entity, 0, n)
+			ids = make(strtab, n)
+		}
+		if n := tx.Bucket([]byte(bucketRelations)).Stats().KeyN; n > 0 {
+			c.relations = make([]*model.Relation, 0, n)
+		}
 		if err := each(bucketEntities, func(k, v []byte) error {
-			e, err := decodeEntity(k, v)
+			id := ids.get(k)
+			e, err := decodeEntity(id, v, shared)
 			if err != nil {
 				return err
 			}
@@ -211,7 +239,7 @@ func (s *Store) load(ctx context.Context, path string) (empty bool, err error) {
 			return err
 		}
 		if err := each(bucketSources, func(k, v []byte) error {
-			src, err := decodeSource(k, v)
+			src, err := decodeSource(string(k), v, shared)
 			if err != nil {
 				return err
 			}
@@ -221,7 +249,7 @@ func (s *Store) load(ctx context.Context, path string) (empty bool, err error) {
 			return err
 		}
 		return each(bucketRelations, func(k, v []byte) error {
-			r, err := decodeRelation(k, v)
+			r, err := decodeRelation(string(k), v, shared, ids)
 			if err != nil {
 				return err
 			}
@@ -232,17 +260,14 @@ func (s *Store) load(ctx context.Context, path string) (empty bool, err error) {
 	if err != nil {
 		return false, fmt.Errorf("reading %s: %w", path, err)
 	}
-	ids := make(map[string]bool, len(c.entities))
-	for _, e := range c.entities {
-		ids[e.GetID()] = true
-	}
 	for _, r := range c.relations {
 		for _, end := range []string{r.FromID, r.ToID} {
-			if !ids[end] {
+			if _, ok := ids[end]; !ok {
 				return false, fmt.Errorf("%s is inconsistent: relation %q refers to entity %q, which is not in the file", path, r.ID, end)
 			}
 		}
 	}
+	ids, shared = nil, nil
 	s.apply(c)
 	return c.size() == 0, nil
 }
@@ -255,6 +280,7 @@ func (s *Store) load(ctx context.Context, path string) (empty bool, err error) {
 // just before the commit; the transaction then rolls back and the file is as it was.
 func (s *Store) persist(ctx context.Context, c *change) error {
 	recs := records(c)
+	var ar arena
 	return s.db.Update(func(tx *bolt.Tx) error {
 		ents := tx.Bucket([]byte(bucketEntities))
 		rels := tx.Bucket([]byte(bucketRelations))
@@ -272,7 +298,7 @@ func (s *Store) persist(ctx context.Context, c *change) error {
 			if err := tick(ctx, "saving", i+1); err != nil {
 				return err
 			}
-			v, err := r.value()
+			v, err := ar.value(&r)
 			if err != nil {
 				return fmt.Errorf("encoding %s %q: %w", r.bucket, r.key, err)
 			}
@@ -296,28 +322,42 @@ func dropStaging(tx *bolt.Tx) error {
 	return tx.DeleteBucket([]byte(bucketStaging))
 }
 
+// arena hands out the buffers records are encoded into, carved from large blocks: bbolt keeps
+// a value it is given until the transaction ends, so each needs memory of its own, and one
+// allocation per record would be a few million at a large import.
+type arena struct{ free []byte }
+
+func (a *arena) value(r *record) ([]byte, error) {
+	if cap(a.free) < 1024 {
+		a.free = make([]byte, 0, 1<<20)
+	}
+	v, err := r.value(a.free)
+	if err != nil {
+		return nil, err
+	}
+	a.free = v[len(v):]
+	return v, nil
+}
+
 // record is one item of a change as it goes to the file.
 type record struct {
 	bucket string
 	key    string
-	value  func() ([]byte, error)
+	// value appends the record's value to a buffer and returns it.
+	value func([]byte) ([]byte, error)
 }
 
 // records lists the items a change stores, bucket by bucket, each in id order (see persist).
 func records(c *change) []record {
 	out := make([]record, 0, len(c.sources)+len(c.entities)+len(c.relations))
 	for _, src := range slices.SortedFunc(slices.Values(c.sources), func(a, b *model.Source) int { return strings.Compare(a.ID, b.ID) }) {
-		out = append(out, record{bucketSources, src.ID, func() ([]byte, error) {
-			return json.Marshal(sourceRecord{Source: src, CreatedAt: src.CreatedAt, UpdatedAt: src.UpdatedAt})
-		}})
+		out = append(out, record{bucketSources, src.ID, func(b []byte) ([]byte, error) { return appendSource(b, src), nil }})
 	}
 	for _, e := range slices.SortedFunc(slices.Values(c.entities), func(a, b model.Entity) int { return strings.Compare(a.GetID(), b.GetID()) }) {
-		out = append(out, record{bucketEntities, e.GetID(), func() ([]byte, error) { return encodeEntity(e) }})
+		out = append(out, record{bucketEntities, e.GetID(), func(b []byte) ([]byte, error) { return appendEntity(b, e) }})
 	}
 	for _, r := range slices.SortedFunc(slices.Values(c.relations), func(a, b *model.Relation) int { return strings.Compare(a.ID, b.ID) }) {
-		out = append(out, record{bucketRelations, r.ID, func() ([]byte, error) {
-			return json.Marshal(relationRecord{Relation: r, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt})
-		}})
+		out = append(out, record{bucketRelations, r.ID, func(b []byte) ([]byte, error) { return appendRelation(b, r), nil }})
 	}
 	return out
 }
@@ -411,8 +451,12 @@ func (m *merge) finished() bool { return m.storedDone && m.next == len(m.changed
 // step writes the next stagingChunk records; done counts records for the context checks.
 func (m *merge) step(ctx context.Context, tx *bolt.Tx, done *int) error {
 	dst := tx.Bucket([]byte(bucketStaging)).Bucket([]byte(m.name))
+	// Records go in key order, always after the last: full pages, half as many as bbolt's
+	// default fill leaves.
+	dst.FillPercent = 1.0
 	cur := tx.Bucket([]byte(m.name)).Cursor()
 	var k, v []byte
+	var ar arena
 	if !m.storedDone {
 		if m.after == nil {
 			k, v = cur.First()
@@ -438,7 +482,7 @@ func (m *merge) step(ctx context.Context, tx *bolt.Tx, done *int) error {
 				m.after = bytes.Clone(k)
 				k, v = cur.Next()
 			}
-			val, err := r.value()
+			val, err := ar.value(r)
 			if err != nil {
 				return fmt.Errorf("encoding %s %q: %w", r.bucket, r.key, err)
 			}
@@ -462,19 +506,19 @@ func (m *merge) step(ctx context.Context, tx *bolt.Tx, done *int) error {
 	return nil
 }
 
-func encodeEntity(e model.Entity) ([]byte, error) {
-	raw, err := json.Marshal(e)
-	if err != nil {
-		return nil, err
+// decodeEntity decodes the entity record val stored under id, binary or (version 1) JSON.
+// shared interns repeated values of binary records.
+func decodeEntity(id string, val []byte, shared strtab) (model.Entity, error) {
+	if len(val) > 0 && val[0] == binaryTag {
+		e, err := decodeEntityBinary(id, &dec{b: val[1:], shared: shared})
+		if err != nil {
+			return nil, fmt.Errorf("entity %q: %w", id, err)
+		}
+		return e, nil
 	}
-	b := e.Common()
-	return json.Marshal(entityRecord{Kind: e.Kind(), Entity: raw, CreatedAt: b.CreatedAt, UpdatedAt: b.UpdatedAt})
-}
-
-func decodeEntity(key, val []byte) (model.Entity, error) {
 	var rec entityRecord
 	if err := json.Unmarshal(val, &rec); err != nil {
-		return nil, fmt.Errorf("entity %q: %w", key, err)
+		return nil, fmt.Errorf("entity %q: %w", id, err)
 	}
 	var e model.Entity
 	switch rec.Kind {
@@ -491,38 +535,56 @@ func decodeEntity(key, val []byte) (model.Entity, error) {
 	case model.KindAgreement:
 		e = &model.Agreement{}
 	default:
-		return nil, fmt.Errorf("entity %q: unknown kind %q", key, rec.Kind)
+		return nil, fmt.Errorf("entity %q: unknown kind %q", id, rec.Kind)
 	}
 	if err := json.Unmarshal(rec.Entity, e); err != nil {
-		return nil, fmt.Errorf("entity %q: %w", key, err)
+		return nil, fmt.Errorf("entity %q: %w", id, err)
 	}
-	if e.GetID() != string(key) {
-		return nil, fmt.Errorf("entity %q: the record holds id %q", key, e.GetID())
+	if e.GetID() != id {
+		return nil, fmt.Errorf("entity %q: the record holds id %q", id, e.GetID())
 	}
 	b := e.Common()
+	b.ID = id
 	b.CreatedAt, b.UpdatedAt = rec.CreatedAt, rec.UpdatedAt
 	return e, nil
 }
 
-func decodeSource(key, val []byte) (*model.Source, error) {
+// decodeSource is decodeEntity for sources.
+func decodeSource(id string, val []byte, shared strtab) (*model.Source, error) {
+	if len(val) > 0 && val[0] == binaryTag {
+		src, err := decodeSourceBinary(id, &dec{b: val[1:], shared: shared})
+		if err != nil {
+			return nil, fmt.Errorf("source %q: %w", id, err)
+		}
+		return src, nil
+	}
 	var rec sourceRecord
 	if err := json.Unmarshal(val, &rec); err != nil {
-		return nil, fmt.Errorf("source %q: %w", key, err)
+		return nil, fmt.Errorf("source %q: %w", id, err)
 	}
-	if rec.Source == nil || rec.Source.ID != string(key) {
-		return nil, fmt.Errorf("source %q: the record does not hold that source", key)
+	if rec.Source == nil || rec.Source.ID != id {
+		return nil, fmt.Errorf("source %q: the record does not hold that source", id)
 	}
 	rec.Source.CreatedAt, rec.Source.UpdatedAt = rec.CreatedAt, rec.UpdatedAt
 	return rec.Source, nil
 }
 
-func decodeRelation(key, val []byte) (*model.Relation, error) {
+// decodeRelation is decodeEntity for relations; ids, when not nil, holds the entity ids, whose
+// strings the relation's endpoints then share.
+func decodeRelation(id string, val []byte, shared, ids strtab) (*model.Relation, error) {
+	if len(val) > 0 && val[0] == binaryTag {
+		r, err := decodeRelationBinary(id, &dec{b: val[1:], shared: shared, ids: ids})
+		if err != nil {
+			return nil, fmt.Errorf("relation %q: %w", id, err)
+		}
+		return r, nil
+	}
 	var rec relationRecord
 	if err := json.Unmarshal(val, &rec); err != nil {
-		return nil, fmt.Errorf("relation %q: %w", key, err)
+		return nil, fmt.Errorf("relation %q: %w", id, err)
 	}
-	if rec.Relation == nil || rec.Relation.ID != string(key) {
-		return nil, fmt.Errorf("relation %q: the record does not hold that relation", key)
+	if rec.Relation == nil || rec.Relation.ID != id {
+		return nil, fmt.Errorf("relation %q: the record does not hold that relation", id)
 	}
 	rec.Relation.CreatedAt, rec.Relation.UpdatedAt = rec.CreatedAt, rec.UpdatedAt
 	return rec.Relation, nil
