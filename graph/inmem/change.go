@@ -109,9 +109,9 @@ func (s *Store) applyContext(ctx context.Context, c *change) bool {
 			continue
 		}
 		delete(s.relations, id)
-		unindex(s.byFrom, old.FromID, id)
-		unindex(s.byTo, old.ToID, id)
 		if patch {
+			s.byFrom.remove(old.FromID, id)
+			s.byTo.remove(old.ToID, id)
 			s.views.relsByID = removeSorted(s.views.relsByID, old, byRelationID)
 		}
 	}
@@ -179,17 +179,15 @@ func (s *Store) applyContext(ctx context.Context, c *change) bool {
 		}
 		// When the endpoints move, the old index entries go before the new ones come, so the
 		// relation is never found from an entity it no longer touches.
-		if old := s.relations[r.ID]; old != nil {
-			unindex(s.byFrom, old.FromID, old.ID)
-			unindex(s.byTo, old.ToID, old.ID)
-			if patch {
-				s.views.relsByID = removeSorted(s.views.relsByID, old, byRelationID)
-			}
+		if old := s.relations[r.ID]; old != nil && patch {
+			s.byFrom.remove(old.FromID, old.ID)
+			s.byTo.remove(old.ToID, old.ID)
+			s.views.relsByID = removeSorted(s.views.relsByID, old, byRelationID)
 		}
 		s.relations[r.ID] = r
-		index(s.byFrom, r.FromID, r)
-		index(s.byTo, r.ToID, r)
 		if patch {
+			s.byFrom.add(r.FromID, r)
+			s.byTo.add(r.ToID, r)
 			s.views.relsByID = insertSorted(s.views.relsByID, r, byRelationID)
 		}
 	}
@@ -197,6 +195,8 @@ func (s *Store) applyContext(ctx context.Context, c *change) bool {
 		if !s.rebuildViewsContext(ctx) || ctx.Err() != nil {
 			return false
 		}
+		// The endpoint index, from the relations in id order: every list comes out sorted.
+		s.byFrom, s.byTo = buildAdjacency(s.views.relsByID, len(s.entities))
 		// In name order, which Search's top-k selection benefits from (see rebuild).
 		s.search.rebuild(s.views.entsByName[""])
 	}
@@ -249,26 +249,6 @@ func removeSorted[T comparable](rows []T, x T, order func(a, b T) int) []T {
 		return slices.Delete(rows, i, i+1)
 	}
 	return rows
-}
-
-// index adds r to the endpoint index idx under entity id.
-func index(idx map[string]map[string]*model.Relation, id string, r *model.Relation) {
-	m := idx[id]
-	if m == nil {
-		m = map[string]*model.Relation{}
-		idx[id] = m
-	}
-	m[r.ID] = r
-}
-
-// unindex removes relation relID from the endpoint index idx under entity id, dropping the
-// entity's entry when it empties so the index does not grow with stale keys.
-func unindex(idx map[string]map[string]*model.Relation, id, relID string) {
-	m := idx[id]
-	delete(m, relID)
-	if len(m) == 0 {
-		delete(idx, id)
-	}
 }
 
 // nextEntity is what storing e would put in the store: a canonical copy stamped now (keeping

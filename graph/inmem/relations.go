@@ -169,19 +169,7 @@ func (s *Store) RelationsOf(ctx context.Context, ids []string, q model.Relations
 		if _, done := out[id]; done {
 			continue
 		}
-		rows := s.collect(func(add func(*model.Relation)) {
-			if dir != model.DirectionIn {
-				for _, r := range s.byFrom[id] {
-					add(r)
-				}
-			}
-			if dir != model.DirectionOut {
-				for _, r := range s.byTo[id] {
-					add(r)
-				}
-			}
-		})
-		page, err := relationPage(ctx, op, rows, f, q.First, after)
+		page, err := relationPage(ctx, op, s.relationsOf(id, dir), f, q.First, after)
 		if err != nil {
 			return nil, err
 		}

@@ -65,9 +65,10 @@ type Store struct {
 	byKind    map[model.EntityKind]map[string]*entityRec
 	sources   map[string]*sourceRec
 	relations map[string]*model.Relation
-	// byFrom and byTo index relations by endpoint: entity id -> relation id -> relation.
-	byFrom map[string]map[string]*model.Relation
-	byTo   map[string]map[string]*model.Relation
+	// byFrom and byTo index relations by endpoint: entity id -> its relations, in id order
+	// (adjacency.go).
+	byFrom adjacency
+	byTo   adjacency
 
 	// Sorted views, patched by small writes and rebuilt after large ones (see apply). Keyset
 	// pages walk them in order, so a listing is one linear scan with no per-query sort.
@@ -95,8 +96,8 @@ func New() *Store {
 		byKind:    map[model.EntityKind]map[string]*entityRec{},
 		sources:   map[string]*sourceRec{},
 		relations: map[string]*model.Relation{},
-		byFrom:    map[string]map[string]*model.Relation{},
-		byTo:      map[string]map[string]*model.Relation{},
+		byFrom:    adjacency{},
+		byTo:      adjacency{},
 	}
 	s.rebuildViews()
 	s.search.rebuild(nil)
