@@ -127,7 +127,7 @@ func run(args []string, out io.Writer) error {
 		if err != nil {
 			return errors.Join(err, p.kill())
 		}
-		fmt.Fprintf(out, "import: ready after %s; RSS %s MiB, peak %s MiB; %s\n", secs(st.ready), mib(st.rss), mib(st.peak), p.logTail())
+		fmt.Fprintf(out, "import: ready after %s (server CPU %s); RSS %s MiB, peak %s MiB; %s\n", secs(st.ready), secs(st.cpu), mib(st.rss), mib(st.peak), p.logTail())
 		fmt.Fprintf(out, "import: %s (load average %s)\n", p.stop(), benchkit.LoadAvg())
 	}
 	if c.phases["restart"] {
@@ -141,7 +141,7 @@ func run(args []string, out io.Writer) error {
 			if err != nil {
 				return errors.Join(err, p.kill())
 			}
-			fmt.Fprintf(out, "restart %d: ready after %s; RSS %s MiB, peak %s MiB; %s; load average %s\n", i+1, secs(st.ready), mib(st.rss), mib(st.peak), p.stop(), benchkit.LoadAvg())
+			fmt.Fprintf(out, "restart %d: ready after %s (server CPU %s); RSS %s MiB, peak %s MiB; %s; load average %s\n", i+1, secs(st.ready), secs(st.cpu), mib(st.rss), mib(st.peak), p.stop(), benchkit.LoadAvg())
 		}
 	}
 	if c.phases["cancel"] {
@@ -190,7 +190,8 @@ type proc struct {
 
 type readyStats struct {
 	ready     time.Duration
-	rss, peak int64 // KiB
+	cpu       time.Duration // the server's user+system CPU time until ready
+	rss, peak int64         // KiB
 }
 
 func freePort() (int, error) {
@@ -264,6 +265,7 @@ func (p *proc) waitReady(limit time.Duration) (readyStats, error) {
 	}
 	st := readyStats{ready: time.Since(p.start)}
 	st.rss, st.peak = memOf(p.cmd.Process.Pid)
+	st.cpu, _ = benchkit.ProcCPU(p.cmd.Process.Pid)
 	return st, nil
 }
 

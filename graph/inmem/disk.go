@@ -21,12 +21,12 @@ import (
 // The file layout; the package comment describes it. Bump formatVersion with any change to
 // it, so that a build refuses a file it would misread.
 const (
-	dbFileName      = "graph.db"
-	formatVersion   = "2"
+	dbFileName    = "graph.db"
+	formatVersion = "2"
 	// formatVersion1 is the version before it: JSON records. This build reads such a file as
 	// it is (the decoders read both encodings) and marks it version 2 at Open, since from then
 	// on its writes are binary records, which a build that knows only version 1 would misread.
-	formatVersion1 = "1"
+	formatVersion1  = "1"
 	bucketMeta      = "meta"
 	bucketEntities  = "entities"
 	bucketSources   = "sources"
@@ -38,7 +38,7 @@ const (
 	// buckets in its last one. A staging bucket found at Open is an import that never
 	// finished (or was cancelled); it is dropped. Builds that do not know it ignore it.
 	bucketStaging = "import-staging"
-	stagingChunk  = 50_000
+	stagingChunk  = 10_000
 	// lockTimeout is how long Open waits for another holder of the file to let it go before
 	// saying that the data directory is in use; long enough to ride out a restart.
 	lockTimeout = 2 * time.Second

@@ -200,34 +200,10 @@ func (s *Store) rebuildViewsContext(ctx context.Context) bool {
 	for _, r := range s.entities {
 		all = append(all, r)
 	}
-	// Each view gets its own backing array, so patching one never shifts another.
-	put := func(kind model.EntityKind, recs []*entityRec) {
-		v.entsByName[kind] = slices.SortedFunc(slices.Values(recs), entityByName)
-		v.entsByID[kind] = slices.SortedFunc(slices.Values(recs), entityByID)
-	}
-	put("", all)
-	for kind, m := range s.byKind {
-		if ctx.Err() != nil {
-			return false
-		}
-		recs := make([]*entityRec, 0, len(m))
-		for _, r := range m {
-			recs = append(recs, r)
-		}
-		put(kind, recs)
-	}
-	if ctx.Err() != nil {
-		return false
-	}
-
 	srcs := make([]*sourceRec, 0, len(s.sources))
 	for _, r := range s.sources {
 		srcs = append(srcs, r)
 	}
-	v.srcByID = slices.SortedFunc(slices.Values(srcs), sourceByID)
-	v.srcByTitle = slices.SortedFunc(slices.Values(srcs), sourceByTitle)
-	v.srcByPub = slices.SortedFunc(slices.Values(srcs), sourceByPub)
-
 	rels := make([]*model.Relation, 0, len(s.relations))
 	for _, r := range s.relations {
 		rels = append(rels, r)
@@ -235,8 +211,43 @@ func (s *Store) rebuildViewsContext(ctx context.Context) bool {
 	if ctx.Err() != nil {
 		return false
 	}
-	slices.SortFunc(rels, byRelationID)
-	v.relsByID = rels
+	// The sorts are independent: the entities' by name, and the others, run side by side (the entities' name sort alone is a third of an import of 1M). Each kind's
+	// views are then filtered, in order, out of the sorted views of all entities rather than
+	// sorted again. Each view gets its own backing array, so patching one never shifts another.
+	var wg sync.WaitGroup
+	wg.Go(func() { v.entsByName[""] = slices.SortedFunc(slices.Values(all), entityByName) })
+	wg.Go(func() {
+		v.entsByID[""] = slices.SortedFunc(slices.Values(all), entityByID)
+		slices.SortFunc(rels, byRelationID)
+		v.relsByID = rels
+		v.srcByID = slices.SortedFunc(slices.Values(srcs), sourceByID)
+		v.srcByTitle = slices.SortedFunc(slices.Values(srcs), sourceByTitle)
+		v.srcByPub = slices.SortedFunc(slices.Values(srcs), sourceByPub)
+	})
+	// A sort cannot be interrupted; a done ctx stops the wait for them, and the abandoned
+	// goroutines only finish sorting copies that nothing reads.
+	sorted := make(chan struct{})
+	go func() { wg.Wait(); close(sorted) }()
+	select {
+	case <-sorted:
+	case <-ctx.Done():
+		return false
+	}
+	for kind, m := range s.byKind {
+		v.entsByName[kind] = make([]*entityRec, 0, len(m))
+		v.entsByID[kind] = make([]*entityRec, 0, len(m))
+	}
+	for _, r := range v.entsByName[""] {
+		k := r.e.Kind()
+		v.entsByName[k] = append(v.entsByName[k], r)
+	}
+	for _, r := range v.entsByID[""] {
+		k := r.e.Kind()
+		v.entsByID[k] = append(v.entsByID[k], r)
+	}
+	if ctx.Err() != nil {
+		return false
+	}
 	s.views = v
 	return true
 }
