@@ -140,12 +140,19 @@ func (s *Store) applyContext(ctx context.Context, c *change) bool {
 			s.views.insertSource(rec)
 		}
 	}
+	var added []*entityRec // for rebuildViewsFrom
+	if !patch {
+		added = make([]*entityRec, 0, len(c.entities))
+	}
 	for _, e := range c.entities {
 		if stop() {
 			return false
 		}
 		id := e.GetID()
 		rec := &entityRec{e: e, keys: model.SearchKeys(e), sortKey: model.SortKey(e.Common().Name)}
+		if !patch {
+			added = append(added, rec)
+		}
 		old := s.entities[id]
 		if old != nil {
 			// The kind may change (Import allows it when nothing stored depends on it).
@@ -192,7 +199,7 @@ func (s *Store) applyContext(ctx context.Context, c *change) bool {
 		}
 	}
 	if !patch {
-		if !s.rebuildViewsContext(ctx) || ctx.Err() != nil {
+		if !s.rebuildViewsFrom(ctx, added, c.relations) || ctx.Err() != nil {
 			return false
 		}
 		// The endpoint index, from the relations in id order: every list comes out sorted.

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math/bits"
 	"slices"
+	"sync"
 
 	"github.com/autograph-kg/autograph/graph/model"
 )
@@ -87,6 +88,9 @@ func (x *searchIndex) rebuild(recs []*entityRec) {
 		x.grams[g] = block[len(block) : len(block) : len(block)+n]
 		block = block[:len(block)+n]
 	}
+	// The prefix arrays (mostly a sort) are built beside the posting lists.
+	var wg sync.WaitGroup
+	wg.Go(func() { x.prefix.rebuild(recs) })
 	for i, r := range recs {
 		r.slot = uint32(i)
 		buf = gramsOf(r.keys, buf)
@@ -94,7 +98,7 @@ func (x *searchIndex) rebuild(recs []*entityRec) {
 			x.grams[g] = append(x.grams[g], uint32(i))
 		}
 	}
-	x.prefix.rebuild(recs)
+	wg.Wait()
 }
 
 // add indexes a new record under a free slot.

@@ -192,21 +192,36 @@ func (s *Store) rebuildViews() { s.rebuildViewsContext(context.Background()) }
 // rebuildViewsContext is rebuildViews that stops between two sorts when ctx is done, leaving
 // the views as they were, and reports whether it finished.
 func (s *Store) rebuildViewsContext(ctx context.Context) bool {
+	return s.rebuildViewsFrom(ctx, nil, nil)
+}
+
+// rebuildViewsFrom is rebuildViewsContext given the records of a change that replaced or
+// added everything the store holds (ents, rels; nil when it did not): the views start from
+// their order instead of the maps'. A file is read in id order, so then the id sorts find
+// their input sorted, which costs them one pass instead of a sort.
+func (s *Store) rebuildViewsFrom(ctx context.Context, ents []*entityRec, rels []*model.Relation) bool {
 	v := views{
 		entsByName: map[model.EntityKind][]*entityRec{},
 		entsByID:   map[model.EntityKind][]*entityRec{},
 	}
-	all := make([]*entityRec, 0, len(s.entities))
-	for _, r := range s.entities {
-		all = append(all, r)
+	all := ents
+	if len(all) != len(s.entities) {
+		all = make([]*entityRec, 0, len(s.entities))
+		for _, r := range s.entities {
+			all = append(all, r)
+		}
 	}
 	srcs := make([]*sourceRec, 0, len(s.sources))
 	for _, r := range s.sources {
 		srcs = append(srcs, r)
 	}
-	rels := make([]*model.Relation, 0, len(s.relations))
-	for _, r := range s.relations {
-		rels = append(rels, r)
+	if len(rels) == len(s.relations) {
+		rels = slices.Clone(rels) // sorted in place below
+	} else {
+		rels = make([]*model.Relation, 0, len(s.relations))
+		for _, r := range s.relations {
+			rels = append(rels, r)
+		}
 	}
 	if ctx.Err() != nil {
 		return false
