@@ -44,10 +44,17 @@ const patchLimit = 64
 // stops within moments at any point. Once the file has a large change,
 // a done ctx also stops its (long) application in memory: the store then closes, since its
 // memory no longer matches its file, and the change loads at the next Open. A small change
-// is applied whatever ctx says.
+// is applied whatever ctx says. A large change to a small store is built in memory while the
+// file takes it (prebuild.go), and takes the store's place once the file has it.
 func (s *Store) commit(ctx context.Context, op string, c *change) error {
 	if c.size() == 0 {
 		return nil
+	}
+	var next <-chan *Store
+	if s.prebuilds(c) {
+		bctx, cancel := context.WithCancel(ctx)
+		defer cancel() // stops the build when the file does not take c
+		next = s.prebuild(bctx, c)
 	}
 	if s.db != nil {
 		persist := s.persist
@@ -61,9 +68,17 @@ func (s *Store) commit(ctx context.Context, op string, c *change) error {
 			return fmt.Errorf("%s: %w", op, &model.Error{Code: model.CodeInternal, Message: "the change could not be saved", Err: err})
 		}
 	}
+	var built *Store
+	if next != nil {
+		built = <-next
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.applyContext(ctx, c) {
+	if built != nil {
+		s.adopt(built)
+		return nil
+	}
+	if next == nil && s.applyContext(ctx, c) {
 		return nil
 	}
 	msg := "the store stopped while loading the change into memory and is closed"
