@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/autograph-kg/autograph/graph/model"
@@ -118,6 +119,13 @@ func (s *Store) applyContext(ctx context.Context, c *change) bool {
 	if !patch && ctx.Err() != nil {
 		return false
 	}
+	if !patch && len(s.entities)+len(s.sources)+len(s.relations) == 0 {
+		// A load or a first import: maps sized for it at once, rather than grown (and
+		// rehashed) a step at a time.
+		s.entities = make(map[string]*entityRec, len(c.entities))
+		s.sources = make(map[string]*sourceRec, len(c.sources))
+		s.relations = make(map[string]*model.Relation, len(c.relations))
+	}
 	for _, id := range c.dropRelations {
 		old := s.relations[id]
 		if old == nil {
@@ -217,10 +225,13 @@ func (s *Store) applyContext(ctx context.Context, c *change) bool {
 		if !s.rebuildViewsFrom(ctx, added, c.relations) || ctx.Err() != nil {
 			return false
 		}
-		// The endpoint index, from the relations in id order: every list comes out sorted.
-		s.byFrom, s.byTo = buildAdjacency(s.views.relsByID, len(s.entities))
-		// In name order, which Search's top-k selection benefits from (see rebuild).
+		// The endpoint index, from the relations in id order (every list comes out sorted),
+		// beside the search index, in name order, which Search's top-k selection benefits
+		// from (see rebuild). They share nothing.
+		var wg sync.WaitGroup
+		wg.Go(func() { s.byFrom, s.byTo = buildAdjacency(s.views.relsByID, len(s.entities)) })
 		s.search.rebuild(s.views.entsByName[""])
+		wg.Wait()
 	}
 	return true
 }

@@ -2,6 +2,7 @@ package inmem
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -10,6 +11,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -79,7 +81,7 @@ type relationRecord struct {
 // use by another process". A file that is not a bbolt database, is corrupt, or has a format
 // version this build does not know is refused with an error that says so, and left untouched.
 func Open(ctx context.Context, dir string) (*Store, bool, error) {
-	return open(ctx, dir, bolt.Options{Timeout: lockTimeout})
+	return open(ctx, dir, bolt.Options{Timeout: lockTimeout, MmapFlags: mmapFlags})
 }
 
 // open is Open with the bbolt options spelled out, so that tests can limit the file's size.
@@ -207,8 +209,38 @@ func (s *Store) load(ctx context.Context, path string) (empty bool, err error) {
 
 	c := &change{}
 	// ids holds every entity id, for the endpoint check and so that relations share their
-	// endpoints' id strings; shared interns the values many records repeat.
+	// endpoints' id strings; shared interns the values many records repeat. The relations
+	// (the larger half) are read in a transaction of their own on a second goroutine, beside
+	// the entities and sources, with a table of their own.
 	ids, shared := strtab{}, strtab{}
+	var relErr error
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		defer func() {
+			if p := recover(); p != nil {
+				relErr = fmt.Errorf("%s is corrupt: %v", path, p)
+			}
+		}()
+		relShared := strtab{}
+		relErr = s.db.View(func(tx *bolt.Tx) error {
+			b := tx.Bucket([]byte(bucketRelations))
+			if n := b.Stats().KeyN; n > 0 {
+				c.relations = make([]*model.Relation, 0, n)
+			}
+			i := 0
+			return b.ForEach(func(k, v []byte) error {
+				if i++; tick(ctx, "loading", i) != nil {
+					return fmt.Errorf("loading: %w", ctx.Err())
+				}
+				r, err := decodeRelation(string(k), v, relShared, nil)
+				if err != nil {
+					return err
+				}
+				c.relations = append(c.relations, r)
+				return nil
+			})
+		})
+	})
 	err = s.db.View(func(tx *bolt.Tx) error {
 		i := 0
 		each := func(bucket string, fn func(k, v []byte) error) error {
@@ -224,9 +256,6 @@ func (s *Store) load(ctx context.Context, path string) (empty bool, err error) {
 			c.entities = make([]model.Entity, 0, n)
 			ids = make(strtab, n)
 		}
-		if n := tx.Bucket([]byte(bucketRelations)).Stats().KeyN; n > 0 {
-			c.relations = make([]*model.Relation, 0, n)
-		}
 		if err := each(bucketEntities, func(k, v []byte) error {
 			id := ids.get(k)
 			e, err := decodeEntity(id, v, shared)
@@ -238,34 +267,30 @@ func (s *Store) load(ctx context.Context, path string) (empty bool, err error) {
 		}); err != nil {
 			return err
 		}
-		if err := each(bucketSources, func(k, v []byte) error {
+		return each(bucketSources, func(k, v []byte) error {
 			src, err := decodeSource(string(k), v, shared)
 			if err != nil {
 				return err
 			}
 			c.sources = append(c.sources, src)
 			return nil
-		}); err != nil {
-			return err
-		}
-		return each(bucketRelations, func(k, v []byte) error {
-			r, err := decodeRelation(string(k), v, shared, ids)
-			if err != nil {
-				return err
-			}
-			c.relations = append(c.relations, r)
-			return nil
 		})
 	})
-	if err != nil {
+	wg.Wait()
+	if err = cmp.Or(err, relErr); err != nil {
 		return false, fmt.Errorf("reading %s: %w", path, err)
 	}
 	for _, r := range c.relations {
-		for _, end := range []string{r.FromID, r.ToID} {
-			if _, ok := ids[end]; !ok {
-				return false, fmt.Errorf("%s is inconsistent: relation %q refers to entity %q, which is not in the file", path, r.ID, end)
+		from, okFrom := ids[r.FromID]
+		to, okTo := ids[r.ToID]
+		if !okFrom || !okTo {
+			end := r.FromID
+			if okFrom {
+				end = r.ToID
 			}
+			return false, fmt.Errorf("%s is inconsistent: relation %q refers to entity %q, which is not in the file", path, r.ID, end)
 		}
+		r.FromID, r.ToID = from, to // the entities' own id strings: one copy of each id
 	}
 	ids, shared = nil, nil
 	s.apply(c)
