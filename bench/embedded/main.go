@@ -240,8 +240,12 @@ func (c *config) start(ctx context.Context, data string, synthetic bool) (*proc,
 	return p, nil
 }
 
+// probe is the client of the readiness checks: the server takes its port before it loads,
+// so until it serves a request waits in the listen backlog, and a probe must give up soon.
+var probe = &http.Client{Timeout: 250 * time.Millisecond}
+
 func (p *proc) isReady() bool {
-	resp, err := http.Get(p.url + "/readyz")
+	resp, err := probe.Get(p.url + "/readyz")
 	if err != nil {
 		return false
 	}
