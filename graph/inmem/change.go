@@ -228,10 +228,24 @@ func (s *Store) applyContext(ctx context.Context, c *change) bool {
 		// The endpoint index, from the relations in id order (every list comes out sorted),
 		// beside the search index, in name order, which Search's top-k selection benefits
 		// from (see rebuild). They share nothing.
-		var wg sync.WaitGroup
-		wg.Go(func() { s.byFrom, s.byTo = buildAdjacency(s.views.relsByID, len(s.entities)) })
-		s.search.rebuild(s.views.entsByName[""])
-		wg.Wait()
+		// A done ctx stops the wait for them, as for the views: the abandoned goroutines build
+		// into values nothing else holds.
+		rels, byName, n := s.views.relsByID, s.views.entsByName[""], len(s.entities)
+		var (
+			from, to adjacency
+			idx      searchIndex
+			wg       sync.WaitGroup
+		)
+		wg.Go(func() { from, to = buildAdjacency(rels, n) })
+		wg.Go(func() { idx.rebuild(byName) })
+		built := make(chan struct{})
+		go func() { wg.Wait(); close(built) }()
+		select {
+		case <-built:
+		case <-ctx.Done():
+			return false
+		}
+		s.byFrom, s.byTo, s.search = from, to, idx
 	}
 	return true
 }
