@@ -18,6 +18,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"syscall"
@@ -333,6 +334,11 @@ func run(ctx context.Context, getenv func(string) string, listening chan<- strin
 	if err != nil {
 		return errors.Join(err, ln.Close())
 	}
+	// Loading a large graph leaves garbage of several times its size (records read or
+	// generated, the import's working copies, sort buffers), which the collector frees but the
+	// runtime returns to the system only gradually: give it back before serving, so that the
+	// process is as large as the graph it holds (at 1M entities this is gigabytes of RSS).
+	debug.FreeOSMemory()
 	opts := cfg.Handler
 	opts.Store, opts.Logger = store, logger
 	opts.Registry = prometheus.NewRegistry()

@@ -18,6 +18,16 @@ const syntheticBuild = true
 
 // importSynthetic generates the synthetic dataset of n entities (seed/synth, seed 1) and
 // imports it into store.
+// Generating takes seconds at a million entities and cannot be interrupted, so it runs on
+// its own: a server told to stop meanwhile returns at once, and the generator's goroutine
+// ends with the process.
 func importSynthetic(ctx context.Context, store model.Store, n int) error {
-	return store.Import(ctx, synth.Generate(n, 1))
+	generated := make(chan *model.Dataset, 1)
+	go func() { generated <- synth.Generate(n, 1) }()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case d := <-generated:
+		return store.Import(ctx, d)
+	}
 }

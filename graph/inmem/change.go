@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/autograph-kg/autograph/graph/model"
@@ -44,10 +45,17 @@ const patchLimit = 64
 // stops within moments at any point. Once the file has a large change,
 // a done ctx also stops its (long) application in memory: the store then closes, since its
 // memory no longer matches its file, and the change loads at the next Open. A small change
-// is applied whatever ctx says.
+// is applied whatever ctx says. A large change to a small store is built in memory while the
+// file takes it (prebuild.go), and takes the store's place once the file has it.
 func (s *Store) commit(ctx context.Context, op string, c *change) error {
 	if c.size() == 0 {
 		return nil
+	}
+	var next <-chan *Store
+	if s.prebuilds(c) {
+		bctx, cancel := context.WithCancel(ctx)
+		defer cancel() // stops the build when the file does not take c
+		next = s.prebuild(bctx, c)
 	}
 	if s.db != nil {
 		persist := s.persist
@@ -61,9 +69,17 @@ func (s *Store) commit(ctx context.Context, op string, c *change) error {
 			return fmt.Errorf("%s: %w", op, &model.Error{Code: model.CodeInternal, Message: "the change could not be saved", Err: err})
 		}
 	}
+	var built *Store
+	if next != nil {
+		built = <-next
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.applyContext(ctx, c) {
+	if built != nil {
+		s.adopt(built)
+		return nil
+	}
+	if next == nil && s.applyContext(ctx, c) {
 		return nil
 	}
 	msg := "the store stopped while loading the change into memory and is closed"
@@ -103,15 +119,22 @@ func (s *Store) applyContext(ctx context.Context, c *change) bool {
 	if !patch && ctx.Err() != nil {
 		return false
 	}
+	if !patch && len(s.entities)+len(s.sources)+len(s.relations) == 0 {
+		// A load or a first import: maps sized for it at once, rather than grown (and
+		// rehashed) a step at a time.
+		s.entities = make(map[string]*entityRec, len(c.entities))
+		s.sources = make(map[string]*sourceRec, len(c.sources))
+		s.relations = make(map[string]*model.Relation, len(c.relations))
+	}
 	for _, id := range c.dropRelations {
 		old := s.relations[id]
 		if old == nil {
 			continue
 		}
 		delete(s.relations, id)
-		unindex(s.byFrom, old.FromID, id)
-		unindex(s.byTo, old.ToID, id)
 		if patch {
+			s.byFrom.remove(old.FromID, id)
+			s.byTo.remove(old.ToID, id)
 			s.views.relsByID = removeSorted(s.views.relsByID, old, byRelationID)
 		}
 	}
@@ -140,12 +163,19 @@ func (s *Store) applyContext(ctx context.Context, c *change) bool {
 			s.views.insertSource(rec)
 		}
 	}
+	var added []*entityRec // for rebuildViewsFrom
+	if !patch {
+		added = make([]*entityRec, 0, len(c.entities))
+	}
 	for _, e := range c.entities {
 		if stop() {
 			return false
 		}
 		id := e.GetID()
 		rec := &entityRec{e: e, keys: model.SearchKeys(e), sortKey: model.SortKey(e.Common().Name)}
+		if !patch {
+			added = append(added, rec)
+		}
 		old := s.entities[id]
 		if old != nil {
 			// The kind may change (Import allows it when nothing stored depends on it).
@@ -179,26 +209,43 @@ func (s *Store) applyContext(ctx context.Context, c *change) bool {
 		}
 		// When the endpoints move, the old index entries go before the new ones come, so the
 		// relation is never found from an entity it no longer touches.
-		if old := s.relations[r.ID]; old != nil {
-			unindex(s.byFrom, old.FromID, old.ID)
-			unindex(s.byTo, old.ToID, old.ID)
-			if patch {
-				s.views.relsByID = removeSorted(s.views.relsByID, old, byRelationID)
-			}
+		if old := s.relations[r.ID]; old != nil && patch {
+			s.byFrom.remove(old.FromID, old.ID)
+			s.byTo.remove(old.ToID, old.ID)
+			s.views.relsByID = removeSorted(s.views.relsByID, old, byRelationID)
 		}
 		s.relations[r.ID] = r
-		index(s.byFrom, r.FromID, r)
-		index(s.byTo, r.ToID, r)
 		if patch {
+			s.byFrom.add(r.FromID, r)
+			s.byTo.add(r.ToID, r)
 			s.views.relsByID = insertSorted(s.views.relsByID, r, byRelationID)
 		}
 	}
 	if !patch {
-		if !s.rebuildViewsContext(ctx) || ctx.Err() != nil {
+		if !s.rebuildViewsFrom(ctx, added, c.relations) || ctx.Err() != nil {
 			return false
 		}
-		// In name order, which Search's top-k selection benefits from (see rebuild).
-		s.search.rebuild(s.views.entsByName[""])
+		// The endpoint index, from the relations in id order (every list comes out sorted),
+		// beside the search index, in name order, which Search's top-k selection benefits
+		// from (see rebuild). They share nothing.
+		// A done ctx stops the wait for them, as for the views: the abandoned goroutines build
+		// into values nothing else holds.
+		rels, byName, n := s.views.relsByID, s.views.entsByName[""], len(s.entities)
+		var (
+			from, to adjacency
+			idx      searchIndex
+			wg       sync.WaitGroup
+		)
+		wg.Go(func() { from, to = buildAdjacency(rels, n) })
+		wg.Go(func() { idx.rebuild(byName) })
+		built := make(chan struct{})
+		go func() { wg.Wait(); close(built) }()
+		select {
+		case <-built:
+		case <-ctx.Done():
+			return false
+		}
+		s.byFrom, s.byTo, s.search = from, to, idx
 	}
 	return true
 }
@@ -249,26 +296,6 @@ func removeSorted[T comparable](rows []T, x T, order func(a, b T) int) []T {
 		return slices.Delete(rows, i, i+1)
 	}
 	return rows
-}
-
-// index adds r to the endpoint index idx under entity id.
-func index(idx map[string]map[string]*model.Relation, id string, r *model.Relation) {
-	m := idx[id]
-	if m == nil {
-		m = map[string]*model.Relation{}
-		idx[id] = m
-	}
-	m[r.ID] = r
-}
-
-// unindex removes relation relID from the endpoint index idx under entity id, dropping the
-// entity's entry when it empties so the index does not grow with stale keys.
-func unindex(idx map[string]map[string]*model.Relation, id, relID string) {
-	m := idx[id]
-	delete(m, relID)
-	if len(m) == 0 {
-		delete(idx, id)
-	}
 }
 
 // nextEntity is what storing e would put in the store: a canonical copy stamped now (keeping

@@ -2,6 +2,7 @@ package inmem
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -10,6 +11,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -21,8 +23,12 @@ import (
 // The file layout; the package comment describes it. Bump formatVersion with any change to
 // it, so that a build refuses a file it would misread.
 const (
-	dbFileName      = "graph.db"
-	formatVersion   = "1"
+	dbFileName    = "graph.db"
+	formatVersion = "2"
+	// formatVersion1 is the version before it: JSON records. This build reads such a file as
+	// it is (the decoders read both encodings) and marks it version 2 at Open, since from then
+	// on its writes are binary records, which a build that knows only version 1 would misread.
+	formatVersion1  = "1"
 	bucketMeta      = "meta"
 	bucketEntities  = "entities"
 	bucketSources   = "sources"
@@ -43,8 +49,9 @@ const (
 // dataBuckets are the buckets that hold the graph, in the order Open creates them.
 func dataBuckets() []string { return []string{bucketEntities, bucketSources, bucketRelations} }
 
-// Records as stored: the model types' own JSON, plus the timestamps, which the model types
-// leave out of their JSON (the seed has none). The entity's kind says which type to decode.
+// The records of format version 1, which Open still reads: the model types' own JSON, plus the
+// timestamps, which the model types leave out of their JSON (the seed has none). The entity's
+// kind says which type to decode. Version 2 writes binary records (codec.go).
 
 type entityRecord struct {
 	Kind      model.EntityKind `json:"kind"`
@@ -74,7 +81,7 @@ type relationRecord struct {
 // use by another process". A file that is not a bbolt database, is corrupt, or has a format
 // version this build does not know is refused with an error that says so, and left untouched.
 func Open(ctx context.Context, dir string) (*Store, bool, error) {
-	return open(ctx, dir, bolt.Options{Timeout: lockTimeout})
+	return open(ctx, dir, bolt.Options{Timeout: lockTimeout, MmapFlags: mmapFlags})
 }
 
 // open is Open with the bbolt options spelled out, so that tests can limit the file's size.
@@ -129,7 +136,7 @@ func (s *Store) load(ctx context.Context, path string) (empty bool, err error) {
 			err = fmt.Errorf("%s is corrupt: %v", path, p)
 		}
 	}()
-	fresh, staged := false, false
+	fresh, staged, old := false, false, false
 	err = s.db.View(func(tx *bolt.Tx) error {
 		meta := tx.Bucket([]byte(bucketMeta))
 		if meta == nil {
@@ -147,8 +154,12 @@ func (s *Store) load(ctx context.Context, path string) (empty bool, err error) {
 			fresh = true
 			return nil
 		}
-		if v := meta.Get([]byte(keyVersion)); string(v) != formatVersion {
-			return fmt.Errorf("%s is in format version %q, and this build reads version %s only", path, v, formatVersion)
+		switch v := meta.Get([]byte(keyVersion)); string(v) {
+		case formatVersion:
+		case formatVersion1:
+			old = true
+		default:
+			return fmt.Errorf("%s is in format version %q, and this build reads versions %s and %s only", path, v, formatVersion1, formatVersion)
 		}
 		for _, name := range dataBuckets() {
 			if tx.Bucket([]byte(name)) == nil {
@@ -164,6 +175,14 @@ func (s *Store) load(ctx context.Context, path string) (empty bool, err error) {
 	if staged {
 		if err := s.db.Update(dropStaging); err != nil {
 			return false, fmt.Errorf("dropping the rest of an unfinished import from %s: %w", path, err)
+		}
+	}
+	if old {
+		err := s.db.Update(func(tx *bolt.Tx) error {
+			return tx.Bucket([]byte(bucketMeta)).Put([]byte(keyVersion), []byte(formatVersion))
+		})
+		if err != nil {
+			return false, fmt.Errorf("marking %s as format version %s: %w", path, formatVersion, err)
 		}
 	}
 	if fresh {
@@ -189,6 +208,39 @@ func (s *Store) load(ctx context.Context, path string) (empty bool, err error) {
 	}
 
 	c := &change{}
+	// ids holds every entity id, for the endpoint check and so that relations share their
+	// endpoints' id strings; shared interns the values many records repeat. The relations
+	// (the larger half) are read in a transaction of their own on a second goroutine, beside
+	// the entities and sources, with a table of their own.
+	ids, shared := strtab{}, strtab{}
+	var relErr error
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		defer func() {
+			if p := recover(); p != nil {
+				relErr = fmt.Errorf("%s is corrupt: %v", path, p)
+			}
+		}()
+		relShared := strtab{}
+		relErr = s.db.View(func(tx *bolt.Tx) error {
+			b := tx.Bucket([]byte(bucketRelations))
+			if n := b.Stats().KeyN; n > 0 {
+				c.relations = make([]*model.Relation, 0, n)
+			}
+			i := 0
+			return b.ForEach(func(k, v []byte) error {
+				if i++; tick(ctx, "loading", i) != nil {
+					return fmt.Errorf("loading: %w", ctx.Err())
+				}
+				r, err := decodeRelation(string(k), v, relShared, nil)
+				if err != nil {
+					return err
+				}
+				c.relations = append(c.relations, r)
+				return nil
+			})
+		})
+	})
 	err = s.db.View(func(tx *bolt.Tx) error {
 		i := 0
 		each := func(bucket string, fn func(k, v []byte) error) error {
@@ -200,8 +252,13 @@ func (s *Store) load(ctx context.Context, path string) (empty bool, err error) {
 				return fn(k, v)
 			})
 		}
+		if n := tx.Bucket([]byte(bucketEntities)).Stats().KeyN; n > 0 {
+			c.entities = make([]model.Entity, 0, n)
+			ids = make(strtab, n)
+		}
 		if err := each(bucketEntities, func(k, v []byte) error {
-			e, err := decodeEntity(k, v)
+			id := ids.get(k)
+			e, err := decodeEntity(id, v, shared)
 			if err != nil {
 				return err
 			}
@@ -210,39 +267,32 @@ func (s *Store) load(ctx context.Context, path string) (empty bool, err error) {
 		}); err != nil {
 			return err
 		}
-		if err := each(bucketSources, func(k, v []byte) error {
-			src, err := decodeSource(k, v)
+		return each(bucketSources, func(k, v []byte) error {
+			src, err := decodeSource(string(k), v, shared)
 			if err != nil {
 				return err
 			}
 			c.sources = append(c.sources, src)
 			return nil
-		}); err != nil {
-			return err
-		}
-		return each(bucketRelations, func(k, v []byte) error {
-			r, err := decodeRelation(k, v)
-			if err != nil {
-				return err
-			}
-			c.relations = append(c.relations, r)
-			return nil
 		})
 	})
-	if err != nil {
+	wg.Wait()
+	if err = cmp.Or(err, relErr); err != nil {
 		return false, fmt.Errorf("reading %s: %w", path, err)
 	}
-	ids := make(map[string]bool, len(c.entities))
-	for _, e := range c.entities {
-		ids[e.GetID()] = true
-	}
 	for _, r := range c.relations {
-		for _, end := range []string{r.FromID, r.ToID} {
-			if !ids[end] {
-				return false, fmt.Errorf("%s is inconsistent: relation %q refers to entity %q, which is not in the file", path, r.ID, end)
+		from, okFrom := ids[r.FromID]
+		to, okTo := ids[r.ToID]
+		if !okFrom || !okTo {
+			end := r.FromID
+			if okFrom {
+				end = r.ToID
 			}
+			return false, fmt.Errorf("%s is inconsistent: relation %q refers to entity %q, which is not in the file", path, r.ID, end)
 		}
+		r.FromID, r.ToID = from, to // the entities' own id strings: one copy of each id
 	}
+	ids, shared = nil, nil
 	s.apply(c)
 	return c.size() == 0, nil
 }
@@ -255,6 +305,7 @@ func (s *Store) load(ctx context.Context, path string) (empty bool, err error) {
 // just before the commit; the transaction then rolls back and the file is as it was.
 func (s *Store) persist(ctx context.Context, c *change) error {
 	recs := records(c)
+	var ar arena
 	return s.db.Update(func(tx *bolt.Tx) error {
 		ents := tx.Bucket([]byte(bucketEntities))
 		rels := tx.Bucket([]byte(bucketRelations))
@@ -272,7 +323,7 @@ func (s *Store) persist(ctx context.Context, c *change) error {
 			if err := tick(ctx, "saving", i+1); err != nil {
 				return err
 			}
-			v, err := r.value()
+			v, err := ar.value(&r)
 			if err != nil {
 				return fmt.Errorf("encoding %s %q: %w", r.bucket, r.key, err)
 			}
@@ -296,28 +347,42 @@ func dropStaging(tx *bolt.Tx) error {
 	return tx.DeleteBucket([]byte(bucketStaging))
 }
 
+// arena hands out the buffers records are encoded into, carved from large blocks: bbolt keeps
+// a value it is given until the transaction ends, so each needs memory of its own, and one
+// allocation per record would be a few million at a large import.
+type arena struct{ free []byte }
+
+func (a *arena) value(r *record) ([]byte, error) {
+	if cap(a.free) < 1024 {
+		a.free = make([]byte, 0, 1<<20)
+	}
+	v, err := r.value(a.free)
+	if err != nil {
+		return nil, err
+	}
+	a.free = v[len(v):]
+	return v, nil
+}
+
 // record is one item of a change as it goes to the file.
 type record struct {
 	bucket string
 	key    string
-	value  func() ([]byte, error)
+	// value appends the record's value to a buffer and returns it.
+	value func([]byte) ([]byte, error)
 }
 
 // records lists the items a change stores, bucket by bucket, each in id order (see persist).
 func records(c *change) []record {
 	out := make([]record, 0, len(c.sources)+len(c.entities)+len(c.relations))
 	for _, src := range slices.SortedFunc(slices.Values(c.sources), func(a, b *model.Source) int { return strings.Compare(a.ID, b.ID) }) {
-		out = append(out, record{bucketSources, src.ID, func() ([]byte, error) {
-			return json.Marshal(sourceRecord{Source: src, CreatedAt: src.CreatedAt, UpdatedAt: src.UpdatedAt})
-		}})
+		out = append(out, record{bucketSources, src.ID, func(b []byte) ([]byte, error) { return appendSource(b, src), nil }})
 	}
 	for _, e := range slices.SortedFunc(slices.Values(c.entities), func(a, b model.Entity) int { return strings.Compare(a.GetID(), b.GetID()) }) {
-		out = append(out, record{bucketEntities, e.GetID(), func() ([]byte, error) { return encodeEntity(e) }})
+		out = append(out, record{bucketEntities, e.GetID(), func(b []byte) ([]byte, error) { return appendEntity(b, e) }})
 	}
 	for _, r := range slices.SortedFunc(slices.Values(c.relations), func(a, b *model.Relation) int { return strings.Compare(a.ID, b.ID) }) {
-		out = append(out, record{bucketRelations, r.ID, func() ([]byte, error) {
-			return json.Marshal(relationRecord{Relation: r, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt})
-		}})
+		out = append(out, record{bucketRelations, r.ID, func(b []byte) ([]byte, error) { return appendRelation(b, r), nil }})
 	}
 	return out
 }
@@ -411,8 +476,12 @@ func (m *merge) finished() bool { return m.storedDone && m.next == len(m.changed
 // step writes the next stagingChunk records; done counts records for the context checks.
 func (m *merge) step(ctx context.Context, tx *bolt.Tx, done *int) error {
 	dst := tx.Bucket([]byte(bucketStaging)).Bucket([]byte(m.name))
+	// Records go in key order, always after the last: full pages, half as many as bbolt's
+	// default fill leaves.
+	dst.FillPercent = 1.0
 	cur := tx.Bucket([]byte(m.name)).Cursor()
 	var k, v []byte
+	var ar arena
 	if !m.storedDone {
 		if m.after == nil {
 			k, v = cur.First()
@@ -438,7 +507,7 @@ func (m *merge) step(ctx context.Context, tx *bolt.Tx, done *int) error {
 				m.after = bytes.Clone(k)
 				k, v = cur.Next()
 			}
-			val, err := r.value()
+			val, err := ar.value(r)
 			if err != nil {
 				return fmt.Errorf("encoding %s %q: %w", r.bucket, r.key, err)
 			}
@@ -462,19 +531,19 @@ func (m *merge) step(ctx context.Context, tx *bolt.Tx, done *int) error {
 	return nil
 }
 
-func encodeEntity(e model.Entity) ([]byte, error) {
-	raw, err := json.Marshal(e)
-	if err != nil {
-		return nil, err
+// decodeEntity decodes the entity record val stored under id, binary or (version 1) JSON.
+// shared interns repeated values of binary records.
+func decodeEntity(id string, val []byte, shared strtab) (model.Entity, error) {
+	if len(val) > 0 && val[0] == binaryTag {
+		e, err := decodeEntityBinary(id, &dec{b: val[1:], shared: shared})
+		if err != nil {
+			return nil, fmt.Errorf("entity %q: %w", id, err)
+		}
+		return e, nil
 	}
-	b := e.Common()
-	return json.Marshal(entityRecord{Kind: e.Kind(), Entity: raw, CreatedAt: b.CreatedAt, UpdatedAt: b.UpdatedAt})
-}
-
-func decodeEntity(key, val []byte) (model.Entity, error) {
 	var rec entityRecord
 	if err := json.Unmarshal(val, &rec); err != nil {
-		return nil, fmt.Errorf("entity %q: %w", key, err)
+		return nil, fmt.Errorf("entity %q: %w", id, err)
 	}
 	var e model.Entity
 	switch rec.Kind {
@@ -491,38 +560,56 @@ func decodeEntity(key, val []byte) (model.Entity, error) {
 	case model.KindAgreement:
 		e = &model.Agreement{}
 	default:
-		return nil, fmt.Errorf("entity %q: unknown kind %q", key, rec.Kind)
+		return nil, fmt.Errorf("entity %q: unknown kind %q", id, rec.Kind)
 	}
 	if err := json.Unmarshal(rec.Entity, e); err != nil {
-		return nil, fmt.Errorf("entity %q: %w", key, err)
+		return nil, fmt.Errorf("entity %q: %w", id, err)
 	}
-	if e.GetID() != string(key) {
-		return nil, fmt.Errorf("entity %q: the record holds id %q", key, e.GetID())
+	if e.GetID() != id {
+		return nil, fmt.Errorf("entity %q: the record holds id %q", id, e.GetID())
 	}
 	b := e.Common()
+	b.ID = id
 	b.CreatedAt, b.UpdatedAt = rec.CreatedAt, rec.UpdatedAt
 	return e, nil
 }
 
-func decodeSource(key, val []byte) (*model.Source, error) {
+// decodeSource is decodeEntity for sources.
+func decodeSource(id string, val []byte, shared strtab) (*model.Source, error) {
+	if len(val) > 0 && val[0] == binaryTag {
+		src, err := decodeSourceBinary(id, &dec{b: val[1:], shared: shared})
+		if err != nil {
+			return nil, fmt.Errorf("source %q: %w", id, err)
+		}
+		return src, nil
+	}
 	var rec sourceRecord
 	if err := json.Unmarshal(val, &rec); err != nil {
-		return nil, fmt.Errorf("source %q: %w", key, err)
+		return nil, fmt.Errorf("source %q: %w", id, err)
 	}
-	if rec.Source == nil || rec.Source.ID != string(key) {
-		return nil, fmt.Errorf("source %q: the record does not hold that source", key)
+	if rec.Source == nil || rec.Source.ID != id {
+		return nil, fmt.Errorf("source %q: the record does not hold that source", id)
 	}
 	rec.Source.CreatedAt, rec.Source.UpdatedAt = rec.CreatedAt, rec.UpdatedAt
 	return rec.Source, nil
 }
 
-func decodeRelation(key, val []byte) (*model.Relation, error) {
+// decodeRelation is decodeEntity for relations; ids, when not nil, holds the entity ids, whose
+// strings the relation's endpoints then share.
+func decodeRelation(id string, val []byte, shared, ids strtab) (*model.Relation, error) {
+	if len(val) > 0 && val[0] == binaryTag {
+		r, err := decodeRelationBinary(id, &dec{b: val[1:], shared: shared, ids: ids})
+		if err != nil {
+			return nil, fmt.Errorf("relation %q: %w", id, err)
+		}
+		return r, nil
+	}
 	var rec relationRecord
 	if err := json.Unmarshal(val, &rec); err != nil {
-		return nil, fmt.Errorf("relation %q: %w", key, err)
+		return nil, fmt.Errorf("relation %q: %w", id, err)
 	}
-	if rec.Relation == nil || rec.Relation.ID != string(key) {
-		return nil, fmt.Errorf("relation %q: the record does not hold that relation", key)
+	if rec.Relation == nil || rec.Relation.ID != id {
+		return nil, fmt.Errorf("relation %q: the record does not hold that relation", id)
 	}
 	rec.Relation.CreatedAt, rec.Relation.UpdatedAt = rec.CreatedAt, rec.UpdatedAt
 	return rec.Relation, nil

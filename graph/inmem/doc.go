@@ -27,7 +27,11 @@
 //	import.go     Import: the facts of the import rules, the cycle search
 //	page.go       keyset paging over the sorted views
 //	change.go     the effect of a write or an import, applied to the maps, views and indexes
-//	disk.go       Open and the bbolt file: loading, committing, staged imports, the records
+//	disk.go       Open and the bbolt file: loading, committing, staged imports
+//	codec.go      the binary records of format version 2
+//	adjacency.go  relations by endpoint, in id order
+//	search_prefix.go  the key and word arrays that answer most short searches
+//	prebuild.go   a large import built in memory while the file takes it
 //
 // Each test file is named for the file it tests; disk_internal_test.go, write_internal_test.go
 // and import_internal_test.go look inside the store.
@@ -62,17 +66,28 @@
 //
 // # On-disk format
 //
-// The file holds four buckets, keyed by id, with JSON values:
+// The file holds four buckets, keyed by id:
 //
-//	meta       "version" -> "1" (the format version; Open refuses any other)
-//	entities   id -> {"kind": "BRAND", "entity": {...}, "createdAt": ..., "updatedAt": ...}
-//	sources    id -> {"source": {...}, "createdAt": ..., "updatedAt": ...}
-//	relations  id -> {"relation": {...}, "createdAt": ..., "updatedAt": ...}
+//	meta       "version" -> "2" (the format version; Open reads 1 and 2 and refuses any other)
+//	entities   id -> binary record: kind, then the entity's fields (codec.go)
+//	sources    id -> binary record of the source
+//	relations  id -> binary record of the relation
 //	import-staging  entities, sources, relations as above, only while a first import is
 //	                written (see Import above); never read
 //
-// "entity", "source" and "relation" are the model types' own JSON (the seed's format); the
-// timestamps, which the model types leave out of their JSON, are RFC 3339 in UTC with
-// microsecond precision, the precision the store keeps them in. A change of layout must bump
-// the version, so that an older build refuses a newer file instead of misreading it.
+// A binary record starts with the byte 0x01 and holds the model type's fields in declaration
+// order, timestamps included (microseconds since the epoch, UTC, the precision the store keeps
+// them in), but not the id, which is its key; codec.go spells the encoding out. Version 1
+// stored JSON instead: {"kind": ..., "entity": {...}, "createdAt": ..., "updatedAt": ...}
+// for an entity, {"source": {...}, ...} and {"relation": {...}, ...} for the others, the
+// model types' own JSON (the seed's format) with RFC 3339 timestamps. Open reads both
+// encodings (a JSON record starts with '{'), so a version 1 file is read as it is; it is
+// marked version 2 at Open, and its records turn binary as writes replace them. A change of
+// layout must bump the version, so that an older build refuses a newer file instead of
+// misreading it.
+//
+// Reading a file is most of a restart, so Open reads the relations beside the entities, on
+// a second goroutine, and a load (like a first import) builds the views and indexes on both
+// cores; a large import into a small store is built in memory while the file takes it
+// (prebuild.go).
 package inmem

@@ -200,19 +200,7 @@ func (s *Store) RelationsOf(ctx context.Context, ids []string, q model.Relations
 		if _, done := out[id]; done {
 			continue
 		}
-		rows := s.collect(func(add func(*model.Relation)) {
-			if dir != model.DirectionIn {
-				for _, r := range s.byFrom[id] {
-					add(r)
-				}
-			}
-			if dir != model.DirectionOut {
-				for _, r := range s.byTo[id] {
-					add(r)
-				}
-			}
-		})
-		page, err := s.relationPage(ctx, op, rows, relPageQuery{f, q.Filter.Where, id, q.Order, q.Aggregate, q.CountOnly}, q.First, after)
+		page, err := s.relationPage(ctx, op, s.relationsOf(id, dir), relPageQuery{f, q.Filter.Where, id, q.Order, q.Aggregate, q.CountOnly}, q.First, after)
 		if err != nil {
 			return nil, err
 		}

@@ -247,3 +247,60 @@ func benchSize(b *testing.B, n int) {
 		})
 	}
 }
+
+// BenchmarkDisk measures a data directory over the synthetic datasets of BenchmarkScale: the
+// first import into an empty directory (Open, Import, Close) and a later Open of the
+// directory it leaves (reading everything back into memory). Both report MB-heap, the heap
+// the store holds afterwards. Run with:
+//
+//	go test -run '^$' -bench Disk -benchtime 1x ./graph/inmem/
+func BenchmarkDisk(b *testing.B) {
+	sizes := []int{10_000, 100_000}
+	if os.Getenv("KG_BENCH_1M") == "1" {
+		sizes = append(sizes, 1_000_000)
+	}
+	ctx := context.Background()
+	for _, n := range sizes {
+		b.Run(sizeName(n), func(b *testing.B) {
+			dir := b.TempDir()
+			b.Run("Import", func(b *testing.B) {
+				d := synth.Generate(n, 1)
+				for i := range b.N {
+					b.StopTimer()
+					sub := dir
+					if i > 0 {
+						sub = b.TempDir()
+					}
+					b.StartTimer()
+					st, _, err := inmem.Open(ctx, sub)
+					if err != nil {
+						b.Fatal(err)
+					}
+					if err := st.Import(ctx, d); err != nil {
+						b.Fatal(err)
+					}
+					if err := st.Close(ctx); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+			b.Run("Open", func(b *testing.B) {
+				base := heapInUse()
+				var st *inmem.Store
+				for range b.N {
+					if st != nil {
+						_ = st.Close(ctx)
+						st = nil
+					}
+					var err error
+					if st, _, err = inmem.Open(ctx, dir); err != nil {
+						b.Fatal(err)
+					}
+				}
+				b.StopTimer()
+				b.ReportMetric(float64(heapInUse()-base)/(1<<20), "MB-heap")
+				_ = st.Close(ctx)
+			})
+		})
+	}
+}

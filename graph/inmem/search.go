@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math/bits"
 	"slices"
+	"sync"
 
 	"github.com/autograph-kg/autograph/graph/model"
 )
@@ -38,6 +39,8 @@ type searchIndex struct {
 	// grams maps a trigram (three bytes, big-endian in the low 24 bits) to the slots of the
 	// entities that have it, in increasing order, each once.
 	grams map[uint32][]uint32
+	// prefix finds the best hits of most short queries without the trigrams (search_prefix.go).
+	prefix prefixIndex
 }
 
 // trigram packs three bytes into a posting key.
@@ -85,6 +88,9 @@ func (x *searchIndex) rebuild(recs []*entityRec) {
 		x.grams[g] = block[len(block) : len(block) : len(block)+n]
 		block = block[:len(block)+n]
 	}
+	// The prefix arrays (mostly a sort) are built beside the posting lists.
+	var wg sync.WaitGroup
+	wg.Go(func() { x.prefix.rebuild(recs) })
 	for i, r := range recs {
 		r.slot = uint32(i)
 		buf = gramsOf(r.keys, buf)
@@ -92,6 +98,7 @@ func (x *searchIndex) rebuild(recs []*entityRec) {
 			x.grams[g] = append(x.grams[g], uint32(i))
 		}
 	}
+	wg.Wait()
 }
 
 // add indexes a new record under a free slot.
@@ -107,6 +114,7 @@ func (x *searchIndex) add(r *entityRec) {
 	for _, g := range gramsOf(r.keys, nil) {
 		x.grams[g] = insertSlot(x.grams[g], r.slot)
 	}
+	x.prefix.add(r.keys, r.slot)
 }
 
 // replace puts r, a new version of old, in old's slot, changing only the posting lists of
@@ -117,6 +125,8 @@ func (x *searchIndex) replace(old, r *entityRec) {
 	if slices.Equal(old.keys, r.keys) {
 		return
 	}
+	x.prefix.remove(old.keys, r.slot)
+	x.prefix.add(r.keys, r.slot)
 	was, is := gramsOf(old.keys, nil), gramsOf(r.keys, nil)
 	for _, g := range was {
 		if _, ok := slices.BinarySearch(is, g); !ok {
@@ -135,6 +145,7 @@ func (x *searchIndex) remove(old *entityRec) {
 	for _, g := range gramsOf(old.keys, nil) {
 		x.dropSlot(g, old.slot)
 	}
+	x.prefix.remove(old.keys, old.slot)
 	x.recs[old.slot] = nil
 	x.free = append(x.free, old.slot)
 }
@@ -392,6 +403,16 @@ func (s *Store) Search(ctx context.Context, q model.SearchQuery) ([]model.Search
 		return nil
 	}
 
+	// When enough entities have a key, or else a word, that starts with the query, the best
+	// hits are among them (prefixIndex): score those alone.
+	if cands := s.search.byPrefix(text, kinds, q.First); cands != nil {
+		for _, slot := range cands {
+			if err := score(s.search.recs[slot]); err != nil {
+				return nil, err
+			}
+		}
+		return searchHits(top.sorted()), nil
+	}
 	est := s.search.costEstimate(text)
 	switch {
 	case len(kinds) > 0 && (est < 0 || kindSize <= est):
@@ -424,10 +445,44 @@ func (s *Store) Search(ctx context.Context, q model.SearchQuery) ([]model.Search
 			}
 		}
 	}
-	hits := top.sorted()
+	return searchHits(top.sorted()), nil
+}
+
+// searchHits copies the kept hits out.
+func searchHits(hits []hit) []model.SearchHit {
 	out := make([]model.SearchHit, len(hits))
 	for i, h := range hits {
 		out[i] = model.SearchHit{Entity: h.rec.e.Clone(), Score: h.score}
 	}
-	return out, nil
+	return out
+}
+
+// byPrefix returns the slots of the entities of the asked kinds (any, when none are asked
+// for) with a key that starts with q, if there are at least first of them; else of those
+// with a key or a word that does, if there are that many; else nil. Every entity it leaves
+// out scores below every one it returns (see prefixIndex).
+func (x *searchIndex) byPrefix(q string, kinds []model.EntityKind, first int) []uint32 {
+	if q == "" || first <= 0 {
+		return nil
+	}
+	seen := map[uint32]bool{}
+	var out []uint32
+	take := func(slot uint32) {
+		if seen[slot] {
+			return
+		}
+		seen[slot] = true
+		if r := x.recs[slot]; r != nil && (len(kinds) == 0 || slices.Contains(kinds, r.e.Kind())) {
+			out = append(out, slot)
+		}
+	}
+	starting(x.prefix.keys, q, take)
+	if len(out) >= first {
+		return out
+	}
+	starting(x.prefix.words, q, take)
+	if len(out) >= first {
+		return out
+	}
+	return nil
 }

@@ -65,9 +65,10 @@ type Store struct {
 	byKind    map[model.EntityKind]map[string]*entityRec
 	sources   map[string]*sourceRec
 	relations map[string]*model.Relation
-	// byFrom and byTo index relations by endpoint: entity id -> relation id -> relation.
-	byFrom map[string]map[string]*model.Relation
-	byTo   map[string]map[string]*model.Relation
+	// byFrom and byTo index relations by endpoint: entity id -> its relations, in id order
+	// (adjacency.go).
+	byFrom adjacency
+	byTo   adjacency
 
 	// Sorted views, patched by small writes and rebuilt after large ones (see apply). Keyset
 	// pages walk them in order, so a listing is one linear scan with no per-query sort.
@@ -95,8 +96,8 @@ func New() *Store {
 		byKind:    map[model.EntityKind]map[string]*entityRec{},
 		sources:   map[string]*sourceRec{},
 		relations: map[string]*model.Relation{},
-		byFrom:    map[string]map[string]*model.Relation{},
-		byTo:      map[string]map[string]*model.Relation{},
+		byFrom:    adjacency{},
+		byTo:      adjacency{},
 	}
 	s.rebuildViews()
 	s.search.rebuild(nil)
@@ -191,51 +192,77 @@ func (s *Store) rebuildViews() { s.rebuildViewsContext(context.Background()) }
 // rebuildViewsContext is rebuildViews that stops between two sorts when ctx is done, leaving
 // the views as they were, and reports whether it finished.
 func (s *Store) rebuildViewsContext(ctx context.Context) bool {
+	return s.rebuildViewsFrom(ctx, nil, nil)
+}
+
+// rebuildViewsFrom is rebuildViewsContext given the records of a change that replaced or
+// added everything the store holds (ents, rels; nil when it did not): the views start from
+// their order instead of the maps'. A file is read in id order, so then the id sorts find
+// their input sorted, which costs them one pass instead of a sort.
+func (s *Store) rebuildViewsFrom(ctx context.Context, ents []*entityRec, rels []*model.Relation) bool {
 	v := views{
 		entsByName: map[model.EntityKind][]*entityRec{},
 		entsByID:   map[model.EntityKind][]*entityRec{},
 	}
-	all := make([]*entityRec, 0, len(s.entities))
-	for _, r := range s.entities {
-		all = append(all, r)
-	}
-	// Each view gets its own backing array, so patching one never shifts another.
-	put := func(kind model.EntityKind, recs []*entityRec) {
-		v.entsByName[kind] = slices.SortedFunc(slices.Values(recs), entityByName)
-		v.entsByID[kind] = slices.SortedFunc(slices.Values(recs), entityByID)
-	}
-	put("", all)
-	for kind, m := range s.byKind {
-		if ctx.Err() != nil {
-			return false
+	all := ents
+	if len(all) != len(s.entities) {
+		all = make([]*entityRec, 0, len(s.entities))
+		for _, r := range s.entities {
+			all = append(all, r)
 		}
-		recs := make([]*entityRec, 0, len(m))
-		for _, r := range m {
-			recs = append(recs, r)
-		}
-		put(kind, recs)
 	}
-	if ctx.Err() != nil {
-		return false
-	}
-
 	srcs := make([]*sourceRec, 0, len(s.sources))
 	for _, r := range s.sources {
 		srcs = append(srcs, r)
 	}
-	v.srcByID = slices.SortedFunc(slices.Values(srcs), sourceByID)
-	v.srcByTitle = slices.SortedFunc(slices.Values(srcs), sourceByTitle)
-	v.srcByPub = slices.SortedFunc(slices.Values(srcs), sourceByPub)
-
-	rels := make([]*model.Relation, 0, len(s.relations))
-	for _, r := range s.relations {
-		rels = append(rels, r)
+	if len(rels) == len(s.relations) {
+		rels = slices.Clone(rels) // sorted in place below
+	} else {
+		rels = make([]*model.Relation, 0, len(s.relations))
+		for _, r := range s.relations {
+			rels = append(rels, r)
+		}
 	}
 	if ctx.Err() != nil {
 		return false
 	}
-	slices.SortFunc(rels, byRelationID)
-	v.relsByID = rels
+	// The sorts are independent: the entities' by name, and the others, run side by side (the entities' name sort alone is a third of an import of 1M). Each kind's
+	// views are then filtered, in order, out of the sorted views of all entities rather than
+	// sorted again. Each view gets its own backing array, so patching one never shifts another.
+	var wg sync.WaitGroup
+	wg.Go(func() { v.entsByName[""] = slices.SortedFunc(slices.Values(all), entityByName) })
+	wg.Go(func() {
+		v.entsByID[""] = slices.SortedFunc(slices.Values(all), entityByID)
+		slices.SortFunc(rels, byRelationID)
+		v.relsByID = rels
+		v.srcByID = slices.SortedFunc(slices.Values(srcs), sourceByID)
+		v.srcByTitle = slices.SortedFunc(slices.Values(srcs), sourceByTitle)
+		v.srcByPub = slices.SortedFunc(slices.Values(srcs), sourceByPub)
+	})
+	// A sort cannot be interrupted; a done ctx stops the wait for them, and the abandoned
+	// goroutines only finish sorting copies that nothing reads.
+	sorted := make(chan struct{})
+	go func() { wg.Wait(); close(sorted) }()
+	select {
+	case <-sorted:
+	case <-ctx.Done():
+		return false
+	}
+	for kind, m := range s.byKind {
+		v.entsByName[kind] = make([]*entityRec, 0, len(m))
+		v.entsByID[kind] = make([]*entityRec, 0, len(m))
+	}
+	for _, r := range v.entsByName[""] {
+		k := r.e.Kind()
+		v.entsByName[k] = append(v.entsByName[k], r)
+	}
+	for _, r := range v.entsByID[""] {
+		k := r.e.Kind()
+		v.entsByID[k] = append(v.entsByID[k], r)
+	}
+	if ctx.Err() != nil {
+		return false
+	}
 	s.views = v
 	return true
 }

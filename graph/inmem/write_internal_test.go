@@ -127,7 +127,10 @@ func TestFailedCommitChangesNothing(t *testing.T) {
 				t.Errorf("%s: a failed commit changed memory (-before +after):\n%s", name, d)
 			}
 		}
-		// A small write still goes through, and the file holds what memory holds.
+		// Once the disk has room again (the file may grow), a small write goes through, and the
+		// file holds what memory holds. (Whether it fits without growing depends on the free
+		// pages the import happened to leave.)
+		s.db.MaxSize = 0
 		if err := s.RemoveRelation(ctx, "r-chain-6-7"); err != nil {
 			t.Errorf("RemoveRelation after failed commits = %v", err)
 		}
