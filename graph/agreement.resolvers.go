@@ -31,13 +31,13 @@ func (r *queryResolver) Agreement(ctx context.Context, id string) (*model.Agreem
 func (r *queryResolver) Agreements(ctx context.Context, where *gqlmodel.AgreementWhere, orderBy *model.Order, first *int, after *string) (*gqlmodel.AgreementConnection, error) {
 	f := entityFilter(where, splitAgreement)
 	conn := &gqlmodel.AgreementConnection{Edges: []*gqlmodel.AgreementEdge{}}
-	pi, total, err := entityPage(ctx, r.Reader, model.KindAgreement, f, orderBy, first, after, func(c string, n *model.Agreement) {
+	pi, total, agg, err := entityPage(ctx, r.Reader, model.KindAgreement, f, orderBy, first, after, func(c string, n *model.Agreement) {
 		conn.Edges = append(conn.Edges, &gqlmodel.AgreementEdge{Cursor: c, Node: n})
 	})
 	if err != nil {
 		return nil, err
 	}
-	conn.PageInfo, conn.TotalCount = pi, total
+	conn.PageInfo, conn.TotalCount, conn.Aggregate = pi, total, agg
 	return conn, nil
 }
 

@@ -43,13 +43,13 @@ func (r *queryResolver) Brand(ctx context.Context, id string) (*model.Brand, err
 func (r *queryResolver) Brands(ctx context.Context, where *gqlmodel.BrandWhere, orderBy *model.Order, first *int, after *string) (*gqlmodel.BrandConnection, error) {
 	f := entityFilter(where, splitBrand)
 	conn := &gqlmodel.BrandConnection{Edges: []*gqlmodel.BrandEdge{}}
-	pi, total, err := entityPage(ctx, r.Reader, model.KindBrand, f, orderBy, first, after, func(c string, n *model.Brand) {
+	pi, total, agg, err := entityPage(ctx, r.Reader, model.KindBrand, f, orderBy, first, after, func(c string, n *model.Brand) {
 		conn.Edges = append(conn.Edges, &gqlmodel.BrandEdge{Cursor: c, Node: n})
 	})
 	if err != nil {
 		return nil, err
 	}
-	conn.PageInfo, conn.TotalCount = pi, total
+	conn.PageInfo, conn.TotalCount, conn.Aggregate = pi, total, agg
 	return conn, nil
 }
 

@@ -30,16 +30,18 @@ func pageInfo(cursors []string, hasNext bool, after string) *gqlmodel.PageInfo {
 
 // entityPage runs an entity listing for one kind and hands each node with its cursor to edge.
 // first == 0 asks only for totalCount; without orderBy the listing has the rules' default
-// order (NAME ascending).
-func entityPage[N model.Entity](ctx context.Context, s model.Reader, kind model.EntityKind, filter model.EntityFilter, orderBy *model.Order, first *int, after *string, edge func(cursor string, n N)) (*gqlmodel.PageInfo, int, error) {
+// order (NAME ascending). A connection asked only for totalCount or its aggregate
+// (entityConnectionWants) is counted, not read; the aggregate returned is never nil.
+func entityPage[N model.Entity](ctx context.Context, s model.Reader, kind model.EntityKind, filter model.EntityFilter, orderBy *model.Order, first *int, after *string, edge func(cursor string, n N)) (*gqlmodel.PageInfo, int, *model.EntityAggregate, error) {
 	n, err := firstArg(first)
 	if err != nil {
-		return nil, 0, err
+		return nil, 0, nil, err
 	}
-	q := model.EntityQuery{Kind: kind, Filter: filter, Order: orderOr(orderBy, model.Order{}), First: max(n, 1), After: str(after)}
+	rows, agg := entityConnectionWants(ctx)
+	q := model.EntityQuery{Kind: kind, Filter: filter, Order: orderOr(orderBy, model.Order{}), First: max(n, 1), After: str(after), Aggregate: agg, CountOnly: !rows}
 	page, err := s.Entities(ctx, q)
 	if err != nil {
-		return nil, 0, err
+		return nil, 0, nil, err
 	}
 	items, hasNext := visible(page.Items, page.HasNextPage, n)
 	loader.For(ctx).AnnounceEntities(items)
@@ -51,7 +53,11 @@ func entityPage[N model.Entity](ctx context.Context, s model.Reader, kind model.
 			edge(c, v)
 		}
 	}
-	return pageInfo(cursors, hasNext, str(after)), page.TotalCount, nil
+	a := page.Aggregate
+	if a == nil {
+		a = &model.EntityAggregate{Count: page.TotalCount}
+	}
+	return pageInfo(cursors, hasNext, str(after)), page.TotalCount, a, nil
 }
 
 // relationConnection shapes a relation page as a Relay connection; cursor is the cursor of a

@@ -172,3 +172,38 @@ func withAggregate(conn *gqlmodel.RelationConnection, page *model.RelationPage) 
 	}
 	return conn
 }
+
+// entityConnectionWants is connectionWants for an entity connection: whether it needs rows
+// (edges or pageInfo) and what entity aggregate, if any.
+func entityConnectionWants(ctx context.Context) (rows bool, agg *model.EntityAggregateRequest) {
+	fc := graphql.GetFieldContext(ctx)
+	oc := graphql.GetOperationContext(ctx)
+	if fc == nil || oc == nil || fc.Field.Definition == nil {
+		return true, nil
+	}
+	for _, f := range graphql.CollectFields(oc, fc.Field.Selections, []string{fc.Field.Definition.Type.Name()}) {
+		switch f.Name {
+		case "edges", "pageInfo":
+			rows = true
+		case "aggregate":
+			if agg == nil {
+				agg = &model.EntityAggregateRequest{}
+			}
+			for _, sub := range graphql.CollectFields(oc, f.Selections, []string{"EntityAggregate"}) {
+				switch sub.Name {
+				case "countBy":
+					if v, ok := sub.ArgumentMap(oc.Variables)["field"]; ok {
+						if s, ok := v.(string); ok {
+							agg.CountBy = append(agg.CountBy, model.EntityAggregateField(s))
+						} else if af, ok := v.(model.EntityAggregateField); ok {
+							agg.CountBy = append(agg.CountBy, af)
+						}
+					}
+				case "founded":
+					agg.Founded = true
+				}
+			}
+		}
+	}
+	return rows, agg
+}

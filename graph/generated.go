@@ -68,6 +68,7 @@ type ComplexityRoot struct {
 	}
 
 	AgreementConnection struct {
+		Aggregate  func(childComplexity int) int
 		Edges      func(childComplexity int) int
 		PageInfo   func(childComplexity int) int
 		TotalCount func(childComplexity int) int
@@ -97,6 +98,7 @@ type ComplexityRoot struct {
 	}
 
 	BrandConnection struct {
+		Aggregate  func(childComplexity int) int
 		Edges      func(childComplexity int) int
 		PageInfo   func(childComplexity int) int
 		TotalCount func(childComplexity int) int
@@ -110,6 +112,12 @@ type ComplexityRoot struct {
 	DateBounds struct {
 		Max func(childComplexity int) int
 		Min func(childComplexity int) int
+	}
+
+	EntityAggregate struct {
+		Count   func(childComplexity int) int
+		CountBy func(childComplexity int, field model.EntityAggregateField) int
+		Founded func(childComplexity int) int
 	}
 
 	ImportProblem struct {
@@ -171,6 +179,7 @@ type ComplexityRoot struct {
 	}
 
 	OrganizationConnection struct {
+		Aggregate  func(childComplexity int) int
 		Edges      func(childComplexity int) int
 		PageInfo   func(childComplexity int) int
 		TotalCount func(childComplexity int) int
@@ -211,6 +220,7 @@ type ComplexityRoot struct {
 	}
 
 	PlaceConnection struct {
+		Aggregate  func(childComplexity int) int
 		Edges      func(childComplexity int) int
 		PageInfo   func(childComplexity int) int
 		TotalCount func(childComplexity int) int
@@ -238,6 +248,7 @@ type ComplexityRoot struct {
 	}
 
 	PlantConnection struct {
+		Aggregate  func(childComplexity int) int
 		Edges      func(childComplexity int) int
 		PageInfo   func(childComplexity int) int
 		TotalCount func(childComplexity int) int
@@ -370,6 +381,7 @@ type ComplexityRoot struct {
 	}
 
 	VehicleModelConnection struct {
+		Aggregate  func(childComplexity int) int
 		Edges      func(childComplexity int) int
 		PageInfo   func(childComplexity int) int
 		TotalCount func(childComplexity int) int
@@ -606,6 +618,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Agreement.UpdatedAt(childComplexity), true
 
+	case "AgreementConnection.aggregate":
+		if e.ComplexityRoot.AgreementConnection.Aggregate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AgreementConnection.Aggregate(childComplexity), true
 	case "AgreementConnection.edges":
 		if e.ComplexityRoot.AgreementConnection.Edges == nil {
 			break
@@ -744,6 +762,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Brand.UpdatedAt(childComplexity), true
 
+	case "BrandConnection.aggregate":
+		if e.ComplexityRoot.BrandConnection.Aggregate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BrandConnection.Aggregate(childComplexity), true
 	case "BrandConnection.edges":
 		if e.ComplexityRoot.BrandConnection.Edges == nil {
 			break
@@ -788,6 +812,30 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.DateBounds.Min(childComplexity), true
+
+	case "EntityAggregate.count":
+		if e.ComplexityRoot.EntityAggregate.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EntityAggregate.Count(childComplexity), true
+	case "EntityAggregate.countBy":
+		if e.ComplexityRoot.EntityAggregate.CountBy == nil {
+			break
+		}
+
+		args, err := ec.field_EntityAggregate_countBy_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.EntityAggregate.CountBy(childComplexity, args["field"].(model.EntityAggregateField)), true
+	case "EntityAggregate.founded":
+		if e.ComplexityRoot.EntityAggregate.Founded == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EntityAggregate.Founded(childComplexity), true
 
 	case "ImportProblem.id":
 		if e.ComplexityRoot.ImportProblem.ID == nil {
@@ -1169,6 +1217,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Organization.UpdatedAt(childComplexity), true
 
+	case "OrganizationConnection.aggregate":
+		if e.ComplexityRoot.OrganizationConnection.Aggregate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OrganizationConnection.Aggregate(childComplexity), true
 	case "OrganizationConnection.edges":
 		if e.ComplexityRoot.OrganizationConnection.Edges == nil {
 			break
@@ -1329,6 +1383,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Place.UpdatedAt(childComplexity), true
 
+	case "PlaceConnection.aggregate":
+		if e.ComplexityRoot.PlaceConnection.Aggregate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlaceConnection.Aggregate(childComplexity), true
 	case "PlaceConnection.edges":
 		if e.ComplexityRoot.PlaceConnection.Edges == nil {
 			break
@@ -1455,6 +1515,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Plant.UpdatedAt(childComplexity), true
 
+	case "PlantConnection.aggregate":
+		if e.ComplexityRoot.PlantConnection.Aggregate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlantConnection.Aggregate(childComplexity), true
 	case "PlantConnection.edges":
 		if e.ComplexityRoot.PlantConnection.Edges == nil {
 			break
@@ -2118,6 +2184,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.VehicleModel.UpdatedAt(childComplexity), true
 
+	case "VehicleModelConnection.aggregate":
+		if e.ComplexityRoot.VehicleModelConnection.Aggregate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.VehicleModelConnection.Aggregate(childComplexity), true
 	case "VehicleModelConnection.edges":
 		if e.ComplexityRoot.VehicleModelConnection.Edges == nil {
 			break
@@ -2326,6 +2398,8 @@ type AgreementConnection {
   edges: [AgreementEdge!]!
   pageInfo: PageInfo!
   totalCount: Int!
+  "Counts and bounds over every matching entity, across pages."
+  aggregate: EntityAggregate!
 }
 
 extend type Query {
@@ -2402,6 +2476,8 @@ type BrandConnection {
   edges: [BrandEdge!]!
   pageInfo: PageInfo!
   totalCount: Int!
+  "Counts and bounds over every matching entity, across pages."
+  aggregate: EntityAggregate!
 }
 
 extend type Query {
@@ -2550,6 +2626,41 @@ extend type Query {
   ("benz", "u5"). Best matches first. ` + "`" + `first` + "`" + ` is at most 100.
   """
   search(query: String!, kinds: [EntityKind!], first: Int = 20): [SearchHit!]!
+}
+
+"""
+What entities can be counted by. KIND applies to every listing; the others only to the kinds
+that have the field, and asking another listing for one is refused (BAD_USER_INPUT).
+"""
+enum EntityAggregateField {
+  "The entity's kind."
+  KIND
+  "The id of the country (a Place) the entity is based in or comes from: organizations and brands."
+  COUNTRY
+  "An organization's type, or a place's type."
+  TYPE
+  "An organization's ownership."
+  OWNERSHIP
+  "A brand's market segment."
+  SEGMENT
+  "A vehicle model's powertrain."
+  POWERTRAIN
+}
+
+"""
+Figures over every entity the connection matches, across all pages, under the same ` + "`" + `where` + "`" + `.
+A connection asked for its aggregate (or totalCount) alone reads no rows.
+"""
+type EntityAggregate {
+  "How many entities match (the connection's totalCount)."
+  count: Int!
+  """
+  The entities grouped by a field, one group per value that occurs, ordered by value; entities
+  without a value (an unknown ownership, say) are in no group.
+  """
+  countBy(field: EntityAggregateField!): [AggregateGroup!]!
+  "The earliest and latest known founding dates (organizations and brands; null for other kinds)."
+  founded: DateBounds!
 }
 `, BuiltIn: false},
 	{Name: "../schema/explore.graphqls", Input: `"Entities and the relations among them, ready to draw."
@@ -2973,6 +3084,8 @@ type OrganizationConnection {
   edges: [OrganizationEdge!]!
   pageInfo: PageInfo!
   totalCount: Int!
+  "Counts and bounds over every matching entity, across pages."
+  aggregate: EntityAggregate!
 }
 
 extend type Query {
@@ -3047,6 +3160,8 @@ type PlaceConnection {
   edges: [PlaceEdge!]!
   pageInfo: PageInfo!
   totalCount: Int!
+  "Counts and bounds over every matching entity, across pages."
+  aggregate: EntityAggregate!
 }
 
 extend type Query {
@@ -3110,6 +3225,8 @@ type PlantConnection {
   edges: [PlantEdge!]!
   pageInfo: PageInfo!
   totalCount: Int!
+  "Counts and bounds over every matching entity, across pages."
+  aggregate: EntityAggregate!
 }
 
 extend type Query {
@@ -3452,6 +3569,8 @@ type VehicleModelConnection {
   edges: [VehicleModelEdge!]!
   pageInfo: PageInfo!
   totalCount: Int!
+  "Counts and bounds over every matching entity, across pages."
+  aggregate: EntityAggregate!
 }
 
 extend type Query {
@@ -3516,6 +3635,8 @@ func (ec *executionContext) childFields_AgreementConnection(ctx context.Context,
 		return ec.fieldContext_AgreementConnection_pageInfo(ctx, field)
 	case "totalCount":
 		return ec.fieldContext_AgreementConnection_totalCount(ctx, field)
+	case "aggregate":
+		return ec.fieldContext_AgreementConnection_aggregate(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type AgreementConnection", field.Name)
 }
@@ -3574,6 +3695,8 @@ func (ec *executionContext) childFields_BrandConnection(ctx context.Context, fie
 		return ec.fieldContext_BrandConnection_pageInfo(ctx, field)
 	case "totalCount":
 		return ec.fieldContext_BrandConnection_totalCount(ctx, field)
+	case "aggregate":
+		return ec.fieldContext_BrandConnection_aggregate(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type BrandConnection", field.Name)
 }
@@ -3596,6 +3719,18 @@ func (ec *executionContext) childFields_DateBounds(ctx context.Context, field gr
 		return ec.fieldContext_DateBounds_max(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type DateBounds", field.Name)
+}
+
+func (ec *executionContext) childFields_EntityAggregate(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "count":
+		return ec.fieldContext_EntityAggregate_count(ctx, field)
+	case "countBy":
+		return ec.fieldContext_EntityAggregate_countBy(ctx, field)
+	case "founded":
+		return ec.fieldContext_EntityAggregate_founded(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type EntityAggregate", field.Name)
 }
 
 func (ec *executionContext) childFields_ImportProblem(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -3692,6 +3827,8 @@ func (ec *executionContext) childFields_OrganizationConnection(ctx context.Conte
 		return ec.fieldContext_OrganizationConnection_pageInfo(ctx, field)
 	case "totalCount":
 		return ec.fieldContext_OrganizationConnection_totalCount(ctx, field)
+	case "aggregate":
+		return ec.fieldContext_OrganizationConnection_aggregate(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type OrganizationConnection", field.Name)
 }
@@ -3772,6 +3909,8 @@ func (ec *executionContext) childFields_PlaceConnection(ctx context.Context, fie
 		return ec.fieldContext_PlaceConnection_pageInfo(ctx, field)
 	case "totalCount":
 		return ec.fieldContext_PlaceConnection_totalCount(ctx, field)
+	case "aggregate":
+		return ec.fieldContext_PlaceConnection_aggregate(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type PlaceConnection", field.Name)
 }
@@ -3826,6 +3965,8 @@ func (ec *executionContext) childFields_PlantConnection(ctx context.Context, fie
 		return ec.fieldContext_PlantConnection_pageInfo(ctx, field)
 	case "totalCount":
 		return ec.fieldContext_PlantConnection_totalCount(ctx, field)
+	case "aggregate":
+		return ec.fieldContext_PlantConnection_aggregate(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type PlantConnection", field.Name)
 }
@@ -4040,6 +4181,8 @@ func (ec *executionContext) childFields_VehicleModelConnection(ctx context.Conte
 		return ec.fieldContext_VehicleModelConnection_pageInfo(ctx, field)
 	case "totalCount":
 		return ec.fieldContext_VehicleModelConnection_totalCount(ctx, field)
+	case "aggregate":
+		return ec.fieldContext_VehicleModelConnection_aggregate(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type VehicleModelConnection", field.Name)
 }
@@ -4343,6 +4486,20 @@ func (ec *executionContext) field_Brand_relations_args(ctx context.Context, rawA
 		return nil, err
 	}
 	args["after"] = arg7
+	return args, nil
+}
+
+func (ec *executionContext) field_EntityAggregate_countBy_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "field",
+		func(ctx context.Context, v any) (model.EntityAggregateField, error) {
+			return ec.unmarshalNEntityAggregateField2githubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐEntityAggregateField(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["field"] = arg0
 	return args, nil
 }
 
@@ -6168,6 +6325,38 @@ func (ec *executionContext) fieldContext_AgreementConnection_totalCount(_ contex
 	return graphql.NewScalarFieldContext("AgreementConnection", field, false, false, "Int")
 }
 
+func (ec *executionContext) _AgreementConnection_aggregate(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.AgreementConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AgreementConnection_aggregate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Aggregate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.EntityAggregate) graphql.Marshaler {
+			return ec.marshalNEntityAggregate2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐEntityAggregate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AgreementConnection_aggregate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AgreementConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_EntityAggregate(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _AgreementEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.AgreementEdge) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -6745,6 +6934,38 @@ func (ec *executionContext) fieldContext_BrandConnection_totalCount(_ context.Co
 	return graphql.NewScalarFieldContext("BrandConnection", field, false, false, "Int")
 }
 
+func (ec *executionContext) _BrandConnection_aggregate(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.BrandConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BrandConnection_aggregate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Aggregate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.EntityAggregate) graphql.Marshaler {
+			return ec.marshalNEntityAggregate2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐEntityAggregate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BrandConnection_aggregate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BrandConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_EntityAggregate(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _BrandEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.BrandEdge) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -6844,6 +7065,105 @@ func (ec *executionContext) _DateBounds_max(ctx context.Context, field graphql.C
 }
 func (ec *executionContext) fieldContext_DateBounds_max(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DateBounds", field, false, false, "Date")
+}
+
+func (ec *executionContext) _EntityAggregate_count(ctx context.Context, field graphql.CollectedField, obj *model.EntityAggregate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EntityAggregate_count(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Count, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EntityAggregate_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EntityAggregate", field, false, false, "Int")
+}
+
+func (ec *executionContext) _EntityAggregate_countBy(ctx context.Context, field graphql.CollectedField, obj *model.EntityAggregate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EntityAggregate_countBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return obj.CountBy(fc.Args["field"].(model.EntityAggregateField)), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.AggregateGroup) graphql.Marshaler {
+			return ec.marshalNAggregateGroup2ᚕᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐAggregateGroupᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EntityAggregate_countBy(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "EntityAggregate",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AggregateGroup(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_EntityAggregate_countBy_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _EntityAggregate_founded(ctx context.Context, field graphql.CollectedField, obj *model.EntityAggregate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EntityAggregate_founded(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Founded, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.DateBounds) graphql.Marshaler {
+			return ec.marshalNDateBounds2githubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐDateBounds(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EntityAggregate_founded(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "EntityAggregate",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DateBounds(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _ImportProblem_line(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.ImportProblem) (ret graphql.Marshaler) {
@@ -8447,6 +8767,38 @@ func (ec *executionContext) fieldContext_OrganizationConnection_totalCount(_ con
 	return graphql.NewScalarFieldContext("OrganizationConnection", field, false, false, "Int")
 }
 
+func (ec *executionContext) _OrganizationConnection_aggregate(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.OrganizationConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OrganizationConnection_aggregate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Aggregate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.EntityAggregate) graphql.Marshaler {
+			return ec.marshalNEntityAggregate2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐEntityAggregate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OrganizationConnection_aggregate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "OrganizationConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_EntityAggregate(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _OrganizationEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.OrganizationEdge) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -9115,6 +9467,38 @@ func (ec *executionContext) fieldContext_PlaceConnection_totalCount(_ context.Co
 	return graphql.NewScalarFieldContext("PlaceConnection", field, false, false, "Int")
 }
 
+func (ec *executionContext) _PlaceConnection_aggregate(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.PlaceConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlaceConnection_aggregate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Aggregate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.EntityAggregate) graphql.Marshaler {
+			return ec.marshalNEntityAggregate2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐEntityAggregate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PlaceConnection_aggregate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PlaceConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_EntityAggregate(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _PlaceEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.PlaceEdge) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -9635,6 +10019,38 @@ func (ec *executionContext) _PlantConnection_totalCount(ctx context.Context, fie
 }
 func (ec *executionContext) fieldContext_PlantConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PlantConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _PlantConnection_aggregate(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.PlantConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlantConnection_aggregate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Aggregate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.EntityAggregate) graphql.Marshaler {
+			return ec.marshalNEntityAggregate2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐEntityAggregate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PlantConnection_aggregate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PlantConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_EntityAggregate(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _PlantEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.PlantEdge) (ret graphql.Marshaler) {
@@ -12444,6 +12860,38 @@ func (ec *executionContext) _VehicleModelConnection_totalCount(ctx context.Conte
 }
 func (ec *executionContext) fieldContext_VehicleModelConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("VehicleModelConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _VehicleModelConnection_aggregate(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.VehicleModelConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_VehicleModelConnection_aggregate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Aggregate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.EntityAggregate) graphql.Marshaler {
+			return ec.marshalNEntityAggregate2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐEntityAggregate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_VehicleModelConnection_aggregate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "VehicleModelConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_EntityAggregate(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _VehicleModelEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.VehicleModelEdge) (ret graphql.Marshaler) {
@@ -16053,6 +16501,11 @@ func (ec *executionContext) _AgreementConnection(ctx context.Context, sel ast.Se
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "aggregate":
+			out.Values[i] = ec._AgreementConnection_aggregate(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -16243,6 +16696,11 @@ func (ec *executionContext) _BrandConnection(ctx context.Context, sel ast.Select
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "aggregate":
+			out.Values[i] = ec._BrandConnection_aggregate(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -16317,6 +16775,49 @@ func (ec *executionContext) _DateBounds(ctx context.Context, sel ast.SelectionSe
 		case "max":
 			out.Values[i] = ec._DateBounds_max(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var entityAggregateImplementors = []string{"EntityAggregate"}
+
+func (ec *executionContext) _EntityAggregate(ctx context.Context, sel ast.SelectionSet, obj *model.EntityAggregate) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, entityAggregateImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("EntityAggregate")
+		case "count":
+			out.Values[i] = ec._EntityAggregate_count(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "countBy":
+			out.Values[i] = ec._EntityAggregate_countBy(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "founded":
+			out.Values[i] = ec._EntityAggregate_founded(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		default:
@@ -16747,6 +17248,11 @@ func (ec *executionContext) _OrganizationConnection(ctx context.Context, sel ast
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "aggregate":
+			out.Values[i] = ec._OrganizationConnection_aggregate(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -17017,6 +17523,11 @@ func (ec *executionContext) _PlaceConnection(ctx context.Context, sel ast.Select
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "aggregate":
+			out.Values[i] = ec._PlaceConnection_aggregate(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -17193,6 +17704,11 @@ func (ec *executionContext) _PlantConnection(ctx context.Context, sel ast.Select
 			}
 		case "totalCount":
 			out.Values[i] = ec._PlantConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "aggregate":
+			out.Values[i] = ec._PlantConnection_aggregate(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -18103,6 +18619,11 @@ func (ec *executionContext) _VehicleModelConnection(ctx context.Context, sel ast
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "aggregate":
+			out.Values[i] = ec._VehicleModelConnection_aggregate(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -18746,6 +19267,24 @@ func (ec *executionContext) marshalNEntity2ᚕgithubᚗcomᚋautographᚑkgᚋau
 	}
 
 	return ret
+}
+
+func (ec *executionContext) marshalNEntityAggregate2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐEntityAggregate(ctx context.Context, sel ast.SelectionSet, v *model.EntityAggregate) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "EntityAggregate!")
+		return graphql.Null
+	}
+	return ec._EntityAggregate(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNEntityAggregateField2githubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐEntityAggregateField(ctx context.Context, v any) (model.EntityAggregateField, error) {
+	var res model.EntityAggregateField
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNEntityAggregateField2githubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐEntityAggregateField(ctx context.Context, sel ast.SelectionSet, v model.EntityAggregateField) graphql.Marshaler {
+	return v
 }
 
 func (ec *executionContext) unmarshalNEntityKind2githubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐEntityKind(ctx context.Context, v any) (model.EntityKind, error) {

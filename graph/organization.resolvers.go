@@ -76,13 +76,13 @@ func (r *queryResolver) Organization(ctx context.Context, id string) (*model.Org
 func (r *queryResolver) Organizations(ctx context.Context, where *gqlmodel.OrganizationWhere, orderBy *model.Order, first *int, after *string) (*gqlmodel.OrganizationConnection, error) {
 	f := entityFilter(where, splitOrganization)
 	conn := &gqlmodel.OrganizationConnection{Edges: []*gqlmodel.OrganizationEdge{}}
-	pi, total, err := entityPage(ctx, r.Reader, model.KindOrganization, f, orderBy, first, after, func(c string, n *model.Organization) {
+	pi, total, agg, err := entityPage(ctx, r.Reader, model.KindOrganization, f, orderBy, first, after, func(c string, n *model.Organization) {
 		conn.Edges = append(conn.Edges, &gqlmodel.OrganizationEdge{Cursor: c, Node: n})
 	})
 	if err != nil {
 		return nil, err
 	}
-	conn.PageInfo, conn.TotalCount = pi, total
+	conn.PageInfo, conn.TotalCount, conn.Aggregate = pi, total, agg
 	return conn, nil
 }
 

@@ -43,13 +43,13 @@ func (r *queryResolver) Place(ctx context.Context, id string) (*model.Place, err
 func (r *queryResolver) Places(ctx context.Context, where *gqlmodel.PlaceWhere, orderBy *model.Order, first *int, after *string) (*gqlmodel.PlaceConnection, error) {
 	f := entityFilter(where, splitPlace)
 	conn := &gqlmodel.PlaceConnection{Edges: []*gqlmodel.PlaceEdge{}}
-	pi, total, err := entityPage(ctx, r.Reader, model.KindPlace, f, orderBy, first, after, func(c string, n *model.Place) {
+	pi, total, agg, err := entityPage(ctx, r.Reader, model.KindPlace, f, orderBy, first, after, func(c string, n *model.Place) {
 		conn.Edges = append(conn.Edges, &gqlmodel.PlaceEdge{Cursor: c, Node: n})
 	})
 	if err != nil {
 		return nil, err
 	}
-	conn.PageInfo, conn.TotalCount = pi, total
+	conn.PageInfo, conn.TotalCount, conn.Aggregate = pi, total, agg
 	return conn, nil
 }
 

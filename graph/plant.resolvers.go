@@ -39,13 +39,13 @@ func (r *queryResolver) Plant(ctx context.Context, id string) (*model.Plant, err
 func (r *queryResolver) Plants(ctx context.Context, where *gqlmodel.PlantWhere, orderBy *model.Order, first *int, after *string) (*gqlmodel.PlantConnection, error) {
 	f := entityFilter(where, splitPlant)
 	conn := &gqlmodel.PlantConnection{Edges: []*gqlmodel.PlantEdge{}}
-	pi, total, err := entityPage(ctx, r.Reader, model.KindPlant, f, orderBy, first, after, func(c string, n *model.Plant) {
+	pi, total, agg, err := entityPage(ctx, r.Reader, model.KindPlant, f, orderBy, first, after, func(c string, n *model.Plant) {
 		conn.Edges = append(conn.Edges, &gqlmodel.PlantEdge{Cursor: c, Node: n})
 	})
 	if err != nil {
 		return nil, err
 	}
-	conn.PageInfo, conn.TotalCount = pi, total
+	conn.PageInfo, conn.TotalCount, conn.Aggregate = pi, total, agg
 	return conn, nil
 }
 

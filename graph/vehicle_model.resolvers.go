@@ -19,13 +19,13 @@ func (r *queryResolver) VehicleModel(ctx context.Context, id string) (*model.Veh
 func (r *queryResolver) VehicleModels(ctx context.Context, where *gqlmodel.VehicleModelWhere, orderBy *model.Order, first *int, after *string) (*gqlmodel.VehicleModelConnection, error) {
 	f := entityFilter(where, splitVehicleModel)
 	conn := &gqlmodel.VehicleModelConnection{Edges: []*gqlmodel.VehicleModelEdge{}}
-	pi, total, err := entityPage(ctx, r.Reader, model.KindVehicleModel, f, orderBy, first, after, func(c string, n *model.VehicleModel) {
+	pi, total, agg, err := entityPage(ctx, r.Reader, model.KindVehicleModel, f, orderBy, first, after, func(c string, n *model.VehicleModel) {
 		conn.Edges = append(conn.Edges, &gqlmodel.VehicleModelEdge{Cursor: c, Node: n})
 	})
 	if err != nil {
 		return nil, err
 	}
-	conn.PageInfo, conn.TotalCount = pi, total
+	conn.PageInfo, conn.TotalCount, conn.Aggregate = pi, total, agg
 	return conn, nil
 }
 

@@ -15,6 +15,8 @@ type AgreementConnection struct {
 	Edges      []*AgreementEdge `json:"edges"`
 	PageInfo   *PageInfo        `json:"pageInfo"`
 	TotalCount int              `json:"totalCount"`
+	// Counts and bounds over every matching entity, across pages.
+	Aggregate *model.EntityAggregate `json:"aggregate"`
 }
 
 type AgreementEdge struct {
@@ -54,6 +56,8 @@ type BrandConnection struct {
 	Edges      []*BrandEdge `json:"edges"`
 	PageInfo   *PageInfo    `json:"pageInfo"`
 	TotalCount int          `json:"totalCount"`
+	// Counts and bounds over every matching entity, across pages.
+	Aggregate *model.EntityAggregate `json:"aggregate"`
 }
 
 type BrandEdge struct {
@@ -136,6 +140,8 @@ type OrganizationConnection struct {
 	Edges      []*OrganizationEdge `json:"edges"`
 	PageInfo   *PageInfo           `json:"pageInfo"`
 	TotalCount int                 `json:"totalCount"`
+	// Counts and bounds over every matching entity, across pages.
+	Aggregate *model.EntityAggregate `json:"aggregate"`
 }
 
 type OrganizationEdge struct {
@@ -196,6 +202,8 @@ type PlaceConnection struct {
 	Edges      []*PlaceEdge `json:"edges"`
 	PageInfo   *PageInfo    `json:"pageInfo"`
 	TotalCount int          `json:"totalCount"`
+	// Counts and bounds over every matching entity, across pages.
+	Aggregate *model.EntityAggregate `json:"aggregate"`
 }
 
 type PlaceEdge struct {
@@ -236,6 +244,8 @@ type PlantConnection struct {
 	Edges      []*PlantEdge `json:"edges"`
 	PageInfo   *PageInfo    `json:"pageInfo"`
 	TotalCount int          `json:"totalCount"`
+	// Counts and bounds over every matching entity, across pages.
+	Aggregate *model.EntityAggregate `json:"aggregate"`
 }
 
 type PlantEdge struct {
@@ -339,6 +349,8 @@ type VehicleModelConnection struct {
 	Edges      []*VehicleModelEdge `json:"edges"`
 	PageInfo   *PageInfo           `json:"pageInfo"`
 	TotalCount int                 `json:"totalCount"`
+	// Counts and bounds over every matching entity, across pages.
+	Aggregate *model.EntityAggregate `json:"aggregate"`
 }
 
 type VehicleModelEdge struct {

@@ -110,8 +110,8 @@ func walkCost(v reflect.Value, depth int) int {
 	return 0
 }
 
-// aggregateCost is one grouping or date bound of a relation aggregate: a pass over the
-// matching relations.
+// aggregateCost is one grouping or date bound of a relation or entity aggregate: a pass over
+// the matching relations or entities.
 const aggregateCost = 20
 
 func assemblyCost(child int, _ []model.RelationStatus, _ *model.Date) int { return listCost(child) }
@@ -171,6 +171,8 @@ func complexity() graph.ComplexityRoot {
 	c.RelationAggregate.CountBy = func(child int, _ model.AggregateField) int { return aggregateCost + child }
 	c.RelationAggregate.ValidFrom = func(child int) int { return aggregateCost + child }
 	c.RelationAggregate.ValidTo = func(child int) int { return aggregateCost + child }
+	c.EntityAggregate.CountBy = func(child int, _ model.EntityAggregateField) int { return aggregateCost + child }
+	c.EntityAggregate.Founded = func(child int) int { return aggregateCost + child }
 	c.Query.Search = func(child int, _ string, _ []model.EntityKind, first *int) int {
 		return searchCost + pageCost(child, first)
 	}

@@ -90,6 +90,8 @@ func (s *Store) Entities(ctx context.Context, q model.EntityQuery) (*model.Entit
 		slices.SortFunc(rows, func(a, b *entityRec) int {
 			return cmp.Or(cmp.Compare(key(a), key(b)), cmp.Compare(a.e.GetID(), b.e.GetID()))
 		})
+	} else if q.CountOnly {
+		rows = s.views.entsByID[q.Kind] // counted, not ordered
 	} else if order.Field == model.SortByName {
 		rows = s.views.entsByName[q.Kind]
 	} else if order.Field == model.SortByID {
@@ -98,15 +100,22 @@ func (s *Store) Entities(ctx context.Context, q model.EntityQuery) (*model.Entit
 		rows = sortEntities(s.views.entsByID[q.Kind], order)
 	}
 	p := newPager[model.Entity](q.First, after, order.Desc)
+	agg := model.NewEntityAggregator(q.Aggregate)
 	for i, r := range inOrder(rows, order.Desc) {
 		if err := tick(ctx, op, i+1); err != nil {
 			return nil, err
 		}
-		if match(r) {
-			p.offer(key(r), r.e.GetID(), r.e.Clone)
+		if !match(r) {
+			continue
 		}
+		agg.Add(r.e)
+		if q.CountOnly {
+			p.total++
+			continue
+		}
+		p.offer(key(r), r.e.GetID(), r.e.Clone)
 	}
-	return &model.EntityPage{Items: p.items, HasNextPage: p.more, TotalCount: p.total}, nil
+	return &model.EntityPage{Items: p.items, HasNextPage: p.more, TotalCount: p.total, Aggregate: agg.Result()}, nil
 }
 
 // entityMatcher compiles the filter of a normalised entity query (and its kind) into a

@@ -101,6 +101,9 @@ func (q EntityQuery) Normalize() (EntityQuery, error) {
 			return q, Errorf(CodeBadUserInput, "%s have no filterable attribute %q", what, a.Field)
 		}
 	}
+	if q.Aggregate, err = q.Aggregate.check(q.Kind); err != nil {
+		return q, err
+	}
 	q.First = firstOr(q.First, DefaultPageSize)
 	return q, nil
 }

@@ -197,6 +197,11 @@ type EntityQuery struct {
 	Order  Order
 	First  int
 	After  string
+	// Aggregate asks for counts and founding-date bounds over every matching entity
+	// (EntityPage.Aggregate); nil asks for none.
+	Aggregate *EntityAggregateRequest
+	// CountOnly asks for TotalCount (and Aggregate) alone: no row is read.
+	CountOnly bool
 }
 
 // EntityPage is one page of entities plus what Relay's PageInfo needs.
@@ -204,6 +209,8 @@ type EntityPage struct {
 	Items       []Entity
 	HasNextPage bool
 	TotalCount  int
+	// Aggregate answers the query's Aggregate; nil when it asked for none.
+	Aggregate *EntityAggregate
 }
 
 // SourceFilter narrows a source listing.

@@ -61,8 +61,9 @@ func (s *Store) EntitiesByID(ctx context.Context, ids []string) (map[string]mode
 
 // cypherEntityPage counts every entity that matches the filter and returns one keyset
 // page, in one statement. %[1]s is the label, %[2]s the filter's WHERE (or nothing), %[3]s
-// the filter's WHERE with the keyset condition, %[4]s the ORDER BY list. collect keeps
-// the order of the rows it gathers.
+// the filter's WHERE with the keyset condition, %[4]s the ORDER BY list, %[5]s the aggregate
+// subqueries and %[6]s their columns (both empty without an aggregate). collect keeps the
+// order of the rows it gathers.
 const cypherEntityPage = `
 CALL () {
   MATCH (n:%[1]s)%[2]s
@@ -74,8 +75,17 @@ CALL () {
   ORDER BY %[4]s
   LIMIT $limit
   RETURN collect(n) AS page
-}
-RETURN total, page`
+}%[5]s
+RETURN total, page%[6]s`
+
+// cypherEntityCount is cypherEntityPage when only the count (and aggregates) are asked for:
+// no row is read, and the page is empty.
+const cypherEntityCount = `
+CALL () {
+  MATCH (n:%[1]s)%[2]s
+  RETURN count(n) AS total
+}%[5]s
+RETURN total, [] AS page%[6]s`
 
 const (
 	// Filter conditions of an entity listing.
@@ -165,7 +175,12 @@ func entitiesQuery(q model.EntityQuery) (string, map[string]any, error) {
 		}
 		conds = append(conds, c)
 	}
-	return pageQuery(cypherEntityPage, label, conds, ks, hasCursor), params, nil
+	template := cypherEntityPage
+	if q.CountOnly {
+		template = cypherEntityCount
+	}
+	blocks, cols := entityAggregateBlocks(fmt.Sprintf("MATCH (n:%s)%s", label, where(conds)), q.Aggregate)
+	return pageQuery(template, label, conds, ks, hasCursor, blocks, cols), params, nil
 }
 
 // Entities lists one keyset page of entities of a kind (or of every kind), under the rules of
@@ -180,11 +195,26 @@ func (s *Store) Entities(ctx context.Context, q model.EntityQuery) (*model.Entit
 	if err != nil {
 		return nil, fmt.Errorf("neo4j: %s: %w", op, err)
 	}
-	items, total, next, err := readPage(ctx, s, op, cypher, params, q.First, entityFromNode)
+	recs, err := s.read(ctx, op, cypher, params)
 	if err != nil {
 		return nil, err
 	}
-	return &model.EntityPage{Items: items, TotalCount: total, HasNextPage: next}, nil
+	return single(recs, op, func(rec *neo4j.Record) (*model.EntityPage, error) {
+		total, nodes, err := pageColumns[dbtype.Node](rec)
+		if err != nil {
+			return nil, err
+		}
+		page := &model.EntityPage{TotalCount: total, HasNextPage: len(nodes) > q.First}
+		for _, n := range nodes[:min(len(nodes), q.First)] {
+			e, err := entityFromNode(n)
+			if err != nil {
+				return nil, err
+			}
+			page.Items = append(page.Items, e)
+		}
+		page.Aggregate, err = entityAggregateFromRecord(rec, q.Aggregate)
+		return page, err
+	})
 }
 
 // entityFromRecord maps the node in column n.

@@ -35,3 +35,23 @@ func TestCountOnlyReadsNoRows(t *testing.T) {
 		}
 	}
 }
+
+// TestEntityCountOnlyReadsNoRows checks that an entity listing asked for its count (and
+// aggregate) alone is a counting statement: no page, no LIMIT, no node collected.
+func TestEntityCountOnlyReadsNoRows(t *testing.T) {
+	agg := &model.EntityAggregateRequest{CountBy: []model.EntityAggregateField{model.EntityAggregateByKind}, Founded: true}
+	for _, kind := range []model.EntityKind{"", model.KindOrganization} {
+		for _, a := range []*model.EntityAggregateRequest{nil, agg} {
+			c, _, err := entitiesQuery(normalised(t, model.EntityQuery{Kind: kind, Aggregate: a, CountOnly: true}))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if strings.Contains(c, "LIMIT") || strings.Contains(c, "collect(n)") || (a == nil && strings.Contains(c, "collect(")) {
+				t.Errorf("entities of %q, count only (aggregate %v): the statement reads rows:\n%s", kind, a != nil, c)
+			}
+			if !strings.Contains(c, "count(n)") || (a != nil && !strings.Contains(c, "min(n.founded)")) {
+				t.Errorf("entities of %q, count only: the statement does not count or aggregate:\n%s", kind, c)
+			}
+		}
+	}
+}

@@ -23,13 +23,14 @@ func where(conds []string) string {
 }
 
 // pageQuery fills a page template: the filter's conditions for the count, the same plus the
-// keyset condition (when there is a cursor) for the page.
-func pageQuery(template, label string, filter []string, ks keyset, hasCursor bool) string {
+// keyset condition (when there is a cursor) for the page, then the aggregate subqueries and
+// their columns (both empty for a listing without an aggregate).
+func pageQuery(template, label string, filter []string, ks keyset, hasCursor bool, blocks, cols string) string {
 	page := filter
 	if hasCursor {
 		page = append(append([]string(nil), filter...), ks.after)
 	}
-	return fmt.Sprintf(template, label, where(filter), where(page), ks.order)
+	return fmt.Sprintf(template, label, where(filter), where(page), ks.order, blocks, cols)
 }
 
 // cursorParams decodes a query's after cursor (with its AfterCursor) into $afterKey and

@@ -141,7 +141,7 @@ func sourcesQuery(q model.SourceQuery) (string, map[string]any, error) {
 		}
 		params["publisherIds"] = q.Filter.PublisherIDs
 	}
-	return pageQuery(cypherSourcePage, labelSource, conds, ks, hasCursor), params, nil
+	return pageQuery(cypherSourcePage, labelSource, conds, ks, hasCursor, "", ""), params, nil
 }
 
 // Sources lists one keyset page of sources, under the rules of model.SourceQuery.Normalize.

@@ -175,6 +175,15 @@ func goldenStatements(t *testing.T) map[string]string {
 	updatedAt.After = updatedAt.CursorAt(model.TimeKey(time.Date(2026, 12, 1, 16, 0, 0, 0, time.UTC)), "i")
 	c, _, err = entitiesQuery(normalised(t, updatedAt))
 	add("entities-ordered-by-updated-at-after", c, err)
+	orgAggregates := &model.EntityAggregateRequest{CountBy: []model.EntityAggregateField{model.EntityAggregateByKind, model.EntityAggregateByCountry,
+		model.EntityAggregateByType, model.EntityAggregateByOwnership}, Founded: true}
+	entities("entities-organizations-aggregate", model.EntityQuery{Kind: model.KindOrganization, Aggregate: orgAggregates,
+		Filter: model.EntityFilter{Attrs: []model.AttrFilter{{Field: model.AttrCountry, Values: []string{"china"}}}}}, false)
+	entities("entities-organizations-count-only-aggregate", model.EntityQuery{Kind: model.KindOrganization, Aggregate: orgAggregates, CountOnly: true,
+		Filter: model.EntityFilter{Where: &model.EntityWhere{Not: &model.EntityWhere{IDs: []string{"a"}}}}}, false)
+	entities("entities-count-only", model.EntityQuery{CountOnly: true}, false)
+	entities("entities-brands-count-only-aggregate", model.EntityQuery{Kind: model.KindBrand, CountOnly: true,
+		Aggregate: &model.EntityAggregateRequest{CountBy: []model.EntityAggregateField{model.EntityAggregateBySegment}, Founded: true}}, false)
 	allAggregates := &model.AggregateRequest{CountBy: []model.AggregateField{model.AggregateByType, model.AggregateByStatus, model.AggregateByFromKind, model.AggregateByToKind}, Dates: true}
 	for _, v := range []struct {
 		name string

@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"fmt"
 	"testing"
 
 	"github.com/autograph-kg/autograph/graph/model"
@@ -169,6 +170,79 @@ func testAggregates(t *testing.T, s model.Store) {
 	noErr(t, "Relations", err)
 	if p.Aggregate != nil {
 		t.Errorf("Aggregate = %+v without a request, want nil", p.Aggregate)
+	}
+}
+
+// testEntityAggregates checks entity aggregates and count-only pages: groups by value,
+// entities without a value in no group, the founding-date bounds, the listing's filters
+// (flat and composable) respected, and fields a kind does not have refused.
+func testEntityAggregates(t *testing.T, s model.Store) {
+	ctx := t.Context()
+	type g = model.AggregateGroup
+	all := []model.EntityAggregateField{model.EntityAggregateByKind, model.EntityAggregateByCountry, model.EntityAggregateByType, model.EntityAggregateByOwnership}
+	for _, countOnly := range []bool{false, true} {
+		p, err := s.Entities(ctx, model.EntityQuery{Kind: model.KindOrganization, First: 2, CountOnly: countOnly,
+			Aggregate: &model.EntityAggregateRequest{CountBy: all, Founded: true}})
+		noErr(t, "Entities", err)
+		// Four organizations have no country and Škoda Auto no ownership: in no group.
+		diff(t, "aggregate of organizations", &model.EntityAggregate{
+			Count: 28,
+			Groups: map[model.EntityAggregateField][]g{
+				model.EntityAggregateByKind:    {{Value: "ORGANIZATION", Count: 28}},
+				model.EntityAggregateByCountry: {{Value: "china", Count: 5}, {Value: "czechia", Count: 1}, {Value: "france", Count: 1}, {Value: "germany", Count: 2}, {Value: "russia", Count: 15}},
+				model.EntityAggregateByType: {{Value: "ASSEMBLER", Count: 3}, {Value: "GOVERNMENT_BODY", Count: 1}, {Value: "GROUP", Count: 7},
+					{Value: "JOINT_VENTURE", Count: 1}, {Value: "MANUFACTURER", Count: 13}, {Value: "PUBLISHER", Count: 3}},
+				model.EntityAggregateByOwnership: {{Value: "JOINTLY_OWNED", Count: 1}, {Value: "PRIVATE", Count: 10}, {Value: "PUBLICLY_LISTED", Count: 11}, {Value: "STATE_OWNED", Count: 5}},
+			},
+			Founded: model.DateBounds{Min: date("1932-01"), Max: date("1994")},
+		}, p.Aggregate)
+		if p.TotalCount != 28 || (countOnly && len(p.Items) != 0) || (!countOnly && len(p.Items) != 2) {
+			t.Errorf("TotalCount = %d with %d items (count only %v), want 28 with 2 or none", p.TotalCount, len(p.Items), countOnly)
+		}
+		// The composable filter: every organization not based in Russia.
+		p, err = s.Entities(ctx, model.EntityQuery{Kind: model.KindOrganization, CountOnly: countOnly,
+			Filter:    model.EntityFilter{Where: &model.EntityWhere{Not: &model.EntityWhere{Attrs: []model.AttrFilter{{Field: model.AttrCountry, Values: []string{"russia"}}}}}},
+			Aggregate: &model.EntityAggregateRequest{CountBy: []model.EntityAggregateField{model.EntityAggregateByCountry}, Founded: true}})
+		noErr(t, "Entities", err)
+		diff(t, "aggregate of organizations outside Russia", &model.EntityAggregate{
+			Count:  13,
+			Groups: map[model.EntityAggregateField][]g{model.EntityAggregateByCountry: {{Value: "china", Count: 5}, {Value: "czechia", Count: 1}, {Value: "france", Count: 1}, {Value: "germany", Count: 2}}},
+		}, p.Aggregate)
+		p, err = s.Entities(ctx, model.EntityQuery{Kind: model.KindBrand, CountOnly: countOnly,
+			Aggregate: &model.EntityAggregateRequest{CountBy: []model.EntityAggregateField{model.EntityAggregateBySegment}, Founded: true}})
+		noErr(t, "Entities", err)
+		diff(t, "aggregate of brands", &model.EntityAggregate{
+			Count:   11,
+			Groups:  map[model.EntityAggregateField][]g{model.EntityAggregateBySegment: {{Value: "COMMERCIAL", Count: 1}, {Value: "MIXED", Count: 2}, {Value: "PASSENGER", Count: 8}}},
+			Founded: model.DateBounds{Min: date("2009-03-16"), Max: date("2009-03-16")},
+		}, p.Aggregate)
+		// Every kind, by ids: one of each of four kinds; no founding date among the ones that
+		// have none.
+		p, err = s.Entities(ctx, model.EntityQuery{CountOnly: countOnly, Filter: model.EntityFilter{IDs: []string{"avtotor-plant", "china", "kia", "gazelle-e"}},
+			Aggregate: &model.EntityAggregateRequest{CountBy: []model.EntityAggregateField{model.EntityAggregateByKind}, Founded: true}})
+		noErr(t, "Entities", err)
+		diff(t, "aggregate of four kinds", &model.EntityAggregate{
+			Count: 4,
+			Groups: map[model.EntityAggregateField][]g{model.EntityAggregateByKind: {
+				{Value: "BRAND", Count: 1}, {Value: "PLACE", Count: 1}, {Value: "PLANT", Count: 1}, {Value: "VEHICLE_MODEL", Count: 1}}},
+		}, p.Aggregate)
+	}
+	p, err := s.Entities(ctx, model.EntityQuery{Kind: model.KindPlant})
+	noErr(t, "Entities", err)
+	if p.Aggregate != nil {
+		t.Errorf("Aggregate = %+v without a request, want nil", p.Aggregate)
+	}
+	for _, c := range []struct {
+		kind  model.EntityKind
+		field model.EntityAggregateField
+		says  string
+	}{
+		{model.KindBrand, model.EntityAggregateByOwnership, "Brand entities cannot be counted by OWNERSHIP"},
+		{"", model.EntityAggregateByCountry, "entities of every kind cannot be counted by COUNTRY"},
+		{model.KindPlant, "COLOUR", `entities cannot be counted by "COLOUR"`},
+	} {
+		_, err := s.Entities(ctx, model.EntityQuery{Kind: c.kind, Aggregate: &model.EntityAggregateRequest{CountBy: []model.EntityAggregateField{c.field}}})
+		wantRefusal(t, fmt.Sprintf("%s entities counted by %s", c.kind, c.field), err, c.says)
 	}
 }
 

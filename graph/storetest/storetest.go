@@ -49,6 +49,7 @@ func Run(t *testing.T, newStore func(t *testing.T) model.Store) {
 	t.Run("Filters", func(t *testing.T) { testFilters(t, loaded(t)) })
 	t.Run("Orders", func(t *testing.T) { testOrders(t, loaded(t)) })
 	t.Run("Aggregates", func(t *testing.T) { testAggregates(t, loaded(t)) })
+	t.Run("EntityAggregates", func(t *testing.T) { testEntityAggregates(t, loaded(t)) })
 	t.Run("Copies", func(t *testing.T) { testCopies(t, loaded(t)) })
 	t.Run("Import", func(t *testing.T) { testImport(t, newStore(t)) })
 	t.Run("ImportCancelled", func(t *testing.T) { testImportCancelled(t, loaded(t)) })

@@ -1,0 +1,5 @@
+CALL () {
+  MATCH (n:Entity)
+  RETURN count(n) AS total
+}
+RETURN total, [] AS page
