@@ -74,6 +74,27 @@ func TestFilterLimits(t *testing.T) {
 	})
 }
 
+// TestEntityAggregateRefusals checks that a countBy field the listed kind does not have is
+// refused with BAD_USER_INPUT naming it, and that entity aggregates count towards the
+// complexity limit as relation aggregates do.
+func TestEntityAggregateRefusals(t *testing.T) {
+	srv := apitest.NewServer(t, httpapi.Options{})
+	status, resp := apitest.Post(t, srv.URL, `{ brands { aggregate { countBy(field: OWNERSHIP) { value count } } } }`, nil)
+	if status >= 500 || len(resp.Errors) != 1 || resp.Errors[0].Code() != "BAD_USER_INPUT" || !strings.Contains(resp.Errors[0].Message, "Brand entities cannot be counted by OWNERSHIP") {
+		t.Errorf("status %d, errors %+v; want BAD_USER_INPUT saying brands cannot be counted by OWNERSHIP", status, resp.Errors)
+	}
+	// Five aggregate parts cost 20 each: past a limit of 100 that the count alone is within.
+	small := apitest.NewServer(t, httpapi.Options{ComplexityLimit: 100})
+	status, resp = apitest.Post(t, small.URL, `{ organizations(first: 0) { totalCount aggregate { count } } }`, nil)
+	if status != http.StatusOK || len(resp.Errors) > 0 {
+		t.Errorf("the count alone: status %d, errors %+v; want an answer", status, resp.Errors)
+	}
+	status, resp = apitest.Post(t, small.URL, `{ organizations(first: 0) { aggregate { t: countBy(field: TYPE) { value } c: countBy(field: COUNTRY) { value } o: countBy(field: OWNERSHIP) { value } k: countBy(field: KIND) { value } founded { min } } } }`, nil)
+	if status >= 500 || len(resp.Errors) == 0 || resp.Errors[0].Code() != "COMPLEXITY_LIMIT_EXCEEDED" {
+		t.Errorf("five aggregate parts: status %d, errors %+v; want COMPLEXITY_LIMIT_EXCEEDED", status, resp.Errors)
+	}
+}
+
 // TestFilterInputs checks that the where inputs reach the stores as written: nested typed
 // inputs keep their flat fields, the flat fields of the relations listing and its newer ones
 // are ANDed, and an entity's relations take where and orderBy besides their arguments.
@@ -90,6 +111,8 @@ func TestFilterInputs(t *testing.T) {
 				`{"organization":{"relations":{"totalCount":1,"edges":[{"node":{"id":"avtotor-assembles-baic-x35"}}]}}}`},
 			{"aggregate with edges", `{ relations(first: 1, where: {types: [OWNS_BRAND]}) { totalCount aggregate { count validFrom { min max } countBy(field: STATUS) { value count } } edges { node { id } } } }`,
 				`{"relations":{"totalCount":4,"aggregate":{"count":4,"validFrom":{"min":null,"max":null},"countBy":[{"value":"ACTIVE","count":4}]},"edges":[{"node":{"id":"baic-group-owns-arcfox"}}]}}`},
+			{"entity aggregate with edges", `{ brands(first: 1, where: {country: ["south-korea"]}) { totalCount aggregate { count founded { min max } countBy(field: KIND) { value count } } edges { node { id relations(first: 1) { aggregate { count } } } } } }`,
+				`{"brands":{"totalCount":2,"aggregate":{"count":2,"founded":{"min":null,"max":null},"countBy":[{"value":"BRAND","count":2}]},"edges":[{"node":{"id":"hyundai","relations":{"aggregate":{"count":1}}}}]}}`},
 		} {
 			t.Run(c.name, func(t *testing.T) {
 				status, resp := apitest.Post(t, srv.URL, c.query, nil)
