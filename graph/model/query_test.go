@@ -68,7 +68,42 @@ func TestEntityQueryNormalize(t *testing.T) {
 		{name: "order of sources", q: EntityQuery{Order: Order{Field: SortByTitle}}, refusal: "entities cannot be ordered by TITLE (use NAME, ID, FOUNDED, CREATED_AT or UPDATED_AT)"},
 		{name: "another kind's attribute", q: EntityQuery{Kind: KindPlant, Filter: attrs(AttrPlaceType)}, refusal: `Plant entities have no filterable attribute "type"`},
 		{name: "no attribute at all", q: EntityQuery{Filter: attrs("name")}, refusal: `entities have no filterable attribute "name"`},
+		{name: "aggregate fields once, in order", q: EntityQuery{Kind: KindOrganization, Aggregate: &EntityAggregateRequest{
+			CountBy: []EntityAggregateField{EntityAggregateByOwnership, EntityAggregateByKind, EntityAggregateByOwnership, EntityAggregateByCountry}, Founded: true}},
+			want: EntityQuery{Kind: KindOrganization, Order: Order{Field: SortByName}, First: DefaultPageSize, Aggregate: &EntityAggregateRequest{
+				CountBy: []EntityAggregateField{EntityAggregateByCountry, EntityAggregateByKind, EntityAggregateByOwnership}, Founded: true}}},
+		{name: "a place's type", q: EntityQuery{Kind: KindPlace, Aggregate: &EntityAggregateRequest{CountBy: []EntityAggregateField{EntityAggregateByType}}},
+			want: EntityQuery{Kind: KindPlace, Order: Order{Field: SortByName}, First: DefaultPageSize, Aggregate: &EntityAggregateRequest{CountBy: []EntityAggregateField{EntityAggregateByType}}}},
+		{name: "kind in the listing of all kinds", q: EntityQuery{Aggregate: &EntityAggregateRequest{CountBy: []EntityAggregateField{EntityAggregateByKind}}},
+			want: EntityQuery{Order: Order{Field: SortByName}, First: DefaultPageSize, Aggregate: &EntityAggregateRequest{CountBy: []EntityAggregateField{EntityAggregateByKind}}}},
+		{name: "another kind's aggregate field", q: EntityQuery{Kind: KindPlant, Aggregate: &EntityAggregateRequest{CountBy: []EntityAggregateField{EntityAggregateByCountry}}},
+			refusal: "Plant entities cannot be counted by COUNTRY: it is not one of their fields"},
+		{name: "an attribute in the listing of all kinds", q: EntityQuery{Aggregate: &EntityAggregateRequest{CountBy: []EntityAggregateField{EntityAggregateBySegment}}},
+			refusal: "entities of every kind cannot be counted by SEGMENT"},
+		{name: "an unknown aggregate field", q: EntityQuery{Kind: KindBrand, Aggregate: &EntityAggregateRequest{CountBy: []EntityAggregateField{"COLOUR"}}},
+			refusal: `entities cannot be counted by "COLOUR" (use KIND, COUNTRY, TYPE, OWNERSHIP, SEGMENT or POWERTRAIN)`},
 	})
+}
+
+// TestEntityAggregator checks the embedded store's rules for entity aggregates: groups by
+// value, no group for a missing value, founding dates bounded in Date.Before order.
+func TestEntityAggregator(t *testing.T) {
+	d := func(s string) *Date { v := MustDate(s); return &v }
+	own := OwnershipPrivate
+	a := NewEntityAggregator(&EntityAggregateRequest{CountBy: []EntityAggregateField{EntityAggregateByOwnership, EntityAggregateByKind}, Founded: true})
+	a.Add(&Organization{Type: OrgGroup, Ownership: &own, Founded: d("1994-05")})
+	a.Add(&Organization{Type: OrgGroup, Founded: d("1994")})
+	a.Add(&Organization{Type: OrgPublisher, Ownership: &own})
+	want := &EntityAggregate{Count: 3, Groups: map[EntityAggregateField][]AggregateGroup{
+		EntityAggregateByOwnership: {{Value: "PRIVATE", Count: 2}},
+		EntityAggregateByKind:      {{Value: "ORGANIZATION", Count: 3}},
+	}, Founded: DateBounds{Min: d("1994"), Max: d("1994-05")}}
+	if diff := cmp.Diff(want, a.Result()); diff != "" {
+		t.Errorf("Result() mismatch (-want +got):\n%s", diff)
+	}
+	if got := NewEntityAggregator(nil).Result(); got != nil {
+		t.Errorf("Result() without a request = %+v, want nil", got)
+	}
 }
 
 func TestSourceQueryNormalize(t *testing.T) {
