@@ -74,8 +74,10 @@ func sortOrder(o Order, def SortField) Order {
 
 // Normalize checks an entity listing and fills in its defaults: the order field NAME when
 // empty, First DefaultPageSize when <= 0. BAD_USER_INPUT for a kind outside the enum, an order
-// field other than NAME or ID, or an attribute field the kind cannot be filtered on (the
-// listing of every kind accepts every kind's fields).
+// field other than NAME or ID, an attribute field the kind cannot be filtered on (the
+// listing of every kind accepts every kind's fields), or an aggregate field the kind does
+// not have (the listing of every kind is counted by KIND alone); the aggregate's fields are
+// kept once each, in order.
 func (q EntityQuery) Normalize() (EntityQuery, error) {
 	if err := checkKind(q.Kind, true); err != nil {
 		return q, err
