@@ -7,6 +7,7 @@ package graph
 
 import (
 	"context"
+	"time"
 
 	"github.com/autograph-kg/autograph/graph/gqlmodel"
 	"github.com/autograph-kg/autograph/graph/model"
@@ -24,11 +25,11 @@ func (r *agreementResolver) Parties(ctx context.Context, obj *model.Agreement) (
 	return related[*model.Organization](ctx, obj.ID, model.DirectionIn, nil, model.RelPartyTo)
 }
 
-func (r *queryResolver) Agreement(ctx context.Context, id string) (*model.Agreement, error) {
+func (r *queryResolver) Agreement(ctx context.Context, id string, knownAt *time.Time) (*model.Agreement, error) {
 	return entityAs[*model.Agreement](ctx, id)
 }
 
-func (r *queryResolver) Agreements(ctx context.Context, where *gqlmodel.AgreementWhere, orderBy *model.Order, first *int, after *string) (*gqlmodel.AgreementConnection, error) {
+func (r *queryResolver) Agreements(ctx context.Context, where *gqlmodel.AgreementWhere, orderBy *model.Order, first *int, after *string, knownAt *time.Time) (*gqlmodel.AgreementConnection, error) {
 	f := entityFilter(where, splitAgreement)
 	conn := &gqlmodel.AgreementConnection{Edges: []*gqlmodel.AgreementEdge{}}
 	pi, total, agg, err := entityPage(ctx, r.Reader, model.KindAgreement, f, orderBy, first, after, func(c string, n *model.Agreement) {

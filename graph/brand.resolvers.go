@@ -7,6 +7,7 @@ package graph
 
 import (
 	"context"
+	"time"
 
 	"github.com/autograph-kg/autograph/graph/gqlmodel"
 	"github.com/autograph-kg/autograph/graph/model"
@@ -36,11 +37,11 @@ func (r *brandResolver) Assemblers(ctx context.Context, obj *model.Brand, status
 	return typedRelations(ctx, obj.ID, model.DirectionIn, model.RelationFilter{Types: []model.RelationType{model.RelAssembles}, Status: status, AsOf: asOf})
 }
 
-func (r *queryResolver) Brand(ctx context.Context, id string) (*model.Brand, error) {
+func (r *queryResolver) Brand(ctx context.Context, id string, knownAt *time.Time) (*model.Brand, error) {
 	return entityAs[*model.Brand](ctx, id)
 }
 
-func (r *queryResolver) Brands(ctx context.Context, where *gqlmodel.BrandWhere, orderBy *model.Order, first *int, after *string) (*gqlmodel.BrandConnection, error) {
+func (r *queryResolver) Brands(ctx context.Context, where *gqlmodel.BrandWhere, orderBy *model.Order, first *int, after *string, knownAt *time.Time) (*gqlmodel.BrandConnection, error) {
 	f := entityFilter(where, splitBrand)
 	conn := &gqlmodel.BrandConnection{Edges: []*gqlmodel.BrandEdge{}}
 	pi, total, agg, err := entityPage(ctx, r.Reader, model.KindBrand, f, orderBy, first, after, func(c string, n *model.Brand) {

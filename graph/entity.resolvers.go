@@ -7,12 +7,13 @@ package graph
 
 import (
 	"context"
+	"time"
 
 	"github.com/autograph-kg/autograph/graph/loader"
 	"github.com/autograph-kg/autograph/graph/model"
 )
 
-func (r *queryResolver) Search(ctx context.Context, query string, kinds []model.EntityKind, first *int) ([]*model.SearchHit, error) {
+func (r *queryResolver) Search(ctx context.Context, query string, kinds []model.EntityKind, first *int, knownAt *time.Time) ([]*model.SearchHit, error) {
 	n, err := intArg("first", first, model.DefaultPageSize, 1, model.MaxPageSize)
 	if err != nil {
 		return nil, err

@@ -7,12 +7,13 @@ package graph
 
 import (
 	"context"
+	"time"
 
 	"github.com/autograph-kg/autograph/graph/loader"
 	"github.com/autograph-kg/autograph/graph/model"
 )
 
-func (r *queryResolver) Neighborhood(ctx context.Context, id string, depth *int, types []model.RelationType, asOf *model.Date, limit *int) (*model.Subgraph, error) {
+func (r *queryResolver) Neighborhood(ctx context.Context, id string, depth *int, types []model.RelationType, asOf *model.Date, limit *int, knownAt *time.Time) (*model.Subgraph, error) {
 	d, err := intArg("depth", depth, model.DefaultNeighborhoodDepth, 0, model.MaxNeighborhoodDepth)
 	if err != nil {
 		return nil, err
@@ -31,7 +32,7 @@ func (r *queryResolver) Neighborhood(ctx context.Context, id string, depth *int,
 	return g, nil
 }
 
-func (r *queryResolver) Paths(ctx context.Context, from string, to string, maxLength *int, types []model.RelationType, asOf *model.Date, first *int) ([]*model.Path, error) {
+func (r *queryResolver) Paths(ctx context.Context, from string, to string, maxLength *int, types []model.RelationType, asOf *model.Date, first *int, knownAt *time.Time) ([]*model.Path, error) {
 	ml, err := intArg("maxLength", maxLength, model.DefaultPathLength, 1, model.MaxPathLength)
 	if err != nil {
 		return nil, err
@@ -52,7 +53,7 @@ func (r *queryResolver) Paths(ctx context.Context, from string, to string, maxLe
 	return paths, nil
 }
 
-func (r *queryResolver) Timeline(ctx context.Context, id string, from *model.Date, to *model.Date) ([]*model.TimelineEntry, error) {
+func (r *queryResolver) Timeline(ctx context.Context, id string, from *model.Date, to *model.Date, knownAt *time.Time) ([]*model.TimelineEntry, error) {
 	q, err := model.TimelineQuery{ID: id, From: from, To: to}.Normalize()
 	if err != nil {
 		return nil, err

@@ -30,6 +30,7 @@ func NewExecutableSchema(cfg Config) graphql.ExecutableSchema {
 type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 
 type ResolverRoot interface {
+	Actor() ActorResolver
 	Agreement() AgreementResolver
 	Brand() BrandResolver
 	Mutation() MutationResolver
@@ -38,7 +39,9 @@ type ResolverRoot interface {
 	Plant() PlantResolver
 	Query() QueryResolver
 	Relation() RelationResolver
+	Revision() RevisionResolver
 	Source() SourceResolver
+	Subscription() SubscriptionResolver
 	VehicleModel() VehicleModelResolver
 }
 
@@ -46,6 +49,12 @@ type DirectiveRoot struct {
 }
 
 type ComplexityRoot struct {
+	Actor struct {
+		Name func(childComplexity int) int
+		Role func(childComplexity int) int
+		Via  func(childComplexity int) int
+	}
+
 	AggregateGroup struct {
 		Count func(childComplexity int) int
 		Value func(childComplexity int) int
@@ -109,6 +118,14 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	ChangeEvent struct {
+		Actor     func(childComplexity int) int
+		At        func(childComplexity int) int
+		Ids       func(childComplexity int) int
+		Operation func(childComplexity int) int
+		Revision  func(childComplexity int) int
+	}
+
 	DateBounds struct {
 		Max func(childComplexity int) int
 		Min func(childComplexity int) int
@@ -118,6 +135,11 @@ type ComplexityRoot struct {
 		Count   func(childComplexity int) int
 		CountBy func(childComplexity int, field model.EntityAggregateField) int
 		Founded func(childComplexity int) int
+	}
+
+	HistoryInfo struct {
+		FloorAt func(childComplexity int) int
+		Last    func(childComplexity int) int
 	}
 
 	ImportProblem struct {
@@ -265,28 +287,32 @@ type ComplexityRoot struct {
 	}
 
 	Query struct {
-		Agreement     func(childComplexity int, id string) int
-		Agreements    func(childComplexity int, where *gqlmodel.AgreementWhere, orderBy *model.Order, first *int, after *string) int
-		Brand         func(childComplexity int, id string) int
-		Brands        func(childComplexity int, where *gqlmodel.BrandWhere, orderBy *model.Order, first *int, after *string) int
-		Entity        func(childComplexity int, id string) int
-		Neighborhood  func(childComplexity int, id string, depth *int, types []model.RelationType, asOf *model.Date, limit *int) int
-		Node          func(childComplexity int, id string) int
-		Organization  func(childComplexity int, id string) int
-		Organizations func(childComplexity int, where *gqlmodel.OrganizationWhere, orderBy *model.Order, first *int, after *string) int
-		Paths         func(childComplexity int, from string, to string, maxLength *int, types []model.RelationType, asOf *model.Date, first *int) int
-		Place         func(childComplexity int, id string) int
-		Places        func(childComplexity int, where *gqlmodel.PlaceWhere, orderBy *model.Order, first *int, after *string) int
-		Plant         func(childComplexity int, id string) int
-		Plants        func(childComplexity int, where *gqlmodel.PlantWhere, orderBy *model.Order, first *int, after *string) int
-		Relation      func(childComplexity int, id string) int
-		Relations     func(childComplexity int, where *model.RelationWhere, orderBy *model.Order, first *int, after *string) int
-		Search        func(childComplexity int, query string, kinds []model.EntityKind, first *int) int
-		Source        func(childComplexity int, id string) int
-		Sources       func(childComplexity int, where *gqlmodel.SourceWhere, orderBy *model.Order, first *int, after *string) int
-		Timeline      func(childComplexity int, id string, from *model.Date, to *model.Date) int
-		VehicleModel  func(childComplexity int, id string) int
-		VehicleModels func(childComplexity int, where *gqlmodel.VehicleModelWhere, orderBy *model.Order, first *int, after *string) int
+		Agreement     func(childComplexity int, id string, knownAt *time.Time) int
+		Agreements    func(childComplexity int, where *gqlmodel.AgreementWhere, orderBy *model.Order, first *int, after *string, knownAt *time.Time) int
+		Brand         func(childComplexity int, id string, knownAt *time.Time) int
+		Brands        func(childComplexity int, where *gqlmodel.BrandWhere, orderBy *model.Order, first *int, after *string, knownAt *time.Time) int
+		Entity        func(childComplexity int, id string, knownAt *time.Time) int
+		History       func(childComplexity int, id string, first *int, after *string) int
+		HistoryInfo   func(childComplexity int) int
+		Neighborhood  func(childComplexity int, id string, depth *int, types []model.RelationType, asOf *model.Date, limit *int, knownAt *time.Time) int
+		Node          func(childComplexity int, id string, knownAt *time.Time) int
+		Organization  func(childComplexity int, id string, knownAt *time.Time) int
+		Organizations func(childComplexity int, where *gqlmodel.OrganizationWhere, orderBy *model.Order, first *int, after *string, knownAt *time.Time) int
+		Paths         func(childComplexity int, from string, to string, maxLength *int, types []model.RelationType, asOf *model.Date, first *int, knownAt *time.Time) int
+		Place         func(childComplexity int, id string, knownAt *time.Time) int
+		Places        func(childComplexity int, where *gqlmodel.PlaceWhere, orderBy *model.Order, first *int, after *string, knownAt *time.Time) int
+		Plant         func(childComplexity int, id string, knownAt *time.Time) int
+		Plants        func(childComplexity int, where *gqlmodel.PlantWhere, orderBy *model.Order, first *int, after *string, knownAt *time.Time) int
+		Relation      func(childComplexity int, id string, knownAt *time.Time) int
+		Relations     func(childComplexity int, where *model.RelationWhere, orderBy *model.Order, first *int, after *string, knownAt *time.Time) int
+		Revision      func(childComplexity int, number int) int
+		Revisions     func(childComplexity int, since *int, first *int, after *string) int
+		Search        func(childComplexity int, query string, kinds []model.EntityKind, first *int, knownAt *time.Time) int
+		Source        func(childComplexity int, id string, knownAt *time.Time) int
+		Sources       func(childComplexity int, where *gqlmodel.SourceWhere, orderBy *model.Order, first *int, after *string, knownAt *time.Time) int
+		Timeline      func(childComplexity int, id string, from *model.Date, to *model.Date, knownAt *time.Time) int
+		VehicleModel  func(childComplexity int, id string, knownAt *time.Time) int
+		VehicleModels func(childComplexity int, where *gqlmodel.VehicleModelWhere, orderBy *model.Order, first *int, after *string, knownAt *time.Time) int
 	}
 
 	Relation struct {
@@ -323,6 +349,48 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	Revision struct {
+		Actor       func(childComplexity int) int
+		After       func(childComplexity int) int
+		At          func(childComplexity int) int
+		Before      func(childComplexity int) int
+		ChangeCount func(childComplexity int) int
+		Changes     func(childComplexity int, first *int, after *string) int
+		Ids         func(childComplexity int, first *int) int
+		Number      func(childComplexity int) int
+		Operation   func(childComplexity int) int
+	}
+
+	RevisionChange struct {
+		After  func(childComplexity int) int
+		Before func(childComplexity int) int
+		ID     func(childComplexity int) int
+		Sort   func(childComplexity int) int
+	}
+
+	RevisionChangeConnection struct {
+		Edges      func(childComplexity int) int
+		Nodes      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	RevisionChangeEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	RevisionConnection struct {
+		Edges    func(childComplexity int) int
+		Nodes    func(childComplexity int) int
+		PageInfo func(childComplexity int) int
+	}
+
+	RevisionEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
 	SearchHit struct {
 		Entity func(childComplexity int) int
 		Score  func(childComplexity int) int
@@ -355,6 +423,10 @@ type ComplexityRoot struct {
 		Nodes     func(childComplexity int) int
 		Relations func(childComplexity int) int
 		Truncated func(childComplexity int) int
+	}
+
+	Subscription struct {
+		Changes func(childComplexity int, ids []string, kinds []model.EntityKind, types []model.RelationType, since *int) int
 	}
 
 	TimelineEntry struct {
@@ -397,6 +469,9 @@ type ComplexityRoot struct {
 
 // region    ************************** generated!.gotpl **************************
 
+type ActorResolver interface {
+	Role(ctx context.Context, obj *model.Actor) (gqlmodel.ActorRole, error)
+}
 type AgreementResolver interface {
 	Sources(ctx context.Context, obj *model.Agreement) ([]*model.Source, error)
 
@@ -462,28 +537,32 @@ type PlantResolver interface {
 	Assembles(ctx context.Context, obj *model.Plant, status []model.RelationStatus, asOf *model.Date) ([]*model.Relation, error)
 }
 type QueryResolver interface {
-	Node(ctx context.Context, id string) (model.Node, error)
-	Entity(ctx context.Context, id string) (model.Entity, error)
-	Agreement(ctx context.Context, id string) (*model.Agreement, error)
-	Agreements(ctx context.Context, where *gqlmodel.AgreementWhere, orderBy *model.Order, first *int, after *string) (*gqlmodel.AgreementConnection, error)
-	Brand(ctx context.Context, id string) (*model.Brand, error)
-	Brands(ctx context.Context, where *gqlmodel.BrandWhere, orderBy *model.Order, first *int, after *string) (*gqlmodel.BrandConnection, error)
-	Search(ctx context.Context, query string, kinds []model.EntityKind, first *int) ([]*model.SearchHit, error)
-	Neighborhood(ctx context.Context, id string, depth *int, types []model.RelationType, asOf *model.Date, limit *int) (*model.Subgraph, error)
-	Paths(ctx context.Context, from string, to string, maxLength *int, types []model.RelationType, asOf *model.Date, first *int) ([]*model.Path, error)
-	Timeline(ctx context.Context, id string, from *model.Date, to *model.Date) ([]*model.TimelineEntry, error)
-	Organization(ctx context.Context, id string) (*model.Organization, error)
-	Organizations(ctx context.Context, where *gqlmodel.OrganizationWhere, orderBy *model.Order, first *int, after *string) (*gqlmodel.OrganizationConnection, error)
-	Place(ctx context.Context, id string) (*model.Place, error)
-	Places(ctx context.Context, where *gqlmodel.PlaceWhere, orderBy *model.Order, first *int, after *string) (*gqlmodel.PlaceConnection, error)
-	Plant(ctx context.Context, id string) (*model.Plant, error)
-	Plants(ctx context.Context, where *gqlmodel.PlantWhere, orderBy *model.Order, first *int, after *string) (*gqlmodel.PlantConnection, error)
-	Relation(ctx context.Context, id string) (*model.Relation, error)
-	Relations(ctx context.Context, where *model.RelationWhere, orderBy *model.Order, first *int, after *string) (*gqlmodel.RelationConnection, error)
-	Source(ctx context.Context, id string) (*model.Source, error)
-	Sources(ctx context.Context, where *gqlmodel.SourceWhere, orderBy *model.Order, first *int, after *string) (*gqlmodel.SourceConnection, error)
-	VehicleModel(ctx context.Context, id string) (*model.VehicleModel, error)
-	VehicleModels(ctx context.Context, where *gqlmodel.VehicleModelWhere, orderBy *model.Order, first *int, after *string) (*gqlmodel.VehicleModelConnection, error)
+	Node(ctx context.Context, id string, knownAt *time.Time) (model.Node, error)
+	Entity(ctx context.Context, id string, knownAt *time.Time) (model.Entity, error)
+	Agreement(ctx context.Context, id string, knownAt *time.Time) (*model.Agreement, error)
+	Agreements(ctx context.Context, where *gqlmodel.AgreementWhere, orderBy *model.Order, first *int, after *string, knownAt *time.Time) (*gqlmodel.AgreementConnection, error)
+	Brand(ctx context.Context, id string, knownAt *time.Time) (*model.Brand, error)
+	Brands(ctx context.Context, where *gqlmodel.BrandWhere, orderBy *model.Order, first *int, after *string, knownAt *time.Time) (*gqlmodel.BrandConnection, error)
+	Search(ctx context.Context, query string, kinds []model.EntityKind, first *int, knownAt *time.Time) ([]*model.SearchHit, error)
+	Neighborhood(ctx context.Context, id string, depth *int, types []model.RelationType, asOf *model.Date, limit *int, knownAt *time.Time) (*model.Subgraph, error)
+	Paths(ctx context.Context, from string, to string, maxLength *int, types []model.RelationType, asOf *model.Date, first *int, knownAt *time.Time) ([]*model.Path, error)
+	Timeline(ctx context.Context, id string, from *model.Date, to *model.Date, knownAt *time.Time) ([]*model.TimelineEntry, error)
+	History(ctx context.Context, id string, first *int, after *string) (*gqlmodel.RevisionConnection, error)
+	Revisions(ctx context.Context, since *int, first *int, after *string) (*gqlmodel.RevisionConnection, error)
+	Revision(ctx context.Context, number int) (*gqlmodel.Revision, error)
+	HistoryInfo(ctx context.Context) (*gqlmodel.HistoryInfo, error)
+	Organization(ctx context.Context, id string, knownAt *time.Time) (*model.Organization, error)
+	Organizations(ctx context.Context, where *gqlmodel.OrganizationWhere, orderBy *model.Order, first *int, after *string, knownAt *time.Time) (*gqlmodel.OrganizationConnection, error)
+	Place(ctx context.Context, id string, knownAt *time.Time) (*model.Place, error)
+	Places(ctx context.Context, where *gqlmodel.PlaceWhere, orderBy *model.Order, first *int, after *string, knownAt *time.Time) (*gqlmodel.PlaceConnection, error)
+	Plant(ctx context.Context, id string, knownAt *time.Time) (*model.Plant, error)
+	Plants(ctx context.Context, where *gqlmodel.PlantWhere, orderBy *model.Order, first *int, after *string, knownAt *time.Time) (*gqlmodel.PlantConnection, error)
+	Relation(ctx context.Context, id string, knownAt *time.Time) (*model.Relation, error)
+	Relations(ctx context.Context, where *model.RelationWhere, orderBy *model.Order, first *int, after *string, knownAt *time.Time) (*gqlmodel.RelationConnection, error)
+	Source(ctx context.Context, id string, knownAt *time.Time) (*model.Source, error)
+	Sources(ctx context.Context, where *gqlmodel.SourceWhere, orderBy *model.Order, first *int, after *string, knownAt *time.Time) (*gqlmodel.SourceConnection, error)
+	VehicleModel(ctx context.Context, id string, knownAt *time.Time) (*model.VehicleModel, error)
+	VehicleModels(ctx context.Context, where *gqlmodel.VehicleModelWhere, orderBy *model.Order, first *int, after *string, knownAt *time.Time) (*gqlmodel.VehicleModelConnection, error)
 }
 type RelationResolver interface {
 	From(ctx context.Context, obj *model.Relation) (model.Entity, error)
@@ -491,8 +570,18 @@ type RelationResolver interface {
 
 	Sources(ctx context.Context, obj *model.Relation) ([]*model.Source, error)
 }
+type RevisionResolver interface {
+	ChangeCount(ctx context.Context, obj *gqlmodel.Revision) (int, error)
+	Ids(ctx context.Context, obj *gqlmodel.Revision, first *int) ([]string, error)
+	Before(ctx context.Context, obj *gqlmodel.Revision) (gqlmodel.JSON, error)
+	After(ctx context.Context, obj *gqlmodel.Revision) (gqlmodel.JSON, error)
+	Changes(ctx context.Context, obj *gqlmodel.Revision, first *int, after *string) (*gqlmodel.RevisionChangeConnection, error)
+}
 type SourceResolver interface {
 	Publisher(ctx context.Context, obj *model.Source) (*model.Organization, error)
+}
+type SubscriptionResolver interface {
+	Changes(ctx context.Context, ids []string, kinds []model.EntityKind, types []model.RelationType, since *int) (<-chan *gqlmodel.ChangeEvent, error)
 }
 type VehicleModelResolver interface {
 	Sources(ctx context.Context, obj *model.VehicleModel) ([]*model.Source, error)
@@ -520,6 +609,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 	ec := newExecutionContext(nil, e, nil)
 	_ = ec
 	switch typeName + "." + field {
+
+	case "Actor.name":
+		if e.ComplexityRoot.Actor.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Actor.Name(childComplexity), true
+	case "Actor.role":
+		if e.ComplexityRoot.Actor.Role == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Actor.Role(childComplexity), true
+	case "Actor.via":
+		if e.ComplexityRoot.Actor.Via == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Actor.Via(childComplexity), true
 
 	case "AggregateGroup.count":
 		if e.ComplexityRoot.AggregateGroup.Count == nil {
@@ -800,6 +908,37 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.BrandEdge.Node(childComplexity), true
 
+	case "ChangeEvent.actor":
+		if e.ComplexityRoot.ChangeEvent.Actor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChangeEvent.Actor(childComplexity), true
+	case "ChangeEvent.at":
+		if e.ComplexityRoot.ChangeEvent.At == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChangeEvent.At(childComplexity), true
+	case "ChangeEvent.ids":
+		if e.ComplexityRoot.ChangeEvent.Ids == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChangeEvent.Ids(childComplexity), true
+	case "ChangeEvent.operation":
+		if e.ComplexityRoot.ChangeEvent.Operation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChangeEvent.Operation(childComplexity), true
+	case "ChangeEvent.revision":
+		if e.ComplexityRoot.ChangeEvent.Revision == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChangeEvent.Revision(childComplexity), true
+
 	case "DateBounds.max":
 		if e.ComplexityRoot.DateBounds.Max == nil {
 			break
@@ -836,6 +975,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.EntityAggregate.Founded(childComplexity), true
+
+	case "HistoryInfo.floorAt":
+		if e.ComplexityRoot.HistoryInfo.FloorAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HistoryInfo.FloorAt(childComplexity), true
+	case "HistoryInfo.last":
+		if e.ComplexityRoot.HistoryInfo.Last == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HistoryInfo.Last(childComplexity), true
 
 	case "ImportProblem.id":
 		if e.ComplexityRoot.ImportProblem.ID == nil {
@@ -1576,7 +1728,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Agreement(childComplexity, args["id"].(string)), true
+		return e.ComplexityRoot.Query.Agreement(childComplexity, args["id"].(string), args["knownAt"].(*time.Time)), true
 	case "Query.agreements":
 		if e.ComplexityRoot.Query.Agreements == nil {
 			break
@@ -1587,7 +1739,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Agreements(childComplexity, args["where"].(*gqlmodel.AgreementWhere), args["orderBy"].(*model.Order), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Query.Agreements(childComplexity, args["where"].(*gqlmodel.AgreementWhere), args["orderBy"].(*model.Order), args["first"].(*int), args["after"].(*string), args["knownAt"].(*time.Time)), true
 	case "Query.brand":
 		if e.ComplexityRoot.Query.Brand == nil {
 			break
@@ -1598,7 +1750,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Brand(childComplexity, args["id"].(string)), true
+		return e.ComplexityRoot.Query.Brand(childComplexity, args["id"].(string), args["knownAt"].(*time.Time)), true
 	case "Query.brands":
 		if e.ComplexityRoot.Query.Brands == nil {
 			break
@@ -1609,7 +1761,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Brands(childComplexity, args["where"].(*gqlmodel.BrandWhere), args["orderBy"].(*model.Order), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Query.Brands(childComplexity, args["where"].(*gqlmodel.BrandWhere), args["orderBy"].(*model.Order), args["first"].(*int), args["after"].(*string), args["knownAt"].(*time.Time)), true
 	case "Query.entity":
 		if e.ComplexityRoot.Query.Entity == nil {
 			break
@@ -1620,7 +1772,24 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Entity(childComplexity, args["id"].(string)), true
+		return e.ComplexityRoot.Query.Entity(childComplexity, args["id"].(string), args["knownAt"].(*time.Time)), true
+	case "Query.history":
+		if e.ComplexityRoot.Query.History == nil {
+			break
+		}
+
+		args, err := ec.field_Query_history_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.History(childComplexity, args["id"].(string), args["first"].(*int), args["after"].(*string)), true
+	case "Query.historyInfo":
+		if e.ComplexityRoot.Query.HistoryInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.HistoryInfo(childComplexity), true
 
 	case "Query.neighborhood":
 		if e.ComplexityRoot.Query.Neighborhood == nil {
@@ -1632,7 +1801,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Neighborhood(childComplexity, args["id"].(string), args["depth"].(*int), args["types"].([]model.RelationType), args["asOf"].(*model.Date), args["limit"].(*int)), true
+		return e.ComplexityRoot.Query.Neighborhood(childComplexity, args["id"].(string), args["depth"].(*int), args["types"].([]model.RelationType), args["asOf"].(*model.Date), args["limit"].(*int), args["knownAt"].(*time.Time)), true
 	case "Query.node":
 		if e.ComplexityRoot.Query.Node == nil {
 			break
@@ -1643,7 +1812,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Node(childComplexity, args["id"].(string)), true
+		return e.ComplexityRoot.Query.Node(childComplexity, args["id"].(string), args["knownAt"].(*time.Time)), true
 	case "Query.organization":
 		if e.ComplexityRoot.Query.Organization == nil {
 			break
@@ -1654,7 +1823,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Organization(childComplexity, args["id"].(string)), true
+		return e.ComplexityRoot.Query.Organization(childComplexity, args["id"].(string), args["knownAt"].(*time.Time)), true
 	case "Query.organizations":
 		if e.ComplexityRoot.Query.Organizations == nil {
 			break
@@ -1665,7 +1834,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Organizations(childComplexity, args["where"].(*gqlmodel.OrganizationWhere), args["orderBy"].(*model.Order), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Query.Organizations(childComplexity, args["where"].(*gqlmodel.OrganizationWhere), args["orderBy"].(*model.Order), args["first"].(*int), args["after"].(*string), args["knownAt"].(*time.Time)), true
 	case "Query.paths":
 		if e.ComplexityRoot.Query.Paths == nil {
 			break
@@ -1676,7 +1845,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Paths(childComplexity, args["from"].(string), args["to"].(string), args["maxLength"].(*int), args["types"].([]model.RelationType), args["asOf"].(*model.Date), args["first"].(*int)), true
+		return e.ComplexityRoot.Query.Paths(childComplexity, args["from"].(string), args["to"].(string), args["maxLength"].(*int), args["types"].([]model.RelationType), args["asOf"].(*model.Date), args["first"].(*int), args["knownAt"].(*time.Time)), true
 	case "Query.place":
 		if e.ComplexityRoot.Query.Place == nil {
 			break
@@ -1687,7 +1856,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Place(childComplexity, args["id"].(string)), true
+		return e.ComplexityRoot.Query.Place(childComplexity, args["id"].(string), args["knownAt"].(*time.Time)), true
 	case "Query.places":
 		if e.ComplexityRoot.Query.Places == nil {
 			break
@@ -1698,7 +1867,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Places(childComplexity, args["where"].(*gqlmodel.PlaceWhere), args["orderBy"].(*model.Order), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Query.Places(childComplexity, args["where"].(*gqlmodel.PlaceWhere), args["orderBy"].(*model.Order), args["first"].(*int), args["after"].(*string), args["knownAt"].(*time.Time)), true
 	case "Query.plant":
 		if e.ComplexityRoot.Query.Plant == nil {
 			break
@@ -1709,7 +1878,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Plant(childComplexity, args["id"].(string)), true
+		return e.ComplexityRoot.Query.Plant(childComplexity, args["id"].(string), args["knownAt"].(*time.Time)), true
 	case "Query.plants":
 		if e.ComplexityRoot.Query.Plants == nil {
 			break
@@ -1720,7 +1889,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Plants(childComplexity, args["where"].(*gqlmodel.PlantWhere), args["orderBy"].(*model.Order), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Query.Plants(childComplexity, args["where"].(*gqlmodel.PlantWhere), args["orderBy"].(*model.Order), args["first"].(*int), args["after"].(*string), args["knownAt"].(*time.Time)), true
 	case "Query.relation":
 		if e.ComplexityRoot.Query.Relation == nil {
 			break
@@ -1731,7 +1900,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Relation(childComplexity, args["id"].(string)), true
+		return e.ComplexityRoot.Query.Relation(childComplexity, args["id"].(string), args["knownAt"].(*time.Time)), true
 	case "Query.relations":
 		if e.ComplexityRoot.Query.Relations == nil {
 			break
@@ -1742,7 +1911,29 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Relations(childComplexity, args["where"].(*model.RelationWhere), args["orderBy"].(*model.Order), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Query.Relations(childComplexity, args["where"].(*model.RelationWhere), args["orderBy"].(*model.Order), args["first"].(*int), args["after"].(*string), args["knownAt"].(*time.Time)), true
+	case "Query.revision":
+		if e.ComplexityRoot.Query.Revision == nil {
+			break
+		}
+
+		args, err := ec.field_Query_revision_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Revision(childComplexity, args["number"].(int)), true
+	case "Query.revisions":
+		if e.ComplexityRoot.Query.Revisions == nil {
+			break
+		}
+
+		args, err := ec.field_Query_revisions_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Revisions(childComplexity, args["since"].(*int), args["first"].(*int), args["after"].(*string)), true
 	case "Query.search":
 		if e.ComplexityRoot.Query.Search == nil {
 			break
@@ -1753,7 +1944,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Search(childComplexity, args["query"].(string), args["kinds"].([]model.EntityKind), args["first"].(*int)), true
+		return e.ComplexityRoot.Query.Search(childComplexity, args["query"].(string), args["kinds"].([]model.EntityKind), args["first"].(*int), args["knownAt"].(*time.Time)), true
 	case "Query.source":
 		if e.ComplexityRoot.Query.Source == nil {
 			break
@@ -1764,7 +1955,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Source(childComplexity, args["id"].(string)), true
+		return e.ComplexityRoot.Query.Source(childComplexity, args["id"].(string), args["knownAt"].(*time.Time)), true
 	case "Query.sources":
 		if e.ComplexityRoot.Query.Sources == nil {
 			break
@@ -1775,7 +1966,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Sources(childComplexity, args["where"].(*gqlmodel.SourceWhere), args["orderBy"].(*model.Order), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Query.Sources(childComplexity, args["where"].(*gqlmodel.SourceWhere), args["orderBy"].(*model.Order), args["first"].(*int), args["after"].(*string), args["knownAt"].(*time.Time)), true
 	case "Query.timeline":
 		if e.ComplexityRoot.Query.Timeline == nil {
 			break
@@ -1786,7 +1977,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Timeline(childComplexity, args["id"].(string), args["from"].(*model.Date), args["to"].(*model.Date)), true
+		return e.ComplexityRoot.Query.Timeline(childComplexity, args["id"].(string), args["from"].(*model.Date), args["to"].(*model.Date), args["knownAt"].(*time.Time)), true
 	case "Query.vehicleModel":
 		if e.ComplexityRoot.Query.VehicleModel == nil {
 			break
@@ -1797,7 +1988,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.VehicleModel(childComplexity, args["id"].(string)), true
+		return e.ComplexityRoot.Query.VehicleModel(childComplexity, args["id"].(string), args["knownAt"].(*time.Time)), true
 	case "Query.vehicleModels":
 		if e.ComplexityRoot.Query.VehicleModels == nil {
 			break
@@ -1808,7 +1999,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.VehicleModels(childComplexity, args["where"].(*gqlmodel.VehicleModelWhere), args["orderBy"].(*model.Order), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Query.VehicleModels(childComplexity, args["where"].(*gqlmodel.VehicleModelWhere), args["orderBy"].(*model.Order), args["first"].(*int), args["after"].(*string), args["knownAt"].(*time.Time)), true
 
 	case "Relation.createdAt":
 		if e.ComplexityRoot.Relation.CreatedAt == nil {
@@ -1951,6 +2142,166 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.RelationEdge.Node(childComplexity), true
 
+	case "Revision.actor":
+		if e.ComplexityRoot.Revision.Actor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Revision.Actor(childComplexity), true
+	case "Revision.after":
+		if e.ComplexityRoot.Revision.After == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Revision.After(childComplexity), true
+	case "Revision.at":
+		if e.ComplexityRoot.Revision.At == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Revision.At(childComplexity), true
+	case "Revision.before":
+		if e.ComplexityRoot.Revision.Before == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Revision.Before(childComplexity), true
+	case "Revision.changeCount":
+		if e.ComplexityRoot.Revision.ChangeCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Revision.ChangeCount(childComplexity), true
+	case "Revision.changes":
+		if e.ComplexityRoot.Revision.Changes == nil {
+			break
+		}
+
+		args, err := ec.field_Revision_changes_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Revision.Changes(childComplexity, args["first"].(*int), args["after"].(*string)), true
+	case "Revision.ids":
+		if e.ComplexityRoot.Revision.Ids == nil {
+			break
+		}
+
+		args, err := ec.field_Revision_ids_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Revision.Ids(childComplexity, args["first"].(*int)), true
+	case "Revision.number":
+		if e.ComplexityRoot.Revision.Number == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Revision.Number(childComplexity), true
+	case "Revision.operation":
+		if e.ComplexityRoot.Revision.Operation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Revision.Operation(childComplexity), true
+
+	case "RevisionChange.after":
+		if e.ComplexityRoot.RevisionChange.After == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RevisionChange.After(childComplexity), true
+	case "RevisionChange.before":
+		if e.ComplexityRoot.RevisionChange.Before == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RevisionChange.Before(childComplexity), true
+	case "RevisionChange.id":
+		if e.ComplexityRoot.RevisionChange.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RevisionChange.ID(childComplexity), true
+	case "RevisionChange.sort":
+		if e.ComplexityRoot.RevisionChange.Sort == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RevisionChange.Sort(childComplexity), true
+
+	case "RevisionChangeConnection.edges":
+		if e.ComplexityRoot.RevisionChangeConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RevisionChangeConnection.Edges(childComplexity), true
+	case "RevisionChangeConnection.nodes":
+		if e.ComplexityRoot.RevisionChangeConnection.Nodes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RevisionChangeConnection.Nodes(childComplexity), true
+	case "RevisionChangeConnection.pageInfo":
+		if e.ComplexityRoot.RevisionChangeConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RevisionChangeConnection.PageInfo(childComplexity), true
+	case "RevisionChangeConnection.totalCount":
+		if e.ComplexityRoot.RevisionChangeConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RevisionChangeConnection.TotalCount(childComplexity), true
+
+	case "RevisionChangeEdge.cursor":
+		if e.ComplexityRoot.RevisionChangeEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RevisionChangeEdge.Cursor(childComplexity), true
+	case "RevisionChangeEdge.node":
+		if e.ComplexityRoot.RevisionChangeEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RevisionChangeEdge.Node(childComplexity), true
+
+	case "RevisionConnection.edges":
+		if e.ComplexityRoot.RevisionConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RevisionConnection.Edges(childComplexity), true
+	case "RevisionConnection.nodes":
+		if e.ComplexityRoot.RevisionConnection.Nodes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RevisionConnection.Nodes(childComplexity), true
+	case "RevisionConnection.pageInfo":
+		if e.ComplexityRoot.RevisionConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RevisionConnection.PageInfo(childComplexity), true
+
+	case "RevisionEdge.cursor":
+		if e.ComplexityRoot.RevisionEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RevisionEdge.Cursor(childComplexity), true
+	case "RevisionEdge.node":
+		if e.ComplexityRoot.RevisionEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RevisionEdge.Node(childComplexity), true
+
 	case "SearchHit.entity":
 		if e.ComplexityRoot.SearchHit.Entity == nil {
 			break
@@ -2069,6 +2420,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Subgraph.Truncated(childComplexity), true
+
+	case "Subscription.changes":
+		if e.ComplexityRoot.Subscription.Changes == nil {
+			break
+		}
+
+		args, err := ec.field_Subscription_changes_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Subscription.Changes(childComplexity, args["ids"].([]string), args["kinds"].([]model.EntityKind), args["types"].([]model.RelationType), args["since"].(*int)), true
 
 	case "TimelineEntry.date":
 		if e.ComplexityRoot.TimelineEntry.Date == nil {
@@ -2308,6 +2671,23 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 				Data: buf.Bytes(),
 			}
 		}
+	case ast.Subscription:
+		next := ec._Subscription(ctx, opCtx.Operation.SelectionSet)
+
+		var buf bytes.Buffer
+		return func(ctx context.Context) *graphql.Response {
+			buf.Reset()
+			data := next(ctx)
+
+			if data == nil {
+				return nil
+			}
+			data.MarshalGQL(&buf)
+
+			return &graphql.Response{
+				Data: buf.Bytes(),
+			}
+		}
 
 	default:
 		return graphql.OneShot(graphql.ErrorResponse(ctx, "unsupported GraphQL operation"))
@@ -2403,8 +2783,8 @@ type AgreementConnection {
 }
 
 extend type Query {
-  agreement(id: ID!): Agreement
-  agreements(where: AgreementWhere, orderBy: EntityOrder, first: Int = 20, after: String): AgreementConnection!
+  agreement(id: ID!, knownAt: Time): Agreement
+  agreements(where: AgreementWhere, orderBy: EntityOrder, first: Int = 20, after: String, knownAt: Time): AgreementConnection!
 }
 `, BuiltIn: false},
 	{Name: "../schema/brand.graphqls", Input: `"The market a brand serves."
@@ -2481,8 +2861,8 @@ type BrandConnection {
 }
 
 extend type Query {
-  brand(id: ID!): Brand
-  brands(where: BrandWhere, orderBy: EntityOrder, first: Int = 20, after: String): BrandConnection!
+  brand(id: ID!, knownAt: Time): Brand
+  brands(where: BrandWhere, orderBy: EntityOrder, first: Int = 20, after: String, knownAt: Time): BrandConnection!
 }
 `, BuiltIn: false},
 	{Name: "../schema/dataset.graphqls", Input: `"""
@@ -2625,7 +3005,7 @@ extend type Query {
   Entities whose name or an alias contains the query, ignoring case, accents and punctuation
   ("benz", "u5"). Best matches first. ` + "`" + `first` + "`" + ` is at most 100.
   """
-  search(query: String!, kinds: [EntityKind!], first: Int = 20): [SearchHit!]!
+  search(query: String!, kinds: [EntityKind!], first: Int = 20, knownAt: Time): [SearchHit!]!
 }
 
 """
@@ -2708,14 +3088,14 @@ extend type Query {
   Everything within ` + "`" + `depth` + "`" + ` hops (1 to 3) of an entity, following relations both ways,
   at most ` + "`" + `limit` + "`" + ` nodes (1 to 1000).
   """
-  neighborhood(id: ID!, depth: Int = 1, types: [RelationType!], asOf: Date, limit: Int = 100): Subgraph!
+  neighborhood(id: ID!, depth: Int = 1, types: [RelationType!], asOf: Date, limit: Int = 100, knownAt: Time): Subgraph!
   """
   Every shortest path between two entities, up to ` + "`" + `maxLength` + "`" + ` relations (1 to 6), following
   relations both ways; at most ` + "`" + `first` + "`" + ` paths (1 to 100). Empty when none is that short.
   """
-  paths(from: ID!, to: ID!, maxLength: Int = 4, types: [RelationType!], asOf: Date, first: Int = 10): [Path!]!
+  paths(from: ID!, to: ID!, maxLength: Int = 4, types: [RelationType!], asOf: Date, first: Int = 10, knownAt: Time): [Path!]!
   "An entity's founding, starts, ends, signings and plans in date order, within [from, to]."
-  timeline(id: ID!, from: Date, to: Date): [TimelineEntry!]!
+  timeline(id: ID!, from: Date, to: Date, knownAt: Time): [TimelineEntry!]!
 }
 `, BuiltIn: false},
 	{Name: "../schema/filter.graphqls", Input: `"""
@@ -2826,6 +3206,138 @@ input SourceMatch {
   "Ids of publishing organizations."
   publisher: [ID!]
   publishedOn: DateFilter
+}
+`, BuiltIn: false},
+	{Name: "../schema/history.graphqls", Input: `"""
+An item's stored content at a revision, as a JSON object:
+` + "`" + `{"sort": "entity" | "source" | "relation", "kind": <EntityKind, entities only>, "createdAt", "updatedAt", "value": {...}}` + "`" + `,
+where ` + "`" + `value` + "`" + ` is the item in the dataset format that ` + "`" + `importDataset` + "`" + ` reads. Null stands for
+"did not exist".
+"""
+scalar JSON
+
+"What a revision did."
+enum RevisionOperation {
+  UPSERT_ENTITY
+  UPSERT_SOURCE
+  ADD_RELATION
+  UPDATE_RELATION
+  REMOVE_RELATION
+  DELETE_ENTITY
+  IMPORT
+}
+
+"What an actor may do: read, also write (curator), also administer (admin)."
+enum ActorRole {
+  READER
+  CURATOR
+  ADMIN
+}
+
+"Who made a write: the name of a write token, or the subject of a JWT."
+type Actor {
+  name: String!
+  role: ActorRole!
+  "How the actor proved who it is: token, jwt, cli or system."
+  via: String!
+}
+
+"""
+One recorded write. Every successful write records one, in the same transaction as its change;
+revision numbers grow by one with each write.
+"""
+type Revision {
+  number: Int!
+  at: Time!
+  operation: RevisionOperation!
+  actor: Actor!
+  "How many items the write changed."
+  changeCount: Int!
+  "The ids of the items the write changed, in id order: the first ` + "`" + `first` + "`" + ` of them (1 to 1000)."
+  ids(first: Int = 100): [ID!]!
+  """
+  In ` + "`" + `history(id:)` + "`" + `, the item's content before this revision; elsewhere, the content before of
+  the revision's only item, or null when it changed several (see ` + "`" + `changes` + "`" + `).
+  """
+  before: JSON
+  "As ` + "`" + `before` + "`" + `, the content after this revision."
+  after: JSON
+  "What the write did to each item, in id order, ` + "`" + `first` + "`" + ` (1 to 100) at a time."
+  changes(first: Int = 20, after: String): RevisionChangeConnection!
+}
+
+"What one revision did to one item."
+type RevisionChange {
+  id: ID!
+  "entity, source or relation."
+  sort: String!
+  before: JSON
+  after: JSON
+}
+
+type RevisionChangeEdge {
+  cursor: String!
+  node: RevisionChange!
+}
+
+type RevisionChangeConnection {
+  edges: [RevisionChangeEdge!]!
+  nodes: [RevisionChange!]!
+  pageInfo: PageInfo!
+  totalCount: Int!
+}
+
+type RevisionEdge {
+  cursor: String!
+  node: Revision!
+}
+
+type RevisionConnection {
+  edges: [RevisionEdge!]!
+  nodes: [Revision!]!
+  pageInfo: PageInfo!
+}
+
+"What history a server keeps."
+type HistoryInfo {
+  "The newest revision; null before the first write."
+  last: Revision
+  """
+  The earliest moment ` + "`" + `knownAt` + "`" + ` can read: revisions recorded before it were pruned
+  (KG_HISTORY_RETENTION). Null when nothing was pruned.
+  """
+  floorAt: Time
+}
+
+extend type Query {
+  "The revisions that changed an entity, a relation or a source, newest first (deleted items included)."
+  history(id: ID!, first: Int = 20, after: String): RevisionConnection!
+  "Every revision numbered above ` + "`" + `since` + "`" + `, oldest first: follow the graph's changes."
+  revisions(since: Int = 0, first: Int = 20, after: String): RevisionConnection!
+  "One revision by number; null when it was never recorded or was pruned."
+  revision(number: Int!): Revision
+  "What history the server keeps."
+  historyInfo: HistoryInfo!
+}
+
+"A change notice: a revision that matched a subscription's filter."
+type ChangeEvent {
+  revision: Int!
+  at: Time!
+  operation: RevisionOperation!
+  actor: Actor!
+  "The ids the revision changed that the subscription asked about (all of them without a filter), in id order."
+  ids: [ID!]!
+}
+
+type Subscription {
+  """
+  A notice for every revision that changes one of ` + "`" + `ids` + "`" + ` (an entity also through its
+  relations), an entity of one of ` + "`" + `kinds` + "`" + `, or a relation of one of ` + "`" + `types` + "`" + `; with no filter,
+  every revision. With ` + "`" + `since` + "`" + `, the revisions after that number are sent first (resume after a
+  disconnect), then live ones, in number order.
+  """
+  changes(ids: [ID!], kinds: [EntityKind!], types: [RelationType!], since: Int): ChangeEvent!
 }
 `, BuiltIn: false},
 	{Name: "../schema/mutation.graphqls", Input: `"""
@@ -3090,9 +3602,9 @@ type OrganizationConnection {
 
 extend type Query {
   "The organization with this id; null when there is none."
-  organization(id: ID!): Organization
+  organization(id: ID!, knownAt: Time): Organization
   "Organizations, one page at a time (` + "`" + `first` + "`" + ` at most 100)."
-  organizations(where: OrganizationWhere, orderBy: EntityOrder, first: Int = 20, after: String): OrganizationConnection!
+  organizations(where: OrganizationWhere, orderBy: EntityOrder, first: Int = 20, after: String, knownAt: Time): OrganizationConnection!
 }
 `, BuiltIn: false},
 	{Name: "../schema/place.graphqls", Input: `"The level of a place."
@@ -3165,8 +3677,8 @@ type PlaceConnection {
 }
 
 extend type Query {
-  place(id: ID!): Place
-  places(where: PlaceWhere, orderBy: EntityOrder, first: Int = 20, after: String): PlaceConnection!
+  place(id: ID!, knownAt: Time): Place
+  places(where: PlaceWhere, orderBy: EntityOrder, first: Int = 20, after: String, knownAt: Time): PlaceConnection!
 }
 `, BuiltIn: false},
 	{Name: "../schema/plant.graphqls", Input: `"A factory site."
@@ -3230,8 +3742,8 @@ type PlantConnection {
 }
 
 extend type Query {
-  plant(id: ID!): Plant
-  plants(where: PlantWhere, orderBy: EntityOrder, first: Int = 20, after: String): PlantConnection!
+  plant(id: ID!, knownAt: Time): Plant
+  plants(where: PlantWhere, orderBy: EntityOrder, first: Int = 20, after: String, knownAt: Time): PlantConnection!
 }
 `, BuiltIn: false},
 	{Name: "../schema/relation.graphqls", Input: `"The type of a directed relation. Each value's description gives its direction."
@@ -3396,9 +3908,9 @@ type RelationAggregate {
 }
 
 extend type Query {
-  relation(id: ID!): Relation
+  relation(id: ID!, knownAt: Time): Relation
   "Relations, ordered by id unless ` + "`" + `orderBy` + "`" + ` says otherwise, one page at a time (` + "`" + `first` + "`" + ` at most 100)."
-  relations(where: RelationWhere, orderBy: RelationOrder, first: Int = 20, after: String): RelationConnection!
+  relations(where: RelationWhere, orderBy: RelationOrder, first: Int = 20, after: String, knownAt: Time): RelationConnection!
 }
 `, BuiltIn: false},
 	{Name: "../schema/schema.graphqls", Input: `"""
@@ -3408,13 +3920,14 @@ what was announced and whether it happened. Every relation carries its period an
 schema {
   query: Query
   mutation: Mutation
+  subscription: Subscription
 }
 
 type Query {
   "Any object with an id: an entity, a source or a relation. Null when the id is unknown."
-  node(id: ID!): Node
+  node(id: ID!, knownAt: Time): Node
   "The entity with this id, of any kind. Null when the id is unknown."
-  entity(id: ID!): Entity
+  entity(id: ID!, knownAt: Time): Entity
 }
 
 """
@@ -3496,8 +4009,8 @@ type SourceConnection {
 }
 
 extend type Query {
-  source(id: ID!): Source
-  sources(where: SourceWhere, orderBy: SourceOrder, first: Int = 20, after: String): SourceConnection!
+  source(id: ID!, knownAt: Time): Source
+  sources(where: SourceWhere, orderBy: SourceOrder, first: Int = 20, after: String, knownAt: Time): SourceConnection!
 }
 `, BuiltIn: false},
 	{Name: "../schema/vehicle_model.graphqls", Input: `"What moves a vehicle."
@@ -3574,8 +4087,8 @@ type VehicleModelConnection {
 }
 
 extend type Query {
-  vehicleModel(id: ID!): VehicleModel
-  vehicleModels(where: VehicleModelWhere, orderBy: EntityOrder, first: Int = 20, after: String): VehicleModelConnection!
+  vehicleModel(id: ID!, knownAt: Time): VehicleModel
+  vehicleModels(where: VehicleModelWhere, orderBy: EntityOrder, first: Int = 20, after: String, knownAt: Time): VehicleModelConnection!
 }
 `, BuiltIn: false},
 }
@@ -3584,6 +4097,18 @@ var parsedSchema = gqlparser.MustLoadSchema(sources...)
 // childFields_* functions provide shared child field context lookups.
 // Each function is generated once per unique object type, deduplicating the
 // switch statements that were previously inlined in every fieldContext_* function.
+
+func (ec *executionContext) childFields_Actor(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "name":
+		return ec.fieldContext_Actor_name(ctx, field)
+	case "role":
+		return ec.fieldContext_Actor_role(ctx, field)
+	case "via":
+		return ec.fieldContext_Actor_via(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Actor", field.Name)
+}
 
 func (ec *executionContext) childFields_AggregateGroup(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
@@ -3711,6 +4236,22 @@ func (ec *executionContext) childFields_BrandEdge(ctx context.Context, field gra
 	return nil, fmt.Errorf("no field named %q was found under type BrandEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_ChangeEvent(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "revision":
+		return ec.fieldContext_ChangeEvent_revision(ctx, field)
+	case "at":
+		return ec.fieldContext_ChangeEvent_at(ctx, field)
+	case "operation":
+		return ec.fieldContext_ChangeEvent_operation(ctx, field)
+	case "actor":
+		return ec.fieldContext_ChangeEvent_actor(ctx, field)
+	case "ids":
+		return ec.fieldContext_ChangeEvent_ids(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ChangeEvent", field.Name)
+}
+
 func (ec *executionContext) childFields_DateBounds(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "min":
@@ -3731,6 +4272,16 @@ func (ec *executionContext) childFields_EntityAggregate(ctx context.Context, fie
 		return ec.fieldContext_EntityAggregate_founded(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type EntityAggregate", field.Name)
+}
+
+func (ec *executionContext) childFields_HistoryInfo(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "last":
+		return ec.fieldContext_HistoryInfo_last(ctx, field)
+	case "floorAt":
+		return ec.fieldContext_HistoryInfo_floorAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type HistoryInfo", field.Name)
 }
 
 func (ec *executionContext) childFields_ImportProblem(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4057,6 +4608,90 @@ func (ec *executionContext) childFields_RelationEdge(ctx context.Context, field 
 		return ec.fieldContext_RelationEdge_node(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type RelationEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_Revision(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "number":
+		return ec.fieldContext_Revision_number(ctx, field)
+	case "at":
+		return ec.fieldContext_Revision_at(ctx, field)
+	case "operation":
+		return ec.fieldContext_Revision_operation(ctx, field)
+	case "actor":
+		return ec.fieldContext_Revision_actor(ctx, field)
+	case "changeCount":
+		return ec.fieldContext_Revision_changeCount(ctx, field)
+	case "ids":
+		return ec.fieldContext_Revision_ids(ctx, field)
+	case "before":
+		return ec.fieldContext_Revision_before(ctx, field)
+	case "after":
+		return ec.fieldContext_Revision_after(ctx, field)
+	case "changes":
+		return ec.fieldContext_Revision_changes(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Revision", field.Name)
+}
+
+func (ec *executionContext) childFields_RevisionChange(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_RevisionChange_id(ctx, field)
+	case "sort":
+		return ec.fieldContext_RevisionChange_sort(ctx, field)
+	case "before":
+		return ec.fieldContext_RevisionChange_before(ctx, field)
+	case "after":
+		return ec.fieldContext_RevisionChange_after(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RevisionChange", field.Name)
+}
+
+func (ec *executionContext) childFields_RevisionChangeConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_RevisionChangeConnection_edges(ctx, field)
+	case "nodes":
+		return ec.fieldContext_RevisionChangeConnection_nodes(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_RevisionChangeConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_RevisionChangeConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RevisionChangeConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_RevisionChangeEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_RevisionChangeEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_RevisionChangeEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RevisionChangeEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_RevisionConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_RevisionConnection_edges(ctx, field)
+	case "nodes":
+		return ec.fieldContext_RevisionConnection_nodes(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_RevisionConnection_pageInfo(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RevisionConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_RevisionEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_RevisionEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_RevisionEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RevisionEdge", field.Name)
 }
 
 func (ec *executionContext) childFields_SearchHit(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -5072,6 +5707,14 @@ func (ec *executionContext) field_Query_agreement_args(ctx context.Context, rawA
 		return nil, err
 	}
 	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "knownAt",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["knownAt"] = arg1
 	return args, nil
 }
 
@@ -5110,6 +5753,14 @@ func (ec *executionContext) field_Query_agreements_args(ctx context.Context, raw
 		return nil, err
 	}
 	args["after"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "knownAt",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["knownAt"] = arg4
 	return args, nil
 }
 
@@ -5124,6 +5775,14 @@ func (ec *executionContext) field_Query_brand_args(ctx context.Context, rawArgs 
 		return nil, err
 	}
 	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "knownAt",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["knownAt"] = arg1
 	return args, nil
 }
 
@@ -5162,6 +5821,14 @@ func (ec *executionContext) field_Query_brands_args(ctx context.Context, rawArgs
 		return nil, err
 	}
 	args["after"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "knownAt",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["knownAt"] = arg4
 	return args, nil
 }
 
@@ -5176,6 +5843,44 @@ func (ec *executionContext) field_Query_entity_args(ctx context.Context, rawArgs
 		return nil, err
 	}
 	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "knownAt",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["knownAt"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_history_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg2
 	return args, nil
 }
 
@@ -5222,6 +5927,14 @@ func (ec *executionContext) field_Query_neighborhood_args(ctx context.Context, r
 		return nil, err
 	}
 	args["limit"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "knownAt",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["knownAt"] = arg5
 	return args, nil
 }
 
@@ -5236,6 +5949,14 @@ func (ec *executionContext) field_Query_node_args(ctx context.Context, rawArgs m
 		return nil, err
 	}
 	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "knownAt",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["knownAt"] = arg1
 	return args, nil
 }
 
@@ -5250,6 +5971,14 @@ func (ec *executionContext) field_Query_organization_args(ctx context.Context, r
 		return nil, err
 	}
 	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "knownAt",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["knownAt"] = arg1
 	return args, nil
 }
 
@@ -5288,6 +6017,14 @@ func (ec *executionContext) field_Query_organizations_args(ctx context.Context, 
 		return nil, err
 	}
 	args["after"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "knownAt",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["knownAt"] = arg4
 	return args, nil
 }
 
@@ -5342,6 +6079,14 @@ func (ec *executionContext) field_Query_paths_args(ctx context.Context, rawArgs 
 		return nil, err
 	}
 	args["first"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "knownAt",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["knownAt"] = arg6
 	return args, nil
 }
 
@@ -5356,6 +6101,14 @@ func (ec *executionContext) field_Query_place_args(ctx context.Context, rawArgs 
 		return nil, err
 	}
 	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "knownAt",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["knownAt"] = arg1
 	return args, nil
 }
 
@@ -5394,6 +6147,14 @@ func (ec *executionContext) field_Query_places_args(ctx context.Context, rawArgs
 		return nil, err
 	}
 	args["after"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "knownAt",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["knownAt"] = arg4
 	return args, nil
 }
 
@@ -5408,6 +6169,14 @@ func (ec *executionContext) field_Query_plant_args(ctx context.Context, rawArgs 
 		return nil, err
 	}
 	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "knownAt",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["knownAt"] = arg1
 	return args, nil
 }
 
@@ -5446,6 +6215,14 @@ func (ec *executionContext) field_Query_plants_args(ctx context.Context, rawArgs
 		return nil, err
 	}
 	args["after"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "knownAt",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["knownAt"] = arg4
 	return args, nil
 }
 
@@ -5460,6 +6237,14 @@ func (ec *executionContext) field_Query_relation_args(ctx context.Context, rawAr
 		return nil, err
 	}
 	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "knownAt",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["knownAt"] = arg1
 	return args, nil
 }
 
@@ -5498,6 +6283,58 @@ func (ec *executionContext) field_Query_relations_args(ctx context.Context, rawA
 		return nil, err
 	}
 	args["after"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "knownAt",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["knownAt"] = arg4
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_revision_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "number",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNInt2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["number"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_revisions_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "since",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["since"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg2
 	return args, nil
 }
 
@@ -5528,6 +6365,14 @@ func (ec *executionContext) field_Query_search_args(ctx context.Context, rawArgs
 		return nil, err
 	}
 	args["first"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "knownAt",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["knownAt"] = arg3
 	return args, nil
 }
 
@@ -5542,6 +6387,14 @@ func (ec *executionContext) field_Query_source_args(ctx context.Context, rawArgs
 		return nil, err
 	}
 	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "knownAt",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["knownAt"] = arg1
 	return args, nil
 }
 
@@ -5580,6 +6433,14 @@ func (ec *executionContext) field_Query_sources_args(ctx context.Context, rawArg
 		return nil, err
 	}
 	args["after"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "knownAt",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["knownAt"] = arg4
 	return args, nil
 }
 
@@ -5610,6 +6471,14 @@ func (ec *executionContext) field_Query_timeline_args(ctx context.Context, rawAr
 		return nil, err
 	}
 	args["to"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "knownAt",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["knownAt"] = arg3
 	return args, nil
 }
 
@@ -5624,6 +6493,14 @@ func (ec *executionContext) field_Query_vehicleModel_args(ctx context.Context, r
 		return nil, err
 	}
 	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "knownAt",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["knownAt"] = arg1
 	return args, nil
 }
 
@@ -5662,6 +6539,14 @@ func (ec *executionContext) field_Query_vehicleModels_args(ctx context.Context, 
 		return nil, err
 	}
 	args["after"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "knownAt",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["knownAt"] = arg4
 	return args, nil
 }
 
@@ -5676,6 +6561,80 @@ func (ec *executionContext) field_RelationAggregate_countBy_args(ctx context.Con
 		return nil, err
 	}
 	args["field"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Revision_changes_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Revision_ids_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Subscription_changes_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "ids",
+		func(ctx context.Context, v any) ([]string, error) {
+			return ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["ids"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "kinds",
+		func(ctx context.Context, v any) ([]model.EntityKind, error) {
+			return ec.unmarshalOEntityKind2ᚕgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐEntityKindᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["kinds"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "types",
+		func(ctx context.Context, v any) ([]model.RelationType, error) {
+			return ec.unmarshalORelationType2ᚕgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐRelationTypeᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["types"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "since",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["since"] = arg3
 	return args, nil
 }
 
@@ -5844,6 +6803,75 @@ func (ec *executionContext) field___Type_inputFields_args(ctx context.Context, r
 // endregion ***************************** args.gotpl *****************************
 
 // region    **************************** field.gotpl *****************************
+
+func (ec *executionContext) _Actor_name(ctx context.Context, field graphql.CollectedField, obj *model.Actor) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Actor_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Actor_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Actor", field, false, false, "String")
+}
+
+func (ec *executionContext) _Actor_role(ctx context.Context, field graphql.CollectedField, obj *model.Actor) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Actor_role(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Actor().Role(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v gqlmodel.ActorRole) graphql.Marshaler {
+			return ec.marshalNActorRole2githubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋgqlmodelᚐActorRole(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Actor_role(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Actor", field, true, true, "ActorRole")
+}
+
+func (ec *executionContext) _Actor_via(ctx context.Context, field graphql.CollectedField, obj *model.Actor) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Actor_via(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Via, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Actor_via(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Actor", field, false, false, "String")
+}
 
 func (ec *executionContext) _AggregateGroup_value(ctx context.Context, field graphql.CollectedField, obj *model.AggregateGroup) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
@@ -7021,6 +8049,130 @@ func (ec *executionContext) fieldContext_BrandEdge_node(_ context.Context, field
 	return fc, nil
 }
 
+func (ec *executionContext) _ChangeEvent_revision(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.ChangeEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChangeEvent_revision(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Revision, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChangeEvent_revision(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChangeEvent", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ChangeEvent_at(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.ChangeEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChangeEvent_at(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.At, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChangeEvent_at(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChangeEvent", field, false, false, "Time")
+}
+
+func (ec *executionContext) _ChangeEvent_operation(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.ChangeEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChangeEvent_operation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Operation, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Operation) graphql.Marshaler {
+			return ec.marshalNRevisionOperation2githubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐOperation(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChangeEvent_operation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChangeEvent", field, false, false, "RevisionOperation")
+}
+
+func (ec *executionContext) _ChangeEvent_actor(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.ChangeEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChangeEvent_actor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Actor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Actor) graphql.Marshaler {
+			return ec.marshalNActor2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐActor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChangeEvent_actor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ChangeEvent",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Actor(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ChangeEvent_ids(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.ChangeEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChangeEvent_ids(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Ids, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNID2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChangeEvent_ids(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChangeEvent", field, false, false, "ID")
+}
+
 func (ec *executionContext) _DateBounds_min(ctx context.Context, field graphql.CollectedField, obj *model.DateBounds) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -7164,6 +8316,61 @@ func (ec *executionContext) fieldContext_EntityAggregate_founded(_ context.Conte
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _HistoryInfo_last(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.HistoryInfo) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HistoryInfo_last(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Last, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.Revision) graphql.Marshaler {
+			return ec.marshalORevision2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋgqlmodelᚐRevision(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_HistoryInfo_last(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "HistoryInfo",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Revision(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _HistoryInfo_floorAt(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.HistoryInfo) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HistoryInfo_floorAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FloorAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_HistoryInfo_floorAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("HistoryInfo", field, false, false, "Time")
 }
 
 func (ec *executionContext) _ImportProblem_line(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.ImportProblem) (ret graphql.Marshaler) {
@@ -10164,7 +11371,7 @@ func (ec *executionContext) _Query_node(ctx context.Context, field graphql.Colle
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Node(ctx, fc.Args["id"].(string))
+			return ec.Resolvers.Query().Node(ctx, fc.Args["id"].(string), fc.Args["knownAt"].(*time.Time))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v model.Node) graphql.Marshaler {
@@ -10208,7 +11415,7 @@ func (ec *executionContext) _Query_entity(ctx context.Context, field graphql.Col
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Entity(ctx, fc.Args["id"].(string))
+			return ec.Resolvers.Query().Entity(ctx, fc.Args["id"].(string), fc.Args["knownAt"].(*time.Time))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v model.Entity) graphql.Marshaler {
@@ -10252,7 +11459,7 @@ func (ec *executionContext) _Query_agreement(ctx context.Context, field graphql.
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Agreement(ctx, fc.Args["id"].(string))
+			return ec.Resolvers.Query().Agreement(ctx, fc.Args["id"].(string), fc.Args["knownAt"].(*time.Time))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Agreement) graphql.Marshaler {
@@ -10296,7 +11503,7 @@ func (ec *executionContext) _Query_agreements(ctx context.Context, field graphql
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Agreements(ctx, fc.Args["where"].(*gqlmodel.AgreementWhere), fc.Args["orderBy"].(*model.Order), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Query().Agreements(ctx, fc.Args["where"].(*gqlmodel.AgreementWhere), fc.Args["orderBy"].(*model.Order), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["knownAt"].(*time.Time))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.AgreementConnection) graphql.Marshaler {
@@ -10340,7 +11547,7 @@ func (ec *executionContext) _Query_brand(ctx context.Context, field graphql.Coll
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Brand(ctx, fc.Args["id"].(string))
+			return ec.Resolvers.Query().Brand(ctx, fc.Args["id"].(string), fc.Args["knownAt"].(*time.Time))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Brand) graphql.Marshaler {
@@ -10384,7 +11591,7 @@ func (ec *executionContext) _Query_brands(ctx context.Context, field graphql.Col
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Brands(ctx, fc.Args["where"].(*gqlmodel.BrandWhere), fc.Args["orderBy"].(*model.Order), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Query().Brands(ctx, fc.Args["where"].(*gqlmodel.BrandWhere), fc.Args["orderBy"].(*model.Order), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["knownAt"].(*time.Time))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.BrandConnection) graphql.Marshaler {
@@ -10428,7 +11635,7 @@ func (ec *executionContext) _Query_search(ctx context.Context, field graphql.Col
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Search(ctx, fc.Args["query"].(string), fc.Args["kinds"].([]model.EntityKind), fc.Args["first"].(*int))
+			return ec.Resolvers.Query().Search(ctx, fc.Args["query"].(string), fc.Args["kinds"].([]model.EntityKind), fc.Args["first"].(*int), fc.Args["knownAt"].(*time.Time))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.SearchHit) graphql.Marshaler {
@@ -10472,7 +11679,7 @@ func (ec *executionContext) _Query_neighborhood(ctx context.Context, field graph
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Neighborhood(ctx, fc.Args["id"].(string), fc.Args["depth"].(*int), fc.Args["types"].([]model.RelationType), fc.Args["asOf"].(*model.Date), fc.Args["limit"].(*int))
+			return ec.Resolvers.Query().Neighborhood(ctx, fc.Args["id"].(string), fc.Args["depth"].(*int), fc.Args["types"].([]model.RelationType), fc.Args["asOf"].(*model.Date), fc.Args["limit"].(*int), fc.Args["knownAt"].(*time.Time))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Subgraph) graphql.Marshaler {
@@ -10516,7 +11723,7 @@ func (ec *executionContext) _Query_paths(ctx context.Context, field graphql.Coll
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Paths(ctx, fc.Args["from"].(string), fc.Args["to"].(string), fc.Args["maxLength"].(*int), fc.Args["types"].([]model.RelationType), fc.Args["asOf"].(*model.Date), fc.Args["first"].(*int))
+			return ec.Resolvers.Query().Paths(ctx, fc.Args["from"].(string), fc.Args["to"].(string), fc.Args["maxLength"].(*int), fc.Args["types"].([]model.RelationType), fc.Args["asOf"].(*model.Date), fc.Args["first"].(*int), fc.Args["knownAt"].(*time.Time))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Path) graphql.Marshaler {
@@ -10560,7 +11767,7 @@ func (ec *executionContext) _Query_timeline(ctx context.Context, field graphql.C
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Timeline(ctx, fc.Args["id"].(string), fc.Args["from"].(*model.Date), fc.Args["to"].(*model.Date))
+			return ec.Resolvers.Query().Timeline(ctx, fc.Args["id"].(string), fc.Args["from"].(*model.Date), fc.Args["to"].(*model.Date), fc.Args["knownAt"].(*time.Time))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.TimelineEntry) graphql.Marshaler {
@@ -10594,6 +11801,170 @@ func (ec *executionContext) fieldContext_Query_timeline(ctx context.Context, fie
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_history(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_history(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().History(ctx, fc.Args["id"].(string), fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.RevisionConnection) graphql.Marshaler {
+			return ec.marshalNRevisionConnection2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋgqlmodelᚐRevisionConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_history(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RevisionConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_history_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_revisions(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_revisions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Revisions(ctx, fc.Args["since"].(*int), fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.RevisionConnection) graphql.Marshaler {
+			return ec.marshalNRevisionConnection2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋgqlmodelᚐRevisionConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_revisions(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RevisionConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_revisions_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_revision(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_revision(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Revision(ctx, fc.Args["number"].(int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.Revision) graphql.Marshaler {
+			return ec.marshalORevision2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋgqlmodelᚐRevision(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_revision(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Revision(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_revision_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_historyInfo(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_historyInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().HistoryInfo(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.HistoryInfo) graphql.Marshaler {
+			return ec.marshalNHistoryInfo2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋgqlmodelᚐHistoryInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_historyInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_HistoryInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_organization(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -10604,7 +11975,7 @@ func (ec *executionContext) _Query_organization(ctx context.Context, field graph
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Organization(ctx, fc.Args["id"].(string))
+			return ec.Resolvers.Query().Organization(ctx, fc.Args["id"].(string), fc.Args["knownAt"].(*time.Time))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Organization) graphql.Marshaler {
@@ -10648,7 +12019,7 @@ func (ec *executionContext) _Query_organizations(ctx context.Context, field grap
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Organizations(ctx, fc.Args["where"].(*gqlmodel.OrganizationWhere), fc.Args["orderBy"].(*model.Order), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Query().Organizations(ctx, fc.Args["where"].(*gqlmodel.OrganizationWhere), fc.Args["orderBy"].(*model.Order), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["knownAt"].(*time.Time))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.OrganizationConnection) graphql.Marshaler {
@@ -10692,7 +12063,7 @@ func (ec *executionContext) _Query_place(ctx context.Context, field graphql.Coll
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Place(ctx, fc.Args["id"].(string))
+			return ec.Resolvers.Query().Place(ctx, fc.Args["id"].(string), fc.Args["knownAt"].(*time.Time))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Place) graphql.Marshaler {
@@ -10736,7 +12107,7 @@ func (ec *executionContext) _Query_places(ctx context.Context, field graphql.Col
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Places(ctx, fc.Args["where"].(*gqlmodel.PlaceWhere), fc.Args["orderBy"].(*model.Order), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Query().Places(ctx, fc.Args["where"].(*gqlmodel.PlaceWhere), fc.Args["orderBy"].(*model.Order), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["knownAt"].(*time.Time))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.PlaceConnection) graphql.Marshaler {
@@ -10780,7 +12151,7 @@ func (ec *executionContext) _Query_plant(ctx context.Context, field graphql.Coll
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Plant(ctx, fc.Args["id"].(string))
+			return ec.Resolvers.Query().Plant(ctx, fc.Args["id"].(string), fc.Args["knownAt"].(*time.Time))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Plant) graphql.Marshaler {
@@ -10824,7 +12195,7 @@ func (ec *executionContext) _Query_plants(ctx context.Context, field graphql.Col
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Plants(ctx, fc.Args["where"].(*gqlmodel.PlantWhere), fc.Args["orderBy"].(*model.Order), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Query().Plants(ctx, fc.Args["where"].(*gqlmodel.PlantWhere), fc.Args["orderBy"].(*model.Order), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["knownAt"].(*time.Time))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.PlantConnection) graphql.Marshaler {
@@ -10868,7 +12239,7 @@ func (ec *executionContext) _Query_relation(ctx context.Context, field graphql.C
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Relation(ctx, fc.Args["id"].(string))
+			return ec.Resolvers.Query().Relation(ctx, fc.Args["id"].(string), fc.Args["knownAt"].(*time.Time))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Relation) graphql.Marshaler {
@@ -10912,7 +12283,7 @@ func (ec *executionContext) _Query_relations(ctx context.Context, field graphql.
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Relations(ctx, fc.Args["where"].(*model.RelationWhere), fc.Args["orderBy"].(*model.Order), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Query().Relations(ctx, fc.Args["where"].(*model.RelationWhere), fc.Args["orderBy"].(*model.Order), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["knownAt"].(*time.Time))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.RelationConnection) graphql.Marshaler {
@@ -10956,7 +12327,7 @@ func (ec *executionContext) _Query_source(ctx context.Context, field graphql.Col
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Source(ctx, fc.Args["id"].(string))
+			return ec.Resolvers.Query().Source(ctx, fc.Args["id"].(string), fc.Args["knownAt"].(*time.Time))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Source) graphql.Marshaler {
@@ -11000,7 +12371,7 @@ func (ec *executionContext) _Query_sources(ctx context.Context, field graphql.Co
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Sources(ctx, fc.Args["where"].(*gqlmodel.SourceWhere), fc.Args["orderBy"].(*model.Order), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Query().Sources(ctx, fc.Args["where"].(*gqlmodel.SourceWhere), fc.Args["orderBy"].(*model.Order), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["knownAt"].(*time.Time))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.SourceConnection) graphql.Marshaler {
@@ -11044,7 +12415,7 @@ func (ec *executionContext) _Query_vehicleModel(ctx context.Context, field graph
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().VehicleModel(ctx, fc.Args["id"].(string))
+			return ec.Resolvers.Query().VehicleModel(ctx, fc.Args["id"].(string), fc.Args["knownAt"].(*time.Time))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.VehicleModel) graphql.Marshaler {
@@ -11088,7 +12459,7 @@ func (ec *executionContext) _Query_vehicleModels(ctx context.Context, field grap
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().VehicleModels(ctx, fc.Args["where"].(*gqlmodel.VehicleModelWhere), fc.Args["orderBy"].(*model.Order), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Query().VehicleModels(ctx, fc.Args["where"].(*gqlmodel.VehicleModelWhere), fc.Args["orderBy"].(*model.Order), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["knownAt"].(*time.Time))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.VehicleModelConnection) graphql.Marshaler {
@@ -11806,6 +13177,681 @@ func (ec *executionContext) fieldContext_RelationEdge_node(_ context.Context, fi
 	return fc, nil
 }
 
+func (ec *executionContext) _Revision_number(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Revision) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Revision_number(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Number, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Revision_number(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Revision", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Revision_at(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Revision) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Revision_at(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.At, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Revision_at(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Revision", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Revision_operation(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Revision) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Revision_operation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Operation, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Operation) graphql.Marshaler {
+			return ec.marshalNRevisionOperation2githubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐOperation(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Revision_operation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Revision", field, false, false, "RevisionOperation")
+}
+
+func (ec *executionContext) _Revision_actor(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Revision) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Revision_actor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Actor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Actor) graphql.Marshaler {
+			return ec.marshalNActor2githubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐActor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Revision_actor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Revision",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Actor(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Revision_changeCount(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Revision) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Revision_changeCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Revision().ChangeCount(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Revision_changeCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Revision", field, true, true, "Int")
+}
+
+func (ec *executionContext) _Revision_ids(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Revision) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Revision_ids(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Revision().Ids(ctx, obj, fc.Args["first"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNID2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Revision_ids(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Revision",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type ID does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Revision_ids_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Revision_before(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Revision) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Revision_before(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Revision().Before(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v gqlmodel.JSON) graphql.Marshaler {
+			return ec.marshalOJSON2githubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋgqlmodelᚐJSON(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Revision_before(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Revision", field, true, true, "JSON")
+}
+
+func (ec *executionContext) _Revision_after(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Revision) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Revision_after(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Revision().After(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v gqlmodel.JSON) graphql.Marshaler {
+			return ec.marshalOJSON2githubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋgqlmodelᚐJSON(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Revision_after(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Revision", field, true, true, "JSON")
+}
+
+func (ec *executionContext) _Revision_changes(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Revision) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Revision_changes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Revision().Changes(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.RevisionChangeConnection) graphql.Marshaler {
+			return ec.marshalNRevisionChangeConnection2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋgqlmodelᚐRevisionChangeConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Revision_changes(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Revision",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RevisionChangeConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Revision_changes_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RevisionChange_id(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.RevisionChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RevisionChange_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RevisionChange_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RevisionChange", field, false, false, "ID")
+}
+
+func (ec *executionContext) _RevisionChange_sort(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.RevisionChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RevisionChange_sort(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Sort, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RevisionChange_sort(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RevisionChange", field, false, false, "String")
+}
+
+func (ec *executionContext) _RevisionChange_before(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.RevisionChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RevisionChange_before(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Before, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v gqlmodel.JSON) graphql.Marshaler {
+			return ec.marshalOJSON2githubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋgqlmodelᚐJSON(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_RevisionChange_before(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RevisionChange", field, false, false, "JSON")
+}
+
+func (ec *executionContext) _RevisionChange_after(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.RevisionChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RevisionChange_after(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.After, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v gqlmodel.JSON) graphql.Marshaler {
+			return ec.marshalOJSON2githubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋgqlmodelᚐJSON(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_RevisionChange_after(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RevisionChange", field, false, false, "JSON")
+}
+
+func (ec *executionContext) _RevisionChangeConnection_edges(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.RevisionChangeConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RevisionChangeConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*gqlmodel.RevisionChangeEdge) graphql.Marshaler {
+			return ec.marshalNRevisionChangeEdge2ᚕᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋgqlmodelᚐRevisionChangeEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RevisionChangeConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RevisionChangeConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RevisionChangeEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RevisionChangeConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.RevisionChangeConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RevisionChangeConnection_nodes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Nodes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*gqlmodel.RevisionChange) graphql.Marshaler {
+			return ec.marshalNRevisionChange2ᚕᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋgqlmodelᚐRevisionChangeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RevisionChangeConnection_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RevisionChangeConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RevisionChange(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RevisionChangeConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.RevisionChangeConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RevisionChangeConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋgqlmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RevisionChangeConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RevisionChangeConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RevisionChangeConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.RevisionChangeConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RevisionChangeConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RevisionChangeConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RevisionChangeConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _RevisionChangeEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.RevisionChangeEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RevisionChangeEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RevisionChangeEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RevisionChangeEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _RevisionChangeEdge_node(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.RevisionChangeEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RevisionChangeEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.RevisionChange) graphql.Marshaler {
+			return ec.marshalNRevisionChange2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋgqlmodelᚐRevisionChange(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RevisionChangeEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RevisionChangeEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RevisionChange(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RevisionConnection_edges(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.RevisionConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RevisionConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*gqlmodel.RevisionEdge) graphql.Marshaler {
+			return ec.marshalNRevisionEdge2ᚕᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋgqlmodelᚐRevisionEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RevisionConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RevisionConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RevisionEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RevisionConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.RevisionConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RevisionConnection_nodes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Nodes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*gqlmodel.Revision) graphql.Marshaler {
+			return ec.marshalNRevision2ᚕᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋgqlmodelᚐRevisionᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RevisionConnection_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RevisionConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Revision(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RevisionConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.RevisionConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RevisionConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋgqlmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RevisionConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RevisionConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RevisionEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.RevisionEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RevisionEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RevisionEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RevisionEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _RevisionEdge_node(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.RevisionEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RevisionEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.Revision) graphql.Marshaler {
+			return ec.marshalNRevision2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋgqlmodelᚐRevision(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RevisionEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RevisionEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Revision(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _SearchHit_entity(ctx context.Context, field graphql.CollectedField, obj *model.SearchHit) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -12304,6 +14350,50 @@ func (ec *executionContext) _Subgraph_truncated(ctx context.Context, field graph
 }
 func (ec *executionContext) fieldContext_Subgraph_truncated(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Subgraph", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _Subscription_changes(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
+	return graphql.ResolveFieldStream(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Subscription_changes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Subscription().Changes(ctx, fc.Args["ids"].([]string), fc.Args["kinds"].([]model.EntityKind), fc.Args["types"].([]model.RelationType), fc.Args["since"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.ChangeEvent) graphql.Marshaler {
+			return ec.marshalNChangeEvent2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋgqlmodelᚐChangeEvent(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Subscription_changes(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Subscription",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ChangeEvent(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Subscription_changes_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _TimelineEntry_date(ctx context.Context, field graphql.CollectedField, obj *model.TimelineEntry) (ret graphql.Marshaler) {
@@ -16341,6 +18431,50 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 
 // region    **************************** object.gotpl ****************************
 
+var actorImplementors = []string{"Actor"}
+
+func (ec *executionContext) _Actor(ctx context.Context, sel ast.SelectionSet, obj *model.Actor) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, actorImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Actor")
+		case "name":
+			out.Values[i] = ec._Actor_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "role":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Actor_role(ctx, field, obj)
+				})
+		case "via":
+			out.Values[i] = ec._Actor_via(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var aggregateGroupImplementors = []string{"AggregateGroup"}
 
 func (ec *executionContext) _AggregateGroup(ctx context.Context, sel ast.SelectionSet, obj *model.AggregateGroup) graphql.Marshaler {
@@ -16756,6 +18890,59 @@ func (ec *executionContext) _BrandEdge(ctx context.Context, sel ast.SelectionSet
 	return out
 }
 
+var changeEventImplementors = []string{"ChangeEvent"}
+
+func (ec *executionContext) _ChangeEvent(ctx context.Context, sel ast.SelectionSet, obj *gqlmodel.ChangeEvent) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, changeEventImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ChangeEvent")
+		case "revision":
+			out.Values[i] = ec._ChangeEvent_revision(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "at":
+			out.Values[i] = ec._ChangeEvent_at(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "operation":
+			out.Values[i] = ec._ChangeEvent_operation(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "actor":
+			out.Values[i] = ec._ChangeEvent_actor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "ids":
+			out.Values[i] = ec._ChangeEvent_ids(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var dateBoundsImplementors = []string{"DateBounds"}
 
 func (ec *executionContext) _DateBounds(ctx context.Context, sel ast.SelectionSet, obj *model.DateBounds) graphql.Marshaler {
@@ -16818,6 +19005,44 @@ func (ec *executionContext) _EntityAggregate(ctx context.Context, sel ast.Select
 		case "founded":
 			out.Values[i] = ec._EntityAggregate_founded(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var historyInfoImplementors = []string{"HistoryInfo"}
+
+func (ec *executionContext) _HistoryInfo(ctx context.Context, sel ast.SelectionSet, obj *gqlmodel.HistoryInfo) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, historyInfoImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("HistoryInfo")
+		case "last":
+			out.Values[i] = ec._HistoryInfo_last(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "floorAt":
+			out.Values[i] = ec._HistoryInfo_floorAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		default:
@@ -17884,6 +20109,30 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_timeline(ctx, field)
 				})
+		case "history":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_history(ctx, field)
+				})
+		case "revisions":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_revisions(ctx, field)
+				})
+		case "revision":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_revision(ctx, field)
+				})
+		case "historyInfo":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_historyInfo(ctx, field)
+				})
 		case "organization":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, false,
@@ -18212,6 +20461,299 @@ func (ec *executionContext) _RelationEdge(ctx context.Context, sel ast.Selection
 	return out
 }
 
+var revisionImplementors = []string{"Revision"}
+
+func (ec *executionContext) _Revision(ctx context.Context, sel ast.SelectionSet, obj *gqlmodel.Revision) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, revisionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Revision")
+		case "number":
+			out.Values[i] = ec._Revision_number(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "at":
+			out.Values[i] = ec._Revision_at(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "operation":
+			out.Values[i] = ec._Revision_operation(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "actor":
+			out.Values[i] = ec._Revision_actor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "changeCount":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Revision_changeCount(ctx, field, obj)
+				})
+		case "ids":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Revision_ids(ctx, field, obj)
+				})
+		case "before":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Revision_before(ctx, field, obj)
+				})
+		case "after":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Revision_after(ctx, field, obj)
+				})
+		case "changes":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Revision_changes(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var revisionChangeImplementors = []string{"RevisionChange"}
+
+func (ec *executionContext) _RevisionChange(ctx context.Context, sel ast.SelectionSet, obj *gqlmodel.RevisionChange) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, revisionChangeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RevisionChange")
+		case "id":
+			out.Values[i] = ec._RevisionChange_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "sort":
+			out.Values[i] = ec._RevisionChange_sort(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "before":
+			out.Values[i] = ec._RevisionChange_before(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "after":
+			out.Values[i] = ec._RevisionChange_after(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var revisionChangeConnectionImplementors = []string{"RevisionChangeConnection"}
+
+func (ec *executionContext) _RevisionChangeConnection(ctx context.Context, sel ast.SelectionSet, obj *gqlmodel.RevisionChangeConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, revisionChangeConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RevisionChangeConnection")
+		case "edges":
+			out.Values[i] = ec._RevisionChangeConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "nodes":
+			out.Values[i] = ec._RevisionChangeConnection_nodes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._RevisionChangeConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._RevisionChangeConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var revisionChangeEdgeImplementors = []string{"RevisionChangeEdge"}
+
+func (ec *executionContext) _RevisionChangeEdge(ctx context.Context, sel ast.SelectionSet, obj *gqlmodel.RevisionChangeEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, revisionChangeEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RevisionChangeEdge")
+		case "cursor":
+			out.Values[i] = ec._RevisionChangeEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._RevisionChangeEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var revisionConnectionImplementors = []string{"RevisionConnection"}
+
+func (ec *executionContext) _RevisionConnection(ctx context.Context, sel ast.SelectionSet, obj *gqlmodel.RevisionConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, revisionConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RevisionConnection")
+		case "edges":
+			out.Values[i] = ec._RevisionConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "nodes":
+			out.Values[i] = ec._RevisionConnection_nodes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._RevisionConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var revisionEdgeImplementors = []string{"RevisionEdge"}
+
+func (ec *executionContext) _RevisionEdge(ctx context.Context, sel ast.SelectionSet, obj *gqlmodel.RevisionEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, revisionEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RevisionEdge")
+		case "cursor":
+			out.Values[i] = ec._RevisionEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._RevisionEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var searchHitImplementors = []string{"SearchHit"}
 
 func (ec *executionContext) _SearchHit(ctx context.Context, sel ast.SelectionSet, obj *model.SearchHit) graphql.Marshaler {
@@ -18446,6 +20988,26 @@ func (ec *executionContext) _Subgraph(ctx context.Context, sel ast.SelectionSet,
 	}
 
 	return out
+}
+
+var subscriptionImplementors = []string{"Subscription"}
+
+func (ec *executionContext) _Subscription(ctx context.Context, sel ast.SelectionSet) func(ctx context.Context) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, subscriptionImplementors)
+	ctx = graphql.WithFieldContext(ctx, &graphql.FieldContext{
+		Object: "Subscription",
+	})
+	if len(fields) != 1 {
+		graphql.AddErrorf(ctx, "must subscribe to exactly one stream")
+		return nil
+	}
+
+	switch fields[0].Name {
+	case "changes":
+		return ec._Subscription_changes(ctx, fields[0])
+	default:
+		panic("unknown field " + strconv.Quote(fields[0].Name))
+	}
 }
 
 var timelineEntryImplementors = []string{"TimelineEntry"}
@@ -19041,6 +21603,28 @@ func (ec *executionContext) ___Type(ctx context.Context, sel ast.SelectionSet, o
 
 // region    ***************************** type.gotpl *****************************
 
+func (ec *executionContext) marshalNActor2githubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐActor(ctx context.Context, sel ast.SelectionSet, v model.Actor) graphql.Marshaler {
+	return ec._Actor(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNActor2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐActor(ctx context.Context, sel ast.SelectionSet, v *model.Actor) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Actor!")
+		return graphql.Null
+	}
+	return ec._Actor(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNActorRole2githubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋgqlmodelᚐActorRole(ctx context.Context, v any) (gqlmodel.ActorRole, error) {
+	var res gqlmodel.ActorRole
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNActorRole2githubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋgqlmodelᚐActorRole(ctx context.Context, sel ast.SelectionSet, v gqlmodel.ActorRole) graphql.Marshaler {
+	return v
+}
+
 func (ec *executionContext) unmarshalNAggregateField2githubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐAggregateField(ctx context.Context, v any) (model.AggregateField, error) {
 	var res model.AggregateField
 	err := res.UnmarshalGQL(v)
@@ -19231,6 +21815,14 @@ func (ec *executionContext) unmarshalNBrandWhere2ᚖgithubᚗcomᚋautographᚑk
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNChangeEvent2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋgqlmodelᚐChangeEvent(ctx context.Context, sel ast.SelectionSet, v *gqlmodel.ChangeEvent) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ChangeEvent!")
+		return graphql.Null
+	}
+	return ec._ChangeEvent(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNDate2githubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐDate(ctx context.Context, v any) (model.Date, error) {
 	var res model.Date
 	err := res.UnmarshalGQL(v)
@@ -19330,6 +21922,14 @@ func (ec *executionContext) marshalNFloat2float64(ctx context.Context, sel ast.S
 	return graphql.WrapContextMarshaler(ctx, res)
 }
 
+func (ec *executionContext) marshalNHistoryInfo2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋgqlmodelᚐHistoryInfo(ctx context.Context, sel ast.SelectionSet, v *gqlmodel.HistoryInfo) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "HistoryInfo!")
+		return graphql.Null
+	}
+	return ec._HistoryInfo(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNID2string(ctx context.Context, v any) (string, error) {
 	res, err := graphql.UnmarshalID(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -19413,6 +22013,20 @@ func (ec *executionContext) unmarshalNInt2int(ctx context.Context, v any) (int, 
 func (ec *executionContext) marshalNInt2int(ctx context.Context, sel ast.SelectionSet, v int) graphql.Marshaler {
 	_ = sel
 	res := graphql.MarshalInt(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "Int!")
+	}
+	return res
+}
+
+func (ec *executionContext) unmarshalNInt2int64(ctx context.Context, v any) (int64, error) {
+	res, err := graphql.UnmarshalInt64(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNInt2int64(ctx context.Context, sel ast.SelectionSet, v int64) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalInt64(v)
 	if res == graphql.Null {
 		graphql.AddInvalidNullFromMarshaler(ctx, "Int!")
 	}
@@ -19818,6 +22432,133 @@ func (ec *executionContext) marshalNRelationType2githubᚗcomᚋautographᚑkg�
 func (ec *executionContext) unmarshalNRelationWhere2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐRelationWhere(ctx context.Context, v any) (*model.RelationWhere, error) {
 	res, err := ec.unmarshalInputRelationWhere(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNRevision2ᚕᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋgqlmodelᚐRevisionᚄ(ctx context.Context, sel ast.SelectionSet, v []*gqlmodel.Revision) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNRevision2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋgqlmodelᚐRevision(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNRevision2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋgqlmodelᚐRevision(ctx context.Context, sel ast.SelectionSet, v *gqlmodel.Revision) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Revision!")
+		return graphql.Null
+	}
+	return ec._Revision(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNRevisionChange2ᚕᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋgqlmodelᚐRevisionChangeᚄ(ctx context.Context, sel ast.SelectionSet, v []*gqlmodel.RevisionChange) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNRevisionChange2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋgqlmodelᚐRevisionChange(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNRevisionChange2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋgqlmodelᚐRevisionChange(ctx context.Context, sel ast.SelectionSet, v *gqlmodel.RevisionChange) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "RevisionChange!")
+		return graphql.Null
+	}
+	return ec._RevisionChange(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNRevisionChangeConnection2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋgqlmodelᚐRevisionChangeConnection(ctx context.Context, sel ast.SelectionSet, v *gqlmodel.RevisionChangeConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "RevisionChangeConnection!")
+		return graphql.Null
+	}
+	return ec._RevisionChangeConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNRevisionChangeEdge2ᚕᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋgqlmodelᚐRevisionChangeEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*gqlmodel.RevisionChangeEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNRevisionChangeEdge2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋgqlmodelᚐRevisionChangeEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNRevisionChangeEdge2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋgqlmodelᚐRevisionChangeEdge(ctx context.Context, sel ast.SelectionSet, v *gqlmodel.RevisionChangeEdge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "RevisionChangeEdge!")
+		return graphql.Null
+	}
+	return ec._RevisionChangeEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNRevisionConnection2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋgqlmodelᚐRevisionConnection(ctx context.Context, sel ast.SelectionSet, v *gqlmodel.RevisionConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "RevisionConnection!")
+		return graphql.Null
+	}
+	return ec._RevisionConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNRevisionEdge2ᚕᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋgqlmodelᚐRevisionEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*gqlmodel.RevisionEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNRevisionEdge2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋgqlmodelᚐRevisionEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNRevisionEdge2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋgqlmodelᚐRevisionEdge(ctx context.Context, sel ast.SelectionSet, v *gqlmodel.RevisionEdge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "RevisionEdge!")
+		return graphql.Null
+	}
+	return ec._RevisionEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNRevisionOperation2githubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐOperation(ctx context.Context, v any) (model.Operation, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := model.Operation(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNRevisionOperation2githubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐOperation(ctx context.Context, sel ast.SelectionSet, v model.Operation) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "RevisionOperation!")
+	}
+	return res
 }
 
 func (ec *executionContext) marshalNSearchHit2ᚕᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐSearchHitᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.SearchHit) graphql.Marshaler {
@@ -20601,6 +23342,22 @@ func (ec *executionContext) unmarshalOIntFilter2ᚖgithubᚗcomᚋautographᚑkg
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalOJSON2githubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋgqlmodelᚐJSON(ctx context.Context, v any) (gqlmodel.JSON, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res gqlmodel.JSON
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOJSON2githubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋgqlmodelᚐJSON(ctx context.Context, sel ast.SelectionSet, v gqlmodel.JSON) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
 func (ec *executionContext) marshalONode2githubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐNode(ctx context.Context, sel ast.SelectionSet, v model.Node) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -21065,6 +23822,13 @@ func (ec *executionContext) unmarshalORelationWhere2ᚖgithubᚗcomᚋautograph�
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalORevision2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋgqlmodelᚐRevision(ctx context.Context, sel ast.SelectionSet, v *gqlmodel.Revision) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Revision(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalOSource2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐSource(ctx context.Context, sel ast.SelectionSet, v *model.Source) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -21155,6 +23919,24 @@ func (ec *executionContext) unmarshalOTextFilter2ᚖgithubᚗcomᚋautographᚑk
 	}
 	res, err := ec.unmarshalInputTextFilter(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOTime2ᚖtimeᚐTime(ctx context.Context, v any) (*time.Time, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := graphql.UnmarshalTime(v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOTime2ᚖtimeᚐTime(ctx context.Context, sel ast.SelectionSet, v *time.Time) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalTime(*v)
+	return res
 }
 
 func (ec *executionContext) marshalOVehicleModel2ᚖgithubᚗcomᚋautographᚑkgᚋautographᚋgraphᚋmodelᚐVehicleModel(ctx context.Context, sel ast.SelectionSet, v *model.VehicleModel) graphql.Marshaler {

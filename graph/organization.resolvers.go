@@ -7,6 +7,7 @@ package graph
 
 import (
 	"context"
+	"time"
 
 	"github.com/autograph-kg/autograph/graph/gqlmodel"
 	"github.com/autograph-kg/autograph/graph/model"
@@ -69,11 +70,11 @@ func (r *organizationResolver) Assembles(ctx context.Context, obj *model.Organiz
 	return typedRelations(ctx, obj.ID, model.DirectionOut, model.RelationFilter{Types: []model.RelationType{model.RelAssembles}, Status: status, AsOf: asOf})
 }
 
-func (r *queryResolver) Organization(ctx context.Context, id string) (*model.Organization, error) {
+func (r *queryResolver) Organization(ctx context.Context, id string, knownAt *time.Time) (*model.Organization, error) {
 	return entityAs[*model.Organization](ctx, id)
 }
 
-func (r *queryResolver) Organizations(ctx context.Context, where *gqlmodel.OrganizationWhere, orderBy *model.Order, first *int, after *string) (*gqlmodel.OrganizationConnection, error) {
+func (r *queryResolver) Organizations(ctx context.Context, where *gqlmodel.OrganizationWhere, orderBy *model.Order, first *int, after *string, knownAt *time.Time) (*gqlmodel.OrganizationConnection, error) {
 	f := entityFilter(where, splitOrganization)
 	conn := &gqlmodel.OrganizationConnection{Edges: []*gqlmodel.OrganizationEdge{}}
 	pi, total, agg, err := entityPage(ctx, r.Reader, model.KindOrganization, f, orderBy, first, after, func(c string, n *model.Organization) {

@@ -7,6 +7,7 @@ package graph
 
 import (
 	"context"
+	"time"
 
 	"github.com/autograph-kg/autograph/graph/gqlmodel"
 	"github.com/autograph-kg/autograph/graph/model"
@@ -36,11 +37,11 @@ func (r *placeResolver) Contains(ctx context.Context, obj *model.Place) ([]model
 	return related[model.Entity](ctx, obj.ID, model.DirectionIn, nil, model.RelLocatedIn)
 }
 
-func (r *queryResolver) Place(ctx context.Context, id string) (*model.Place, error) {
+func (r *queryResolver) Place(ctx context.Context, id string, knownAt *time.Time) (*model.Place, error) {
 	return entityAs[*model.Place](ctx, id)
 }
 
-func (r *queryResolver) Places(ctx context.Context, where *gqlmodel.PlaceWhere, orderBy *model.Order, first *int, after *string) (*gqlmodel.PlaceConnection, error) {
+func (r *queryResolver) Places(ctx context.Context, where *gqlmodel.PlaceWhere, orderBy *model.Order, first *int, after *string, knownAt *time.Time) (*gqlmodel.PlaceConnection, error) {
 	f := entityFilter(where, splitPlace)
 	conn := &gqlmodel.PlaceConnection{Edges: []*gqlmodel.PlaceEdge{}}
 	pi, total, agg, err := entityPage(ctx, r.Reader, model.KindPlace, f, orderBy, first, after, func(c string, n *model.Place) {

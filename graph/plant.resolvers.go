@@ -7,6 +7,7 @@ package graph
 
 import (
 	"context"
+	"time"
 
 	"github.com/autograph-kg/autograph/graph/gqlmodel"
 	"github.com/autograph-kg/autograph/graph/model"
@@ -32,11 +33,11 @@ func (r *plantResolver) Assembles(ctx context.Context, obj *model.Plant, status 
 	return typedRelations(ctx, obj.ID, model.DirectionOut, model.RelationFilter{Types: []model.RelationType{model.RelAssembles}, Status: status, AsOf: asOf})
 }
 
-func (r *queryResolver) Plant(ctx context.Context, id string) (*model.Plant, error) {
+func (r *queryResolver) Plant(ctx context.Context, id string, knownAt *time.Time) (*model.Plant, error) {
 	return entityAs[*model.Plant](ctx, id)
 }
 
-func (r *queryResolver) Plants(ctx context.Context, where *gqlmodel.PlantWhere, orderBy *model.Order, first *int, after *string) (*gqlmodel.PlantConnection, error) {
+func (r *queryResolver) Plants(ctx context.Context, where *gqlmodel.PlantWhere, orderBy *model.Order, first *int, after *string, knownAt *time.Time) (*gqlmodel.PlantConnection, error) {
 	f := entityFilter(where, splitPlant)
 	conn := &gqlmodel.PlantConnection{Edges: []*gqlmodel.PlantEdge{}}
 	pi, total, agg, err := entityPage(ctx, r.Reader, model.KindPlant, f, orderBy, first, after, func(c string, n *model.Plant) {

@@ -7,13 +7,14 @@ package graph
 
 import (
 	"context"
+	"time"
 
 	"github.com/autograph-kg/autograph/graph/gqlmodel"
 	"github.com/autograph-kg/autograph/graph/loader"
 	"github.com/autograph-kg/autograph/graph/model"
 )
 
-func (r *queryResolver) Relation(ctx context.Context, id string) (*model.Relation, error) {
+func (r *queryResolver) Relation(ctx context.Context, id string, knownAt *time.Time) (*model.Relation, error) {
 	rel, err := r.Reader.Relation(ctx, id)
 	if model.IsNotFound(err) {
 		return nil, nil
@@ -21,7 +22,7 @@ func (r *queryResolver) Relation(ctx context.Context, id string) (*model.Relatio
 	return rel, err
 }
 
-func (r *queryResolver) Relations(ctx context.Context, where *model.RelationWhere, orderBy *model.Order, first *int, after *string) (*gqlmodel.RelationConnection, error) {
+func (r *queryResolver) Relations(ctx context.Context, where *model.RelationWhere, orderBy *model.Order, first *int, after *string, knownAt *time.Time) (*gqlmodel.RelationConnection, error) {
 	n, err := firstArg(first)
 	if err != nil {
 		return nil, err

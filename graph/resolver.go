@@ -22,5 +22,8 @@ type Resolver struct {
 	Writer model.Writer
 	// Importer loads the datasets of importDataset, behind the same write token.
 	Importer model.Importer
+	// History answers the history queries and reads the past (knownAt); nil on a server that
+	// keeps none.
+	History model.History
 	Logger   *slog.Logger
 }

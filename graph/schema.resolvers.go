@@ -7,12 +7,13 @@ package graph
 
 import (
 	"context"
+	"time"
 
 	"github.com/autograph-kg/autograph/graph/loader"
 	"github.com/autograph-kg/autograph/graph/model"
 )
 
-func (r *queryResolver) Node(ctx context.Context, id string) (model.Node, error) {
+func (r *queryResolver) Node(ctx context.Context, id string, knownAt *time.Time) (model.Node, error) {
 	e, err := loader.For(ctx).Entity(ctx, id)
 	if err == nil {
 		return e, nil
@@ -37,7 +38,7 @@ func (r *queryResolver) Node(ctx context.Context, id string) (model.Node, error)
 	return rel, nil
 }
 
-func (r *queryResolver) Entity(ctx context.Context, id string) (model.Entity, error) {
+func (r *queryResolver) Entity(ctx context.Context, id string, knownAt *time.Time) (model.Entity, error) {
 	return entityAs[model.Entity](ctx, id)
 }
 

@@ -7,12 +7,13 @@ package graph
 
 import (
 	"context"
+	"time"
 
 	"github.com/autograph-kg/autograph/graph/gqlmodel"
 	"github.com/autograph-kg/autograph/graph/model"
 )
 
-func (r *queryResolver) Source(ctx context.Context, id string) (*model.Source, error) {
+func (r *queryResolver) Source(ctx context.Context, id string, knownAt *time.Time) (*model.Source, error) {
 	s, err := r.Reader.Source(ctx, id)
 	if model.IsNotFound(err) {
 		return nil, nil
@@ -20,7 +21,7 @@ func (r *queryResolver) Source(ctx context.Context, id string) (*model.Source, e
 	return s, err
 }
 
-func (r *queryResolver) Sources(ctx context.Context, where *gqlmodel.SourceWhere, orderBy *model.Order, first *int, after *string) (*gqlmodel.SourceConnection, error) {
+func (r *queryResolver) Sources(ctx context.Context, where *gqlmodel.SourceWhere, orderBy *model.Order, first *int, after *string, knownAt *time.Time) (*gqlmodel.SourceConnection, error) {
 	n, err := firstArg(first)
 	if err != nil {
 		return nil, err

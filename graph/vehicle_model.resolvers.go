@@ -7,16 +7,17 @@ package graph
 
 import (
 	"context"
+	"time"
 
 	"github.com/autograph-kg/autograph/graph/gqlmodel"
 	"github.com/autograph-kg/autograph/graph/model"
 )
 
-func (r *queryResolver) VehicleModel(ctx context.Context, id string) (*model.VehicleModel, error) {
+func (r *queryResolver) VehicleModel(ctx context.Context, id string, knownAt *time.Time) (*model.VehicleModel, error) {
 	return entityAs[*model.VehicleModel](ctx, id)
 }
 
-func (r *queryResolver) VehicleModels(ctx context.Context, where *gqlmodel.VehicleModelWhere, orderBy *model.Order, first *int, after *string) (*gqlmodel.VehicleModelConnection, error) {
+func (r *queryResolver) VehicleModels(ctx context.Context, where *gqlmodel.VehicleModelWhere, orderBy *model.Order, first *int, after *string, knownAt *time.Time) (*gqlmodel.VehicleModelConnection, error) {
 	f := entityFilter(where, splitVehicleModel)
 	conn := &gqlmodel.VehicleModelConnection{Edges: []*gqlmodel.VehicleModelEdge{}}
 	pi, total, agg, err := entityPage(ctx, r.Reader, model.KindVehicleModel, f, orderBy, first, after, func(c string, n *model.VehicleModel) {

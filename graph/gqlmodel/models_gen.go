@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"time"
 
 	"github.com/autograph-kg/autograph/graph/model"
 )
@@ -95,6 +96,25 @@ type BrandWhere struct {
 	Founded *model.DateFilter `json:"founded,omitempty"`
 	// The entity's relations and, through them, the entities at their other end.
 	Relations *model.RelatedWhere `json:"relations,omitempty"`
+}
+
+// A change notice: a revision that matched a subscription's filter.
+type ChangeEvent struct {
+	Revision  int             `json:"revision"`
+	At        time.Time       `json:"at"`
+	Operation model.Operation `json:"operation"`
+	Actor     *model.Actor    `json:"actor"`
+	// The ids the revision changed that the subscription asked about (all of them without a filter), in id order.
+	Ids []string `json:"ids"`
+}
+
+// What history a server keeps.
+type HistoryInfo struct {
+	// The newest revision; null before the first write.
+	Last *Revision `json:"last,omitempty"`
+	// The earliest moment `knownAt` can read: revisions recorded before it were pruned
+	// (KG_HISTORY_RETENTION). Null when nothing was pruned.
+	FloorAt *time.Time `json:"floorAt,omitempty"`
 }
 
 // One reason a dataset cannot be imported.
@@ -314,6 +334,38 @@ type RelationInput struct {
 	SourceIds []string `json:"sourceIds"`
 }
 
+// What one revision did to one item.
+type RevisionChange struct {
+	ID string `json:"id"`
+	// entity, source or relation.
+	Sort   string `json:"sort"`
+	Before JSON   `json:"before,omitempty"`
+	After  JSON   `json:"after,omitempty"`
+}
+
+type RevisionChangeConnection struct {
+	Edges      []*RevisionChangeEdge `json:"edges"`
+	Nodes      []*RevisionChange     `json:"nodes"`
+	PageInfo   *PageInfo             `json:"pageInfo"`
+	TotalCount int                   `json:"totalCount"`
+}
+
+type RevisionChangeEdge struct {
+	Cursor string          `json:"cursor"`
+	Node   *RevisionChange `json:"node"`
+}
+
+type RevisionConnection struct {
+	Edges    []*RevisionEdge `json:"edges"`
+	Nodes    []*Revision     `json:"nodes"`
+	PageInfo *PageInfo       `json:"pageInfo"`
+}
+
+type RevisionEdge struct {
+	Cursor string    `json:"cursor"`
+	Node   *Revision `json:"node"`
+}
+
 type SourceConnection struct {
 	Edges      []*SourceEdge `json:"edges"`
 	PageInfo   *PageInfo     `json:"pageInfo"`
@@ -343,6 +395,9 @@ type SourceWhere struct {
 	TitleContains *string  `json:"titleContains,omitempty"`
 	// Ids of publishing organizations.
 	Publisher []string `json:"publisher,omitempty"`
+}
+
+type Subscription struct {
 }
 
 type VehicleModelConnection struct {
@@ -383,6 +438,64 @@ type VehicleModelWhere struct {
 	Name *model.TextFilter `json:"name,omitempty"`
 	// The entity's relations and, through them, the entities at their other end.
 	Relations *model.RelatedWhere `json:"relations,omitempty"`
+}
+
+// What an actor may do: read, also write (curator), also administer (admin).
+type ActorRole string
+
+const (
+	ActorRoleReader  ActorRole = "READER"
+	ActorRoleCurator ActorRole = "CURATOR"
+	ActorRoleAdmin   ActorRole = "ADMIN"
+)
+
+var AllActorRole = []ActorRole{
+	ActorRoleReader,
+	ActorRoleCurator,
+	ActorRoleAdmin,
+}
+
+func (e ActorRole) IsValid() bool {
+	switch e {
+	case ActorRoleReader, ActorRoleCurator, ActorRoleAdmin:
+		return true
+	}
+	return false
+}
+
+func (e ActorRole) String() string {
+	return string(e)
+}
+
+func (e *ActorRole) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = ActorRole(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid ActorRole", str)
+	}
+	return nil
+}
+
+func (e ActorRole) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *ActorRole) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e ActorRole) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
 }
 
 // The serialisations importDataset reads (docs/DATASETS.md describes both, and

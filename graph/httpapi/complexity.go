@@ -4,6 +4,7 @@ import (
 	"context"
 	"reflect"
 	"sync"
+	"time"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
@@ -24,6 +25,10 @@ const typedListSize = 10
 // Base costs of the exploring fields, which scan or walk the graph whatever they return: a
 // request may hold a few of them, not hundreds.
 const (
+	// pastCost is what reading the graph as it stood at knownAt adds to a root field: the
+	// first read of a moment rebuilds that graph (graph/history), which costs as much as a
+	// few explorations.
+	pastCost         = 1000
 	searchCost       = 200
 	neighborhoodCost = 200
 	pathsCost        = 500
@@ -144,51 +149,59 @@ func complexity() graph.ComplexityRoot {
 	c.Place.Contains = listCost
 	c.Agreement.Parties = listCost
 
-	c.Query.Organizations = func(child int, where *gqlmodel.OrganizationWhere, _ *model.Order, first *int, _ *string) int {
-		return filterCost(where) + pageCost(child, first)
+	c.Query.Organizations = func(child int, where *gqlmodel.OrganizationWhere, _ *model.Order, first *int, _ *string, knownAt *time.Time) int {
+		return knownAtCost(knownAt) + filterCost(where) + pageCost(child, first)
 	}
-	c.Query.Brands = func(child int, where *gqlmodel.BrandWhere, _ *model.Order, first *int, _ *string) int {
-		return filterCost(where) + pageCost(child, first)
+	c.Query.Brands = func(child int, where *gqlmodel.BrandWhere, _ *model.Order, first *int, _ *string, knownAt *time.Time) int {
+		return knownAtCost(knownAt) + filterCost(where) + pageCost(child, first)
 	}
-	c.Query.VehicleModels = func(child int, where *gqlmodel.VehicleModelWhere, _ *model.Order, first *int, _ *string) int {
-		return filterCost(where) + pageCost(child, first)
+	c.Query.VehicleModels = func(child int, where *gqlmodel.VehicleModelWhere, _ *model.Order, first *int, _ *string, knownAt *time.Time) int {
+		return knownAtCost(knownAt) + filterCost(where) + pageCost(child, first)
 	}
-	c.Query.Plants = func(child int, where *gqlmodel.PlantWhere, _ *model.Order, first *int, _ *string) int {
-		return filterCost(where) + pageCost(child, first)
+	c.Query.Plants = func(child int, where *gqlmodel.PlantWhere, _ *model.Order, first *int, _ *string, knownAt *time.Time) int {
+		return knownAtCost(knownAt) + filterCost(where) + pageCost(child, first)
 	}
-	c.Query.Places = func(child int, where *gqlmodel.PlaceWhere, _ *model.Order, first *int, _ *string) int {
-		return filterCost(where) + pageCost(child, first)
+	c.Query.Places = func(child int, where *gqlmodel.PlaceWhere, _ *model.Order, first *int, _ *string, knownAt *time.Time) int {
+		return knownAtCost(knownAt) + filterCost(where) + pageCost(child, first)
 	}
-	c.Query.Agreements = func(child int, where *gqlmodel.AgreementWhere, _ *model.Order, first *int, _ *string) int {
-		return filterCost(where) + pageCost(child, first)
+	c.Query.Agreements = func(child int, where *gqlmodel.AgreementWhere, _ *model.Order, first *int, _ *string, knownAt *time.Time) int {
+		return knownAtCost(knownAt) + filterCost(where) + pageCost(child, first)
 	}
-	c.Query.Sources = func(child int, _ *gqlmodel.SourceWhere, _ *model.Order, first *int, _ *string) int {
-		return pageCost(child, first)
+	c.Query.Sources = func(child int, _ *gqlmodel.SourceWhere, _ *model.Order, first *int, _ *string, knownAt *time.Time) int {
+		return knownAtCost(knownAt) + pageCost(child, first)
 	}
-	c.Query.Relations = func(child int, where *model.RelationWhere, _ *model.Order, first *int, _ *string) int {
-		return filterCost(where) + pageCost(child, first)
+	c.Query.Relations = func(child int, where *model.RelationWhere, _ *model.Order, first *int, _ *string, knownAt *time.Time) int {
+		return knownAtCost(knownAt) + filterCost(where) + pageCost(child, first)
 	}
 	c.RelationAggregate.CountBy = func(child int, _ model.AggregateField) int { return aggregateCost + child }
 	c.RelationAggregate.ValidFrom = func(child int) int { return aggregateCost + child }
 	c.RelationAggregate.ValidTo = func(child int) int { return aggregateCost + child }
 	c.EntityAggregate.CountBy = func(child int, _ model.EntityAggregateField) int { return aggregateCost + child }
 	c.EntityAggregate.Founded = func(child int) int { return aggregateCost + child }
-	c.Query.Search = func(child int, _ string, _ []model.EntityKind, first *int) int {
-		return searchCost + pageCost(child, first)
+	c.Query.Search = func(child int, _ string, _ []model.EntityKind, first *int, knownAt *time.Time) int {
+		return knownAtCost(knownAt) + searchCost + pageCost(child, first)
 	}
-	c.Query.Neighborhood = func(child int, _ string, _ *int, _ []model.RelationType, _ *model.Date, limit *int) int {
+	c.Query.Neighborhood = func(child int, _ string, _ *int, _ []model.RelationType, _ *model.Date, limit *int, knownAt *time.Time) int {
 		// Nodes and relations grow with limit; a tenth of it per selected field is a fair
 		// average for the sparse graphs this serves.
-		return neighborhoodCost + times(child, limit, model.DefaultNeighborhoodLimit, model.MaxNeighborhoodLimit)/10
+		return knownAtCost(knownAt) + neighborhoodCost + times(child, limit, model.DefaultNeighborhoodLimit, model.MaxNeighborhoodLimit)/10
 	}
-	c.Query.Paths = func(child int, _ string, _ string, maxLength *int, _ []model.RelationType, _ *model.Date, first *int) int {
+	c.Query.Paths = func(child int, _ string, _ string, maxLength *int, _ []model.RelationType, _ *model.Date, first *int, knownAt *time.Time) int {
 		l := model.DefaultPathLength
 		if maxLength != nil {
 			l = min(max(*maxLength, 1), model.MaxPathLength)
 		}
-		return pathsCost + times(child*l, first, model.DefaultPaths, model.MaxPaths)
+		return knownAtCost(knownAt) + pathsCost + times(child*l, first, model.DefaultPaths, model.MaxPaths)
 	}
 	return c
+}
+
+// knownAtCost is the extra cost of a root field read at a past moment.
+func knownAtCost(knownAt *time.Time) int {
+	if knownAt == nil {
+		return 0
+	}
+	return pastCost
 }
 
 // defaultCosted wraps the executable schema so that the complexity estimate skips fields
