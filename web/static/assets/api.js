@@ -61,12 +61,12 @@ const RELATION = `fragment RelationFields on Relation {
   sources { ...SourceFields }
 }`;
 
-export const SEARCH = `query ExplorerSearch($q: String!) {
-  search(query: $q, first: 8) { score entity { id name kind aliases } }
+export const SEARCH = `query ExplorerSearch($q: String!, $knownAt: Time) {
+  search(query: $q, first: 8, knownAt: $knownAt) { score entity { id name kind aliases } }
 }`;
 
-export const ENTITY = `query ExplorerEntity($id: ID!) {
-  entity(id: $id) {
+export const ENTITY = `query ExplorerEntity($id: ID!, $knownAt: Time) {
+  entity(id: $id, knownAt: $knownAt) {
     id name kind description aliases
     sources { ...SourceFields }
     ... on Organization { type ownership founded country { id name } }
@@ -79,8 +79,8 @@ export const ENTITY = `query ExplorerEntity($id: ID!) {
 }
 ${SOURCE}`;
 
-export const RELATIONS = `query ExplorerRelations($id: ID!, $asOf: Date, $after: String) {
-  entity(id: $id) {
+export const RELATIONS = `query ExplorerRelations($id: ID!, $asOf: Date, $after: String, $knownAt: Time) {
+  entity(id: $id, knownAt: $knownAt) {
     id
     relations(asOf: $asOf, first: 100, after: $after) {
       totalCount
@@ -92,16 +92,16 @@ export const RELATIONS = `query ExplorerRelations($id: ID!, $asOf: Date, $after:
 ${RELATION}
 ${SOURCE}`;
 
-export const NEIGHBORHOOD = `query ExplorerNeighborhood($id: ID!, $depth: Int, $types: [RelationType!], $asOf: Date, $limit: Int) {
-  neighborhood(id: $id, depth: $depth, types: $types, asOf: $asOf, limit: $limit) {
+export const NEIGHBORHOOD = `query ExplorerNeighborhood($id: ID!, $depth: Int, $types: [RelationType!], $asOf: Date, $limit: Int, $knownAt: Time) {
+  neighborhood(id: $id, depth: $depth, types: $types, asOf: $asOf, limit: $limit, knownAt: $knownAt) {
     truncated
     nodes { id name kind }
     relations { id type status validFrom validTo from { id } to { id } sources { id publisher { name } } }
   }
 }`;
 
-export const PATHS = `query ExplorerPaths($from: ID!, $to: ID!, $asOf: Date) {
-  paths(from: $from, to: $to, asOf: $asOf, maxLength: 6, first: 20) {
+export const PATHS = `query ExplorerPaths($from: ID!, $to: ID!, $asOf: Date, $knownAt: Time) {
+  paths(from: $from, to: $to, asOf: $asOf, maxLength: 6, first: 20, knownAt: $knownAt) {
     length
     nodes { id name kind }
     relations { ...RelationFields }
@@ -110,8 +110,8 @@ export const PATHS = `query ExplorerPaths($from: ID!, $to: ID!, $asOf: Date) {
 ${RELATION}
 ${SOURCE}`;
 
-export const TIMELINE = `query ExplorerTimeline($id: ID!) {
-  timeline(id: $id) {
+export const TIMELINE = `query ExplorerTimeline($id: ID!, $knownAt: Time) {
+  timeline(id: $id, knownAt: $knownAt) {
     date kind summary
     entity { id name kind }
     relation { id type status sources { ...SourceFields } }
@@ -119,12 +119,15 @@ export const TIMELINE = `query ExplorerTimeline($id: ID!) {
 }
 ${SOURCE}`;
 
-/** Every relation of an entity (following pages, up to `max`), as of a date or of all time. */
-export async function allRelations(id, asOf, { signal, max = 1000 } = {}) {
+/**
+ * Every relation of an entity (following pages, up to `max`), as of a date or of all time, as
+ * the graph stood at `knownAt` (now when empty).
+ */
+export async function allRelations(id, asOf, knownAt, { signal, max = 1000 } = {}) {
   const out = [];
   let after = null;
   for (;;) {
-    const data = await gql(RELATIONS, { id, asOf: asOf || null, after }, { signal });
+    const data = await gql(RELATIONS, { id, asOf: asOf || null, after, knownAt: knownAt || null }, { signal });
     if (!data.entity) return null;
     const conn = data.entity.relations;
     for (const e of conn.edges) out.push(e.node);
@@ -132,5 +135,100 @@ export async function allRelations(id, asOf, { signal, max = 1000 } = {}) {
       return { relations: out, total: conn.totalCount };
     }
     after = conn.pageInfo.endCursor;
+  }
+}
+
+// History: what changed, when and by whom. `before` and `after` are the item's stored content
+// (JSON: sort, kind, createdAt, updatedAt, value) or null where it did not exist.
+export const HISTORY = `query ExplorerHistory($id: ID!, $first: Int, $after: String) {
+  history(id: $id, first: $first, after: $after) {
+    pageInfo { hasNextPage endCursor }
+    nodes { number at operation actor { name role via } changeCount before after }
+  }
+}`;
+
+export const HISTORY_INFO = `query ExplorerHistoryInfo { historyInfo { last { number at } floorAt } }`;
+
+// The change feed the explorer follows while it shows the graph as it is now.
+export const CHANGES = `subscription ExplorerChanges($ids: [ID!], $since: Int) {
+  changes(ids: $ids, since: $since) { revision at operation actor { name } ids }
+}`;
+
+/**
+ * Follows a subscription over server-sent events (POST /query with Accept: text/event-stream,
+ * read as a stream with fetch). Calls onNext(data) for each result, and resolves when the server
+ * ends the stream ("complete"), or rejects: with NetworkError when the connection drops or the
+ * server does not stream, GraphQLError when a result carries errors, AbortError on `signal`.
+ * onOpen runs once the server has accepted the stream.
+ */
+export async function subscribe(query, variables, { signal, onOpen, onNext }) {
+  let response;
+  try {
+    response = await fetch(ENDPOINT, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Accept: 'text/event-stream' },
+      body: JSON.stringify({ query, variables }),
+      signal,
+      cache: 'no-store',
+    });
+  } catch (err) {
+    if (err.name === 'AbortError') throw err;
+    throw new NetworkError('No answer from /query.', err);
+  }
+  const type = response.headers.get('Content-Type') || '';
+  if (!type.startsWith('text/event-stream') || !response.body) {
+    // A server without the transport answers with plain GraphQL JSON: say what it said.
+    let body = null;
+    try {
+      body = await response.json();
+    } catch (err) {
+      if (err.name === 'AbortError') throw err;
+    }
+    if (body && body.errors && body.errors.length) throw new GraphQLError(body.errors);
+    const err = new NetworkError(`The server does not stream changes (status ${response.status}).`);
+    err.unsupported = true;
+    throw err;
+  }
+  if (onOpen) onOpen();
+  const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+  let buffer = '';
+  for (;;) {
+    let chunk;
+    try {
+      chunk = await reader.read();
+    } catch (err) {
+      if (err.name === 'AbortError') throw err;
+      throw new NetworkError('The change stream was cut off.', err);
+    }
+    if (chunk.done) throw new NetworkError('The change stream ended without a word.');
+    buffer += chunk.value.replace(/\r\n?/g, '\n');
+    let cut;
+    while ((cut = buffer.indexOf('\n\n')) >= 0) {
+      const block = buffer.slice(0, cut);
+      buffer = buffer.slice(cut + 2);
+      let event = 'message';
+      const data = [];
+      for (const line of block.split('\n')) {
+        if (line.startsWith(':')) continue; // a comment: the opening and the keep-alive pings
+        const colon = line.indexOf(':');
+        const field = colon < 0 ? line : line.slice(0, colon);
+        const value = colon < 0 ? '' : line.slice(colon + 1).replace(/^ /, '');
+        if (field === 'event') event = value;
+        else if (field === 'data') data.push(value);
+      }
+      if (event === 'complete') {
+        reader.cancel().catch(() => {});
+        return;
+      }
+      if (!data.length) continue;
+      let body;
+      try {
+        body = JSON.parse(data.join('\n'));
+      } catch (err) {
+        throw new NetworkError('The change stream sent something that is not JSON.', err);
+      }
+      if (body.errors && body.errors.length) throw new GraphQLError(body.errors);
+      if (body.data) onNext(body.data);
+    }
   }
 }

@@ -1,9 +1,13 @@
-// The explorer's controller: the URL is the state (entity, "as of" date, view, drawing
-// options, path ends), every change goes through history.pushState, and render() draws the
-// page for the current state, fetching what it needs from /query.
+// The explorer's controller: the URL is the state (entity, "as of" date, "as known on" moment,
+// view, drawing options, path ends), every change goes through history.pushState, and render()
+// draws the page for the current state, fetching what it needs from /query. While the page
+// shows the graph as it is now, it follows the changes of what is on screen and redraws when
+// one arrives.
 
-import { gql, allRelations, ENTITY, NEIGHBORHOOD, PATHS, TIMELINE } from './api.js';
+import { gql, allRelations, GraphQLError, ENTITY, NEIGHBORHOOD, PATHS, TIMELINE, HISTORY, HISTORY_INFO } from './api.js';
 import { Combobox } from './combobox.js';
+import { Live } from './live.js';
+import { historyContent } from './history.js';
 import { renderGraph } from './graph.js';
 import { timeAxis } from './timeaxis.js';
 import { exportButtons } from './export.js';
@@ -11,13 +15,16 @@ import {
   entityCard, relationsTable, timelineView, pathsView, welcome, loading, errorState,
   notFound, emptyState,
 } from './views.js';
-import { h, checkDate, formatDate, debounce, asOfWords, today, RELATION_TYPES, typeLabel } from './format.js';
+import {
+  h, checkDate, formatDate, formatTime, normalizeKnownAt, debounce, asOfWords, today, RELATION_TYPES, typeLabel,
+} from './format.js';
 
 const BASE = '/explore';
 const VIEWS = { graph: 'Graph', table: 'Relations', timeline: 'Timeline', paths: 'Paths' };
 const NODE_LIMIT = 200; // the drawing stays readable up to about this many entities
 const YEAR_MIN = 1950;
 const YEAR_MAX = Math.max(new Date().getFullYear() + 5, 2030);
+const HISTORY_PAGE = 10; // revisions per page of the history panel
 
 // ---- State and URLs -------------------------------------------------------------------
 
@@ -31,6 +38,7 @@ function parse(url) {
   return {
     id: p.get('id') || '',
     asOf: (p.get('asOf') || '').trim(),
+    knownAt: (p.get('knownAt') || '').trim(),
     view,
     depth: p.get('depth') === '2' ? 2 : 1,
     types,
@@ -45,6 +53,7 @@ function href(st) {
   const add = (k, v) => parts.push(`${k}=${encodeURIComponent(v).replace(/%2C/g, ',')}`);
   if (st.id) add('id', st.id);
   if (st.asOf) add('asOf', st.asOf);
+  if (st.knownAt) add('knownAt', st.knownAt);
   const view = st.view || 'graph';
   if (st.id || view !== 'graph') add('view', view);
   if (view === 'graph' && st.depth === 2) add('depth', '2');
@@ -91,14 +100,23 @@ const dateError = $('#asof-error');
 const asofSummary = $('#asof-summary');
 const filtersPanel = $('#filters-panel');
 const typeList = $('#type-list');
+const historyPanel = $('#history-panel');
+const knownForm = $('#known-form');
+const knownInput = $('#known-at');
+const knownError = $('#known-error');
+const pastBanner = $('#past-banner');
+const liveStatus = $('#live-status');
 
+// Searches find what the graph held at the moment shown, like everything else on the page.
+const searchVariables = () => ({ knownAt: state.knownAt || null });
 const search = new Combobox($('#main-search'), {
+  variables: searchVariables,
   onSelect: (e) => navigate({ id: e.id, view: state.view === 'paths' ? 'graph' : state.view }),
 });
 
 // The two ends of the paths view live as long as the page, so their text survives re-renders.
-const fromBox = new Combobox(h('div'), { label: 'From', placeholder: 'First entity', onSelect: (e) => navigate({ from: e.id }) });
-const toBox = new Combobox(h('div'), { label: 'To', placeholder: 'Second entity', onSelect: (e) => navigate({ to: e.id }) });
+const fromBox = new Combobox(h('div'), { label: 'From', placeholder: 'First entity', variables: searchVariables, onSelect: (e) => navigate({ from: e.id }) });
+const toBox = new Combobox(h('div'), { label: 'To', placeholder: 'Second entity', variables: searchVariables, onSelect: (e) => navigate({ to: e.id }) });
 const pathsForm = h('form', { className: 'paths-form', on: { submit: (ev) => ev.preventDefault() } },
   h('h2', { className: 'visually-hidden' }, 'Find the paths between two entities'),
   fromBox.root,
@@ -141,6 +159,25 @@ $('#asof-clear').addEventListener('click', () => {
   navigate({ asOf: '' });
 });
 
+// "As known on": the graph as it was recorded at a moment. What the reader types is sent as is
+// (after reading a bare day or a time without a zone as UTC): the server says what is wrong.
+knownForm.addEventListener('submit', (ev) => {
+  ev.preventDefault();
+  const v = knownInput.value.trim();
+  knownError.textContent = '';
+  navigate({ knownAt: v && v.toLowerCase() !== 'now' ? normalizeKnownAt(v) : '' });
+});
+knownInput.addEventListener('input', () => {
+  knownError.textContent = '';
+  knownInput.setAttribute('aria-invalid', 'false');
+});
+$('#known-now').addEventListener('click', () => navigate({ knownAt: '' }));
+
+function showKnownError(message) {
+  knownError.textContent = message;
+  knownInput.setAttribute('aria-invalid', message ? 'true' : 'false');
+}
+
 function showDateError(message) {
   dateError.textContent = message;
   dateInput.setAttribute('aria-invalid', message ? 'true' : 'false');
@@ -176,6 +213,22 @@ function syncControls() {
   const problem = state.asOf ? checkDate(state.asOf) : '';
   showDateError(problem);
   asofSummary.textContent = allTime ? 'Showing all time.' : `Showing the graph as of ${formatDate(state.asOf)}.`;
+
+  const past = Boolean(state.knownAt);
+  if (document.activeElement !== knownInput) knownInput.value = state.knownAt;
+  document.body.classList.toggle('is-past', past);
+  $('#known-panel').classList.toggle('is-now', !past);
+  pastBanner.hidden = !past;
+  if (past) {
+    const shown = formatTime(state.knownAt);
+    pastBanner.replaceChildren(
+      h('strong', {}, 'Showing the past. '),
+      `This is the graph as it was known on ${shown === state.knownAt ? `“${state.knownAt}”` : shown}: edits made since are not shown, and nothing updates live. `,
+      h('a', { href: href({ ...state, knownAt: '' }), className: 'back-to-now' }, 'Back to now'));
+  } else {
+    pastBanner.replaceChildren();
+    showKnownError('');
+  }
 
   for (const r of document.querySelectorAll('input[name=depth]')) r.checked = Number(r.value) === state.depth;
   for (const b of typeList.querySelectorAll('input')) b.checked = !state.types || state.types.includes(b.value);
@@ -218,6 +271,7 @@ window.addEventListener('popstate', () => {
 // ---- Fetching ---------------------------------------------------------------------------
 
 // Answers by query and variables, so back and forward redraw at once. Failures are not kept.
+// A change to the graph empties it (see onChange): answers about "now" go stale.
 const cache = new Map();
 function cached(key, fetcher) {
   const k = JSON.stringify(key);
@@ -234,7 +288,47 @@ function cached(key, fetcher) {
   return p;
 }
 
-const fetchEntity = (id) => cached(['entity', id], () => gql(ENTITY, { id }).then((d) => d.entity));
+const fetchEntity = (id, knownAt) => cached(['entity', id, knownAt], () => gql(ENTITY, { id, knownAt: knownAt || null }).then((d) => d.entity));
+
+// ---- Live updates -----------------------------------------------------------------------
+
+// The revision the page reflects when it first draws: the feed resumes after it, so that a
+// change made between this answer and the feed's start is not missed. A server without history
+// leaves it unknown, and the feed starts from its connection.
+const boot = gql(HISTORY_INFO)
+  .then((d) => (d.historyInfo.last ? d.historyInfo.last.number : 0))
+  .catch(() => null);
+
+let lastChange = null; // the newest change notice, for the live line
+const live = new Live({ onChange, onStatus: showLive });
+
+// A burst of changes (an import, a curator's quick edits) redraws once.
+const refresh = debounce(() => {
+  if (!state.knownAt) render({ live: true });
+}, 150);
+
+function onChange(ev) {
+  cache.clear();
+  lastChange = ev;
+  showLive(live.state);
+  refresh();
+}
+
+function showLive(st, message = '') {
+  liveStatus.dataset.state = state.knownAt ? 'off' : st;
+  let text = '';
+  if (state.knownAt) text = '';
+  else if (st === 'live') text = 'Live: changes appear as they are made.';
+  else if (st === 'connecting') text = 'Connecting to live updates…';
+  else if (st === 'retrying') text = 'Live updates interrupted; reconnecting…';
+  else if (st === 'unavailable') text = `Live updates are not available${message ? `: ${message}` : '.'}`;
+  const parts = [text];
+  if (lastChange && !state.knownAt && st !== 'off') {
+    const who = lastChange.actor && lastChange.actor.name;
+    parts.push(h('span', { className: 'last-change' }, ` Last change: revision ${lastChange.revision}${who ? ` by ${who}` : ''}, ${formatTime(lastChange.at)}.`));
+  }
+  liveStatus.replaceChildren(...parts);
+}
 
 let renderSeq = 0;
 
@@ -262,9 +356,16 @@ let focusCursor = false; // give the axis cursor the focus back after the date i
 let lastGraph = null; // what the previous drawing showed, to tell what changed with the date
 let focusCenter = false; // move the focus to the new centre after a node was chosen
 
-async function render() {
+async function render({ live: isLive = false } = {}) {
   const seq = ++renderSeq;
   const st = state;
+  if (!isLive) lastChange = null;
+  if (st.knownAt) live.stop();
+  else {
+    const n = await boot;
+    if (seq !== renderSeq) return;
+    live.seen(n);
+  }
   const check = () => {
     if (seq !== renderSeq) throw new Stale();
   };
@@ -281,11 +382,19 @@ async function render() {
     if (st.asOf && checkDate(st.asOf)) {
       card.hidden = true;
       filtersPanel.hidden = true;
+      historyPanel.hidden = true;
+      live.stop();
       setTitle('Invalid date');
       statusEl.textContent = '';
       viewEl.replaceChildren(emptyState(`The date “${st.asOf}” is not valid: ${checkDate(st.asOf)}`,
         h('p', {}, h('a', { href: href({ ...st, asOf: '' }) }, 'Show all time instead'))));
       return;
+    }
+    if (st.view === 'paths' || !st.id) {
+      historyPanel.hidden = true;
+      historyPanel.replaceChildren();
+      historyFor = '';
+      live.stop();
     }
     if (st.view === 'paths') {
       await renderPaths(st, seq, check);
@@ -300,15 +409,24 @@ async function render() {
       viewEl.replaceChildren(welcome(href));
       return;
     }
-    const entity = await withLoading(fetchEntity(st.id), 'the entity', seq);
+    const entity = await withLoading(fetchEntity(st.id, st.knownAt), 'the entity', seq);
     check();
     if (!entity) {
       card.hidden = true;
       filtersPanel.hidden = true;
       card.replaceChildren();
       setTitle('Not found');
-      statusEl.textContent = `No entity with id “${st.id}”.`;
-      viewEl.replaceChildren(notFound(st.id, BASE));
+      if (st.knownAt) {
+        statusEl.textContent = `No entity with id “${st.id}” as known on ${formatTime(st.knownAt)}.`;
+        viewEl.replaceChildren(emptyState(`The graph held no entity with id “${st.id}” as it was known on ${formatTime(st.knownAt)}.`,
+          h('p', {}, h('a', { href: href({ ...st, knownAt: '' }) }, 'See it as it is now'))));
+        // What happened to it is still told by its history.
+        showHistory(st, { id: st.id, name: `“${st.id}”` });
+      } else {
+        statusEl.textContent = `No entity with id “${st.id}”.`;
+        viewEl.replaceChildren(notFound(st.id, BASE));
+        live.follow([st.id]);
+      }
       return;
     }
     card.replaceChildren(...entityCard(entity, entityHref));
@@ -316,14 +434,21 @@ async function render() {
     card.hidden = false;
     setLayout(); // before drawing: the drawing takes the shape of the room it gets
     if (document.activeElement !== search.input) search.setValue(entity);
-    setTitle(`${entity.name} — ${VIEWS[st.view]}`);
-    if (st.view === 'graph') await renderGraphView(st, entity, seq, check);
+    setTitle(`${entity.name} — ${VIEWS[st.view]}${st.knownAt ? `, as known on ${formatTime(st.knownAt)}` : ''}`);
+    showHistory(st, entity);
+    let drawnIds = [];
+    if (st.view === 'graph') drawnIds = await renderGraphView(st, entity, seq, check);
     else if (st.view === 'table') await renderTable(st, entity, seq, check);
     else await renderTimeline(st, entity, seq, check);
+    if (!st.knownAt) live.follow([st.id, ...drawnIds]);
   } catch (err) {
     if (err instanceof Stale || err.name === 'AbortError' || seq !== renderSeq) return;
     card.hidden = true;
     filtersPanel.hidden = true;
+    historyPanel.hidden = true;
+    live.stop();
+    // A moment the server refuses (not a time, before the history kept): its words, by the field.
+    if (st.knownAt && err instanceof GraphQLError) showKnownError(err.message);
     statusEl.textContent = 'The last request failed.';
     viewEl.removeAttribute('aria-busy');
     // In the paths view the two search boxes stay, so the reader can change an end.
@@ -336,7 +461,7 @@ async function render() {
 
 /** Lets the layout drop the side column when it has nothing to show. */
 function setLayout() {
-  document.body.classList.toggle('has-side', !card.hidden || !filtersPanel.hidden);
+  document.body.classList.toggle('has-side', !card.hidden || !filtersPanel.hidden || !historyPanel.hidden);
 }
 
 function setTitle(what) {
@@ -345,13 +470,70 @@ function setTitle(what) {
 
 const when = (asOf) => (asOf ? ` as of ${formatDate(asOf)}` : '');
 
+// ---- History panel ----------------------------------------------------------------------
+
+let historyFor = ''; // the entity whose history the panel holds
+let historyPage = null; // { revisions, hasMore, endCursor, loading, error }
+let historySeq = 0;
+
+const historyKnownHref = (st) => (at) => href({ ...st, knownAt: at });
+
+function drawHistory(st, entity) {
+  historyPanel.replaceChildren(...historyContent(entity, historyPage, {
+    knownAt: st.knownAt,
+    knownHref: historyKnownHref(st),
+    onMore: () => moreHistory(st, entity),
+  }));
+}
+
+/** Shows the first page of an entity's revisions (asked again after every change). */
+async function showHistory(st, entity) {
+  const seq = ++historySeq;
+  const fresh = historyFor !== entity.id;
+  historyFor = entity.id;
+  if (fresh || !historyPage) historyPage = { revisions: [], hasMore: false, endCursor: null, loading: true, error: null };
+  historyPanel.hidden = false;
+  setLayout();
+  drawHistory(st, entity);
+  try {
+    const conn = await cached(['history', entity.id], () => gql(HISTORY, { id: entity.id, first: HISTORY_PAGE }).then((d) => d.history));
+    if (seq !== historySeq) return;
+    historyPage = { revisions: conn.nodes, hasMore: conn.pageInfo.hasNextPage, endCursor: conn.pageInfo.endCursor, loading: false, error: null };
+  } catch (err) {
+    if (seq !== historySeq || err.name === 'AbortError') return;
+    historyPage = { revisions: [], hasMore: false, endCursor: null, loading: false, error: err };
+  }
+  drawHistory(st, entity);
+}
+
+/** Appends the next page of revisions; the focus moves to the first of them. */
+async function moreHistory(st, entity) {
+  const seq = historySeq;
+  const page = historyPage;
+  if (!page || !page.hasMore || page.loading) return;
+  const first = page.revisions.length;
+  historyPage = { ...page, loading: true };
+  drawHistory(st, entity);
+  try {
+    const d = await gql(HISTORY, { id: entity.id, first: HISTORY_PAGE, after: page.endCursor });
+    if (seq !== historySeq) return;
+    historyPage = { revisions: [...page.revisions, ...d.history.nodes], hasMore: d.history.pageInfo.hasNextPage, endCursor: d.history.pageInfo.endCursor, loading: false, error: null };
+  } catch (err) {
+    if (seq !== historySeq) return;
+    historyPage = { ...page, loading: false, error: err };
+  }
+  drawHistory(st, entity);
+  historyPanel.querySelectorAll('.revision')[first]?.setAttribute('tabindex', '-1');
+  historyPanel.querySelectorAll('.revision')[first]?.focus();
+}
+
 async function renderGraphView(st, entity, seq, check) {
   if (st.types && !st.types.length) {
     statusEl.textContent = 'No relation type is selected.';
     viewEl.replaceChildren(emptyState('Choose at least one relation type to draw.'));
-    return;
+    return [];
   }
-  const vars = { id: st.id, depth: st.depth, types: st.types, asOf: st.asOf || null, limit: NODE_LIMIT };
+  const vars = { id: st.id, depth: st.depth, types: st.types, asOf: st.asOf || null, limit: NODE_LIMIT, knownAt: st.knownAt || null };
   const sub = await withLoading(cached(['nb', vars], () => gql(NEIGHBORHOOD, vars).then((d) => d.neighborhood)), 'the drawing', seq);
   check();
 
@@ -422,10 +604,11 @@ async function renderGraphView(st, entity, seq, check) {
     focusCenter = false;
     graph.svg.querySelector('.node.is-center')?.focus();
   }
+  return sub.nodes.map((n) => n.id);
 }
 
 async function renderTable(st, entity, seq, check) {
-  const res = await withLoading(cached(['rels', st.id, st.asOf], () => allRelations(st.id, st.asOf)), 'the relations', seq);
+  const res = await withLoading(cached(['rels', st.id, st.asOf, st.knownAt], () => allRelations(st.id, st.asOf, st.knownAt)), 'the relations', seq);
   check();
   statusEl.textContent = `${entity.name}${when(st.asOf)}: ${res.relations.length} relations.`;
   viewEl.replaceChildren(relationsTable(entity, res.relations, { asOf: st.asOf, total: res.total, hrefFor: entityHref }));
@@ -433,8 +616,8 @@ async function renderTable(st, entity, seq, check) {
 
 async function renderTimeline(st, entity, seq, check) {
   const [entries, rels] = await withLoading(Promise.all([
-    cached(['timeline', st.id], () => gql(TIMELINE, { id: st.id }).then((d) => d.timeline)),
-    cached(['rels', st.id, ''], () => allRelations(st.id, '')),
+    cached(['timeline', st.id, st.knownAt], () => gql(TIMELINE, { id: st.id, knownAt: st.knownAt || null }).then((d) => d.timeline)),
+    cached(['rels', st.id, '', st.knownAt], () => allRelations(st.id, '', st.knownAt)),
   ]), 'the timeline', seq);
   check();
   const relations = rels ? rels.relations : [];
@@ -513,7 +696,7 @@ async function renderPaths(st, seq, check) {
   const result = h('div', { className: 'paths-output' });
   viewEl.replaceChildren(pathsForm, result);
   const ids = [st.from, st.to];
-  const ends = await withLoading(Promise.all(ids.map((id) => (id ? fetchEntity(id) : null))), 'the entities', seq, result);
+  const ends = await withLoading(Promise.all(ids.map((id) => (id ? fetchEntity(id, st.knownAt) : null))), 'the entities', seq, result);
   check();
   const [from, to] = ends;
   fromBox.setValue(from);
@@ -534,7 +717,7 @@ async function renderPaths(st, seq, check) {
     result.replaceChildren(emptyState('Pick two different entities.'));
     return;
   }
-  const vars = { from: st.from, to: st.to, asOf: st.asOf || null };
+  const vars = { from: st.from, to: st.to, asOf: st.asOf || null, knownAt: st.knownAt || null };
   const paths = await withLoading(cached(['paths', vars], () => gql(PATHS, vars).then((d) => d.paths)), 'the paths', seq, result);
   check();
   statusEl.textContent = `${paths.length} shortest path${paths.length === 1 ? '' : 's'} from ${from.name} to ${to.name}${when(st.asOf)}.`;

@@ -10,12 +10,15 @@ let nextId = 0;
 export class Combobox {
   /**
    * Builds the combobox inside `root`. `onSelect(entity)` runs when a suggestion is picked.
-   * The label and placeholder come from the options or from data-label/data-placeholder.
+   * The label and placeholder come from the options or from data-label/data-placeholder;
+   * `variables()` adds variables to each search.
    */
-  constructor(root, { label, placeholder, onSelect, delay = 150 } = {}) {
+  constructor(root, { label, placeholder, onSelect, variables, delay = 150 } = {}) {
     const id = `cb${++nextId}`;
     this.root = root;
     this.onSelect = onSelect || (() => {});
+    // More variables of the search (the "as known on" moment), read at each search.
+    this.variables = variables || (() => ({}));
     this.items = [];
     this.active = -1;
     this.query = '';
@@ -98,7 +101,7 @@ export class Combobox {
     const seq = ++this.seq;
     this.root.setAttribute('aria-busy', 'true');
     try {
-      const data = await gql(SEARCH, { q }, { signal: controller.signal });
+      const data = await gql(SEARCH, { ...this.variables(), q }, { signal: controller.signal });
       if (seq !== this.seq) return;
       this.query = q;
       this.items = data.search.map((hit) => hit.entity);

@@ -216,3 +216,33 @@ export function debounce(fn, ms) {
   wrapped.cancel = () => clearTimeout(timer);
   return wrapped;
 }
+
+/** Milliseconds since the epoch of an RFC 3339 time (any number of fractional digits). */
+export function timeValue(iso) {
+  if (!iso) return NaN;
+  return Date.parse(String(iso).replace(/(\.\d{3})\d+/, '$1'));
+}
+
+/** "2026-12-01T18:40:12.5Z" → "1 Dec 2026, 18:40:12 UTC": the moments of history, in UTC. */
+export function formatTime(iso) {
+  const t = timeValue(iso);
+  if (Number.isNaN(t)) return String(iso || '');
+  const d = new Date(t);
+  const pad = (n) => String(n).padStart(2, '0');
+  return `${d.getUTCDate()} ${MONTHS[d.getUTCMonth()]} ${d.getUTCFullYear()}, ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())} UTC`;
+}
+
+/**
+ * Reads an "as known on" moment as the reader may type it and returns it as the API's Time
+ * (RFC 3339): a day ("2026-12-01", its start) or a day and time without a zone
+ * ("2026-12-01 18:40", "2026-12-01T18:40:05") are read as UTC; anything else is passed on as
+ * typed, for the server to accept or to say what is wrong with it.
+ */
+export function normalizeKnownAt(text) {
+  const v = text.trim();
+  let m = /^(\d{4}-\d{2}-\d{2})$/.exec(v);
+  if (m) return `${m[1]}T00:00:00Z`;
+  m = /^(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2})(:\d{2}(?:\.\d+)?)?$/.exec(v);
+  if (m) return `${m[1]}T${m[2]}${m[3] || ':00'}Z`;
+  return v;
+}
