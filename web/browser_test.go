@@ -5,6 +5,7 @@ package web_test
 // Every wait is on a DOM condition with a timeout, never on elapsed time.
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -134,8 +135,38 @@ func browser(t *testing.T) context.Context {
 // a switch to make /query fail the way a stopped server does.
 type app struct {
 	*httptest.Server
-	down        atomic.Bool // /query drops the connection, as a stopped server would
-	unavailable atomic.Bool // /query answers as the server does when its store is down
+	handler     http.Handler // the server's own handler, without the switches below
+	store       *inmem.Store
+	down        atomic.Bool  // /query drops the connection, as a stopped server would
+	unavailable atomic.Bool  // /query answers as the server does when its store is down
+	streams     atomic.Int64 // requests for an event stream (subscriptions) in progress
+}
+
+// writeToken is the bearer token the tests write with (see mutate).
+const writeToken = "explorer-test-write-token"
+
+// mutate runs a mutation with the write token straight on the server's handler (so it works
+// while the switches make /query fail for the page) and returns its data, failing the test on
+// any error.
+func (a *app) mutate(t *testing.T, query string, vars map[string]any) map[string]any {
+	t.Helper()
+	body, err := json.Marshal(map[string]any{"query": query, "variables": vars})
+	if err != nil {
+		t.Fatal(err)
+	}
+	req := httptest.NewRequest(http.MethodPost, "/query", bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+writeToken)
+	rec := httptest.NewRecorder()
+	a.handler.ServeHTTP(rec, req)
+	var out struct {
+		Data   map[string]any    `json:"data"`
+		Errors []json.RawMessage `json:"errors"`
+	}
+	if err := json.Unmarshal(rec.Body.Bytes(), &out); err != nil || len(out.Errors) > 0 || rec.Code != http.StatusOK {
+		t.Fatalf("mutation %s: status %d, %s", query, rec.Code, rec.Body.String())
+	}
+	return out.Data
 }
 
 func newApp(t *testing.T) *app {
@@ -154,9 +185,13 @@ func newApp(t *testing.T) *app {
 			t.Fatalf("import %s: %v", name, err)
 		}
 	}
-	a := &app{}
-	h := httpapi.NewHandler(httpapi.Options{Store: store, Explorer: web.Handler(), Playground: web.Playground()})
+	h := httpapi.NewHandler(httpapi.Options{Store: store, Explorer: web.Handler(), Playground: web.Playground(), WriteTokens: []string{writeToken}})
+	a := &app{handler: h, store: store}
 	a.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.Contains(r.Header.Get("Accept"), "text/event-stream") {
+			a.streams.Add(1)
+			defer a.streams.Add(-1)
+		}
 		if a.unavailable.Load() && r.URL.Path == "/query" {
 			w.Header().Set("Content-Type", "application/json")
 			w.WriteHeader(http.StatusServiceUnavailable)

@@ -302,9 +302,14 @@ const boot = gql(HISTORY_INFO)
 let lastChange = null; // the newest change notice, for the live line
 const live = new Live({ onChange, onStatus: showLive });
 
-// A burst of changes (an import, a curator's quick edits) redraws once.
+// A burst of changes (an import, a curator's quick edits) redraws once. A node of the drawing
+// that had the focus gets it back.
+let refocusNode = '';
 const refresh = debounce(() => {
-  if (!state.knownAt) render({ live: true });
+  if (state.knownAt) return;
+  const node = document.activeElement && document.activeElement.closest && document.activeElement.closest('.graph-svg .node');
+  refocusNode = node ? node.dataset.id : '';
+  render({ live: true });
 }, 150);
 
 function onChange(ev) {
@@ -441,6 +446,7 @@ async function render({ live: isLive = false } = {}) {
     else if (st.view === 'table') await renderTable(st, entity, seq, check);
     else await renderTimeline(st, entity, seq, check);
     if (!st.knownAt) live.follow([st.id, ...drawnIds]);
+    if (isLive && lastChange) statusEl.textContent += ` Updated live: revision ${lastChange.revision}.`;
   } catch (err) {
     if (err instanceof Stale || err.name === 'AbortError' || seq !== renderSeq) return;
     card.hidden = true;
@@ -603,6 +609,10 @@ async function renderGraphView(st, entity, seq, check) {
   if (focusCenter) {
     focusCenter = false;
     graph.svg.querySelector('.node.is-center')?.focus();
+  }
+  if (refocusNode) {
+    graph.svg.querySelector(`.node[data-id="${CSS.escape(refocusNode)}"]`)?.focus();
+    refocusNode = '';
   }
   return sub.nodes.map((n) => n.id);
 }
