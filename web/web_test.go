@@ -151,7 +151,7 @@ func TestNoThirdPartyOrInlineCode(t *testing.T) {
 		}
 	}
 	for _, name := range []string{"app.js", "api.js", "combobox.js", "format.js", "graph.js", "layout.js", "views.js", "style.css",
-		"console.js", "editor.js", "schema.js", "console.css", "playground.js", "playground.css"} {
+		"history.js", "live.js", "console.js", "editor.js", "schema.js", "console.css", "playground.js", "playground.css"} {
 		_, body := get(t, h, http.MethodGet, "/explore/assets/"+name, nil)
 		if body == "" || strings.HasPrefix(body, "404") {
 			t.Errorf("%s is missing", name)
