@@ -4,6 +4,7 @@ package web_test
 // "as known on" a past moment, and the page following the graph's changes while it shows now.
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"net/url"
@@ -159,9 +160,17 @@ func TestHistoryPanelAndKnownAt(t *testing.T) {
 func TestKnownAtRefusals(t *testing.T) {
 	a := newApp(t)
 	p := newPage(t, a, 1280, 900, true) // the server refuses the requests: failed loads are expected
-	for _, tc := range []struct{ name, typed string }{
-		{"not a time", "last tuesday"},
-		{"not a date", "2026-13-45"},
+	// History that reaches back only to a write made after the seed: the seed's moment is
+	// before the floor.
+	_, seededAt, _ := a.newestRevision(t, "avtotor")
+	a.mutate(t, renamePlant, map[string]any{"name": "Future plant No. 2"})
+	if _, err := a.store.Prune(context.Background(), time.Now().Add(time.Hour)); err != nil {
+		t.Fatalf("Prune: %v", err)
+	}
+	for _, tc := range []struct{ name, typed, want string }{
+		{"not a time", "last tuesday", ""},
+		{"not a date", "2026-13-45", ""},
+		{"before the floor", seededAt, "oldest moment"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			p.open("/explore?id=avtotor&view=graph")
@@ -177,8 +186,8 @@ func TestKnownAtRefusals(t *testing.T) {
 			if !strings.Contains(got.View, got.Field) {
 				t.Errorf("the view says %q, the field %q: want the server's message in both", got.View, got.Field)
 			}
-			if strings.Contains(strings.ToLower(got.Field), "internal") {
-				t.Errorf("the message shows internal text: %q", got.Field)
+			if strings.Contains(strings.ToLower(got.Field), "internal") || !strings.Contains(got.Field, tc.want) {
+				t.Errorf("the message is %q, want the server's own words (%q)", got.Field, tc.want)
 			}
 			t.Logf("%s: %s", tc.typed, got.Field)
 			p.run("now", chromedp.Click(chromedp.CSS(`#known-now`)))
