@@ -428,9 +428,10 @@ async function render({ live: isLive = false } = {}) {
         // What happened to it is still told by its history.
         showHistory(st, { id: st.id, name: `“${st.id}”` });
       } else {
+        historyPanel.hidden = true;
         statusEl.textContent = `No entity with id “${st.id}”.`;
         viewEl.replaceChildren(notFound(st.id, BASE));
-        live.follow([st.id]);
+        live.follow([st.id]); // it appears here as soon as it is created
       }
       return;
     }
