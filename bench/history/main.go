@@ -100,6 +100,8 @@ func timeWrites(ctx context.Context, s model.Store, ids []string, count int, rng
 
 func report(label string, lat []time.Duration) {
 	slices.Sort(lat)
-	q := func(p float64) time.Duration { return lat[min(len(lat)-1, int(p*float64(len(lat))))].Round(time.Microsecond) }
+	q := func(p float64) time.Duration {
+		return lat[min(len(lat)-1, int(p*float64(len(lat))))].Round(time.Microsecond)
+	}
 	fmt.Printf("%s: n=%d p50=%v p90=%v p99=%v max=%v\n", label, len(lat), q(0.50), q(0.90), q(0.99), lat[len(lat)-1].Round(time.Microsecond))
 }
