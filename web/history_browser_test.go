@@ -248,3 +248,28 @@ func TestLiveUpdates(t *testing.T) {
 		}
 	}
 }
+
+// Browsers allow a handful of connections to one server: a page being left, or moved to
+// another entity, lets its change feed go rather than keep it open.
+func TestLiveFeedsDoNotPileUp(t *testing.T) {
+	a := newApp(t)
+	p := newPage(t, a, 1280, 800, false)
+	for _, path := range []string{
+		"/explore?id=avtotor&view=graph",
+		"/explore?id=kia&view=table",
+		"/explore?id=baic-group&view=graph&depth=2",
+		"/explore?id=avtotor&view=timeline",
+	} {
+		p.open(path)
+		p.waitFor("live on "+path, liveOn)
+		a.waitStreams(t, "one feed after opening "+path, 1)
+	}
+	p.run("centre on Kia", chromedp.Navigate(p.base+"/explore?id=avtotor&view=graph"))
+	p.waitFor("live", liveOn)
+	p.run("click Kia", chromedp.Click(chromedp.CSS(`.graph-svg .node[data-id=kia]`)))
+	p.waitFor("Kia in the centre, live", `document.querySelector('.graph-svg .node.is-center')?.dataset.id === 'kia' && `+liveOn)
+	a.waitStreams(t, "one feed after moving within the page", 1)
+	p.open("/explore?view=paths&from=avtotor&to=beijing-benz")
+	p.waitFor("the chain", `document.querySelector('.chain') !== null`)
+	a.waitStreams(t, "no feed in the paths view", 0)
+}

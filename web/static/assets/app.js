@@ -268,6 +268,20 @@ window.addEventListener('popstate', () => {
   render();
 });
 
+// A page being left lets its change feed go at once (the browser may keep the page in its
+// back-forward cache, stream and all); one brought back from that cache asks again.
+window.addEventListener('pagehide', () => live.stop());
+document.addEventListener('visibilitychange', () => {
+  if (document.hidden) live.pause();
+  else live.resume();
+});
+window.addEventListener('pageshow', (ev) => {
+  if (ev.persisted) {
+    cache.clear();
+    render();
+  }
+});
+
 // ---- Fetching ---------------------------------------------------------------------------
 
 // Answers by query and variables, so back and forward redraw at once. Failures are not kept.
@@ -326,6 +340,7 @@ function showLive(st, message = '') {
   else if (st === 'live') text = 'Live: changes appear as they are made.';
   else if (st === 'connecting') text = 'Connecting to live updates…';
   else if (st === 'retrying') text = 'Live updates interrupted; reconnecting…';
+  else if (st === 'paused') text = 'Live updates resume when this tab is in view.';
   else if (st === 'unavailable') text = `Live updates are not available${message ? `: ${message}` : '.'}`;
   const parts = [text];
   if (lastChange && !state.knownAt && st !== 'off') {

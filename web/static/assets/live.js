@@ -13,7 +13,7 @@ export class Live {
   /**
    * `onChange(event)` runs for every change notice ({ revision, at, operation, actor, ids });
    * `onStatus(state, message)` when the feed's state changes: 'off', 'connecting', 'live',
-   * 'retrying' or 'unavailable'.
+   * 'retrying', 'paused' or 'unavailable'.
    */
   constructor({ onChange, onStatus }) {
     this.onChange = onChange;
@@ -40,11 +40,32 @@ export class Live {
       this.stop();
       return;
     }
-    if (key === this.key && this.state !== 'off' && this.state !== 'unavailable') return;
+    if (key === this.key && this.state !== 'off' && this.state !== 'unavailable') {
+      if (this.state === 'paused' && !document.hidden) this.connect();
+      return;
+    }
     this.stop();
     this.key = key;
     this.ids = sorted;
-    this.connect();
+    if (document.hidden) this.setState('paused');
+    else this.connect();
+  }
+
+  /**
+   * Lets the connection go but keeps what to follow, for a page out of sight: browsers allow
+   * a handful of connections per server, and each open explorer tab would hold one.
+   */
+  pause() {
+    if (!this.key) return;
+    clearTimeout(this.timer);
+    if (this.controller) this.controller.abort();
+    this.controller = null;
+    this.setState('paused');
+  }
+
+  /** Follows again what pause let go, from the last revision seen. */
+  resume() {
+    if (this.key && this.state === 'paused') this.connect();
   }
 
   /** Stops following. */
