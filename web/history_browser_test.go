@@ -273,3 +273,26 @@ func TestLiveFeedsDoNotPileUp(t *testing.T) {
 	p.waitFor("the chain", `document.querySelector('.chain') !== null`)
 	a.waitStreams(t, "no feed in the paths view", 0)
 }
+
+func TestHistoryPages(t *testing.T) {
+	a := newApp(t)
+	for i := 1; i <= 11; i++ {
+		a.mutate(t, renamePlant, map[string]any{"name": fmt.Sprintf("Future plant No. %d", i)})
+	}
+	p := newPage(t, a, 1280, 900, false)
+	p.open("/explore?id=future-plant&view=table")
+	p.waitFor("the first page", `document.querySelectorAll('#history-panel .revision').length === 10 && document.querySelector('.history-more') !== null`)
+	var first []string
+	p.eval(`[...document.querySelectorAll('#history-panel .revision .rev-diff')].slice(0, 2).map(d => d.innerText)`, &first)
+	if len(first) != 2 || first[0] != "name: “Future plant No. 10” → “Future plant No. 11”" || first[1] != "name: “Future plant No. 9” → “Future plant No. 10”" {
+		t.Errorf("the newest revisions read %q", first)
+	}
+	p.run("older changes", chromedp.Click(chromedp.CSS(`.history-more`)))
+	p.waitFor("the rest, the import last, the focus on the first of them",
+		`document.querySelectorAll('#history-panel .revision').length === 12 && document.querySelector('.history-more') === null && document.activeElement === document.querySelectorAll('#history-panel .revision')[10]`)
+	var last []string
+	p.eval(`[...document.querySelectorAll('#history-panel .revision')].slice(10).map(r => r.dataset.operation + ': ' + r.querySelector('.rev-diff').innerText)`, &last)
+	if len(last) != 2 || last[0] != "UPSERT_ENTITY: name: “Future plant” → “Future plant No. 1”" || last[1] != "IMPORT: Added to the graph" {
+		t.Errorf("the oldest revisions read %q", last)
+	}
+}
