@@ -111,10 +111,10 @@ func TestLooksLikeJWT(t *testing.T) {
 	for s, want := range map[string]bool{
 		"eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln": true,
 		"eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.":     true, // a JWT with an empty signature, refused later
-		"a-long-random-curator-token":              false,
-		"abc.def.ghi":                              false, // "abc" does not decode to a JSON object
-		"eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0":     false,
-		"eyJhbGciOiJIUzI1NiJ9.a.b.c":               false,
+		"a-long-random-curator-token":               false,
+		"abc.def.ghi":                               false, // "abc" does not decode to a JSON object
+		"eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0":      false,
+		"eyJhbGciOiJIUzI1NiJ9.a.b.c":                false,
 	} {
 		if got := looksLikeJWT(s); got != want {
 			t.Errorf("looksLikeJWT(%q) = %v, want %v", s, got, want)
