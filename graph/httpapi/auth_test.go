@@ -590,3 +590,40 @@ func jsonOf(t *testing.T, v any) string {
 	}
 	return string(b)
 }
+
+// TestRevisionsRecordTheActor writes through the real handler over the embedded store with a
+// named token, an unnamed one and a JWT, and reads each write's revision back over the API:
+// the actor the credential named is what history keeps.
+func TestRevisionsRecordTheActor(t *testing.T) {
+	key := newTestKeys(t, false)[2] // Ed25519
+	keys, err := httpapi.ParseJWTKey(key.keyFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := apitest.NewServer(t, httpapi.Options{
+		WriteTokens: []string{"bare-token-0000000001"},
+		Auth: httpapi.AuthConfig{
+			Tokens: []httpapi.WriteToken{{Name: "alice", Token: "alice-token-00000001"}},
+			JWT:    &httpapi.JWTConfig{Keys: keys},
+		},
+	})
+	for _, tc := range []struct {
+		id, auth, want string
+	}{
+		{"report-by-alice", "Bearer alice-token-00000001", `{"name":"alice","role":"CURATOR","via":"token"}`},
+		{"report-by-unnamed", "Bearer bare-token-0000000001", `{"name":"unnamed","role":"CURATOR","via":"token"}`},
+		{"report-by-jwt", "Bearer " + key.sign(t, claims("carol@example.com", "admin")), `{"name":"carol@example.com","role":"ADMIN","via":"jwt"}`},
+	} {
+		t.Run(tc.id, func(t *testing.T) {
+			q, vars := upsertSourceQuery(tc.id)
+			if resp := apitest.PostAs(t, srv.URL, tc.auth, q, vars); len(resp.Errors) > 0 {
+				t.Fatalf("errors %+v", resp.Errors)
+			}
+			resp := apitest.PostAs(t, srv.URL, "", `query($id: ID!) { history(id: $id) { nodes { operation actor { name role via } } } }`, map[string]any{"id": tc.id})
+			want := `{"history":{"nodes":[{"operation":"UPSERT_SOURCE","actor":` + tc.want + `}]}}`
+			if len(resp.Errors) > 0 || string(resp.Data) != want {
+				t.Errorf("history %s, errors %+v; want %s", resp.Data, resp.Errors, want)
+			}
+		})
+	}
+}
