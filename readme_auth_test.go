@@ -9,27 +9,39 @@ import (
 	"time"
 )
 
-// TestReadmeJWTExample runs the README's "Who may write" section as written, in an empty
-// directory: each sh block that starts the server (a `go run .` line) has its other lines run
-// by bash and the server started in-process with the line's settings; each other block is run
-// by bash against that server, and what it prints must be the `# ...` lines of the block, in
-// order. It needs bash, openssl and curl, as the README's reader does.
+// TestReadmeJWTExample runs the README's "Who may write" section as written (runReadmeSection).
+// It needs bash, openssl and curl, as the README's reader does.
 func TestReadmeJWTExample(t *testing.T) {
-	for _, tool := range []string{"bash", "openssl", "curl"} {
+	runReadmeSection(t, "### Who may write: tokens, JWTs and roles", "bash", "openssl", "curl")
+}
+
+// TestReadmeHistoryExample runs the README's history section as written.
+func TestReadmeHistoryExample(t *testing.T) {
+	runReadmeSection(t, "### History: who changed what, and what the graph said then", "bash", "curl", "date")
+}
+
+// runReadmeSection runs a section of the README as written, in an empty directory: each sh
+// block that starts the server (a `go run .` line) has its other lines run by bash and the
+// server started in-process with the line's settings; each other block is run by bash
+// against that server, and what it prints must be the `# ...` lines of the block, in order.
+// tools are the commands the section needs; missing, the test skips (fails under CI).
+func runReadmeSection(t *testing.T, heading string, tools ...string) {
+	t.Helper()
+	for _, tool := range tools {
 		if _, err := exec.LookPath(tool); err != nil {
 			if os.Getenv("CI") != "" {
-				t.Fatalf("the README's JWT example needs %s: %v", tool, err)
+				t.Fatalf("the README's example needs %s: %v", tool, err)
 			}
-			t.Skipf("the README's JWT example needs %s: %v", tool, err)
+			t.Skipf("the README's example needs %s: %v", tool, err)
 		}
 	}
 	readme, err := os.ReadFile("README.md")
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, section, ok := strings.Cut(string(readme), "### Who may write: tokens, JWTs and roles\n")
+	_, section, ok := strings.Cut(string(readme), heading+"\n")
 	if !ok {
-		t.Fatal(`README.md has no section "### Who may write: tokens, JWTs and roles"`)
+		t.Fatalf("README.md has no section %q", heading)
 	}
 	section, _, _ = strings.Cut(section, "\n### ")
 	section, _, _ = strings.Cut(section, "\n## ")
