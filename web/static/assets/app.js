@@ -219,6 +219,7 @@ function syncControls() {
   document.body.classList.toggle('is-past', past);
   $('#known-panel').classList.toggle('is-now', !past);
   pastBanner.hidden = !past;
+  showKnownError(''); // said again by render when the server refuses the moment
   if (past) {
     const shown = formatTime(state.knownAt);
     pastBanner.replaceChildren(
@@ -227,7 +228,6 @@ function syncControls() {
       h('a', { href: href({ ...state, knownAt: '' }), className: 'back-to-now' }, 'Back to now'));
   } else {
     pastBanner.replaceChildren();
-    showKnownError('');
   }
 
   for (const r of document.querySelectorAll('input[name=depth]')) r.checked = Number(r.value) === state.depth;
