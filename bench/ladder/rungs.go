@@ -22,8 +22,8 @@ const (
   sources { ...SourceFields }
 }`
 
-	explorerRelations = `query ExplorerRelations($id: ID!, $asOf: Date, $after: String) {
-  entity(id: $id) {
+	explorerRelations = `query ExplorerRelations($id: ID!, $asOf: Date, $after: String, $knownAt: Time) {
+  entity(id: $id, knownAt: $knownAt) {
     id
     relations(asOf: $asOf, first: 20, after: $after) {
       totalCount
@@ -34,16 +34,16 @@ const (
 }
 ` + relationFragment + "\n" + sourceFragment
 
-	explorerNeighborhood = `query ExplorerNeighborhood($id: ID!, $depth: Int, $types: [RelationType!], $asOf: Date, $limit: Int) {
-  neighborhood(id: $id, depth: $depth, types: $types, asOf: $asOf, limit: $limit) {
+	explorerNeighborhood = `query ExplorerNeighborhood($id: ID!, $depth: Int, $types: [RelationType!], $asOf: Date, $limit: Int, $knownAt: Time) {
+  neighborhood(id: $id, depth: $depth, types: $types, asOf: $asOf, limit: $limit, knownAt: $knownAt) {
     truncated
     nodes { id name kind }
     relations { id type status validFrom validTo from { id } to { id } sources { id publisher { name } } }
   }
 }`
 
-	explorerSearch = `query ExplorerSearch($q: String!) {
-  search(query: $q, first: 8) { score entity { id name kind aliases } }
+	explorerSearch = `query ExplorerSearch($q: String!, $knownAt: Time) {
+  search(query: $q, first: 8, knownAt: $knownAt) { score entity { id name kind aliases } }
 }`
 
 	lookup = `{ organization(id: "avtotor") { name } }`
