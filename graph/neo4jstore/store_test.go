@@ -418,7 +418,7 @@ func TestNoFixtureLeftBehind(t *testing.T) {
 }
 
 // testConfig is the store configuration for the test server.
-func testConfig(t *testing.T) Config {
+func testConfig(t testing.TB) Config {
 	t.Helper()
 	s := neo4jtest.Use(t)
 	return Config{
@@ -432,7 +432,7 @@ func testConfig(t *testing.T) Config {
 
 // newTestStore opens a store on the emptied test database; the database is emptied again
 // when the test ends.
-func newTestStore(t *testing.T) *Store {
+func newTestStore(t testing.TB) *Store {
 	t.Helper()
 	cfg := testConfig(t)
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
