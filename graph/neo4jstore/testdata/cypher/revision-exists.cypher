@@ -1,0 +1,2 @@
+MATCH (h:Revision {number: $number})
+RETURN count(h) AS n
