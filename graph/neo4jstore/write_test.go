@@ -895,8 +895,14 @@ func TestWriteWorkPassesDriverErrors(t *testing.T) {
 			_, err := sourceWriteFor(&model.Source{ID: "s", Title: "S", PublishedOn: model.MustDate("2024")}, now).work(t.Context())(tx)
 			return err
 		},
-		"remove relation": func() error { _, err := removeRelationWork(t.Context(), "r", testRevision(model.OpRemoveRelation))(tx); return err },
-		"delete entity":   func() error { _, err := deleteEntityWork(t.Context(), "e", testRevision(model.OpDeleteEntity))(tx); return err },
+		"remove relation": func() error {
+			_, err := removeRelationWork(t.Context(), "r", testRevision(model.OpRemoveRelation))(tx)
+			return err
+		},
+		"delete entity": func() error {
+			_, err := deleteEntityWork(t.Context(), "e", testRevision(model.OpDeleteEntity))(tx)
+			return err
+		},
 	} {
 		if err := work(); err != transient {
 			t.Errorf("%s: error %v, want the driver's own", name, err)
