@@ -43,6 +43,7 @@ func TestConfigAcceptsDocumentedValues(t *testing.T) {
 		{"KG_NEO4J_ACQUIRE_TIMEOUT", "5s"},
 		{"KG_NEO4J_IMPORT_BATCH", "2000"},
 		{"KG_NEO4J_IMPORT_WORKERS", "2"},
+		{"KG_HISTORY_RETENTION", "8760h"},
 	} {
 		if _, err := loadConfig(envOf(kv...)); err != nil {
 			t.Errorf("%s=%s: %v", kv[0], kv[1], err)
@@ -78,6 +79,8 @@ func TestConfigErrorsNameTheVariable(t *testing.T) {
 		{"KG_MAX_BODY_BYTES", "0", []string{"KG_MAX_BODY_BYTES"}},
 		{"KG_NEO4J_IMPORT_BATCH", "0", []string{"KG_NEO4J_IMPORT_BATCH", "1 to 100000"}},
 		{"KG_NEO4J_IMPORT_WORKERS", "many", []string{"KG_NEO4J_IMPORT_WORKERS"}},
+		{"KG_HISTORY_RETENTION", "a year", []string{"KG_HISTORY_RETENTION", "duration"}},
+		{"KG_HISTORY_RETENTION", "-1h", []string{"KG_HISTORY_RETENTION"}},
 	} {
 		t.Run(tc.key+"="+tc.value, func(t *testing.T) {
 			_, err := loadConfig(envOf(tc.key, tc.value))

@@ -24,6 +24,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/autograph-kg/autograph/graph/history"
 	"github.com/autograph-kg/autograph/graph/httpapi"
 	"github.com/autograph-kg/autograph/graph/inmem"
 	"github.com/autograph-kg/autograph/graph/model"
@@ -68,6 +69,9 @@ type config struct {
 	Seed    string
 	// Neo4j is set when NEO4J_URI is.
 	Neo4j *neo4jstore.Config
+	// HistoryRetention, when positive, is how long revisions are kept (KG_HISTORY_RETENTION);
+	// zero keeps them forever.
+	HistoryRetention time.Duration
 	// SyntheticEntities, when positive, adds a generated dataset of that many entities (for
 	// load tests and benchmarks; only in a binary built with -tags synth, see synthetic.go).
 	SyntheticEntities int
@@ -119,6 +123,8 @@ func loadConfig(getenv func(string) string) (config, error) {
 	c := config{
 		Addr:            ":" + strconv.Itoa(rangeVar("PORT", 8080, 0, 65535, "a port number from 1 to 65535 (0 picks a free one)")),
 		ShutdownTimeout: durVar("KG_SHUTDOWN_TIMEOUT", 20*time.Second),
+		// Revisions are kept forever unless an operator says otherwise.
+		HistoryRetention: durVar("KG_HISTORY_RETENTION", 0),
 		Handler: httpapi.Options{
 			ComplexityLimit:      intVar("KG_COMPLEXITY_LIMIT", httpapi.DefaultComplexityLimit),
 			DepthLimit:           intVar("KG_DEPTH_LIMIT", httpapi.DefaultDepthLimit),
@@ -360,6 +366,17 @@ func run(ctx context.Context, getenv func(string) string, listening chan<- strin
 	}
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
+	retained := make(chan struct{})
+	rctx, stopRetain := context.WithCancel(ctx)
+	defer stopRetain()
+	if h, ok := store.(model.History); ok && cfg.HistoryRetention > 0 {
+		go func() {
+			defer close(retained)
+			history.Retain(rctx, h, cfg.HistoryRetention, logger)
+		}()
+	} else {
+		close(retained)
+	}
 
 	select {
 	case err = <-served:
@@ -372,6 +389,9 @@ func run(ctx context.Context, getenv func(string) string, listening chan<- strin
 	if errors.Is(err, http.ErrServerClosed) {
 		err = nil
 	}
+	// Pruning stops before the store closes.
+	stopRetain()
+	<-retained
 	cctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	return errors.Join(err, store.Close(cctx))

@@ -9,6 +9,8 @@ package graph
 import (
 	"log/slog"
 
+	"github.com/autograph-kg/autograph/graph/history"
+
 	"github.com/autograph-kg/autograph/graph/model"
 )
 
@@ -25,5 +27,8 @@ type Resolver struct {
 	// History answers the history queries and reads the past (knownAt); nil on a server that
 	// keeps none.
 	History model.History
-	Logger   *slog.Logger
+	// Pasts reads the graph as it stood at a past moment (knownAt; see KnownAt); nil with
+	// History.
+	Pasts  *history.Pasts
+	Logger *slog.Logger
 }

@@ -29,6 +29,7 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 
 	"github.com/autograph-kg/autograph/graph"
+	"github.com/autograph-kg/autograph/graph/history"
 	"github.com/autograph-kg/autograph/graph/instrument"
 	"github.com/autograph-kg/autograph/graph/loader"
 	"github.com/autograph-kg/autograph/graph/model"
@@ -114,7 +115,15 @@ func NewHandler(o Options) http.Handler {
 	}
 	store := instrument.Wrap(o.Store, metrics)
 	tokens := newTokenSet(o.WriteTokens)
-	cfg := graph.Config{Resolvers: &graph.Resolver{Reader: store, Writer: store, Importer: store, Logger: o.Logger}, Complexity: complexity()}
+	res := &graph.Resolver{Reader: store, Writer: store, Importer: store, Logger: o.Logger}
+	if h, ok := o.Store.(model.History); ok {
+		res.History = h
+		res.Pasts = history.NewPasts(struct {
+			model.Reader
+			model.History
+		}{store, h}, 0)
+	}
+	cfg := graph.Config{Resolvers: res, Complexity: complexity()}
 	es := graph.NewExecutableSchema(cfg)
 	srv := handler.New(newDefaultCosted(es))
 	srv.AddTransport(httpTransport{})
@@ -138,6 +147,8 @@ func NewHandler(o Options) http.Handler {
 	srv.AroundResponses(recordResponses)
 	srv.SetErrorPresenter(presentError(o.Logger))
 	srv.SetRecoverFunc(recoverPanic(o.Logger))
+	// knownAt swaps the reader before the direct writer reads through it.
+	srv.AroundFields(res.KnownAt)
 	if !o.PlainExecution {
 		srv.AroundFields(graph.DirectFields)
 	}
