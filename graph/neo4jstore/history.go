@@ -444,9 +444,20 @@ RETURN id`
 
 // PriorStates gives, for each of ids changed by a revision after number, its content before
 // the first such revision (Item{} when it did not exist then); ids not changed since are
-// absent. Empty ids means every id changed since number.
+// absent. Empty ids means every id changed since number. A number below the floor Prune
+// left is BAD_USER_INPUT: what came before it is forgotten.
 func (s *Store) PriorStates(ctx context.Context, number int64, ids []string) (map[string]model.Item, error) {
 	const op = "prior states"
+	b, err := s.HistoryBounds(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if number < b.Floor {
+		return nil, opErr(op, model.Errorf(model.CodeBadUserInput, "history before revision %d has been pruned", b.Floor))
+	}
+	if number >= b.Last {
+		return map[string]model.Item{}, nil
+	}
 	if len(ids) == 0 {
 		recs, err := s.read(ctx, op, cypherChangedSince, map[string]any{"n": number})
 		if err != nil {
