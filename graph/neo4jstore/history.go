@@ -191,27 +191,33 @@ func relationItem(r *model.Relation) model.Item {
 	return model.Item{Relation: r}
 }
 
+// The history's reads leave out what lies at or below the floor (floorClause): a prune that
+// is still deleting it, or was interrupted, is invisible.
+const floorClause = `
+OPTIONAL MATCH (k:RevisionCounter {key: $key})
+WITH coalesce(k.floor, 0) AS floor`
+
 // cypherRevisions lists revision headers by number between $lo (excluded) and $hi: %s is ASC
 // or DESC.
-const cypherRevisions = `
+const cypherRevisions = floorClause + `
 MATCH (h:Revision)
-WHERE h.number > $lo AND h.number <= $hi
+WHERE h.number > $lo AND h.number <= $hi AND h.number > floor
 RETURN h
 ORDER BY h.number %s
 LIMIT $limit`
 
 // cypherRevisionsOf lists the revisions that changed the item $id, like cypherRevisions: a
 // write's change carries its number, an import's the run of its header.
-const cypherRevisionsOf = `
-CALL () {
+const cypherRevisionsOf = floorClause + `
+CALL (floor) {
   MATCH (c:RevisionChange {itemId: $id})
-  WHERE c.number > $lo AND c.number <= $hi
+  WHERE c.number > $lo AND c.number <= $hi AND c.number > floor
   RETURN c.number AS number
   UNION
   MATCH (c:RevisionChange {itemId: $id})
   WHERE c.run IS NOT NULL
   MATCH (h:Revision {run: c.run})
-  WHERE h.number > $lo AND h.number <= $hi
+  WHERE h.number > $lo AND h.number <= $hi AND h.number > floor
   RETURN h.number AS number
 }
 WITH number
@@ -239,7 +245,7 @@ func revisionsQuery(q model.RevisionQuery, after int64) (string, map[string]any)
 	if q.Desc {
 		dir = "DESC"
 	}
-	params := map[string]any{"lo": lo, "hi": hi, "limit": int64(q.First + 1)}
+	params := map[string]any{"key": revisionCounterKey, "lo": lo, "hi": hi, "limit": int64(q.First + 1)}
 	if q.ID != "" {
 		params["id"] = q.ID
 		return fmt.Sprintf(cypherRevisionsOf, dir), params
@@ -311,8 +317,9 @@ func revisionFromNode(n dbtype.Node) (*model.Revision, error) {
 }
 
 // cypherChanges is every change of the revision $number.
-const cypherChanges = `
+const cypherChanges = floorClause + `
 MATCH (h:Revision {number: $number})
+WHERE h.number > floor
 CALL (h) {
   MATCH (c:RevisionChange {number: h.number})
   RETURN c
@@ -323,24 +330,26 @@ CALL (h) {
 RETURN c.itemId AS id, c.before AS before`
 
 // cypherChangesOf is the changes of the revision $number to the items $ids.
-const cypherChangesOf = `
+const cypherChangesOf = floorClause + `
 MATCH (h:Revision {number: $number})
+WHERE h.number > floor
 UNWIND $ids AS id
 MATCH (c:RevisionChange {itemId: id})
 WHERE c.number = h.number OR c.run = h.run
 RETURN c.itemId AS id, c.before AS before`
 
 // cypherRevisionExists says whether the revision $number is kept.
-const cypherRevisionExists = `
-MATCH (h:Revision {number: $number})
+const cypherRevisionExists = floorClause + `
+OPTIONAL MATCH (h:Revision {number: $number})
+WHERE h.number > floor
 RETURN count(h) AS n`
 
 // Changes returns what the revision number did to each of ids (every item it changed when ids
-// is empty), in id order; NOT_FOUND when the revision is not kept.
+// is empty), in id order; NOT_FOUND when the revision is not kept (never made, or pruned).
 func (s *Store) Changes(ctx context.Context, number int64, ids []string) ([]model.Change, error) {
 	const op = "revision changes"
 	ids = slices.Compact(slices.Sorted(slices.Values(ids)))
-	cypher, params := cypherChanges, map[string]any{"number": number}
+	cypher, params := cypherChanges, map[string]any{"key": revisionCounterKey, "number": number}
 	if len(ids) > 0 {
 		cypher, params["ids"] = cypherChangesOf, ids
 	}

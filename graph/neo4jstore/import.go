@@ -95,6 +95,13 @@ func buildImportRows(ctx context.Context, d *model.Dataset) (*importRows, error)
 // the import runs, is lost if the import rolls back. Imports run one at a time: an Import
 // waits for one that is running, in this process or another.
 //
+// Its revision (model.OpImport, touching every item it changed, none when it changed
+// nothing) is recorded across the same transactions: each batch writes the changes of the
+// items it changes, under the run's id, and the header commits, with its number, in the
+// final transaction that marks the run committed. A reader finds an import's changes through
+// its header, so it sees them all or none, and a rolled-back import's changes are deleted
+// with its journal.
+//
 // A done context stops it between two batches (and the driver stops waiting for the one
 // running); the rollback then runs on a context of its own, bounded by rollbackTimeout, and
 // what it cannot finish is recovered later.

@@ -1,4 +1,7 @@
+OPTIONAL MATCH (k:RevisionCounter {key: $key})
+WITH coalesce(k.floor, 0) AS floor
 MATCH (h:Revision {number: $number})
+WHERE h.number > floor
 CALL (h) {
   MATCH (c:RevisionChange {number: h.number})
   RETURN c
