@@ -175,6 +175,12 @@ func TestClosedStore(t *testing.T) {
 		"Paths":        func() error { _, err := s.Paths(ctx, model.PathQuery{From: "a", To: "b"}); return err },
 		"PathsToSelf":  func() error { _, err := s.Paths(ctx, model.PathQuery{From: "a", To: "a"}); return err },
 		"Import":       func() error { return s.Import(ctx, &model.Dataset{}) },
+		"Revisions":    func() error { _, err := s.Revisions(ctx, model.RevisionQuery{}); return err },
+		"RevisionsOf":  func() error { _, err := s.Revisions(ctx, model.RevisionQuery{ID: "a"}); return err },
+		"Changes":      func() error { _, err := s.Changes(ctx, 1, nil); return err },
+		"PriorStates":  func() error { _, err := s.PriorStates(ctx, 1, nil); return err },
+		"Bounds":       func() error { _, err := s.HistoryBounds(ctx); return err },
+		"Prune":        func() error { _, err := s.Prune(ctx, time.Now()); return err },
 		"Close":        func() error { return s.Close(ctx) },
 	}
 	for name, call := range calls {
@@ -204,6 +210,7 @@ func TestInputCheckedBeforeTheDriver(t *testing.T) {
 			_, err := s.Paths(ctx, model.PathQuery{From: "a", To: "a", Types: []model.RelationType{"X"}})
 			return err
 		},
+		"Revisions":  func() error { _, err := s.Revisions(ctx, model.RevisionQuery{After: "garbage"}); return err },
 		"Import nil": func() error { return s.Import(ctx, nil) },
 		"Import invalid": func() error {
 			return s.Import(ctx, &model.Dataset{Relations: []*model.Relation{{ID: "r", Type: model.RelOwnsBrand, FromID: "a", ToID: "b"}}})
