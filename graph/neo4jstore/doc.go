@@ -69,12 +69,13 @@
 //
 // History (model.History, history.go) is kept in nodes no read of the graph sees: one
 // :RevisionCounter {key, last, floor, floorAt}, a :Revision header per revision {number, at,
-// operation, actorName, actorRole, actorVia, touched (JSON of its []model.Touched), run (an
-// import's run id)}, and a :RevisionChange {number or run, itemId, before} per item it changed,
-// before being the JSON of the model.Item it replaced (model.Item's own encoding, timestamps
-// included), absent for an item the revision created. A write's changes carry its number; an
-// import's carry its run id and are found through the header with that run, which commits
-// last (see Store.Import).
+// operation, actorName, actorRole, actorVia, touched (JSON of a write's []model.Touched), run
+// (an import's run id)}, and a :RevisionChange {number or run, itemId, before} per item it
+// changed, before being the JSON of the model.Item it replaced (model.Item's own encoding,
+// timestamps included), absent for an item the revision created. A write's changes carry its
+// number; an import's carry its run id and its Touched entry each (so no property grows with
+// the dataset), and are found through the header with that run, which commits last (see
+// Store.Import).
 //
 // # Schema
 //

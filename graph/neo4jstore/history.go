@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
@@ -23,14 +24,15 @@ var _ model.History = (*Store)(nil)
 //
 //	(:RevisionCounter {key, last, floor, floorAt})  one node: the newest revision's number,
 //	                                                and what Prune forgot up to
-//	(:Revision {number, at, operation, actorName, actorRole, actorVia, touched, run})
+//	(:Revision {number, at, operation, actorName, actorRole, actorVia, touched | run})
 //	                                                one header per revision; touched is the
-//	                                                JSON of its []model.Touched, run the
-//	                                                import run that wrote it (imports only)
-//	(:RevisionChange {number | run, itemId, before})
+//	                                                JSON of a write's []model.Touched, run the
+//	                                                import run that wrote an import's
+//	(:RevisionChange {number | run, itemId, before, touched})
 //	                                                one per item a revision changed; before
 //	                                                is the JSON of the model.Item it replaced,
-//	                                                absent when the write created the item
+//	                                                absent when the write created the item;
+//	                                                an import's also holds its model.Touched
 //
 // A write takes its number first thing in its transaction, by incrementing the counter:
 // that write-locks the counter until the transaction ends, so writes run one at a time from
@@ -78,10 +80,18 @@ WITH h
 UNWIND $changes AS change
 CREATE (:RevisionChange {number: h.number, itemId: change.id, before: change.before})`
 
-// cypherRecordImportChanges writes the changes of one import batch under the import's run.
+// cypherRecordImportChanges writes the changes of one import batch under the import's run,
+// each with its Touched entry: an import's header does not hold them in one property, which
+// for a dataset of millions of items would be a string of hundreds of megabytes written in
+// one transaction.
 const cypherRecordImportChanges = `
 UNWIND $changes AS change
-CREATE (:RevisionChange {run: $run, itemId: change.id, before: change.before})`
+CREATE (:RevisionChange {run: $run, itemId: change.id, before: change.before, touched: change.touched})`
+
+// cypherImportTouched reads the Touched entries of the import revision written by $run.
+const cypherImportTouched = `
+MATCH (c:RevisionChange {run: $run})
+RETURN c.touched AS touched`
 
 // cypherDropImportChanges deletes up to $n changes of a run that is rolled back.
 const cypherDropImportChanges = `
@@ -135,7 +145,8 @@ func (r revisionFor) record(ctx context.Context, tx neo4j.ManagedTransaction, nu
 	return err
 }
 
-// revisionParams are cypherRecordRevision's header parameters; run is "" but for an import.
+// revisionParams are cypherRecordRevision's header parameters; run is "" but for an import,
+// whose Touched entries are kept with its changes, not in its header.
 func revisionParams(rev *model.Revision, run string) (map[string]any, error) {
 	touched, err := json.Marshal(rev.Touched)
 	if err != nil {
@@ -147,7 +158,7 @@ func revisionParams(rev *model.Revision, run string) (map[string]any, error) {
 		"touched": string(touched), "run": nil, "changes": []any{},
 	}
 	if run != "" {
-		p["run"] = run
+		p["run"], p["touched"] = run, nil
 	}
 	return p, nil
 }
@@ -165,6 +176,23 @@ func changeRows(changes []model.Change) ([]any, error) {
 			before = string(b)
 		}
 		rows = append(rows, map[string]any{"id": c.ID, "before": before})
+	}
+	return rows, nil
+}
+
+// importChangeRows are changeRows for an import's batch, each with the JSON of its Touched
+// entry, from its content before and after, the dataset's item.
+func importChangeRows(changes []model.Change, after map[string]model.Item) ([]any, error) {
+	rows, err := changeRows(changes)
+	if err != nil {
+		return nil, err
+	}
+	for i, c := range changes {
+		t, err := json.Marshal(model.TouchedOf(c.Before, after[c.ID]))
+		if err != nil {
+			return nil, fmt.Errorf("the touched entry of %q: %w", c.ID, err)
+		}
+		rows[i].(map[string]any)["touched"] = string(t)
 	}
 	return rows, nil
 }
@@ -276,20 +304,48 @@ func (s *Store) Revisions(ctx context.Context, q model.RevisionQuery) (*model.Re
 		if err != nil {
 			return nil, opErr(op, err)
 		}
-		rev, err := revisionFromNode(n)
+		rev, run, err := revisionFromNode(n)
 		if err != nil {
 			return nil, opErr(op, err)
 		}
 		if !q.Keeps(rev.Number, after) {
 			return nil, opErr(op, fmt.Errorf("revision %d lies outside the query", rev.Number))
 		}
+		if run != "" {
+			if rev.Touched, err = s.importTouched(ctx, run); err != nil {
+				return nil, err
+			}
+		}
 		page.Items = append(page.Items, rev)
 	}
 	return page, nil
 }
 
-// revisionFromNode maps a :Revision node.
-func revisionFromNode(n dbtype.Node) (*model.Revision, error) {
+// importTouched reads the Touched entries of an import's revision from its changes, in id
+// order.
+func (s *Store) importTouched(ctx context.Context, run string) ([]model.Touched, error) {
+	const op = "revisions"
+	recs, err := s.read(ctx, op, cypherImportTouched, map[string]any{"run": run})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]model.Touched, len(recs))
+	for i, rec := range recs {
+		v, err := recordValue[string](rec, "touched")
+		if err == nil {
+			err = json.Unmarshal([]byte(v), &out[i])
+		}
+		if err != nil {
+			return nil, opErr(op, fmt.Errorf("an import's touched entry: %w", err))
+		}
+	}
+	slices.SortFunc(out, func(a, b model.Touched) int { return strings.Compare(a.ID, b.ID) })
+	return out, nil
+}
+
+// revisionFromNode maps a :Revision node, and returns the run of an import's, whose Touched
+// entries its changes hold.
+func revisionFromNode(n dbtype.Node) (*model.Revision, string, error) {
 	p := &props{what: "revision", e: n}
 	number, _ := prop[int64](p, "number")
 	rev := &model.Revision{
@@ -307,13 +363,14 @@ func revisionFromNode(n dbtype.Node) (*model.Revision, error) {
 	if rev.Touched == nil {
 		rev.Touched = []model.Touched{}
 	}
+	run := p.str("run")
 	if p.err != nil {
-		return nil, p.err
+		return nil, "", p.err
 	}
 	if number <= 0 {
-		return nil, fmt.Errorf("a revision has the number %d", number)
+		return nil, "", fmt.Errorf("a revision has the number %d", number)
 	}
-	return rev, nil
+	return rev, run, nil
 }
 
 // cypherChanges is every change of the revision $number.

@@ -136,9 +136,9 @@ func (s *Store) Import(ctx context.Context, d *model.Dataset) (err error) {
 	}
 	stop, lost := s.keepAlive(ctx, run)
 	defer stop()
-	changed, touched, err := s.importBatches(ctx, run, d, rows, now, lost)
+	changed, recorded, err := s.importBatches(ctx, run, d, rows, now, lost)
 	if err == nil {
-		err = s.markCommitted(ctx, run, importRevision(ctx, now, touched))
+		err = s.markCommitted(ctx, run, importRevision(ctx, now, recorded))
 	}
 	if err != nil {
 		if errors.Is(err, errSimulatedCrash) {
@@ -164,15 +164,14 @@ func (s *Store) Import(ctx context.Context, d *model.Dataset) (err error) {
 	return nil
 }
 
-// importRevision is the header of an import's revision (its number is taken when it
-// commits), nil when the import changed nothing.
-func importRevision(ctx context.Context, at time.Time, touched []model.Touched) *model.Revision {
-	if len(touched) == 0 {
+// importRevision is the header of an import's revision that recorded changes to that many
+// items (its number is taken when it commits; its Touched entries are kept with its changes),
+// nil when the import changed nothing.
+func importRevision(ctx context.Context, at time.Time, changes int64) *model.Revision {
+	if changes == 0 {
 		return nil
 	}
-	rev := model.NewRevision(ctx, 0, at, model.OpImport, nil, nil)
-	rev.Touched = slices.SortedFunc(slices.Values(touched), func(a, b model.Touched) int { return strings.Compare(a.ID, b.ID) })
-	return rev
+	return model.NewRevision(ctx, 0, at, model.OpImport, nil, nil)
 }
 
 // errSimulatedCrash, returned by a test's importHook, makes Import return at once as if its
@@ -193,7 +192,7 @@ type batchResult struct {
 }
 
 // datasetItems is every item of d by id, as the import leaves it: what its revision's
-// Touched entries are made from.
+// Touched entries are made from (importChangeRows).
 func datasetItems(d *model.Dataset) map[string]model.Item {
 	out := make(map[string]model.Item, len(d.Sources)+len(d.Relations))
 	for _, src := range d.Sources {
@@ -209,29 +208,29 @@ func datasetItems(d *model.Dataset) map[string]model.Item {
 }
 
 // importBatches runs the checks and the write batches of one import run, and returns how many
-// items it changed and the Touched entry of each, for the import's revision.
-func (s *Store) importBatches(ctx context.Context, run string, d *model.Dataset, rows *importRows, now time.Time, lost <-chan struct{}) (int64, []model.Touched, error) {
+// items it changed and how many changes it recorded for the import's revision.
+func (s *Store) importBatches(ctx context.Context, run string, d *model.Dataset, rows *importRows, now time.Time, lost <-chan struct{}) (int64, int64, error) {
 	phase, began := "check", time.Now()
 	next := func(name string) {
 		s.logger.DebugContext(ctx, "neo4j: import phase done", "run", run, "phase", phase, "seconds", time.Since(began).Seconds())
 		phase, began = name, time.Now()
 	}
 	if err := s.checkImport(ctx, d); err != nil {
-		return 0, nil, err
+		return 0, 0, err
 	}
 	next("stored types")
 	storedBefore, err := readTx(ctx, s, func(tx neo4j.ManagedTransaction) (map[model.RelationType]bool, error) {
 		return hierarchicalTypesStored(ctx, tx)
 	})
 	if err != nil {
-		return 0, nil, err
+		return 0, 0, err
 	}
 	var (
-		mu      sync.Mutex
-		changed int64
-		written = map[string]bool{}
-		touched []model.Touched
-		seq     int
+		mu       sync.Mutex
+		changed  int64
+		written  = map[string]bool{}
+		recorded int64
+		seq      int
 	)
 	after := datasetItems(d)
 	// job is one write batch: its rows and the statements that save, write and journal them.
@@ -275,7 +274,7 @@ func (s *Store) importBatches(ctx context.Context, run string, d *model.Dataset,
 					return batchResult{}, err
 				}
 				if len(r.changes) > 0 {
-					rows, err := changeRows(r.changes)
+					rows, err := importChangeRows(r.changes, after)
 					if err != nil {
 						return batchResult{}, err
 					}
@@ -296,9 +295,7 @@ func (s *Store) importBatches(ctx context.Context, run string, d *model.Dataset,
 		for _, id := range res.ids {
 			written[id] = true
 		}
-		for _, c := range res.changes {
-			touched = append(touched, model.TouchedOf(c.Before, after[c.ID]))
-		}
+		recorded += int64(len(res.changes))
 		return nil
 	}
 
@@ -314,7 +311,7 @@ func (s *Store) importBatches(ctx context.Context, run string, d *model.Dataset,
 	for _, kind := range model.AllEntityKinds() {
 		cypher, err := mergeEntitiesQuery(kind)
 		if err != nil {
-			return 0, nil, err
+			return 0, 0, err
 		}
 		for _, b := range batches(rows.entities[kind], s.importBatch) {
 			nodes = append(nodes, newJob(sortEntity, b, func(ctx context.Context, tx neo4j.ManagedTransaction, p map[string]any) (batchResult, error) {
@@ -336,11 +333,11 @@ func (s *Store) importBatches(ctx context.Context, run string, d *model.Dataset,
 	}
 	next("nodes")
 	if err := runParallel(ctx, s.importWorkers, nodes, runJob); err != nil {
-		return 0, nil, err
+		return 0, 0, err
 	}
 	next("relations")
 	if err := runParallel(ctx, s.importWorkers, rels, runJob); err != nil {
-		return 0, nil, err
+		return 0, 0, err
 	}
 	next("cycles")
 	defer next("")
@@ -350,7 +347,7 @@ func (s *Store) importBatches(ctx context.Context, run string, d *model.Dataset,
 		})
 		return err
 	}()
-	return changed, touched, err
+	return changed, recorded, err
 }
 
 // deadlockRetries is how many times Import runs a batch again that Neo4j aborted for a

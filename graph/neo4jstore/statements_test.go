@@ -256,6 +256,7 @@ func goldenStatements(t *testing.T) map[string]string {
 	add("revision-record", cypherRecordRevision, nil)
 	add("revision-record-import-changes", cypherRecordImportChanges, nil)
 	add("revision-drop-import-changes", cypherDropImportChanges, nil)
+	add("revision-import-touched", cypherImportTouched, nil)
 	for _, v := range []struct {
 		name string
 		q    model.RevisionQuery

@@ -1,2 +1,2 @@
 UNWIND $changes AS change
-CREATE (:RevisionChange {run: $run, itemId: change.id, before: change.before})
+CREATE (:RevisionChange {run: $run, itemId: change.id, before: change.before, touched: change.touched})
