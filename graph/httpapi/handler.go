@@ -1,9 +1,9 @@
 // Package httpapi serves the GraphQL API over HTTP: the /query transport (GraphQL over
-// HTTP), its limits (body size, depth, field count, complexity, tokens per document), write
-// tokens, the per-request scope (deadline, store-call counter, loaders), logs and metrics,
-// the one error presenter that turns domain errors into extensions.code, and the side
-// endpoints (/, /healthz, /readyz, /metrics, /explore). The resolvers it serves are package
-// graph's; it holds no GraphQL field logic of its own.
+// HTTP), its limits (body size, depth, field count, complexity, tokens per document), who a
+// request speaks for (write tokens, JWTs), the per-request scope (deadline, store-call
+// counter, loaders), logs and metrics, the one error presenter that turns domain errors into
+// extensions.code, and the side endpoints (/, /healthz, /readyz, /metrics, /explore). The
+// resolvers it serves are package graph's; it holds no GraphQL field logic of its own.
 package httpapi
 
 import (
@@ -60,8 +60,12 @@ type Options struct {
 	Playground http.Handler
 	// StoreCallsExtension adds extensions.storeCalls (store calls made) to every response.
 	StoreCallsExtension bool
-	// WriteTokens are the bearer tokens that may run mutations; none disables writes.
+	// WriteTokens are write tokens without a name (their writes are recorded as
+	// model.UnnamedTokenActor); Auth.Tokens holds named ones. With no token and no JWT key,
+	// writes are disabled.
 	WriteTokens []string
+	// Auth holds named write tokens, JWT sign-in and read protection (see auth.go).
+	Auth AuthConfig
 	// Registry, when set, receives the server's metrics and is served at /metrics.
 	Registry *prometheus.Registry
 	// Explorer, when set, is served at /explore (the browser app built on this API).
@@ -114,7 +118,7 @@ func NewHandler(o Options) http.Handler {
 		metrics = instrument.NewMetrics(o.Registry)
 	}
 	store := instrument.Wrap(o.Store, metrics)
-	tokens := newTokenSet(o.WriteTokens)
+	auth := newAuthenticator(o.WriteTokens, o.Auth)
 	res := &graph.Resolver{Reader: store, Writer: store, Importer: store, Logger: o.Logger}
 	if h, ok := o.Store.(model.History); ok {
 		res.History = h
@@ -143,7 +147,7 @@ func NewHandler(o Options) http.Handler {
 	// estimate expands every fragment.
 	srv.Use(queryLimits{MaxDepth: o.DepthLimit, MaxFields: o.FieldLimit})
 	srv.Use(extension.FixedComplexityLimit(o.ComplexityLimit))
-	srv.AroundOperations(requireWriterForMutations(tokens))
+	srv.AroundOperations(auth.requireCredentials())
 	srv.AroundResponses(recordResponses)
 	srv.SetErrorPresenter(presentError(o.Logger))
 	srv.SetRecoverFunc(recoverPanic(o.Logger))
@@ -166,7 +170,7 @@ func NewHandler(o Options) http.Handler {
 	}
 
 	mux := http.NewServeMux()
-	mux.Handle("/query", withRequestScope(store, o.RequestTimeout, observe(o.Logger, metrics, limitBody(o.MaxBodyBytes, withAuth(tokens, srv)))))
+	mux.Handle("/query", withRequestScope(store, o.RequestTimeout, observe(o.Logger, metrics, limitBody(o.MaxBodyBytes, auth.withAuth(srv)))))
 	if o.Registry != nil {
 		mux.Handle("GET /metrics", promhttp.HandlerFor(o.Registry, promhttp.HandlerOpts{}))
 	}

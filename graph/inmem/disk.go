@@ -81,7 +81,20 @@ type relationRecord struct {
 // use by another process". A file that is not a bbolt database, is corrupt, or has a format
 // version this build does not know is refused with an error that says so, and left untouched.
 func Open(ctx context.Context, dir string) (*Store, bool, error) {
-	return open(ctx, dir, bolt.Options{Timeout: lockTimeout, MmapFlags: mmapFlags})
+	return OpenWith(ctx, dir, Options{})
+}
+
+// Options are the rarely wanted settings of OpenWith.
+type Options struct {
+	// Unsynced skips the sync of the file at each commit, so a crash may lose writes that
+	// were acknowledged. It is for filling a data directory fast in benchmarks and tests;
+	// the server never sets it.
+	Unsynced bool
+}
+
+// OpenWith is Open with options.
+func OpenWith(ctx context.Context, dir string, o Options) (*Store, bool, error) {
+	return open(ctx, dir, bolt.Options{Timeout: lockTimeout, MmapFlags: mmapFlags, NoSync: o.Unsynced})
 }
 
 // open is Open with the bbolt options spelled out, so that tests can limit the file's size.
@@ -335,7 +348,7 @@ func (s *Store) persist(ctx context.Context, c *change) error {
 			}
 		}
 		if c.rev != nil {
-			if err := putRevision(tx, c.rev); err != nil {
+			if err := putRevision(ctx, tx, c.rev); err != nil {
 				return fmt.Errorf("recording the revision: %w", err)
 			}
 		}
@@ -357,12 +370,17 @@ func dropStaging(tx *bolt.Tx) error {
 
 // arena hands out the buffers records are encoded into, carved from large blocks: bbolt keeps
 // a value it is given until the transaction ends, so each needs memory of its own, and one
-// allocation per record would be a few million at a large import.
-type arena struct{ free []byte }
+// allocation per record would be a few million at a large import. Blocks start small and
+// double up to 1 MiB, so that a write of one item does not allocate (and clear) a megabyte.
+type arena struct {
+	free  []byte
+	block int
+}
 
 func (a *arena) value(r *record) ([]byte, error) {
 	if cap(a.free) < 1024 {
-		a.free = make([]byte, 0, 1<<20)
+		a.block = min(max(2*a.block, 4096), 1<<20)
+		a.free = make([]byte, 0, a.block)
 	}
 	v, err := r.value(a.free)
 	if err != nil {
@@ -464,7 +482,7 @@ func (s *Store) persistStaged(ctx context.Context, c *change) (err error) {
 			}
 		}
 		if c.rev != nil {
-			if err := putRevision(tx, c.rev); err != nil {
+			if err := putRevision(ctx, tx, c.rev); err != nil {
 				return fmt.Errorf("recording the revision: %w", err)
 			}
 		}
