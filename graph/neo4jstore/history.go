@@ -555,6 +555,53 @@ func (s *Store) PriorStates(ctx context.Context, number int64, ids []string) (ma
 	return out, nil
 }
 
+// cypherRevisionAt finds the newest kept revision recorded at or before $t, through the index
+// on Revision.at, and the floor, whose own revision is pruned but still a moment the graph
+// can be read at.
+const cypherRevisionAt = floorClause + `, k.floorAt AS floorAt
+CALL (floor) {
+  MATCH (h:Revision)
+  WHERE h.at <= $t AND h.number > floor
+  WITH h
+  ORDER BY h.at DESC, h.number DESC
+  LIMIT 1
+  RETURN collect(h.number) AS newest
+}
+RETURN newest, floor, floorAt`
+
+// RevisionAt is the number of the newest revision recorded at or before t (the floor when
+// that is the newest such revision, pruned since); 0 when every kept revision is later or
+// none is kept.
+func (s *Store) RevisionAt(ctx context.Context, t time.Time) (int64, error) {
+	const op = "revision at"
+	recs, err := s.read(ctx, op, cypherRevisionAt, map[string]any{"key": revisionCounterKey, "t": t.UTC()})
+	if err != nil {
+		return 0, err
+	}
+	return single(recs, op, func(rec *neo4j.Record) (int64, error) {
+		newest, err := listOf[int64](rec, "newest")
+		if err != nil {
+			return 0, err
+		}
+		if len(newest) == 1 {
+			return newest[0], nil
+		}
+		floor, err := recordValue[int64](rec, "floor")
+		if err != nil || floor == 0 {
+			return 0, err
+		}
+		v, _ := rec.Get("floorAt")
+		floorAt, ok := v.(time.Time)
+		if !ok {
+			return 0, fmt.Errorf("record value %q: unexpected %T", "floorAt", v)
+		}
+		if floorAt.After(t) {
+			return 0, nil
+		}
+		return floor, nil
+	})
+}
+
 // cypherHistoryBounds reads the newest revision and the floor Prune left.
 const cypherHistoryBounds = `
 OPTIONAL MATCH (k:RevisionCounter {key: $key})

@@ -483,6 +483,16 @@ func TestPrune(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	at := func(moment time.Time, want int64) {
+		t.Helper()
+		if n, err := s.RevisionAt(ctx, moment); err != nil || n != want {
+			t.Errorf("RevisionAt(%v) = %d, %v; want %d", moment, n, err, want)
+		}
+	}
+	at(day.Add(-time.Hour), 0)
+	at(day, 1)
+	at(day.Add(2*24*time.Hour+time.Hour), 3)
+	at(day.Add(1000*24*time.Hour), 6)
 	if n, err := s.Prune(ctx, day); err != nil || n != 0 {
 		t.Fatalf("Prune before the first = %d, %v", n, err)
 	}
@@ -498,6 +508,10 @@ func TestPrune(t *testing.T) {
 	if got := numbers(allRevisions(t, s, model.RevisionQuery{})); !slices.Equal(got, []int64{4, 5, 6}) {
 		t.Errorf("kept revisions %v, want [4 5 6]", got)
 	}
+	// The floor's own revision is pruned, but it is still the moment the graph stood at then.
+	at(day.Add(24*time.Hour), 0)
+	at(day.Add(2*24*time.Hour+time.Hour), 3)
+	at(day.Add(3*24*time.Hour), 4)
 	if _, err := s.Changes(ctx, 3, nil); model.ErrorCode(err) != model.CodeNotFound {
 		t.Errorf("Changes of a pruned revision = %v, want NOT_FOUND", err)
 	}

@@ -279,6 +279,7 @@ func goldenStatements(t *testing.T) map[string]string {
 	add("prior-states", cypherPriorStates, nil)
 	add("changed-since", cypherChangedSince, nil)
 	add("history-bounds", cypherHistoryBounds, nil)
+	add("revision-at", cypherRevisionAt, nil)
 	add("prune-floor", cypherPruneFloor, nil)
 	add("prune-changes", cypherPruneChanges, nil)
 	add("prune-import-changes", cypherPruneImportChanges, nil)

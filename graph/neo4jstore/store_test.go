@@ -180,6 +180,7 @@ func TestClosedStore(t *testing.T) {
 		"Changes":      func() error { _, err := s.Changes(ctx, 1, nil); return err },
 		"PriorStates":  func() error { _, err := s.PriorStates(ctx, 1, nil); return err },
 		"Bounds":       func() error { _, err := s.HistoryBounds(ctx); return err },
+		"RevisionAt":   func() error { _, err := s.RevisionAt(ctx, time.Now()); return err },
 		"Prune":        func() error { _, err := s.Prune(ctx, time.Now()); return err },
 		"Close":        func() error { return s.Close(ctx) },
 	}
