@@ -441,10 +441,10 @@ func run(ctx context.Context, getenv func(string) string, listening chan<- strin
 	retained := make(chan struct{})
 	rctx, stopRetain := context.WithCancel(ctx)
 	defer stopRetain()
-	if h, ok := store.(model.History); ok && cfg.HistoryRetention > 0 {
+	if cfg.HistoryRetention > 0 {
 		go func() {
 			defer close(retained)
-			history.Retain(rctx, h, cfg.HistoryRetention, logger)
+			history.Retain(rctx, store, cfg.HistoryRetention, logger)
 		}()
 	} else {
 		close(retained)

@@ -119,14 +119,7 @@ func NewHandler(o Options) http.Handler {
 	}
 	store := instrument.Wrap(o.Store, metrics)
 	auth := newAuthenticator(o.WriteTokens, o.Auth)
-	res := &graph.Resolver{Reader: store, Writer: store, Importer: store, Logger: o.Logger}
-	if h, ok := o.Store.(model.History); ok {
-		res.History = h
-		res.Pasts = history.NewPasts(struct {
-			model.Reader
-			model.History
-		}{store, h}, 0)
-	}
+	res := &graph.Resolver{Reader: store, Writer: store, Importer: store, History: store, Pasts: history.NewPasts(store, 0), Logger: o.Logger}
 	cfg := graph.Config{Resolvers: res, Complexity: complexity()}
 	es := graph.NewExecutableSchema(cfg)
 	srv := handler.New(newDefaultCosted(es))

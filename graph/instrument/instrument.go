@@ -178,6 +178,36 @@ func (s *Store) Import(ctx context.Context, d *model.Dataset) error {
 	return callErr(ctx, s, "Import", func() error { return s.inner.Import(ctx, d) })
 }
 
+// Revisions implements model.History.
+func (s *Store) Revisions(ctx context.Context, q model.RevisionQuery) (*model.RevisionPage, error) {
+	return call(ctx, s, "Revisions", func() (*model.RevisionPage, error) { return s.inner.Revisions(ctx, q) })
+}
+
+// Changes implements model.History.
+func (s *Store) Changes(ctx context.Context, number int64, ids []string) ([]model.Change, error) {
+	return call(ctx, s, "Changes", func() ([]model.Change, error) { return s.inner.Changes(ctx, number, ids) })
+}
+
+// PriorStates implements model.History.
+func (s *Store) PriorStates(ctx context.Context, number int64, ids []string) (map[string]model.Item, error) {
+	return call(ctx, s, "PriorStates", func() (map[string]model.Item, error) { return s.inner.PriorStates(ctx, number, ids) })
+}
+
+// RevisionAt implements model.History.
+func (s *Store) RevisionAt(ctx context.Context, t time.Time) (int64, error) {
+	return call(ctx, s, "RevisionAt", func() (int64, error) { return s.inner.RevisionAt(ctx, t) })
+}
+
+// HistoryBounds implements model.History.
+func (s *Store) HistoryBounds(ctx context.Context) (model.HistoryBounds, error) {
+	return call(ctx, s, "HistoryBounds", func() (model.HistoryBounds, error) { return s.inner.HistoryBounds(ctx) })
+}
+
+// Prune implements model.History.
+func (s *Store) Prune(ctx context.Context, before time.Time) (int, error) {
+	return call(ctx, s, "Prune", func() (int, error) { return s.inner.Prune(ctx, before) })
+}
+
 // Ping implements model.Lifecycle.
 func (s *Store) Ping(ctx context.Context) error {
 	return callErr(ctx, s, "Ping", func() error { return s.inner.Ping(ctx) })

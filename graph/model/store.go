@@ -67,6 +67,7 @@ type Store interface {
 	Reader
 	Writer
 	Importer
+	History
 	Lifecycle
 }
 
