@@ -9,6 +9,7 @@ package graph
 import (
 	"log/slog"
 
+	"github.com/autograph-kg/autograph/graph/feed"
 	"github.com/autograph-kg/autograph/graph/model"
 )
 
@@ -25,5 +26,7 @@ type Resolver struct {
 	// History answers the history queries and reads the past (knownAt); nil on a server that
 	// keeps none.
 	History model.History
-	Logger   *slog.Logger
+	// Feed serves the subscription `changes`; nil on a server that keeps no history.
+	Feed   *feed.Feed
+	Logger *slog.Logger
 }

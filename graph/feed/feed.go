@@ -212,6 +212,9 @@ func (f *Feed) Notify() {
 	}
 }
 
+// Done is closed when the feed is closed: streams built on it may end then.
+func (f *Feed) Done() <-chan struct{} { return f.ctx.Done() }
+
 // Close stops the poller and ends every subscription with ErrClosed, and waits for the feed's
 // goroutines to finish.
 func (f *Feed) Close() {

@@ -29,6 +29,7 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 
 	"github.com/autograph-kg/autograph/graph"
+	"github.com/autograph-kg/autograph/graph/feed"
 	"github.com/autograph-kg/autograph/graph/instrument"
 	"github.com/autograph-kg/autograph/graph/loader"
 	"github.com/autograph-kg/autograph/graph/model"
@@ -65,6 +66,15 @@ type Options struct {
 	Registry *prometheus.Registry
 	// Explorer, when set, is served at /explore (the browser app built on this API).
 	Explorer http.Handler
+	// Feed, when set, serves the subscription `changes` over WebSocket and Server-Sent Events
+	// at /query (see subscribe.go); without it subscriptions are refused.
+	Feed *feed.Feed
+	// MaxSubscriptionsPerConnection bounds the subscriptions one WebSocket runs at once
+	// (default 10).
+	MaxSubscriptionsPerConnection int
+	// MaxSubscriptionConnections bounds the streaming connections (WebSocket and SSE) the
+	// server holds at once (default 200); more are answered 503.
+	MaxSubscriptionConnections int
 	// PlainExecution leaves every field to gqlgen's executor, without graph.DirectFields;
 	// the answers are the same, and tests compare the two.
 	PlainExecution bool
@@ -101,6 +111,12 @@ func (o *Options) defaults() {
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
 	}
+	if o.MaxSubscriptionsPerConnection <= 0 {
+		o.MaxSubscriptionsPerConnection = DefaultMaxSubscriptionsPerConnection
+	}
+	if o.MaxSubscriptionConnections <= 0 {
+		o.MaxSubscriptionConnections = DefaultMaxSubscriptionConnections
+	}
 }
 
 // NewHandler builds the server's HTTP handler: GraphQL at /query (package graph's resolvers
@@ -114,9 +130,14 @@ func NewHandler(o Options) http.Handler {
 	}
 	store := instrument.Wrap(o.Store, metrics)
 	tokens := newTokenSet(o.WriteTokens)
-	cfg := graph.Config{Resolvers: &graph.Resolver{Reader: store, Writer: store, Importer: store, Logger: o.Logger}, Complexity: complexity()}
+	cfg := graph.Config{Resolvers: &graph.Resolver{Reader: store, Writer: store, Importer: store, Feed: o.Feed, Logger: o.Logger}, Complexity: complexity()}
 	es := graph.NewExecutableSchema(cfg)
 	srv := handler.New(newDefaultCosted(es))
+	st := &streams{feed: o.Feed, logger: o.Logger, maxPerConn: int64(o.MaxSubscriptionsPerConnection),
+		maxConns: int64(o.MaxSubscriptionConnections), requestTimeout: o.RequestTimeout}
+	if o.Feed != nil {
+		st.addStreamTransports(srv, tokens)
+	}
 	srv.AddTransport(httpTransport{})
 	// Parsed documents are cached by their text (the key); APQ keeps texts by hash.
 	srv.SetQueryCache(boundedCache[*ast.QueryDocument]{inner: lru.New[*ast.QueryDocument](1000), limit: maxCachedQueryBytes})
@@ -134,9 +155,14 @@ func NewHandler(o Options) http.Handler {
 	// estimate expands every fragment.
 	srv.Use(queryLimits{MaxDepth: o.DepthLimit, MaxFields: o.FieldLimit})
 	srv.Use(extension.FixedComplexityLimit(o.ComplexityLimit))
+	presenter := presentError(o.Logger)
+	srv.AroundOperations(st.streamOperations(presenter))
 	srv.AroundOperations(requireWriterForMutations(tokens))
+	if o.Feed != nil {
+		srv.AroundOperations(notifyAfterMutations(o.Feed))
+	}
 	srv.AroundResponses(recordResponses)
-	srv.SetErrorPresenter(presentError(o.Logger))
+	srv.SetErrorPresenter(presenter)
 	srv.SetRecoverFunc(recoverPanic(o.Logger))
 	if !o.PlainExecution {
 		srv.AroundFields(graph.DirectFields)
@@ -155,7 +181,11 @@ func NewHandler(o Options) http.Handler {
 	}
 
 	mux := http.NewServeMux()
-	mux.Handle("/query", withRequestScope(store, o.RequestTimeout, observe(o.Logger, metrics, limitBody(o.MaxBodyBytes, withAuth(tokens, srv)))))
+	query := withRequestScope(store, o.RequestTimeout, observe(o.Logger, metrics, limitBody(o.MaxBodyBytes, withAuth(tokens, srv))))
+	if o.Feed != nil {
+		query = routeStreams(st.scope(limitBody(o.MaxBodyBytes, streamRequest(withAuth(tokens, srv)))), query)
+	}
+	mux.Handle("/query", query)
 	if o.Registry != nil {
 		mux.Handle("GET /metrics", promhttp.HandlerFor(o.Registry, promhttp.HandlerOpts{}))
 	}
