@@ -32,7 +32,7 @@ func (r *queryResolver) Agreement(ctx context.Context, id string, knownAt *time.
 func (r *queryResolver) Agreements(ctx context.Context, where *gqlmodel.AgreementWhere, orderBy *model.Order, first *int, after *string, knownAt *time.Time) (*gqlmodel.AgreementConnection, error) {
 	f := entityFilter(where, splitAgreement)
 	conn := &gqlmodel.AgreementConnection{Edges: []*gqlmodel.AgreementEdge{}}
-	pi, total, agg, err := entityPage(ctx, r.Reader, model.KindAgreement, f, orderBy, first, after, func(c string, n *model.Agreement) {
+	pi, total, agg, err := entityPage(ctx, r.reader(ctx), model.KindAgreement, f, orderBy, first, after, func(c string, n *model.Agreement) {
 		conn.Edges = append(conn.Edges, &gqlmodel.AgreementEdge{Cursor: c, Node: n})
 	})
 	if err != nil {

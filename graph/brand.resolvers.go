@@ -44,7 +44,7 @@ func (r *queryResolver) Brand(ctx context.Context, id string, knownAt *time.Time
 func (r *queryResolver) Brands(ctx context.Context, where *gqlmodel.BrandWhere, orderBy *model.Order, first *int, after *string, knownAt *time.Time) (*gqlmodel.BrandConnection, error) {
 	f := entityFilter(where, splitBrand)
 	conn := &gqlmodel.BrandConnection{Edges: []*gqlmodel.BrandEdge{}}
-	pi, total, agg, err := entityPage(ctx, r.Reader, model.KindBrand, f, orderBy, first, after, func(c string, n *model.Brand) {
+	pi, total, agg, err := entityPage(ctx, r.reader(ctx), model.KindBrand, f, orderBy, first, after, func(c string, n *model.Brand) {
 		conn.Edges = append(conn.Edges, &gqlmodel.BrandEdge{Cursor: c, Node: n})
 	})
 	if err != nil {

@@ -18,7 +18,7 @@ func (r *queryResolver) Search(ctx context.Context, query string, kinds []model.
 	if err != nil {
 		return nil, err
 	}
-	hits, err := r.Reader.Search(ctx, model.SearchQuery{Text: query, Kinds: kinds, First: n})
+	hits, err := r.reader(ctx).Search(ctx, model.SearchQuery{Text: query, Kinds: kinds, First: n})
 	if err != nil {
 		return nil, err
 	}

@@ -22,7 +22,7 @@ func (r *queryResolver) Neighborhood(ctx context.Context, id string, depth *int,
 	if err != nil {
 		return nil, err
 	}
-	g, err := r.Reader.Neighborhood(ctx, model.NeighborhoodQuery{ID: id, Depth: d, Types: types, AsOf: asOf, Limit: l})
+	g, err := r.reader(ctx).Neighborhood(ctx, model.NeighborhoodQuery{ID: id, Depth: d, Types: types, AsOf: asOf, Limit: l})
 	if err != nil {
 		return nil, err
 	}
@@ -41,7 +41,7 @@ func (r *queryResolver) Paths(ctx context.Context, from string, to string, maxLe
 	if err != nil {
 		return nil, err
 	}
-	paths, err := r.Reader.Paths(ctx, model.PathQuery{From: from, To: to, MaxLength: ml, Types: types, AsOf: asOf, First: n})
+	paths, err := r.reader(ctx).Paths(ctx, model.PathQuery{From: from, To: to, MaxLength: ml, Types: types, AsOf: asOf, First: n})
 	if err != nil {
 		return nil, err
 	}

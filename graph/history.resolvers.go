@@ -100,7 +100,7 @@ func (r *revisionResolver) After(ctx context.Context, obj *gqlmodel.Revision) (g
 	if err != nil {
 		return nil, err
 	}
-	items, err := history.ItemsAt(ctx, h, r.Reader, obj.Number, []string{id})
+	items, err := history.ItemsAt(ctx, h, r.reader(ctx), obj.Number, []string{id})
 	if err != nil {
 		return nil, err
 	}
@@ -134,7 +134,7 @@ func (r *revisionResolver) Changes(ctx context.Context, obj *gqlmodel.Revision, 
 		if err != nil {
 			return nil, err
 		}
-		afters, err := history.ItemsAt(ctx, h, r.Reader, obj.Number, page)
+		afters, err := history.ItemsAt(ctx, h, r.reader(ctx), obj.Number, page)
 		if err != nil {
 			return nil, err
 		}

@@ -77,7 +77,7 @@ func (r *queryResolver) Organization(ctx context.Context, id string, knownAt *ti
 func (r *queryResolver) Organizations(ctx context.Context, where *gqlmodel.OrganizationWhere, orderBy *model.Order, first *int, after *string, knownAt *time.Time) (*gqlmodel.OrganizationConnection, error) {
 	f := entityFilter(where, splitOrganization)
 	conn := &gqlmodel.OrganizationConnection{Edges: []*gqlmodel.OrganizationEdge{}}
-	pi, total, agg, err := entityPage(ctx, r.Reader, model.KindOrganization, f, orderBy, first, after, func(c string, n *model.Organization) {
+	pi, total, agg, err := entityPage(ctx, r.reader(ctx), model.KindOrganization, f, orderBy, first, after, func(c string, n *model.Organization) {
 		conn.Edges = append(conn.Edges, &gqlmodel.OrganizationEdge{Cursor: c, Node: n})
 	})
 	if err != nil {

@@ -44,7 +44,7 @@ func (r *queryResolver) Place(ctx context.Context, id string, knownAt *time.Time
 func (r *queryResolver) Places(ctx context.Context, where *gqlmodel.PlaceWhere, orderBy *model.Order, first *int, after *string, knownAt *time.Time) (*gqlmodel.PlaceConnection, error) {
 	f := entityFilter(where, splitPlace)
 	conn := &gqlmodel.PlaceConnection{Edges: []*gqlmodel.PlaceEdge{}}
-	pi, total, agg, err := entityPage(ctx, r.Reader, model.KindPlace, f, orderBy, first, after, func(c string, n *model.Place) {
+	pi, total, agg, err := entityPage(ctx, r.reader(ctx), model.KindPlace, f, orderBy, first, after, func(c string, n *model.Place) {
 		conn.Edges = append(conn.Edges, &gqlmodel.PlaceEdge{Cursor: c, Node: n})
 	})
 	if err != nil {

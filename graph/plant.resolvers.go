@@ -40,7 +40,7 @@ func (r *queryResolver) Plant(ctx context.Context, id string, knownAt *time.Time
 func (r *queryResolver) Plants(ctx context.Context, where *gqlmodel.PlantWhere, orderBy *model.Order, first *int, after *string, knownAt *time.Time) (*gqlmodel.PlantConnection, error) {
 	f := entityFilter(where, splitPlant)
 	conn := &gqlmodel.PlantConnection{Edges: []*gqlmodel.PlantEdge{}}
-	pi, total, agg, err := entityPage(ctx, r.Reader, model.KindPlant, f, orderBy, first, after, func(c string, n *model.Plant) {
+	pi, total, agg, err := entityPage(ctx, r.reader(ctx), model.KindPlant, f, orderBy, first, after, func(c string, n *model.Plant) {
 		conn.Edges = append(conn.Edges, &gqlmodel.PlantEdge{Cursor: c, Node: n})
 	})
 	if err != nil {

@@ -15,7 +15,7 @@ import (
 )
 
 func (r *queryResolver) Relation(ctx context.Context, id string, knownAt *time.Time) (*model.Relation, error) {
-	rel, err := r.Reader.Relation(ctx, id)
+	rel, err := r.reader(ctx).Relation(ctx, id)
 	if model.IsNotFound(err) {
 		return nil, nil
 	}
@@ -29,7 +29,7 @@ func (r *queryResolver) Relations(ctx context.Context, where *model.RelationWher
 	}
 	rows, agg := connectionWants(ctx)
 	q := model.RelationQuery{Filter: relationFilter(where), Order: orderOr(orderBy, model.Order{}), First: max(n, 1), After: str(after), Aggregate: agg, CountOnly: !rows}
-	page, err := r.Reader.Relations(ctx, q)
+	page, err := r.reader(ctx).Relations(ctx, q)
 	if err != nil {
 		return nil, err
 	}

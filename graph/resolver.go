@@ -10,6 +10,7 @@ import (
 	"log/slog"
 
 	"github.com/autograph-kg/autograph/graph/feed"
+	"github.com/autograph-kg/autograph/graph/history"
 	"github.com/autograph-kg/autograph/graph/model"
 )
 
@@ -26,6 +27,9 @@ type Resolver struct {
 	// History answers the history queries and reads the past (knownAt); nil on a server that
 	// keeps none.
 	History model.History
+	// Pasts reads the graph as it stood at a past moment (knownAt; see KnownAt); nil with
+	// History.
+	Pasts *history.Pasts
 	// Feed serves the subscription `changes`; nil on a server that keeps no history.
 	Feed   *feed.Feed
 	Logger *slog.Logger

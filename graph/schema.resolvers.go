@@ -28,7 +28,7 @@ func (r *queryResolver) Node(ctx context.Context, id string, knownAt *time.Time)
 	if !model.IsNotFound(err) {
 		return nil, err
 	}
-	rel, err := r.Reader.Relation(ctx, id)
+	rel, err := r.reader(ctx).Relation(ctx, id)
 	if model.IsNotFound(err) {
 		return nil, nil
 	}

@@ -14,7 +14,7 @@ import (
 )
 
 func (r *queryResolver) Source(ctx context.Context, id string, knownAt *time.Time) (*model.Source, error) {
-	s, err := r.Reader.Source(ctx, id)
+	s, err := r.reader(ctx).Source(ctx, id)
 	if model.IsNotFound(err) {
 		return nil, nil
 	}
@@ -33,7 +33,7 @@ func (r *queryResolver) Sources(ctx context.Context, where *gqlmodel.SourceWhere
 	// Without orderBy, newest first: the defaults of the SourceOrder input.
 	o := orderOr(orderBy, model.Order{Field: model.SortByPublishedOn, Desc: true})
 	q := model.SourceQuery{Filter: f, Order: o, First: max(n, 1), After: str(after)}
-	page, err := r.Reader.Sources(ctx, q)
+	page, err := r.reader(ctx).Sources(ctx, q)
 	if err != nil {
 		return nil, err
 	}

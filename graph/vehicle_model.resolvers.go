@@ -20,7 +20,7 @@ func (r *queryResolver) VehicleModel(ctx context.Context, id string, knownAt *ti
 func (r *queryResolver) VehicleModels(ctx context.Context, where *gqlmodel.VehicleModelWhere, orderBy *model.Order, first *int, after *string, knownAt *time.Time) (*gqlmodel.VehicleModelConnection, error) {
 	f := entityFilter(where, splitVehicleModel)
 	conn := &gqlmodel.VehicleModelConnection{Edges: []*gqlmodel.VehicleModelEdge{}}
-	pi, total, agg, err := entityPage(ctx, r.Reader, model.KindVehicleModel, f, orderBy, first, after, func(c string, n *model.VehicleModel) {
+	pi, total, agg, err := entityPage(ctx, r.reader(ctx), model.KindVehicleModel, f, orderBy, first, after, func(c string, n *model.VehicleModel) {
 		conn.Edges = append(conn.Edges, &gqlmodel.VehicleModelEdge{Cursor: c, Node: n})
 	})
 	if err != nil {

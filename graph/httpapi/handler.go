@@ -30,6 +30,7 @@ import (
 
 	"github.com/autograph-kg/autograph/graph"
 	"github.com/autograph-kg/autograph/graph/feed"
+	"github.com/autograph-kg/autograph/graph/history"
 	"github.com/autograph-kg/autograph/graph/instrument"
 	"github.com/autograph-kg/autograph/graph/loader"
 	"github.com/autograph-kg/autograph/graph/model"
@@ -130,7 +131,15 @@ func NewHandler(o Options) http.Handler {
 	}
 	store := instrument.Wrap(o.Store, metrics)
 	tokens := newTokenSet(o.WriteTokens)
-	cfg := graph.Config{Resolvers: &graph.Resolver{Reader: store, Writer: store, Importer: store, Feed: o.Feed, Logger: o.Logger}, Complexity: complexity()}
+	res := &graph.Resolver{Reader: store, Writer: store, Importer: store, Feed: o.Feed, Logger: o.Logger}
+	if h, ok := o.Store.(model.History); ok {
+		res.History = h
+		res.Pasts = history.NewPasts(struct {
+			model.Reader
+			model.History
+		}{store, h}, 0)
+	}
+	cfg := graph.Config{Resolvers: res, Complexity: complexity()}
 	es := graph.NewExecutableSchema(cfg)
 	srv := handler.New(newDefaultCosted(es))
 	st := &streams{feed: o.Feed, logger: o.Logger, maxPerConn: int64(o.MaxSubscriptionsPerConnection),
@@ -164,6 +173,8 @@ func NewHandler(o Options) http.Handler {
 	srv.AroundResponses(recordResponses)
 	srv.SetErrorPresenter(presenter)
 	srv.SetRecoverFunc(recoverPanic(o.Logger))
+	// knownAt swaps the reader before the direct writer reads through it.
+	srv.AroundFields(res.KnownAt)
 	if !o.PlainExecution {
 		srv.AroundFields(graph.DirectFields)
 	}

@@ -23,6 +23,11 @@ type change struct {
 	// Ids to delete. A change never both stores and deletes the same id.
 	dropRelations []string
 	dropEntities  []string
+	// operation is the write that makes the change, which commit records as a revision;
+	// empty for what is no write (loading the file).
+	operation model.Operation
+	// rev is the revision commit records with the change (history.go).
+	rev *pendingRevision
 }
 
 // size is the number of items the change touches.
@@ -51,6 +56,9 @@ func (s *Store) commit(ctx context.Context, op string, c *change) error {
 	if c.size() == 0 {
 		return nil
 	}
+	if c.operation != "" {
+		c.rev = s.revisionFor(ctx, c.operation, c)
+	}
 	var next <-chan *Store
 	if s.prebuilds(c) {
 		bctx, cancel := context.WithCancel(ctx)
@@ -73,13 +81,18 @@ func (s *Store) commit(ctx context.Context, op string, c *change) error {
 	if next != nil {
 		built = <-next
 	}
+	if c.rev != nil {
+		s.hist.written = c.rev.rev.Number
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if built != nil {
 		s.adopt(built)
+		s.recorded(c.rev)
 		return nil
 	}
 	if next == nil && s.applyContext(ctx, c) {
+		s.recorded(c.rev)
 		return nil
 	}
 	msg := "the store stopped while loading the change into memory and is closed"

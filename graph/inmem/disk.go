@@ -107,6 +107,9 @@ func open(ctx context.Context, dir string, opts bolt.Options) (*Store, bool, err
 	s := New()
 	s.db = db
 	empty, err := s.load(ctx, path)
+	if err == nil {
+		err = s.loadHistory()
+	}
 	if err != nil {
 		return nil, false, errors.Join(fmt.Errorf("%s: %w", op, err), db.Close())
 	}
@@ -331,6 +334,11 @@ func (s *Store) persist(ctx context.Context, c *change) error {
 				return fmt.Errorf("writing %s %q: %w", r.bucket, r.key, err)
 			}
 		}
+		if c.rev != nil {
+			if err := putRevision(tx, c.rev); err != nil {
+				return fmt.Errorf("recording the revision: %w", err)
+			}
+		}
 		// The last moment to stop: returning an error rolls the transaction back.
 		if err := ctx.Err(); err != nil {
 			return fmt.Errorf("saving: %w", err)
@@ -453,6 +461,11 @@ func (s *Store) persistStaged(ctx context.Context, c *change) (err error) {
 			}
 			if err := tx.MoveBucket([]byte(name), staging, nil); err != nil {
 				return err
+			}
+		}
+		if c.rev != nil {
+			if err := putRevision(tx, c.rev); err != nil {
+				return fmt.Errorf("recording the revision: %w", err)
 			}
 		}
 		return tx.DeleteBucket([]byte(bucketStaging))

@@ -45,7 +45,7 @@ func (s *Store) Import(ctx context.Context, d *model.Dataset) error {
 	// the file's transaction rolls back. Once it has committed, the change is applied in memory
 	// whatever the context says.
 	now := s.stamp()
-	c := &change{}
+	c := &change{operation: model.OpImport}
 	i := 0
 	for _, src := range d.Sources {
 		if i++; tick(ctx, op, i) != nil {

@@ -23,7 +23,7 @@ func TestAdoptTakesEveryField(t *testing.T) {
 	s := &Store{}
 	s.adopt(n)
 	// The locks, the state of the store and its file are the store's own, not the graph's.
-	own := map[string]bool{"wmu": true, "mu": true, "closed": true, "now": true, "db": true}
+	own := map[string]bool{"wmu": true, "mu": true, "closed": true, "now": true, "db": true, "hist": true}
 	st, nt := reflect.ValueOf(s).Elem(), reflect.ValueOf(n).Elem()
 	for i := range st.NumField() {
 		name := st.Type().Field(i).Name

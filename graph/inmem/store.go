@@ -75,6 +75,10 @@ type Store struct {
 	views views
 	// search is the trigram index of the entities' search keys, maintained like the views.
 	search searchIndex
+
+	// hist is the store's history (history.go): its bounds, and the revisions themselves when
+	// there is no file. It is the store's own, not the graph's: adopt keeps it.
+	hist histState
 }
 
 // views holds every ordering a listing can ask for.

@@ -37,7 +37,7 @@ func (s *Store) UpsertEntity(ctx context.Context, e model.Entity) (model.Entity,
 		return f.Entity.Clone(), nil
 	}
 	n, _ := s.nextEntity(e, s.stamp())
-	if err := s.commit(ctx, op, &change{entities: []model.Entity{n}}); err != nil {
+	if err := s.commit(ctx, op, &change{entities: []model.Entity{n}, operation: model.OpUpsertEntity}); err != nil {
 		return nil, err
 	}
 	return n.Clone(), nil
@@ -64,7 +64,7 @@ func (s *Store) UpsertSource(ctx context.Context, src *model.Source) (*model.Sou
 		return f.Source.Clone(), nil
 	}
 	n, _ := s.nextSource(src, s.stamp())
-	if err := s.commit(ctx, op, &change{sources: []*model.Source{n}}); err != nil {
+	if err := s.commit(ctx, op, &change{sources: []*model.Source{n}, operation: model.OpUpsertSource}); err != nil {
 		return nil, err
 	}
 	return n.Clone(), nil
@@ -104,7 +104,11 @@ func (s *Store) putRelation(ctx context.Context, op string, r *model.Relation, r
 		return nil, fmt.Errorf("%s: %w", op, err)
 	}
 	n, _ := s.nextRelation(r, s.stamp())
-	if err := s.commit(ctx, op, &change{relations: []*model.Relation{n}}); err != nil {
+	operation := model.OpAddRelation
+	if f.Relation != nil {
+		operation = model.OpUpdateRelation
+	}
+	if err := s.commit(ctx, op, &change{relations: []*model.Relation{n}, operation: operation}); err != nil {
 		return nil, err
 	}
 	return n.Clone(), nil
@@ -121,7 +125,7 @@ func (s *Store) RemoveRelation(ctx context.Context, id string) error {
 	if _, ok := s.relations[id]; !ok {
 		return fmt.Errorf("%s: %w", op, model.NotFound("relation", id))
 	}
-	return s.commit(ctx, op, &change{dropRelations: []string{id}})
+	return s.commit(ctx, op, &change{dropRelations: []string{id}, operation: model.OpRemoveRelation})
 }
 
 // DeleteEntity deletes an entity with every relation that starts or ends at it, and reports
@@ -139,7 +143,7 @@ func (s *Store) DeleteEntity(ctx context.Context, id string) (int, error) {
 		return 0, fmt.Errorf("%s: %w", op, model.NotFound("entity", id))
 	}
 	seen := map[string]bool{}
-	c := &change{dropEntities: []string{id}}
+	c := &change{dropEntities: []string{id}, operation: model.OpDeleteEntity}
 	s.adjacent(id, func(r *model.Relation) {
 		if !seen[r.ID] {
 			seen[r.ID] = true

@@ -56,6 +56,7 @@ func Run(t *testing.T, newStore func(t *testing.T) model.Store) {
 	t.Run("Context", func(t *testing.T) { testContext(t, loaded(t)) })
 	t.Run("Close", func(t *testing.T) { testClose(t, loaded(t)) })
 	t.Run("Writes", func(t *testing.T) { runWrites(t, newStore) })
+	t.Run("History", func(t *testing.T) { runHistory(t, newStore) })
 }
 
 // contentOpts compares stored values with the fixture's: timestamps are the store's own. (diff

@@ -1,0 +1,686 @@
+package inmem
+
+import (
+	"bytes"
+	"context"
+	"encoding/binary"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"sort"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+
+	"github.com/autograph-kg/autograph/graph/model"
+)
+
+// History (model.History). Every commit of a write records a revision in the same bbolt
+// transaction as the change itself (the last one, for a staged import), so a write whose
+// revision cannot be stored fails whole. A store without a file keeps its revisions in memory.
+//
+// The file keeps three buckets of history, which older builds ignore:
+//   - revisions: big-endian number -> the header (revisionHeader, JSON);
+//   - revision-changes: number + id -> the item's content before the revision (model.Item's
+//     JSON, "null" for an item the revision created);
+//   - revision-items: id + 0x00 + number -> nothing; the index that finds, for an id, the
+//     first revision after a given one that changed it.
+//
+// and the meta key history-floor: the newest pruned revision's number and time.
+
+var _ model.History = (*Store)(nil)
+
+const (
+	bucketRevisions       = "revisions"
+	bucketRevisionChanges = "revision-changes"
+	bucketRevisionItems   = "revision-items"
+	keyHistoryFloor       = "history-floor"
+)
+
+func historyBuckets() []string {
+	return []string{bucketRevisions, bucketRevisionChanges, bucketRevisionItems}
+}
+
+// histState is what the store knows of its history.
+type histState struct {
+	// written is the newest revision committed (to the file, when there is one); last and
+	// lastAt the newest one applied in memory, which is what readers are shown. written is
+	// guarded by wmu, the rest by mu.
+	written int64
+	last    int64
+	lastAt  time.Time
+	floor   int64
+	floorAt time.Time
+
+	// The revisions of a store without a file, kept in memory: headers in number order,
+	// each item's content before each revision, and per id the numbers that changed it.
+	revs    []*model.Revision
+	befores map[int64]map[string]model.Item
+	byItem  map[string][]int64
+}
+
+// revisionHeader is how a revision's header is stored in the file.
+type revisionHeader struct {
+	At        time.Time       `json:"at"`
+	Operation model.Operation `json:"operation"`
+	Actor     model.Actor     `json:"actor"`
+	Touched   []model.Touched `json:"touched"`
+}
+
+// pendingRevision is the revision a change records: its header and each item's content
+// before, in id order.
+type pendingRevision struct {
+	rev     *model.Revision
+	changes []model.Change
+}
+
+func revKey(n int64) []byte { return binary.BigEndian.AppendUint64(nil, uint64(n)) }
+
+func changeKey(n int64, id string) []byte { return append(revKey(n), id...) }
+
+func itemKey(id string, n int64) []byte {
+	return binary.BigEndian.AppendUint64(append([]byte(id), 0), uint64(n))
+}
+
+// revisionFor works out the revision c records: the next number, the time, the context's
+// actor, and every item's stored content before c. The caller holds wmu.
+func (s *Store) revisionFor(ctx context.Context, op model.Operation, c *change) *pendingRevision {
+	after := make(map[string]model.Item, c.size())
+	var changes []model.Change
+	add := func(id string, now model.Item) {
+		after[id] = now
+		changes = append(changes, model.Change{ID: id, Before: s.storedItem(id)})
+	}
+	for _, e := range c.entities {
+		add(e.GetID(), model.Item{Entity: e})
+	}
+	for _, src := range c.sources {
+		add(src.ID, model.Item{Source: src})
+	}
+	for _, r := range c.relations {
+		add(r.ID, model.Item{Relation: r})
+	}
+	for _, id := range c.dropEntities {
+		add(id, model.Item{})
+	}
+	for _, id := range c.dropRelations {
+		add(id, model.Item{})
+	}
+	slices.SortFunc(changes, func(a, b model.Change) int { return compareStrings(a.ID, b.ID) })
+	at := s.stamp()
+	s.mu.RLock()
+	if at.Before(s.hist.lastAt) {
+		at = s.hist.lastAt // the clock stepped back: revisions keep time order
+	}
+	s.mu.RUnlock()
+	return &pendingRevision{rev: model.NewRevision(ctx, s.hist.written+1, at, op, changes, after), changes: changes}
+}
+
+func compareStrings(a, b string) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+// storedItem is the item stored under id, or the zero Item.
+func (s *Store) storedItem(id string) model.Item {
+	if rec, ok := s.entities[id]; ok {
+		return model.Item{Entity: rec.e}
+	}
+	if rec, ok := s.sources[id]; ok {
+		return model.Item{Source: rec.s}
+	}
+	if r, ok := s.relations[id]; ok {
+		return model.Item{Relation: r}
+	}
+	return model.Item{}
+}
+
+// putRevision writes a revision into the file's history buckets, in tx.
+func putRevision(tx *bolt.Tx, p *pendingRevision) error {
+	h := revisionHeader{At: p.rev.At, Operation: p.rev.Operation, Actor: p.rev.Actor, Touched: p.rev.Touched}
+	raw, err := json.Marshal(h)
+	if err != nil {
+		return fmt.Errorf("encoding revision %d: %w", p.rev.Number, err)
+	}
+	revs, chs, items := tx.Bucket([]byte(bucketRevisions)), tx.Bucket([]byte(bucketRevisionChanges)), tx.Bucket([]byte(bucketRevisionItems))
+	if revs == nil || chs == nil || items == nil {
+		return fmt.Errorf("the history buckets are missing")
+	}
+	if err := revs.Put(revKey(p.rev.Number), raw); err != nil {
+		return err
+	}
+	for _, c := range p.changes {
+		b, err := json.Marshal(c.Before)
+		if err != nil {
+			return fmt.Errorf("encoding the prior content of %q: %w", c.ID, err)
+		}
+		if err := chs.Put(changeKey(p.rev.Number, c.ID), b); err != nil {
+			return err
+		}
+	}
+	// The index keys go in key order, which bbolt writes fastest.
+	keys := make([][]byte, len(p.changes))
+	for i, c := range p.changes {
+		keys[i] = itemKey(c.ID, p.rev.Number)
+	}
+	sort.Slice(keys, func(i, j int) bool { return bytes.Compare(keys[i], keys[j]) < 0 })
+	for _, k := range keys {
+		if err := items.Put(k, nil); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// recorded makes a committed revision visible; the caller holds mu for writing. A store
+// without a file keeps it in memory.
+func (s *Store) recorded(p *pendingRevision) {
+	if p == nil {
+		return
+	}
+	n := p.rev.Number
+	if s.db == nil {
+		if s.hist.befores == nil {
+			s.hist.befores, s.hist.byItem = map[int64]map[string]model.Item{}, map[string][]int64{}
+		}
+		s.hist.revs = append(s.hist.revs, p.rev)
+		m := make(map[string]model.Item, len(p.changes))
+		for _, c := range p.changes {
+			m[c.ID] = c.Before
+			s.hist.byItem[c.ID] = append(s.hist.byItem[c.ID], n)
+		}
+		s.hist.befores[n] = m
+	}
+	s.hist.last, s.hist.lastAt = n, p.rev.At
+}
+
+// loadHistory reads the history bounds from the file at Open, creating the history buckets
+// in a file that has none.
+func (s *Store) loadHistory() error {
+	return s.db.Update(func(tx *bolt.Tx) error {
+		for _, name := range historyBuckets() {
+			if _, err := tx.CreateBucketIfNotExists([]byte(name)); err != nil {
+				return err
+			}
+		}
+		if v := tx.Bucket([]byte(bucketMeta)).Get([]byte(keyHistoryFloor)); len(v) >= 8 {
+			s.hist.floor = int64(binary.BigEndian.Uint64(v))
+			if err := s.hist.floorAt.UnmarshalBinary(v[8:]); err != nil {
+				return fmt.Errorf("reading the history floor: %w", err)
+			}
+		}
+		k, v := tx.Bucket([]byte(bucketRevisions)).Cursor().Last()
+		if k != nil {
+			var h revisionHeader
+			if err := json.Unmarshal(v, &h); err != nil {
+				return fmt.Errorf("reading the newest revision: %w", err)
+			}
+			s.hist.last, s.hist.lastAt = int64(binary.BigEndian.Uint64(k)), h.At
+		} else if s.hist.floor > 0 {
+			s.hist.last, s.hist.lastAt = s.hist.floor, s.hist.floorAt
+		}
+		s.hist.written = s.hist.last
+		return nil
+	})
+}
+
+// bounds reads the visible history bounds.
+func (s *Store) bounds() (last, floor int64) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.hist.last, s.hist.floor
+}
+
+// HistoryBounds reports the newest revision and how far back history reaches.
+func (s *Store) HistoryBounds(ctx context.Context) (model.HistoryBounds, error) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	if err := s.ready(ctx, "inmem: history bounds"); err != nil {
+		return model.HistoryBounds{}, err
+	}
+	return model.HistoryBounds{Last: s.hist.last, LastAt: s.hist.lastAt, Floor: s.hist.floor, FloorAt: s.hist.floorAt}, nil
+}
+
+// Revisions lists revision headers matching q.
+func (s *Store) Revisions(ctx context.Context, q model.RevisionQuery) (*model.RevisionPage, error) {
+	const op = "inmem: revisions"
+	q, after, err := q.Normalize()
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", op, err)
+	}
+	if err := s.readyRLocked(ctx, op); err != nil {
+		return nil, err
+	}
+	last, floor := s.bounds()
+	// The numbers to look at, in the listing's order: every kept one, or the id's.
+	lo, hi := max(q.Since, floor)+1, last
+	if q.Until > 0 {
+		hi = min(hi, q.Until)
+	}
+	if q.Desc && after > 0 {
+		hi = min(hi, after-1)
+	} else if after > 0 {
+		lo = max(lo, after+1)
+	}
+	page := &model.RevisionPage{}
+	if lo > hi {
+		return page, nil
+	}
+	numbers, err := s.revisionNumbers(ctx, q, lo, hi)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", op, err)
+	}
+	if len(numbers) > q.First {
+		numbers, page.HasNextPage = numbers[:q.First], true
+	}
+	page.Items, err = s.headers(numbers)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", op, err)
+	}
+	return page, nil
+}
+
+// readyRLocked is ready under a read lock of its own.
+func (s *Store) readyRLocked(ctx context.Context, op string) error {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.ready(ctx, op)
+}
+
+// revisionNumbers lists up to q.First+1 numbers in [lo, hi] that q keeps, in q's order.
+func (s *Store) revisionNumbers(ctx context.Context, q model.RevisionQuery, lo, hi int64) ([]int64, error) {
+	want := q.First + 1
+	var out []int64
+	if q.ID == "" {
+		for i := int64(0); i < int64(want) && lo+i <= hi; i++ {
+			if q.Desc {
+				out = append(out, hi-i)
+			} else {
+				out = append(out, lo+i)
+			}
+		}
+		return out, nil
+	}
+	if s.db == nil {
+		s.mu.RLock()
+		all := s.hist.byItem[q.ID]
+		s.mu.RUnlock()
+		for i := range all {
+			j := i
+			if q.Desc {
+				j = len(all) - 1 - i
+			}
+			if n := all[j]; n >= lo && n <= hi {
+				out = append(out, n)
+				if len(out) == want {
+					break
+				}
+			}
+		}
+		return out, nil
+	}
+	prefix := append([]byte(q.ID), 0)
+	err := s.db.View(func(tx *bolt.Tx) error {
+		c := tx.Bucket([]byte(bucketRevisionItems)).Cursor()
+		i := 0
+		if q.Desc {
+			k, _ := c.Seek(itemKey(q.ID, hi+1))
+			if k == nil {
+				k, _ = c.Last()
+			} else {
+				k, _ = c.Prev()
+			}
+			for ; k != nil && bytes.HasPrefix(k, prefix) && len(k) == len(prefix)+8; k, _ = c.Prev() {
+				if i++; tick(ctx, "", i) != nil {
+					return ctx.Err()
+				}
+				n := int64(binary.BigEndian.Uint64(k[len(prefix):]))
+				if n < lo {
+					break
+				}
+				if n <= hi {
+					out = append(out, n)
+					if len(out) == want {
+						break
+					}
+				}
+			}
+			return nil
+		}
+		for k, _ := c.Seek(itemKey(q.ID, lo)); k != nil && bytes.HasPrefix(k, prefix) && len(k) == len(prefix)+8; k, _ = c.Next() {
+			if i++; tick(ctx, "", i) != nil {
+				return ctx.Err()
+			}
+			n := int64(binary.BigEndian.Uint64(k[len(prefix):]))
+			if n > hi {
+				break
+			}
+			out = append(out, n)
+			if len(out) == want {
+				break
+			}
+		}
+		return nil
+	})
+	return out, err
+}
+
+// headers reads the headers of the revisions numbered ns (all of them kept).
+func (s *Store) headers(ns []int64) ([]*model.Revision, error) {
+	out := make([]*model.Revision, 0, len(ns))
+	if s.db == nil {
+		s.mu.RLock()
+		defer s.mu.RUnlock()
+		base := s.hist.floor + 1
+		for _, n := range ns {
+			i := n - base
+			if i < 0 || i >= int64(len(s.hist.revs)) {
+				continue
+			}
+			r := *s.hist.revs[i]
+			r.Touched = slices.Clone(r.Touched)
+			out = append(out, &r)
+		}
+		return out, nil
+	}
+	err := s.db.View(func(tx *bolt.Tx) error {
+		b := tx.Bucket([]byte(bucketRevisions))
+		for _, n := range ns {
+			v := b.Get(revKey(n))
+			if v == nil {
+				continue
+			}
+			var h revisionHeader
+			if err := json.Unmarshal(v, &h); err != nil {
+				return fmt.Errorf("revision %d is damaged: %w", n, err)
+			}
+			out = append(out, &model.Revision{Number: n, At: h.At, Operation: h.Operation, Actor: h.Actor, Touched: h.Touched})
+		}
+		return nil
+	})
+	return out, err
+}
+
+// Changes returns what revision number did to each of ids (every item when ids is empty).
+func (s *Store) Changes(ctx context.Context, number int64, ids []string) ([]model.Change, error) {
+	const op = "inmem: revision changes"
+	if err := s.readyRLocked(ctx, op); err != nil {
+		return nil, err
+	}
+	last, floor := s.bounds()
+	if number <= floor || number > last {
+		return nil, fmt.Errorf("%s: %w", op, model.Errorf(model.CodeNotFound, "no revision numbered %d is kept", number))
+	}
+	ids = slices.Compact(slices.Sorted(slices.Values(ids)))
+	var out []model.Change
+	if s.db == nil {
+		s.mu.RLock()
+		defer s.mu.RUnlock()
+		m := s.hist.befores[number]
+		if len(ids) == 0 {
+			ids = slices.Sorted(func(yield func(string) bool) {
+				for id := range m {
+					if !yield(id) {
+						return
+					}
+				}
+			})
+		}
+		for _, id := range ids {
+			if it, ok := m[id]; ok {
+				out = append(out, model.Change{ID: id, Before: it.Clone()})
+			}
+		}
+		return out, nil
+	}
+	err := s.db.View(func(tx *bolt.Tx) error {
+		b := tx.Bucket([]byte(bucketRevisionChanges))
+		decode := func(id string, v []byte) error {
+			var it model.Item
+			if err := json.Unmarshal(v, &it); err != nil {
+				return fmt.Errorf("revision %d's record of %q is damaged: %w", number, id, err)
+			}
+			out = append(out, model.Change{ID: id, Before: it})
+			return nil
+		}
+		if len(ids) > 0 {
+			for _, id := range ids {
+				if v := b.Get(changeKey(number, id)); v != nil {
+					if err := decode(id, v); err != nil {
+						return err
+					}
+				}
+			}
+			return nil
+		}
+		prefix := revKey(number)
+		c := b.Cursor()
+		i := 0
+		for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
+			if i++; tick(ctx, "", i) != nil {
+				return ctx.Err()
+			}
+			if err := decode(string(k[8:]), v); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", op, err)
+	}
+	return out, nil
+}
+
+// PriorStates gives each id changed after number its content before the first such change.
+func (s *Store) PriorStates(ctx context.Context, number int64, ids []string) (map[string]model.Item, error) {
+	const op = "inmem: prior states"
+	if err := s.readyRLocked(ctx, op); err != nil {
+		return nil, err
+	}
+	last, floor := s.bounds()
+	if number < floor {
+		return nil, fmt.Errorf("%s: %w", op, model.Errorf(model.CodeBadUserInput, "history before revision %d has been pruned", floor))
+	}
+	out := map[string]model.Item{}
+	if number >= last {
+		return out, nil
+	}
+	if s.db == nil {
+		s.mu.RLock()
+		defer s.mu.RUnlock()
+		if len(ids) == 0 {
+			for n := number + 1; n <= last; n++ {
+				for id, it := range s.hist.befores[n] {
+					if _, seen := out[id]; !seen {
+						out[id] = it.Clone()
+					}
+				}
+			}
+			return out, nil
+		}
+		for _, id := range ids {
+			ns := s.hist.byItem[id]
+			i, _ := slices.BinarySearch(ns, number+1)
+			if i < len(ns) && ns[i] <= last {
+				out[id] = s.hist.befores[ns[i]][id].Clone()
+			}
+		}
+		return out, nil
+	}
+	err := s.db.View(func(tx *bolt.Tx) error {
+		chs := tx.Bucket([]byte(bucketRevisionChanges))
+		put := func(id string, v []byte) error {
+			var it model.Item
+			if err := json.Unmarshal(v, &it); err != nil {
+				return fmt.Errorf("a record of %q in history is damaged: %w", id, err)
+			}
+			out[id] = it
+			return nil
+		}
+		if len(ids) == 0 {
+			c := chs.Cursor()
+			i := 0
+			for k, v := c.Seek(revKey(number + 1)); k != nil; k, v = c.Next() {
+				if i++; tick(ctx, "", i) != nil {
+					return ctx.Err()
+				}
+				if int64(binary.BigEndian.Uint64(k[:8])) > last {
+					break
+				}
+				id := string(k[8:])
+				if _, seen := out[id]; !seen {
+					if err := put(id, v); err != nil {
+						return err
+					}
+				}
+			}
+			return nil
+		}
+		c := tx.Bucket([]byte(bucketRevisionItems)).Cursor()
+		for i, id := range ids {
+			if tick(ctx, "", i+1) != nil {
+				return ctx.Err()
+			}
+			prefix := append([]byte(id), 0)
+			k, _ := c.Seek(itemKey(id, number+1))
+			if k == nil || !bytes.HasPrefix(k, prefix) || len(k) != len(prefix)+8 {
+				continue
+			}
+			n := int64(binary.BigEndian.Uint64(k[len(prefix):]))
+			if n > last {
+				continue
+			}
+			if v := chs.Get(changeKey(n, id)); v != nil {
+				if err := put(id, v); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", op, err)
+	}
+	return out, nil
+}
+
+// Prune forgets the revisions recorded before t, the newest one aside.
+func (s *Store) Prune(ctx context.Context, before time.Time) (int, error) {
+	const op = "inmem: prune history"
+	s.wmu.Lock()
+	defer s.wmu.Unlock()
+	if err := s.readyRLocked(ctx, op); err != nil {
+		return 0, err
+	}
+	last, floor := s.bounds()
+	// The newest revision to prune: the last one before t, never the newest of all.
+	upto := floor
+	hs, err := s.headersFrom(floor+1, last-1, before)
+	if err != nil {
+		return 0, fmt.Errorf("%s: %w", op, err)
+	}
+	var upAt time.Time
+	for _, h := range hs {
+		upto, upAt = h.Number, h.At
+	}
+	if upto == floor {
+		return 0, nil
+	}
+	if s.db != nil {
+		err := s.db.Update(func(tx *bolt.Tx) error {
+			revs, chs, items := tx.Bucket([]byte(bucketRevisions)), tx.Bucket([]byte(bucketRevisionChanges)), tx.Bucket([]byte(bucketRevisionItems))
+			for n := floor + 1; n <= upto; n++ {
+				if err := ctx.Err(); err != nil {
+					return err
+				}
+				prefix := revKey(n)
+				c := chs.Cursor()
+				var ids []string
+				for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
+					ids = append(ids, string(k[8:]))
+				}
+				for _, id := range ids {
+					if err := chs.Delete(changeKey(n, id)); err != nil {
+						return err
+					}
+					if err := items.Delete(itemKey(id, n)); err != nil {
+						return err
+					}
+				}
+				if err := revs.Delete(prefix); err != nil {
+					return err
+				}
+			}
+			at, err := upAt.MarshalBinary()
+			if err != nil {
+				return err
+			}
+			return tx.Bucket([]byte(bucketMeta)).Put([]byte(keyHistoryFloor), append(revKey(upto), at...))
+		})
+		if err != nil {
+			return 0, fmt.Errorf("%s: %w", op, &model.Error{Code: model.CodeInternal, Message: "history could not be pruned", Err: err})
+		}
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.db == nil {
+		k := int(upto - floor)
+		for _, r := range s.hist.revs[:k] {
+			for _, t := range r.Touched {
+				ns := s.hist.byItem[t.ID]
+				i, _ := slices.BinarySearch(ns, upto+1)
+				if rest := ns[i:]; len(rest) == 0 {
+					delete(s.hist.byItem, t.ID)
+				} else {
+					s.hist.byItem[t.ID] = rest
+				}
+			}
+			delete(s.hist.befores, r.Number)
+		}
+		s.hist.revs = slices.Clone(s.hist.revs[k:])
+	}
+	s.hist.floor, s.hist.floorAt = upto, upAt
+	return int(upto - floor), nil
+}
+
+// headersFrom reads the headers numbered lo to hi recorded before t, in number order; it
+// stops at the first one recorded at t or later (revisions are in time order).
+func (s *Store) headersFrom(lo, hi int64, t time.Time) ([]*model.Revision, error) {
+	var out []*model.Revision
+	for n := lo; n <= hi; n += 256 {
+		ns := make([]int64, 0, 256)
+		for m := n; m <= hi && m < n+256; m++ {
+			ns = append(ns, m)
+		}
+		hs, err := s.headers(ns)
+		if err != nil {
+			return nil, err
+		}
+		for _, h := range hs {
+			if !h.At.Before(t) {
+				return out, nil
+			}
+			out = append(out, h)
+		}
+	}
+	return out, nil
+}
+
+// Restore builds a store without a file that holds d's items exactly as given, timestamps
+// included: a picture of the graph as it once stood (graph/history builds the past with it).
+// No write rule is applied, since the items obeyed them when they were written, and no
+// revision is recorded.
+func Restore(ctx context.Context, d *model.Dataset) (*Store, error) {
+	s := New()
+	c := &change{sources: d.Sources, entities: d.Entities(), relations: d.Relations}
+	if !s.applyContext(ctx, c) {
+		return nil, fmt.Errorf("inmem: restore: %w", ctx.Err())
+	}
+	return s, nil
+}
