@@ -57,6 +57,9 @@ const (
 	wsInitTimeout = 10 * time.Second
 	// sseKeepAlive is how often an idle SSE stream gets a comment line, for the same reason.
 	sseKeepAlive = 25 * time.Second
+	// streamCloseGrace is how long a stream's connection stays open after the feed closed,
+	// for its subscriptions' last messages to go out.
+	streamCloseGrace = 500 * time.Millisecond
 	// streamRetryAfter is the Retry-After (seconds) of a refused streaming connection.
 	streamRetryAfter = 5
 )
@@ -173,17 +176,24 @@ func (s *streams) scope(next http.Handler) http.Handler {
 		rc := http.NewResponseController(w)
 		_ = rc.SetReadDeadline(time.Now().Add(s.requestTimeout))
 		_ = rc.SetWriteDeadline(time.Time{})
-		ctx, cancel := context.WithCancel(r.Context())
+		conn, cancel := context.WithCancel(r.Context())
 		defer cancel()
-		// A feed that closes (the server shutting down) closes its streams, so that shutdown
+		// A feed that closes (the server shutting down) ends its subscriptions, each with a
+		// last message saying so; a moment later the connections close too, so that shutdown
 		// need not wait for clients to leave.
 		go func() {
 			select {
 			case <-s.feed.Done():
+			case <-conn.Done():
+				return
+			}
+			select {
+			case <-time.After(streamCloseGrace):
 				cancel()
-			case <-ctx.Done():
+			case <-conn.Done():
 			}
 		}()
+		ctx := conn
 		ctx = transport.AppendCloseReason(ctx, "the connection was closed by the server: reconnect and resubscribe with since")
 		ctx, _ = instrument.WithCounter(ctx)
 		ctx = context.WithValue(ctx, streamConnKey{}, &streamConn{max: s.maxPerConn})
@@ -293,6 +303,10 @@ func (s *streams) streamOperations(present graphql.ErrorPresenterFunc) graphql.O
 			return refuse(ctx, codeBadRequest, "subscriptions are served over a WebSocket (graphql-transport-ws) or as Server-Sent Events (a POST with Accept: text/event-stream), not over plain HTTP")
 		case !sub:
 			return refuse(ctx, codeBadRequest, "this connection serves subscriptions only: send "+string(oc.Operation.Operation)+"s to /query with a POST")
+		}
+		// Validation lets two aliases of one field through, which the executor cannot serve.
+		if n := len(graphql.CollectFields(oc, oc.Operation.SelectionSet, []string{"Subscription"})); n != 1 {
+			return refuse(ctx, "GRAPHQL_VALIDATION_FAILED", "a subscription selects exactly one root field, once (aliases count); this one selects "+strconv.Itoa(n))
 		}
 		if conn.active.Add(1) > conn.max {
 			conn.active.Add(-1)
