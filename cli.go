@@ -173,7 +173,8 @@ func runImport(ctx context.Context, args []string, getenv func(string) string, s
 		phase = "checking and writing"
 	}
 	stopSpin := spin(sio.err, bar.tty, fmt.Sprintf("%s %d records into %s", phase, c.Records, storeName(cfg)))
-	rep, err := dataset.Import(ctx, c, dryRunStore{lookup, *dryRun}, *dryRun)
+	// The revision the import records names who ran it: the operating-system user.
+	rep, err := dataset.Import(model.WithActor(ctx, cliActor(getenv)), c, dryRunStore{lookup, *dryRun}, *dryRun)
 	stopSpin()
 	if err != nil {
 		return fail(err)
@@ -554,4 +555,14 @@ func spin(w io.Writer, tty bool, label string) func() {
 		}
 	}()
 	return func() { close(done); wg.Wait() }
+}
+
+// cliActor is who the revisions of a command-line import are recorded as: the user running
+// it ($USER, or "cli" when the environment names none).
+func cliActor(getenv func(string) string) model.Actor {
+	name := strings.TrimSpace(getenv("USER"))
+	if name == "" {
+		name = "cli"
+	}
+	return model.Actor{Name: name, Role: model.RoleAdmin, Via: "cli"}
 }

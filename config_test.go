@@ -46,6 +46,7 @@ func TestConfigAcceptsDocumentedValues(t *testing.T) {
 		{"KG_MAX_SUBSCRIPTIONS_PER_CONNECTION", "10"},
 		{"KG_MAX_SUBSCRIPTION_CONNECTIONS", "200"},
 		{"KG_FEED_INTERVAL", "200ms"},
+		{"KG_HISTORY_RETENTION", "8760h"},
 	} {
 		if _, err := loadConfig(envOf(kv...)); err != nil {
 			t.Errorf("%s=%s: %v", kv[0], kv[1], err)
@@ -84,6 +85,8 @@ func TestConfigErrorsNameTheVariable(t *testing.T) {
 		{"KG_MAX_SUBSCRIPTIONS_PER_CONNECTION", "0", []string{"KG_MAX_SUBSCRIPTIONS_PER_CONNECTION", "1 to 1000"}},
 		{"KG_MAX_SUBSCRIPTION_CONNECTIONS", "lots", []string{"KG_MAX_SUBSCRIPTION_CONNECTIONS"}},
 		{"KG_FEED_INTERVAL", "0s", []string{"KG_FEED_INTERVAL"}},
+		{"KG_HISTORY_RETENTION", "a year", []string{"KG_HISTORY_RETENTION", "duration"}},
+		{"KG_HISTORY_RETENTION", "-1h", []string{"KG_HISTORY_RETENTION"}},
 	} {
 		t.Run(tc.key+"="+tc.value, func(t *testing.T) {
 			_, err := loadConfig(envOf(tc.key, tc.value))

@@ -25,6 +25,7 @@ import (
 	"time"
 
 	"github.com/autograph-kg/autograph/graph/feed"
+	"github.com/autograph-kg/autograph/graph/history"
 	"github.com/autograph-kg/autograph/graph/httpapi"
 	"github.com/autograph-kg/autograph/graph/inmem"
 	"github.com/autograph-kg/autograph/graph/model"
@@ -71,6 +72,9 @@ type config struct {
 	Neo4j *neo4jstore.Config
 	// FeedInterval is how often the change feed polls the store's history.
 	FeedInterval time.Duration
+	// HistoryRetention, when positive, is how long revisions are kept (KG_HISTORY_RETENTION);
+	// zero keeps them forever.
+	HistoryRetention time.Duration
 	// SyntheticEntities, when positive, adds a generated dataset of that many entities (for
 	// load tests and benchmarks; only in a binary built with -tags synth, see synthetic.go).
 	SyntheticEntities int
@@ -122,6 +126,8 @@ func loadConfig(getenv func(string) string) (config, error) {
 	c := config{
 		Addr:            ":" + strconv.Itoa(rangeVar("PORT", 8080, 0, 65535, "a port number from 1 to 65535 (0 picks a free one)")),
 		ShutdownTimeout: durVar("KG_SHUTDOWN_TIMEOUT", 20*time.Second),
+		// Revisions are kept forever unless an operator says otherwise.
+		HistoryRetention: durVar("KG_HISTORY_RETENTION", 0),
 		Handler: httpapi.Options{
 			ComplexityLimit:      intVar("KG_COMPLEXITY_LIMIT", httpapi.DefaultComplexityLimit),
 			DepthLimit:           intVar("KG_DEPTH_LIMIT", httpapi.DefaultDepthLimit),
@@ -377,6 +383,17 @@ func run(ctx context.Context, getenv func(string) string, listening chan<- strin
 	}
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
+	retained := make(chan struct{})
+	rctx, stopRetain := context.WithCancel(ctx)
+	defer stopRetain()
+	if h, ok := store.(model.History); ok && cfg.HistoryRetention > 0 {
+		go func() {
+			defer close(retained)
+			history.Retain(rctx, h, cfg.HistoryRetention, logger)
+		}()
+	} else {
+		close(retained)
+	}
 
 	select {
 	case err = <-served:
@@ -389,6 +406,9 @@ func run(ctx context.Context, getenv func(string) string, listening chan<- strin
 	if errors.Is(err, http.ErrServerClosed) {
 		err = nil
 	}
+	// Pruning stops before the store closes.
+	stopRetain()
+	<-retained
 	if opts.Feed != nil {
 		opts.Feed.Close() // before the store it reads
 	}

@@ -236,6 +236,42 @@ func writesSurviveSIGKILL(t *testing.T, bin string, env ...string) {
 	}
 	t.Logf("%d acknowledged write pairs survived SIGKILL", len(acked))
 
+	// Every acknowledged write kept its revision, and revisions are numbered without a gap.
+	for _, id := range acked {
+		data, err := p2.graphql("", `query($id: ID!) { history(id: $id) { nodes { operation actor { name } after } } }`, map[string]any{"id": id})
+		if err != nil {
+			t.Fatal(err)
+		}
+		nodes := data["history"].(map[string]any)["nodes"].([]any)
+		if len(nodes) != 1 || nodes[0].(map[string]any)["operation"] != "UPSERT_ENTITY" || nodes[0].(map[string]any)["after"] == nil {
+			t.Fatalf("history of acknowledged %s after restart = %v, want its one UPSERT_ENTITY", id, nodes)
+		}
+	}
+	var next float64 = 1
+	for after := ""; ; {
+		data, err := p2.graphql("", `query($after: String) { revisions(first: 100, after: $after) { nodes { number } pageInfo { hasNextPage endCursor } } }`, map[string]any{"after": after})
+		if err != nil {
+			t.Fatal(err)
+		}
+		conn := data["revisions"].(map[string]any)
+		for _, n := range conn["nodes"].([]any) {
+			if got := n.(map[string]any)["number"].(float64); got != next {
+				t.Fatalf("revision %v follows %v: numbers have a gap", got, next-1)
+			}
+			next++
+		}
+		pi := conn["pageInfo"].(map[string]any)
+		if pi["hasNextPage"] != true {
+			break
+		}
+		after = pi["endCursor"].(string)
+	}
+	// The seed's import, then two revisions per acknowledged pair (more for writes cut off
+	// after they committed but before they were acknowledged).
+	if int(next-1) < 1+2*len(acked) {
+		t.Errorf("%d revisions after restart, want at least %d", int(next-1), 1+2*len(acked))
+	}
+
 	// The seed is loaded only into a fresh data directory: it is still there, once.
 	data, err := p2.graphql("", `{ organization(id: "avtotor") { assembles(status: [ENDED]) { id } } }`, nil)
 	if err != nil || len(data["organization"].(map[string]any)["assembles"].([]any)) != 3 {

@@ -33,8 +33,6 @@ type Pasts struct {
 
 	mu    sync.Mutex
 	snaps []*snapshot // most recently used last
-	// times remembers which revision a moment falls on; past moments never move.
-	times map[time.Time]int64
 }
 
 type snapshot struct {
@@ -52,7 +50,7 @@ func NewPasts(s Store, keep int) *Pasts {
 	if keep <= 0 {
 		keep = DefaultKeep
 	}
-	return &Pasts{store: s, keep: keep, times: map[time.Time]int64{}}
+	return &Pasts{store: s, keep: keep}
 }
 
 // RevisionAt is the number of the newest revision recorded at or before t, and whether t
@@ -69,34 +67,11 @@ func (p *Pasts) RevisionAt(ctx context.Context, t time.Time) (int64, bool, error
 	if b.Floor > 0 && t.Before(b.FloorAt) {
 		return 0, false, model.Errorf(model.CodeBadUserInput, "knownAt %s is before %s, the oldest moment the server's history still reaches (older revisions were pruned)", t.UTC().Format(time.RFC3339Nano), b.FloorAt.UTC().Format(time.RFC3339Nano))
 	}
-	p.mu.Lock()
-	n, ok := p.times[t]
-	p.mu.Unlock()
-	if ok {
-		return n, true, nil
+	n, err := p.store.RevisionAt(ctx, t)
+	if err != nil {
+		return 0, false, err
 	}
-	// Revisions are in time order: find the last one at or before t, between the floor (at or
-	// before t) and the newest (after it).
-	lo, hi := b.Floor, b.Last
-	for hi-lo > 1 {
-		mid := lo + (hi-lo)/2
-		page, err := p.store.Revisions(ctx, model.RevisionQuery{Since: mid - 1, Until: mid, First: 1})
-		if err != nil {
-			return 0, false, err
-		}
-		if len(page.Items) == 0 || page.Items[0].At.After(t) {
-			hi = mid
-		} else {
-			lo = mid
-		}
-	}
-	p.mu.Lock()
-	if len(p.times) > 10_000 {
-		clear(p.times)
-	}
-	p.times[t] = lo
-	p.mu.Unlock()
-	return lo, true, nil
+	return n, true, nil
 }
 
 // At is a reader of the graph as it stood right after revision n.

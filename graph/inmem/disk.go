@@ -81,7 +81,20 @@ type relationRecord struct {
 // use by another process". A file that is not a bbolt database, is corrupt, or has a format
 // version this build does not know is refused with an error that says so, and left untouched.
 func Open(ctx context.Context, dir string) (*Store, bool, error) {
-	return open(ctx, dir, bolt.Options{Timeout: lockTimeout, MmapFlags: mmapFlags})
+	return OpenWith(ctx, dir, Options{})
+}
+
+// Options are the rarely wanted settings of OpenWith.
+type Options struct {
+	// Unsynced skips the sync of the file at each commit, so a crash may lose writes that
+	// were acknowledged. It is for filling a data directory fast in benchmarks and tests;
+	// the server never sets it.
+	Unsynced bool
+}
+
+// OpenWith is Open with options.
+func OpenWith(ctx context.Context, dir string, o Options) (*Store, bool, error) {
+	return open(ctx, dir, bolt.Options{Timeout: lockTimeout, MmapFlags: mmapFlags, NoSync: o.Unsynced})
 }
 
 // open is Open with the bbolt options spelled out, so that tests can limit the file's size.
@@ -335,7 +348,7 @@ func (s *Store) persist(ctx context.Context, c *change) error {
 			}
 		}
 		if c.rev != nil {
-			if err := putRevision(tx, c.rev); err != nil {
+			if err := putRevision(ctx, tx, c.rev); err != nil {
 				return fmt.Errorf("recording the revision: %w", err)
 			}
 		}
@@ -464,7 +477,7 @@ func (s *Store) persistStaged(ctx context.Context, c *change) (err error) {
 			}
 		}
 		if c.rev != nil {
-			if err := putRevision(tx, c.rev); err != nil {
+			if err := putRevision(ctx, tx, c.rev); err != nil {
 				return fmt.Errorf("recording the revision: %w", err)
 			}
 		}

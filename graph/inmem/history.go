@@ -20,7 +20,9 @@ import (
 // revision cannot be stored fails whole. A store without a file keeps its revisions in memory.
 //
 // The file keeps three buckets of history, which older builds ignore:
-//   - revisions: big-endian number -> the header (revisionHeader, JSON);
+//   - revisions: big-endian number -> the time in Unix nanoseconds (8 bytes, big-endian), so
+//     that a moment is found by binary search without decoding, then the header
+//     (revisionHeader, JSON);
 //   - revision-changes: number + id -> the item's content before the revision (model.Item's
 //     JSON, "null" for an item the revision created);
 //   - revision-items: id + 0x00 + number -> nothing; the index that finds, for an id, the
@@ -140,8 +142,9 @@ func (s *Store) storedItem(id string) model.Item {
 	return model.Item{}
 }
 
-// putRevision writes a revision into the file's history buckets, in tx.
-func putRevision(tx *bolt.Tx, p *pendingRevision) error {
+// putRevision writes a revision into the file's history buckets, in tx. A done ctx stops it
+// between two records (the caller's transaction then rolls back).
+func putRevision(ctx context.Context, tx *bolt.Tx, p *pendingRevision) error {
 	h := revisionHeader{At: p.rev.At, Operation: p.rev.Operation, Actor: p.rev.Actor, Touched: p.rev.Touched}
 	raw, err := json.Marshal(h)
 	if err != nil {
@@ -151,10 +154,14 @@ func putRevision(tx *bolt.Tx, p *pendingRevision) error {
 	if revs == nil || chs == nil || items == nil {
 		return fmt.Errorf("the history buckets are missing")
 	}
-	if err := revs.Put(revKey(p.rev.Number), raw); err != nil {
+	val := binary.BigEndian.AppendUint64(make([]byte, 0, 8+len(raw)), uint64(p.rev.At.UnixNano()))
+	if err := revs.Put(revKey(p.rev.Number), append(val, raw...)); err != nil {
 		return err
 	}
-	for _, c := range p.changes {
+	for i, c := range p.changes {
+		if err := tick(ctx, "recording the revision", i+1); err != nil {
+			return err
+		}
 		b, err := json.Marshal(c.Before)
 		if err != nil {
 			return fmt.Errorf("encoding the prior content of %q: %w", c.ID, err)
@@ -169,7 +176,10 @@ func putRevision(tx *bolt.Tx, p *pendingRevision) error {
 		keys[i] = itemKey(c.ID, p.rev.Number)
 	}
 	sort.Slice(keys, func(i, j int) bool { return bytes.Compare(keys[i], keys[j]) < 0 })
-	for _, k := range keys {
+	for i, k := range keys {
+		if err := tick(ctx, "recording the revision", i+1); err != nil {
+			return err
+		}
 		if err := items.Put(k, nil); err != nil {
 			return err
 		}
@@ -216,11 +226,10 @@ func (s *Store) loadHistory() error {
 		}
 		k, v := tx.Bucket([]byte(bucketRevisions)).Cursor().Last()
 		if k != nil {
-			var h revisionHeader
-			if err := json.Unmarshal(v, &h); err != nil {
-				return fmt.Errorf("reading the newest revision: %w", err)
+			if len(v) < 8 {
+				return fmt.Errorf("the newest revision's record is damaged")
 			}
-			s.hist.last, s.hist.lastAt = int64(binary.BigEndian.Uint64(k)), h.At
+			s.hist.last, s.hist.lastAt = int64(binary.BigEndian.Uint64(k)), time.Unix(0, int64(binary.BigEndian.Uint64(v))).UTC()
 		} else if s.hist.floor > 0 {
 			s.hist.last, s.hist.lastAt = s.hist.floor, s.hist.floorAt
 		}
@@ -244,6 +253,70 @@ func (s *Store) HistoryBounds(ctx context.Context) (model.HistoryBounds, error) 
 		return model.HistoryBounds{}, err
 	}
 	return model.HistoryBounds{Last: s.hist.last, LastAt: s.hist.lastAt, Floor: s.hist.floor, FloorAt: s.hist.floorAt}, nil
+}
+
+// RevisionAt is the newest revision recorded at or before t (0 when none), by binary search
+// over the kept revisions, which are in time order.
+func (s *Store) RevisionAt(ctx context.Context, t time.Time) (int64, error) {
+	const op = "inmem: revision at"
+	if err := s.readyRLocked(ctx, op); err != nil {
+		return 0, err
+	}
+	s.mu.RLock()
+	last, floor, lastAt := s.hist.last, s.hist.floor, s.hist.lastAt
+	s.mu.RUnlock()
+	if last == floor {
+		return 0, nil
+	}
+	if !t.Before(lastAt) {
+		return last, nil
+	}
+	var at func(n int64) (time.Time, error)
+	var tx *bolt.Tx
+	if s.db == nil {
+		s.mu.RLock()
+		revs := s.hist.revs
+		s.mu.RUnlock()
+		at = func(n int64) (time.Time, error) { return revs[n-floor-1].At, nil }
+	} else {
+		var err error
+		if tx, err = s.db.Begin(false); err != nil {
+			return 0, fmt.Errorf("%s: %w", op, err)
+		}
+		defer func() { _ = tx.Rollback() }()
+		b := tx.Bucket([]byte(bucketRevisions))
+		at = func(n int64) (time.Time, error) {
+			v := b.Get(revKey(n))
+			if len(v) < 8 {
+				return time.Time{}, fmt.Errorf("revision %d is missing or damaged", n)
+			}
+			return time.Unix(0, int64(binary.BigEndian.Uint64(v))).UTC(), nil
+		}
+	}
+	// The answer is in [floor, last): lo is at or before t (floor stands for "none"), hi after.
+	lo, hi := floor, last
+	for hi-lo > 1 {
+		mid := lo + (hi-lo)/2
+		a, err := at(mid)
+		if err != nil {
+			return 0, fmt.Errorf("%s: %w", op, err)
+		}
+		if a.After(t) {
+			hi = mid
+		} else {
+			lo = mid
+		}
+	}
+	if lo == floor {
+		// floor's own revision was pruned: whether it is at or before t is FloorAt's to say.
+		s.mu.RLock()
+		floorAt := s.hist.floorAt
+		s.mu.RUnlock()
+		if floor == 0 || floorAt.After(t) {
+			return 0, nil
+		}
+	}
+	return lo, nil
 }
 
 // Revisions lists revision headers matching q.
@@ -396,7 +469,10 @@ func (s *Store) headers(ns []int64) ([]*model.Revision, error) {
 				continue
 			}
 			var h revisionHeader
-			if err := json.Unmarshal(v, &h); err != nil {
+			if len(v) < 8 {
+				return fmt.Errorf("revision %d is damaged", n)
+			}
+			if err := json.Unmarshal(v[8:], &h); err != nil {
 				return fmt.Errorf("revision %d is damaged: %w", n, err)
 			}
 			out = append(out, &model.Revision{Number: n, At: h.At, Operation: h.Operation, Actor: h.Actor, Touched: h.Touched})

@@ -31,6 +31,9 @@ type History interface {
 	// the first such revision: what it was at number (Item{} when it did not exist). Ids not
 	// changed since are absent from the map. Empty ids means every id changed since number.
 	PriorStates(ctx context.Context, number int64, ids []string) (map[string]Item, error)
+	// RevisionAt is the number of the newest revision recorded at or before t; 0 when every
+	// kept revision is later (or none is kept).
+	RevisionAt(ctx context.Context, t time.Time) (int64, error)
 	// HistoryBounds reports the newest revision and the oldest point history still reaches
 	// (after Prune).
 	HistoryBounds(ctx context.Context) (HistoryBounds, error)
