@@ -212,6 +212,14 @@ func (f *Feed) Notify() {
 	}
 }
 
+// Subscribers is how many subscriptions the feed serves now (those still replaying
+// included).
+func (f *Feed) Subscribers() int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return len(f.subs)
+}
+
 // Done is closed when the feed is closed: streams built on it may end then.
 func (f *Feed) Done() <-chan struct{} { return f.ctx.Done() }
 
@@ -445,6 +453,14 @@ func (s *Subscription) Next(ctx context.Context) (Event, error) {
 	case <-ctx.Done():
 		return Event{}, ctx.Err()
 	}
+}
+
+// Subscribers is how many subscriptions the feed serves now (those still replaying
+// included).
+func (f *Feed) Subscribers() int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return len(f.subs)
 }
 
 // Done is closed when the subscription has ended.

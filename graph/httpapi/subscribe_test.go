@@ -9,6 +9,8 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -55,6 +57,17 @@ func newFeedServer(t *testing.T, opts httpapi.Options) *feedServer {
 	t.Cleanup(srv.Close)
 	t.Cleanup(f.Close)
 	return &feedServer{Server: srv, feed: f}
+}
+
+// waitForSubscribers waits until the feed serves n subscriptions.
+func (s *feedServer) waitForSubscribers(t *testing.T, n int) {
+	t.Helper()
+	for deadline := time.Now().Add(2 * time.Second); s.feed.Subscribers() != n; {
+		if time.Now().After(deadline) {
+			t.Fatalf("the feed serves %d subscriptions, want %d", s.feed.Subscribers(), n)
+		}
+		time.Sleep(time.Millisecond)
+	}
 }
 
 // write upserts an organization with a write token and returns when the answer is in.
@@ -393,6 +406,7 @@ func TestStreamsOutliveTheRequestTimeout(t *testing.T) {
 	c.subscribe("1", changesQuery, nil)
 	s, _ := openSSE(t, srv.URL, "", changesQuery, nil)
 	time.Sleep(500 * time.Millisecond)
+	srv.waitForSubscribers(t, 2)
 	srv.write(t, "feed-late-motors")
 	if ev := c.event("1"); !slices.Equal(ev.IDs, []string{"feed-late-motors"}) {
 		t.Errorf("websocket: got %+v", ev)
@@ -569,7 +583,7 @@ func TestShutdownEndsStreams(t *testing.T) {
 	c := dialWS(t, srv.URL, nil)
 	c.subscribe("1", changesQuery, nil)
 	s, _ := openSSE(t, srv.URL, "", changesQuery, nil)
-	time.Sleep(50 * time.Millisecond)
+	srv.waitForSubscribers(t, 2)
 	srv.feed.Close()
 	if e := c.failure("1"); e.Code() != "UNAVAILABLE" || !strings.Contains(e.Message, "since") {
 		t.Errorf("websocket: %s %q", e.Code(), e.Message)
@@ -598,7 +612,7 @@ func TestChangeLatency(t *testing.T) {
 	c := dialWS(t, srv.URL, nil)
 	c.subscribe("1", changesQuery, nil)
 	s, _ := openSSE(t, srv.URL, "", changesQuery, nil)
-	time.Sleep(50 * time.Millisecond)
+	srv.waitForSubscribers(t, 2)
 	var ws, sse []time.Duration
 	for i := range 100 {
 		srv.write(t, fmt.Sprintf("feed-latency-%d", i))
@@ -615,4 +629,66 @@ func percentiles(d []time.Duration) string {
 	slices.Sort(d)
 	at := func(p float64) time.Duration { return d[min(len(d)-1, int(p*float64(len(d))))] }
 	return fmt.Sprintf("p50 %s p99 %s max %s", at(0.5).Round(10*time.Microsecond), at(0.99).Round(10*time.Microsecond), d[len(d)-1].Round(10*time.Microsecond))
+}
+
+// TestReadmeLiveChangesExample sends the README's SSE example as it is written, records a
+// fact about Avtotor, and checks that the notice has the shape the README shows: a relation
+// at Avtotor is a change of Avtotor's, listed by the relation's id.
+func TestReadmeLiveChangesExample(t *testing.T) {
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := string(readme)
+	i := strings.Index(text, "\n## Live changes\n")
+	if i < 0 {
+		t.Fatal(`README.md has no section "## Live changes"`)
+	}
+	section := text[i:]
+	section = section[:strings.Index(section[1:], "\n## ")+1]
+	m := regexp.MustCompile(`(?s)curl -N .*? -d '([^']*)'\n((?:# .*\n|#\n)+)`).FindStringSubmatch(section)
+	if m == nil {
+		t.Fatal("the section has no curl -N example with its output")
+	}
+	var body struct {
+		Query string `json:"query"`
+	}
+	if err := json.Unmarshal([]byte(m[1]), &body); err != nil {
+		t.Fatalf("the example's body is not JSON: %v", err)
+	}
+	shown := regexp.MustCompile(`# data: (.*)`).FindStringSubmatch(m[2])
+	if shown == nil {
+		t.Fatal("the example shows no data line")
+	}
+	var want struct{ Data struct{ Changes changeEvent } }
+	if err := json.Unmarshal([]byte(shown[1]), &want); err != nil {
+		t.Fatalf("the example's data line is not JSON: %v", err)
+	}
+
+	srv := newFeedServer(t, httpapi.Options{})
+	s, resp := openSSE(t, srv.URL, "", body.Query, nil)
+	if s == nil {
+		t.Fatalf("status %d", resp.StatusCode)
+	}
+	srv.waitForSubscribers(t, 1) // the example has no since (see the README)
+	add := apitest.PostAs(t, srv.URL, "Bearer "+feedToken,
+		`mutation { addRelation(input: {type: ASSEMBLES, from: "avtotor", to: "kaiyi", validFrom: "2030-01", sourceIds: ["tass-2023-04-18-avtotor-baic"]}) { id } }`, nil)
+	var added struct{ AddRelation struct{ ID string } }
+	if len(add.Errors) > 0 || json.Unmarshal(add.Data, &added) != nil {
+		t.Fatalf("addRelation: %+v", add.Errors)
+	}
+	ev := s.next()
+	var got struct{ Data struct{ Changes changeEvent } }
+	if ev.name != "next" || json.Unmarshal(ev.data, &got) != nil {
+		t.Fatalf("got %q %s", ev.name, ev.data)
+	}
+	g, w := got.Data.Changes, want.Data.Changes
+	if g.Operation != w.Operation || !slices.Equal(g.IDs, []string{added.AddRelation.ID}) || g.Revision == 0 || g.At.IsZero() || g.Actor.Name == "" {
+		t.Errorf("got %s\nthe README shows %s", ev.data, shown[1])
+	}
+	// The same keys, in the same order.
+	keys := regexp.MustCompile(`"([a-zA-Z]+)":`)
+	if gk, wk := keys.FindAllString(string(ev.data), -1), keys.FindAllString(shown[1], -1); !slices.Equal(gk, wk) {
+		t.Errorf("keys %v, the README shows %v", gk, wk)
+	}
 }
