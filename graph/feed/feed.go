@@ -455,14 +455,6 @@ func (s *Subscription) Next(ctx context.Context) (Event, error) {
 	}
 }
 
-// Subscribers is how many subscriptions the feed serves now (those still replaying
-// included).
-func (f *Feed) Subscribers() int {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return len(f.subs)
-}
-
 // Done is closed when the subscription has ended.
 func (s *Subscription) Done() <-chan struct{} { return s.done }
 
