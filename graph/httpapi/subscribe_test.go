@@ -37,6 +37,12 @@ type feedServer struct {
 
 func newFeedServer(t *testing.T, opts httpapi.Options) *feedServer {
 	t.Helper()
+	return newPollingServer(t, opts, 50*time.Millisecond)
+}
+
+// newPollingServer is newFeedServer with a feed polling every interval.
+func newPollingServer(t *testing.T, opts httpapi.Options, interval time.Duration) *feedServer {
+	t.Helper()
 	if opts.Store == nil {
 		store := inmem.New()
 		if err := seed.Load(context.Background(), store); err != nil {
@@ -49,7 +55,7 @@ func newFeedServer(t *testing.T, opts httpapi.Options) *feedServer {
 	if !ok {
 		t.Fatalf("%T keeps no history", opts.Store)
 	}
-	f := feed.New(h, feed.Options{Interval: 50 * time.Millisecond})
+	f := feed.New(h, feed.Options{Interval: interval})
 	opts.Feed = f
 	opts.WriteTokens = []string{feedToken}
 	srv := httptest.NewServer(httpapi.NewHandler(opts))
