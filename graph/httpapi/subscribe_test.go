@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/coder/websocket"
+	"go.uber.org/goleak"
 
 	"github.com/autograph-kg/autograph/graph/feed"
 	"github.com/autograph-kg/autograph/graph/httpapi"
@@ -696,5 +697,54 @@ func TestReadmeLiveChangesExample(t *testing.T) {
 	keys := regexp.MustCompile(`"([a-zA-Z]+)":`)
 	if gk, wk := keys.FindAllString(string(ev.data), -1), keys.FindAllString(shown[1], -1); !slices.Equal(gk, wk) {
 		t.Errorf("keys %v, the README shows %v", gk, wk)
+	}
+}
+
+// TestStreamsLeaveNoGoroutines: once its clients have gone and the server is closed, nothing
+// of a stream is left running.
+func TestStreamsLeaveNoGoroutines(t *testing.T) {
+	ignore := goleak.IgnoreCurrent()
+	store := inmem.New()
+	if err := seed.Load(context.Background(), store); err != nil {
+		t.Fatal(err)
+	}
+	f := feed.New(store, feed.Options{Interval: 10 * time.Millisecond})
+	srv := httptest.NewServer(httpapi.NewHandler(httpapi.Options{Store: store, Feed: f, WriteTokens: []string{feedToken}}))
+	fs := &feedServer{Server: srv, feed: f}
+	client := &http.Client{Transport: &http.Transport{}}
+
+	ctx, cancel := context.WithCancel(context.Background())
+	conn, _, err := websocket.Dial(ctx, "ws"+strings.TrimPrefix(srv.URL, "http")+"/query", &websocket.DialOptions{Subprotocols: []string{"graphql-transport-ws"}, HTTPClient: client})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := &wsClient{t: t, conn: conn}
+	c.send(wsMessage{Type: "connection_init"})
+	c.read()
+	c.subscribe("1", changesQuery, nil)
+	c.subscribe("2", changesQuery, map[string]any{"since": 0})
+	req, _ := http.NewRequestWithContext(ctx, http.MethodPost, srv.URL+"/query", strings.NewReader(`{"query":"subscription { changes { revision } }"}`))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Accept", "text/event-stream")
+	resp, err := client.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fs.waitForSubscribers(t, 3)
+	fs.write(t, "feed-leak-a")
+
+	_ = conn.Close(websocket.StatusNormalClosure, "")
+	cancel()
+	resp.Body.Close()
+	fs.waitForSubscribers(t, 0)
+	f.Close()
+	srv.Close()
+	client.CloseIdleConnections()
+	http.DefaultClient.CloseIdleConnections()
+	if err := store.Close(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if err := goleak.Find(ignore); err != nil {
+		t.Fatal(err)
 	}
 }
