@@ -145,7 +145,7 @@ func NewHandler(o Options) http.Handler {
 	st := &streams{feed: o.Feed, logger: o.Logger, maxPerConn: int64(o.MaxSubscriptionsPerConnection),
 		maxConns: int64(o.MaxSubscriptionConnections), requestTimeout: o.RequestTimeout}
 	if o.Feed != nil {
-		st.addStreamTransports(srv, tokens)
+		st.addStreamTransports(srv, tokens, o.MaxBodyBytes)
 	}
 	srv.AddTransport(httpTransport{})
 	// Parsed documents are cached by their text (the key); APQ keeps texts by hash.

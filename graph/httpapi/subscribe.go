@@ -60,6 +60,8 @@ const (
 	// streamCloseGrace is how long a stream's connection stays open after the feed closed,
 	// for its subscriptions' last messages to go out.
 	streamCloseGrace = 500 * time.Millisecond
+	// streamWriteTimeout bounds one write to an event stream.
+	streamWriteTimeout = 30 * time.Second
 	// streamRetryAfter is the Retry-After (seconds) of a refused streaming connection.
 	streamRetryAfter = 5
 )
@@ -122,8 +124,10 @@ func (t sseTransport) Supports(r *http.Request) bool {
 }
 
 // addStreamTransports adds the WebSocket and SSE transports to srv, before the plain one.
-func (s *streams) addStreamTransports(srv *handler.Server, tokens tokenSet) {
+func (s *streams) addStreamTransports(srv *handler.Server, tokens tokenSet, maxMessage int64) {
 	srv.AddTransport(transport.Websocket{
+		// A subscribe message is bounded as a request body is.
+		PayloadReadLimit: &maxMessage,
 		InitFunc: func(ctx context.Context, p transport.InitPayload) (context.Context, *transport.InitPayload, error) {
 			if h := p.Authorization(); h != "" {
 				ctx = context.WithValue(ctx, authKey{}, authFromHeader(tokens, h))
@@ -198,6 +202,10 @@ func (s *streams) scope(next http.Handler) http.Handler {
 		ctx, _ = instrument.WithCounter(ctx)
 		ctx = context.WithValue(ctx, streamConnKey{}, &streamConn{max: s.maxPerConn})
 		ctx = context.WithValue(ctx, recordKey{}, &requestRecord{})
+		if r.Header.Get("Upgrade") == "" {
+			// An event stream (a WebSocket has its pings to find a client gone silent).
+			w = &streamWriter{ResponseWriter: w, rc: rc, broken: cancel}
+		}
 		next.ServeHTTP(w, r.WithContext(ctx))
 		kind := "sse"
 		if r.Header.Get("Upgrade") != "" {
@@ -208,6 +216,35 @@ func (s *streams) scope(next http.Handler) http.Handler {
 			slog.Float64("durationMs", float64(time.Since(start).Microseconds())/1000))
 	})
 }
+
+// streamWriter gives each write of an event stream a deadline, and ends the stream when one
+// fails: a client that stops reading would otherwise hold its connection, and its
+// subscription, for ever.
+type streamWriter struct {
+	http.ResponseWriter
+	rc     *http.ResponseController
+	broken context.CancelFunc
+}
+
+func (w *streamWriter) Write(b []byte) (int, error) {
+	_ = w.rc.SetWriteDeadline(time.Now().Add(streamWriteTimeout))
+	n, err := w.ResponseWriter.Write(b)
+	if err != nil {
+		w.broken()
+	}
+	return n, err
+}
+
+// Flush is what the SSE transport calls after each event.
+func (w *streamWriter) Flush() {
+	_ = w.rc.SetWriteDeadline(time.Now().Add(streamWriteTimeout))
+	if err := w.rc.Flush(); err != nil {
+		w.broken()
+	}
+}
+
+// Unwrap lets http.ResponseController reach the connection.
+func (w *streamWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
 // routeStreams sends the streaming requests (isStream) to streams, the others to plain.
 func routeStreams(streams, plain http.Handler) http.Handler {

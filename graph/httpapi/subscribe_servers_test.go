@@ -43,7 +43,7 @@ func TestChangesReachEveryServer(t *testing.T) {
 		}
 		a, b := open(), open()
 		if _, ok := a.(model.History); !ok {
-			t.Skip("the Neo4j store keeps no history in this build")
+			t.Fatal("the Neo4j store keeps no history")
 		}
 		if err := seed.Load(context.Background(), a); err != nil {
 			t.Fatal(err)
