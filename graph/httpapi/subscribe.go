@@ -126,6 +126,7 @@ func (t sseTransport) Supports(r *http.Request) bool {
 // addStreamTransports adds the WebSocket and SSE transports to srv, before the plain one.
 func (s *streams) addStreamTransports(srv *handler.Server, tokens tokenSet, maxMessage int64) {
 	srv.AddTransport(transport.Websocket{
+		Implementation: closingWebsockets{},
 		// A subscribe message is bounded as a request body is.
 		PayloadReadLimit: &maxMessage,
 		InitFunc: func(ctx context.Context, p transport.InitPayload) (context.Context, *transport.InitPayload, error) {
@@ -143,6 +144,27 @@ func (s *streams) addStreamTransports(srv *handler.Server, tokens tokenSet, maxM
 	})
 	srv.AddTransport(sseTransport{transport.SSE{KeepAlivePingInterval: sseKeepAlive}})
 }
+
+// closingWebsockets is gqlgen's WebSocket implementation, recording each connection it
+// accepts in its request's context so that scope can close it when the transport is done:
+// the transport leaves a connection open when its connection_init payload is not a JSON
+// object.
+type closingWebsockets struct{ transport.CoderWebsocketImplementation }
+
+func (i closingWebsockets) Accept(w http.ResponseWriter, r *http.Request, o transport.WebsocketAcceptOptions) (transport.WebsocketConn, error) {
+	c, err := i.CoderWebsocketImplementation.Accept(w, r, o)
+	if err == nil {
+		if a, ok := r.Context().Value(acceptedKey{}).(*acceptedConn); ok {
+			a.c = c
+		}
+	}
+	return c, err
+}
+
+type acceptedKey struct{}
+
+// acceptedConn holds the WebSocket a handshake became; the request's goroutine alone uses it.
+type acceptedConn struct{ c transport.WebsocketConn }
 
 // authFromHeader is withAuth's verdict on one Authorization value.
 func authFromHeader(ts tokenSet, h string) authState {
@@ -206,7 +228,12 @@ func (s *streams) scope(next http.Handler) http.Handler {
 			// An event stream (a WebSocket has its pings to find a client gone silent).
 			w = &streamWriter{ResponseWriter: w, rc: rc, broken: cancel}
 		}
+		accepted := &acceptedConn{}
+		ctx = context.WithValue(ctx, acceptedKey{}, accepted)
 		next.ServeHTTP(w, r.WithContext(ctx))
+		if accepted.c != nil {
+			_ = accepted.c.Close()
+		}
 		kind := "sse"
 		if r.Header.Get("Upgrade") != "" {
 			kind = "websocket"

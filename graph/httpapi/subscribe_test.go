@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -747,4 +748,36 @@ func TestStreamsLeaveNoGoroutines(t *testing.T) {
 	if err := goleak.Find(ignore); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// TestWebSocketTokenInInitPayload: the connection_init payload carries the token. Reads are
+// open, so a subscription runs with a valid token, an invalid one or none, as a query does
+// over plain HTTP; a payload that is not a JSON object ends the connection.
+func TestWebSocketTokenInInitPayload(t *testing.T) {
+	srv := newFeedServer(t, httpapi.Options{})
+	for name, payload := range map[string]map[string]any{
+		"valid token":   {"Authorization": "Bearer " + feedToken},
+		"invalid token": {"Authorization": "Bearer not-the-token-at-all"},
+		"none":          nil,
+	} {
+		t.Run(name, func(t *testing.T) {
+			c := dialWS(t, srv.URL, payload)
+			c.subscribe("1", changesQuery, map[string]any{"since": srv.lastRevision(t)})
+			srv.write(t, "feed-init-"+strings.ReplaceAll(name, " ", "-"))
+			if ev := c.event("1"); len(ev.IDs) != 1 {
+				t.Errorf("got %+v", ev)
+			}
+		})
+	}
+	t.Run("not an object", func(t *testing.T) {
+		c, err := tryDialWS(t, srv.URL)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c.send(wsMessage{Type: "connection_init", Payload: json.RawMessage(`"Bearer x"`)})
+		m, err := c.tryRead(2 * time.Second)
+		if err == nil || errors.Is(err, context.DeadlineExceeded) {
+			t.Errorf("got %s %s, %v, want the connection closed", m.Type, m.Payload, err)
+		}
+	})
 }
