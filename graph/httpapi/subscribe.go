@@ -149,7 +149,9 @@ func (s *streams) addStreamTransports(srv *handler.Server, tokens tokenSet, maxM
 // accepts in its request's context so that scope can close it when the transport is done:
 // the transport leaves a connection open when its connection_init payload is not a JSON
 // object.
-type closingWebsockets struct{ transport.CoderWebsocketImplementation }
+type closingWebsockets struct {
+	transport.CoderWebsocketImplementation
+}
 
 func (i closingWebsockets) Accept(w http.ResponseWriter, r *http.Request, o transport.WebsocketAcceptOptions) (transport.WebsocketConn, error) {
 	c, err := i.CoderWebsocketImplementation.Accept(w, r, o)
