@@ -153,16 +153,44 @@ func (m matcher) touches(t model.Touched) bool {
 	return false
 }
 
-// match is the event the filter makes of rev; false when nothing in it matched.
-func (m matcher) match(rev *model.Revision) (Event, bool) {
+// match is the event the filter makes of rev; false when nothing in it matched. ix, when
+// not nil, is rev's index, which makes a filter cost what it names rather than what the
+// revision touched.
+func (m matcher) match(rev *model.Revision, ix *revIndex) (Event, bool) {
 	ev := Event{Revision: rev}
-	for _, t := range rev.Touched {
-		if !m.touches(t) {
-			continue
-		}
-		ev.Count++
-		if len(ev.IDs) < MaxEventIDs {
+	switch {
+	case m.all:
+		ev.Count = len(rev.Touched)
+		ev.IDs = make([]string, 0, min(ev.Count, MaxEventIDs))
+		for _, t := range rev.Touched[:min(ev.Count, MaxEventIDs)] {
 			ev.IDs = append(ev.IDs, t.ID)
+		}
+	case ix != nil:
+		var at []int
+		for id := range m.ids {
+			at = append(at, ix.byID[id]...)
+		}
+		for k := range m.kinds {
+			at = append(at, ix.byKind[k]...)
+		}
+		for t := range m.types {
+			at = append(at, ix.byType[t]...)
+		}
+		slices.Sort(at)
+		at = slices.Compact(at)
+		ev.Count = len(at)
+		for _, i := range at[:min(len(at), MaxEventIDs)] {
+			ev.IDs = append(ev.IDs, rev.Touched[i].ID)
+		}
+	default:
+		for _, t := range rev.Touched {
+			if !m.touches(t) {
+				continue
+			}
+			ev.Count++
+			if len(ev.IDs) < MaxEventIDs {
+				ev.IDs = append(ev.IDs, t.ID)
+			}
 		}
 	}
 	if ev.Count == 0 {
@@ -172,6 +200,35 @@ func (m matcher) match(rev *model.Revision) (Event, bool) {
 		ev.IDs = []string{}
 	}
 	return ev, true
+}
+
+// indexFrom is how many items a revision touches before the poller indexes it for its
+// filtered subscribers (an import may touch a million).
+const indexFrom = 64
+
+// revIndex finds a revision's items (their positions in Touched) by id, relation end, entity
+// kind and relation type.
+type revIndex struct {
+	byID   map[string][]int
+	byKind map[model.EntityKind][]int
+	byType map[model.RelationType][]int
+}
+
+func newRevIndex(rev *model.Revision) *revIndex {
+	ix := &revIndex{byID: map[string][]int{}, byKind: map[model.EntityKind][]int{}, byType: map[model.RelationType][]int{}}
+	for i, t := range rev.Touched {
+		ix.byID[t.ID] = append(ix.byID[t.ID], i)
+		switch t.Sort {
+		case model.SortEntity:
+			ix.byKind[t.Kind] = append(ix.byKind[t.Kind], i)
+		case model.SortRelation:
+			ix.byType[t.Type] = append(ix.byType[t.Type], i)
+			for _, end := range t.Ends {
+				ix.byID[end] = append(ix.byID[end], i)
+			}
+		}
+	}
+	return ix
 }
 
 // Feed follows a History and serves its revisions to subscribers. It is safe for concurrent
@@ -331,12 +388,16 @@ func (f *Feed) step() error {
 func (f *Feed) deliver(rev *model.Revision) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	var ix *revIndex
 	for s := range f.subs {
 		if s.replaying || rev.Number <= s.pos {
 			continue
 		}
 		s.pos = rev.Number
-		ev, ok := s.m.match(rev)
+		if ix == nil && !s.m.all && len(rev.Touched) >= indexFrom {
+			ix = newRevIndex(rev)
+		}
+		ev, ok := s.m.match(rev, ix)
 		if !ok {
 			continue
 		}
@@ -555,7 +616,7 @@ func (s *Subscription) replay() {
 				continue
 			}
 			pos = rev.Number
-			ev, ok := s.m.match(rev)
+			ev, ok := s.m.match(rev, nil)
 			if ok {
 				select {
 				case s.c <- ev:

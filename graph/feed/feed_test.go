@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -507,4 +508,69 @@ func (l *lockedBuffer) String() string {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.b.String()
+}
+
+// TestLargeRevisionsMatchAsSmallOnes: a revision touching many items is matched through an
+// index; the events are the ones the rule gives, item by item.
+func TestLargeRevisionsMatchAsSmallOnes(t *testing.T) {
+	h := &fakeHistory{}
+	f := newFeed(t, h, feed.Options{})
+	filters := []feed.Filter{
+		{IDs: []string{"e-007", "e-150"}},
+		{Kinds: []model.EntityKind{model.KindPlant}},
+		{Types: []model.RelationType{"OWNS"}},
+		{IDs: []string{"e-003"}, Kinds: []model.EntityKind{model.KindBrand}, Types: []model.RelationType{"ASSEMBLES"}},
+		{IDs: []string{"nobody"}},
+	}
+	var subs []*feed.Subscription
+	for _, fl := range filters {
+		subs = append(subs, subscribe(t, f, fl, nil))
+	}
+	settle()
+	var touched []model.Touched
+	kinds := []model.EntityKind{model.KindPlant, model.KindBrand, model.KindPlace}
+	for i := range 200 {
+		touched = append(touched, entity(fmt.Sprintf("e-%03d", i), kinds[i%3]))
+	}
+	types := []model.RelationType{"OWNS", "ASSEMBLES"}
+	for i := range 100 {
+		touched = append(touched, relation(fmt.Sprintf("r-%03d", i), types[i%2], fmt.Sprintf("e-%03d", i), fmt.Sprintf("e-%03d", 199-i)))
+	}
+	slices.SortFunc(touched, func(a, b model.Touched) int { return strings.Compare(a.ID, b.ID) })
+	h.add(touched...)
+	for i, fl := range filters {
+		var want []string
+		for _, tc := range touched {
+			if matches(fl, tc) {
+				want = append(want, tc.ID)
+			}
+		}
+		if want == nil {
+			quiet(t, subs[i], 30*time.Millisecond)
+			continue
+		}
+		ev := next(t, subs[i])
+		if diff := cmp.Diff(want, ev.IDs); diff != "" || ev.Count != len(want) {
+			t.Errorf("filter %+v: count %d, ids (-want +got):\n%s", fl, ev.Count, diff)
+		}
+	}
+}
+
+// matches is the filter rule, item by item.
+func matches(f feed.Filter, t model.Touched) bool {
+	if slices.Contains(f.IDs, t.ID) || t.Sort == model.SortEntity && slices.Contains(f.Kinds, t.Kind) {
+		return true
+	}
+	if t.Sort != model.SortRelation {
+		return false
+	}
+	if slices.Contains(f.Types, t.Type) {
+		return true
+	}
+	for _, e := range t.Ends {
+		if slices.Contains(f.IDs, e) {
+			return true
+		}
+	}
+	return false
 }
