@@ -574,3 +574,49 @@ func matches(f feed.Filter, t model.Touched) bool {
 	}
 	return false
 }
+
+// BenchmarkFanOut measures one revision reaching 2000 subscribers (200 connections of 10
+// subscriptions, the default limits), half of them filtered by id, from the store's answer
+// to the last subscriber's Next.
+func BenchmarkFanOut(b *testing.B) {
+	h := &fakeHistory{}
+	f := feed.New(h, feed.Options{Interval: time.Hour, Buffer: 4096})
+	defer f.Close()
+	const n = 2000
+	var wg sync.WaitGroup
+	got := make(chan struct{}, n)
+	for i := range n {
+		var fl feed.Filter
+		if i%2 == 1 {
+			fl.IDs = []string{fmt.Sprintf("e-%d", i%50)}
+		}
+		s, err := f.Subscribe(context.Background(), fl, nil)
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer s.Close()
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				if _, err := s.Next(context.Background()); err != nil {
+					return
+				}
+				got <- struct{}{}
+			}
+		}()
+	}
+	time.Sleep(50 * time.Millisecond)
+	b.ResetTimer()
+	for i := range b.N {
+		h.add(entity(fmt.Sprintf("e-%d", i%50), model.KindPlace), relation(fmt.Sprintf("r-%d", i), "OWNS", fmt.Sprintf("e-%d", (i+1)%50), "z"))
+		f.Notify()
+		want := n/2 + 2*(n/2/50) // every unfiltered one, and the filtered ones following the two ids
+		for range want {
+			<-got
+		}
+	}
+	b.StopTimer()
+	f.Close()
+	wg.Wait()
+}
