@@ -26,6 +26,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"os"
+	"runtime/pprof"
 	"slices"
 	"time"
 
@@ -40,8 +41,21 @@ func main() {
 	writes := flag.Int("writes", 2000, "writes to time in each writes phase")
 	lookups := flag.Int("lookups", 2000, "knownAt lookups to time")
 	dir := flag.String("dir", "", "data directory (default: a new temporary one, removed at the end)")
+	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of the whole run to this file")
 	flag.Parse()
+	if *cpuprofile != "" {
+		f, err := os.Create(*cpuprofile)
+		if err == nil {
+			err = pprof.StartCPUProfile(f)
+		}
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "history:", err)
+			os.Exit(1)
+		}
+		defer pprof.StopCPUProfile()
+	}
 	if err := run(*n, *revisions, *writes, *lookups, *dir); err != nil {
+		pprof.StopCPUProfile()
 		fmt.Fprintln(os.Stderr, "history:", err)
 		os.Exit(1)
 	}

@@ -173,6 +173,13 @@ func complexity() graph.ComplexityRoot {
 	c.Query.Relations = func(child int, where *model.RelationWhere, _ *model.Order, first *int, _ *string, knownAt *time.Time) int {
 		return knownAtCost(knownAt) + filterCost(where) + pageCost(child, first)
 	}
+	// History: a page of revisions, and each revision's before and after read back (one
+	// lookup each) and its changes paged.
+	c.Query.History = func(child int, _ string, first *int, _ *string) int { return pageCost(child, first) }
+	c.Query.Revisions = func(child int, _ *int, first *int, _ *string) int { return pageCost(child, first) }
+	c.Revision.Changes = func(child int, first *int, _ *string) int { return pageCost(child, first) }
+	c.Revision.Before = func(child int) int { return 2 + child }
+	c.Revision.After = func(child int) int { return 2 + child }
 	c.RelationAggregate.CountBy = func(child int, _ model.AggregateField) int { return aggregateCost + child }
 	c.RelationAggregate.ValidFrom = func(child int) int { return aggregateCost + child }
 	c.RelationAggregate.ValidTo = func(child int) int { return aggregateCost + child }

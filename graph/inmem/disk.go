@@ -370,12 +370,17 @@ func dropStaging(tx *bolt.Tx) error {
 
 // arena hands out the buffers records are encoded into, carved from large blocks: bbolt keeps
 // a value it is given until the transaction ends, so each needs memory of its own, and one
-// allocation per record would be a few million at a large import.
-type arena struct{ free []byte }
+// allocation per record would be a few million at a large import. Blocks start small and
+// double up to 1 MiB, so that a write of one item does not allocate (and clear) a megabyte.
+type arena struct {
+	free  []byte
+	block int
+}
 
 func (a *arena) value(r *record) ([]byte, error) {
 	if cap(a.free) < 1024 {
-		a.free = make([]byte, 0, 1<<20)
+		a.block = min(max(2*a.block, 4096), 1<<20)
+		a.free = make([]byte, 0, a.block)
 	}
 	v, err := r.value(a.free)
 	if err != nil {
