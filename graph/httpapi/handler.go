@@ -1,9 +1,10 @@
 // Package httpapi serves the GraphQL API over HTTP: the /query transport (GraphQL over
-// HTTP), its limits (body size, depth, field count, complexity, tokens per document), write
-// tokens, the per-request scope (deadline, store-call counter, loaders), logs and metrics,
-// the one error presenter that turns domain errors into extensions.code, and the side
-// endpoints (/, /healthz, /readyz, /metrics, /explore). The resolvers it serves are package
-// graph's; it holds no GraphQL field logic of its own.
+// HTTP; with a change feed, also subscriptions over WebSocket and Server-Sent Events, see
+// subscribe.go), its limits (body size, depth, field count, complexity, tokens per
+// document), write tokens, the per-request scope (deadline, store-call counter, loaders),
+// logs and metrics, the one error presenter that turns domain errors into extensions.code,
+// and the side endpoints (/, /healthz, /readyz, /metrics, /explore). The resolvers it serves
+// are package graph's; it holds no GraphQL field logic of its own.
 package httpapi
 
 import (
