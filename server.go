@@ -170,11 +170,14 @@ func loadConfig(getenv func(string) string) (config, error) {
 	default:
 		errs = append(errs, fmt.Errorf("KG_SEED=%q: want auto, always or never", clipValue(c.Seed)))
 	}
-	tokens, err := writeTokens(getenv)
-	if err != nil {
-		errs = append(errs, err)
+	tokens, tokenErr := writeTokens(getenv)
+	jwtc, jwtErr := jwtConfig(getenv)
+	errs = append(errs, tokenErr, jwtErr)
+	c.Handler.Auth = httpapi.AuthConfig{Tokens: tokens, JWT: jwtc, ReadAuth: boolVar("KG_READ_AUTH", false)}
+	// A bad token file or key file is reported once, under its own name.
+	if c.Handler.Auth.ReadAuth && tokenErr == nil && jwtErr == nil && len(tokens) == 0 && jwtc == nil {
+		errs = append(errs, errors.New("KG_READ_AUTH=true, but no credential is configured, so no request could be served: set KG_WRITE_TOKEN (or KG_WRITE_TOKEN_FILE), or KG_JWT_KEY_FILE (or KG_JWT_JWKS_FILE)"))
 	}
-	c.Handler.WriteTokens = tokens
 	// Checked even without NEO4J_URI, so a typo is found before it matters.
 	acquire := durVar("KG_NEO4J_ACQUIRE_TIMEOUT", 5*time.Second)
 	importBatch := rangeVar("KG_NEO4J_IMPORT_BATCH", neo4jstore.DefaultImportBatchSize, 1, 100_000, "a whole number of rows from 1 to 100000")
@@ -198,16 +201,35 @@ func loadConfig(getenv func(string) string) (config, error) {
 
 // writeTokens reads the write tokens from KG_WRITE_TOKEN (comma-separated) and the file named
 // by KG_WRITE_TOKEN_FILE (one per line; blank lines and lines starting with # are skipped).
-// Errors name the variable (and the line), never the token.
-func writeTokens(getenv func(string) string) ([]string, error) {
-	var tokens []string
+// Each is "name:token" or a bare token (recorded as httpapi.ParseWriteToken says). Errors name
+// the variable and the entry (or line) by number, never the token; one token given two names
+// is refused, since its writes could not say who made them.
+func writeTokens(getenv func(string) string) ([]httpapi.WriteToken, error) {
+	var tokens []httpapi.WriteToken
+	var where []string // where each token was given, for the duplicate check
 	var errs []error
-	for i, t := range strings.Split(getenv("KG_WRITE_TOKEN"), ",") {
-		if t = strings.TrimSpace(t); t != "" {
-			if len(t) < minTokenLength {
-				errs = append(errs, fmt.Errorf("KG_WRITE_TOKEN: token %d is %d characters long; write tokens must be at least %d characters long", i+1, len(t), minTokenLength))
+	add := func(entry, at string) {
+		t, err := httpapi.ParseWriteToken(entry)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("%s: %w", at, err))
+			return
+		}
+		if len(t.Token) < minTokenLength {
+			errs = append(errs, fmt.Errorf("%s is %d characters long; write tokens must be at least %d characters long", at, len(t.Token), minTokenLength))
+			return
+		}
+		for i, other := range tokens {
+			if other.Token == t.Token && other.Name != t.Name {
+				errs = append(errs, fmt.Errorf("%s is the same token as %s under another name (%s, not %s): give each token one name", at, where[i], t.Name, other.Name))
+				return
 			}
-			tokens = append(tokens, t)
+		}
+		tokens = append(tokens, t)
+		where = append(where, at)
+	}
+	for i, entry := range strings.Split(getenv("KG_WRITE_TOKEN"), ",") {
+		if strings.TrimSpace(entry) != "" {
+			add(entry, fmt.Sprintf("KG_WRITE_TOKEN: token %d", i+1))
 		}
 	}
 	if path := getenv("KG_WRITE_TOKEN_FILE"); path != "" {
@@ -217,10 +239,7 @@ func writeTokens(getenv func(string) string) ([]string, error) {
 		}
 		for i, line := range strings.Split(string(b), "\n") {
 			if line = strings.TrimSpace(line); line != "" && !strings.HasPrefix(line, "#") {
-				if len(line) < minTokenLength {
-					errs = append(errs, fmt.Errorf("KG_WRITE_TOKEN_FILE=%q: the token on line %d is %d characters long; write tokens must be at least %d characters long", clipValue(path), i+1, len(line), minTokenLength))
-				}
-				tokens = append(tokens, line)
+				add(line, fmt.Sprintf("KG_WRITE_TOKEN_FILE=%q: the token on line %d", clipValue(path), i+1))
 			}
 		}
 	}
@@ -228,6 +247,58 @@ func writeTokens(getenv func(string) string) ([]string, error) {
 		return nil, errors.Join(errs...)
 	}
 	return tokens, nil
+}
+
+// jwtConfig reads JWT sign-in from KG_JWT_KEY_FILE (a PEM public key or an HMAC secret) or
+// KG_JWT_JWKS_FILE (a JWK Set), with KG_JWT_ISSUER, KG_JWT_AUDIENCE (comma-separated),
+// KG_JWT_ACTOR_CLAIM and KG_JWT_ROLE_CLAIM; nil when no key is configured. Keys are read
+// from disk at start only: the server never fetches one.
+func jwtConfig(getenv func(string) string) (*httpapi.JWTConfig, error) {
+	keyFile, jwksFile := getenv("KG_JWT_KEY_FILE"), getenv("KG_JWT_JWKS_FILE")
+	settings := []string{"KG_JWT_ISSUER", "KG_JWT_AUDIENCE", "KG_JWT_ACTOR_CLAIM", "KG_JWT_ROLE_CLAIM"}
+	switch {
+	case keyFile != "" && jwksFile != "":
+		return nil, errors.New("KG_JWT_KEY_FILE and KG_JWT_JWKS_FILE are both set: set one of them")
+	case keyFile == "" && jwksFile == "":
+		for _, name := range settings {
+			if getenv(name) != "" {
+				return nil, fmt.Errorf("%s is set, but there is no key to check JWTs with: set KG_JWT_KEY_FILE or KG_JWT_JWKS_FILE", name)
+			}
+		}
+		return nil, nil
+	}
+	var errs []error
+	c := &httpapi.JWTConfig{Issuer: strings.TrimSpace(getenv("KG_JWT_ISSUER"))}
+	name, path, parse := "KG_JWT_KEY_FILE", keyFile, httpapi.ParseJWTKey
+	if jwksFile != "" {
+		name, path, parse = "KG_JWT_JWKS_FILE", jwksFile, httpapi.ParseJWKS
+	}
+	if b, err := os.ReadFile(path); err != nil {
+		errs = append(errs, fmt.Errorf("%s: %w", name, err))
+	} else if c.Keys, err = parse(b); err != nil {
+		errs = append(errs, fmt.Errorf("%s=%q: %w", name, clipValue(path), err))
+	}
+	for _, a := range strings.Split(getenv("KG_JWT_AUDIENCE"), ",") {
+		if a = strings.TrimSpace(a); a != "" {
+			c.Audiences = append(c.Audiences, a)
+		}
+	}
+	claim := func(name, def string) string {
+		v := getenv(name)
+		if v == "" {
+			return def
+		}
+		if err := httpapi.CheckClaimName(v); err != nil {
+			errs = append(errs, fmt.Errorf("%s=%q: %w", name, clipValue(v), err))
+		}
+		return v
+	}
+	c.ActorClaim = claim("KG_JWT_ACTOR_CLAIM", httpapi.DefaultActorClaim)
+	c.RoleClaim = claim("KG_JWT_ROLE_CLAIM", httpapi.DefaultRoleClaim)
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
+	return c, nil
 }
 
 // noSyntheticGenerator is why a binary built without -tags synth refuses KG_SYNTHETIC_ENTITIES.
@@ -377,7 +448,8 @@ func run(ctx context.Context, getenv func(string) string, listening chan<- strin
 	}
 	addr := ln.Addr().String()
 	logger.Info("listening", "addr", addr, "graphql", "/query", "playground", !opts.DisablePlayground,
-		"writes", len(opts.WriteTokens) > 0)
+		"writes", len(opts.WriteTokens)+len(opts.Auth.Tokens) > 0 || opts.Auth.JWT != nil,
+		"writeTokens", len(opts.WriteTokens)+len(opts.Auth.Tokens), "jwt", opts.Auth.JWT != nil, "readAuth", opts.Auth.ReadAuth)
 	if listening != nil {
 		listening <- addr
 	}

@@ -28,19 +28,19 @@ func TestLoadConfig(t *testing.T) {
 		return func(k string) string { return m[k] }
 	}
 	c, err := loadConfig(env())
-	if err != nil || c.Addr != ":8080" || c.DataDir != "data" || c.Seed != seedAuto || c.Neo4j != nil || len(c.Handler.WriteTokens) != 0 {
+	if err != nil || c.Addr != ":8080" || c.DataDir != "data" || c.Seed != seedAuto || c.Neo4j != nil || len(c.Handler.Auth.Tokens) != 0 || c.Handler.Auth.JWT != nil || c.Handler.Auth.ReadAuth {
 		t.Errorf("defaults: %+v, %v", c, err)
 	}
 	c, err = loadConfig(env("KG_DATA_DIR", ":memory:", "KG_WRITE_TOKEN", "aaaaaaaaaaaaaaaa, bbbbbbbbbbbbbbbb", "KG_SEED", "NEVER"))
-	if err != nil || c.DataDir != "" || c.Seed != seedNever || len(c.Handler.WriteTokens) != 2 {
+	if err != nil || c.DataDir != "" || c.Seed != seedNever || len(c.Handler.Auth.Tokens) != 2 {
 		t.Errorf("memory, two tokens, never: %+v, %v", c, err)
 	}
 	tokenFile := filepath.Join(t.TempDir(), "tokens")
 	if err := os.WriteFile(tokenFile, []byte("# curators\ncccccccccccccccc\n\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	if c, err = loadConfig(env("KG_WRITE_TOKEN_FILE", tokenFile)); err != nil || len(c.Handler.WriteTokens) != 1 {
-		t.Errorf("token file: %+v, %v", c.Handler.WriteTokens, err)
+	if c, err = loadConfig(env("KG_WRITE_TOKEN_FILE", tokenFile)); err != nil || len(c.Handler.Auth.Tokens) != 1 {
+		t.Errorf("token file: %d tokens, %v", len(c.Handler.Auth.Tokens), err)
 	}
 	for _, tc := range []struct{ name, key, value, want string }{
 		{"port", "PORT", "http", "PORT"},

@@ -1,10 +1,11 @@
 // Package httpapi serves the GraphQL API over HTTP: the /query transport (GraphQL over
 // HTTP; with a change feed, also subscriptions over WebSocket and Server-Sent Events, see
 // subscribe.go), its limits (body size, depth, field count, complexity, tokens per
-// document), write tokens, the per-request scope (deadline, store-call counter, loaders),
-// logs and metrics, the one error presenter that turns domain errors into extensions.code,
-// and the side endpoints (/, /healthz, /readyz, /metrics, /explore). The resolvers it serves
-// are package graph's; it holds no GraphQL field logic of its own.
+// document), who a request speaks for (write tokens, JWTs), the per-request scope (deadline,
+// store-call counter, loaders), logs and metrics, the one error presenter that turns domain
+// errors into extensions.code, and the side endpoints (/, /healthz, /readyz, /metrics,
+// /explore). The resolvers it serves are package graph's; it holds no GraphQL field logic of
+// its own.
 package httpapi
 
 import (
@@ -62,8 +63,12 @@ type Options struct {
 	Playground http.Handler
 	// StoreCallsExtension adds extensions.storeCalls (store calls made) to every response.
 	StoreCallsExtension bool
-	// WriteTokens are the bearer tokens that may run mutations; none disables writes.
+	// WriteTokens are write tokens without a name (their writes are recorded as
+	// model.UnnamedTokenActor); Auth.Tokens holds named ones. With no token and no JWT key,
+	// writes are disabled.
 	WriteTokens []string
+	// Auth holds named write tokens, JWT sign-in and read protection (see auth.go).
+	Auth AuthConfig
 	// Registry, when set, receives the server's metrics and is served at /metrics.
 	Registry *prometheus.Registry
 	// Explorer, when set, is served at /explore (the browser app built on this API).
@@ -131,7 +136,7 @@ func NewHandler(o Options) http.Handler {
 		metrics = instrument.NewMetrics(o.Registry)
 	}
 	store := instrument.Wrap(o.Store, metrics)
-	tokens := newTokenSet(o.WriteTokens)
+	auth := newAuthenticator(o.WriteTokens, o.Auth)
 	res := &graph.Resolver{Reader: store, Writer: store, Importer: store, Feed: o.Feed, Logger: o.Logger}
 	if h, ok := o.Store.(model.History); ok {
 		res.History = h
@@ -146,7 +151,7 @@ func NewHandler(o Options) http.Handler {
 	st := &streams{feed: o.Feed, logger: o.Logger, maxPerConn: int64(o.MaxSubscriptionsPerConnection),
 		maxConns: int64(o.MaxSubscriptionConnections), requestTimeout: o.RequestTimeout}
 	if o.Feed != nil {
-		st.addStreamTransports(srv, tokens, o.MaxBodyBytes)
+		st.addStreamTransports(srv, auth, o.MaxBodyBytes)
 	}
 	srv.AddTransport(httpTransport{})
 	// Parsed documents are cached by their text (the key); APQ keeps texts by hash.
@@ -167,7 +172,7 @@ func NewHandler(o Options) http.Handler {
 	srv.Use(extension.FixedComplexityLimit(o.ComplexityLimit))
 	presenter := presentError(o.Logger)
 	srv.AroundOperations(st.streamOperations(presenter))
-	srv.AroundOperations(requireWriterForMutations(tokens))
+	srv.AroundOperations(auth.requireCredentials())
 	if o.Feed != nil {
 		srv.AroundOperations(notifyAfterMutations(o.Feed))
 	}
@@ -193,9 +198,9 @@ func NewHandler(o Options) http.Handler {
 	}
 
 	mux := http.NewServeMux()
-	query := withRequestScope(store, o.RequestTimeout, observe(o.Logger, metrics, limitBody(o.MaxBodyBytes, withAuth(tokens, srv))))
+	query := withRequestScope(store, o.RequestTimeout, observe(o.Logger, metrics, limitBody(o.MaxBodyBytes, auth.withAuth(srv))))
 	if o.Feed != nil {
-		query = routeStreams(st.scope(limitBody(o.MaxBodyBytes, streamRequest(withAuth(tokens, srv)))), query)
+		query = routeStreams(st.scope(withStreamAuth(auth, limitBody(o.MaxBodyBytes, streamRequest(srv)))), query)
 	}
 	mux.Handle("/query", query)
 	if o.Registry != nil {

@@ -3,6 +3,7 @@ package httpapi
 import (
 	"bytes"
 	"context"
+	"errors"
 	"io"
 	"log/slog"
 	"mime"
@@ -124,17 +125,12 @@ func (t sseTransport) Supports(r *http.Request) bool {
 }
 
 // addStreamTransports adds the WebSocket and SSE transports to srv, before the plain one.
-func (s *streams) addStreamTransports(srv *handler.Server, tokens tokenSet, maxMessage int64) {
+func (s *streams) addStreamTransports(srv *handler.Server, auth *authenticator, maxMessage int64) {
 	srv.AddTransport(transport.Websocket{
 		Implementation: closingWebsockets{},
 		// A subscribe message is bounded as a request body is.
-		PayloadReadLimit: &maxMessage,
-		InitFunc: func(ctx context.Context, p transport.InitPayload) (context.Context, *transport.InitPayload, error) {
-			if h := p.Authorization(); h != "" {
-				ctx = context.WithValue(ctx, authKey{}, authFromHeader(tokens, h))
-			}
-			return ctx, nil, nil
-		},
+		PayloadReadLimit:      &maxMessage,
+		InitFunc:              initAuth(auth),
 		InitTimeout:           wsInitTimeout,
 		KeepAlivePingInterval: wsPingInterval,
 		PingPongInterval:      wsPingInterval,
@@ -168,12 +164,39 @@ type acceptedKey struct{}
 // acceptedConn holds the WebSocket a handshake became; the request's goroutine alone uses it.
 type acceptedConn struct{ c transport.WebsocketConn }
 
-// authFromHeader is withAuth's verdict on one Authorization value.
-func authFromHeader(ts tokenSet, h string) authState {
-	if scheme, token, ok := strings.Cut(h, " "); ok && strings.EqualFold(scheme, "Bearer") && ts.match(strings.TrimSpace(token)) {
-		return authWriter
+// withStreamAuth judges a streaming request's Authorization header as withAuth does. An event
+// stream is admitted or refused at once (401), as any request; a WebSocket when its
+// connection_init arrives (initAuth), since a browser cannot set its headers.
+func withStreamAuth(a *authenticator, next http.Handler) http.Handler {
+	stream := a.withAuth(next)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Header.Get("Upgrade") == "" {
+			stream.ServeHTTP(w, r)
+			return
+		}
+		actor, state, msg := a.authenticate(r.Header.Get("Authorization"))
+		next.ServeHTTP(w, r.WithContext(withVerdict(r.Context(), actor, state, msg)))
+	})
+}
+
+// initAuth judges the Authorization of a WebSocket's connection_init payload (when there is
+// one, it takes the place of the handshake's header) and refuses the connection, closing it
+// with 4403 as graphql-transport-ws says, when the verdict does not admit it.
+func initAuth(a *authenticator) transport.WebsocketInitFunc {
+	return func(ctx context.Context, p transport.InitPayload) (context.Context, *transport.InitPayload, error) {
+		if h := p.Authorization(); h != "" {
+			actor, state, msg := a.authenticate(h)
+			ctx = withVerdict(ctx, actor, state, msg)
+		}
+		v := verdictFrom(ctx)
+		if refusal, ok := a.admit(v.state, v.msg); !ok {
+			ctx = transport.WithWebsocketCloseCode(ctx, 4403)
+			// A close frame's reason has at most 123 bytes.
+			ctx = transport.AppendCloseReason(ctx, `unauthenticated: send {"Authorization": "Bearer <token>"} in connection_init`)
+			return ctx, nil, errors.New(refusal)
+		}
+		return ctx, nil, nil
 	}
-	return authInvalid
 }
 
 // scope serves a streaming request: it counts the connection against the server's limit,

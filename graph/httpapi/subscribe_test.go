@@ -368,8 +368,8 @@ func TestSubscribeOverWebSocket(t *testing.T) {
 				if ev.Revision != before+1 || ev.Operation != "UPSERT_ENTITY" || !slices.Equal(ev.IDs, []string{"feed-ws-motors"}) || ev.At.IsZero() {
 					t.Errorf("%s: got %+v, want revision %d upserting feed-ws-motors", id, ev, before+1)
 				}
-				if ev.Actor.Name == "" || ev.Actor.Role == "" || ev.Actor.Via == "" {
-					t.Errorf("%s: actor %+v, want one with a name, a role and a proof", id, ev.Actor)
+				if ev.Actor.Name != model.UnnamedTokenActor || ev.Actor.Role != "CURATOR" || ev.Actor.Via != "token" {
+					t.Errorf("%s: actor %+v, want the unnamed write token's curator", id, ev.Actor)
 				}
 			}
 			srv.write(t, "feed-ws-other")
@@ -778,6 +778,57 @@ func TestWebSocketTokenInInitPayload(t *testing.T) {
 		m, err := c.tryRead(2 * time.Second)
 		if err == nil || errors.Is(err, context.DeadlineExceeded) {
 			t.Errorf("got %s %s, %v, want the connection closed", m.Type, m.Payload, err)
+		}
+	})
+}
+
+// TestStreamsWithReadAuth: with reads protected, a WebSocket is admitted by the token of its
+// connection_init (or of its handshake) and closed with 4403 without one; an event stream
+// needs the Authorization header, as any request.
+func TestStreamsWithReadAuth(t *testing.T) {
+	srv := newFeedServer(t, httpapi.Options{Auth: httpapi.AuthConfig{ReadAuth: true}})
+	t.Run("websocket with a token", func(t *testing.T) {
+		c := dialWS(t, srv.URL, map[string]any{"Authorization": "Bearer " + feedToken})
+		since := map[string]any{"since": 0}
+		c.subscribe("1", changesQuery, since)
+		if ev := c.event("1"); ev.Revision != 1 {
+			t.Errorf("got %+v, want revision 1", ev)
+		}
+	})
+	for name, payload := range map[string]map[string]any{
+		"websocket without a token": nil,
+		"websocket with a bad token": {"Authorization": "Bearer not-the-token-at-all"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			c, err := tryDialWS(t, srv.URL)
+			if err != nil {
+				t.Fatal(err)
+			}
+			c.send(wsMessage{Type: "connection_init", Payload: mustJSON(t, payload)})
+			_, err = c.tryRead(2 * time.Second)
+			if got := websocket.CloseStatus(err); got != 4403 {
+				t.Errorf("got %v (close status %d), want the connection closed with 4403", err, got)
+			}
+		})
+	}
+	t.Run("sse without a token", func(t *testing.T) {
+		s, resp := openSSE(t, srv.URL, "", changesQuery, nil)
+		if s != nil || resp.StatusCode != http.StatusUnauthorized {
+			t.Fatalf("status %d, want 401", resp.StatusCode)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		var out apitest.Response
+		if json.Unmarshal(b, &out) != nil || len(out.Errors) == 0 || out.Errors[0].Code() != "UNAUTHENTICATED" {
+			t.Errorf("body %s, want UNAUTHENTICATED", b)
+		}
+	})
+	t.Run("sse with a token", func(t *testing.T) {
+		s, resp := openSSE(t, srv.URL, "Bearer "+feedToken, changesQuery, map[string]any{"since": 0})
+		if s == nil {
+			t.Fatalf("status %d", resp.StatusCode)
+		}
+		if ev := s.event(); ev.Revision != 1 {
+			t.Errorf("got %+v, want revision 1", ev)
 		}
 	})
 }
