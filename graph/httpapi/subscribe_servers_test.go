@@ -63,9 +63,11 @@ func writesReachTheOtherServer(t *testing.T, storeA, storeB model.Store) {
 	const writes = 30
 	var ws, sse []time.Duration
 	for i := range writes {
+		// Writes land at different points of B's polling cycle.
+		time.Sleep(time.Duration(i*37%200) * time.Millisecond)
 		id := fmt.Sprintf("feed-servers-%d", i)
-		a.write(t, id)
 		done := time.Now()
+		a.write(t, id)
 		// Within 2s each (read and event enforce it).
 		if ev := c.event("1"); !slices.Equal(ev.IDs, []string{id}) || ev.Revision != since+i+1 {
 			t.Fatalf("websocket on B: got %+v, want revision %d of %s", ev, since+i+1, id)
@@ -76,6 +78,6 @@ func writesReachTheOtherServer(t *testing.T, storeA, storeB model.Store) {
 		}
 		sse = append(sse, time.Since(done))
 	}
-	t.Logf("write through A answered -> event on B (B polls every %s), %d writes: websocket %s; sse %s",
+	t.Logf("write sent to A -> event on B (B polls every %s), %d writes: websocket %s; sse %s",
 		feed.DefaultInterval, writes, percentiles(ws), percentiles(sse))
 }

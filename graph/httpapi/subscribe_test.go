@@ -609,7 +609,7 @@ func TestShutdownEndsStreams(t *testing.T) {
 	}
 }
 
-// TestChangeLatency measures the time from a mutation's answer to its event, over a WebSocket
+// TestChangeLatency measures the time from a mutation's request to its event, over a WebSocket
 // and over SSE, for 100 writes (the feed polls every 50ms here, and Notify wakes it after a
 // local mutation). It reports the figures and asserts only that every event came.
 func TestChangeLatency(t *testing.T) {
@@ -623,14 +623,14 @@ func TestChangeLatency(t *testing.T) {
 	srv.waitForSubscribers(t, 2)
 	var ws, sse []time.Duration
 	for i := range 100 {
-		srv.write(t, fmt.Sprintf("feed-latency-%d", i))
 		done := time.Now()
+		srv.write(t, fmt.Sprintf("feed-latency-%d", i))
 		c.event("1")
 		ws = append(ws, time.Since(done))
 		s.event()
 		sse = append(sse, time.Since(done))
 	}
-	t.Logf("mutation answered -> event received, 100 writes: websocket %s; sse %s", percentiles(ws), percentiles(sse))
+	t.Logf("mutation sent -> event received, 100 writes: websocket %s; sse %s", percentiles(ws), percentiles(sse))
 }
 
 func percentiles(d []time.Duration) string {
@@ -796,7 +796,7 @@ func TestStreamsWithReadAuth(t *testing.T) {
 		}
 	})
 	for name, payload := range map[string]map[string]any{
-		"websocket without a token": nil,
+		"websocket without a token":  nil,
 		"websocket with a bad token": {"Authorization": "Bearer not-the-token-at-all"},
 	} {
 		t.Run(name, func(t *testing.T) {
