@@ -23,8 +23,11 @@ import (
 //   - revisions: big-endian number -> the time in Unix nanoseconds (8 bytes, big-endian), so
 //     that a moment is found by binary search without decoding, then the header
 //     (revisionHeader, JSON);
-//   - revision-changes: number + id -> the item's content before the revision (model.Item's
-//     JSON, "null" for an item the revision created);
+//   - revision-changes: number + id -> the item's Touched entry and its content before the
+//     revision: a uvarint length, the Touched entry's JSON, then model.Item's JSON ("null" for
+//     an item the revision created). The header keeps only the count of the items, so that it
+//     stays small for an import of millions of items (bbolt rewrites a leaf with its values
+//     when a neighbouring key is added);
 //   - revision-items: id + 0x00 + number -> nothing; the index that finds, for an id, the
 //     first revision after a given one that changed it.
 //
@@ -66,7 +69,39 @@ type revisionHeader struct {
 	At        time.Time       `json:"at"`
 	Operation model.Operation `json:"operation"`
 	Actor     model.Actor     `json:"actor"`
-	Touched   []model.Touched `json:"touched"`
+	Count     int             `json:"count"`
+}
+
+// encodeChange is the value of a revision-changes record.
+func encodeChange(t model.Touched, before model.Item) ([]byte, error) {
+	tj, err := json.Marshal(t)
+	if err != nil {
+		return nil, err
+	}
+	bj, err := json.Marshal(before)
+	if err != nil {
+		return nil, err
+	}
+	out := binary.AppendUvarint(make([]byte, 0, 4+len(tj)+len(bj)), uint64(len(tj)))
+	return append(append(out, tj...), bj...), nil
+}
+
+// splitChange cuts a revision-changes value into its Touched JSON and its Item JSON.
+func splitChange(v []byte) (touched, before []byte, err error) {
+	n, k := binary.Uvarint(v)
+	if k <= 0 || uint64(len(v)-k) < n {
+		return nil, nil, fmt.Errorf("a history record is damaged")
+	}
+	return v[k : k+int(n)], v[k+int(n):], nil
+}
+
+func decodeBefore(v []byte) (model.Item, error) {
+	_, b, err := splitChange(v)
+	var it model.Item
+	if err == nil {
+		err = json.Unmarshal(b, &it)
+	}
+	return it, err
 }
 
 // pendingRevision is the revision a change records: its header and each item's content
@@ -145,7 +180,7 @@ func (s *Store) storedItem(id string) model.Item {
 // putRevision writes a revision into the file's history buckets, in tx. A done ctx stops it
 // between two records (the caller's transaction then rolls back).
 func putRevision(ctx context.Context, tx *bolt.Tx, p *pendingRevision) error {
-	h := revisionHeader{At: p.rev.At, Operation: p.rev.Operation, Actor: p.rev.Actor, Touched: p.rev.Touched}
+	h := revisionHeader{At: p.rev.At, Operation: p.rev.Operation, Actor: p.rev.Actor, Count: len(p.changes)}
 	raw, err := json.Marshal(h)
 	if err != nil {
 		return fmt.Errorf("encoding revision %d: %w", p.rev.Number, err)
@@ -162,7 +197,10 @@ func putRevision(ctx context.Context, tx *bolt.Tx, p *pendingRevision) error {
 		if err := tick(ctx, "recording the revision", i+1); err != nil {
 			return err
 		}
-		b, err := json.Marshal(c.Before)
+		if p.rev.Touched[i].ID != c.ID {
+			return fmt.Errorf("revision %d: its changes and what it touched disagree at %q", p.rev.Number, c.ID)
+		}
+		b, err := encodeChange(p.rev.Touched[i], c.Before)
 		if err != nil {
 			return fmt.Errorf("encoding the prior content of %q: %w", c.ID, err)
 		}
@@ -463,6 +501,7 @@ func (s *Store) headers(ns []int64) ([]*model.Revision, error) {
 	}
 	err := s.db.View(func(tx *bolt.Tx) error {
 		b := tx.Bucket([]byte(bucketRevisions))
+		chs := tx.Bucket([]byte(bucketRevisionChanges))
 		for _, n := range ns {
 			v := b.Get(revKey(n))
 			if v == nil {
@@ -475,7 +514,21 @@ func (s *Store) headers(ns []int64) ([]*model.Revision, error) {
 			if err := json.Unmarshal(v[8:], &h); err != nil {
 				return fmt.Errorf("revision %d is damaged: %w", n, err)
 			}
-			out = append(out, &model.Revision{Number: n, At: h.At, Operation: h.Operation, Actor: h.Actor, Touched: h.Touched})
+			r := &model.Revision{Number: n, At: h.At, Operation: h.Operation, Actor: h.Actor, Touched: make([]model.Touched, 0, h.Count)}
+			prefix := revKey(n)
+			c := chs.Cursor()
+			for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
+				tj, _, err := splitChange(v)
+				var t model.Touched
+				if err == nil {
+					err = json.Unmarshal(tj, &t)
+				}
+				if err != nil {
+					return fmt.Errorf("revision %d's record of %q is damaged: %w", n, k[8:], err)
+				}
+				r.Touched = append(r.Touched, t)
+			}
+			out = append(out, r)
 		}
 		return nil
 	})
@@ -517,8 +570,8 @@ func (s *Store) Changes(ctx context.Context, number int64, ids []string) ([]mode
 	err := s.db.View(func(tx *bolt.Tx) error {
 		b := tx.Bucket([]byte(bucketRevisionChanges))
 		decode := func(id string, v []byte) error {
-			var it model.Item
-			if err := json.Unmarshal(v, &it); err != nil {
+			it, err := decodeBefore(v)
+			if err != nil {
 				return fmt.Errorf("revision %d's record of %q is damaged: %w", number, id, err)
 			}
 			out = append(out, model.Change{ID: id, Before: it})
@@ -592,8 +645,8 @@ func (s *Store) PriorStates(ctx context.Context, number int64, ids []string) (ma
 	err := s.db.View(func(tx *bolt.Tx) error {
 		chs := tx.Bucket([]byte(bucketRevisionChanges))
 		put := func(id string, v []byte) error {
-			var it model.Item
-			if err := json.Unmarshal(v, &it); err != nil {
+			it, err := decodeBefore(v)
+			if err != nil {
 				return fmt.Errorf("a record of %q in history is damaged: %w", id, err)
 			}
 			out[id] = it
