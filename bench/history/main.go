@@ -14,6 +14,8 @@
 //	writes     again, now with the large history behind each write
 //	lookups    -lookups knownAt lookups of random entities at random past moments, through
 //	           graph/history as the API reads them: p50, p90, p99, max
+//	listing    one listing at a moment halfway through the history, twice: the first read
+//	           builds the picture of the graph at that revision, the second reads it
 //
 // With -tags baseline the tool has only the import and the first writes, through the API that
 // predates history, so that the same loop can be compiled against an older commit (copy this

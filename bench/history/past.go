@@ -113,5 +113,21 @@ func more(ctx context.Context, s *inmem.Store, dir string, ids []string, revisio
 		}
 	}
 	report(fmt.Sprintf("knownAt lookups (%d found)", found), lat)
+
+	// A listing at a past moment: the first read builds the picture of that revision, the
+	// second reads it. The moment is halfway through the history, so that half of the
+	// revisions lie after it.
+	n, _, err := p.RevisionAt(ctx, from.Add(span/2))
+	if err != nil {
+		return err
+	}
+	for _, label := range []string{"first (builds the picture)", "second"} {
+		t0 := time.Now()
+		page, err := p.At(n).Entities(ctx, model.EntityQuery{First: 20})
+		if err != nil {
+			return err
+		}
+		fmt.Printf("knownAt listing at revision %d, %s: %v (%d entities)\n", n, label, time.Since(t0).Round(time.Millisecond), page.TotalCount)
+	}
 	return nil
 }
