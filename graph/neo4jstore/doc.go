@@ -22,6 +22,7 @@
 //	write.go      the model.Writer methods: the lookup of the write rules' facts, the writes
 //	import.go     Import: the check of the import rules' facts, the batched merges
 //	journal.go    the import journal: the run marker, undo records, rollback and recovery
+//	history.go    model.History: revision numbers, headers and changes, their queries, Prune
 //	hierarchy.go  the cycle check of writes and imports
 //	page.go       keyset paging: the count-and-page results, cursors
 //	schema.go     the constraints and indexes Open creates
@@ -66,6 +67,16 @@
 // read back with model.ParseDate. A list that was empty stays an empty list and an absent one
 // stays absent, so values round-trip exactly.
 //
+// History (model.History, history.go) is kept in nodes no read of the graph sees: one
+// :RevisionCounter {key, last, floor, floorAt}, a :Revision header per revision {number, at,
+// operation, actorName, actorRole, actorVia, touched (JSON of a write's []model.Touched), run
+// (an import's run id)}, and a :RevisionChange {number or run, itemId, before} per item it
+// changed, before being the JSON of the model.Item it replaced (model.Item's own encoding,
+// timestamps included), absent for an item the revision created. A write's changes carry its
+// number; an import's carry its run id and its Touched entry each (so no property grows with
+// the dataset), and are found through the header with that run, which commits last (see
+// Store.Import).
+//
 // # Schema
 //
 // Open creates, idempotently (IF NOT EXISTS), a uniqueness constraint on id for :Entity, each
@@ -74,7 +85,10 @@
 // Source.publisherId); an index on id for every relationship type, so a relation is found by
 // id with one index seek per type; and a full-text index over Entity name and aliases for ad
 // hoc Cypher users; a TEXT index on Entity.searchText, which answers CONTAINS (trigrams) for
-// Search and NameContains; and the import journal's constraint and indexes (journal.go). Open
+// Search and NameContains; the import journal's constraint and indexes (journal.go); and
+// history's: uniqueness on RevisionCounter.key and Revision.number, range indexes on
+// Revision.at and .run and on RevisionChange (itemId, number), (itemId, run), number and run,
+// so an item's history, PriorStates, a revision's changes and Prune are index seeks. Open
 // also fills in searchText on entities a store of an earlier release wrote, and recovers an
 // abandoned import.
 //
@@ -109,7 +123,11 @@
 //     sources and entities, then relations. It stays all or nothing through an undo journal
 //     (journal.go): every batch commits with the prior state of what it overwrites and the
 //     ids it creates, and a failed, cancelled or abandoned import is rolled back from it
-//     (an abandoned one by the next Open or Import, once its heartbeat is 30 s old). Readers
+//     (an abandoned one by the next Open or Import, once its heartbeat is 30 s old). Each
+//     batch also records, in its transaction, the history's change of every item it
+//     changes; the import's revision header, with its number, commits in the final
+//     transaction that marks the import committed, so a failed import leaves no revision
+//     (its changes go with its journal). Readers
 //     may see part of an import while it runs. Rows whose contentHash is unchanged are not
 //     written at all, so importing the same dataset twice changes nothing, timestamps
 //     included.
@@ -123,6 +141,14 @@
 //
 //   - The value is checked on its own first (model.CheckEntity and friends), before any
 //     round trip.
+//   - The transaction's first statement takes the write's revision number by incrementing
+//     the history's counter (history.go), which write-locks the counter until the
+//     transaction ends: writes run one at a time from here to their commit, in number
+//     order. Its last statement records the revision: the header and, for each item the
+//     write changed, its content before (read by the lookup below, or for RemoveRelation and
+//     DeleteEntity by a statement that reads the relation, or the entity with every relation
+//     it has, before deleting them). A write that changes nothing, or is refused, ends the
+//     transaction with an error, so it rolls back and the number is given back.
 //   - In the transaction, one lookup statement reads everything the write depends on, the
 //     model.WriteFacts of the write's model.WriteKeys: the entity, source or relation that
 //     already holds the id, which cited sources exist, and the kinds of the referenced
@@ -155,15 +181,19 @@
 // (the same content again is a no-op), and NOT_FOUND for a remove or delete that had in fact
 // gone through.
 //
-// The lookup and the write run at Neo4j's read-committed isolation, so two writes of the same
-// new id at the same instant may both pass their lookups before either commits. Neo4j's
-// locks still keep the graph whole: a MERGE on a uniqueness-constrained id gives one node,
-// which the later write replaces whole (two new entities of different kinds under one id
-// end as one entity, of the later kind), and a relation whose endpoint is deleted between
-// the lookup and the write is refused (NOT_FOUND), never left dangling. What no constraint
-// of Neo4j Community can forbid (none spans labels or relationship types) is an entity
-// and a source, or two relations of different types, created under one new id at the same
-// instant; only a store that serializes its writes can rule that out.
+// Since every write holds the counter from before its lookup until it commits, the lookup
+// reads the graph as the previous write left it, whatever the number of server processes
+// on the database: two writes of the same new id cannot both pass their lookups, and what a
+// revision keeps as before is what the previous revision wrote. The cost is that writes do
+// not overlap (a write is a few round trips; measured in BenchmarkWriteLatency). Import's
+// batches do not take the counter (only its final commit does), so a write that runs while
+// an import writes may still meet the import's batch at read-committed isolation: Neo4j's
+// locks keep the graph whole (a MERGE on a uniqueness-constrained id gives one node, which
+// the later write replaces whole; a relation whose endpoint is deleted between the lookup
+// and the write is refused, NOT_FOUND), but an entity and a source, or two relations of
+// different types, created under one new id by the write and the import at the same instant
+// are not ruled out (no constraint of Neo4j Community spans labels or relationship types),
+// nor is the import's record of such an item's prior content exact.
 //
 // # Consistency
 //

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j/dbtype"
 
 	"github.com/autograph-kg/autograph/graph/model"
 )
@@ -94,6 +95,13 @@ func buildImportRows(ctx context.Context, d *model.Dataset) (*importRows, error)
 // the import runs, is lost if the import rolls back. Imports run one at a time: an Import
 // waits for one that is running, in this process or another.
 //
+// Its revision (model.OpImport, touching every item it changed, none when it changed
+// nothing) is recorded across the same transactions: each batch writes the changes of the
+// items it changes, under the run's id, and the header commits, with its number, in the
+// final transaction that marks the run committed. A reader finds an import's changes through
+// its header, so it sees them all or none, and a rolled-back import's changes are deleted
+// with its journal.
+//
 // A done context stops it between two batches (and the driver stops waiting for the one
 // running); the rollback then runs on a context of its own, bounded by rollbackTimeout, and
 // what it cannot finish is recovered later.
@@ -128,9 +136,9 @@ func (s *Store) Import(ctx context.Context, d *model.Dataset) (err error) {
 	}
 	stop, lost := s.keepAlive(ctx, run)
 	defer stop()
-	changed, err := s.importBatches(ctx, run, d, rows, now, lost)
+	changed, recorded, err := s.importBatches(ctx, run, d, rows, now, lost)
 	if err == nil {
-		err = s.markCommitted(ctx, run)
+		err = s.markCommitted(ctx, run, importRevision(ctx, now, recorded))
 	}
 	if err != nil {
 		if errors.Is(err, errSimulatedCrash) {
@@ -156,41 +164,83 @@ func (s *Store) Import(ctx context.Context, d *model.Dataset) (err error) {
 	return nil
 }
 
+// importRevision is the header of an import's revision that recorded changes to that many
+// items (its number is taken when it commits; its Touched entries are kept with its changes),
+// nil when the import changed nothing.
+func importRevision(ctx context.Context, at time.Time, changes int64) *model.Revision {
+	if changes == 0 {
+		return nil
+	}
+	return model.NewRevision(ctx, 0, at, model.OpImport, nil, nil)
+}
+
 // errSimulatedCrash, returned by a test's importHook, makes Import return at once as if its
 // process had died: no rollback, the marker left behind.
 var errSimulatedCrash = errors.New("simulated crash")
 
-// importBatches runs the checks and the write batches of one import run.
-func (s *Store) importBatches(ctx context.Context, run string, d *model.Dataset, rows *importRows, now time.Time, lost <-chan struct{}) (int64, error) {
+// batchWork is what one write batch of an import does in its transaction, before its journal
+// and its changes are recorded.
+type batchWork func(ctx context.Context, tx neo4j.ManagedTransaction, params map[string]any) (batchResult, error)
+
+// batchResult is what one write batch did: its journal entry, the relation ids it wrote, what
+// the import's revision keeps of each item it changed, and how many it changed.
+type batchResult struct {
+	entry   journalEntry
+	ids     []string
+	changes []model.Change
+	n       int64
+}
+
+// datasetItems is every item of d by id, as the import leaves it: what its revision's
+// Touched entries are made from (importChangeRows).
+func datasetItems(d *model.Dataset) map[string]model.Item {
+	out := make(map[string]model.Item, len(d.Sources)+len(d.Relations))
+	for _, src := range d.Sources {
+		out[src.ID] = model.Item{Source: src}
+	}
+	for _, e := range d.Entities() {
+		out[e.GetID()] = model.Item{Entity: e}
+	}
+	for _, r := range d.Relations {
+		out[r.ID] = model.Item{Relation: r}
+	}
+	return out
+}
+
+// importBatches runs the checks and the write batches of one import run, and returns how many
+// items it changed and how many changes it recorded for the import's revision.
+func (s *Store) importBatches(ctx context.Context, run string, d *model.Dataset, rows *importRows, now time.Time, lost <-chan struct{}) (int64, int64, error) {
 	phase, began := "check", time.Now()
 	next := func(name string) {
 		s.logger.DebugContext(ctx, "neo4j: import phase done", "run", run, "phase", phase, "seconds", time.Since(began).Seconds())
 		phase, began = name, time.Now()
 	}
 	if err := s.checkImport(ctx, d); err != nil {
-		return 0, err
+		return 0, 0, err
 	}
 	next("stored types")
 	storedBefore, err := readTx(ctx, s, func(tx neo4j.ManagedTransaction) (map[model.RelationType]bool, error) {
 		return hierarchicalTypesStored(ctx, tx)
 	})
 	if err != nil {
-		return 0, err
+		return 0, 0, err
 	}
 	var (
-		mu      sync.Mutex
-		changed int64
-		written = map[string]bool{}
-		seq     int
+		mu       sync.Mutex
+		changed  int64
+		written  = map[string]bool{}
+		recorded int64
+		seq      int
 	)
+	after := datasetItems(d)
 	// job is one write batch: its rows and the statements that save, write and journal them.
 	type job struct {
 		seq  int
 		sort string
 		rows []map[string]any
-		work func(ctx context.Context, tx neo4j.ManagedTransaction, params map[string]any) (journalEntry, []string, int64, error)
+		work batchWork
 	}
-	newJob := func(sort string, rows []map[string]any, work func(ctx context.Context, tx neo4j.ManagedTransaction, params map[string]any) (journalEntry, []string, int64, error)) job {
+	newJob := func(sort string, rows []map[string]any, work batchWork) job {
 		seq++
 		return job{seq: seq, sort: sort, rows: rows, work: work}
 	}
@@ -209,22 +259,30 @@ func (s *Store) importBatches(ctx context.Context, run string, d *model.Dataset,
 			}
 		}
 		id := fmt.Sprintf("%s-%d", run, j.seq)
-		type result struct {
-			ids []string
-			n   int64
-		}
-		res, err := retryDeadlocks(ctx, func() (result, error) {
-			return rawWriteTx(ctx, s, func(tx neo4j.ManagedTransaction) (result, error) {
+		res, err := retryDeadlocks(ctx, func() (batchResult, error) {
+			return rawWriteTx(ctx, s, func(tx neo4j.ManagedTransaction) (batchResult, error) {
 				params := map[string]any{"rows": j.rows, "now": now, "batch": id, "sort": j.sort}
-				e, ids, n, err := j.work(ctx, tx, params)
+				r, err := j.work(ctx, tx, params)
 				if err != nil {
-					return result{}, err
+					return batchResult{}, err
 				}
-				_, err = collect(ctx, tx, cypherJournalBatch, map[string]any{
+				e := r.entry
+				if _, err = collect(ctx, tx, cypherJournalBatch, map[string]any{
 					"run": run, "batch": id, "sort": j.sort,
 					"ids": nonNil(e.ids), "types": nonNil(e.types), "priors": nonNil(distinct(e.priors)),
-				})
-				return result{ids, n}, err
+				}); err != nil {
+					return batchResult{}, err
+				}
+				if len(r.changes) > 0 {
+					rows, err := importChangeRows(r.changes, after)
+					if err != nil {
+						return batchResult{}, err
+					}
+					if _, err := collect(ctx, tx, cypherRecordImportChanges, map[string]any{"run": run, "changes": rows}); err != nil {
+						return batchResult{}, err
+					}
+				}
+				return r, nil
 			})
 		})
 		if err != nil {
@@ -237,6 +295,7 @@ func (s *Store) importBatches(ctx context.Context, run string, d *model.Dataset,
 		for _, id := range res.ids {
 			written[id] = true
 		}
+		recorded += int64(len(res.changes))
 		return nil
 	}
 
@@ -244,20 +303,20 @@ func (s *Store) importBatches(ctx context.Context, run string, d *model.Dataset,
 	// they start once every entity batch has committed.
 	var nodes []job
 	for _, b := range batches(rows.sources, s.importBatch) {
-		nodes = append(nodes, newJob(sortSource, b, func(ctx context.Context, tx neo4j.ManagedTransaction, p map[string]any) (journalEntry, []string, int64, error) {
-			e, n, err := writeNodes(ctx, tx, cypherSaveSources, cypherMergeSources, b, p)
-			return e, nil, n, err
+		nodes = append(nodes, newJob(sortSource, b, func(ctx context.Context, tx neo4j.ManagedTransaction, p map[string]any) (batchResult, error) {
+			e, changes, n, err := writeNodes(ctx, tx, cypherSaveSources, cypherMergeSources, b, p, sourceNodeItem)
+			return batchResult{entry: e, changes: changes, n: n}, err
 		}))
 	}
 	for _, kind := range model.AllEntityKinds() {
 		cypher, err := mergeEntitiesQuery(kind)
 		if err != nil {
-			return 0, err
+			return 0, 0, err
 		}
 		for _, b := range batches(rows.entities[kind], s.importBatch) {
-			nodes = append(nodes, newJob(sortEntity, b, func(ctx context.Context, tx neo4j.ManagedTransaction, p map[string]any) (journalEntry, []string, int64, error) {
-				e, n, err := writeNodes(ctx, tx, cypherSaveEntities, cypher, b, p)
-				return e, nil, n, err
+			nodes = append(nodes, newJob(sortEntity, b, func(ctx context.Context, tx neo4j.ManagedTransaction, p map[string]any) (batchResult, error) {
+				e, changes, n, err := writeNodes(ctx, tx, cypherSaveEntities, cypher, b, p, entityNodeItem)
+				return batchResult{entry: e, changes: changes, n: n}, err
 			}))
 		}
 	}
@@ -267,18 +326,18 @@ func (s *Store) importBatches(ctx context.Context, run string, d *model.Dataset,
 	}
 	var rels []job
 	for _, b := range batches(byType, s.importBatch) {
-		rels = append(rels, newJob(sortRelation, b, func(ctx context.Context, tx neo4j.ManagedTransaction, p map[string]any) (journalEntry, []string, int64, error) {
-			e, ids, err := writeRelations(ctx, tx, b, p)
-			return e, ids, int64(len(ids)), err
+		rels = append(rels, newJob(sortRelation, b, func(ctx context.Context, tx neo4j.ManagedTransaction, p map[string]any) (batchResult, error) {
+			e, ids, changes, err := writeRelations(ctx, tx, b, p)
+			return batchResult{entry: e, ids: ids, changes: changes, n: int64(len(ids))}, err
 		}))
 	}
 	next("nodes")
 	if err := runParallel(ctx, s.importWorkers, nodes, runJob); err != nil {
-		return 0, err
+		return 0, 0, err
 	}
 	next("relations")
 	if err := runParallel(ctx, s.importWorkers, rels, runJob); err != nil {
-		return 0, err
+		return 0, 0, err
 	}
 	next("cycles")
 	defer next("")
@@ -288,7 +347,7 @@ func (s *Store) importBatches(ctx context.Context, run string, d *model.Dataset,
 		})
 		return err
 	}()
-	return changed, err
+	return changed, recorded, err
 }
 
 // deadlockRetries is how many times Import runs a batch again that Neo4j aborted for a
@@ -373,41 +432,65 @@ func readTx[T any](ctx context.Context, s *Store, work func(tx neo4j.ManagedTran
 
 // writeNodes writes one batch of entity or source rows: save (cypherSaveEntities or
 // cypherSaveSources) saves the prior state of the stored items the batch changes, then merge
-// writes the rows. The journal entry lists the ids the batch creates.
-func writeNodes(ctx context.Context, tx neo4j.ManagedTransaction, save, merge string, rows []map[string]any, params map[string]any) (journalEntry, int64, error) {
+// writes the rows. The journal entry lists the ids the batch creates; the changes are what the
+// import's revision keeps of every item the batch changes, item mapping a stored node.
+func writeNodes(ctx context.Context, tx neo4j.ManagedTransaction, save, merge string, rows []map[string]any, params map[string]any,
+	item func(dbtype.Node) (model.Item, error)) (journalEntry, []model.Change, int64, error) {
 	recs, err := collect(ctx, tx, save, params)
 	if err != nil {
-		return journalEntry{}, 0, err
+		return journalEntry{}, nil, 0, err
 	}
 	stored := make(map[string]bool, len(recs))
 	var j journalEntry
+	var changes []model.Change
 	for _, rec := range recs {
 		id, err1 := recordValue[string](rec, "id")
 		changed, err2 := recordValue[bool](rec, "changed")
 		prior, err3 := recordValue[string](rec, "prior")
 		if err := errors.Join(err1, err2, err3); err != nil {
-			return journalEntry{}, 0, fmt.Errorf("import journal: %w", err)
+			return journalEntry{}, nil, 0, fmt.Errorf("import journal: %w", err)
 		}
 		stored[id] = true
 		if changed {
 			j.priors = append(j.priors, prior)
+			n, err := recordValue[dbtype.Node](rec, "before")
+			if err != nil {
+				return journalEntry{}, nil, 0, fmt.Errorf("import journal: %w", err)
+			}
+			before, err := item(n)
+			if err != nil {
+				return journalEntry{}, nil, 0, fmt.Errorf("import journal: %w", err)
+			}
+			changes = append(changes, model.Change{ID: id, Before: before})
 		}
 	}
 	for _, row := range rows {
 		if id := row["id"].(string); !stored[id] {
 			j.ids = append(j.ids, id)
+			changes = append(changes, model.Change{ID: id})
 		}
 	}
 	n, err := runCount(ctx, tx, merge, params, "changed")
-	return j, n, err
+	return j, changes, n, err
+}
+
+// entityNodeItem and sourceNodeItem map a stored node of a batch to a model.Item.
+func entityNodeItem(n dbtype.Node) (model.Item, error) {
+	e, err := entityFromNode(n)
+	return model.Item{Entity: e}, err
+}
+
+func sourceNodeItem(n dbtype.Node) (model.Item, error) {
+	src, err := sourceFromNode(n)
+	return model.Item{Source: src}, err
 }
 
 // writeRelations writes one batch of relation rows, in type order: cypherSaveRelations saves
 // the prior state of the stored relations the batch changes and deletes those it moves (their
 // createdAt goes into the rows, so the recreated relation keeps it), then each type's merge
 // writes its rows. The journal entry lists every id the batch writes, with its new type. It
-// returns the ids written.
-func writeRelations(ctx context.Context, tx neo4j.ManagedTransaction, rows []map[string]any, params map[string]any) (journalEntry, []string, error) {
+// returns the ids written and what the import's revision keeps of each.
+func writeRelations(ctx context.Context, tx neo4j.ManagedTransaction, rows []map[string]any, params map[string]any) (journalEntry, []string, []model.Change, error) {
 	byID := make(map[string]map[string]any, len(rows))
 	for _, row := range rows {
 		// Rows are shared with a retried attempt: reset what the last one carried over.
@@ -416,16 +499,17 @@ func writeRelations(ctx context.Context, tx neo4j.ManagedTransaction, rows []map
 	}
 	recs, err := collect(ctx, tx, saveRelationsQuery(), params)
 	if err != nil {
-		return journalEntry{}, nil, err
+		return journalEntry{}, nil, nil, err
 	}
 	var j journalEntry
 	unchanged := map[string]bool{}
+	befores := map[string]model.Item{}
 	for _, rec := range recs {
 		id, err1 := recordValue[string](rec, "id")
 		changed, err2 := recordValue[bool](rec, "changed")
 		prior, err3 := recordValue[string](rec, "prior")
 		if err := errors.Join(err1, err2, err3); err != nil {
-			return journalEntry{}, nil, fmt.Errorf("import journal: %w", err)
+			return journalEntry{}, nil, nil, fmt.Errorf("import journal: %w", err)
 		}
 		if !changed {
 			unchanged[id] = true
@@ -435,11 +519,18 @@ func writeRelations(ctx context.Context, tx neo4j.ManagedTransaction, rows []map
 		if created, ok := rec.Get("createdAt"); ok && created != nil && byID[id] != nil {
 			byID[id]["createdAt"] = created
 		}
+		before, err := priorRelation(rec, prior)
+		if err != nil {
+			return journalEntry{}, nil, nil, fmt.Errorf("import journal: %w", err)
+		}
+		befores[id] = model.Item{Relation: before}
 	}
+	var changes []model.Change
 	for _, row := range rows {
 		if id := row["id"].(string); !unchanged[id] {
 			j.ids = append(j.ids, id)
 			j.types = append(j.types, row["type"].(string))
+			changes = append(changes, model.Change{ID: id, Before: befores[id]})
 		}
 	}
 	var ids []string
@@ -455,15 +546,31 @@ func writeRelations(ctx context.Context, tx neo4j.ManagedTransaction, rows []map
 		}
 		cypher, err := mergeRelationsQuery(t)
 		if err != nil {
-			return journalEntry{}, nil, err
+			return journalEntry{}, nil, nil, err
 		}
 		got, err := mergeRelations(ctx, tx, cypher, typed, params["now"].(time.Time))
 		if err != nil {
-			return journalEntry{}, nil, err
+			return journalEntry{}, nil, nil, err
 		}
 		ids = append(ids, got...)
 	}
-	return j, ids, nil
+	return j, ids, changes, nil
+}
+
+// priorRelation maps the before column of cypherSaveRelations: the stored relation, of type
+// typ, that a batch changes.
+func priorRelation(rec *neo4j.Record, typ string) (*model.Relation, error) {
+	m, err := recordValue[map[string]any](rec, "before")
+	if err != nil {
+		return nil, err
+	}
+	props, ok := m["props"].(map[string]any)
+	from, ok1 := m["fromId"].(string)
+	to, ok2 := m["toId"].(string)
+	if !ok || !ok1 || !ok2 {
+		return nil, fmt.Errorf("the prior relation is %v", m)
+	}
+	return relationFromRel(dbtype.Relationship{Type: typ, Props: props}, from, to)
 }
 
 // cypherImportCheck gathers, before anything is written, the model.ImportFacts of a

@@ -3,6 +3,7 @@ package neo4jstore
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"slices"
 	"strings"
@@ -16,6 +17,7 @@ import (
 	"github.com/autograph-kg/autograph/graph/model"
 	"github.com/autograph-kg/autograph/graph/neo4jstore/neo4jtest"
 	"github.com/autograph-kg/autograph/graph/storetest"
+	"github.com/autograph-kg/autograph/seed/synth"
 )
 
 func TestImportFactsFromRecord(t *testing.T) {
@@ -379,5 +381,49 @@ func TestDeadlocked(t *testing.T) {
 	calls = 0
 	if _, err := retryDeadlocks(t.Context(), func() (int, error) { calls++; return 0, other }); err != other || calls != 1 {
 		t.Errorf("retryDeadlocks of another error: %v after %d calls, want it at once", err, calls)
+	}
+}
+
+// importEntities is the size of BenchmarkImportSynth's dataset.
+var importEntities = flag.Int("import-entities", 100_000, "entities of BenchmarkImportSynth's synthetic dataset")
+
+// BenchmarkImportSynth times Import of a synthetic dataset (seed/synth, -import-entities
+// entities, with its sources and relations) into the emptied test database: the first
+// import, the same again (which changes nothing), and one that changes a tenth of the
+// entities (whose prior content the journal and the history keep). Run it once:
+//
+//	go test ./graph/neo4jstore -run '^$' -bench ImportSynth -benchtime 1x -timeout 30m
+func BenchmarkImportSynth(b *testing.B) {
+	s := newTestStore(b)
+	ctx := b.Context()
+	d := synth.Generate(*importEntities, 1)
+	changed := synth.Generate(*importEntities, 1)
+	for i, e := range changed.Entities() {
+		if i%10 == 0 {
+			e.Common().Description = "changed by the benchmark"
+		}
+	}
+	items := len(d.Sources) + len(d.Entities()) + len(d.Relations)
+	srv, _ := neo4jtest.Lookup()
+	for _, step := range []struct {
+		name  string
+		d     *model.Dataset
+		fresh bool
+	}{{"first", d, true}, {"again", d, false}, {"changed", changed, false}} {
+		b.Run(step.name, func(b *testing.B) {
+			for range b.N {
+				if step.fresh {
+					b.StopTimer()
+					if err := neo4jtest.Wipe(ctx, srv); err != nil {
+						b.Fatal(err)
+					}
+					b.StartTimer()
+				}
+				if err := s.Import(ctx, step.d); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(items), "items")
+		})
 	}
 }

@@ -131,7 +131,8 @@ const cypherJournalBatch = `
 CREATE (:ImportJournal {run: $run, batch: $batch, sort: $sort, ids: $ids, types: $types, priors: $priors})`
 
 // cypherSaveEntities saves, before a batch of entity rows is written, the prior state of every
-// stored entity the batch changes, and returns the ids it found stored and their kinds.
+// stored entity the batch changes, and returns the ids it found stored, their kinds, and the
+// stored node of each it changes (for the import's revision).
 const cypherSaveEntities = `
 UNWIND $rows AS row
 MATCH (n:Entity {id: row.id})
@@ -139,7 +140,7 @@ WITH row, n, n.contentHash IS NULL OR n.contentHash <> row.hash AS changed
 FOREACH (_ IN CASE WHEN changed THEN [1] ELSE [] END |
   CREATE (p:ImportPrior)
   SET p = properties(n), p.importBatch = $batch, p.importSort = $sort)
-RETURN row.id AS id, changed, n.kind AS prior`
+RETURN row.id AS id, changed, n.kind AS prior, CASE WHEN changed THEN n END AS before`
 
 // cypherSaveSources is cypherSaveEntities for sources.
 const cypherSaveSources = `
@@ -149,14 +150,15 @@ WITH row, n, n.contentHash IS NULL OR n.contentHash <> row.hash AS changed
 FOREACH (_ IN CASE WHEN changed THEN [1] ELSE [] END |
   CREATE (p:ImportPrior)
   SET p = properties(n), p.importBatch = $batch, p.importSort = $sort)
-RETURN row.id AS id, changed, $sort AS prior`
+RETURN row.id AS id, changed, $sort AS prior, CASE WHEN changed THEN n END AS before`
 
 // cypherSaveRelations saves the prior state of every stored relation a batch of relation rows
 // changes (its properties, type and endpoints), and deletes those the rows give another type
 // or other endpoints: MERGE cannot move a relationship, and a MERGE on the new pattern would
 // leave the old one beside it. It returns the stored ids, whether each changes, its stored
-// type, and for a moved one its createdAt, which the recreated relation keeps. %s is the union
-// of moveBranch over every type.
+// type, for a moved one its createdAt, which the recreated relation keeps, and for a changed
+// one its stored properties and endpoints (for the import's revision). %s is the union of
+// moveBranch over every type.
 const cypherSaveRelations = `
 UNWIND $rows AS row
 CALL (row) {%s
@@ -167,9 +169,10 @@ FOREACH (_ IN CASE WHEN changed THEN [1] ELSE [] END |
   CREATE (p:ImportPrior)
   SET p = properties(r), p.importBatch = $batch, p.importSort = $sort,
       p.importType = type(r), p.importFrom = fromId, p.importTo = toId)
-WITH row, r, moved, changed, type(r) AS prior, r.createdAt AS createdAt
+WITH row, r, moved, changed, type(r) AS prior, r.createdAt AS createdAt,
+     CASE WHEN changed THEN {props: properties(r), fromId: fromId, toId: toId} END AS before
 FOREACH (_ IN CASE WHEN moved THEN [1] ELSE [] END | DELETE r)
-RETURN row.id AS id, changed, prior, CASE WHEN moved THEN createdAt END AS createdAt`
+RETURN row.id AS id, changed, prior, CASE WHEN moved THEN createdAt END AS createdAt, before`
 
 // moveBranch finds the stored relation of row.id among one type's relationships.
 const moveBranch = `
@@ -375,10 +378,27 @@ func (s *Store) keepAlive(ctx context.Context, run string) (stop func(), lost <-
 	return func() { cancel(); <-done }, gone
 }
 
-// markCommitted turns run committed; false means its marker is gone.
-func (s *Store) markCommitted(ctx context.Context, run string) error {
+// markCommitted turns run committed and, in the same transaction, records the import's
+// revision rev (nil: the import changed nothing), whose changes its batches wrote under run;
+// errImportTakenOver means its marker is gone.
+func (s *Store) markCommitted(ctx context.Context, run string, rev *model.Revision) error {
 	n, err := rawWriteTx(ctx, s, func(tx neo4j.ManagedTransaction) (int64, error) {
-		return runCount(ctx, tx, cypherCommitRun, s.runParams(run), "n")
+		n, err := runCount(ctx, tx, cypherCommitRun, s.runParams(run), "n")
+		if err != nil || n == 0 || rev == nil {
+			return n, err
+		}
+		number, err := revisionFor{}.take(ctx, tx)
+		if err != nil {
+			return 0, err
+		}
+		header := *rev
+		header.Number = number
+		params, err := revisionParams(&header, run)
+		if err != nil {
+			return 0, err
+		}
+		_, err = collect(ctx, tx, cypherRecordRevision, params)
+		return n, err
 	})
 	if err == nil && n == 0 {
 		return errImportTakenOver
@@ -413,8 +433,24 @@ type journalEntry struct {
 }
 
 // rollbackRun undoes every journal batch of run, relations first, one batch per transaction,
-// then deletes its marker. It can be interrupted and run again.
+// deletes the changes its batches recorded for its revision, then deletes its marker. It can
+// be interrupted and run again. A run that turns out to have committed (its final commit went
+// through though the import did not learn it) is finished instead, never rolled back.
 func (s *Store) rollbackRun(ctx context.Context, run string) error {
+	recs, err := s.read(ctx, "rollback import", cypherFindRun, s.runParams(run))
+	if err != nil {
+		return err
+	}
+	if len(recs) == 1 {
+		holder, err1 := recordValue[string](recs[0], "run")
+		state, err2 := recordValue[string](recs[0], "state")
+		if err := errors.Join(err1, err2); err != nil {
+			return fmt.Errorf("rollback import: %w", err)
+		}
+		if holder == run && state == runCommitted {
+			return s.finishRun(ctx, run)
+		}
+	}
 	for _, sort := range []string{sortRelation, sortEntity, sortSource} {
 		for {
 			if err := ctx.Err(); err != nil {
@@ -439,7 +475,21 @@ func (s *Store) rollbackRun(ctx context.Context, run string) error {
 			}
 		}
 	}
-	_, err := rawWriteTx(ctx, s, func(tx neo4j.ManagedTransaction) (struct{}, error) {
+	for {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		n, err := rawWriteTx(ctx, s, func(tx neo4j.ManagedTransaction) (int64, error) {
+			return runCount(ctx, tx, cypherDropImportChanges, map[string]any{"run": run, "n": int64(historyBatch)}, "n")
+		})
+		if err != nil {
+			return err
+		}
+		if n == 0 {
+			break
+		}
+	}
+	_, err = rawWriteTx(ctx, s, func(tx neo4j.ManagedTransaction) (struct{}, error) {
 		_, err := collect(ctx, tx, cypherReleaseRun, s.runParams(run))
 		return struct{}{}, err
 	})

@@ -38,6 +38,18 @@ const (
 	cypherCreateJournalRun   = `CREATE INDEX import_journal_run IF NOT EXISTS FOR (n:ImportJournal) ON (n.run)`
 	cypherCreateJournalBatch = `CREATE INDEX import_journal_batch IF NOT EXISTS FOR (n:ImportJournal) ON (n.batch)`
 	cypherCreatePriorBatch   = `CREATE INDEX import_prior_batch IF NOT EXISTS FOR (n:ImportPrior) ON (n.importBatch)`
+	// History (history.go): one counter; headers by number (unique, so two revisions can never
+	// share one), by time for Prune and by import run; changes by item and number for an
+	// item's history and PriorStates, by number alone for a revision's changes and everything
+	// since a number, and by run (alone and with the item) for an import's.
+	cypherCreateRevisionCounter  = `CREATE CONSTRAINT revision_counter_key IF NOT EXISTS FOR (n:RevisionCounter) REQUIRE n.key IS UNIQUE`
+	cypherCreateRevisionNumber   = `CREATE CONSTRAINT revision_number IF NOT EXISTS FOR (n:Revision) REQUIRE n.number IS UNIQUE`
+	cypherCreateRevisionAt       = `CREATE INDEX revision_at IF NOT EXISTS FOR (n:Revision) ON (n.at)`
+	cypherCreateRevisionRun      = `CREATE INDEX revision_run IF NOT EXISTS FOR (n:Revision) ON (n.run)`
+	cypherCreateChangeItemNumber = `CREATE INDEX revision_change_item_number IF NOT EXISTS FOR (n:RevisionChange) ON (n.itemId, n.number)`
+	cypherCreateChangeNumber     = `CREATE INDEX revision_change_number IF NOT EXISTS FOR (n:RevisionChange) ON (n.number)`
+	cypherCreateChangeRun        = `CREATE INDEX revision_change_run IF NOT EXISTS FOR (n:RevisionChange) ON (n.run)`
+	cypherCreateChangeItemRun    = `CREATE INDEX revision_change_item_run IF NOT EXISTS FOR (n:RevisionChange) ON (n.itemId, n.run)`
 )
 
 // schemaStatements lists the schema the store needs, built only from the model's whitelists.
@@ -64,7 +76,9 @@ func schemaStatements() []string {
 		out = append(out, fmt.Sprintf(cypherCreateRelIDIndex, "rel_"+strings.ToLower(string(t))+"_id", t))
 	}
 	return append(out, cypherCreateNameFulltext, cypherCreateSearchText,
-		cypherCreateImportLock, cypherCreateJournalRun, cypherCreateJournalBatch, cypherCreatePriorBatch)
+		cypherCreateImportLock, cypherCreateJournalRun, cypherCreateJournalBatch, cypherCreatePriorBatch,
+		cypherCreateRevisionCounter, cypherCreateRevisionNumber, cypherCreateRevisionAt, cypherCreateRevisionRun,
+		cypherCreateChangeItemNumber, cypherCreateChangeNumber, cypherCreateChangeRun, cypherCreateChangeItemRun)
 }
 
 // snake turns a label or property name such as VehicleModel or nameKey into vehicle_model or

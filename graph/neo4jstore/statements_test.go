@@ -249,6 +249,41 @@ func goldenStatements(t *testing.T) map[string]string {
 	add("put-relation-assembles", c, err)
 	add("delete-relation", deleteRelationQuery(), nil)
 	add("delete-entity", cypherDeleteEntity, nil)
+	add("delete-entity-prior", cypherDeleteEntityPrior, nil)
+
+	// history.go
+	add("revision-next", cypherNextRevision, nil)
+	add("revision-record", cypherRecordRevision, nil)
+	add("revision-record-import-changes", cypherRecordImportChanges, nil)
+	add("revision-drop-import-changes", cypherDropImportChanges, nil)
+	add("revision-import-touched", cypherImportTouched, nil)
+	for _, v := range []struct {
+		name string
+		q    model.RevisionQuery
+	}{
+		{"revisions", model.RevisionQuery{}},
+		{"revisions-desc-after", model.RevisionQuery{Desc: true, Since: 2, Until: 9, After: model.RevisionCursor(7)}},
+		{"revisions-of-item", model.RevisionQuery{ID: "a", Since: 3}},
+		{"revisions-of-item-desc-after", model.RevisionQuery{ID: "a", Desc: true, After: model.RevisionCursor(7)}},
+	} {
+		q, after, err := v.q.Normalize()
+		if err != nil {
+			t.Fatal(err)
+		}
+		c, _ := revisionsQuery(q, after)
+		add(v.name, c, nil)
+	}
+	add("revision-changes", cypherChanges, nil)
+	add("revision-changes-of-items", cypherChangesOf, nil)
+	add("revision-exists", cypherRevisionExists, nil)
+	add("prior-states", cypherPriorStates, nil)
+	add("changed-since", cypherChangedSince, nil)
+	add("history-bounds", cypherHistoryBounds, nil)
+	add("revision-at", cypherRevisionAt, nil)
+	add("prune-floor", cypherPruneFloor, nil)
+	add("prune-changes", cypherPruneChanges, nil)
+	add("prune-import-changes", cypherPruneImportChanges, nil)
+	add("prune-revisions", cypherPruneRevisions, nil)
 
 	// hierarchy.go
 	for _, rt := range model.AllRelationTypes() {
@@ -567,7 +602,8 @@ func TestCypher25Forms(t *testing.T) {
 // TestOnlyWhitelistedLabelsAndTypes checks every label and relationship type written in any
 // statement against the model's whitelists: nothing else may ever appear in Cypher text.
 func TestOnlyWhitelistedLabelsAndTypes(t *testing.T) {
-	labels := []string{labelEntity, labelSource, labelImportRun, labelImportJournal, labelImportPrior}
+	labels := []string{labelEntity, labelSource, labelImportRun, labelImportJournal, labelImportPrior,
+		labelRevisionCounter, labelRevision, labelRevisionChange}
 	for _, k := range model.AllEntityKinds() {
 		labels = append(labels, k.Label())
 	}

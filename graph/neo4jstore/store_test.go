@@ -175,6 +175,13 @@ func TestClosedStore(t *testing.T) {
 		"Paths":        func() error { _, err := s.Paths(ctx, model.PathQuery{From: "a", To: "b"}); return err },
 		"PathsToSelf":  func() error { _, err := s.Paths(ctx, model.PathQuery{From: "a", To: "a"}); return err },
 		"Import":       func() error { return s.Import(ctx, &model.Dataset{}) },
+		"Revisions":    func() error { _, err := s.Revisions(ctx, model.RevisionQuery{}); return err },
+		"RevisionsOf":  func() error { _, err := s.Revisions(ctx, model.RevisionQuery{ID: "a"}); return err },
+		"Changes":      func() error { _, err := s.Changes(ctx, 1, nil); return err },
+		"PriorStates":  func() error { _, err := s.PriorStates(ctx, 1, nil); return err },
+		"Bounds":       func() error { _, err := s.HistoryBounds(ctx); return err },
+		"RevisionAt":   func() error { _, err := s.RevisionAt(ctx, time.Now()); return err },
+		"Prune":        func() error { _, err := s.Prune(ctx, time.Now()); return err },
 		"Close":        func() error { return s.Close(ctx) },
 	}
 	for name, call := range calls {
@@ -204,6 +211,7 @@ func TestInputCheckedBeforeTheDriver(t *testing.T) {
 			_, err := s.Paths(ctx, model.PathQuery{From: "a", To: "a", Types: []model.RelationType{"X"}})
 			return err
 		},
+		"Revisions":  func() error { _, err := s.Revisions(ctx, model.RevisionQuery{After: "garbage"}); return err },
 		"Import nil": func() error { return s.Import(ctx, nil) },
 		"Import invalid": func() error {
 			return s.Import(ctx, &model.Dataset{Relations: []*model.Relation{{ID: "r", Type: model.RelOwnsBrand, FromID: "a", ToID: "b"}}})
@@ -418,7 +426,7 @@ func TestNoFixtureLeftBehind(t *testing.T) {
 }
 
 // testConfig is the store configuration for the test server.
-func testConfig(t *testing.T) Config {
+func testConfig(t testing.TB) Config {
 	t.Helper()
 	s := neo4jtest.Use(t)
 	return Config{
@@ -432,7 +440,7 @@ func testConfig(t *testing.T) Config {
 
 // newTestStore opens a store on the emptied test database; the database is emptied again
 // when the test ends.
-func newTestStore(t *testing.T) *Store {
+func newTestStore(t testing.TB) *Store {
 	t.Helper()
 	cfg := testConfig(t)
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)

@@ -2,12 +2,14 @@ package neo4jstore
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"maps"
 	"strings"
 	"time"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j/dbtype"
 
 	"github.com/autograph-kg/autograph/graph/model"
 )
@@ -46,11 +48,23 @@ func (s *Store) writeReady(ctx context.Context, op string) error {
 	return nil
 }
 
-// writeTx runs work as one managed write transaction and classifies its error.
+// writeTx runs work as one managed write transaction and classifies its error. A write that
+// changes nothing ends its transaction with errNoChange, so that it rolls back (giving back
+// the revision number it took), and its value is returned as the write's.
 func writeTx[T any](ctx context.Context, s *Store, op string, work neo4j.ManagedTransactionWorkT[T]) (T, error) {
 	var zero T
 	session := s.session(ctx, neo4j.AccessModeWrite)
 	v, err := neo4j.ExecuteWrite(ctx, session, work, txTimeout(ctx)...)
+	var same *errNoChange
+	if errors.As(err, &same) {
+		if err := session.Close(ctx); err != nil {
+			s.logger.WarnContext(ctx, "neo4j: closing a session", "op", op, "err", err)
+		}
+		if v, ok := same.value.(T); ok {
+			return v, nil
+		}
+		return zero, fmt.Errorf("neo4j: %s: the stored value is a %T", op, same.value)
+	}
 	if err = joinClose(ctx, err, session); err != nil {
 		return zero, wrapErr(ctx, op, err)
 	}
@@ -202,6 +216,7 @@ func upsertEntityQuery(kind model.EntityKind) (string, error) {
 // entityWrite is everything an upsert of an entity sends, built before the transaction.
 type entityWrite struct {
 	e      model.Entity
+	rev    revisionFor
 	lookup map[string]any
 	cypher string
 	params map[string]any
@@ -219,6 +234,7 @@ func entityWriteFor(e model.Entity, now time.Time) (*entityWrite, error) {
 	}
 	return &entityWrite{
 		e:      e.Clone(),
+		rev:    revisionFor{at: now, op: model.OpUpsertEntity},
 		lookup: lookupParams(model.EntityWriteKeys(e)),
 		cypher: cypher,
 		params: map[string]any{"id": e.GetID(), "props": row["props"], "hash": row["hash"], "now": now},
@@ -253,22 +269,32 @@ func prepareEntityWrite(e model.Entity, now time.Time) (*entityWrite, error) {
 // work is the transaction function of the upsert.
 func (w *entityWrite) work(ctx context.Context) neo4j.ManagedTransactionWorkT[model.Entity] {
 	return func(tx neo4j.ManagedTransaction) (model.Entity, error) {
+		number, err := w.rev.take(ctx, tx)
+		if err != nil {
+			return nil, err
+		}
 		f, err := lookUp(ctx, tx, w.lookup)
 		if err != nil {
 			return nil, err
 		}
-		unchanged, err := model.CheckEntityWrite(w.e, f)
+		same, err := model.CheckEntityWrite(w.e, f)
 		if err != nil {
 			return nil, err
 		}
-		if unchanged {
-			return f.Entity, nil
+		if same {
+			return unchanged(f.Entity)
 		}
 		recs, err := collect(ctx, tx, w.cypher, w.params)
 		if err != nil {
 			return nil, err
 		}
-		return one(recs, entityFromRecord)
+		stored, err := one(recs, entityFromRecord)
+		if err != nil {
+			return nil, err
+		}
+		id := stored.GetID()
+		return stored, w.rev.record(ctx, tx, number, []model.Change{{ID: id, Before: entityItem(f.Entity)}},
+			map[string]model.Item{id: {Entity: stored}})
 	}
 }
 
@@ -285,6 +311,7 @@ RETURN n`
 // sourceWrite is everything an upsert of a source sends, built before the transaction.
 type sourceWrite struct {
 	src    *model.Source
+	rev    revisionFor
 	lookup map[string]any
 	params map[string]any
 }
@@ -294,6 +321,7 @@ func sourceWriteFor(src *model.Source, now time.Time) *sourceWrite {
 	row := sourceRow(src)
 	return &sourceWrite{
 		src:    src.Clone(),
+		rev:    revisionFor{at: now, op: model.OpUpsertSource},
 		lookup: lookupParams(model.SourceWriteKeys(src)),
 		params: map[string]any{"id": src.ID, "props": row["props"], "hash": row["hash"], "now": now},
 	}
@@ -324,22 +352,31 @@ func prepareSourceWrite(src *model.Source, now time.Time) (*sourceWrite, error) 
 // work is the transaction function of the upsert.
 func (w *sourceWrite) work(ctx context.Context) neo4j.ManagedTransactionWorkT[*model.Source] {
 	return func(tx neo4j.ManagedTransaction) (*model.Source, error) {
+		number, err := w.rev.take(ctx, tx)
+		if err != nil {
+			return nil, err
+		}
 		f, err := lookUp(ctx, tx, w.lookup)
 		if err != nil {
 			return nil, err
 		}
-		unchanged, err := model.CheckSourceWrite(w.src, f)
+		same, err := model.CheckSourceWrite(w.src, f)
 		if err != nil {
 			return nil, err
 		}
-		if unchanged {
-			return f.Source, nil
+		if same {
+			return unchanged(f.Source)
 		}
 		recs, err := collect(ctx, tx, cypherUpsertSource, w.params)
 		if err != nil {
 			return nil, err
 		}
-		return one(recs, sourceFromRecord)
+		stored, err := one(recs, sourceFromRecord)
+		if err != nil {
+			return nil, err
+		}
+		return stored, w.rev.record(ctx, tx, number, []model.Change{{ID: stored.ID, Before: sourceItem(f.Source)}},
+			map[string]model.Item{stored.ID: {Source: stored}})
 	}
 }
 
@@ -372,6 +409,7 @@ type relationWrite struct {
 	r *model.Relation
 	// rule is model.CheckRelationAdd or model.CheckRelationUpdate.
 	rule   func(*model.Relation, *model.WriteFacts) (bool, error)
+	rev    revisionFor
 	lookup map[string]any
 	cypher string
 	// params are cypherPutRelation's, with a null createdAt: a relation that moves gets the
@@ -382,9 +420,9 @@ type relationWrite struct {
 // relationWriteFor builds the add (update false) or update of r (which passed
 // model.CheckRelation) at time now.
 func relationWriteFor(r *model.Relation, update bool, now time.Time) (*relationWrite, error) {
-	rule := model.CheckRelationAdd
+	rule, op := model.CheckRelationAdd, model.OpAddRelation
 	if update {
-		rule = model.CheckRelationUpdate
+		rule, op = model.CheckRelationUpdate, model.OpUpdateRelation
 	}
 	cypher, err := putRelationQuery(r.Type)
 	if err != nil {
@@ -394,6 +432,7 @@ func relationWriteFor(r *model.Relation, update bool, now time.Time) (*relationW
 	return &relationWrite{
 		r:      r.Clone(),
 		rule:   rule,
+		rev:    revisionFor{at: now, op: op},
 		lookup: lookupParams(model.RelationWriteKeys(r)),
 		cypher: cypher,
 		params: map[string]any{
@@ -441,16 +480,20 @@ func prepareRelationWrite(r *model.Relation, update bool, now time.Time) (*relat
 // work is the transaction function of the add or update.
 func (w *relationWrite) work(ctx context.Context) neo4j.ManagedTransactionWorkT[*model.Relation] {
 	return func(tx neo4j.ManagedTransaction) (*model.Relation, error) {
+		number, err := w.rev.take(ctx, tx)
+		if err != nil {
+			return nil, err
+		}
 		f, err := lookUp(ctx, tx, w.lookup)
 		if err != nil {
 			return nil, err
 		}
-		unchanged, err := w.rule(w.r, f)
+		same, err := w.rule(w.r, f)
 		if err != nil {
 			return nil, err
 		}
-		if unchanged {
-			return f.Relation, nil
+		if same {
+			return unchanged(f.Relation)
 		}
 		params := w.params
 		if old := f.Relation; old != nil && (old.Type != w.r.Type || old.FromID != w.r.FromID || old.ToID != w.r.ToID) {
@@ -483,7 +526,8 @@ func (w *relationWrite) work(ctx context.Context) neo4j.ManagedTransactionWorkT[
 		if err := checkWrittenCycle(ctx, tx, w.r); err != nil {
 			return nil, err
 		}
-		return stored, nil
+		return stored, w.rev.record(ctx, tx, number, []model.Change{{ID: stored.ID, Before: relationItem(f.Relation)}},
+			map[string]model.Item{stored.ID: {Relation: stored}})
 	}
 }
 
@@ -507,14 +551,30 @@ func (s *Store) RemoveRelation(ctx context.Context, id string) error {
 	if err := s.writeReady(ctx, op); err != nil {
 		return err
 	}
-	_, err := writeTx(ctx, s, op, removeRelationWork(ctx, id))
+	_, err := writeTx(ctx, s, op, removeRelationWork(ctx, id, revisionFor{at: s.stamp(), op: model.OpRemoveRelation}))
 	return err
 }
 
-// removeRelationWork is the transaction function of RemoveRelation.
-func removeRelationWork(ctx context.Context, id string) neo4j.ManagedTransactionWorkT[struct{}] {
+// removeRelationWork is the transaction function of RemoveRelation: it reads the relation
+// (what its revision keeps), then deletes it.
+func removeRelationWork(ctx context.Context, id string, rev revisionFor) neo4j.ManagedTransactionWorkT[struct{}] {
 	return func(tx neo4j.ManagedTransaction) (struct{}, error) {
-		recs, err := collect(ctx, tx, deleteRelationQuery(), map[string]any{"id": id})
+		number, err := rev.take(ctx, tx)
+		if err != nil {
+			return struct{}{}, err
+		}
+		recs, err := collect(ctx, tx, relationByIDQuery(), map[string]any{"id": id})
+		if err != nil {
+			return struct{}{}, err
+		}
+		if len(recs) == 0 {
+			return struct{}{}, model.NotFound("relation", id)
+		}
+		before, err := one(recs, relationFromRecord)
+		if err != nil {
+			return struct{}{}, err
+		}
+		recs, err = collect(ctx, tx, deleteRelationQuery(), map[string]any{"id": id})
 		if err != nil {
 			return struct{}{}, err
 		}
@@ -525,7 +585,7 @@ func removeRelationWork(ctx context.Context, id string) neo4j.ManagedTransaction
 		if n == 0 {
 			return struct{}{}, model.NotFound("relation", id)
 		}
-		return struct{}{}, nil
+		return struct{}{}, rev.record(ctx, tx, number, []model.Change{{ID: id, Before: relationItem(before)}}, nil)
 	}
 }
 
@@ -541,21 +601,48 @@ CALL (n) {
 DETACH DELETE n
 RETURN relations`
 
+// cypherDeleteEntityPrior reads an entity and every relation that starts or ends at it,
+// before DeleteEntity deletes them: what its revision keeps.
+const cypherDeleteEntityPrior = `
+MATCH (n:Entity {id: $id})
+CALL (n) {
+  MATCH (n)-[r]-()
+  WITH DISTINCT r
+  RETURN collect({rel: r, fromId: startNode(r).id, toId: endNode(r).id}) AS relations
+}
+RETURN n, relations`
+
 // DeleteEntity deletes an entity and every relation that starts or ends at it, and reports how
 // many relations went (a self-loop counts once); NOT_FOUND when there is none. References to
 // it by id (a countryId, a source's publisherId) are left as they are and resolve to nothing.
+// Its revision keeps the entity and every relation that went with it.
 func (s *Store) DeleteEntity(ctx context.Context, id string) (int, error) {
 	const op = "delete entity"
 	if err := s.writeReady(ctx, op); err != nil {
 		return 0, err
 	}
-	return writeTx(ctx, s, op, deleteEntityWork(ctx, id))
+	return writeTx(ctx, s, op, deleteEntityWork(ctx, id, revisionFor{at: s.stamp(), op: model.OpDeleteEntity}))
 }
 
 // deleteEntityWork is the transaction function of DeleteEntity.
-func deleteEntityWork(ctx context.Context, id string) neo4j.ManagedTransactionWorkT[int] {
+func deleteEntityWork(ctx context.Context, id string, rev revisionFor) neo4j.ManagedTransactionWorkT[int] {
 	return func(tx neo4j.ManagedTransaction) (int, error) {
-		recs, err := collect(ctx, tx, cypherDeleteEntity, map[string]any{"id": id})
+		number, err := rev.take(ctx, tx)
+		if err != nil {
+			return 0, err
+		}
+		recs, err := collect(ctx, tx, cypherDeleteEntityPrior, map[string]any{"id": id})
+		if err != nil {
+			return 0, err
+		}
+		if len(recs) == 0 {
+			return 0, model.NotFound("entity", id)
+		}
+		changes, err := one(recs, deletedItems)
+		if err != nil {
+			return 0, err
+		}
+		recs, err = collect(ctx, tx, cypherDeleteEntity, map[string]any{"id": id})
 		if err != nil {
 			return 0, err
 		}
@@ -563,6 +650,38 @@ func deleteEntityWork(ctx context.Context, id string) neo4j.ManagedTransactionWo
 			return 0, model.NotFound("entity", id)
 		}
 		n, err := one(recs, intColumn("relations"))
-		return int(n), err
+		if err != nil {
+			return 0, err
+		}
+		if int(n) != len(changes)-1 {
+			return 0, fmt.Errorf("delete entity %q: %d relations went, %d were read before", id, n, len(changes)-1)
+		}
+		return int(n), rev.record(ctx, tx, number, changes, nil)
 	}
+}
+
+// deletedItems maps the record of cypherDeleteEntityPrior: the entity and its relations as
+// the changes of its deletion.
+func deletedItems(rec *neo4j.Record) ([]model.Change, error) {
+	n, err := recordValue[dbtype.Node](rec, "n")
+	if err != nil {
+		return nil, err
+	}
+	e, err := entityFromNode(n)
+	if err != nil {
+		return nil, err
+	}
+	list, err := listOf[any](rec, "relations")
+	if err != nil {
+		return nil, err
+	}
+	rels, err := relationsFromList(list)
+	if err != nil {
+		return nil, err
+	}
+	changes := []model.Change{{ID: e.GetID(), Before: model.Item{Entity: e}}}
+	for _, r := range rels {
+		changes = append(changes, model.Change{ID: r.ID, Before: model.Item{Relation: r}})
+	}
+	return changes, nil
 }

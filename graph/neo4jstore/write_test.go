@@ -2,10 +2,12 @@ package neo4jstore
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
 	"maps"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -73,6 +75,14 @@ func (r *fakeResult) Single(context.Context) (*neo4j.Record, error) {
 // statementName tells the write statements apart.
 func statementName(cypher string) string {
 	switch {
+	case cypher == cypherNextRevision:
+		return "next revision"
+	case cypher == cypherRecordRevision:
+		return "record revision"
+	case cypher == relationByIDQuery():
+		return "relation"
+	case cypher == cypherDeleteEntityPrior:
+		return "entity prior"
 	case cypher == writeLookupQuery():
 		return "lookup"
 	case cypher == deleteRelationQuery():
@@ -108,6 +118,30 @@ func (g *graph) tx() *fakeTx {
 	f := &fakeTx{}
 	f.reply = func(cypher string, p map[string]any) ([]*neo4j.Record, error) {
 		switch statementName(cypher) {
+		case "next revision":
+			return []*neo4j.Record{{Keys: []string{"number"}, Values: []any{int64(7)}}}, nil
+		case "record revision":
+			return nil, nil
+		case "relation":
+			r, ok := g.relations[p["id"].(string)]
+			if !ok {
+				return nil, nil
+			}
+			return []*neo4j.Record{g.relationRecord(r)}, nil
+		case "entity prior":
+			id := p["id"].(string)
+			e, ok := g.entities[id]
+			if !ok {
+				return nil, nil
+			}
+			rels := []any{}
+			for _, r := range g.relations {
+				if r.FromID == id || r.ToID == id {
+					rec := g.relationRecord(r)
+					rels = append(rels, map[string]any{"rel": rec.Values[0], "fromId": r.FromID, "toId": r.ToID})
+				}
+			}
+			return []*neo4j.Record{{Keys: []string{"n", "relations"}, Values: []any{g.entityNode(e), rels}}}, nil
 		case "lookup":
 			return []*neo4j.Record{g.lookup(p)}, nil
 		case "upsert entity", "upsert source":
@@ -194,15 +228,27 @@ func (g *graph) chain(cypher string, p map[string]any) []*neo4j.Record {
 	return nil
 }
 
+// entityNode is a stored entity as the fake database returns it.
+func (g *graph) entityNode(e model.Entity) dbtype.Node {
+	props, _ := entityProps(e)
+	n := storedNode("1", []string{labelEntity, e.Kind().Label()}, props)
+	n.Props["createdAt"], n.Props["updatedAt"] = storedAt, storedAt
+	return n
+}
+
+// relationRecord is a stored relation as a record with the columns r, fromId and toId.
+func (g *graph) relationRecord(r *model.Relation) *neo4j.Record {
+	rel := relationship("3", r, "1", "2")
+	rel.Props["createdAt"], rel.Props["updatedAt"] = r.CreatedAt, r.UpdatedAt
+	return &neo4j.Record{Keys: []string{"r", "fromId", "toId"}, Values: []any{rel, r.FromID, r.ToID}}
+}
+
 // lookup answers cypherWriteLookup from the graph.
 func (g *graph) lookup(p map[string]any) *neo4j.Record {
 	id := p["id"].(string)
 	var entity, source any
 	if e, ok := g.entities[id]; ok {
-		props, _ := entityProps(e)
-		n := storedNode("1", []string{labelEntity, e.Kind().Label()}, props)
-		n.Props["createdAt"], n.Props["updatedAt"] = storedAt, storedAt
-		entity = n
+		entity = g.entityNode(e)
 	}
 	if s, ok := g.sources[id]; ok {
 		n := storedNode("2", []string{labelSource}, sourceProps(s))
@@ -211,9 +257,8 @@ func (g *graph) lookup(p map[string]any) *neo4j.Record {
 	}
 	rels := []any{}
 	if r, ok := g.relations[id]; ok {
-		rel := relationship("3", r, "1", "2")
-		rel.Props["createdAt"], rel.Props["updatedAt"] = r.CreatedAt, r.UpdatedAt
-		rels = append(rels, map[string]any{"rel": rel, "fromId": r.FromID, "toId": r.ToID})
+		rec := g.relationRecord(r)
+		rels = append(rels, map[string]any{"rel": rec.Values[0], "fromId": r.FromID, "toId": r.ToID})
 	}
 	known := []any{}
 	for _, s := range p["sourceIds"].([]string) {
@@ -417,13 +462,13 @@ func TestWriteWork(t *testing.T) {
 		return c
 	}
 	newRel := withRel(func(r *model.Relation) { r.ID, r.ToID = "avtotor-assembles-kia", "kia" })
-	lookupOnly := []string{"lookup"}
+	lookupOnly := []string{"next revision", "lookup"}
 
 	cases := []writeCase{
 		{
 			name:       "new entity",
 			work:       upsertEntity(&model.Brand{EntityBase: model.EntityBase{ID: "haval", Name: "Haval", SourceIDs: []string{"report"}}, CountryID: "russia"}),
-			statements: []string{"lookup", "upsert entity"},
+			statements: []string{"next revision", "lookup", "upsert entity", "record revision"},
 			check: func(t *testing.T, got any, _ []fakeRun) {
 				b := got.(*model.Brand)
 				if b.ID != "haval" || b.CountryID != "russia" || !b.CreatedAt.Equal(now) || !b.UpdatedAt.Equal(now) {
@@ -445,9 +490,9 @@ func TestWriteWork(t *testing.T) {
 		{
 			name:       "changed entity is written whole",
 			work:       upsertEntity(changedAvtotor),
-			statements: []string{"lookup", "upsert entity"},
+			statements: []string{"next revision", "lookup", "upsert entity", "record revision"},
 			check: func(t *testing.T, got any, runs []fakeRun) {
-				props := runs[1].params["props"].(map[string]any)
+				props := runs[2].params["props"].(map[string]any)
 				if props["description"] != "Kaliningrad assembler." || props["countryId"] != "russia" {
 					t.Errorf("written props = %v", props)
 				}
@@ -493,7 +538,7 @@ func TestWriteWork(t *testing.T) {
 		{
 			name:       "new source",
 			work:       upsertSource(&model.Source{ID: "new", Title: "New", PublishedOn: model.MustDate("2024"), PublisherID: "avtotor"}),
-			statements: []string{"lookup", "upsert source"},
+			statements: []string{"next revision", "lookup", "upsert source", "record revision"},
 			check: func(t *testing.T, got any, _ []fakeRun) {
 				if s := got.(*model.Source); s.ID != "new" || s.PublisherID != "avtotor" || !s.CreatedAt.Equal(now) {
 					t.Errorf("new source = %+v", s)
@@ -531,14 +576,14 @@ func TestWriteWork(t *testing.T) {
 		{
 			name:       "add a new relation",
 			work:       putRelation(newRel, false),
-			statements: []string{"lookup", "put relation"},
+			statements: []string{"next revision", "lookup", "put relation", "record revision"},
 			check: func(t *testing.T, got any, runs []fakeRun) {
 				r := got.(*model.Relation)
 				if r.ID != newRel.ID || r.Type != model.RelAssembles || r.ToID != "kia" || !r.CreatedAt.Equal(now) {
 					t.Errorf("added %+v", r)
 				}
-				if runs[1].params["createdAt"] != nil {
-					t.Errorf("a new relation carries createdAt %v", runs[1].params["createdAt"])
+				if runs[2].params["createdAt"] != nil {
+					t.Errorf("a new relation carries createdAt %v", runs[2].params["createdAt"])
 				}
 			},
 		},
@@ -566,7 +611,7 @@ func TestWriteWork(t *testing.T) {
 		{
 			name:       "update with the sources in another order is written",
 			work:       putRelation(withRel(func(r *model.Relation) { r.SourceIDs = []string{"report", "report"} }), true),
-			statements: []string{"lookup", "put relation"},
+			statements: []string{"next revision", "lookup", "put relation", "record revision"},
 		},
 		{
 			name:       "add under the id of a different relation",
@@ -615,28 +660,28 @@ func TestWriteWork(t *testing.T) {
 		{
 			name:       "update in place keeps the relationship",
 			work:       putRelation(withRel(func(r *model.Relation) { r.Status = model.StatusEnded }), true),
-			statements: []string{"lookup", "put relation"},
+			statements: []string{"next revision", "lookup", "put relation", "record revision"},
 			check: func(t *testing.T, got any, runs []fakeRun) {
 				r := got.(*model.Relation)
 				if r.Status != model.StatusEnded || !r.CreatedAt.Equal(storedAt) || !r.UpdatedAt.Equal(now) {
 					t.Errorf("updated %+v", r)
 				}
-				if runs[1].params["createdAt"] != nil {
-					t.Errorf("an update in place sends createdAt %v", runs[1].params["createdAt"])
+				if runs[2].params["createdAt"] != nil {
+					t.Errorf("an update in place sends createdAt %v", runs[2].params["createdAt"])
 				}
 			},
 		},
 		{
 			name:       "update that moves the relation deletes it and recreates it with its createdAt",
 			work:       putRelation(withRel(func(r *model.Relation) { r.ToID = "kia" }), true),
-			statements: []string{"lookup", "delete relation", "put relation"},
+			statements: []string{"next revision", "lookup", "delete relation", "put relation", "record revision"},
 			check: func(t *testing.T, got any, runs []fakeRun) {
 				r := got.(*model.Relation)
 				if r.ToID != "kia" || !r.CreatedAt.Equal(storedAt) || !r.UpdatedAt.Equal(now) {
 					t.Errorf("moved %+v", r)
 				}
-				if runs[1].params["id"] != rel.ID || !runs[2].params["createdAt"].(time.Time).Equal(storedAt) {
-					t.Errorf("delete params %v, put createdAt %v", runs[1].params, runs[2].params["createdAt"])
+				if runs[2].params["id"] != rel.ID || !runs[3].params["createdAt"].(time.Time).Equal(storedAt) {
+					t.Errorf("delete params %v, put createdAt %v", runs[2].params, runs[3].params["createdAt"])
 				}
 			},
 		},
@@ -645,7 +690,7 @@ func TestWriteWork(t *testing.T) {
 			work: putRelation(withRel(func(r *model.Relation) {
 				r.Type, r.ToID = model.RelLocatedIn, "russia"
 			}), true),
-			statements: []string{"lookup", "delete relation", "put relation", "hierarchy chain"},
+			statements: []string{"next revision", "lookup", "delete relation", "put relation", "hierarchy chain", "record revision"},
 			check: func(t *testing.T, got any, runs []fakeRun) {
 				if r := got.(*model.Relation); r.Type != model.RelLocatedIn || !r.CreatedAt.Equal(storedAt) {
 					t.Errorf("retyped %+v", r)
@@ -673,45 +718,53 @@ func TestWriteWork(t *testing.T) {
 			name:       "an endpoint deleted between the lookup and the write",
 			work:       putRelation(newRel, false),
 			setup:      func(g *graph) { g.putReturnsNothing = true },
-			statements: []string{"lookup", "put relation"}, code: model.CodeNotFound,
+			statements: []string{"next revision", "lookup", "put relation"}, code: model.CodeNotFound,
 			message: "deleted meanwhile",
 		},
 		{
 			name: "remove a relation",
 			work: func(*graph) func(neo4j.ManagedTransaction) (any, error) {
-				work := removeRelationWork(context.Background(), rel.ID)
+				work := removeRelationWork(context.Background(), rel.ID, testRevision(model.OpRemoveRelation))
 				return func(tx neo4j.ManagedTransaction) (any, error) { return work(tx) }
 			},
-			statements: []string{"delete relation"},
+			statements: []string{"next revision", "relation", "delete relation", "record revision"},
+			check: func(t *testing.T, _ any, runs []fakeRun) {
+				want := []model.Change{{ID: rel.ID, Before: model.Item{Relation: rel}}}
+				checkRecorded(t, runs[3], model.OpRemoveRelation, want, []string{rel.ID})
+			},
 		},
 		{
 			name: "remove a missing relation",
 			work: func(*graph) func(neo4j.ManagedTransaction) (any, error) {
-				work := removeRelationWork(context.Background(), "nope")
+				work := removeRelationWork(context.Background(), "nope", testRevision(model.OpRemoveRelation))
 				return func(tx neo4j.ManagedTransaction) (any, error) { return work(tx) }
 			},
-			statements: []string{"delete relation"}, code: model.CodeNotFound, message: `no relation with id "nope"`,
+			statements: []string{"next revision", "relation"}, code: model.CodeNotFound, message: `no relation with id "nope"`,
 		},
 		{
 			name: "delete an entity",
 			work: func(*graph) func(neo4j.ManagedTransaction) (any, error) {
-				work := deleteEntityWork(context.Background(), "avtotor")
+				work := deleteEntityWork(context.Background(), "avtotor", testRevision(model.OpDeleteEntity))
 				return func(tx neo4j.ManagedTransaction) (any, error) { return work(tx) }
 			},
-			statements: []string{"delete entity"},
-			check: func(t *testing.T, got any, _ []fakeRun) {
+			statements: []string{"next revision", "entity prior", "delete entity", "record revision"},
+			check: func(t *testing.T, got any, runs []fakeRun) {
 				if got != 1 {
 					t.Errorf("relations deleted = %v, want 1", got)
 				}
+				org := avtotor.Clone()
+				org.Common().CreatedAt, org.Common().UpdatedAt = storedAt, storedAt
+				want := []model.Change{{ID: "avtotor", Before: model.Item{Entity: org}}, {ID: rel.ID, Before: model.Item{Relation: rel}}}
+				checkRecorded(t, runs[3], model.OpDeleteEntity, want, []string{"avtotor", rel.ID})
 			},
 		},
 		{
 			name: "delete a missing entity",
 			work: func(*graph) func(neo4j.ManagedTransaction) (any, error) {
-				work := deleteEntityWork(context.Background(), "nope")
+				work := deleteEntityWork(context.Background(), "nope", testRevision(model.OpDeleteEntity))
 				return func(tx neo4j.ManagedTransaction) (any, error) { return work(tx) }
 			},
-			statements: []string{"delete entity"}, code: model.CodeNotFound, message: `no entity with id "nope"`,
+			statements: []string{"next revision", "entity prior"}, code: model.CodeNotFound, message: `no entity with id "nope"`,
 		},
 	}
 	for _, c := range cases {
@@ -729,6 +782,17 @@ func TestWriteWork(t *testing.T) {
 				got, err := work(tx)
 				if d := cmp.Diff(c.statements, tx.statements()); d != "" {
 					t.Errorf("attempt %d: statements (-want +got):\n%s", attempt, d)
+				}
+				// A write that records no revision must end its transaction with errNoChange,
+				// so the number it took rolls back; one that records must not.
+				var same *errNoChange
+				if errors.As(err, &same) {
+					got, err = same.value, nil
+					if slices.Contains(c.statements, "record revision") {
+						t.Errorf("attempt %d: a write that records a revision ended with errNoChange", attempt)
+					}
+				} else if err == nil && !slices.Contains(c.statements, "record revision") {
+					t.Errorf("attempt %d: a write that changed nothing committed its transaction", attempt)
 				}
 				if c.code == "" {
 					if err != nil {
@@ -753,6 +817,47 @@ func TestWriteWork(t *testing.T) {
 	}
 }
 
+// testRevision is the revision of a write under test.
+func testRevision(op model.Operation) revisionFor { return revisionFor{at: now, op: op} }
+
+// checkRecorded checks the parameters of a cypherRecordRevision run: the operation, the
+// number the write took, the touched ids and each item's content before, timestamps included.
+func checkRecorded(t *testing.T, run fakeRun, op model.Operation, want []model.Change, touched []string) {
+	t.Helper()
+	p := run.params
+	if p["operation"] != string(op) || p["number"] != int64(7) || !p["at"].(time.Time).Equal(now) || p["run"] != nil {
+		t.Errorf("recorded header %v", p)
+	}
+	if p["actorName"] != "system" || p["actorVia"] != "system" {
+		t.Errorf("recorded actor %v %v, want the system actor", p["actorName"], p["actorVia"])
+	}
+	var ts []model.Touched
+	if err := json.Unmarshal([]byte(p["touched"].(string)), &ts); err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	for _, x := range ts {
+		ids = append(ids, x.ID)
+	}
+	if d := cmp.Diff(touched, ids); d != "" {
+		t.Errorf("touched (-want +got):\n%s", d)
+	}
+	var got []model.Change
+	for _, row := range p["changes"].([]any) {
+		m := row.(map[string]any)
+		c := model.Change{ID: m["id"].(string)}
+		if b, ok := m["before"].(string); ok {
+			if err := json.Unmarshal([]byte(b), &c.Before); err != nil {
+				t.Fatal(err)
+			}
+		}
+		got = append(got, c)
+	}
+	if d := cmp.Diff(want, got, cmpopts.EquateEmpty()); d != "" {
+		t.Errorf("recorded changes (-want +got):\n%s", d)
+	}
+}
+
 // TestRelationWorkKeepsItsParams checks that a move, which sends the stored createdAt, does
 // so on a copy: a retried attempt that finds the relation already in place must send none.
 func TestRelationWorkKeepsItsParams(t *testing.T) {
@@ -767,7 +872,7 @@ func TestRelationWorkKeepsItsParams(t *testing.T) {
 	if _, err := w.work(t.Context())(tx); err != nil {
 		t.Fatal(err)
 	}
-	if len(tx.runs) != 3 || tx.runs[2].params["createdAt"] == nil {
+	if len(tx.runs) != 5 || tx.runs[3].params["createdAt"] == nil {
 		t.Fatalf("the move did not send createdAt: %v", tx.statements())
 	}
 	if w.params["createdAt"] != nil {
@@ -790,8 +895,14 @@ func TestWriteWorkPassesDriverErrors(t *testing.T) {
 			_, err := sourceWriteFor(&model.Source{ID: "s", Title: "S", PublishedOn: model.MustDate("2024")}, now).work(t.Context())(tx)
 			return err
 		},
-		"remove relation": func() error { _, err := removeRelationWork(t.Context(), "r")(tx); return err },
-		"delete entity":   func() error { _, err := deleteEntityWork(t.Context(), "e")(tx); return err },
+		"remove relation": func() error {
+			_, err := removeRelationWork(t.Context(), "r", testRevision(model.OpRemoveRelation))(tx)
+			return err
+		},
+		"delete entity": func() error {
+			_, err := deleteEntityWork(t.Context(), "e", testRevision(model.OpDeleteEntity))(tx)
+			return err
+		},
 	} {
 		if err := work(); err != transient {
 			t.Errorf("%s: error %v, want the driver's own", name, err)

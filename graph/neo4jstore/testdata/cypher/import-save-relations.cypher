@@ -33,6 +33,7 @@ FOREACH (_ IN CASE WHEN changed THEN [1] ELSE [] END |
   CREATE (p:ImportPrior)
   SET p = properties(r), p.importBatch = $batch, p.importSort = $sort,
       p.importType = type(r), p.importFrom = fromId, p.importTo = toId)
-WITH row, r, moved, changed, type(r) AS prior, r.createdAt AS createdAt
+WITH row, r, moved, changed, type(r) AS prior, r.createdAt AS createdAt,
+     CASE WHEN changed THEN {props: properties(r), fromId: fromId, toId: toId} END AS before
 FOREACH (_ IN CASE WHEN moved THEN [1] ELSE [] END | DELETE r)
-RETURN row.id AS id, changed, prior, CASE WHEN moved THEN createdAt END AS createdAt
+RETURN row.id AS id, changed, prior, CASE WHEN moved THEN createdAt END AS createdAt, before

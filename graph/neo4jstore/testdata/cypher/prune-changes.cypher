@@ -1,0 +1,5 @@
+MATCH (c:RevisionChange)
+WHERE c.number <= $floor
+WITH c LIMIT $n
+DELETE c
+RETURN count(*) AS n

@@ -1,0 +1,2 @@
+MATCH (c:RevisionChange {run: $run})
+RETURN c.touched AS touched

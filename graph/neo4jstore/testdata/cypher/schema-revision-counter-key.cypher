@@ -1,0 +1,1 @@
+CREATE CONSTRAINT revision_counter_key IF NOT EXISTS FOR (n:RevisionCounter) REQUIRE n.key IS UNIQUE

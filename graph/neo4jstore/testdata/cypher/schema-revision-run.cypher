@@ -1,0 +1,1 @@
+CREATE INDEX revision_run IF NOT EXISTS FOR (n:Revision) ON (n.run)
