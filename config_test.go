@@ -43,6 +43,9 @@ func TestConfigAcceptsDocumentedValues(t *testing.T) {
 		{"KG_NEO4J_ACQUIRE_TIMEOUT", "5s"},
 		{"KG_NEO4J_IMPORT_BATCH", "2000"},
 		{"KG_NEO4J_IMPORT_WORKERS", "2"},
+		{"KG_MAX_SUBSCRIPTIONS_PER_CONNECTION", "10"},
+		{"KG_MAX_SUBSCRIPTION_CONNECTIONS", "200"},
+		{"KG_FEED_INTERVAL", "200ms"},
 		{"KG_HISTORY_RETENTION", "8760h"},
 	} {
 		if _, err := loadConfig(envOf(kv...)); err != nil {
@@ -79,6 +82,9 @@ func TestConfigErrorsNameTheVariable(t *testing.T) {
 		{"KG_MAX_BODY_BYTES", "0", []string{"KG_MAX_BODY_BYTES"}},
 		{"KG_NEO4J_IMPORT_BATCH", "0", []string{"KG_NEO4J_IMPORT_BATCH", "1 to 100000"}},
 		{"KG_NEO4J_IMPORT_WORKERS", "many", []string{"KG_NEO4J_IMPORT_WORKERS"}},
+		{"KG_MAX_SUBSCRIPTIONS_PER_CONNECTION", "0", []string{"KG_MAX_SUBSCRIPTIONS_PER_CONNECTION", "1 to 1000"}},
+		{"KG_MAX_SUBSCRIPTION_CONNECTIONS", "lots", []string{"KG_MAX_SUBSCRIPTION_CONNECTIONS"}},
+		{"KG_FEED_INTERVAL", "0s", []string{"KG_FEED_INTERVAL"}},
 		{"KG_HISTORY_RETENTION", "a year", []string{"KG_HISTORY_RETENTION", "duration"}},
 		{"KG_HISTORY_RETENTION", "-1h", []string{"KG_HISTORY_RETENTION"}},
 	} {

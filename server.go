@@ -24,6 +24,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/autograph-kg/autograph/graph/feed"
 	"github.com/autograph-kg/autograph/graph/history"
 	"github.com/autograph-kg/autograph/graph/httpapi"
 	"github.com/autograph-kg/autograph/graph/inmem"
@@ -69,6 +70,8 @@ type config struct {
 	Seed    string
 	// Neo4j is set when NEO4J_URI is.
 	Neo4j *neo4jstore.Config
+	// FeedInterval is how often the change feed polls the store's history.
+	FeedInterval time.Duration
 	// HistoryRetention, when positive, is how long revisions are kept (KG_HISTORY_RETENTION);
 	// zero keeps them forever.
 	HistoryRetention time.Duration
@@ -134,7 +137,12 @@ func loadConfig(getenv func(string) string) (config, error) {
 			DisableIntrospection: !boolVar("KG_INTROSPECTION", true),
 			DisablePlayground:    !boolVar("KG_PLAYGROUND", true),
 			StoreCallsExtension:  boolVar("KG_STORE_CALLS_EXTENSION", false),
+			MaxSubscriptionsPerConnection: rangeVar("KG_MAX_SUBSCRIPTIONS_PER_CONNECTION", httpapi.DefaultMaxSubscriptionsPerConnection,
+				1, 1000, "a whole number from 1 to 1000"),
+			MaxSubscriptionConnections: rangeVar("KG_MAX_SUBSCRIPTION_CONNECTIONS", httpapi.DefaultMaxSubscriptionConnections,
+				1, 100_000, "a whole number from 1 to 100000"),
 		},
+		FeedInterval: durVar("KG_FEED_INTERVAL", feed.DefaultInterval),
 	}
 	if boolVar("KG_EXPLORER", true) {
 		c.Handler.Explorer = web.Handler()
@@ -418,6 +426,9 @@ func run(ctx context.Context, getenv func(string) string, listening chan<- strin
 	debug.FreeOSMemory()
 	opts := cfg.Handler
 	opts.Store, opts.Logger = store, logger
+	// The change feed follows the store's history, which records the writes of every server
+	// on the same database, so subscribers hear of those too.
+	opts.Feed = feed.New(store, feed.Options{Interval: cfg.FeedInterval, Logger: logger})
 	opts.Registry = prometheus.NewRegistry()
 	opts.Registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	srv := &http.Server{
@@ -428,6 +439,10 @@ func run(ctx context.Context, getenv func(string) string, listening chan<- strin
 		IdleTimeout:       2 * time.Minute,
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+	}
+	if opts.Feed != nil {
+		// Ending the feed ends the streams, which Shutdown would otherwise wait for.
+		srv.RegisterOnShutdown(opts.Feed.Close)
 	}
 	addr := ln.Addr().String()
 	logger.Info("listening", "addr", addr, "graphql", "/query", "playground", !opts.DisablePlayground,
@@ -464,6 +479,9 @@ func run(ctx context.Context, getenv func(string) string, listening chan<- strin
 	// Pruning stops before the store closes.
 	stopRetain()
 	<-retained
+	if opts.Feed != nil {
+		opts.Feed.Close() // before the store it reads
+	}
 	cctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	return errors.Join(err, store.Close(cctx))

@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/autograph-kg/autograph/graph/feed"
 	"github.com/autograph-kg/autograph/graph/gqlmodel"
 	"github.com/autograph-kg/autograph/graph/history"
 	"github.com/autograph-kg/autograph/graph/model"
@@ -162,7 +163,7 @@ func (r *revisionResolver) Changes(ctx context.Context, obj *gqlmodel.Revision, 
 }
 
 func (r *subscriptionResolver) Changes(ctx context.Context, ids []string, kinds []model.EntityKind, types []model.RelationType, since *int) (<-chan *gqlmodel.ChangeEvent, error) {
-	return nil, model.Errorf(model.CodeUnavailable, "the change feed is not served by this build")
+	return r.changes(ctx, feed.Filter{IDs: ids, Kinds: kinds, Types: types}, since)
 }
 
 func (r *Resolver) Actor() ActorResolver { return &actorResolver{r} }

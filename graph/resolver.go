@@ -9,8 +9,8 @@ package graph
 import (
 	"log/slog"
 
+	"github.com/autograph-kg/autograph/graph/feed"
 	"github.com/autograph-kg/autograph/graph/history"
-
 	"github.com/autograph-kg/autograph/graph/model"
 )
 
@@ -29,6 +29,8 @@ type Resolver struct {
 	History model.History
 	// Pasts reads the graph as it stood at a past moment (knownAt; see KnownAt); nil with
 	// History.
-	Pasts  *history.Pasts
+	Pasts *history.Pasts
+	// Feed serves the subscription `changes`; nil on a server that keeps no history.
+	Feed   *feed.Feed
 	Logger *slog.Logger
 }

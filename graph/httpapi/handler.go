@@ -1,9 +1,11 @@
 // Package httpapi serves the GraphQL API over HTTP: the /query transport (GraphQL over
-// HTTP), its limits (body size, depth, field count, complexity, tokens per document), who a
-// request speaks for (write tokens, JWTs), the per-request scope (deadline, store-call
-// counter, loaders), logs and metrics, the one error presenter that turns domain errors into
-// extensions.code, and the side endpoints (/, /healthz, /readyz, /metrics, /explore). The
-// resolvers it serves are package graph's; it holds no GraphQL field logic of its own.
+// HTTP; with a change feed, also subscriptions over WebSocket and Server-Sent Events, see
+// subscribe.go), its limits (body size, depth, field count, complexity, tokens per
+// document), who a request speaks for (write tokens, JWTs), the per-request scope (deadline,
+// store-call counter, loaders), logs and metrics, the one error presenter that turns domain
+// errors into extensions.code, and the side endpoints (/, /healthz, /readyz, /metrics,
+// /explore). The resolvers it serves are package graph's; it holds no GraphQL field logic of
+// its own.
 package httpapi
 
 import (
@@ -29,6 +31,7 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 
 	"github.com/autograph-kg/autograph/graph"
+	"github.com/autograph-kg/autograph/graph/feed"
 	"github.com/autograph-kg/autograph/graph/history"
 	"github.com/autograph-kg/autograph/graph/instrument"
 	"github.com/autograph-kg/autograph/graph/loader"
@@ -70,6 +73,15 @@ type Options struct {
 	Registry *prometheus.Registry
 	// Explorer, when set, is served at /explore (the browser app built on this API).
 	Explorer http.Handler
+	// Feed, when set, serves the subscription `changes` over WebSocket and Server-Sent Events
+	// at /query (see subscribe.go); without it subscriptions are refused.
+	Feed *feed.Feed
+	// MaxSubscriptionsPerConnection bounds the subscriptions one WebSocket runs at once
+	// (default 10).
+	MaxSubscriptionsPerConnection int
+	// MaxSubscriptionConnections bounds the streaming connections (WebSocket and SSE) the
+	// server holds at once (default 200); more are answered 503.
+	MaxSubscriptionConnections int
 	// PlainExecution leaves every field to gqlgen's executor, without graph.DirectFields;
 	// the answers are the same, and tests compare the two.
 	PlainExecution bool
@@ -106,6 +118,12 @@ func (o *Options) defaults() {
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
 	}
+	if o.MaxSubscriptionsPerConnection <= 0 {
+		o.MaxSubscriptionsPerConnection = DefaultMaxSubscriptionsPerConnection
+	}
+	if o.MaxSubscriptionConnections <= 0 {
+		o.MaxSubscriptionConnections = DefaultMaxSubscriptionConnections
+	}
 }
 
 // NewHandler builds the server's HTTP handler: GraphQL at /query (package graph's resolvers
@@ -119,10 +137,15 @@ func NewHandler(o Options) http.Handler {
 	}
 	store := instrument.Wrap(o.Store, metrics)
 	auth := newAuthenticator(o.WriteTokens, o.Auth)
-	res := &graph.Resolver{Reader: store, Writer: store, Importer: store, History: store, Pasts: history.NewPasts(store, 0), Logger: o.Logger}
+	res := &graph.Resolver{Reader: store, Writer: store, Importer: store, History: store, Pasts: history.NewPasts(store, 0), Feed: o.Feed, Logger: o.Logger}
 	cfg := graph.Config{Resolvers: res, Complexity: complexity()}
 	es := graph.NewExecutableSchema(cfg)
 	srv := handler.New(newDefaultCosted(es))
+	st := &streams{feed: o.Feed, logger: o.Logger, maxPerConn: int64(o.MaxSubscriptionsPerConnection),
+		maxConns: int64(o.MaxSubscriptionConnections), requestTimeout: o.RequestTimeout}
+	if o.Feed != nil {
+		st.addStreamTransports(srv, auth, o.MaxBodyBytes)
+	}
 	srv.AddTransport(httpTransport{})
 	// Parsed documents are cached by their text (the key); APQ keeps texts by hash.
 	srv.SetQueryCache(boundedCache[*ast.QueryDocument]{inner: lru.New[*ast.QueryDocument](1000), limit: maxCachedQueryBytes})
@@ -140,9 +163,14 @@ func NewHandler(o Options) http.Handler {
 	// estimate expands every fragment.
 	srv.Use(queryLimits{MaxDepth: o.DepthLimit, MaxFields: o.FieldLimit})
 	srv.Use(extension.FixedComplexityLimit(o.ComplexityLimit))
+	presenter := presentError(o.Logger)
+	srv.AroundOperations(st.streamOperations(presenter))
 	srv.AroundOperations(auth.requireCredentials())
+	if o.Feed != nil {
+		srv.AroundOperations(notifyAfterMutations(o.Feed))
+	}
 	srv.AroundResponses(recordResponses)
-	srv.SetErrorPresenter(presentError(o.Logger))
+	srv.SetErrorPresenter(presenter)
 	srv.SetRecoverFunc(recoverPanic(o.Logger))
 	// knownAt swaps the reader before the direct writer reads through it.
 	srv.AroundFields(res.KnownAt)
@@ -163,7 +191,11 @@ func NewHandler(o Options) http.Handler {
 	}
 
 	mux := http.NewServeMux()
-	mux.Handle("/query", withRequestScope(store, o.RequestTimeout, observe(o.Logger, metrics, limitBody(o.MaxBodyBytes, auth.withAuth(srv)))))
+	query := withRequestScope(store, o.RequestTimeout, observe(o.Logger, metrics, limitBody(o.MaxBodyBytes, auth.withAuth(srv))))
+	if o.Feed != nil {
+		query = routeStreams(st.scope(withStreamAuth(auth, limitBody(o.MaxBodyBytes, streamRequest(srv)))), query)
+	}
+	mux.Handle("/query", query)
 	if o.Registry != nil {
 		mux.Handle("GET /metrics", promhttp.HandlerFor(o.Registry, promhttp.HandlerOpts{}))
 	}
