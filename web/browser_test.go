@@ -23,6 +23,7 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 
+	"github.com/autograph-kg/autograph/graph/feed"
 	"github.com/autograph-kg/autograph/graph/httpapi"
 	"github.com/autograph-kg/autograph/graph/inmem"
 	"github.com/autograph-kg/autograph/seed"
@@ -185,7 +186,8 @@ func newApp(t *testing.T) *app {
 			t.Fatalf("import %s: %v", name, err)
 		}
 	}
-	h := httpapi.NewHandler(httpapi.Options{Store: store, Explorer: web.Handler(), Playground: web.Playground(), WriteTokens: []string{writeToken}})
+	changes := feed.New(store, feed.Options{})
+	h := httpapi.NewHandler(httpapi.Options{Store: store, Explorer: web.Handler(), Playground: web.Playground(), WriteTokens: []string{writeToken}, Feed: changes})
 	a := &app{handler: h, store: store}
 	a.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if strings.Contains(r.Header.Get("Accept"), "text/event-stream") {
@@ -209,6 +211,7 @@ func newApp(t *testing.T) *app {
 		h.ServeHTTP(w, r)
 	}))
 	t.Cleanup(func() {
+		changes.Close() // ends the streams still open, so that the server can close
 		a.Close()
 		_ = store.Close(context.Background())
 	})
