@@ -7,7 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
-	"sort"
+	"strings"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -143,7 +143,7 @@ func (s *Store) revisionFor(ctx context.Context, op model.Operation, c *change) 
 	for _, id := range c.dropRelations {
 		add(id, model.Item{})
 	}
-	slices.SortFunc(changes, func(a, b model.Change) int { return compareStrings(a.ID, b.ID) })
+	slices.SortFunc(changes, func(a, b model.Change) int { return strings.Compare(a.ID, b.ID) })
 	at := s.stamp()
 	s.mu.RLock()
 	if at.Before(s.hist.lastAt) {
@@ -151,16 +151,6 @@ func (s *Store) revisionFor(ctx context.Context, op model.Operation, c *change) 
 	}
 	s.mu.RUnlock()
 	return &pendingRevision{rev: model.NewRevision(ctx, s.hist.written+1, at, op, changes, after), changes: changes}
-}
-
-func compareStrings(a, b string) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 // storedItem is the item stored under id, or the zero Item.
@@ -213,7 +203,7 @@ func putRevision(ctx context.Context, tx *bolt.Tx, p *pendingRevision) error {
 	for i, c := range p.changes {
 		keys[i] = itemKey(c.ID, p.rev.Number)
 	}
-	sort.Slice(keys, func(i, j int) bool { return bytes.Compare(keys[i], keys[j]) < 0 })
+	slices.SortFunc(keys, bytes.Compare)
 	for i, k := range keys {
 		if err := tick(ctx, "recording the revision", i+1); err != nil {
 			return err

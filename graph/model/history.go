@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 )
 
@@ -406,14 +407,6 @@ func NewRevision(ctx context.Context, number int64, at time.Time, op Operation, 
 	for _, c := range changes {
 		r.Touched = append(r.Touched, TouchedOf(c.Before, after[c.ID]))
 	}
-	slices.SortFunc(r.Touched, func(a, b Touched) int {
-		switch {
-		case a.ID < b.ID:
-			return -1
-		case a.ID > b.ID:
-			return 1
-		}
-		return 0
-	})
+	slices.SortFunc(r.Touched, func(a, b Touched) int { return strings.Compare(a.ID, b.ID) })
 	return r
 }

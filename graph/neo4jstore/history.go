@@ -435,15 +435,7 @@ func (s *Store) Changes(ctx context.Context, number int64, ids []string) ([]mode
 		}
 		out = append(out, c)
 	}
-	slices.SortFunc(out, func(a, b model.Change) int {
-		switch {
-		case a.ID < b.ID:
-			return -1
-		case a.ID > b.ID:
-			return 1
-		}
-		return 0
-	})
+	slices.SortFunc(out, func(a, b model.Change) int { return strings.Compare(a.ID, b.ID) })
 	return out, nil
 }
 

@@ -3,6 +3,7 @@ package storetest
 import (
 	"context"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -82,7 +83,7 @@ func testHistoryRecorded(t *testing.T, s model.Store) {
 	if imp.Number != 1 || imp.Operation != model.OpImport || len(imp.Touched) != want || imp.Actor != model.SystemActor() {
 		t.Errorf("the import's revision = #%d %s by %+v touching %d, want #1 IMPORT by system touching %d", imp.Number, imp.Operation, imp.Actor, len(imp.Touched), want)
 	}
-	if !slices.IsSortedFunc(imp.Touched, func(a, b model.Touched) int { return compare(a.ID, b.ID) }) {
+	if !slices.IsSortedFunc(imp.Touched, func(a, b model.Touched) int { return strings.Compare(a.ID, b.ID) }) {
 		t.Error("Touched is not in id order")
 	}
 	cs, err := h.Changes(ctx, 1, []string{"avtotor", "r-avtotor-assembles-kia", "interfax-2023-04-04"})
@@ -366,14 +367,4 @@ func testRevisionQueryRules(t *testing.T, s model.Store) {
 		_, err := h.Revisions(ctx, q)
 		wantCode(t, name, err, model.CodeBadUserInput)
 	}
-}
-
-func compare(a, b string) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
