@@ -299,28 +299,11 @@ func (s *Store) RevisionAt(ctx context.Context, t time.Time) (int64, error) {
 	if !t.Before(lastAt) {
 		return last, nil
 	}
-	var at func(n int64) (time.Time, error)
-	var tx *bolt.Tx
-	if s.db == nil {
-		s.mu.RLock()
-		revs := s.hist.revs
-		s.mu.RUnlock()
-		at = func(n int64) (time.Time, error) { return revs[n-floor-1].At, nil }
-	} else {
-		var err error
-		if tx, err = s.db.Begin(false); err != nil {
-			return 0, fmt.Errorf("%s: %w", op, err)
-		}
-		defer func() { _ = tx.Rollback() }()
-		b := tx.Bucket([]byte(bucketRevisions))
-		at = func(n int64) (time.Time, error) {
-			v := b.Get(revKey(n))
-			if len(v) < 8 {
-				return time.Time{}, fmt.Errorf("revision %d is missing or damaged", n)
-			}
-			return time.Unix(0, int64(binary.BigEndian.Uint64(v))).UTC(), nil
-		}
+	at, done, err := s.revisionTimes()
+	if err != nil {
+		return 0, fmt.Errorf("%s: %w", op, err)
 	}
+	defer done()
 	// The answer is in [floor, last): lo is at or before t (floor stands for "none"), hi after.
 	lo, hi := floor, last
 	for hi-lo > 1 {
@@ -345,6 +328,34 @@ func (s *Store) RevisionAt(ctx context.Context, t time.Time) (int64, error) {
 		}
 	}
 	return lo, nil
+}
+
+// revisionTimes gives a function that reads when a kept revision was recorded (from the
+// 8-byte prefix of its record, without decoding it), and one to call when done with it.
+func (s *Store) revisionTimes() (at func(n int64) (time.Time, error), done func(), err error) {
+	if s.db == nil {
+		s.mu.RLock()
+		revs, floor := s.hist.revs, s.hist.floor
+		s.mu.RUnlock()
+		return func(n int64) (time.Time, error) {
+			if i := n - floor - 1; i >= 0 && i < int64(len(revs)) {
+				return revs[i].At, nil
+			}
+			return time.Time{}, fmt.Errorf("revision %d is not kept", n)
+		}, func() {}, nil
+	}
+	tx, err := s.db.Begin(false)
+	if err != nil {
+		return nil, nil, err
+	}
+	b := tx.Bucket([]byte(bucketRevisions))
+	return func(n int64) (time.Time, error) {
+		v := b.Get(revKey(n))
+		if len(v) < 8 {
+			return time.Time{}, fmt.Errorf("revision %d is missing or damaged", n)
+		}
+		return time.Unix(0, int64(binary.BigEndian.Uint64(v))).UTC(), nil
+	}, func() { _ = tx.Rollback() }, nil
 }
 
 // Revisions lists revision headers matching q.
@@ -698,18 +709,24 @@ func (s *Store) Prune(ctx context.Context, before time.Time) (int, error) {
 		return 0, err
 	}
 	last, floor := s.bounds()
-	// The newest revision to prune: the last one before t, never the newest of all.
-	upto := floor
-	hs, err := s.headersFrom(floor+1, last-1, before)
+	// The newest revision to prune: the last one recorded before t (at or before the
+	// nanosecond before it), never the newest of all.
+	upto, err := s.RevisionAt(ctx, before.Add(-time.Nanosecond))
+	if err != nil {
+		return 0, err
+	}
+	upto = min(upto, last-1)
+	if upto <= floor {
+		return 0, nil
+	}
+	at, done, err := s.revisionTimes()
 	if err != nil {
 		return 0, fmt.Errorf("%s: %w", op, err)
 	}
-	var upAt time.Time
-	for _, h := range hs {
-		upto, upAt = h.Number, h.At
-	}
-	if upto == floor {
-		return 0, nil
+	upAt, err := at(upto)
+	done()
+	if err != nil {
+		return 0, fmt.Errorf("%s: %w", op, err)
 	}
 	if s.db != nil {
 		err := s.db.Update(func(tx *bolt.Tx) error {
@@ -766,29 +783,6 @@ func (s *Store) Prune(ctx context.Context, before time.Time) (int, error) {
 	}
 	s.hist.floor, s.hist.floorAt = upto, upAt
 	return int(upto - floor), nil
-}
-
-// headersFrom reads the headers numbered lo to hi recorded before t, in number order; it
-// stops at the first one recorded at t or later (revisions are in time order).
-func (s *Store) headersFrom(lo, hi int64, t time.Time) ([]*model.Revision, error) {
-	var out []*model.Revision
-	for n := lo; n <= hi; n += 256 {
-		ns := make([]int64, 0, 256)
-		for m := n; m <= hi && m < n+256; m++ {
-			ns = append(ns, m)
-		}
-		hs, err := s.headers(ns)
-		if err != nil {
-			return nil, err
-		}
-		for _, h := range hs {
-			if !h.At.Before(t) {
-				return out, nil
-			}
-			out = append(out, h)
-		}
-	}
-	return out, nil
 }
 
 // Restore builds a store without a file that holds d's items exactly as given, timestamps
