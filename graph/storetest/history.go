@@ -29,6 +29,7 @@ func runHistory(t *testing.T, newStore func(t *testing.T) model.Store) {
 	t.Run("Listings", func(t *testing.T) { testHistoryListings(t, newStore(t)) })
 	t.Run("PriorStates", func(t *testing.T) { testPriorStates(t, newStore(t)) })
 	t.Run("Prune", func(t *testing.T) { testPrune(t, newStore(t)) })
+	t.Run("RevisionAt", func(t *testing.T) { testRevisionAt(t, newStore(t)) })
 	t.Run("QueryRules", func(t *testing.T) { testRevisionQueryRules(t, newStore(t)) })
 }
 
@@ -352,6 +353,60 @@ func testPrune(t *testing.T, s model.Store) {
 	_, err = s.UpsertEntity(ctx, e)
 	noErr(t, "UpsertEntity", err)
 	diff(t, "after a write", []int64{5, 6}, numbers(allRevisions(t, h, model.RevisionQuery{})))
+}
+
+// testRevisionAt holds RevisionAt to its contract: the newest revision at or before the
+// moment, 0 before every kept one, the floor between the floor's time and the next revision.
+func testRevisionAt(t *testing.T, s model.Store) {
+	ctx := t.Context()
+	h := historyOf(t, s)
+	at := func(when time.Time) int64 {
+		t.Helper()
+		n, err := h.RevisionAt(ctx, when)
+		noErr(t, "RevisionAt", err)
+		return n
+	}
+	if n := at(time.Now()); n != 0 {
+		t.Errorf("RevisionAt on an empty store = %d, want 0", n)
+	}
+	historyWrites(t, s)
+	revs := allRevisions(t, h, model.RevisionQuery{})
+	if len(revs) != 5 {
+		t.Fatalf("%d revisions, want 5", len(revs))
+	}
+	if n := at(revs[0].At.Add(-time.Millisecond)); n != 0 {
+		t.Errorf("RevisionAt(before the first) = %d, want 0", n)
+	}
+	for _, r := range revs {
+		if n := at(r.At); n != r.Number {
+			t.Errorf("RevisionAt(revision %d's own time) = %d, want %d", r.Number, n, r.Number)
+		}
+		if n := at(r.At.Add(time.Microsecond)); n != r.Number {
+			t.Errorf("RevisionAt(just after revision %d) = %d, want %d", r.Number, n, r.Number)
+		}
+	}
+	if n := at(revs[2].At.Add(-time.Microsecond)); n != 2 {
+		t.Errorf("RevisionAt(just before revision 3) = %d, want 2", n)
+	}
+	if n := at(time.Now().Add(time.Hour)); n != 5 {
+		t.Errorf("RevisionAt(the future) = %d, want 5", n)
+	}
+	// After pruning 1 and 2, the floor (2) answers from its own time until revision 3, and
+	// a moment before it has no kept revision.
+	_, err := h.Prune(ctx, revs[2].At)
+	noErr(t, "Prune", err)
+	if n := at(revs[1].At); n != 2 {
+		t.Errorf("RevisionAt(the floor's time) after pruning = %d, want 2", n)
+	}
+	if n := at(revs[2].At.Add(-time.Microsecond)); n != 2 {
+		t.Errorf("RevisionAt(just before revision 3) after pruning = %d, want 2", n)
+	}
+	if n := at(revs[0].At); n != 0 {
+		t.Errorf("RevisionAt(a pruned moment before the floor) = %d, want 0", n)
+	}
+	if n := at(revs[3].At); n != 4 {
+		t.Errorf("RevisionAt(revision 4's time) after pruning = %d, want 4", n)
+	}
 }
 
 func testRevisionQueryRules(t *testing.T, s model.Store) {
