@@ -349,8 +349,26 @@ func backoff(base, max time.Duration, n int) time.Duration {
 // step reads every revision after the last one delivered and delivers them in order.
 func (f *Feed) step() error {
 	f.mu.Lock()
-	ready, last := f.ready, f.last
+	ready, last, idle := f.ready, f.last, len(f.subs) == 0
 	f.mu.Unlock()
+	if idle {
+		// No one listens: only keep up with where history ends, without reading what the
+		// revisions touched (an import's may be millions of items). A subscriber that joins
+		// meanwhile is served from last as usual.
+		ctx, cancel := context.WithTimeout(f.ctx, f.opts.CallTimeout)
+		b, err := f.h.HistoryBounds(ctx)
+		cancel()
+		if err != nil {
+			return err
+		}
+		f.mu.Lock()
+		if len(f.subs) == 0 {
+			f.ready, f.last = true, max(f.last, b.Last)
+			f.mu.Unlock()
+			return nil
+		}
+		f.mu.Unlock()
+	}
 	if !ready {
 		ctx, cancel := context.WithTimeout(f.ctx, f.opts.CallTimeout)
 		b, err := f.h.HistoryBounds(ctx)

@@ -29,8 +29,9 @@ type fakeHistory struct {
 	revs  []*model.Revision
 	floor int64
 	// fail, while positive, makes that many calls in a row fail.
-	fail  int
-	calls int
+	fail      int
+	calls     int
+	revisions int // calls of Revisions
 	// failSince makes Revisions fail for these values of Since.
 	failSince map[int64]bool
 }
@@ -67,6 +68,7 @@ func (h *fakeHistory) call(ctx context.Context) error {
 func (h *fakeHistory) Revisions(ctx context.Context, q model.RevisionQuery) (*model.RevisionPage, error) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
+	h.revisions++
 	if err := h.call(ctx); err != nil {
 		return nil, err
 	}
@@ -430,6 +432,30 @@ func TestNotifyWakesThePoller(t *testing.T) {
 	f.Notify()
 	if got := next(t, s).Revision.Number; got != 1 {
 		t.Fatalf("got revision %d, want 1", got)
+	}
+}
+
+// A feed nobody listens to follows only where history ends: it never reads the revisions
+// themselves, and a subscriber that comes later is served from there.
+func TestIdleFeedReadsNoRevisions(t *testing.T) {
+	h := &fakeHistory{}
+	f := newFeed(t, h, feed.Options{})
+	for range 50 {
+		h.add(entity("a", model.KindPlace))
+	}
+	settle()
+	settle()
+	h.mu.Lock()
+	read := h.revisions
+	h.mu.Unlock()
+	if read != 0 {
+		t.Errorf("an idle feed called Revisions %d times, want 0", read)
+	}
+	s := subscribe(t, f, feed.Filter{}, nil)
+	settle()
+	h.add(entity("b", model.KindPlace))
+	if got := next(t, s).Revision.Number; got != 51 {
+		t.Fatalf("the first event after subscribing is revision %d, want 51", got)
 	}
 }
 
