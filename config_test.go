@@ -47,6 +47,8 @@ func TestConfigAcceptsDocumentedValues(t *testing.T) {
 		{"KG_MAX_SUBSCRIPTION_CONNECTIONS", "200"},
 		{"KG_FEED_INTERVAL", "200ms"},
 		{"KG_HISTORY_RETENTION", "8760h"},
+		{"KG_ANSWER_CACHE_MB", "64"},
+		{"KG_ANSWER_CACHE_MB", "0"},
 	} {
 		if _, err := loadConfig(envOf(kv...)); err != nil {
 			t.Errorf("%s=%s: %v", kv[0], kv[1], err)
@@ -87,6 +89,8 @@ func TestConfigErrorsNameTheVariable(t *testing.T) {
 		{"KG_FEED_INTERVAL", "0s", []string{"KG_FEED_INTERVAL"}},
 		{"KG_HISTORY_RETENTION", "a year", []string{"KG_HISTORY_RETENTION", "duration"}},
 		{"KG_HISTORY_RETENTION", "-1h", []string{"KG_HISTORY_RETENTION"}},
+		{"KG_ANSWER_CACHE_MB", "-1", []string{"KG_ANSWER_CACHE_MB", "MiB"}},
+		{"KG_ANSWER_CACHE_MB", "lots", []string{"KG_ANSWER_CACHE_MB"}},
 	} {
 		t.Run(tc.key+"="+tc.value, func(t *testing.T) {
 			_, err := loadConfig(envOf(tc.key, tc.value))
@@ -102,6 +106,28 @@ func TestConfigErrorsNameTheVariable(t *testing.T) {
 				t.Errorf("error %q repeats a token", err)
 			}
 		})
+	}
+}
+
+// TestAnswerCacheDefaults: on for the embedded store, off on Neo4j unless asked for.
+func TestAnswerCacheDefaults(t *testing.T) {
+	for _, tc := range []struct {
+		env  []string
+		want int64
+	}{
+		{nil, DefaultAnswerCacheMB << 20},
+		{[]string{"KG_ANSWER_CACHE_MB", "0"}, 0},
+		{[]string{"KG_ANSWER_CACHE_MB", "8"}, 8 << 20},
+		{[]string{"NEO4J_URI", "neo4j://db.example:7687", "NEO4J_USERNAME", "neo4j", "NEO4J_PASSWORD", "secret-password"}, 0},
+		{[]string{"NEO4J_URI", "neo4j://db.example:7687", "NEO4J_USERNAME", "neo4j", "NEO4J_PASSWORD", "secret-password", "KG_ANSWER_CACHE_MB", "16"}, 16 << 20},
+	} {
+		c, err := loadConfig(envOf(tc.env...))
+		if err != nil {
+			t.Fatalf("%v: %v", tc.env, err)
+		}
+		if c.Handler.AnswerCacheBytes != tc.want {
+			t.Errorf("%v: answer cache %d bytes, want %d", tc.env, c.Handler.AnswerCacheBytes, tc.want)
+		}
 	}
 }
 

@@ -59,6 +59,9 @@ const (
 	seedNever  = "never"  // never load it
 )
 
+// DefaultAnswerCacheMB is the answer cache's budget on the embedded store (KG_ANSWER_CACHE_MB).
+const DefaultAnswerCacheMB = 64
+
 // config is the server's configuration, read from the environment.
 type config struct {
 	Addr            string
@@ -191,6 +194,13 @@ func loadConfig(getenv func(string) string) (config, error) {
 		nc.ImportBatchSize, nc.ImportWorkers = importBatch, importWorkers
 		c.Neo4j = &nc
 	}
+	// The answer cache is on by default where the store's version is exact and free to read
+	// (the embedded store); on Neo4j only when asked for (see httpapi's answers.go).
+	cacheDefault := DefaultAnswerCacheMB
+	if c.Neo4j != nil {
+		cacheDefault = 0
+	}
+	c.Handler.AnswerCacheBytes = int64(rangeVar("KG_ANSWER_CACHE_MB", cacheDefault, 0, 1<<20, "a whole number of MiB, 0 to turn the cache off")) << 20
 	if v := getenv("KG_LOG_LEVEL"); v != "" {
 		if err := c.LogLevel.UnmarshalText([]byte(v)); err != nil {
 			errs = append(errs, fmt.Errorf("KG_LOG_LEVEL=%q: want debug, info, warn or error", clipValue(v)))

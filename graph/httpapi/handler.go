@@ -82,6 +82,11 @@ type Options struct {
 	// MaxSubscriptionConnections bounds the streaming connections (WebSocket and SSE) the
 	// server holds at once (default 200); more are answered 503.
 	MaxSubscriptionConnections int
+	// AnswerCacheBytes, when positive, is the budget of the answer cache (answers.go), which
+	// serves a query asked again at the same store version from its first answer's bytes. It
+	// is not used with StoreCallsExtension, whose counts describe an execution. Zero or less
+	// turns it off.
+	AnswerCacheBytes int64
 	// PlainExecution leaves every field to gqlgen's executor, without graph.DirectFields;
 	// the answers are the same, and tests compare the two.
 	PlainExecution bool
@@ -146,7 +151,12 @@ func NewHandler(o Options) http.Handler {
 	if o.Feed != nil {
 		st.addStreamTransports(srv, auth, o.MaxBodyBytes)
 	}
-	srv.AddTransport(httpTransport{})
+	var answers *answerCache
+	if !o.StoreCallsExtension {
+		// The version is read from the store itself: it is not a store call of the request's.
+		answers = newAnswerCache(o.Store, o.AnswerCacheBytes, o.Registry)
+	}
+	srv.AddTransport(httpTransport{answers: answers})
 	// Parsed documents are cached by their text (the key); APQ keeps texts by hash.
 	srv.SetQueryCache(boundedCache[*ast.QueryDocument]{inner: lru.New[*ast.QueryDocument](1000), limit: maxCachedQueryBytes})
 	srv.SetParserTokenLimit(parserTokenLimit)

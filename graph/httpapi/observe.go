@@ -27,6 +27,15 @@ type requestRecord struct {
 	mu        sync.Mutex
 	operation string
 	codes     []string
+	cached    bool
+}
+
+// setCached notes a request answered from the answer cache, with its operation's name.
+func (r *requestRecord) setCached(operation string) {
+	r.set(operation, nil)
+	r.mu.Lock()
+	r.cached = true
+	r.mu.Unlock()
 }
 
 func (r *requestRecord) set(operation string, codes []string) {
@@ -38,10 +47,10 @@ func (r *requestRecord) set(operation string, codes []string) {
 	r.codes = append(r.codes, codes...)
 }
 
-func (r *requestRecord) get() (string, []string) {
+func (r *requestRecord) get() (string, []string, bool) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	return r.operation, append([]string(nil), r.codes...)
+	return r.operation, append([]string(nil), r.codes...), r.cached
 }
 
 type recordKey struct{}
@@ -105,7 +114,7 @@ func observe(logger *slog.Logger, m *instrument.Metrics, next http.Handler) http
 		}
 		next.ServeHTTP(sw, r.WithContext(context.WithValue(r.Context(), recordKey{}, rec)))
 
-		op, codes := rec.get()
+		op, codes, cached := rec.get()
 		outcome := "OK"
 		switch {
 		case len(codes) > 0:
@@ -143,6 +152,7 @@ func observe(logger *slog.Logger, m *instrument.Metrics, next http.Handler) http
 			slog.String("outcome", outcome),
 			slog.Float64("durationMs", float64(d.Microseconds())/1000),
 			slog.Int64("storeCalls", storeCalls),
+			slog.Bool("cached", cached),
 		)
 	})
 }

@@ -36,7 +36,7 @@ func NewSeededServer(t *testing.T, opts httpapi.Options, store model.Store) *htt
 		t.Fatalf("seed.Load: %v", err)
 	}
 	opts.Store = store
-	srv := httptest.NewServer(httpapi.NewHandler(opts))
+	srv := httptest.NewServer(httpapi.NewHandler(withAnswerCache(opts)))
 	t.Cleanup(func() {
 		srv.Close()
 		_ = store.Close(context.Background())
@@ -47,9 +47,19 @@ func NewSeededServer(t *testing.T, opts httpapi.Options, store model.Store) *htt
 // NewServerWith serves opts.Store (already loaded) through the real handler.
 func NewServerWith(t *testing.T, opts httpapi.Options) *httptest.Server {
 	t.Helper()
-	srv := httptest.NewServer(httpapi.NewHandler(opts))
+	srv := httptest.NewServer(httpapi.NewHandler(withAnswerCache(opts)))
 	t.Cleanup(srv.Close)
 	return srv
+}
+
+// withAnswerCache turns the answer cache on, as the server has it on the embedded store, unless
+// opts say otherwise (a negative AnswerCacheBytes turns it off): every test through these
+// servers, on either store, then also checks that no answer is served stale.
+func withAnswerCache(opts httpapi.Options) httpapi.Options {
+	if opts.AnswerCacheBytes == 0 {
+		opts.AnswerCacheBytes = 4 << 20
+	}
+	return opts
 }
 
 // OpenNeo4j opens a store on the Neo4j test database, which the test has to itself and which
