@@ -249,7 +249,7 @@ func withRequestScope(store model.Store, timeout time.Duration, next http.Handle
 		ctx, cancel := context.WithTimeout(r.Context(), timeout)
 		defer cancel()
 		ctx, _ = instrument.WithCounter(ctx)
-		ctx = loader.With(ctx, loader.New(store))
+		ctx = loader.WithStore(ctx, store)
 		next.ServeHTTP(w, r.WithContext(ctx))
 	})
 }

@@ -77,7 +77,6 @@ func (t httpTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.G
 			a.badRequest("subscriptions and WebSocket connections are not supported: send queries with POST or GET")
 			return
 		}
-		params, problem = paramsFromURL(r.URL.RawQuery)
 		text = []byte(r.URL.RawQuery)
 	case http.MethodPost:
 		if problem = checkContentType(r.Header.Get("Content-Type")); problem != "" {
@@ -89,7 +88,6 @@ func (t httpTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.G
 			a.badRequest("the request body could not be read")
 			return
 		}
-		params, problem = paramsFromJSON(body)
 		text = body
 	default:
 		w.Header().Set("Allow", "GET, POST, OPTIONS")
@@ -100,12 +98,13 @@ func (t httpTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.G
 		a.badRequest(problem)
 		return
 	}
-	params.Headers = r.Header
 	ctx := r.Context()
 	if ctx.Err() != nil {
 		a.timeout(ctx)
 		return
 	}
+	// A request the cache holds was a valid query when it was first answered: it is answered
+	// before its text is even decoded.
 	key, cacheable := t.answers.keyFor(ctx, r, media, text)
 	if cacheable {
 		if e, ok := t.answers.get(key); ok {
@@ -117,6 +116,16 @@ func (t httpTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.G
 			return
 		}
 	}
+	if r.Method == http.MethodGet {
+		params, problem = paramsFromURL(r.URL.RawQuery)
+	} else {
+		params, problem = paramsFromJSON(text)
+	}
+	if problem != "" {
+		a.badRequest(problem)
+		return
+	}
+	params.Headers = r.Header
 	start := graphql.Now()
 	params.ReadTime = graphql.TraceTiming{Start: start, End: start}
 	oc, errs := exec.CreateOperationContext(ctx, params)

@@ -289,14 +289,31 @@ func With(ctx context.Context, l *Loaders) context.Context {
 	return context.WithValue(ctx, ctxKey{}, l)
 }
 
+// lazy is a request's loaders, built when the request first asks for them.
+type lazy struct {
+	once  sync.Once
+	store model.BatchReader
+	l     *Loaders
+}
+
+// WithStore returns a context carrying loaders over store that are built on first use (For):
+// a request answered without reading the store (an answer served from the HTTP layer's
+// cache, a refused request) does not pay for them.
+func WithStore(ctx context.Context, store model.BatchReader) context.Context {
+	return context.WithValue(ctx, ctxKey{}, &lazy{store: store})
+}
+
 // For returns the request's loaders. It panics when the request was not given any, which is
 // a wiring bug caught by every test.
 func For(ctx context.Context) *Loaders {
-	l, ok := ctx.Value(ctxKey{}).(*Loaders)
-	if !ok {
-		panic("loader: no loaders in context; wrap the handler with httpapi.NewHandler")
+	switch v := ctx.Value(ctxKey{}).(type) {
+	case *Loaders:
+		return v
+	case *lazy:
+		v.once.Do(func() { v.l = New(v.store) })
+		return v.l
 	}
-	return l
+	panic("loader: no loaders in context; wrap the handler with httpapi.NewHandler")
 }
 
 // Entity loads one entity; NOT_FOUND for an unknown id.

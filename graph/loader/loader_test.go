@@ -139,3 +139,35 @@ func TestRelationsOfEqualQueriesShareABatch(t *testing.T) {
 		t.Errorf("%d store calls for one query in four spellings, want 1", n)
 	}
 }
+
+// TestWithStoreBuildsOnFirstUse: the loaders of WithStore are one set per request, built when
+// first asked for, from every goroutine of the request alike.
+func TestWithStoreBuildsOnFirstUse(t *testing.T) {
+	store := inmem.New()
+	if err := seed.Load(context.Background(), store); err != nil {
+		t.Fatal(err)
+	}
+	ctx, counter := instrument.WithCounter(context.Background())
+	ctx = loader.WithStore(ctx, instrument.Wrap(store, nil))
+	got := make([]*loader.Loaders, 8)
+	var wg sync.WaitGroup
+	for i := range got {
+		wg.Add(1)
+		go func() { defer wg.Done(); got[i] = loader.For(ctx) }()
+	}
+	wg.Wait()
+	for _, l := range got[1:] {
+		if l != got[0] || l == nil {
+			t.Fatal("For gave different loaders within one request")
+		}
+	}
+	if _, err := got[0].Entity(ctx, "avtotor"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := loader.For(ctx).Entity(ctx, "avtotor"); err != nil {
+		t.Fatal(err)
+	}
+	if n := counter.Load(); n != 1 {
+		t.Fatalf("%d store calls: the second ask must come from the same loaders' cache", n)
+	}
+}
