@@ -293,9 +293,27 @@ func limitBody(max int64, next http.Handler) http.Handler {
 			refuseTooLarge(w, r, max)
 			return
 		}
-		r.Body = io.NopCloser(bytes.NewReader(body))
+		r.Body = &readBody{Reader: bytes.NewReader(body), data: body}
 		next.ServeHTTP(w, r)
 	})
+}
+
+// readBody is a body limitBody has read whole: the transport takes its bytes as they are
+// instead of reading them again.
+type readBody struct {
+	*bytes.Reader
+	data []byte
+}
+
+func (*readBody) Close() error { return nil }
+
+// readAll is the whole body of r: what limitBody read, or what is left to read.
+func readAll(r *http.Request) ([]byte, error) {
+	if b, ok := r.Body.(*readBody); ok && b.Len() == len(b.data) {
+		_, _ = b.Seek(0, io.SeekEnd)
+		return b.data, nil
+	}
+	return io.ReadAll(r.Body)
 }
 
 // maxDrainBytes bounds what limitBody reads and discards of a body over the limit.

@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"io"
 	"mime"
 	"net/http"
 	"net/url"
@@ -82,7 +81,7 @@ func (t httpTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.G
 		if problem = checkContentType(r.Header.Get("Content-Type")); problem != "" {
 			break
 		}
-		body, err := io.ReadAll(r.Body)
+		body, err := readAll(r)
 		if err != nil {
 			// limitBody has read the body already; this is a client gone mid-request.
 			a.badRequest("the request body could not be read")
