@@ -1,11 +1,11 @@
 UNWIND $ids AS id
 MATCH (e:Entity {id: id})
 CALL (e) {
-  MATCH (e)-[r]->(:Entity)
+  MATCH (e)-[r]->(o:Entity)
   RETURN count(DISTINCT r) AS total
 }
 CALL (e) {
-  MATCH (e)-[r]->(:Entity)
+  MATCH (e)-[r]->(o:Entity)
   WITH DISTINCT r
   ORDER BY r.id
   LIMIT $limit
