@@ -262,6 +262,35 @@ CALL (e) {
 }%[5]s
 RETURN id, total, page%[6]s`
 
+// cypherRelationsOfFirstPage is cypherRelationsOf for a first page (no cursor), with the
+// same verbs: the page is taken first, and a page shorter than $limit holds every matching
+// relation, so its size is the total; only an entity with a full page has its relations
+// counted. The typed relation fields ask for up to model.MaxListSize relations, so they
+// are almost never counted. The count is grouped by e so that the branch not taken gives no
+// row (a count without grouping gives 0 even over no rows).
+const cypherRelationsOfFirstPage = `
+UNWIND $ids AS id
+MATCH (e:Entity {id: id})
+CALL (e) {
+  MATCH %[1]s%[3]s
+  WITH DISTINCT r%[7]s
+  ORDER BY %[4]s
+  LIMIT $limit
+  RETURN collect({rel: r, fromId: startNode(r).id, toId: endNode(r).id%[8]s}) AS page
+}
+CALL (e, page) {
+  WITH page
+  WHERE size(page) < $limit
+  RETURN size(page) AS total
+  UNION ALL
+  WITH e, page
+  WHERE size(page) >= $limit
+  MATCH %[1]s%[2]s
+  WITH e, count(DISTINCT r) AS total
+  RETURN total
+}%[5]s
+RETURN id, total, page%[6]s`
+
 // cypherRelationsOfCount is cypherRelationsOf when only the counts (and aggregates) are
 // asked for: no row is read.
 const cypherRelationsOfCount = `
@@ -320,8 +349,11 @@ func relationsOfQuery(ids []string, q model.RelationsOfQuery, ends bool) (string
 	pat := fmt.Sprintf(pattern, rf.types)
 	blocks, cols := aggregateBlocks("(e)", "MATCH "+pat+where(rf.conds)+"\n  WITH DISTINCT r", "r", q.Aggregate)
 	template := cypherRelationsOf
-	if q.CountOnly {
+	switch {
+	case q.CountOnly:
 		template = cypherRelationsOfCount
+	case !hasCursor:
+		template = cypherRelationsOfFirstPage
 	}
 	keepEnd, returnEnd := "", ""
 	if ends && !q.CountOnly {

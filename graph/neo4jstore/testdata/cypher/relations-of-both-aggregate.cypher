@@ -3,15 +3,22 @@ MATCH (e:Entity {id: id})
 CALL (e) {
   MATCH (e)-[r]-(o:Entity)
   WHERE (r.spanStart IS NULL OR r.spanStart < $asOfEnd) AND (r.spanEnd IS NULL OR r.spanEnd > $asOfStart)
-  RETURN count(DISTINCT r) AS total
-}
-CALL (e) {
-  MATCH (e)-[r]-(o:Entity)
-  WHERE (r.spanStart IS NULL OR r.spanStart < $asOfEnd) AND (r.spanEnd IS NULL OR r.spanEnd > $asOfStart)
   WITH DISTINCT r
   ORDER BY r.id
   LIMIT $limit
   RETURN collect({rel: r, fromId: startNode(r).id, toId: endNode(r).id}) AS page
+}
+CALL (e, page) {
+  WITH page
+  WHERE size(page) < $limit
+  RETURN size(page) AS total
+  UNION ALL
+  WITH e, page
+  WHERE size(page) >= $limit
+  MATCH (e)-[r]-(o:Entity)
+  WHERE (r.spanStart IS NULL OR r.spanStart < $asOfEnd) AND (r.spanEnd IS NULL OR r.spanEnd > $asOfStart)
+  WITH e, count(DISTINCT r) AS total
+  RETURN total
 }
 CALL (e) {
   MATCH (e)-[r]-(o:Entity)
