@@ -122,10 +122,12 @@ func typedRelations(ctx context.Context, id string, dir model.Direction, f model
 // related lists the distinct entities of type N at the other end of an entity's relations of
 // the given types, in relation-id order, preferring ACTIVE relations first.
 func related[N model.Entity](ctx context.Context, id string, dir model.Direction, asOf *model.Date, types ...model.RelationType) ([]N, error) {
-	rels, err := typedRelations(ctx, id, dir, model.RelationFilter{Types: types, AsOf: asOf})
+	// The entities at the other ends are what this field shows: they come with the relations.
+	page, err := loader.For(ctx).RelationsOfWithEnds(ctx, id, model.RelationsOfQuery{Direction: dir, Filter: model.RelationFilter{Types: types, AsOf: asOf}, First: model.MaxListSize})
 	if err != nil {
 		return nil, err
 	}
+	rels := page.Items
 	var ids []string
 	seen := map[string]bool{}
 	for pass := 0; pass < 2; pass++ {

@@ -43,7 +43,10 @@ type Store struct {
 	metrics *Metrics
 }
 
-var _ model.Store = (*Store)(nil)
+var (
+	_ model.Store      = (*Store)(nil)
+	_ model.EndsReader = (*Store)(nil)
+)
 
 // Wrap returns s wrapped so that its calls are counted; m may be nil.
 func Wrap(s model.Store, m *Metrics) *Store { return &Store{inner: s, metrics: m} }
@@ -126,6 +129,40 @@ func (s *Store) Relations(ctx context.Context, q model.RelationQuery) (*model.Re
 // RelationsOf implements model.BatchReader.
 func (s *Store) RelationsOf(ctx context.Context, ids []string, q model.RelationsOfQuery) (map[string]*model.RelationPage, error) {
 	return call(ctx, s, "RelationsOf", func() (map[string]*model.RelationPage, error) { return s.inner.RelationsOf(ctx, ids, q) })
+}
+
+// RelationsOfWithEnds implements model.EndsReader: one counted call when the wrapped store
+// has the method, else RelationsOf and EntitiesByID through this wrapper, each counted.
+func (s *Store) RelationsOfWithEnds(ctx context.Context, ids []string, q model.RelationsOfQuery) (map[string]*model.RelationPage, map[string]model.Entity, error) {
+	er, ok := s.inner.(model.EndsReader)
+	if !ok {
+		return model.RelationsOfWithEnds(ctx, storeWithoutEnds{s}, ids, q)
+	}
+	type both struct {
+		pages map[string]*model.RelationPage
+		ends  map[string]model.Entity
+	}
+	got, err := call(ctx, s, "RelationsOfWithEnds", func() (both, error) {
+		p, e, err := er.RelationsOfWithEnds(ctx, ids, q)
+		return both{p, e}, err
+	})
+	return got.pages, got.ends, err
+}
+
+// storeWithoutEnds hides Store's RelationsOfWithEnds, so that model.RelationsOfWithEnds takes
+// its fallback through the counted methods instead of calling back into Store.
+type storeWithoutEnds struct{ s *Store }
+
+func (w storeWithoutEnds) EntitiesByID(ctx context.Context, ids []string) (map[string]model.Entity, error) {
+	return w.s.EntitiesByID(ctx, ids)
+}
+
+func (w storeWithoutEnds) SourcesByID(ctx context.Context, ids []string) (map[string]*model.Source, error) {
+	return w.s.SourcesByID(ctx, ids)
+}
+
+func (w storeWithoutEnds) RelationsOf(ctx context.Context, ids []string, q model.RelationsOfQuery) (map[string]*model.RelationPage, error) {
+	return w.s.RelationsOf(ctx, ids, q)
 }
 
 // Search implements model.Reader.

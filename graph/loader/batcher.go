@@ -129,6 +129,28 @@ func (b *batcher[K, V]) loadInto(ctx context.Context, out []*entry[V], keys ...K
 	}
 }
 
+// prime caches values fetched by another loader's batch (the entities that came with a page
+// of relations) under keys not asked for yet, so that a later load finds them resolved. A
+// key already asked for keeps its own fetch.
+func (b *batcher[K, V]) prime(vals map[K]V) {
+	if len(vals) == 0 {
+		return
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.entries == nil {
+		b.entries = make(map[K]*entry[V], len(vals))
+	}
+	for k, v := range vals {
+		if _, ok := b.entries[k]; ok {
+			continue
+		}
+		e := &entry[V]{done: make(chan struct{}), val: v}
+		close(e.done)
+		b.entries[k] = e
+	}
+}
+
 // takePending empties the gathered batch; mu must be held.
 func (b *batcher[K, V]) takePending() []K {
 	keys := b.pending

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -47,17 +49,25 @@ type keyGroup struct {
 }
 
 // relGroup is a set of entity ids announced together for Store.RelationsOf: the first ask
-// under each query fetches the group's pages for that query.
+// under each query (and each way of asking, with or without the other ends) fetches the
+// group's pages for that query.
 type relGroup struct {
 	ids  []string
-	used map[model.RelationsOfKey]bool
+	used map[relAsk]bool
 }
 
-// relKey identifies one entity's page of relations under one query. The query is kept as its
-// comparable key (model.RelationsOfQuery.Key), so that equal queries share a batch.
-type relKey struct {
-	id    string
+// relAsk is one way of asking for pages: the query, as its comparable key
+// (model.RelationsOfQuery.Key), so that equal queries share a batch, and whether the
+// entities at the other ends come too (model.RelationsOfWithEnds).
+type relAsk struct {
 	query model.RelationsOfKey
+	ends  bool
+}
+
+// relKey identifies one entity's page of relations under one way of asking.
+type relKey struct {
+	id string
+	relAsk
 }
 
 // New builds the loaders of one request over store.
@@ -141,13 +151,13 @@ func groupSiblings(groups map[string]*keyGroup, k string) []string {
 // relSiblings is the relations loader's siblings: the pages of k's group under k's query.
 func (l *Loaders) relSiblings(k relKey) []relKey {
 	g := l.relGroups[k.id]
-	if g == nil || g.used[k.query] {
+	if g == nil || g.used[k.relAsk] {
 		return nil
 	}
-	g.used[k.query] = true
+	g.used[k.relAsk] = true
 	out := make([]relKey, len(g.ids))
 	for i, id := range g.ids {
-		out[i] = relKey{id: id, query: k.query}
+		out[i] = relKey{id: id, relAsk: k.relAsk}
 	}
 	return out
 }
@@ -234,11 +244,26 @@ func (l *Loaders) sawEntities(ents []model.Entity, errs []error) {
 	l.relationsOf.mu.Lock()
 	defer l.relationsOf.mu.Unlock()
 	for start := 0; start < len(ids); start += model.MaxListSize {
-		g := &relGroup{ids: ids[start:min(start+model.MaxListSize, len(ids))], used: map[model.RelationsOfKey]bool{}}
+		g := &relGroup{ids: ids[start:min(start+model.MaxListSize, len(ids))], used: map[relAsk]bool{}}
 		for _, id := range g.ids {
 			l.relGroups[id] = g
 		}
 	}
+}
+
+// primeEntities caches entities that came with another batch and announces what they refer
+// to, as if the entity loader had fetched them itself.
+func (l *Loaders) primeEntities(ents map[string]model.Entity) {
+	if len(ents) == 0 {
+		return
+	}
+	l.entities.prime(ents)
+	list := make([]model.Entity, 0, len(ents))
+	for _, e := range ents {
+		list = append(list, e)
+	}
+	slices.SortFunc(list, func(a, b model.Entity) int { return strings.Compare(a.GetID(), b.GetID()) })
+	l.sawEntities(list, nil)
 }
 
 // query returns the query a key stands for.
@@ -249,25 +274,37 @@ func (l *Loaders) query(k model.RelationsOfKey) model.RelationsOfQuery {
 }
 
 // fetchRelations makes one Store.RelationsOf call per distinct query among the keys (in
-// practice one: sibling resolvers ask the same question of different parents).
+// practice one: sibling resolvers ask the same question of different parents), or one
+// model.RelationsOfWithEnds call for keys that want the other ends, whose entities then
+// fill the entity cache before any waiter wakes.
 func (l *Loaders) fetchRelations(ctx context.Context, store model.BatchReader, keys []relKey) ([]*model.RelationPage, []error) {
 	pages := make([]*model.RelationPage, len(keys))
 	errs := make([]error, len(keys))
-	byQuery := map[model.RelationsOfKey][]int{}
-	var order []model.RelationsOfKey
+	byAsk := map[relAsk][]int{}
+	var order []relAsk
 	for i, k := range keys {
-		if _, ok := byQuery[k.query]; !ok {
-			order = append(order, k.query)
+		if _, ok := byAsk[k.relAsk]; !ok {
+			order = append(order, k.relAsk)
 		}
-		byQuery[k.query] = append(byQuery[k.query], i)
+		byAsk[k.relAsk] = append(byAsk[k.relAsk], i)
 	}
 	for _, k := range order {
-		idx := byQuery[k]
+		idx := byAsk[k]
 		ids := make([]string, 0, len(idx))
 		for _, i := range idx {
 			ids = append(ids, keys[i].id)
 		}
-		got, err := store.RelationsOf(ctx, ids, l.query(k))
+		var got map[string]*model.RelationPage
+		var err error
+		if k.ends {
+			var ends map[string]model.Entity
+			got, ends, err = model.RelationsOfWithEnds(ctx, store, ids, l.query(k.query))
+			if err == nil {
+				l.primeEntities(ends)
+			}
+		} else {
+			got, err = store.RelationsOf(ctx, ids, l.query(k.query))
+		}
 		for _, i := range idx {
 			switch p, ok := got[keys[i].id]; {
 			case err != nil:
@@ -362,12 +399,25 @@ func present[V any](ents []*entry[V]) ([]V, error) {
 // RelationsOf loads one page of an entity's relations; calls for sibling entities with the
 // same query (the same model.RelationsOfQuery.Key) become one Store.RelationsOf call.
 func (l *Loaders) RelationsOf(ctx context.Context, id string, q model.RelationsOfQuery) (*model.RelationPage, error) {
+	return l.relationsOfAsked(ctx, id, q, false)
+}
+
+// RelationsOfWithEnds is RelationsOf for a caller that goes on to load the entities at the
+// other ends (the typed relation fields): sibling calls become one
+// model.RelationsOfWithEnds call, and those entities are then in the cache, so that
+// Entities finds them without a round trip of its own.
+func (l *Loaders) RelationsOfWithEnds(ctx context.Context, id string, q model.RelationsOfQuery) (*model.RelationPage, error) {
+	return l.relationsOfAsked(ctx, id, q, true)
+}
+
+// relationsOfAsked is RelationsOf, with ends RelationsOfWithEnds.
+func (l *Loaders) relationsOfAsked(ctx context.Context, id string, q model.RelationsOfQuery, ends bool) (*model.RelationPage, error) {
 	k := q.Key()
 	l.mu.Lock()
 	if _, ok := l.queries[k]; !ok {
 		l.queries[k] = q
 	}
 	l.mu.Unlock()
-	e := l.relationsOf.loadOne(ctx, relKey{id: id, query: k})
+	e := l.relationsOf.loadOne(ctx, relKey{id: id, relAsk: relAsk{query: k, ends: ends}})
 	return e.val, e.err
 }

@@ -120,6 +120,44 @@ type BatchReader interface {
 	RelationsOf(ctx context.Context, ids []string, q RelationsOfQuery) (map[string]*RelationPage, error)
 }
 
+// EndsReader is an optional batch method of a BatchReader, for the typed relation fields
+// (Organization.brands, Brand.models) that always show the entity at the other end of each
+// relation: a store that can read the relations and those entities in one round trip (the
+// Neo4j store joins them in one statement) offers it. RelationsOfWithEnds gives the same
+// answer for every BatchReader.
+type EndsReader interface {
+	// RelationsOfWithEnds is RelationsOf, plus the entity at the other end of every relation
+	// on the pages (for a self-loop, the entity itself), keyed by id.
+	RelationsOfWithEnds(ctx context.Context, ids []string, q RelationsOfQuery) (map[string]*RelationPage, map[string]Entity, error)
+}
+
+// RelationsOfWithEnds reads the pages of RelationsOf and the entities at the other end of
+// their relations: through the store's EndsReader when it has one, else by RelationsOf and
+// then EntitiesByID of the other ends.
+func RelationsOfWithEnds(ctx context.Context, r BatchReader, ids []string, q RelationsOfQuery) (map[string]*RelationPage, map[string]Entity, error) {
+	if er, ok := r.(EndsReader); ok {
+		return er.RelationsOfWithEnds(ctx, ids, q)
+	}
+	pages, err := r.RelationsOf(ctx, ids, q)
+	if err != nil {
+		return nil, nil, err
+	}
+	var ends []string
+	for id, p := range pages {
+		for _, rel := range p.Items {
+			ends = append(ends, rel.Other(id))
+		}
+	}
+	if len(ends) == 0 {
+		return pages, map[string]Entity{}, nil
+	}
+	ents, err := r.EntitiesByID(ctx, ends)
+	if err != nil {
+		return nil, nil, err
+	}
+	return pages, ents, nil
+}
+
 // Importer loads whole datasets: the seed at start-up and bulk imports.
 type Importer interface {
 	// Import upserts a whole dataset: entities, sources and relations, keyed by id. Importing

@@ -102,7 +102,13 @@
 //     total count and the page come from one statement with two uncorrelated CALL subqueries,
 //     so a page costs one round trip.
 //   - RelationsOf pages the relations of every requested entity in one statement:
-//     UNWIND $ids, then correlated CALL subqueries for the count and the page of each.
+//     UNWIND $ids, then correlated CALL subqueries for the page and the count of each. On a
+//     first page the count is taken only for an entity whose page is full (a shorter page's
+//     size is the total). RelationsOfWithEnds (model.EndsReader) is the same statement
+//     returning the node at the other end of each relation too, so a typed relation field
+//     (Brand.models) costs one round trip per level instead of two.
+//   - Batches by id (EntitiesByID, SourcesByID) return their nodes collected in one record:
+//     the driver spends about as much on a record as on the node in it.
 //   - Search takes its candidates from the TEXT index on searchText (searchText CONTAINS $q
 //     holds exactly when a search key contains the normalised query, since neither holds the
 //     separator), and scores them in Cypher with the same CASE ladder as model.ScoreMatch over

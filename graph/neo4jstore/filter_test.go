@@ -17,7 +17,7 @@ func TestCountOnlyReadsNoRows(t *testing.T) {
 			return c, err
 		},
 		"relations of": func(a *model.AggregateRequest) (string, error) {
-			c, _, err := relationsOfQuery([]string{"a"}, normalised(t, model.RelationsOfQuery{Aggregate: a, CountOnly: true}))
+			c, _, err := relationsOfQuery([]string{"a"}, normalised(t, model.RelationsOfQuery{Aggregate: a, CountOnly: true}), false)
 			return c, err
 		},
 	} {

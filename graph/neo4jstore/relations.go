@@ -6,6 +6,7 @@ import (
 	"slices"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j/dbtype"
 
 	"github.com/autograph-kg/autograph/graph/model"
 )
@@ -241,7 +242,10 @@ func (s *Store) Relations(ctx context.Context, q model.RelationQuery) (*model.Re
 // correlated subquery counts its matching relations and another takes one page. Unknown
 // ids give no row; the Go side gives them an empty page. DISTINCT makes a self-loop count
 // once when both directions are followed. %[1]s is the pattern from e (relOfOut, relOfIn
-// or relOfBoth), %[2]s and %[3]s the filter's WHERE without and with the keyset condition.
+// or relOfBoth), %[2]s and %[3]s the filter's WHERE without and with the keyset condition,
+// %[4]s the ORDER BY list, %[5]s and %[6]s the aggregate subqueries and their columns, and
+// %[7]s and %[8]s what RelationsOfWithEnds adds: the other end o of each relation, kept
+// through DISTINCT (a self-loop followed both ways has the same o twice) and returned with it.
 const cypherRelationsOf = `
 UNWIND $ids AS id
 MATCH (e:Entity {id: id})
@@ -251,10 +255,39 @@ CALL (e) {
 }
 CALL (e) {
   MATCH %[1]s%[3]s
-  WITH DISTINCT r
+  WITH DISTINCT r%[7]s
   ORDER BY %[4]s
   LIMIT $limit
-  RETURN collect({rel: r, fromId: startNode(r).id, toId: endNode(r).id}) AS page
+  RETURN collect({rel: r, fromId: startNode(r).id, toId: endNode(r).id%[8]s}) AS page
+}%[5]s
+RETURN id, total, page%[6]s`
+
+// cypherRelationsOfFirstPage is cypherRelationsOf for a first page (no cursor), with the
+// same verbs: the page is taken first, and a page shorter than $limit holds every matching
+// relation, so its size is the total; only an entity with a full page has its relations
+// counted. The typed relation fields ask for up to model.MaxListSize relations, so they
+// are almost never counted. The count is grouped by e so that the branch not taken gives no
+// row (a count without grouping gives 0 even over no rows).
+const cypherRelationsOfFirstPage = `
+UNWIND $ids AS id
+MATCH (e:Entity {id: id})
+CALL (e) {
+  MATCH %[1]s%[3]s
+  WITH DISTINCT r%[7]s
+  ORDER BY %[4]s
+  LIMIT $limit
+  RETURN collect({rel: r, fromId: startNode(r).id, toId: endNode(r).id%[8]s}) AS page
+}
+CALL (e, page) {
+  WITH page
+  WHERE size(page) < $limit
+  RETURN size(page) AS total
+  UNION ALL
+  WITH e, page
+  WHERE size(page) >= $limit
+  MATCH %[1]s%[2]s
+  WITH e, count(DISTINCT r) AS total
+  RETURN total
 }%[5]s
 RETURN id, total, page%[6]s`
 
@@ -270,15 +303,16 @@ CALL (e) {
 RETURN id, total, [] AS page%[6]s`
 
 const (
-	// The patterns of RelationsOf, by direction; %s is the type part.
-	relOfOut  = `(e)-[r%s]->(:Entity)`
-	relOfIn   = `(e)<-[r%s]-(:Entity)`
-	relOfBoth = `(e)-[r%s]-(:Entity)`
+	// The patterns of RelationsOf, by direction; %s is the type part, o the other end.
+	relOfOut  = `(e)-[r%s]->(o:Entity)`
+	relOfIn   = `(e)<-[r%s]-(o:Entity)`
+	relOfBoth = `(e)-[r%s]-(o:Entity)`
 )
 
 // relationsOfQuery builds the statement and parameters of RelationsOf for distinct ids and a
-// normalised query (model.RelationsOfQuery.Normalize).
-func relationsOfQuery(ids []string, q model.RelationsOfQuery) (string, map[string]any, error) {
+// normalised query (model.RelationsOfQuery.Normalize); with ends, each relation on a page
+// comes with the node at its other end (RelationsOfWithEnds).
+func relationsOfQuery(ids []string, q model.RelationsOfQuery, ends bool) (string, map[string]any, error) {
 	var pattern string
 	switch q.Direction {
 	case model.DirectionOut:
@@ -315,10 +349,17 @@ func relationsOfQuery(ids []string, q model.RelationsOfQuery) (string, map[strin
 	pat := fmt.Sprintf(pattern, rf.types)
 	blocks, cols := aggregateBlocks("(e)", "MATCH "+pat+where(rf.conds)+"\n  WITH DISTINCT r", "r", q.Aggregate)
 	template := cypherRelationsOf
-	if q.CountOnly {
+	switch {
+	case q.CountOnly:
 		template = cypherRelationsOfCount
+	case !hasCursor:
+		template = cypherRelationsOfFirstPage
 	}
-	cypher := fmt.Sprintf(template, pat, where(rf.conds), where(withAfter(rf.conds, hasCursor, ks.after)), ks.order, blocks, cols)
+	keepEnd, returnEnd := "", ""
+	if ends && !q.CountOnly {
+		keepEnd, returnEnd = ", o", ", end: o"
+	}
+	cypher := fmt.Sprintf(template, pat, where(rf.conds), where(withAfter(rf.conds, hasCursor, ks.after)), ks.order, blocks, cols, keepEnd, returnEnd)
 	return cypher, params, nil
 }
 
@@ -326,36 +367,54 @@ func relationsOfQuery(ids []string, q model.RelationsOfQuery) (string, map[strin
 // requested id, empty for unknown ids. Direction OUT keeps relations from the entity, IN those
 // to it, BOTH (the default) either; a self-loop counts once.
 func (s *Store) RelationsOf(ctx context.Context, ids []string, q model.RelationsOfQuery) (map[string]*model.RelationPage, error) {
-	const op = "relations of"
+	pages, _, err := s.relationsOf(ctx, "relations of", ids, q, false)
+	return pages, err
+}
+
+// RelationsOfWithEnds is RelationsOf with the entities at the other ends of the relations on
+// the pages (model.EndsReader), read by the same statement: the typed relation fields get a
+// level of the answer in one round trip instead of two.
+func (s *Store) RelationsOfWithEnds(ctx context.Context, ids []string, q model.RelationsOfQuery) (map[string]*model.RelationPage, map[string]model.Entity, error) {
+	return s.relationsOf(ctx, "relations of with ends", ids, q, true)
+}
+
+// relationsOf is RelationsOf, and with ends RelationsOfWithEnds.
+func (s *Store) relationsOf(ctx context.Context, op string, ids []string, q model.RelationsOfQuery, ends bool) (map[string]*model.RelationPage, map[string]model.Entity, error) {
 	q, err := q.Normalize()
 	if err != nil {
-		return nil, fmt.Errorf("neo4j: %s: %w", op, err)
+		return nil, nil, fmt.Errorf("neo4j: %s: %w", op, err)
 	}
 	ids = distinct(ids)
-	cypher, params, err := relationsOfQuery(ids, q)
+	cypher, params, err := relationsOfQuery(ids, q, ends)
 	if err != nil {
-		return nil, fmt.Errorf("neo4j: %s: %w", op, err)
+		return nil, nil, fmt.Errorf("neo4j: %s: %w", op, err)
 	}
 	out := make(map[string]*model.RelationPage, len(ids))
+	endsOut := map[string]model.Entity{}
 	if len(ids) > 0 {
 		recs, err := s.read(ctx, op, cypher, params)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		for _, rec := range recs {
 			id, err := recordValue[string](rec, "id")
 			if err != nil {
-				return nil, fmt.Errorf("neo4j: %s: %w", op, err)
+				return nil, nil, fmt.Errorf("neo4j: %s: %w", op, err)
 			}
 			total, list, err := pageColumns[any](rec)
 			if err != nil {
-				return nil, fmt.Errorf("neo4j: %s: %w", op, err)
+				return nil, nil, fmt.Errorf("neo4j: %s: %w", op, err)
+			}
+			if ends {
+				if err := endsFromList(list[:min(len(list), q.First)], endsOut); err != nil {
+					return nil, nil, fmt.Errorf("neo4j: %s: %w", op, err)
+				}
 			}
 			if out[id], err = relationPage(total, list, q.First); err != nil {
-				return nil, fmt.Errorf("neo4j: %s: %w", op, err)
+				return nil, nil, fmt.Errorf("neo4j: %s: %w", op, err)
 			}
 			if out[id].Aggregate, err = aggregateFromRecord(rec, q.Aggregate); err != nil {
-				return nil, fmt.Errorf("neo4j: %s: %w", op, err)
+				return nil, nil, fmt.Errorf("neo4j: %s: %w", op, err)
 			}
 		}
 	}
@@ -364,7 +423,33 @@ func (s *Store) RelationsOf(ctx context.Context, ids []string, q model.Relations
 			out[id] = &model.RelationPage{Aggregate: model.NewAggregator(q.Aggregate, nil).Result()}
 		}
 	}
-	return out, nil
+	return out, endsOut, nil
+}
+
+// endsFromList adds the other ends carried by a collected page of relation maps (the end
+// entry of each) to ends, decoding each node once.
+func endsFromList(list []any, ends map[string]model.Entity) error {
+	for _, v := range list {
+		m, ok := v.(map[string]any)
+		if !ok {
+			return fmt.Errorf("expected a relation map, found %T", v)
+		}
+		n, ok := m["end"].(dbtype.Node)
+		if !ok {
+			return fmt.Errorf("relation map: expected the other end's node, found %T", m["end"])
+		}
+		if id, _ := n.Props["id"].(string); id != "" {
+			if _, seen := ends[id]; seen {
+				continue
+			}
+		}
+		e, err := entityFromNode(n)
+		if err != nil {
+			return err
+		}
+		ends[e.GetID()] = e
+	}
+	return nil
 }
 
 // relationPage maps a collected page of relation maps, which holds up to first+1 entries (first

@@ -36,7 +36,7 @@ func TestRelationsQueries(t *testing.T) {
 	_, params, err = relationsOfQuery([]string{"x", "y"}, normalised(t, model.RelationsOfQuery{
 		Direction: model.DirectionIn,
 		Filter:    model.RelationFilter{IDs: []string{"r1"}, FromIDs: []string{"a"}},
-	}))
+	}), false)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -31,11 +31,11 @@ func (s *Store) Source(ctx context.Context, id string) (*model.Source, error) {
 	return sourceFromRecord(recs[0])
 }
 
-// cypherSourcesByID is the statement of SourcesByID.
+// cypherSourcesByID is the statement of SourcesByID; one record, like cypherEntitiesByID.
 const cypherSourcesByID = `
 UNWIND $ids AS id
 MATCH (n:Source {id: id})
-RETURN n`
+RETURN collect(n) AS nodes`
 
 // SourcesByID returns the sources with the given ids; unknown ids are absent from the map.
 func (s *Store) SourcesByID(ctx context.Context, ids []string) (map[string]*model.Source, error) {
@@ -49,8 +49,12 @@ func (s *Store) SourcesByID(ctx context.Context, ids []string) (map[string]*mode
 	if err != nil {
 		return nil, err
 	}
-	for _, rec := range recs {
-		src, err := sourceFromRecord(rec)
+	nodes, err := single(recs, op, func(rec *neo4j.Record) ([]dbtype.Node, error) { return listOf[dbtype.Node](rec, "nodes") })
+	if err != nil {
+		return nil, err
+	}
+	for _, n := range nodes {
+		src, err := sourceFromNode(n)
 		if err != nil {
 			return nil, fmt.Errorf("neo4j: %s: %w", op, err)
 		}

@@ -122,12 +122,14 @@ func goldenStatements(t *testing.T) map[string]string {
 	add("relations-filtered-after", c, err)
 	for _, d := range model.AllDirections() {
 		name := "relations-of-" + strings.ToLower(string(d))
-		c, _, err := relationsOfQuery([]string{"a"}, normalised(t, model.RelationsOfQuery{Direction: d}))
+		c, _, err := relationsOfQuery([]string{"a"}, normalised(t, model.RelationsOfQuery{Direction: d}), false)
 		add(name, c, err)
 		q := model.RelationsOfQuery{Direction: d, Filter: fullFilter}
 		q.After = q.CursorAt("r")
-		c, _, err = relationsOfQuery([]string{"a"}, normalised(t, q))
+		c, _, err = relationsOfQuery([]string{"a"}, normalised(t, q), false)
 		add(name+"-filtered-after", c, err)
+		c, _, err = relationsOfQuery([]string{"a"}, normalised(t, model.RelationsOfQuery{Direction: d, Filter: model.RelationFilter{Types: []model.RelationType{model.RelHasModel}}, First: model.MaxListSize}), true)
+		add(name+"-with-ends", c, err)
 	}
 
 	// filter.go and aggregate.go: the composable filters with every operator, the orderings
@@ -220,7 +222,7 @@ func goldenStatements(t *testing.T) map[string]string {
 		if q.After != "" {
 			q.After = q.CursorAtKey("k", "r")
 		}
-		c, _, err := relationsOfQuery([]string{"a"}, normalised(t, q))
+		c, _, err := relationsOfQuery([]string{"a"}, normalised(t, q), false)
 		add(v.name, c, err)
 	}
 

@@ -264,6 +264,34 @@ func testRelationsOf(t *testing.T, s model.Store) {
 		})
 	}
 
+	// RelationsOfWithEnds (the store's own EndsReader, or RelationsOf then EntitiesByID)
+	// gives RelationsOf's pages and exactly the entities at the other ends of their
+	// relations, under every query above.
+	for _, c := range cases {
+		t.Run("WithEnds/"+c.name, func(t *testing.T) {
+			pages, ends, err := model.RelationsOfWithEnds(ctx, s, ids, c.q)
+			noErr(t, "RelationsOfWithEnds", err)
+			want, err := s.RelationsOf(ctx, ids, c.q)
+			noErr(t, "RelationsOf", err)
+			diff(t, "pages", want, pages)
+			var other []string
+			for _, id := range ids {
+				for _, r := range want[id].Items {
+					other = append(other, r.Other(id))
+				}
+			}
+			wantEnds := map[string]model.Entity{}
+			if len(other) > 0 {
+				wantEnds, err = s.EntitiesByID(ctx, other)
+				noErr(t, "EntitiesByID", err)
+			}
+			if len(wantEnds) != len(slices.Compact(slices.Sorted(slices.Values(other)))) {
+				t.Fatalf("the fixture's relations end at %d entities, EntitiesByID found %d", len(other), len(wantEnds))
+			}
+			diff(t, "ends", wantEnds, ends)
+		})
+	}
+
 	t.Run("Paging", func(t *testing.T) {
 		q := model.RelationsOfQuery{Direction: model.DirectionOut, First: 5}
 		var all []string

@@ -1,3 +1,3 @@
 UNWIND $ids AS id
 MATCH (n:Entity {id: id})
-RETURN n
+RETURN collect(n) AS nodes

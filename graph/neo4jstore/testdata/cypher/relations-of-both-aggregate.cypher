@@ -1,20 +1,27 @@
 UNWIND $ids AS id
 MATCH (e:Entity {id: id})
 CALL (e) {
-  MATCH (e)-[r]-(:Entity)
-  WHERE (r.spanStart IS NULL OR r.spanStart < $asOfEnd) AND (r.spanEnd IS NULL OR r.spanEnd > $asOfStart)
-  RETURN count(DISTINCT r) AS total
-}
-CALL (e) {
-  MATCH (e)-[r]-(:Entity)
+  MATCH (e)-[r]-(o:Entity)
   WHERE (r.spanStart IS NULL OR r.spanStart < $asOfEnd) AND (r.spanEnd IS NULL OR r.spanEnd > $asOfStart)
   WITH DISTINCT r
   ORDER BY r.id
   LIMIT $limit
   RETURN collect({rel: r, fromId: startNode(r).id, toId: endNode(r).id}) AS page
 }
+CALL (e, page) {
+  WITH page
+  WHERE size(page) < $limit
+  RETURN size(page) AS total
+  UNION ALL
+  WITH e, page
+  WHERE size(page) >= $limit
+  MATCH (e)-[r]-(o:Entity)
+  WHERE (r.spanStart IS NULL OR r.spanStart < $asOfEnd) AND (r.spanEnd IS NULL OR r.spanEnd > $asOfStart)
+  WITH e, count(DISTINCT r) AS total
+  RETURN total
+}
 CALL (e) {
-  MATCH (e)-[r]-(:Entity)
+  MATCH (e)-[r]-(o:Entity)
   WHERE (r.spanStart IS NULL OR r.spanStart < $asOfEnd) AND (r.spanEnd IS NULL OR r.spanEnd > $asOfStart)
   WITH DISTINCT r
   WITH startNode(r).kind AS value, count(*) AS n
@@ -22,7 +29,7 @@ CALL (e) {
   RETURN collect({value: value, count: n}) AS countByFROM_KIND
 }
 CALL (e) {
-  MATCH (e)-[r]-(:Entity)
+  MATCH (e)-[r]-(o:Entity)
   WHERE (r.spanStart IS NULL OR r.spanStart < $asOfEnd) AND (r.spanEnd IS NULL OR r.spanEnd > $asOfStart)
   WITH DISTINCT r
   WITH r.status AS value, count(*) AS n
@@ -30,7 +37,7 @@ CALL (e) {
   RETURN collect({value: value, count: n}) AS countBySTATUS
 }
 CALL (e) {
-  MATCH (e)-[r]-(:Entity)
+  MATCH (e)-[r]-(o:Entity)
   WHERE (r.spanStart IS NULL OR r.spanStart < $asOfEnd) AND (r.spanEnd IS NULL OR r.spanEnd > $asOfStart)
   WITH DISTINCT r
   WITH endNode(r).kind AS value, count(*) AS n
@@ -38,7 +45,7 @@ CALL (e) {
   RETURN collect({value: value, count: n}) AS countByTO_KIND
 }
 CALL (e) {
-  MATCH (e)-[r]-(:Entity)
+  MATCH (e)-[r]-(o:Entity)
   WHERE (r.spanStart IS NULL OR r.spanStart < $asOfEnd) AND (r.spanEnd IS NULL OR r.spanEnd > $asOfStart)
   WITH DISTINCT r
   WITH type(r) AS value, count(*) AS n
@@ -46,7 +53,7 @@ CALL (e) {
   RETURN collect({value: value, count: n}) AS countByTYPE
 }
 CALL (e) {
-  MATCH (e)-[r]-(:Entity)
+  MATCH (e)-[r]-(o:Entity)
   WHERE (r.spanStart IS NULL OR r.spanStart < $asOfEnd) AND (r.spanEnd IS NULL OR r.spanEnd > $asOfStart)
   WITH DISTINCT r
   RETURN min(r.validFrom) AS minValidFrom, max(r.validFrom) AS maxValidFrom,

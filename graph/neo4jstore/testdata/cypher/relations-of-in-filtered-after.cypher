@@ -1,7 +1,7 @@
 UNWIND $ids AS id
 MATCH (e:Entity {id: id})
 CALL (e) {
-  MATCH (e)<-[r:OWNS_BRAND|ASSEMBLES]-(:Entity)
+  MATCH (e)<-[r:OWNS_BRAND|ASSEMBLES]-(o:Entity)
   WHERE r.id IN $relationIds
     AND r.status IN $status
     AND startNode(r).id IN $fromIds
@@ -11,7 +11,7 @@ CALL (e) {
   RETURN count(DISTINCT r) AS total
 }
 CALL (e) {
-  MATCH (e)<-[r:OWNS_BRAND|ASSEMBLES]-(:Entity)
+  MATCH (e)<-[r:OWNS_BRAND|ASSEMBLES]-(o:Entity)
   WHERE r.id IN $relationIds
     AND r.status IN $status
     AND startNode(r).id IN $fromIds

@@ -1,11 +1,11 @@
 UNWIND $ids AS id
 MATCH (e:Entity {id: id})
 CALL (e) {
-  MATCH (e)<-[r]-(:Entity)
+  MATCH (e)<-[r]-(o:Entity)
   RETURN count(DISTINCT r) AS total
 }
 CALL (e) {
-  MATCH (e)<-[r]-(:Entity)
+  MATCH (e)<-[r]-(o:Entity)
   WHERE (type(r) < $afterKey OR (type(r) = $afterKey AND r.id < $afterId))
   WITH DISTINCT r
   ORDER BY type(r) DESC, r.id DESC

@@ -1,7 +1,7 @@
 UNWIND $ids AS id
 MATCH (e:Entity {id: id})
 CALL (e) {
-  MATCH (e)-[r]->(:Entity)
+  MATCH (e)-[r]->(o:Entity)
   RETURN count(DISTINCT r) AS total
 }
 RETURN id, total, [] AS page

@@ -1,11 +1,11 @@
 UNWIND $ids AS id
 MATCH (e:Entity {id: id})
 CALL (e) {
-  MATCH (e)-[r]->(:Entity)
+  MATCH (e)-[r]->(o:Entity)
   RETURN count(DISTINCT r) AS total
 }
 CALL (e) {
-  MATCH (e)-[r]->(:Entity)
+  MATCH (e)-[r]->(o:Entity)
   WHERE (CASE WHEN r.validFrom IS NULL THEN $keyUnknown ELSE $keyKnown + r.validFrom END > $afterKey OR (CASE WHEN r.validFrom IS NULL THEN $keyUnknown ELSE $keyKnown + r.validFrom END = $afterKey AND r.id > $afterId))
   WITH DISTINCT r
   ORDER BY CASE WHEN r.validFrom IS NULL THEN $keyUnknown ELSE $keyKnown + r.validFrom END, r.id

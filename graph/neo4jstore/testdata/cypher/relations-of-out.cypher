@@ -1,14 +1,21 @@
 UNWIND $ids AS id
 MATCH (e:Entity {id: id})
 CALL (e) {
-  MATCH (e)-[r]->(:Entity)
-  RETURN count(DISTINCT r) AS total
-}
-CALL (e) {
-  MATCH (e)-[r]->(:Entity)
+  MATCH (e)-[r]->(o:Entity)
   WITH DISTINCT r
   ORDER BY r.id
   LIMIT $limit
   RETURN collect({rel: r, fromId: startNode(r).id, toId: endNode(r).id}) AS page
+}
+CALL (e, page) {
+  WITH page
+  WHERE size(page) < $limit
+  RETURN size(page) AS total
+  UNION ALL
+  WITH e, page
+  WHERE size(page) >= $limit
+  MATCH (e)-[r]->(o:Entity)
+  WITH e, count(DISTINCT r) AS total
+  RETURN total
 }
 RETURN id, total, page

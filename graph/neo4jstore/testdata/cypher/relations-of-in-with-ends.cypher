@@ -1,0 +1,21 @@
+UNWIND $ids AS id
+MATCH (e:Entity {id: id})
+CALL (e) {
+  MATCH (e)<-[r:HAS_MODEL]-(o:Entity)
+  WITH DISTINCT r, o
+  ORDER BY r.id
+  LIMIT $limit
+  RETURN collect({rel: r, fromId: startNode(r).id, toId: endNode(r).id, end: o}) AS page
+}
+CALL (e, page) {
+  WITH page
+  WHERE size(page) < $limit
+  RETURN size(page) AS total
+  UNION ALL
+  WITH e, page
+  WHERE size(page) >= $limit
+  MATCH (e)<-[r:HAS_MODEL]-(o:Entity)
+  WITH e, count(DISTINCT r) AS total
+  RETURN total
+}
+RETURN id, total, page
