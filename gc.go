@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"math"
 	"os"
 	"runtime/debug"
 	"strconv"
@@ -96,4 +97,18 @@ func memTotal(readFile func(string) ([]byte, error)) int64 {
 // unset.
 func applyGCPolicy() {
 	chooseGC(os.Getenv, availableMemory(os.ReadFile)).apply()
+}
+
+// pauseGC turns the collector off until the returned function is called, when a memory limit
+// is in effect (the runtime then still collects as the heap nears it). Opening a data
+// directory builds the graph (most of what the process will hold) in one go, so every
+// collection during it marks a heap that only grows and frees little: at 1M entities that was
+// a sixth of the restart's CPU. Without a limit the collector is left alone, so that the
+// garbage of the load cannot grow the process unbounded.
+func pauseGC() (resume func()) {
+	if debug.SetMemoryLimit(-1) == math.MaxInt64 {
+		return func() {}
+	}
+	prev := debug.SetGCPercent(-1)
+	return func() { debug.SetGCPercent(prev) }
 }

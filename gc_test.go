@@ -2,6 +2,8 @@ package main
 
 import (
 	"errors"
+	"math"
+	"runtime/debug"
 	"testing"
 )
 
@@ -49,5 +51,33 @@ func TestAvailableMemory(t *testing.T) {
 		if got := availableMemory(files(tc.files)); got != tc.want {
 			t.Errorf("%s: %d, want %d", tc.name, got, tc.want)
 		}
+	}
+}
+
+// TestPauseGC checks that pauseGC turns the collector off and back to its setting when a
+// memory limit is in effect, and leaves it alone when there is none. It changes the runtime's
+// settings, and puts them back.
+func TestPauseGC(t *testing.T) {
+	defer debug.SetMemoryLimit(debug.SetMemoryLimit(-1))
+	defer debug.SetGCPercent(debug.SetGCPercent(150))
+
+	debug.SetMemoryLimit(1 << 40)
+	resume := pauseGC()
+	if got := debug.SetGCPercent(-1); got != -1 {
+		t.Fatalf("with a memory limit, GOGC during the pause = %d, want -1 (off)", got)
+	}
+	resume()
+	if got := debug.SetGCPercent(150); got != 150 {
+		t.Fatalf("after the pause GOGC = %d, want 150 back", got)
+	}
+
+	debug.SetMemoryLimit(math.MaxInt64)
+	resume = pauseGC()
+	if got := debug.SetGCPercent(150); got != 150 {
+		t.Fatalf("without a memory limit, GOGC during the pause = %d, want 150 (untouched)", got)
+	}
+	resume()
+	if got := debug.SetGCPercent(150); got != 150 {
+		t.Fatalf("without a memory limit, GOGC after the pause = %d, want 150", got)
 	}
 }

@@ -401,7 +401,9 @@ func openConfiguredStore(ctx context.Context, cfg config, logger *slog.Logger) (
 		}
 		return s, empty, nil
 	case cfg.DataDir != "":
+		resume := pauseGC()
 		s, fresh, err := inmem.Open(ctx, cfg.DataDir)
+		resume()
 		if err != nil {
 			return nil, false, fmt.Errorf("KG_DATA_DIR=%q: %w", clipValue(cfg.DataDir), err)
 		}

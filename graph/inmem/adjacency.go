@@ -47,28 +47,56 @@ func byIDString(a, b string) int {
 // at its exact length, from one block per direction: two allocations instead of one per entity,
 // no spare capacity, and no sort, since rels come in id order. A later add to a list then
 // copies it (its capacity is its length), which leaves its neighbours in the block alone.
+//
+// Each endpoint is looked up in a map once per relation end: it gets a dense number, and the
+// counting and filling work on slices by that number. Counting and filling through maps took
+// three lookups per end, a sixth of a restart's map work at 1M entities (2.9M relation ends).
 func buildAdjacency(rels []*model.Relation, entities int) (from, to adjacency) {
-	build := func(end func(*model.Relation) string) adjacency {
-		count := make(map[string]int, entities)
-		for _, r := range rels {
-			count[end(r)]++
+	num := make(map[string]int32, entities)
+	var names []string // by number
+	number := func(id string) int32 {
+		n, ok := num[id]
+		if !ok {
+			n = int32(len(names))
+			num[id] = n
+			names = append(names, id)
+		}
+		return n
+	}
+	fromN, toN := make([]int32, len(rels)), make([]int32, len(rels))
+	for i, r := range rels {
+		fromN[i], toN[i] = number(r.FromID), number(r.ToID)
+	}
+	build := func(ends []int32) adjacency {
+		count := make([]int32, len(names))
+		for _, n := range ends {
+			count[n]++
+		}
+		// off[n] is where n's list starts in block; it moves along as the list fills.
+		off := make([]int32, len(names))
+		sum, lists := int32(0), 0
+		for n, c := range count {
+			off[n] = sum
+			sum += c
+			if c > 0 {
+				lists++
+			}
 		}
 		block := make([]*model.Relation, len(rels))
-		a := make(adjacency, len(count))
-		off := 0
-		for _, r := range rels {
-			id := end(r)
-			rows, ok := a[id]
-			if !ok {
-				n := count[id]
-				rows = block[off : off : off+n]
-				off += n
+		for i, n := range ends {
+			block[off[n]] = rels[i]
+			off[n]++
+		}
+		a := make(adjacency, lists)
+		for n, c := range count {
+			if c > 0 {
+				end := off[n] // the fill moved off[n] to the list's end
+				a[names[n]] = block[end-c : end : end]
 			}
-			a[id] = append(rows, r)
 		}
 		return a
 	}
-	return build(func(r *model.Relation) string { return r.FromID }), build(func(r *model.Relation) string { return r.ToID })
+	return build(fromN), build(toN)
 }
 
 // relationsOf lists the relations of an entity in the direction asked for, in id order; a

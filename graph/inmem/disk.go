@@ -126,6 +126,7 @@ func open(ctx context.Context, dir string, opts bolt.Options) (*Store, bool, err
 	if err != nil {
 		return nil, false, errors.Join(fmt.Errorf("%s: %w", op, err), db.Close())
 	}
+	releaseMapping(db, path)
 	return s, empty, nil
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"sort"
 
 	"github.com/autograph-kg/autograph/graph/model"
 )
@@ -147,6 +148,47 @@ type relPageQuery struct {
 
 // relationPage pages through rows (sorted by id) that pass the filter, in the query's order.
 func (s *Store) relationPage(ctx context.Context, op string, rows []*model.Relation, q relPageQuery, first int, after *model.Cursor) (*model.RelationPage, error) {
+	if q.everyRowByID() {
+		return relationPageByID(rows, q.order.Desc, first, after), nil
+	}
+	return s.relationPageWalk(ctx, op, rows, q, first, after)
+}
+
+// everyRowByID says whether every row matches q (no filter, no where, no aggregate, not only
+// a count) and q orders by id, the rows' own order: the page the explorer asks of a hub.
+func (q relPageQuery) everyRowByID() bool {
+	f := q.f
+	return f.ids == nil && f.from == nil && f.to == nil && f.sources == nil && f.types == nil && f.status == nil && f.asOf == nil &&
+		q.where == nil && q.aggregate == nil && !q.countOnly && (q.order.Field == "" || q.order.Field == model.SortByID)
+}
+
+// relationPageByID is relationPageWalk for a query of which every row is an answer, in the
+// rows' order: the total is their number, and the page starts where the cursor is, found by
+// binary search, instead of a walk of every row (5,913 of them on the 1M dataset's hub, for
+// each page). The answer is the walk's, field for field (TestRelationPageByIDIsTheWalk).
+func relationPageByID(rows []*model.Relation, desc bool, first int, after *model.Cursor) *model.RelationPage {
+	n := len(rows)
+	at := func(i int) *model.Relation {
+		if desc {
+			return rows[n-1-i]
+		}
+		return rows[i]
+	}
+	start := 0
+	if after != nil {
+		// Whether a row follows the cursor is false, then true, along the order.
+		start = sort.Search(n, func(i int) bool { return after.After("", at(i).ID, desc) })
+	}
+	end := min(n, start+max(first, 0))
+	var items []*model.Relation
+	for i := start; i < end; i++ {
+		items = append(items, at(i).Clone())
+	}
+	return &model.RelationPage{Items: items, HasNextPage: end < n, TotalCount: n}
+}
+
+// relationPageWalk is relationPage by a walk of every row.
+func (s *Store) relationPageWalk(ctx context.Context, op string, rows []*model.Relation, q relPageQuery, first int, after *model.Cursor) (*model.RelationPage, error) {
 	p := newPager[*model.Relation](first, after, q.order.Desc)
 	agg := model.NewAggregator(q.aggregate, func(id string) model.EntityKind {
 		if rec, ok := s.entities[id]; ok {

@@ -55,8 +55,9 @@ func (p *prefixIndex) rebuild(recs []*entityRec) {
 	for i, r := range recs {
 		ks, ws = refsOf(r.keys, uint32(i), ks, ws)
 	}
-	slices.SortFunc(ks, byRef)
-	slices.SortFunc(ws, byRef)
+	text := func(r keyRef) string { return r.text }
+	sortByKey(ks, text, byRef)
+	sortByKey(ws, text, byRef)
 	p.keys, p.words = ks, slices.Clip(ws)
 }
 

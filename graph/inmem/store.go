@@ -234,14 +234,20 @@ func (s *Store) rebuildViewsFrom(ctx context.Context, ents []*entityRec, rels []
 	// views are then filtered, in order, out of the sorted views of all entities rather than
 	// sorted again. Each view gets its own backing array, so patching one never shifts another.
 	var wg sync.WaitGroup
-	wg.Go(func() { v.entsByName[""] = slices.SortedFunc(slices.Values(all), entityByName) })
+	wg.Go(func() {
+		byName := slices.Clone(all)
+		sortByKey(byName, func(r *entityRec) string { return r.sortKey }, entityByName)
+		v.entsByName[""] = byName
+	})
 	wg.Go(func() {
 		v.entsByID[""] = slices.SortedFunc(slices.Values(all), entityByID)
 		slices.SortFunc(rels, byRelationID)
 		v.relsByID = rels
 		v.srcByID = slices.SortedFunc(slices.Values(srcs), sourceByID)
-		v.srcByTitle = slices.SortedFunc(slices.Values(srcs), sourceByTitle)
-		v.srcByPub = slices.SortedFunc(slices.Values(srcs), sourceByPub)
+		v.srcByTitle = slices.Clone(srcs)
+		sortByKey(v.srcByTitle, func(r *sourceRec) string { return r.titleKey }, sourceByTitle)
+		v.srcByPub = slices.Clone(srcs)
+		sortByKey(v.srcByPub, func(r *sourceRec) string { return r.pubKey }, sourceByPub)
 	})
 	// A sort cannot be interrupted; a done ctx stops the wait for them, and the abandoned
 	// goroutines only finish sorting copies that nothing reads.
