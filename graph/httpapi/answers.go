@@ -34,10 +34,11 @@ import (
 // Entries are evicted least recently used first within a budget in bytes, and all of them are
 // dropped when the store's version moves (none of them could be served again).
 //
-// The version is read before the request executes. A write landing while it executes can put
-// an answer from the newer graph under the older version's key; it is served only to requests
-// that read the older version, which began before that write was acknowledged and could have
-// seen it anyway, and it is dropped with the rest when a request reads the newer version.
+// The version is read before the request executes and again before its answer is kept, which
+// is kept only when the two agree: an answer that a write, a prune or an import might have
+// reached in part is not kept. While an import is under way on Neo4j (whose imports show
+// batch by batch, and whose rollback takes them away without a revision) nothing is kept or
+// served.
 //
 // On the embedded store the version is read from memory and is exact: the data directory is
 // held by one process. On Neo4j it costs a round trip per request, and writes made to the
@@ -65,11 +66,29 @@ const maxAnswerKeyBytes = 64 << 10
 // answerEntryOverhead is what an entry costs beyond its key and body, for the budget.
 const answerEntryOverhead = 128
 
-// answerVersion is the store's version an answer was computed at.
-type answerVersion struct{ last, floor int64 }
+// answerVersion is the store's version an answer was computed at: its newest revision, its
+// history floor, and how many imports it has begun (model.HistoryBounds.Imports; each only
+// grows).
+type answerVersion struct{ last, floor, imports int64 }
 
 func (v answerVersion) after(o answerVersion) bool {
-	return v.last > o.last || (v.last == o.last && v.floor > o.floor)
+	if v.last != o.last {
+		return v.last > o.last
+	}
+	if v.floor != o.floor {
+		return v.floor > o.floor
+	}
+	return v.imports > o.imports
+}
+
+// versionOf reads the store's version; ok is false when it cannot be read or an import is
+// under way (on Neo4j part of it may show, and a rollback takes it away without a revision).
+func (c *answerCache) versionOf(ctx context.Context) (answerVersion, bool) {
+	b, err := c.history.HistoryBounds(ctx)
+	if err != nil || b.Importing {
+		return answerVersion{}, false
+	}
+	return answerVersion{last: b.Last, floor: b.Floor, imports: b.Imports}, true
 }
 
 type answerEntry struct {
@@ -145,12 +164,11 @@ func (c *answerCache) keyFor(ctx context.Context, r *http.Request, media string,
 		c.metrics.count("bypass")
 		return answerKey{}, false
 	}
-	b, err := c.history.HistoryBounds(ctx)
-	if err != nil {
+	v, ok := c.versionOf(ctx)
+	if !ok {
 		c.metrics.count("bypass")
 		return answerKey{}, false
 	}
-	v := answerVersion{last: b.Last, floor: b.Floor}
 	vd := verdictFrom(ctx)
 	key := make([]byte, 0, len(text)+len(media)+48)
 	key = append(key, r.Method...)
@@ -163,6 +181,7 @@ func (c *answerCache) keyFor(ctx context.Context, r *http.Request, media string,
 	key = append(key, 0)
 	key = binary.BigEndian.AppendUint64(key, uint64(v.last))
 	key = binary.BigEndian.AppendUint64(key, uint64(v.floor))
+	key = binary.BigEndian.AppendUint64(key, uint64(v.imports))
 	key = append(key, text...)
 	return answerKey{version: v, hash: maphash.Bytes(c.seed, key), key: key}, true
 }
@@ -187,10 +206,14 @@ func (c *answerCache) get(k answerKey) (*answerEntry, bool) {
 	return e, true
 }
 
-// put stores an answer under k, unless it is too large or k's version is no longer the
-// cache's.
-func (c *answerCache) put(k answerKey, operation string, body []byte) {
+// put stores an answer under k, unless it is too large, or the store's version is no longer
+// k's (read again here: an answer computed while the version moved, or while an import began,
+// may hold a state that no version names).
+func (c *answerCache) put(ctx context.Context, k answerKey, operation string, body []byte) {
 	if len(body) > c.maxEntry {
+		return
+	}
+	if v, ok := c.versionOf(ctx); !ok || v != k.version {
 		return
 	}
 	e := &answerEntry{hash: k.hash, key: k.key, body: bytes.Clone(body), operation: operation}

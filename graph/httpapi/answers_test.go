@@ -310,3 +310,68 @@ func TestAnswerCacheReadsEveryAcknowledgedWrite(t *testing.T) {
 		t.Fatalf("lookups %v: the readers between writes should have hit", got)
 	}
 }
+
+// importingStore reports an import under way, or a version that moves at every read, as a
+// Neo4j store does while an import shows batch by batch.
+type importingStore struct {
+	*inmem.Store
+	mu        sync.Mutex
+	importing bool
+	moving    bool
+	imports   int64
+}
+
+func (s *importingStore) HistoryBounds(ctx context.Context) (model.HistoryBounds, error) {
+	b, err := s.Store.HistoryBounds(ctx)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.moving {
+		s.imports++
+	}
+	b.Importing, b.Imports = s.importing, s.imports
+	return b, err
+}
+
+func (s *importingStore) set(importing, moving bool) {
+	s.mu.Lock()
+	s.importing, s.moving = importing, moving
+	s.mu.Unlock()
+}
+
+func TestAnswerCacheKeepsNothingWhileAnImportShows(t *testing.T) {
+	base := inmem.New()
+	if err := seed.Load(context.Background(), base); err != nil {
+		t.Fatal(err)
+	}
+	store := &importingStore{Store: base}
+	logs := &syncBuffer{}
+	srv := &observed{Server: apitest.NewServerWith(t, httpapi.Options{
+		Store: store, AnswerCacheBytes: 1 << 20, Registry: prometheus.NewRegistry(),
+		Logger: slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
+	}), logs: logs}
+	t.Cleanup(func() { _ = base.Close(context.Background()) })
+	const q = `{ organization(id: "avtotor") { name } }`
+	ask := func(n int) {
+		for range n {
+			if r := postRaw(t, srv.URL, "", "", q, nil); !bytes.Contains(r.body, []byte(`"Avtotor"`)) {
+				t.Fatalf("answer %s", r.body)
+			}
+		}
+	}
+	store.set(true, false)
+	ask(3)
+	if got := srv.lookups(t); got["hit"] != 0 || got["bypass"] != 3 {
+		t.Fatalf("lookups %v while an import shows: want every request executed", got)
+	}
+	// An import that begins while a request executes: its answer is not kept.
+	store.set(false, true)
+	ask(3)
+	if got := srv.lookups(t); got["hit"] != 0 {
+		t.Fatalf("lookups %v: an answer read while the version moved was kept", got)
+	}
+	store.set(false, false)
+	ask(3)
+	if got := srv.lookups(t); got["hit"] != 2 {
+		t.Fatalf("lookups %v: once the version holds, repeats hit", got)
+	}
+}

@@ -160,7 +160,7 @@ func (t httpTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.G
 		return
 	}
 	if resp.Label == "" && resp.Path == nil && resp.HasNext == nil {
-		t.answers.put(key, operationName(oc), b)
+		t.answers.put(ctx, key, operationName(oc), b)
 	}
 	a.header(http.StatusOK)
 	_, _ = w.Write(b)

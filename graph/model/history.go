@@ -53,6 +53,13 @@ type HistoryBounds struct {
 	// can be read as it stood at any revision >= Floor, and FloorAt is when that was.
 	Floor   int64
 	FloorAt time.Time
+	// Imports counts the imports begun on a store whose imports become visible batch by batch
+	// (Neo4j: one increment as an import takes its marker, before its first batch), and
+	// Importing says one is under way or being rolled back: until it ends, readers may see part
+	// of it, and a rolled-back import takes that part away again without a revision. A store
+	// whose imports become visible whole, at once (the embedded store), reports 0 and false.
+	Imports   int64
+	Importing bool
 }
 
 // Operation names what a revision did.

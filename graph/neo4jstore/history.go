@@ -598,7 +598,8 @@ func (s *Store) RevisionAt(ctx context.Context, t time.Time) (int64, error) {
 const cypherHistoryBounds = `
 OPTIONAL MATCH (k:RevisionCounter {key: $key})
 OPTIONAL MATCH (h:Revision {number: k.last})
-RETURN k.last AS last, h.at AS lastAt, k.floor AS floor, k.floorAt AS floorAt`
+RETURN k.last AS last, h.at AS lastAt, k.floor AS floor, k.floorAt AS floorAt,
+       k.imports AS imports, EXISTS { MATCH (:ImportRun) } AS importing`
 
 // HistoryBounds reports the newest revision and the oldest point history still reaches.
 func (s *Store) HistoryBounds(ctx context.Context) (model.HistoryBounds, error) {
@@ -625,6 +626,14 @@ func (s *Store) HistoryBounds(ctx context.Context) (model.HistoryBounds, error) 
 		if v, _ := rec.Get("floorAt"); v != nil {
 			t, ok := v.(time.Time)
 			b.FloorAt, errs = t.UTC(), append(errs, typeErr("floorAt", ok, v))
+		}
+		if v, _ := rec.Get("imports"); v != nil {
+			n, ok := v.(int64)
+			b.Imports, errs = n, append(errs, typeErr("imports", ok, v))
+		}
+		if v, _ := rec.Get("importing"); v != nil {
+			i, ok := v.(bool)
+			b.Importing, errs = i, append(errs, typeErr("importing", ok, v))
 		}
 		return b, errors.Join(errs...)
 	})

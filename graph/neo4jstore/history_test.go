@@ -393,8 +393,14 @@ func TestImportHistory(t *testing.T) {
 
 	t.Run("an import that fails leaves no revision", func(t *testing.T) {
 		boom := errors.New("the server fell over")
+		before, err := s.HistoryBounds(ctx)
+		if err != nil || before.Importing {
+			t.Fatalf("bounds before the import: %+v, %v", before, err)
+		}
+		var during model.HistoryBounds
 		s.importHook = func(batch int) error {
 			if batch == 3 {
+				during, _ = s.HistoryBounds(ctx)
 				return boom
 			}
 			return nil
@@ -403,6 +409,13 @@ func TestImportHistory(t *testing.T) {
 		changesBefore := countNodes(t, s, labelRevisionChange)
 		if err := s.Import(ctx, changedFixture()); !errors.Is(err, boom) {
 			t.Fatalf("Import = %v", err)
+		}
+		// Readers can tell that part of an import may be showing, and that one began since.
+		if !during.Importing || during.Imports != before.Imports+1 || during.Last != before.Last {
+			t.Errorf("bounds during the import %+v, before it %+v: want importing, one more import, the same revision", during, before)
+		}
+		if after, err := s.HistoryBounds(ctx); err != nil || after.Importing || after.Imports != during.Imports || after.Last != before.Last {
+			t.Errorf("bounds after the rolled-back import %+v, %v: want no import under way, %d imports, revision %d", after, err, during.Imports, before.Last)
 		}
 		if n := countNodes(t, s, labelRevisionChange); n != changesBefore {
 			t.Errorf("the failed import left %d changes behind", n-changesBefore)

@@ -92,6 +92,13 @@ ON CREATE SET m.run = $run, m.state = $running, m.heartbeat = datetime()
 RETURN m.run AS run, m.state AS state,
        m.heartbeat < datetime() - duration({milliseconds: $leaseMs}) AS stale`
 
+// cypherCountImport counts an import that took the marker (HistoryBounds.Imports), in the
+// transaction that took it: a reader that saw no import under way and the same count before
+// and after it read saw no part of one.
+const cypherCountImport = `
+MERGE (k:RevisionCounter {key: $key})
+SET k.imports = coalesce(k.imports, 0) + 1`
+
 // cypherClaimRun takes over an abandoned run ($run) for recovery: it refreshes the heartbeat
 // only while it is still stale, so two stores cannot both claim it.
 const cypherClaimRun = `
@@ -320,12 +327,16 @@ func (s *Store) acquireRun(ctx context.Context, run string) error {
 			if err != nil {
 				return holder{}, err
 			}
-			return one(recs, func(r *neo4j.Record) (holder, error) {
+			h, err := one(recs, func(r *neo4j.Record) (holder, error) {
 				id, err1 := recordValue[string](r, "run")
 				st, err2 := recordValue[string](r, "state")
 				stale, err3 := recordValue[bool](r, "stale")
 				return holder{id, st, stale}, errors.Join(err1, err2, err3)
 			})
+			if err == nil && h.run == run {
+				_, err = collect(ctx, tx, cypherCountImport, map[string]any{"key": revisionCounterKey})
+			}
+			return h, err
 		})
 		switch {
 		case err != nil:

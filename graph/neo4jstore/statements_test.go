@@ -307,6 +307,7 @@ func goldenStatements(t *testing.T) map[string]string {
 
 	// journal.go
 	add("import-acquire-run", cypherAcquireRun, nil)
+	add("import-count", cypherCountImport, nil)
 	add("import-claim-run", cypherClaimRun, nil)
 	add("import-heartbeat", cypherHeartbeat, nil)
 	add("import-commit-run", cypherCommitRun, nil)
