@@ -246,11 +246,16 @@ func testOptionalText(t *testing.T, s WriteStore) {
 // cancels: big enough that no store imports it before the first cancel.
 const ImportCancelEntities = 100_000
 
-// MaxCancelDelay is how long an import may go on after its context is cancelled.
-const MaxCancelDelay = 2 * time.Second
+// MaxCancelDelay is how long an import may go on after its context is cancelled before a test
+// calls it a store that does not stop. It is a bound on hanging, not the speed target: how
+// quickly an import stops (within 2 s on the embedded store) is a figure that bench/embedded's
+// cancel phase prints, since a test that asserts wall time fails on a busy machine, not on
+// slow code.
+const MaxCancelDelay = 20 * time.Second
 
 // testImportCancelled cancels the import of a large synthetic dataset at a few moments into
-// it: each import must stop within MaxCancelDelay with the context's error and leave the store
+// it: each import must stop (within MaxCancelDelay, a bound on hanging; the time it took is
+// logged) with the context's error and leave the store
 // as it was, timestamps included (an import is all or nothing), or, if it had saved the whole
 // dataset already, closed (UNAVAILABLE) rather than half loaded. A moment past the end of the
 // import (a fast store) ends the test with the dataset imported.
