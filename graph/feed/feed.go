@@ -346,6 +346,13 @@ func backoff(base, max time.Duration, n int) time.Duration {
 	return min(d, max)
 }
 
+// bounds reads where history ends, within one call's timeout.
+func (f *Feed) bounds() (model.HistoryBounds, error) {
+	ctx, cancel := context.WithTimeout(f.ctx, f.opts.CallTimeout)
+	defer cancel()
+	return f.h.HistoryBounds(ctx)
+}
+
 // step reads every revision after the last one delivered and delivers them in order.
 func (f *Feed) step() error {
 	f.mu.Lock()
@@ -355,9 +362,7 @@ func (f *Feed) step() error {
 		// No one listens: only keep up with where history ends, without reading what the
 		// revisions touched (an import's may be millions of items). A subscriber that joins
 		// meanwhile is served from last as usual.
-		ctx, cancel := context.WithTimeout(f.ctx, f.opts.CallTimeout)
-		b, err := f.h.HistoryBounds(ctx)
-		cancel()
+		b, err := f.bounds()
 		if err != nil {
 			return err
 		}
@@ -370,9 +375,7 @@ func (f *Feed) step() error {
 		f.mu.Unlock()
 	}
 	if !ready {
-		ctx, cancel := context.WithTimeout(f.ctx, f.opts.CallTimeout)
-		b, err := f.h.HistoryBounds(ctx)
-		cancel()
+		b, err := f.bounds()
 		if err != nil {
 			return err
 		}

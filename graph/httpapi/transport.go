@@ -150,20 +150,11 @@ func (t httpTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.G
 		a.timeout(ctx)
 		return
 	}
-	if !cacheable || oc.Operation.Operation != ast.Query || len(resp.Errors) > 0 || len(resp.Extensions) > 0 {
-		a.write(http.StatusOK, resp)
-		return
-	}
-	b, err := marshalResponse(resp)
-	if err != nil {
-		a.write(http.StatusOK, resp)
-		return
-	}
-	if resp.Label == "" && resp.Path == nil && resp.HasNext == nil {
+	b := a.write(http.StatusOK, resp)
+	if b != nil && cacheable && oc.Operation.Operation == ast.Query && len(resp.Errors) == 0 && len(resp.Extensions) == 0 &&
+		resp.Label == "" && resp.Path == nil && resp.HasNext == nil {
 		t.answers.put(ctx, key, operationName(oc), b)
 	}
-	a.header(http.StatusOK)
-	_, _ = w.Write(b)
 }
 
 // answer writes the responses of one request.
@@ -212,14 +203,17 @@ func (a answer) timeout(ctx context.Context) {
 	a.requestErrors(ctx, http.StatusRequestTimeout, gqlerror.List{{Message: err.Error(), Err: err}})
 }
 
-func (a answer) write(status int, resp *graphql.Response) {
+// write answers resp and returns the bytes it wrote, or nil when resp could not be marshalled
+// (which is answered as an error instead).
+func (a answer) write(status int, resp *graphql.Response) []byte {
 	b, err := marshalResponse(resp)
 	if err != nil {
 		a.requestErrors(a.r.Context(), http.StatusOK, gqlerror.List{{Message: "marshal response", Err: err}})
-		return
+		return nil
 	}
 	a.header(status)
 	_, _ = a.w.Write(b)
+	return b
 }
 
 func requestError(code, msg string) *gqlerror.Error {
