@@ -74,6 +74,13 @@ func testHistoryRecorded(t *testing.T, s model.Store) {
 	noErr(t, "Import", s.Import(ctx, Fixture()))
 	// The same dataset again changes nothing, so records nothing.
 	noErr(t, "Import again", s.Import(ctx, Fixture()))
+	// Once Import has returned, no part of it can still be taken away (what the answer cache
+	// relies on): no import is under way, and the count of imports begun never goes back.
+	after, err := h.HistoryBounds(ctx)
+	noErr(t, "HistoryBounds after the imports", err)
+	if after.Importing || after.Imports < b.Imports {
+		t.Errorf("HistoryBounds after the imports = %+v, before them %+v: want no import under way and no fewer imports", after, b)
+	}
 	revs := allRevisions(t, h, model.RevisionQuery{})
 	if len(revs) != 1 {
 		t.Fatalf("after importing the fixture twice: %d revisions, want 1", len(revs))
