@@ -366,7 +366,7 @@ func (p *page) waitFor(what, cond string) {
 		ok, err = chromedp.Run(ctx, chromedp.Poll[bool](cond, chromedp.WithPollingInterval(25*time.Millisecond), chromedp.WithPollingTimeout(waitTimeout)))
 		// A page that navigates away while the condition is polled takes the poll's
 		// context with it: ask again in the new page.
-		if err != nil && ctx.Err() == nil && strings.Contains(err.Error(), "context") && !strings.Contains(err.Error(), "deadline") {
+		if err != nil && ctx.Err() == nil && navigatedAway(err) {
 			time.Sleep(25 * time.Millisecond)
 			continue
 		}
@@ -379,6 +379,28 @@ func (p *page) waitFor(what, cond string) {
 		p.screenshot("failed-" + sanitize(what))
 		p.t.Fatalf("waiting until %s (%s): %v\npage: %s", what, cond, err, state)
 	}
+}
+
+// navigatedAway says whether err is Chromium's way of saying the page under evaluation went away
+// (a navigation replaced it, or its execution context was destroyed), rather than that the
+// condition failed or the wait ran out: either comes as a CDP error, and both are worth asking
+// again in the page that replaced it.
+func navigatedAway(err error) bool {
+	msg := err.Error()
+	if strings.Contains(msg, "deadline") {
+		return false
+	}
+	for _, s := range []string{
+		"Inspected target navigated or closed",
+		"Execution context was destroyed",
+		"Cannot find context with specified id",
+		"context",
+	} {
+		if strings.Contains(msg, s) {
+			return true
+		}
+	}
+	return false
 }
 
 // screenshotDir is $KG_SCREENSHOT_DIR when set, else a directory of the test's own.
