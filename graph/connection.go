@@ -3,6 +3,8 @@ package graph
 import (
 	"context"
 
+	"github.com/99designs/gqlgen/graphql"
+
 	"github.com/autograph-kg/autograph/graph/gqlmodel"
 	"github.com/autograph-kg/autograph/graph/loader"
 	"github.com/autograph-kg/autograph/graph/model"
@@ -112,7 +114,15 @@ func entitySources(ctx context.Context, e model.Entity) ([]*model.Source, error)
 // typedRelations lists one entity's relations of the given types and direction (unpaginated,
 // up to MaxListSize), for the typed relation fields such as Organization.assembles.
 func typedRelations(ctx context.Context, id string, dir model.Direction, f model.RelationFilter) ([]*model.Relation, error) {
-	page, err := loader.For(ctx).RelationsOf(ctx, id, model.RelationsOfQuery{Direction: dir, Filter: f, First: model.MaxListSize})
+	q := model.RelationsOfQuery{Direction: dir, Filter: f, First: model.MaxListSize}
+	l := loader.For(ctx)
+	load := l.RelationsOf
+	if otherEndSelected(ctx, dir) {
+		// The entities at the other ends are shown too: they come with the relations, and the
+		// endpoints are then found in the request's cache.
+		load = l.RelationsOfWithEnds
+	}
+	page, err := load(ctx, id, q)
 	if err != nil {
 		return nil, err
 	}
@@ -186,6 +196,24 @@ func entityAs[N model.Entity](ctx context.Context, id string) (N, error) {
 func containsID[N model.Entity](list []N, id string) bool {
 	for _, e := range list {
 		if e.GetID() == id {
+			return true
+		}
+	}
+	return false
+}
+
+// otherEndSelected says whether the list of relations being resolved shows the entity at the
+// other end of its relations from the entity whose field it is: to for relations out of it,
+// from for relations into it, either for both directions.
+func otherEndSelected(ctx context.Context, dir model.Direction) bool {
+	fc := graphql.GetFieldContext(ctx)
+	oc := graphql.GetOperationContext(ctx)
+	if fc == nil || oc == nil {
+		return false
+	}
+	for _, f := range graphql.CollectFields(oc, fc.Field.Selections, []string{"Relation"}) {
+		switch {
+		case f.Name == "to" && dir != model.DirectionIn, f.Name == "from" && dir != model.DirectionOut:
 			return true
 		}
 	}

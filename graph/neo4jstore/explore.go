@@ -26,12 +26,13 @@ LIMIT $limit`
 
 // cypherNeighborhoodFetch returns the kept entities and the matching relations among them
 // (the induced subgraph), by id, at most $relLimit of them. %[1]s is the type part of the
-// pattern, %[2]s an extra condition (asOf) or nothing.
+// pattern, %[2]s an extra condition (asOf) or nothing. Entities and relations come back as
+// their projections (entityFields, relationFields).
 const cypherNeighborhoodFetch = `
 CALL () {
   UNWIND $ids AS id
   MATCH (n:Entity {id: id})
-  RETURN collect(n) AS nodes
+  RETURN collect(n ` + entityFields + `) AS nodes
 }
 CALL () {
   MATCH (a:Entity)-[r%[1]s]->(b:Entity)
@@ -39,7 +40,7 @@ CALL () {
   WITH a, r, b
   ORDER BY r.id
   LIMIT $relLimit
-  RETURN collect({rel: r, fromId: a.id, toId: b.id}) AS rels
+  RETURN collect({rel: ` + relationFields + `, fromId: a.id, toId: b.id}) AS rels
 }
 RETURN nodes, rels`
 
@@ -120,16 +121,16 @@ func (s *Store) Neighborhood(ctx context.Context, q model.NeighborhoodQuery) (*m
 // subgraphFromRecord maps the fetch statement's nodes and rels columns, putting the nodes in
 // breadth-first order and capping the relations.
 func subgraphFromRecord(rec *neo4j.Record, centre string, order []string, truncated bool) (*model.Subgraph, error) {
-	nodes, err := listOf[dbtype.Node](rec, "nodes")
+	nodes, err := listOf[any](rec, "nodes")
 	if err != nil {
 		return nil, err
 	}
-	byID := make(map[string]model.Entity, len(nodes))
-	for _, n := range nodes {
-		e, err := entityFromNode(n)
-		if err != nil {
-			return nil, err
-		}
+	ents, err := entitiesFromList(nodes)
+	if err != nil {
+		return nil, err
+	}
+	byID := make(map[string]model.Entity, len(ents))
+	for _, e := range ents {
 		byID[e.GetID()] = e
 	}
 	if _, ok := byID[centre]; !ok {

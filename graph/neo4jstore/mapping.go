@@ -163,7 +163,49 @@ func enum[T ~string](p *props, key string) *T {
 	return &v
 }
 
-// entityFromNode maps an :Entity node to its concrete model type.
+// entityFields is the map projection of an entity that reads return (`n {.id, ...}`): the
+// properties entityFromNode reads, and no other. The properties derived for the store's own
+// use (nameKey, searchKeys, searchText, contentHash) never reach a caller, and a node carries
+// its element id and labels besides, so a projected entity is what the driver has to encode,
+// send and decode, on both sides, and no more. A property that the projection leaves out
+// reads as absent: TestProjectionsCoverTheStoredProperties holds it to entityProps.
+const entityFields = `{.id, .kind, .name, .aliases, .description, .sourceIds, .createdAt, .updatedAt, ` +
+	`.type, .ownership, .founded, .countryId, .segment, .powertrain, .opened, .countryCode, ` +
+	`.signedOn, .announcedOn, .provisionsJson}`
+
+// relationFields is the map projection of a relationship r for reads: the properties
+// relationFromRel reads and the type. It leaves out the element ids of the relationship and
+// its ends, and spanStart, spanEnd and contentHash, which only the store's filters and import
+// use. TestProjectionsCoverTheStoredProperties holds it to relationProps.
+const relationFields = `r {.id, .status, .validFrom, .validTo, .quantity, .note, .sourceIds, .createdAt, .updatedAt, type: type(r)}`
+
+// entityFromValue maps an entity as a read returns it: an entityFields projection (a map) or,
+// from the statements that return whole nodes (writes, paths), a node.
+func entityFromValue(v any) (model.Entity, error) {
+	switch n := v.(type) {
+	case map[string]any:
+		return entityFromNode(dbtype.Node{Props: n})
+	case dbtype.Node:
+		return entityFromNode(n)
+	}
+	return nil, fmt.Errorf("neo4j: expected an entity, found %T", v)
+}
+
+// entitiesFromList maps a collected list of entities (entityFromValue).
+func entitiesFromList(list []any) ([]model.Entity, error) {
+	out := make([]model.Entity, 0, len(list))
+	for _, v := range list {
+		e, err := entityFromValue(v)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, e)
+	}
+	return out, nil
+}
+
+// entityFromNode maps an :Entity node (or a projection of one, as its properties) to its
+// concrete model type.
 func entityFromNode(n dbtype.Node) (model.Entity, error) {
 	p := newProps("entity", n)
 	base := model.EntityBase{
@@ -269,14 +311,21 @@ func relationFromRel(r dbtype.Relationship, fromID, toID string) (*model.Relatio
 	return rel, nil
 }
 
-// relationFromMap maps the {rel, fromId, toId} maps that relation queries collect.
+// relationFromMap maps the {rel, fromId, toId} maps that relation queries collect; rel is a
+// relationship, or its relationFields projection.
 func relationFromMap(v any) (*model.Relation, error) {
 	m, ok := v.(map[string]any)
 	if !ok {
 		return nil, fmt.Errorf("neo4j: expected a relation map, found %T", v)
 	}
-	r, ok := m["rel"].(dbtype.Relationship)
-	if !ok {
+	var r dbtype.Relationship
+	switch v := m["rel"].(type) {
+	case dbtype.Relationship:
+		r = v
+	case map[string]any: // a relationFields projection
+		typ, _ := v["type"].(string)
+		r = dbtype.Relationship{Type: typ, Props: v}
+	default:
 		return nil, fmt.Errorf("neo4j: relation map: expected a relationship, found %T", m["rel"])
 	}
 	from, ok1 := m["fromId"].(string)

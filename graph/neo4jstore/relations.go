@@ -6,7 +6,6 @@ import (
 	"slices"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
-	"github.com/neo4j/neo4j-go-driver/v5/neo4j/dbtype"
 
 	"github.com/autograph-kg/autograph/graph/model"
 )
@@ -65,7 +64,7 @@ CALL () {
   WITH a, r, b
   ORDER BY %[4]s
   LIMIT $limit
-  RETURN collect({rel: r, fromId: a.id, toId: b.id}) AS page
+  RETURN collect({rel: ` + relationFields + `, fromId: a.id, toId: b.id}) AS page
 }%[5]s
 RETURN total, page%[6]s`
 
@@ -258,7 +257,7 @@ CALL (e) {
   WITH DISTINCT r%[7]s
   ORDER BY %[4]s
   LIMIT $limit
-  RETURN collect({rel: r, fromId: startNode(r).id, toId: endNode(r).id%[8]s}) AS page
+  RETURN collect({rel: ` + relationFields + `, fromId: startNode(r).id, toId: endNode(r).id%[8]s}) AS page
 }%[5]s
 RETURN id, total, page%[6]s`
 
@@ -276,7 +275,7 @@ CALL (e) {
   WITH DISTINCT r%[7]s
   ORDER BY %[4]s
   LIMIT $limit
-  RETURN collect({rel: r, fromId: startNode(r).id, toId: endNode(r).id%[8]s}) AS page
+  RETURN collect({rel: ` + relationFields + `, fromId: startNode(r).id, toId: endNode(r).id%[8]s}) AS page
 }
 CALL (e, page) {
   WITH page
@@ -357,7 +356,7 @@ func relationsOfQuery(ids []string, q model.RelationsOfQuery, ends bool) (string
 	}
 	keepEnd, returnEnd := "", ""
 	if ends && !q.CountOnly {
-		keepEnd, returnEnd = ", o", ", end: o"
+		keepEnd, returnEnd = ", o", ", end: o "+entityFields
 	}
 	cypher := fmt.Sprintf(template, pat, where(rf.conds), where(withAfter(rf.conds, hasCursor, ks.after)), ks.order, blocks, cols, keepEnd, returnEnd)
 	return cypher, params, nil
@@ -434,16 +433,16 @@ func endsFromList(list []any, ends map[string]model.Entity) error {
 		if !ok {
 			return fmt.Errorf("expected a relation map, found %T", v)
 		}
-		n, ok := m["end"].(dbtype.Node)
+		n, ok := m["end"].(map[string]any)
 		if !ok {
-			return fmt.Errorf("relation map: expected the other end's node, found %T", m["end"])
+			return fmt.Errorf("relation map: expected the other end's projection, found %T", m["end"])
 		}
-		if id, _ := n.Props["id"].(string); id != "" {
+		if id, _ := n["id"].(string); id != "" {
 			if _, seen := ends[id]; seen {
 				continue
 			}
 		}
-		e, err := entityFromNode(n)
+		e, err := entityFromValue(n)
 		if err != nil {
 			return err
 		}

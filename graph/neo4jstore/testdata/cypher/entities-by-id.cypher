@@ -1,3 +1,3 @@
 UNWIND $ids AS id
 MATCH (n:Entity {id: id})
-RETURN collect(n) AS nodes
+RETURN collect(n {.id, .kind, .name, .aliases, .description, .sourceIds, .createdAt, .updatedAt, .type, .ownership, .founded, .countryId, .segment, .powertrain, .opened, .countryCode, .signedOn, .announcedOn, .provisionsJson}) AS nodes

@@ -8,6 +8,6 @@ CALL () {
   WITH n
   ORDER BY CASE WHEN n.founded IS NULL THEN $keyUnknown ELSE $keyKnown + n.founded END DESC, n.id DESC
   LIMIT $limit
-  RETURN collect(n) AS page
+  RETURN collect(n {.id, .kind, .name, .aliases, .description, .sourceIds, .createdAt, .updatedAt, .type, .ownership, .founded, .countryId, .segment, .powertrain, .opened, .countryCode, .signedOn, .announcedOn, .provisionsJson}) AS page
 }
 RETURN total, page

@@ -8,6 +8,6 @@ CALL () {
   WITH n
   ORDER BY n.nameKey DESC, n.id DESC
   LIMIT $limit
-  RETURN collect(n) AS page
+  RETURN collect(n {.id, .kind, .name, .aliases, .description, .sourceIds, .createdAt, .updatedAt, .type, .ownership, .founded, .countryId, .segment, .powertrain, .opened, .countryCode, .signedOn, .announcedOn, .provisionsJson}) AS page
 }
 RETURN total, page

@@ -9,7 +9,7 @@ CALL () {
   WITH n
   ORDER BY n.nameKey, n.id
   LIMIT $limit
-  RETURN collect(n) AS page
+  RETURN collect(n {.id, .kind, .name, .aliases, .description, .sourceIds, .createdAt, .updatedAt, .type, .ownership, .founded, .countryId, .segment, .powertrain, .opened, .countryCode, .signedOn, .announcedOn, .provisionsJson}) AS page
 }
 CALL () {
   MATCH (n:Organization)

@@ -1,2 +1,2 @@
 MATCH (n:Entity {id: $id})
-RETURN n
+RETURN n {.id, .kind, .name, .aliases, .description, .sourceIds, .createdAt, .updatedAt, .type, .ownership, .founded, .countryId, .segment, .powertrain, .opened, .countryCode, .signedOn, .announcedOn, .provisionsJson} AS n

@@ -6,7 +6,7 @@ CALL (e) {
   WITH DISTINCT r
   ORDER BY r.id
   LIMIT $limit
-  RETURN collect({rel: r, fromId: startNode(r).id, toId: endNode(r).id}) AS page
+  RETURN collect({rel: r {.id, .status, .validFrom, .validTo, .quantity, .note, .sourceIds, .createdAt, .updatedAt, type: type(r)}, fromId: startNode(r).id, toId: endNode(r).id}) AS page
 }
 CALL (e, page) {
   WITH page

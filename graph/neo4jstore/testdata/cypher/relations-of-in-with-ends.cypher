@@ -5,7 +5,7 @@ CALL (e) {
   WITH DISTINCT r, o
   ORDER BY r.id
   LIMIT $limit
-  RETURN collect({rel: r, fromId: startNode(r).id, toId: endNode(r).id, end: o}) AS page
+  RETURN collect({rel: r {.id, .status, .validFrom, .validTo, .quantity, .note, .sourceIds, .createdAt, .updatedAt, type: type(r)}, fromId: startNode(r).id, toId: endNode(r).id, end: o {.id, .kind, .name, .aliases, .description, .sourceIds, .createdAt, .updatedAt, .type, .ownership, .founded, .countryId, .segment, .powertrain, .opened, .countryCode, .signedOn, .announcedOn, .provisionsJson}}) AS page
 }
 CALL (e, page) {
   WITH page

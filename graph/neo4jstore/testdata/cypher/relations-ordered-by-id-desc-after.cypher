@@ -8,6 +8,6 @@ CALL () {
   WITH a, r, b
   ORDER BY r.id DESC
   LIMIT $limit
-  RETURN collect({rel: r, fromId: a.id, toId: b.id}) AS page
+  RETURN collect({rel: r {.id, .status, .validFrom, .validTo, .quantity, .note, .sourceIds, .createdAt, .updatedAt, type: type(r)}, fromId: a.id, toId: b.id}) AS page
 }
 RETURN total, page

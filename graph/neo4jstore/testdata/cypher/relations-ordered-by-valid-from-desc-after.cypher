@@ -8,6 +8,6 @@ CALL () {
   WITH a, r, b
   ORDER BY CASE WHEN r.validFrom IS NULL THEN $keyUnknown ELSE $keyKnown + r.validFrom END DESC, r.id DESC
   LIMIT $limit
-  RETURN collect({rel: r, fromId: a.id, toId: b.id}) AS page
+  RETURN collect({rel: r {.id, .status, .validFrom, .validTo, .quantity, .note, .sourceIds, .createdAt, .updatedAt, type: type(r)}, fromId: a.id, toId: b.id}) AS page
 }
 RETURN total, page
