@@ -20,7 +20,7 @@
 //	store.go      Store, New, Ping, Close; the maps, their sorted views and the adjacency index
 //	entities.go   Entity, EntitiesByID, Entities
 //	sources.go    Source, SourcesByID, Sources
-//	relations.go  Relation, Relations, RelationsOf (every relation field of the API)
+//	relations.go  Relation, Relations, RelationsOf, RelationsOfWithEnds (every relation field of the API)
 //	search.go     Search and its trigram index
 //	explore.go    Neighborhood, Paths
 //	write.go      the model.Writer methods: the facts of the write rules, the cycle search
@@ -30,7 +30,7 @@
 //	disk.go       Open and the bbolt file: loading, committing, staged imports
 //	codec.go      the binary records of format version 2
 //	adjacency.go  relations by endpoint, in id order
-//	search_prefix.go  the key and word arrays that answer most short searches
+//	search_prefix.go  the name, alias and word arrays that answer most short searches
 //	prebuild.go   a large import built in memory while the file takes it
 //
 // Each test file is named for the file it tests; disk_internal_test.go, write_internal_test.go

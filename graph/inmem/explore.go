@@ -33,25 +33,26 @@ func (s *Store) Neighborhood(ctx context.Context, q model.NeighborhoodQuery) (*m
 	frontier := []string{q.ID}
 	truncated := false
 	visits := 0
-	// Whole layers are found before any is cut, so "the first Limit in (distance, id) order"
-	// is exact: every node of a nearer layer comes before any node of a farther one.
+	// Each layer is every node one hop from the last that is not kept yet; of it the first
+	// room in id order are kept, so the nodes are "the first Limit in (distance, id) order":
+	// every node of a nearer layer comes before any node of a farther one.
 	for d := 1; d <= q.Depth && len(frontier) > 0 && !truncated; d++ {
-		layer := map[string]bool{}
+		layer := smallestIDs{k: limit - len(order)}
 		for _, u := range frontier {
 			visits++
 			if err := tick(ctx, op, visits); err != nil {
 				return nil, err
 			}
 			s.adjacent(u, func(r *model.Relation) {
-				if v := r.Other(u); !kept[v] && f.match(r) {
-					layer[v] = true
+				// Once the layer is cut, an id above every one it keeps changes nothing, and
+				// costs a comparison instead of a lookup in kept: most of a hub's thousands.
+				if v := r.Other(u); !layer.beyond(v) && !kept[v] && f.match(r) {
+					layer.offer(v)
 				}
 			})
 		}
-		next := slices.Sorted(maps.Keys(layer))
-		if room := limit - len(order); len(next) > room {
-			next, truncated = next[:room], true
-		}
+		next := layer.sorted()
+		truncated = layer.cut
 		for _, v := range next {
 			kept[v] = true
 		}
@@ -59,8 +60,29 @@ func (s *Store) Neighborhood(ctx context.Context, q model.NeighborhoodQuery) (*m
 		frontier = next
 	}
 
+	// Every relation between two kept nodes is in the lists of both, so one end of each is
+	// enough: the node with the most relations (the hub the explorer asks about, thousands)
+	// is not walked, and its relations with the others are found from them. Only its
+	// self-loops, whose both ends are itself, are looked for in its own list.
 	rels := map[string]*model.Relation{}
+	skip := ""
+	if len(order) > 1 {
+		most := -1
+		for _, u := range order {
+			if n := len(s.byFrom[u]) + len(s.byTo[u]); n > most {
+				skip, most = u, n
+			}
+		}
+		for _, r := range s.byFrom[skip] {
+			if r.FromID == r.ToID && f.match(r) {
+				rels[r.ID] = r
+			}
+		}
+	}
 	for _, u := range order {
+		if u == skip {
+			continue
+		}
 		visits++
 		if err := tick(ctx, op, visits); err != nil {
 			return nil, err
@@ -88,6 +110,74 @@ func (s *Store) Neighborhood(ctx context.Context, q model.NeighborhoodQuery) (*m
 		g.Relations[i] = r.Clone()
 	}
 	return g, nil
+}
+
+// smallestIDs keeps the k smallest of the distinct ids offered, and whether there were more
+// (cut): a layer of a hub's neighbourhood has thousands of nodes of which a page keeps a
+// couple of hundred, and a heap of those, with the largest at the root, makes an id that does
+// not make the cut cost one comparison, where hashing them all into a set and sorting it cost
+// most of the neighbourhood's time.
+type smallestIDs struct {
+	k    int
+	heap []string        // a max-heap of the kept ids
+	in   map[string]bool // the ids in heap
+	cut  bool            // an id other than those in heap was offered
+}
+
+func (h *smallestIDs) offer(id string) {
+	if len(h.heap) == h.k && (h.k == 0 || id > h.heap[0]) {
+		h.cut = true // larger than every kept id, so not one of them
+		return
+	}
+	if h.in[id] {
+		return
+	}
+	if h.in == nil {
+		h.in = make(map[string]bool, min(h.k, 64))
+	}
+	h.in[id] = true
+	if len(h.heap) < h.k {
+		h.heap = append(h.heap, id)
+		for i := len(h.heap) - 1; i > 0; {
+			p := (i - 1) / 2
+			if h.heap[p] >= h.heap[i] {
+				break
+			}
+			h.heap[p], h.heap[i] = h.heap[i], h.heap[p]
+			i = p
+		}
+		return
+	}
+	// id is below the largest kept id, which leaves.
+	delete(h.in, h.heap[0])
+	h.cut = true
+	h.heap[0] = id
+	for i := 0; ; {
+		w, l, r := i, 2*i+1, 2*i+2
+		if l < len(h.heap) && h.heap[l] > h.heap[w] {
+			w = l
+		}
+		if r < len(h.heap) && h.heap[r] > h.heap[w] {
+			w = r
+		}
+		if w == i {
+			return
+		}
+		h.heap[i], h.heap[w] = h.heap[w], h.heap[i]
+		i = w
+	}
+}
+
+// beyond reports whether offering id can change nothing: the heap is full, id is above every
+// id in it, and an id beyond them was offered already.
+func (h *smallestIDs) beyond(id string) bool {
+	return h.cut && len(h.heap) == h.k && (h.k == 0 || id > h.heap[0])
+}
+
+// sorted returns the kept ids in increasing order.
+func (h *smallestIDs) sorted() []string {
+	slices.Sort(h.heap)
+	return h.heap
 }
 
 // step is one way of reaching a node on a shortest path: from node, over rel.

@@ -219,12 +219,52 @@ func (s *Store) relationPageWalk(ctx context.Context, op string, rows []*model.R
 // default) either; a self-loop counts once.
 func (s *Store) RelationsOf(ctx context.Context, ids []string, q model.RelationsOfQuery) (map[string]*model.RelationPage, error) {
 	const op = "inmem: relations of"
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.relationsOfLocked(ctx, op, ids, q)
+}
+
+// The typed relation fields read their pages and the entities at the other ends together.
+var _ model.EndsReader = (*Store)(nil)
+
+// RelationsOfWithEnds is RelationsOf plus the entities at the other ends of the relations on
+// the pages (model.EndsReader), read under the same read lock: one store call for the typed
+// relation fields instead of RelationsOf and then EntitiesByID, and the pages and the ends
+// come from one state of the store.
+func (s *Store) RelationsOfWithEnds(ctx context.Context, ids []string, q model.RelationsOfQuery) (map[string]*model.RelationPage, map[string]model.Entity, error) {
+	const op = "inmem: relations of with ends"
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	pages, err := s.relationsOfLocked(ctx, op, ids, q)
+	if err != nil {
+		return nil, nil, err
+	}
+	ends := map[string]model.Entity{}
+	i := 0
+	for id, p := range pages {
+		for _, r := range p.Items {
+			i++
+			if err := tick(ctx, op, i); err != nil {
+				return nil, nil, err
+			}
+			other := r.Other(id)
+			if _, done := ends[other]; done {
+				continue
+			}
+			if rec, ok := s.entities[other]; ok {
+				ends[other] = rec.e.Clone()
+			}
+		}
+	}
+	return pages, ends, nil
+}
+
+// relationsOfLocked is RelationsOf under the read lock the caller holds.
+func (s *Store) relationsOfLocked(ctx context.Context, op string, ids []string, q model.RelationsOfQuery) (map[string]*model.RelationPage, error) {
 	q, err := q.Normalize()
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", op, err)
 	}
-	s.mu.RLock()
-	defer s.mu.RUnlock()
 	if err := s.ready(ctx, op); err != nil {
 		return nil, err
 	}

@@ -404,7 +404,14 @@ func (s *Store) Search(ctx context.Context, q model.SearchQuery) ([]model.Search
 	}
 
 	// When enough entities have a key, or else a word, that starts with the query, the best
-	// hits are among them (prefixIndex): score those alone.
+	// hits are among them (prefixIndex): score those alone, and of the keys only as many as
+	// can make the cut.
+	if top, ok, err := s.topByPrefix(ctx, op, text, kinds, q.First); err != nil || ok {
+		if err != nil {
+			return nil, err
+		}
+		return searchHits(top.sorted()), nil
+	}
 	if cands := s.search.byPrefix(text, kinds, q.First); cands != nil {
 		for _, slot := range cands {
 			if err := score(s.search.recs[slot]); err != nil {
@@ -476,7 +483,8 @@ func (x *searchIndex) byPrefix(q string, kinds []model.EntityKind, first int) []
 			out = append(out, slot)
 		}
 	}
-	starting(x.prefix.keys, q, take)
+	starting(x.prefix.names, q, take)
+	starting(x.prefix.aliases, q, take)
 	if len(out) >= first {
 		return out
 	}
@@ -485,4 +493,62 @@ func (x *searchIndex) byPrefix(q string, kinds []model.EntityKind, first int) []
 		return out
 	}
 	return nil
+}
+
+// topByPrefix keeps the best first hits of q, of the asked kinds (any, when none are asked
+// for), among the entities with a key that starts with q; ok says there were at least first
+// such entities, so that they are the best hits of all (see prefixIndex). When there are
+// fewer, ok is false and Search goes on to the words (byPrefix).
+//
+// Such an entity scores ScoreExact or ScorePrefix by its name key alone, unless an alias of it
+// starts with q too. So the aliases that start with q are scored first, wherever their
+// entities sort; then the names that start with q are walked in text order, which is the
+// order of hits within a score (a name key is the sort key), and the walk stops at the first
+// name that, scoring what its key scores, would not beat the worst hit kept: every later name
+// scores no more and sorts after it. At 1M entities a three-letter query has thousands of
+// names that start with it, of which the walk reads a few more than first.
+func (s *Store) topByPrefix(ctx context.Context, op, q string, kinds []model.EntityKind, first int) (*topHits, bool, error) {
+	x := &s.search
+	top := &topHits{k: first}
+	if q == "" || first <= 0 {
+		return top, false, nil
+	}
+	wanted := func(r *entityRec) bool {
+		return r != nil && (len(kinds) == 0 || slices.Contains(kinds, r.e.Kind()))
+	}
+	i := 0
+	var byAlias map[uint32]bool // the entities scored through an alias
+	if aliases := startingRange(x.prefix.aliases, q); len(aliases) > 0 {
+		byAlias = make(map[uint32]bool, len(aliases))
+		for _, ref := range aliases {
+			i++
+			if err := tick(ctx, op, i); err != nil {
+				return nil, false, err
+			}
+			if r := x.recs[ref.slot]; wanted(r) && !byAlias[ref.slot] {
+				byAlias[ref.slot] = true
+				top.push(hit{r, model.ScoreMatch(q, r.keys)})
+			}
+		}
+	}
+	for _, ref := range startingRange(x.prefix.names, q) {
+		i++
+		if err := tick(ctx, op, i); err != nil {
+			return nil, false, err
+		}
+		if len(top.heap) == first {
+			// The best a name from here on can score, and where it sorts at the earliest.
+			best, worst := model.ScorePrefix, top.heap[0]
+			if ref.text == q {
+				best = model.ScoreExact
+			}
+			if best < worst.score || best == worst.score && ref.text > worst.rec.sortKey {
+				break
+			}
+		}
+		if r := x.recs[ref.slot]; wanted(r) && !byAlias[ref.slot] {
+			top.push(hit{r, model.ScoreMatch(q, r.keys)})
+		}
+	}
+	return top, len(top.heap) == first, nil
 }
