@@ -548,3 +548,34 @@ func TestImportCreatesWhatMergeWrites(t *testing.T) {
 		t.Errorf("created items differ from merged ones (-merged +created):\n%s", d)
 	}
 }
+
+// TestRelationHubOrder checks that relation rows are grouped by their busier endpoint, and
+// that the rows given are left in their order.
+func TestRelationHubOrder(t *testing.T) {
+	rel := func(id, from, to string) map[string]any { return map[string]any{"id": id, "from": from, "to": to} }
+	rows := []map[string]any{
+		rel("r1", "plant-1", "city-b"),
+		rel("r2", "brand-x", "model-1"),
+		rel("r3", "plant-2", "city-a"),
+		rel("r4", "plant-3", "city-b"),
+		rel("r5", "brand-x", "model-2"),
+		rel("r6", "plant-4", "city-a"),
+		rel("r7", "plant-5", "city-b"),
+	}
+	hubs := relationHubs(rows)
+	var got []string
+	for _, row := range hubs.order(rows) {
+		got = append(got, row["id"].(string))
+	}
+	// city-b (3 rows) and city-a, brand-x (2 each) are hubs; plants and models are not.
+	want := []string{"r2", "r5", "r3", "r6", "r1", "r4", "r7"}
+	if !slices.Equal(got, want) {
+		t.Errorf("order = %v, want %v", got, want)
+	}
+	if rows[0]["id"] != "r1" || rows[1]["id"] != "r2" {
+		t.Error("order sorted the rows it was given")
+	}
+	if h, o := hubs.hub(rel("r8", "model-1", "brand-x")); h != "brand-x" || o != "model-1" {
+		t.Errorf("hub of model-1 > brand-x = %s, %s", h, o)
+	}
+}
