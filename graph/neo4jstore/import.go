@@ -1,6 +1,7 @@
 package neo4jstore
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -81,9 +82,10 @@ func buildImportRows(ctx context.Context, d *model.Dataset) (*importRows, error)
 // Config.ImportBatchSize rows each (Neo4j caps the memory of one transaction, which a dataset
 // of a hundred thousand entities outgrows), Config.ImportWorkers of them at once: sources and
 // entities kind by kind first, then, once every entity is written, relations type by type;
-// each batch is one UNWIND statement of parameter rows. An item whose
-// content is unchanged is not written, so importing the same dataset twice changes nothing,
-// createdAt and updatedAt included.
+// each batch's statements UNWIND parameter rows: one finds the stored items of the batch,
+// then the items that are not stored are created (no MERGE has to look for them) and the
+// stored ones that change are merged. An item whose content is unchanged is not written, so
+// importing the same dataset twice changes nothing, createdAt and updatedAt included.
 //
 // All or nothing is kept by the import journal (journal.go) rather than by one transaction:
 // each batch commits together with the prior state of every item it overwrites and the ids
@@ -116,6 +118,7 @@ func (s *Store) Import(ctx context.Context, d *model.Dataset) (err error) {
 	if s.closed.Load() {
 		return errClosed(op)
 	}
+	began := time.Now()
 	if err := model.CheckDataset(ctx, d); err != nil {
 		if ctx.Err() != nil {
 			return wrapErr(ctx, op, err)
@@ -136,9 +139,12 @@ func (s *Store) Import(ctx context.Context, d *model.Dataset) (err error) {
 	}
 	stop, lost := s.keepAlive(ctx, run)
 	defer stop()
+	s.logger.DebugContext(ctx, "neo4j: import phase done", "run", run, "phase", "prepare", "seconds", time.Since(began).Seconds())
 	changed, recorded, err := s.importBatches(ctx, run, d, rows, now, lost)
 	if err == nil {
+		began = time.Now()
 		err = s.markCommitted(ctx, run, importRevision(ctx, now, recorded))
+		s.logger.DebugContext(ctx, "neo4j: import phase done", "run", run, "phase", "commit", "seconds", time.Since(began).Seconds())
 	}
 	if err != nil {
 		if errors.Is(err, errSimulatedCrash) {
@@ -155,10 +161,12 @@ func (s *Store) Import(ctx context.Context, d *model.Dataset) (err error) {
 	// Committed: from here the import stands whatever happens; the journal goes.
 	fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), rollbackTimeout)
 	defer cancel()
+	began = time.Now()
 	if err := s.finishRun(fctx, run); err != nil {
 		s.logger.WarnContext(ctx, "neo4j: the journal of a committed import was not deleted; the next Open or Import does it",
 			"run", run, "err", err)
 	}
+	s.logger.DebugContext(ctx, "neo4j: import phase done", "run", run, "phase", "journal cleanup", "seconds", time.Since(began).Seconds())
 	s.logger.InfoContext(ctx, "neo4j: import done", "changed", changed,
 		"sources", len(d.Sources), "entities", len(d.Entities()), "relations", len(d.Relations))
 	return nil
@@ -304,7 +312,7 @@ func (s *Store) importBatches(ctx context.Context, run string, d *model.Dataset,
 	var nodes []job
 	for _, b := range batches(rows.sources, s.importBatch) {
 		nodes = append(nodes, newJob(sortSource, b, func(ctx context.Context, tx neo4j.ManagedTransaction, p map[string]any) (batchResult, error) {
-			e, changes, n, err := writeNodes(ctx, tx, cypherSaveSources, cypherMergeSources, b, p, sourceNodeItem)
+			e, changes, n, err := writeNodes(ctx, tx, cypherSaveSources, cypherCreateSources, cypherMergeSources, b, p, sourceNodeItem)
 			return batchResult{entry: e, changes: changes, n: n}, err
 		}))
 	}
@@ -313,16 +321,18 @@ func (s *Store) importBatches(ctx context.Context, run string, d *model.Dataset,
 		if err != nil {
 			return 0, 0, err
 		}
+		create := createEntitiesQuery(kind)
 		for _, b := range batches(rows.entities[kind], s.importBatch) {
 			nodes = append(nodes, newJob(sortEntity, b, func(ctx context.Context, tx neo4j.ManagedTransaction, p map[string]any) (batchResult, error) {
-				e, changes, n, err := writeNodes(ctx, tx, cypherSaveEntities, cypher, b, p, entityNodeItem)
+				e, changes, n, err := writeNodes(ctx, tx, cypherSaveEntities, create, cypher, b, p, entityNodeItem)
 				return batchResult{entry: e, changes: changes, n: n}, err
 			}))
 		}
 	}
 	var byType []map[string]any
+	hubs := relationHubs(rows.relations)
 	for _, t := range model.AllRelationTypes() {
-		byType = append(byType, rows.byType[t]...)
+		byType = append(byType, hubs.order(rows.byType[t])...)
 	}
 	var rels []job
 	for _, b := range batches(byType, s.importBatch) {
@@ -348,6 +358,47 @@ func (s *Store) importBatches(ctx context.Context, run string, d *model.Dataset,
 		return err
 	}()
 	return changed, recorded, err
+}
+
+// relationDegrees counts, for every entity that relation rows name, how many of the rows
+// name it: the entities with the most relations are the hubs that concurrent batches would
+// contend for.
+type relationDegrees map[string]int
+
+// relationHubs counts the relation rows of each endpoint.
+func relationHubs(rows []map[string]any) relationDegrees {
+	deg := relationDegrees{}
+	for _, row := range rows {
+		deg[row["from"].(string)]++
+		deg[row["to"].(string)]++
+	}
+	return deg
+}
+
+// hub is the endpoint of a relation row with more relations (the smaller id of two with as
+// many), and the other one.
+func (deg relationDegrees) hub(row map[string]any) (string, string) {
+	from, to := row["from"].(string), row["to"].(string)
+	if deg[to] > deg[from] || deg[to] == deg[from] && to < from {
+		return to, from
+	}
+	return from, to
+}
+
+// order is rows sorted by their hub, then by their other endpoint (rows stays as it was).
+// A relationship's transaction holds the locks of both its endpoints until it commits, so two
+// batches that run at once and share a hub run one after the other; in hub order, batches
+// share at most the hub at their boundary, and they take the locks they share in the same
+// order, which keeps deadlocks rare. Which batch writes a relation changes nothing the import
+// leaves or answers.
+func (deg relationDegrees) order(rows []map[string]any) []map[string]any {
+	out := slices.Clone(rows)
+	slices.SortStableFunc(out, func(a, b map[string]any) int {
+		ha, oa := deg.hub(a)
+		hb, ob := deg.hub(b)
+		return cmp.Or(strings.Compare(ha, hb), strings.Compare(oa, ob))
+	})
+	return out
 }
 
 // deadlockRetries is how many times Import runs a batch again that Neo4j aborted for a
@@ -431,27 +482,32 @@ func readTx[T any](ctx context.Context, s *Store, work func(tx neo4j.ManagedTran
 }
 
 // writeNodes writes one batch of entity or source rows: save (cypherSaveEntities or
-// cypherSaveSources) saves the prior state of the stored items the batch changes, then merge
-// writes the rows. The journal entry lists the ids the batch creates; the changes are what the
-// import's revision keeps of every item the batch changes, item mapping a stored node.
-func writeNodes(ctx context.Context, tx neo4j.ManagedTransaction, save, merge string, rows []map[string]any, params map[string]any,
+// cypherSaveSources) saves the prior state of the stored items the batch changes, then create
+// writes the rows of items that are not stored (the save statement's locking seek on the
+// uniqueness constraint keeps another transaction from creating one of them meanwhile) and
+// merge the rows of stored items that change; a row whose item is stored unchanged is not
+// sent, as merge would not write it. The journal entry lists the ids the batch creates; the
+// changes are what the import's revision keeps of every item the batch changes, item mapping
+// a stored node.
+func writeNodes(ctx context.Context, tx neo4j.ManagedTransaction, save, create, merge string, rows []map[string]any, params map[string]any,
 	item func(dbtype.Node) (model.Item, error)) (journalEntry, []model.Change, int64, error) {
 	recs, err := collect(ctx, tx, save, params)
 	if err != nil {
 		return journalEntry{}, nil, 0, err
 	}
 	stored := make(map[string]bool, len(recs))
+	var changed []map[string]any
 	var j journalEntry
 	var changes []model.Change
 	for _, rec := range recs {
 		id, err1 := recordValue[string](rec, "id")
-		changed, err2 := recordValue[bool](rec, "changed")
+		isChanged, err2 := recordValue[bool](rec, "changed")
 		prior, err3 := recordValue[string](rec, "prior")
 		if err := errors.Join(err1, err2, err3); err != nil {
 			return journalEntry{}, nil, 0, fmt.Errorf("import journal: %w", err)
 		}
 		stored[id] = true
-		if changed {
+		if isChanged {
 			j.priors = append(j.priors, prior)
 			n, err := recordValue[dbtype.Node](rec, "before")
 			if err != nil {
@@ -464,14 +520,51 @@ func writeNodes(ctx context.Context, tx neo4j.ManagedTransaction, save, merge st
 			changes = append(changes, model.Change{ID: id, Before: before})
 		}
 	}
+	changedIDs := make(map[string]bool, len(changes))
+	for _, c := range changes {
+		changedIDs[c.ID] = true
+	}
+	now := params["now"].(time.Time)
+	var fresh []map[string]any
 	for _, row := range rows {
-		if id := row["id"].(string); !stored[id] {
+		switch id := row["id"].(string); {
+		case !stored[id]:
 			j.ids = append(j.ids, id)
 			changes = append(changes, model.Change{ID: id})
+			fresh = append(fresh, freshRow(row, now))
+		case changedIDs[id]:
+			changed = append(changed, row)
 		}
 	}
-	n, err := runCount(ctx, tx, merge, params, "changed")
-	return j, changes, n, err
+	var n int64
+	if len(fresh) > 0 {
+		c, err := runCount(ctx, tx, create, map[string]any{"rows": fresh}, "changed")
+		if err != nil {
+			return journalEntry{}, nil, 0, err
+		}
+		n += c
+	}
+	if len(changed) > 0 {
+		c, err := runCount(ctx, tx, merge, map[string]any{"rows": changed, "now": now}, "changed")
+		if err != nil {
+			return journalEntry{}, nil, 0, err
+		}
+		n += c
+	}
+	return j, changes, n, nil
+}
+
+// freshRow is the row of an item that is not stored, for a create statement: its props carry
+// everything the item is written with (its content hash, and now as createdAt and updatedAt),
+// so one SET writes them, as the merge statements' would.
+func freshRow(row map[string]any, now time.Time) map[string]any {
+	p := maps.Clone(row["props"].(map[string]any))
+	p["contentHash"], p["createdAt"], p["updatedAt"] = row["hash"], now, now
+	out := map[string]any{"props": p}
+	if from, ok := row["from"]; ok {
+		out["from"], out["to"] = from, row["to"]
+	}
+	return out
 }
 
 // entityNodeItem and sourceNodeItem map a stored node of a batch to a model.Item.
@@ -487,8 +580,10 @@ func sourceNodeItem(n dbtype.Node) (model.Item, error) {
 
 // writeRelations writes one batch of relation rows, in type order: cypherSaveRelations saves
 // the prior state of the stored relations the batch changes and deletes those it moves (their
-// createdAt goes into the rows, so the recreated relation keeps it), then each type's merge
-// writes its rows. The journal entry lists every id the batch writes, with its new type. It
+// createdAt goes into the rows, so the recreated relation keeps it), then, type by type,
+// cypherCreateRelations writes the rows of relations stored under no type and
+// cypherMergeRelations those of stored relations that change (moved ones included; a row
+// whose relation is stored unchanged is not sent, as the merge would not write it). The journal entry lists every id the batch writes, with its new type. It
 // returns the ids written and what the import's revision keeps of each.
 func writeRelations(ctx context.Context, tx neo4j.ManagedTransaction, rows []map[string]any, params map[string]any) (journalEntry, []string, []model.Change, error) {
 	byID := make(map[string]map[string]any, len(rows))
@@ -503,6 +598,7 @@ func writeRelations(ctx context.Context, tx neo4j.ManagedTransaction, rows []map
 	}
 	var j journalEntry
 	unchanged := map[string]bool{}
+	stored := make(map[string]bool, len(recs))
 	befores := map[string]model.Item{}
 	for _, rec := range recs {
 		id, err1 := recordValue[string](rec, "id")
@@ -511,6 +607,7 @@ func writeRelations(ctx context.Context, tx neo4j.ManagedTransaction, rows []map
 		if err := errors.Join(err1, err2, err3); err != nil {
 			return journalEntry{}, nil, nil, fmt.Errorf("import journal: %w", err)
 		}
+		stored[id] = true
 		if !changed {
 			unchanged[id] = true
 			continue
@@ -533,13 +630,27 @@ func writeRelations(ctx context.Context, tx neo4j.ManagedTransaction, rows []map
 			changes = append(changes, model.Change{ID: id, Before: befores[id]})
 		}
 	}
+	now := params["now"].(time.Time)
 	var ids []string
 	for _, t := range model.AllRelationTypes() {
-		var typed []map[string]any
+		var fresh, typed []map[string]any
 		for _, row := range rows {
-			if row["type"] == string(t) {
+			if row["type"] != string(t) {
+				continue
+			}
+			switch id := row["id"].(string); {
+			case !stored[id]:
+				fresh = append(fresh, freshRow(row, now))
+			case !unchanged[id]:
 				typed = append(typed, row)
 			}
+		}
+		if len(fresh) > 0 {
+			got, err := writeRelationRows(ctx, tx, createRelationsQuery(t), fresh, now)
+			if err != nil {
+				return journalEntry{}, nil, nil, err
+			}
+			ids = append(ids, got...)
 		}
 		if len(typed) == 0 {
 			continue
@@ -548,7 +659,7 @@ func writeRelations(ctx context.Context, tx neo4j.ManagedTransaction, rows []map
 		if err != nil {
 			return journalEntry{}, nil, nil, err
 		}
-		got, err := mergeRelations(ctx, tx, cypher, typed, params["now"].(time.Time))
+		got, err := writeRelationRows(ctx, tx, cypher, typed, now)
 		if err != nil {
 			return journalEntry{}, nil, nil, err
 		}
@@ -652,8 +763,9 @@ func importCheckParams(d *model.Dataset) map[string]any {
 }
 
 // checkImport gathers the model.ImportFacts of a dataset with cypherImportCheck, in batches
-// of at most Config.ImportBatchSize ids of each list, one read transaction each, and lets
-// model.CheckImport decide over the facts of all batches.
+// of at most Config.ImportBatchSize ids of each list, one read transaction each,
+// Config.ImportWorkers at once, and lets model.CheckImport decide over the facts of all
+// batches.
 func (s *Store) checkImport(ctx context.Context, d *model.Dataset) error {
 	p := importCheckParams(d)
 	lists := []string{"notEntityIds", "notSourceIds", "notRelationIds", "kinds"}
@@ -661,11 +773,14 @@ func (s *Store) checkImport(ctx context.Context, d *model.Dataset) error {
 	for _, k := range lists {
 		n = max(n, (listLen(p[k])+s.importBatch-1)/s.importBatch)
 	}
-	facts := &model.ImportFacts{HeldByEntity: map[string]bool{}, HeldBySource: map[string]bool{}, HeldByRelation: map[string]bool{}}
-	for i := range n {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
+	// The batches only read: Config.ImportWorkers of them run at once, and their facts are
+	// put together in batch order, as one after the other would.
+	parts := make([]*model.ImportFacts, n)
+	batchNos := make([]int, n)
+	for i := range batchNos {
+		batchNos[i] = i
+	}
+	err := runParallel(ctx, s.importWorkers, batchNos, func(ctx context.Context, i int) error {
 		params := map[string]any{}
 		for _, k := range lists {
 			params[k] = listPart(p[k], i*s.importBatch, (i+1)*s.importBatch)
@@ -685,9 +800,14 @@ func (s *Store) checkImport(ctx context.Context, d *model.Dataset) error {
 			}
 			return f, nil
 		})
-		if err != nil {
-			return err
-		}
+		parts[i] = f
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	facts := &model.ImportFacts{HeldByEntity: map[string]bool{}, HeldBySource: map[string]bool{}, HeldByRelation: map[string]bool{}}
+	for _, f := range parts {
 		maps.Copy(facts.HeldByEntity, f.HeldByEntity)
 		maps.Copy(facts.HeldBySource, f.HeldBySource)
 		maps.Copy(facts.HeldByRelation, f.HeldByRelation)
@@ -794,6 +914,28 @@ REMOVE n:%[2]s
 SET n:%[1]s
 RETURN count(n) AS changed`
 
+// cypherCreateSources writes a batch of sources that are not stored; each row's props hold
+// every property, its hash and timestamps among them (freshRow).
+const cypherCreateSources = `
+UNWIND $rows AS row
+CREATE (n:Source)
+SET n = row.props
+RETURN count(n) AS changed`
+
+// cypherCreateEntities writes entities of one kind (%s, its label) that are not stored, as
+// cypherCreateSources does sources.
+const cypherCreateEntities = `
+UNWIND $rows AS row
+CREATE (n:Entity:%s)
+SET n = row.props
+RETURN count(n) AS changed`
+
+// createEntitiesQuery is cypherCreateEntities for one kind, which mergeEntitiesQuery has
+// checked.
+func createEntitiesQuery(kind model.EntityKind) string {
+	return fmt.Sprintf(cypherCreateEntities, kind.Label())
+}
+
 // mergeEntitiesQuery is cypherMergeEntities for one kind.
 func mergeEntitiesQuery(kind model.EntityKind) (string, error) {
 	label, err := entityLabel(kind)
@@ -824,6 +966,24 @@ SET r = row.props,
     r.updatedAt = $now
 RETURN count(r) AS changed, collect(r.id) AS ids`
 
+// cypherCreateRelations writes relations of one type (%s) that are not stored under any
+// type (cypherSaveRelations found none in the same transaction), so no MERGE has to look for
+// them among their endpoints' relationships; each row's props hold every property, its hash
+// and timestamps among them (freshRow).
+const cypherCreateRelations = `
+UNWIND $rows AS row
+MATCH (a:Entity {id: row.from})
+MATCH (b:Entity {id: row.to})
+CREATE (a)-[r:%s]->(b)
+SET r = row.props
+RETURN count(r) AS changed, collect(r.id) AS ids`
+
+// createRelationsQuery is cypherCreateRelations for one type, valid as buildImportRows
+// checked.
+func createRelationsQuery(t model.RelationType) string {
+	return fmt.Sprintf(cypherCreateRelations, t)
+}
+
 // mergeRelationsQuery is cypherMergeRelations for one type.
 func mergeRelationsQuery(t model.RelationType) (string, error) {
 	if !t.IsValid() {
@@ -832,8 +992,9 @@ func mergeRelationsQuery(t model.RelationType) (string, error) {
 	return fmt.Sprintf(cypherMergeRelations, t), nil
 }
 
-// mergeRelations runs cypherMergeRelations for one batch and returns the ids it wrote.
-func mergeRelations(ctx context.Context, tx neo4j.ManagedTransaction, cypher string, batch []map[string]any, now time.Time) ([]string, error) {
+// writeRelationRows runs cypherCreateRelations or cypherMergeRelations for one batch and
+// returns the ids it wrote.
+func writeRelationRows(ctx context.Context, tx neo4j.ManagedTransaction, cypher string, batch []map[string]any, now time.Time) ([]string, error) {
 	res, err := tx.Run(ctx, cypher, map[string]any{"rows": batch, "now": now})
 	if err != nil {
 		return nil, err

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
@@ -433,5 +434,148 @@ func BenchmarkImportSynth(b *testing.B) {
 			}
 			b.ReportMetric(float64(items), "items")
 		})
+	}
+}
+
+// TestFreshRow checks the row of an item that is not stored: its props gain the content hash
+// and the timestamps, and the row it came from is left as it was (a retried batch reuses it).
+func TestFreshRow(t *testing.T) {
+	now := time.Date(2026, 12, 2, 1, 0, 0, 0, time.UTC)
+	r := relationRow(&model.Relation{ID: "r1", Type: model.RelLocatedIn, FromID: "a", ToID: "b", Status: model.StatusActive})
+	got := freshRow(r, now)
+	want := map[string]any{
+		"from": "a", "to": "b",
+		"props": map[string]any{"id": "r1", "status": "ACTIVE", "contentHash": r["hash"], "createdAt": now, "updatedAt": now},
+	}
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("fresh relation row (-want +got):\n%s", d)
+	}
+	if _, ok := r["props"].(map[string]any)["contentHash"]; ok {
+		t.Error("freshRow wrote into the row it was given")
+	}
+	e, err := entityRow(&model.Place{EntityBase: model.EntityBase{ID: "p1", Name: "P"}, Type: model.PlaceCity})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got = freshRow(e, now)
+	if _, ok := got["from"]; ok {
+		t.Errorf("fresh entity row %v has endpoints", got)
+	}
+	if p := got["props"].(map[string]any); p["id"] != "p1" || p["contentHash"] != e["hash"] || p["createdAt"] != now || p["updatedAt"] != now {
+		t.Errorf("fresh entity props = %v", p)
+	}
+}
+
+// TestImportCreatesWhatMergeWrites imports the fixture twice over: once into an empty
+// database, where every item is new and written by the create statements, and once over a
+// stale version of every item, where the merge statements overwrite them. The items must be
+// the same, label for label and property for property; only the timestamps' values differ.
+func TestImportCreatesWhatMergeWrites(t *testing.T) {
+	neo4jtest.Require(t)
+	cfg := testConfig(t)
+	cfg.ImportBatchSize = 4
+	ctx := t.Context()
+	s, err := Open(ctx, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close(context.Background())
+	items := func() graphState {
+		t.Helper()
+		g := readGraphState(t, s)
+		var out graphState
+		stamps := func(p any) map[string]any {
+			m := maps.Clone(p.(map[string]any))
+			for _, k := range []string{"createdAt", "updatedAt"} {
+				if _, ok := m[k]; !ok {
+					t.Errorf("%v has no %s", m["id"], k)
+				}
+				delete(m, k)
+			}
+			return m
+		}
+		for _, n := range g.Nodes {
+			ls := n["labels"].([]any)
+			if slices.Contains(ls, any(labelEntity)) || slices.Contains(ls, any("Source")) {
+				out.Nodes = append(out.Nodes, map[string]any{"labels": ls, "props": stamps(n["props"])})
+			}
+		}
+		for _, r := range g.Rels {
+			r = maps.Clone(r)
+			r["props"] = stamps(r["props"])
+			out.Rels = append(out.Rels, r)
+		}
+		return out
+	}
+	empty := func() {
+		t.Helper()
+		if _, err := rawWriteTx(ctx, s, func(tx neo4j.ManagedTransaction) (struct{}, error) {
+			_, err := collect(ctx, tx, `MATCH (n) DETACH DELETE n`, nil)
+			return struct{}{}, err
+		}); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	empty()
+	if err := s.Import(ctx, storetest.Fixture()); err != nil {
+		t.Fatal(err)
+	}
+	created := items()
+
+	empty()
+	stale := storetest.Fixture()
+	for _, e := range stale.Entities() {
+		e.Common().Description = "stale"
+	}
+	for _, src := range stale.Sources {
+		src.Title += " (stale)"
+	}
+	for _, r := range stale.Relations {
+		r.Note = "stale"
+	}
+	if err := s.Import(ctx, stale); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Import(ctx, storetest.Fixture()); err != nil {
+		t.Fatal(err)
+	}
+	merged := items()
+	if len(created.Nodes) == 0 || len(created.Rels) == 0 {
+		t.Fatalf("the fixture left %d nodes and %d relationships; the test tests nothing", len(created.Nodes), len(created.Rels))
+	}
+	if d := cmp.Diff(merged, created); d != "" {
+		t.Errorf("created items differ from merged ones (-merged +created):\n%s", d)
+	}
+}
+
+// TestRelationHubOrder checks that relation rows are grouped by their busier endpoint, and
+// that the rows given are left in their order.
+func TestRelationHubOrder(t *testing.T) {
+	rel := func(id, from, to string) map[string]any { return map[string]any{"id": id, "from": from, "to": to} }
+	rows := []map[string]any{
+		rel("r1", "plant-1", "city-b"),
+		rel("r2", "brand-x", "model-1"),
+		rel("r3", "plant-2", "city-a"),
+		rel("r4", "plant-3", "city-b"),
+		rel("r5", "brand-x", "model-2"),
+		rel("r6", "plant-4", "city-a"),
+		rel("r7", "plant-5", "city-b"),
+	}
+	hubs := relationHubs(rows)
+	var got []string
+	for _, row := range hubs.order(rows) {
+		got = append(got, row["id"].(string))
+	}
+	// city-b (3 rows) and city-a, brand-x (2 each) are hubs; plants and models are not.
+	want := []string{"r2", "r5", "r3", "r6", "r1", "r4", "r7"}
+	if !slices.Equal(got, want) {
+		t.Errorf("order = %v, want %v", got, want)
+	}
+	if rows[0]["id"] != "r1" || rows[1]["id"] != "r2" {
+		t.Error("order sorted the rows it was given")
+	}
+	if h, o := hubs.hub(rel("r8", "model-1", "brand-x")); h != "brand-x" || o != "model-1" {
+		t.Errorf("hub of model-1 > brand-x = %s, %s", h, o)
 	}
 }

@@ -304,6 +304,9 @@ func goldenStatements(t *testing.T) map[string]string {
 	add("merge-entities-brand", c, err)
 	c, err = mergeRelationsQuery(model.RelOwnsBrand)
 	add("merge-relations-owns-brand", c, err)
+	add("create-sources", cypherCreateSources, nil)
+	add("create-entities-brand", createEntitiesQuery(model.KindBrand), nil)
+	add("create-relations-owns-brand", createRelationsQuery(model.RelOwnsBrand), nil)
 
 	// journal.go
 	add("import-acquire-run", cypherAcquireRun, nil)
@@ -411,6 +414,7 @@ func spreadStatements(t *testing.T) map[string]string {
 		add("restore "+string(k), c, err)
 		c, err = mergeEntitiesQuery(k)
 		add("merge "+string(k), c, err)
+		add("create "+string(k), createEntitiesQuery(k), nil)
 		c, err = upsertEntityQuery(k)
 		add("upsert "+string(k), c, err)
 	}
@@ -421,6 +425,7 @@ func spreadStatements(t *testing.T) map[string]string {
 		add("restore "+string(rt), c, err)
 		c, err = mergeRelationsQuery(rt)
 		add("merge "+string(rt), c, err)
+		add("create "+string(rt), createRelationsQuery(rt), nil)
 		c, err = putRelationQuery(rt)
 		add("put "+string(rt), c, err)
 		c, err = countRelationsQuery(rt)

@@ -1,0 +1,4 @@
+UNWIND $rows AS row
+CREATE (n:Source)
+SET n = row.props
+RETURN count(n) AS changed
