@@ -173,36 +173,53 @@ func itemKey(id string, n int64) []byte {
 
 // revisionFor works out the revision c records: the next number, the time, the context's
 // actor, and every item's stored content before c. The caller holds wmu.
+//
+// It is model.NewRevision without its map of each item's content after c: the changes are
+// sorted with their contents after beside them, which a first import of millions of items
+// spends less on than on the map.
 func (s *Store) revisionFor(ctx context.Context, op model.Operation, c *change) *pendingRevision {
-	after := make(map[string]model.Item, c.size())
-	var changes []model.Change
-	add := func(id string, now model.Item) {
-		after[id] = now
-		changes = append(changes, model.Change{ID: id, Before: s.storedItem(id)})
+	type changed struct {
+		id    string
+		after model.Item
 	}
+	items := make([]changed, 0, c.size())
 	for _, e := range c.entities {
-		add(e.GetID(), model.Item{Entity: e})
+		items = append(items, changed{e.GetID(), model.Item{Entity: e}})
 	}
 	for _, src := range c.sources {
-		add(src.ID, model.Item{Source: src})
+		items = append(items, changed{src.ID, model.Item{Source: src}})
 	}
 	for _, r := range c.relations {
-		add(r.ID, model.Item{Relation: r})
+		items = append(items, changed{r.ID, model.Item{Relation: r}})
 	}
 	for _, id := range c.dropEntities {
-		add(id, model.Item{})
+		items = append(items, changed{id: id})
 	}
 	for _, id := range c.dropRelations {
-		add(id, model.Item{})
+		items = append(items, changed{id: id})
 	}
-	slices.SortFunc(changes, func(a, b model.Change) int { return strings.Compare(a.ID, b.ID) })
+	// Stable, so that of an id listed twice the last listing is its content after, as in a
+	// map filled in this order.
+	slices.SortStableFunc(items, func(a, b changed) int { return strings.Compare(a.id, b.id) })
+	for i := len(items) - 2; i >= 0; i-- {
+		if items[i].id == items[i+1].id {
+			items[i].after = items[i+1].after
+		}
+	}
+	changes := make([]model.Change, len(items))
+	touched := make([]model.Touched, len(items))
+	for i, it := range items {
+		changes[i] = model.Change{ID: it.id, Before: s.storedItem(it.id)}
+		touched[i] = model.TouchedOf(changes[i].Before, it.after)
+	}
 	at := s.stamp()
 	s.mu.RLock()
 	if at.Before(s.hist.lastAt) {
 		at = s.hist.lastAt // the clock stepped back: revisions keep time order
 	}
 	s.mu.RUnlock()
-	return &pendingRevision{rev: model.NewRevision(ctx, s.hist.written+1, at, op, changes, after), changes: changes}
+	rev := &model.Revision{Number: s.hist.written + 1, At: at, Operation: op, Actor: model.ActorFrom(ctx), Touched: touched}
+	return &pendingRevision{rev: rev, changes: changes}
 }
 
 // storedItem is the item stored under id, or the zero Item.

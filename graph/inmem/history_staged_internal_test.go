@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -243,4 +245,62 @@ func (c *cancelAfterStaging) Err() error {
 		})
 	}
 	return c.Context.Err()
+}
+
+// TestRevisionForIsNewRevision holds revisionFor to model.NewRevision, which it does without
+// a map: for a change that creates, replaces and drops items of every sort, in no order.
+func TestRevisionForIsNewRevision(t *testing.T) {
+	ctx := context.Background()
+	s := New()
+	fx := storetest.Fixture()
+	if err := s.Import(ctx, fx); err != nil {
+		t.Fatal(err)
+	}
+	d := synth.Generate(300, 9)
+	c := &change{operation: model.OpImport, sources: d.Sources, relations: d.Relations}
+	for _, e := range d.Entities() {
+		c.entities = append(c.entities, e)
+	}
+	o := *fx.Organizations[0]
+	o.Description = "Changed."
+	c.entities = append([]model.Entity{&o}, c.entities...)
+	c.sources = append(c.sources, fx.Sources[1])
+	c.relations = append(c.relations, fx.Relations[2])
+	// fx.Relations[2] is both written and dropped: listed twice, the drop last.
+	c.dropRelations = []string{fx.Relations[3].ID, fx.Relations[2].ID, fx.Relations[0].ID}
+	c.dropEntities = []string{fx.Organizations[2].ID}
+	got := s.revisionFor(ctx, c.operation, c)
+
+	after := map[string]model.Item{}
+	var changes []model.Change
+	add := func(id string, now model.Item) {
+		after[id] = now
+		changes = append(changes, model.Change{ID: id, Before: s.storedItem(id)})
+	}
+	for _, e := range c.entities {
+		add(e.GetID(), model.Item{Entity: e})
+	}
+	for _, src := range c.sources {
+		add(src.ID, model.Item{Source: src})
+	}
+	for _, r := range c.relations {
+		add(r.ID, model.Item{Relation: r})
+	}
+	for _, id := range c.dropEntities {
+		add(id, model.Item{})
+	}
+	for _, id := range c.dropRelations {
+		add(id, model.Item{})
+	}
+	slices.SortFunc(changes, func(a, b model.Change) int { return strings.Compare(a.ID, b.ID) })
+	want := model.NewRevision(ctx, got.rev.Number, got.rev.At, c.operation, changes, after)
+	if diff := cmp.Diff(want, got.rev); diff != "" {
+		t.Errorf("revision (-NewRevision +revisionFor):\n%s", diff)
+	}
+	if diff := cmp.Diff(changes, got.changes); diff != "" {
+		t.Errorf("changes (-want +got):\n%s", diff)
+	}
+	if len(changes) < 400 {
+		t.Errorf("only %d changes", len(changes))
+	}
 }
