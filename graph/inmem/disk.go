@@ -228,10 +228,21 @@ func (s *Store) load(ctx context.Context, path string) (empty bool, err error) {
 	// ids holds every entity id, for the endpoint check and so that relations share their
 	// endpoints' id strings; shared interns the values many records repeat. The relations
 	// (the larger half) are read in a transaction of their own on a second goroutine, beside
-	// the entities and sources, with a table of their own.
+	// the entities and sources, with a table of their own. Once the entities are read
+	// (entitiesRead(true)), ids is only read, and the relations' goroutine checks their
+	// endpoints against it while the sources are read.
 	ids, shared := strtab{}, strtab{}
 	var relErr error
 	var wg sync.WaitGroup
+	idsRead := make(chan bool, 1)
+	sent := false
+	entitiesRead := func(ok bool) {
+		if !sent {
+			sent = true
+			idsRead <- ok
+		}
+	}
+	defer entitiesRead(false) // whatever ends the load early, a panic included
 	wg.Go(func() {
 		defer func() {
 			if p := recover(); p != nil {
@@ -257,6 +268,10 @@ func (s *Store) load(ctx context.Context, path string) (empty bool, err error) {
 				return nil
 			})
 		})
+		if relErr != nil || !<-idsRead {
+			return
+		}
+		relErr = internEndpoints(c.relations, ids, path)
 	})
 	err = s.db.View(func(tx *bolt.Tx) error {
 		i := 0
@@ -284,6 +299,7 @@ func (s *Store) load(ctx context.Context, path string) (empty bool, err error) {
 		}); err != nil {
 			return err
 		}
+		entitiesRead(true)
 		return each(bucketSources, func(k, v []byte) error {
 			src, err := decodeSource(string(k), v, shared)
 			if err != nil {
@@ -293,11 +309,20 @@ func (s *Store) load(ctx context.Context, path string) (empty bool, err error) {
 			return nil
 		})
 	})
+	entitiesRead(false)
 	wg.Wait()
 	if err = cmp.Or(err, relErr); err != nil {
 		return false, fmt.Errorf("reading %s: %w", path, err)
 	}
-	for _, r := range c.relations {
+	ids, shared = nil, nil
+	s.apply(c)
+	return c.size() == 0, nil
+}
+
+// internEndpoints checks that every relation's endpoints are entities of ids and makes them
+// the entities' own id strings: one copy of each id.
+func internEndpoints(rels []*model.Relation, ids strtab, path string) error {
+	for _, r := range rels {
 		from, okFrom := ids[r.FromID]
 		to, okTo := ids[r.ToID]
 		if !okFrom || !okTo {
@@ -305,13 +330,11 @@ func (s *Store) load(ctx context.Context, path string) (empty bool, err error) {
 			if okFrom {
 				end = r.ToID
 			}
-			return false, fmt.Errorf("%s is inconsistent: relation %q refers to entity %q, which is not in the file", path, r.ID, end)
+			return fmt.Errorf("%s is inconsistent: relation %q refers to entity %q, which is not in the file", path, r.ID, end)
 		}
-		r.FromID, r.ToID = from, to // the entities' own id strings: one copy of each id
+		r.FromID, r.ToID = from, to
 	}
-	ids, shared = nil, nil
-	s.apply(c)
-	return c.size() == 0, nil
+	return nil
 }
 
 // persist writes a change to the file in one bbolt transaction; bbolt syncs the file before
@@ -421,9 +444,9 @@ func records(c *change) []record {
 // key order, the change's replacing stored ones. So are the history buckets of its revision's
 // rows while they hold no more rows than it has (a first import, with or without the seed
 // before it): the revision has a row in each per item, which in one transaction would make
-// the last one long. The last transaction swaps the rebuilt
-// buckets in and writes the revision's header (and its rows, when history was not empty); it
-// frees the old buckets' pages and writes no record of the graph, so it is short.
+// the last one long. The last transaction swaps the rebuilt buckets in and writes the
+// revision's header (and its rows, when history held more than it); it frees the old
+// buckets' pages and writes no record of the graph, so it is short.
 func (s *Store) persistStaged(ctx context.Context, c *change) (err error) {
 	defer func() {
 		// A cancelled import leaves what it staged to the next Open (or staged import), which
