@@ -119,6 +119,39 @@ func (s *Store) abandon() {
 // that an index entry of a deleted relation never points at a deleted entity.
 func (s *Store) apply(c *change) { s.applyContext(context.Background(), c) }
 
+// newEntityRec is e's record, with the keys listings and search need. The name's sort key is
+// its normalised form, the first search key (TestSortKeyIsTheFirstSearchKey), so it is not
+// worked out twice.
+func newEntityRec(e model.Entity) *entityRec {
+	keys := model.SearchKeys(e)
+	return &entityRec{e: e, keys: keys, sortKey: keys[0]}
+}
+
+// newEntityRecs is newEntityRec of each of es, half of them on a goroutine of its own: text
+// normalisation, a third of applying a load of 1M entities. It is nil when ctx is done.
+func newEntityRecs(ctx context.Context, es []model.Entity) []*entityRec {
+	out := make([]*entityRec, len(es))
+	fill := func(from, to int) bool {
+		for i := from; i < to; i++ {
+			if tick(ctx, "", i+1) != nil {
+				return false
+			}
+			out[i] = newEntityRec(es[i])
+		}
+		return true
+	}
+	half := len(es) / 2
+	var second bool
+	var wg sync.WaitGroup
+	wg.Go(func() { second = fill(half, len(es)) })
+	first := fill(0, half)
+	wg.Wait()
+	if !first || !second {
+		return nil
+	}
+	return out
+}
+
 // applyContext is apply that, for a change large enough to rebuild the views, stops when ctx
 // is done and reports false: the graph in memory is then half changed, and the caller must
 // abandon the store. A small change is always applied whole (true).
@@ -132,13 +165,42 @@ func (s *Store) applyContext(ctx context.Context, c *change) bool {
 	if !patch && ctx.Err() != nil {
 		return false
 	}
+	// relsDone, when not nil, yields whether the relations' map was filled on a goroutine of
+	// its own (see below); it must be waited for before any return.
+	var relsDone chan bool
 	if !patch && len(s.entities)+len(s.sources)+len(s.relations) == 0 {
 		// A load or a first import: maps sized for it at once, rather than grown (and
 		// rehashed) a step at a time.
 		s.entities = make(map[string]*entityRec, len(c.entities))
 		s.sources = make(map[string]*sourceRec, len(c.sources))
 		s.relations = make(map[string]*model.Relation, len(c.relations))
+		if len(c.dropEntities)+len(c.dropRelations) == 0 {
+			// Nothing to drop, and nothing stored: the relations' map shares nothing with
+			// what the loops below fill, so it fills beside them, on the other core.
+			relsDone = make(chan bool, 1)
+			rels, m := c.relations, s.relations
+			go func() {
+				for i, r := range rels {
+					if tick(ctx, "", i+1) != nil {
+						relsDone <- false
+						return
+					}
+					m[r.ID] = r
+				}
+				relsDone <- true
+			}()
+		}
 	}
+	relsFilled := relsDone != nil
+	waitRels := func() bool {
+		if relsDone == nil {
+			return true
+		}
+		ok := <-relsDone
+		relsDone = nil
+		return ok
+	}
+	defer waitRels()
 	for _, id := range c.dropRelations {
 		old := s.relations[id]
 		if old == nil {
@@ -180,12 +242,24 @@ func (s *Store) applyContext(ctx context.Context, c *change) bool {
 	if !patch {
 		added = make([]*entityRec, 0, len(c.entities))
 	}
-	for _, e := range c.entities {
+	// A bulk change into an empty store works out its records' keys on both cores first.
+	var pre []*entityRec
+	if relsFilled {
+		if pre = newEntityRecs(ctx, c.entities); pre == nil {
+			return false
+		}
+	}
+	for i, e := range c.entities {
 		if stop() {
 			return false
 		}
 		id := e.GetID()
-		rec := &entityRec{e: e, keys: model.SearchKeys(e), sortKey: model.SortKey(e.Common().Name)}
+		var rec *entityRec
+		if pre != nil {
+			rec = pre[i]
+		} else {
+			rec = newEntityRec(e)
+		}
 		if !patch {
 			added = append(added, rec)
 		}
@@ -216,7 +290,13 @@ func (s *Store) applyContext(ctx context.Context, c *change) bool {
 			s.views.insertEntity(rec)
 		}
 	}
+	if !waitRels() {
+		return false
+	}
 	for _, r := range c.relations {
+		if relsFilled {
+			break // the map is filled (above), and a bulk change does nothing else here
+		}
 		if stop() {
 			return false
 		}

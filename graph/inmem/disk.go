@@ -228,10 +228,21 @@ func (s *Store) load(ctx context.Context, path string) (empty bool, err error) {
 	// ids holds every entity id, for the endpoint check and so that relations share their
 	// endpoints' id strings; shared interns the values many records repeat. The relations
 	// (the larger half) are read in a transaction of their own on a second goroutine, beside
-	// the entities and sources, with a table of their own.
+	// the entities and sources, with a table of their own. Once the entities are read
+	// (entitiesRead(true)), ids is only read, and the relations' goroutine checks their
+	// endpoints against it while the sources are read.
 	ids, shared := strtab{}, strtab{}
 	var relErr error
 	var wg sync.WaitGroup
+	idsRead := make(chan bool, 1)
+	sent := false
+	entitiesRead := func(ok bool) {
+		if !sent {
+			sent = true
+			idsRead <- ok
+		}
+	}
+	defer entitiesRead(false) // whatever ends the load early, a panic included
 	wg.Go(func() {
 		defer func() {
 			if p := recover(); p != nil {
@@ -257,6 +268,10 @@ func (s *Store) load(ctx context.Context, path string) (empty bool, err error) {
 				return nil
 			})
 		})
+		if relErr != nil || !<-idsRead {
+			return
+		}
+		relErr = internEndpoints(c.relations, ids, path)
 	})
 	err = s.db.View(func(tx *bolt.Tx) error {
 		i := 0
@@ -284,6 +299,7 @@ func (s *Store) load(ctx context.Context, path string) (empty bool, err error) {
 		}); err != nil {
 			return err
 		}
+		entitiesRead(true)
 		return each(bucketSources, func(k, v []byte) error {
 			src, err := decodeSource(string(k), v, shared)
 			if err != nil {
@@ -293,11 +309,20 @@ func (s *Store) load(ctx context.Context, path string) (empty bool, err error) {
 			return nil
 		})
 	})
+	entitiesRead(false)
 	wg.Wait()
 	if err = cmp.Or(err, relErr); err != nil {
 		return false, fmt.Errorf("reading %s: %w", path, err)
 	}
-	for _, r := range c.relations {
+	ids, shared = nil, nil
+	s.apply(c)
+	return c.size() == 0, nil
+}
+
+// internEndpoints checks that every relation's endpoints are entities of ids and makes them
+// the entities' own id strings: one copy of each id.
+func internEndpoints(rels []*model.Relation, ids strtab, path string) error {
+	for _, r := range rels {
 		from, okFrom := ids[r.FromID]
 		to, okTo := ids[r.ToID]
 		if !okFrom || !okTo {
@@ -305,13 +330,11 @@ func (s *Store) load(ctx context.Context, path string) (empty bool, err error) {
 			if okFrom {
 				end = r.ToID
 			}
-			return false, fmt.Errorf("%s is inconsistent: relation %q refers to entity %q, which is not in the file", path, r.ID, end)
+			return fmt.Errorf("%s is inconsistent: relation %q refers to entity %q, which is not in the file", path, r.ID, end)
 		}
-		r.FromID, r.ToID = from, to // the entities' own id strings: one copy of each id
+		r.FromID, r.ToID = from, to
 	}
-	ids, shared = nil, nil
-	s.apply(c)
-	return c.size() == 0, nil
+	return nil
 }
 
 // persist writes a change to the file in one bbolt transaction; bbolt syncs the file before
@@ -349,7 +372,7 @@ func (s *Store) persist(ctx context.Context, c *change) error {
 			}
 		}
 		if c.rev != nil {
-			if err := putRevision(ctx, tx, c.rev); err != nil {
+			if err := putRevision(ctx, tx, c.rev, nil); err != nil {
 				return fmt.Errorf("recording the revision: %w", err)
 			}
 		}
@@ -418,8 +441,12 @@ func records(c *change) []record {
 // through the staging bucket (see bucketStaging), so that a done ctx stops it between two
 // records however large it is, and the file keeps none of it. Each data bucket the change
 // touches is rebuilt in the staging bucket: its stored records and the change's, merged in
-// key order, the change's replacing stored ones. The last transaction swaps the rebuilt
-// buckets in; it frees the old ones' pages and writes no record, so it is short.
+// key order, the change's replacing stored ones. So are the history buckets of its revision's
+// rows while they hold no more rows than it has (a first import, with or without the seed
+// before it): the revision has a row in each per item, which in one transaction would make
+// the last one long. The last transaction swaps the rebuilt buckets in and writes the
+// revision's header (and its rows, when history held more than it); it frees the old
+// buckets' pages and writes no record of the graph, so it is short.
 func (s *Store) persistStaged(ctx context.Context, c *change) (err error) {
 	defer func() {
 		// A cancelled import leaves what it staged to the next Open (or staged import), which
@@ -428,14 +455,19 @@ func (s *Store) persistStaged(ctx context.Context, c *change) (err error) {
 			err = errors.Join(err, s.db.Update(dropStaging))
 		}
 	}()
-	byBucket := map[string][]record{}
+	byBucket := map[string]rows{}
 	var names []string
-	for _, r := range records(c) {
-		if byBucket[r.bucket] == nil {
-			names = append(names, r.bucket)
+	recs := records(c)
+	for i := 0; i < len(recs); {
+		j := i + 1
+		for j < len(recs) && recs[j].bucket == recs[i].bucket {
+			j++
 		}
-		byBucket[r.bucket] = append(byBucket[r.bucket], r)
+		names = append(names, recs[i].bucket)
+		byBucket[recs[i].bucket] = recordRows(recs[i:j])
+		i = j
 	}
+	staged := map[string]bool{}
 	err = s.db.Update(func(tx *bolt.Tx) error {
 		if err := dropStaging(tx); err != nil {
 			return err
@@ -443,6 +475,25 @@ func (s *Store) persistStaged(ctx context.Context, c *change) (err error) {
 		staging, err := tx.CreateBucket([]byte(bucketStaging))
 		if err != nil {
 			return err
+		}
+		if c.rev != nil {
+			if err := checkTouched(c.rev); err != nil {
+				return err
+			}
+			for _, name := range []string{bucketRevisionChanges, bucketRevisionItems} {
+				// Rebuilding a bucket copies its stored rows: worth it while they are no more
+				// than the revision's own (the seed's before a first import, say).
+				if b := tx.Bucket([]byte(name)); b == nil || !atMost(b, len(c.rev.changes)) {
+					continue
+				}
+				r, err := historyRows(c.rev, name)
+				if err != nil {
+					return err
+				}
+				names = append(names, name)
+				byBucket[name] = r
+				staged[name] = true
+			}
 		}
 		for _, name := range names {
 			if _, err := staging.CreateBucket([]byte(name)); err != nil {
@@ -483,7 +534,7 @@ func (s *Store) persistStaged(ctx context.Context, c *change) (err error) {
 			}
 		}
 		if c.rev != nil {
-			if err := putRevision(ctx, tx, c.rev); err != nil {
+			if err := putRevision(ctx, tx, c.rev, staged); err != nil {
 				return fmt.Errorf("recording the revision: %w", err)
 			}
 		}
@@ -491,19 +542,42 @@ func (s *Store) persistStaged(ctx context.Context, c *change) (err error) {
 	})
 }
 
+// atMost reports whether b holds at most n keys, reading no more than n+1 of them.
+func atMost(b *bolt.Bucket, n int) bool {
+	c := b.Cursor()
+	i := 0
+	for k, _ := c.First(); k != nil; k, _ = c.Next() {
+		if i++; i > n {
+			return false
+		}
+	}
+	return true
+}
+
+// rows is a list of records in key order, each made when asked for, so that the rows a
+// revision derives from a change need no list of their own.
+type rows struct {
+	n  int
+	at func(i int) record
+}
+
+func recordRows(recs []record) rows {
+	return rows{n: len(recs), at: func(i int) record { return recs[i] }}
+}
+
 // merge rebuilds one data bucket in the staging bucket, stagingChunk records per step (one
 // transaction each): the bucket's stored records and the change's, in key order.
 type merge struct {
 	name    string
-	changed []record // the change's records for the bucket, in key order
-	next    int      // the first of changed not written yet
+	changed rows // the change's records for the bucket, in key order
+	next    int  // the first of changed not written yet
 	// after is the last stored key dealt with (nil before the first); storedDone says that
 	// every stored key has been.
 	after      []byte
 	storedDone bool
 }
 
-func (m *merge) finished() bool { return m.storedDone && m.next == len(m.changed) }
+func (m *merge) finished() bool { return m.storedDone && m.next == m.changed.n }
 
 // step writes the next stagingChunk records; done counts records for the context checks.
 func (m *merge) step(ctx context.Context, tx *bolt.Tx, done *int) error {
@@ -530,8 +604,9 @@ func (m *merge) step(ctx context.Context, tx *bolt.Tx, done *int) error {
 			m.storedDone = true
 		}
 		var r *record
-		if m.next < len(m.changed) {
-			r = &m.changed[m.next]
+		if m.next < m.changed.n {
+			rec := m.changed.at(m.next)
+			r = &rec
 		}
 		switch {
 		case r != nil && (m.storedDone || r.key <= string(k)):

@@ -73,7 +73,9 @@
 //	sources    id -> binary record of the source
 //	relations  id -> binary record of the relation
 //	import-staging  entities, sources, relations as above, only while a first import is
-//	                written (see Import above); never read
+//	                written (see Import above); never read. It also rebuilds the history
+//	                buckets of rows (history.go) while they hold fewer rows than the
+//	                import's revision, so that its last transaction writes only the header
 //
 // A binary record starts with the byte 0x01 and holds the model type's fields in declaration
 // order, timestamps included (microseconds since the epoch, UTC, the precision the store keeps

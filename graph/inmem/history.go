@@ -74,19 +74,25 @@ type revisionHeader struct {
 
 // encodeChange is the value of a revision-changes record.
 func encodeChange(t model.Touched, before model.Item) ([]byte, error) {
-	tj := appendTouched(make([]byte, 0, 64), t)
+	b, _, err := appendChange(nil, nil, t, before)
+	return b, err
+}
+
+// appendChange appends the value of a revision-changes record to b; scratch is a buffer to
+// reuse for the Touched entry's JSON, returned for the next call.
+func appendChange(b, scratch []byte, t model.Touched, before model.Item) (out, scratchOut []byte, err error) {
+	tj := appendTouched(scratch[:0], t)
 	// An item the revision created has no prior content: every item of a first import,
 	// millions of records, for which json.Marshal's round trip through Item.MarshalJSON was
 	// most of the encoding.
 	bj := []byte("null")
 	if before.Exists() {
-		var err error
 		if bj, err = json.Marshal(before); err != nil {
-			return nil, err
+			return nil, tj, err
 		}
 	}
-	out := binary.AppendUvarint(make([]byte, 0, 4+len(tj)+len(bj)), uint64(len(tj)))
-	return append(append(out, tj...), bj...), nil
+	b = binary.AppendUvarint(b, uint64(len(tj)))
+	return append(append(b, tj...), bj...), tj, nil
 }
 
 // appendTouched appends t as json.Marshal writes it (the same fields, names and omissions),
@@ -167,36 +173,53 @@ func itemKey(id string, n int64) []byte {
 
 // revisionFor works out the revision c records: the next number, the time, the context's
 // actor, and every item's stored content before c. The caller holds wmu.
+//
+// It is model.NewRevision without its map of each item's content after c: the changes are
+// sorted with their contents after beside them, which a first import of millions of items
+// spends less on than on the map.
 func (s *Store) revisionFor(ctx context.Context, op model.Operation, c *change) *pendingRevision {
-	after := make(map[string]model.Item, c.size())
-	var changes []model.Change
-	add := func(id string, now model.Item) {
-		after[id] = now
-		changes = append(changes, model.Change{ID: id, Before: s.storedItem(id)})
+	type changed struct {
+		id    string
+		after model.Item
 	}
+	items := make([]changed, 0, c.size())
 	for _, e := range c.entities {
-		add(e.GetID(), model.Item{Entity: e})
+		items = append(items, changed{e.GetID(), model.Item{Entity: e}})
 	}
 	for _, src := range c.sources {
-		add(src.ID, model.Item{Source: src})
+		items = append(items, changed{src.ID, model.Item{Source: src}})
 	}
 	for _, r := range c.relations {
-		add(r.ID, model.Item{Relation: r})
+		items = append(items, changed{r.ID, model.Item{Relation: r}})
 	}
 	for _, id := range c.dropEntities {
-		add(id, model.Item{})
+		items = append(items, changed{id: id})
 	}
 	for _, id := range c.dropRelations {
-		add(id, model.Item{})
+		items = append(items, changed{id: id})
 	}
-	slices.SortFunc(changes, func(a, b model.Change) int { return strings.Compare(a.ID, b.ID) })
+	// Stable, so that of an id listed twice the last listing is its content after, as in a
+	// map filled in this order.
+	slices.SortStableFunc(items, func(a, b changed) int { return strings.Compare(a.id, b.id) })
+	for i := len(items) - 2; i >= 0; i-- {
+		if items[i].id == items[i+1].id {
+			items[i].after = items[i+1].after
+		}
+	}
+	changes := make([]model.Change, len(items))
+	touched := make([]model.Touched, len(items))
+	for i, it := range items {
+		changes[i] = model.Change{ID: it.id, Before: s.storedItem(it.id)}
+		touched[i] = model.TouchedOf(changes[i].Before, it.after)
+	}
 	at := s.stamp()
 	s.mu.RLock()
 	if at.Before(s.hist.lastAt) {
 		at = s.hist.lastAt // the clock stepped back: revisions keep time order
 	}
 	s.mu.RUnlock()
-	return &pendingRevision{rev: model.NewRevision(ctx, s.hist.written+1, at, op, changes, after), changes: changes}
+	rev := &model.Revision{Number: s.hist.written + 1, At: at, Operation: op, Actor: model.ActorFrom(ctx), Touched: touched}
+	return &pendingRevision{rev: rev, changes: changes}
 }
 
 // storedItem is the item stored under id, or the zero Item.
@@ -213,52 +236,107 @@ func (s *Store) storedItem(id string) model.Item {
 	return model.Item{}
 }
 
-// putRevision writes a revision into the file's history buckets, in tx. A done ctx stops it
-// between two records (the caller's transaction then rolls back).
-func putRevision(ctx context.Context, tx *bolt.Tx, p *pendingRevision) error {
+// putRevision writes a revision into the file's history buckets, in tx: its header, and the
+// rows of each history bucket not in staged (a staged import has written those already, see
+// historyRows). A done ctx stops it between two records (the caller's transaction then rolls
+// back).
+func putRevision(ctx context.Context, tx *bolt.Tx, p *pendingRevision, staged map[string]bool) error {
 	h := revisionHeader{At: p.rev.At, Operation: p.rev.Operation, Actor: p.rev.Actor, Count: len(p.changes)}
 	raw, err := json.Marshal(h)
 	if err != nil {
 		return fmt.Errorf("encoding revision %d: %w", p.rev.Number, err)
 	}
-	revs, chs, items := tx.Bucket([]byte(bucketRevisions)), tx.Bucket([]byte(bucketRevisionChanges)), tx.Bucket([]byte(bucketRevisionItems))
-	if revs == nil || chs == nil || items == nil {
+	revs := tx.Bucket([]byte(bucketRevisions))
+	if revs == nil || tx.Bucket([]byte(bucketRevisionChanges)) == nil || tx.Bucket([]byte(bucketRevisionItems)) == nil {
 		return fmt.Errorf("the history buckets are missing")
+	}
+	if err := checkTouched(p); err != nil {
+		return err
 	}
 	val := binary.BigEndian.AppendUint64(make([]byte, 0, 8+len(raw)), uint64(p.rev.At.UnixNano()))
 	if err := revs.Put(revKey(p.rev.Number), append(val, raw...)); err != nil {
 		return err
 	}
-	for i, c := range p.changes {
-		if err := tick(ctx, "recording the revision", i+1); err != nil {
-			return err
+	for _, name := range []string{bucketRevisionChanges, bucketRevisionItems} {
+		if staged[name] {
+			continue
 		}
-		if p.rev.Touched[i].ID != c.ID {
-			return fmt.Errorf("revision %d: its changes and what it touched disagree at %q", p.rev.Number, c.ID)
-		}
-		b, err := encodeChange(p.rev.Touched[i], c.Before)
+		rows, err := historyRows(p, name)
 		if err != nil {
-			return fmt.Errorf("encoding the prior content of %q: %w", c.ID, err)
-		}
-		if err := chs.Put(changeKey(p.rev.Number, c.ID), b); err != nil {
 			return err
 		}
-	}
-	// The index keys go in key order, which bbolt writes fastest.
-	keys := make([][]byte, len(p.changes))
-	for i, c := range p.changes {
-		keys[i] = itemKey(c.ID, p.rev.Number)
-	}
-	slices.SortFunc(keys, bytes.Compare)
-	for i, k := range keys {
-		if err := tick(ctx, "recording the revision", i+1); err != nil {
-			return err
-		}
-		if err := items.Put(k, nil); err != nil {
-			return err
+		b := tx.Bucket([]byte(name))
+		var ar arena
+		for i := range rows.n {
+			if err := tick(ctx, "recording the revision", i+1); err != nil {
+				return err
+			}
+			r := rows.at(i)
+			v, err := ar.value(&r)
+			if err != nil {
+				return err
+			}
+			if err := b.Put([]byte(r.key), v); err != nil {
+				return err
+			}
 		}
 	}
 	return nil
+}
+
+// checkTouched checks that a revision's changes and its Touched entries name the same items
+// in the same order, which the history rows rely on.
+func checkTouched(p *pendingRevision) error {
+	if len(p.rev.Touched) != len(p.changes) {
+		return fmt.Errorf("revision %d: it touched %d items and changed %d", p.rev.Number, len(p.rev.Touched), len(p.changes))
+	}
+	for i, c := range p.changes {
+		if p.rev.Touched[i].ID != c.ID {
+			return fmt.Errorf("revision %d: its changes and what it touched disagree at %q", p.rev.Number, c.ID)
+		}
+	}
+	return nil
+}
+
+// historyRows lists a revision's rows of the history bucket name (revision-changes or
+// revision-items), in key order, each encoded when asked for: an import of millions of items
+// has as many rows in each. The changes are in id order, and so are both buckets' keys:
+// revision-changes' are the number then the id, and revision-items' the id, a 0x00 byte and
+// the number, which sort as the ids do unless an id holds a 0x00 byte (then they are sorted).
+func historyRows(p *pendingRevision, name string) (rows, error) {
+	n := p.rev.Number
+	switch name {
+	case bucketRevisionChanges:
+		var scratch []byte
+		return rows{n: len(p.changes), at: func(i int) record {
+			c, t := p.changes[i], p.rev.Touched[i]
+			return record{bucket: name, key: string(changeKey(n, c.ID)), value: func(b []byte) ([]byte, error) {
+				var err error
+				b, scratch, err = appendChange(b, scratch, t, c.Before)
+				if err != nil {
+					return nil, fmt.Errorf("encoding the prior content of %q: %w", c.ID, err)
+				}
+				return b, nil
+			}}
+		}}, nil
+	case bucketRevisionItems:
+		none := func(b []byte) ([]byte, error) { return b, nil }
+		for _, c := range p.changes {
+			if strings.IndexByte(c.ID, 0) >= 0 {
+				// Then the keys need a sort of their own.
+				keys := make([]string, len(p.changes))
+				for i, c := range p.changes {
+					keys[i] = string(itemKey(c.ID, n))
+				}
+				slices.Sort(keys)
+				return rows{n: len(keys), at: func(i int) record { return record{bucket: name, key: keys[i], value: none} }}, nil
+			}
+		}
+		return rows{n: len(p.changes), at: func(i int) record {
+			return record{bucket: name, key: string(itemKey(p.changes[i].ID, n)), value: none}
+		}}, nil
+	}
+	return rows{}, fmt.Errorf("%q is not a history bucket of rows", name)
 }
 
 // recorded makes a committed revision visible; the caller holds mu for writing. A store
