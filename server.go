@@ -362,11 +362,13 @@ func openStore(ctx context.Context, cfg config, logger *slog.Logger) (model.Stor
 	default:
 		logger.Info("serving the embedded store in memory only (KG_DATA_DIR=:memory:); writes are lost at exit")
 	}
+	loaded := false
 	if seedWanted(cfg, empty) {
 		if err := seed.Load(ctx, store); err != nil {
 			return nil, errors.Join(err, store.Close(ctx))
 		}
 		logger.Info("loaded the seed dataset")
+		loaded = true
 	}
 	if n := cfg.SyntheticEntities; n > 0 {
 		start := time.Now()
@@ -374,9 +376,22 @@ func openStore(ctx context.Context, cfg config, logger *slog.Logger) (model.Stor
 			return nil, errors.Join(fmt.Errorf("synthetic dataset: %w", err), store.Close(ctx))
 		}
 		logger.Info("loaded a synthetic dataset", "entities", n, "seconds", time.Since(start).Seconds())
+		loaded = true
+	}
+	// A data directory opened as it was has already been collected and given back
+	// (openConfiguredStore); anything loaded since, or a store opened another way, has not.
+	if loaded || cfg.DataDir == "" {
+		releaseMemory()
 	}
 	return store, nil
 }
+
+// releaseMemory collects and returns the freed memory to the system. Loading a large graph
+// leaves garbage of several times its size (records read or generated, the import's working
+// copies, sort buffers), which the collector frees but the runtime gives back only gradually:
+// giving it back before serving makes the process as large as the graph it holds (at 1M
+// entities this is gigabytes of RSS).
+func releaseMemory() { debug.FreeOSMemory() }
 
 // seedWanted says whether KG_SEED asks for the seed in a store that is empty or not.
 func seedWanted(cfg config, empty bool) bool {
@@ -403,6 +418,12 @@ func openConfiguredStore(ctx context.Context, cfg config, logger *slog.Logger) (
 	case cfg.DataDir != "":
 		resume := pauseGC()
 		s, fresh, err := inmem.Open(ctx, cfg.DataDir)
+		if err == nil {
+			// Collect while the collector is still paused: resuming first would start a
+			// cycle at once (the heap is far above the goal the last collection set), and the
+			// forced collection below would then mark the whole graph a second time.
+			releaseMemory()
+		}
 		resume()
 		if err != nil {
 			return nil, false, fmt.Errorf("KG_DATA_DIR=%q: %w", clipValue(cfg.DataDir), err)
@@ -431,11 +452,6 @@ func run(ctx context.Context, getenv func(string) string, listening chan<- strin
 	if err != nil {
 		return errors.Join(err, ln.Close())
 	}
-	// Loading a large graph leaves garbage of several times its size (records read or
-	// generated, the import's working copies, sort buffers), which the collector frees but the
-	// runtime returns to the system only gradually: give it back before serving, so that the
-	// process is as large as the graph it holds (at 1M entities this is gigabytes of RSS).
-	debug.FreeOSMemory()
 	opts := cfg.Handler
 	opts.Store, opts.Logger = store, logger
 	// The change feed follows the store's history, which records the writes of every server
