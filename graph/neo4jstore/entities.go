@@ -70,7 +70,13 @@ func (s *Store) EntitiesByID(ctx context.Context, ids []string) (map[string]mode
 // the filter's WHERE with the keyset condition, %[4]s the ORDER BY list, %[5]s the aggregate
 // subqueries and %[6]s their columns (both empty without an aggregate). collect keeps the
 // order of the rows it gathers; each entity is its projection (entityFields).
-const cypherEntityPage = `
+const cypherEntityPage = pageStatementHead + ` ` + entityFields + pageStatementTail
+
+// pageStatementHead and pageStatementTail are a listing's statement around what each row
+// of its page is collected as: the entity listing collects projections, the source listing
+// whole nodes (cypherSourcePage).
+const (
+	pageStatementHead = `
 CALL () {
   MATCH (n:%[1]s)%[2]s
   RETURN count(n) AS total
@@ -80,9 +86,11 @@ CALL () {
   WITH n
   ORDER BY %[4]s
   LIMIT $limit
-  RETURN collect(n ` + entityFields + `) AS page
+  RETURN collect(n`
+	pageStatementTail = `) AS page
 }%[5]s
 RETURN total, page%[6]s`
+)
 
 // cypherEntityCount is cypherEntityPage when only the count (and aggregates) are asked for:
 // no row is read, and the page is empty.

@@ -66,19 +66,7 @@ func (s *Store) SourcesByID(ctx context.Context, ids []string) (map[string]*mode
 const (
 	// cypherSourcePage has the shape of cypherEntityPage, with whole nodes (sourceFromNode);
 	// %[1]s is always Source.
-	cypherSourcePage = `
-CALL () {
-  MATCH (n:%[1]s)%[2]s
-  RETURN count(n) AS total
-}
-CALL () {
-  MATCH (n:%[1]s)%[3]s
-  WITH n
-  ORDER BY %[4]s
-  LIMIT $limit
-  RETURN collect(n) AS page
-}%[5]s
-RETURN total, page%[6]s`
+	cypherSourcePage = pageStatementHead + pageStatementTail
 
 	// Filter conditions of a source listing.
 	sourceWhereIDs           = `n.id IN $ids`
