@@ -174,9 +174,9 @@ func itemKey(id string, n int64) []byte {
 // revisionFor works out the revision c records: the next number, the time, the context's
 // actor, and every item's stored content before c. The caller holds wmu.
 //
-// It is model.NewRevision without its map of each item's content after c: the changes are
-// sorted with their contents after beside them, which a first import of millions of items
-// spends less on than on the map.
+// It uses model.NewRevisionOf rather than model.NewRevision's map of each item's content
+// after c: the changes are sorted with their contents after beside them, which a first import
+// of millions of items spends less on than on the map.
 func (s *Store) revisionFor(ctx context.Context, op model.Operation, c *change) *pendingRevision {
 	type changed struct {
 		id    string
@@ -207,10 +207,9 @@ func (s *Store) revisionFor(ctx context.Context, op model.Operation, c *change) 
 		}
 	}
 	changes := make([]model.Change, len(items))
-	touched := make([]model.Touched, len(items))
+	after := make([]model.Item, len(items))
 	for i, it := range items {
-		changes[i] = model.Change{ID: it.id, Before: s.storedItem(it.id)}
-		touched[i] = model.TouchedOf(changes[i].Before, it.after)
+		changes[i], after[i] = model.Change{ID: it.id, Before: s.storedItem(it.id)}, it.after
 	}
 	at := s.stamp()
 	s.mu.RLock()
@@ -218,8 +217,7 @@ func (s *Store) revisionFor(ctx context.Context, op model.Operation, c *change) 
 		at = s.hist.lastAt // the clock stepped back: revisions keep time order
 	}
 	s.mu.RUnlock()
-	rev := &model.Revision{Number: s.hist.written + 1, At: at, Operation: op, Actor: model.ActorFrom(ctx), Touched: touched}
-	return &pendingRevision{rev: rev, changes: changes}
+	return &pendingRevision{rev: model.NewRevisionOf(ctx, s.hist.written+1, at, op, changes, after), changes: changes}
 }
 
 // storedItem is the item stored under id, or the zero Item.
