@@ -496,6 +496,7 @@ func writeNodes(ctx context.Context, tx neo4j.ManagedTransaction, save, create, 
 		return journalEntry{}, nil, 0, err
 	}
 	stored := make(map[string]bool, len(recs))
+	changedIDs := map[string]bool{} // the stored items the batch changes
 	var changed []map[string]any
 	var j journalEntry
 	var changes []model.Change
@@ -508,6 +509,7 @@ func writeNodes(ctx context.Context, tx neo4j.ManagedTransaction, save, create, 
 		}
 		stored[id] = true
 		if isChanged {
+			changedIDs[id] = true
 			j.priors = append(j.priors, prior)
 			n, err := recordValue[dbtype.Node](rec, "before")
 			if err != nil {
@@ -519,10 +521,6 @@ func writeNodes(ctx context.Context, tx neo4j.ManagedTransaction, save, create, 
 			}
 			changes = append(changes, model.Change{ID: id, Before: before})
 		}
-	}
-	changedIDs := make(map[string]bool, len(changes))
-	for _, c := range changes {
-		changedIDs[c.ID] = true
 	}
 	now := params["now"].(time.Time)
 	var fresh []map[string]any
@@ -583,8 +581,9 @@ func sourceNodeItem(n dbtype.Node) (model.Item, error) {
 // createdAt goes into the rows, so the recreated relation keeps it), then, type by type,
 // cypherCreateRelations writes the rows of relations stored under no type and
 // cypherMergeRelations those of stored relations that change (moved ones included; a row
-// whose relation is stored unchanged is not sent, as the merge would not write it). The journal entry lists every id the batch writes, with its new type. It
-// returns the ids written and what the import's revision keeps of each.
+// whose relation is stored unchanged is not sent, as the merge would not write it). The
+// journal entry lists every id the batch writes, with its new type. It returns the ids
+// written and what the import's revision keeps of each.
 func writeRelations(ctx context.Context, tx neo4j.ManagedTransaction, rows []map[string]any, params map[string]any) (journalEntry, []string, []model.Change, error) {
 	byID := make(map[string]map[string]any, len(rows))
 	for _, row := range rows {
