@@ -26,6 +26,7 @@ func (r *agreementResolver) Parties(ctx context.Context, obj *model.Agreement) (
 }
 
 func (r *queryResolver) Agreement(ctx context.Context, id string, knownAt *time.Time) (*model.Agreement, error) {
+	r.readAhead(ctx, id, "Agreement")
 	return entityAs[*model.Agreement](ctx, id)
 }
 

@@ -38,6 +38,7 @@ func (r *brandResolver) Assemblers(ctx context.Context, obj *model.Brand, status
 }
 
 func (r *queryResolver) Brand(ctx context.Context, id string, knownAt *time.Time) (*model.Brand, error) {
+	r.readAhead(ctx, id, "Brand")
 	return entityAs[*model.Brand](ctx, id)
 }
 

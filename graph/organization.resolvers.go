@@ -71,6 +71,7 @@ func (r *organizationResolver) Assembles(ctx context.Context, obj *model.Organiz
 }
 
 func (r *queryResolver) Organization(ctx context.Context, id string, knownAt *time.Time) (*model.Organization, error) {
+	r.readAhead(ctx, id, "Organization")
 	return entityAs[*model.Organization](ctx, id)
 }
 

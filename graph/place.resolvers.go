@@ -38,6 +38,7 @@ func (r *placeResolver) Contains(ctx context.Context, obj *model.Place) ([]model
 }
 
 func (r *queryResolver) Place(ctx context.Context, id string, knownAt *time.Time) (*model.Place, error) {
+	r.readAhead(ctx, id, "Place")
 	return entityAs[*model.Place](ctx, id)
 }
 

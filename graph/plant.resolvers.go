@@ -34,6 +34,7 @@ func (r *plantResolver) Assembles(ctx context.Context, obj *model.Plant, status 
 }
 
 func (r *queryResolver) Plant(ctx context.Context, id string, knownAt *time.Time) (*model.Plant, error) {
+	r.readAhead(ctx, id, "Plant")
 	return entityAs[*model.Plant](ctx, id)
 }
 

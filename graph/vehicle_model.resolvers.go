@@ -14,6 +14,7 @@ import (
 )
 
 func (r *queryResolver) VehicleModel(ctx context.Context, id string, knownAt *time.Time) (*model.VehicleModel, error) {
+	r.readAhead(ctx, id, "VehicleModel")
 	return entityAs[*model.VehicleModel](ctx, id)
 }
 

@@ -132,6 +132,16 @@ func goldenStatements(t *testing.T) map[string]string {
 		add(name+"-with-ends", c, err)
 	}
 
+	// nested.go: a typed list with the lists of the entities it reaches (organization ->
+	// brands as of a date -> models), and two sibling lists.
+	typed := func(d model.Direction, asOf *model.Date, rt model.RelationType) model.RelationsOfQuery {
+		return normalised(t, model.RelationsOfQuery{Direction: d, Filter: model.RelationFilter{Types: []model.RelationType{rt}, AsOf: asOf}, First: model.MaxListSize})
+	}
+	c, _, err = nestedQuery([]string{"a"}, []model.RelationsTree{{Query: typed(model.DirectionOut, &date, model.RelOwnsBrand), Next: []model.RelationsTree{{Query: typed(model.DirectionOut, nil, model.RelHasModel)}}}})
+	add("nested-brands-as-of-models", c, err)
+	c, _, err = nestedQuery([]string{"a"}, []model.RelationsTree{{Query: typed(model.DirectionOut, nil, model.RelOwnsBrand)}, {Query: typed(model.DirectionIn, nil, model.RelJointVentureOf)}, {Query: typed(model.DirectionBoth, nil, model.RelPartnersWith)}})
+	add("nested-siblings", c, err)
+
 	// filter.go and aggregate.go: the composable filters with every operator, the orderings
 	// beyond id and name, aggregates and count-only pages.
 	s, n := "x", 1

@@ -42,6 +42,7 @@ func Run(t *testing.T, newStore func(t *testing.T) model.Store) {
 	t.Run("Sources", func(t *testing.T) { testSources(t, loaded(t)) })
 	t.Run("Relations", func(t *testing.T) { testRelations(t, loaded(t)) })
 	t.Run("RelationsOf", func(t *testing.T) { testRelationsOf(t, loaded(t)) })
+	t.Run("Nested", func(t *testing.T) { testNested(t, loaded(t)) })
 	t.Run("Search", func(t *testing.T) { testSearch(t, loaded(t)) })
 	t.Run("Neighborhood", func(t *testing.T) { testNeighborhood(t, loaded(t)) })
 	t.Run("Paths", func(t *testing.T) { testPaths(t, loaded(t)) })

@@ -1,0 +1,56 @@
+package loader
+
+import (
+	"context"
+
+	"github.com/autograph-kg/autograph/graph/model"
+)
+
+// ReadNested reads ahead for a selection that follows typed relation lists (see
+// model.RelationsTree): the entities with the given ids and every level of trees, in one call
+// of store when it is a model.NestedReader. The answer fills the request's caches as if the
+// resolvers below had asked for it: the entities, and each level's pages under the query and
+// way of asking of RelationsOfWithEnds, so that the resolvers of those lists find their pages
+// and the entities at the other ends without a store call. store must be the reader the
+// loaders were built over (the resolvers' reader). An error leaves the caches as they were,
+// and the resolvers then ask as usual.
+func (l *Loaders) ReadNested(ctx context.Context, store model.BatchReader, ids []string, trees []model.RelationsTree) error {
+	got, err := model.ReadNested(ctx, store, ids, trees)
+	if err != nil {
+		return err
+	}
+	if len(got.Trees) != len(trees) {
+		return nil // not an answer to these trees; nothing is cached
+	}
+	l.primeEntities(got.Entities)
+	l.primeTrees(trees, got.Trees)
+	return nil
+}
+
+// primeTrees caches the pages of each level of trees under the key RelationsOfWithEnds asks
+// with for the level's query (as the caller gave it, unnormalised, as the resolvers do).
+func (l *Loaders) primeTrees(trees []model.RelationsTree, answers []model.TreePages) {
+	for i, t := range trees {
+		if i >= len(answers) {
+			return
+		}
+		k := t.Query.Key()
+		l.mu.Lock()
+		if _, ok := l.queries[k]; !ok {
+			l.queries[k] = t.Query
+		}
+		l.mu.Unlock()
+		pages := make(map[relKey]*model.RelationPage, len(answers[i].Pages))
+		var rels []*model.Relation
+		for id, p := range answers[i].Pages {
+			if p != nil {
+				pages[relKey{id: id, relAsk: relAsk{query: k, ends: true}}] = p
+				rels = append(rels, p.Items...)
+			}
+		}
+		l.relationsOf.prime(pages)
+		// As a batch of the relations loader would: what the relations cite comes together.
+		l.AnnounceRelations(rels)
+		l.primeTrees(t.Next, answers[i].Next)
+	}
+}

@@ -1,0 +1,167 @@
+package graph
+
+import (
+	"context"
+	"slices"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/ast"
+
+	"github.com/autograph-kg/autograph/graph/loader"
+	"github.com/autograph-kg/autograph/graph/model"
+)
+
+// Reading ahead: a root field that looks an entity up by id (organization(id), brand(id), ...)
+// looks at its selection before it resolves, and when the selection follows typed relation
+// lists (Organization.brands, and Brand.models below them), reads the entity and every level
+// of those lists with one store call (model.NestedReader) that fills the request's loaders.
+// The resolvers of the lists then find their pages and entities cached, and ask the store
+// nothing. Only the reading is shared: each field still resolves as without it, so a
+// selection the read does not foresee (another field, an argument it cannot read) is answered
+// by its own resolver as before, and the answer is the same either way.
+
+// listPart is one relation query of a typed relation list: what related asks for.
+type listPart struct {
+	dir   model.Direction
+	types []model.RelationType
+}
+
+// typedList is a field that lists the entities at the other end of typed relations (related
+// and relatedOne): its relation queries, whether it takes asOf, and the object type of the
+// entities it lists ("" for an interface, whose selection is not read ahead).
+type typedList struct {
+	parts  []listPart
+	asOf   bool
+	object string
+}
+
+// typedListOf is the typed relation list field of an object type, as its resolver reads it;
+// TestTypedListsAskWhatTheirResolversAsk holds the two together.
+func typedListOf(object, field string) (typedList, bool) {
+	one := func(dir model.Direction, t model.RelationType, asOf bool, of string) (typedList, bool) {
+		return typedList{parts: []listPart{{dir, []model.RelationType{t}}}, asOf: asOf, object: of}, true
+	}
+	switch object + "." + field {
+	case "Organization.parent":
+		return one(model.DirectionOut, model.RelSubsidiaryOf, true, "Organization")
+	case "Organization.subsidiaries":
+		return one(model.DirectionIn, model.RelSubsidiaryOf, true, "Organization")
+	case "Organization.jointVentures":
+		return one(model.DirectionIn, model.RelJointVentureOf, true, "Organization")
+	case "Organization.partners":
+		return typedList{parts: []listPart{
+			{model.DirectionOut, []model.RelationType{model.RelJointVentureOf}},
+			{model.DirectionBoth, []model.RelationType{model.RelPartnersWith}},
+		}, asOf: true, object: "Organization"}, true
+	case "Organization.brands":
+		return one(model.DirectionOut, model.RelOwnsBrand, true, "Brand")
+	case "Organization.plants":
+		return one(model.DirectionOut, model.RelOperates, true, "Plant")
+	case "Organization.agreements":
+		return one(model.DirectionOut, model.RelPartyTo, false, "Agreement")
+	case "Brand.owner":
+		return one(model.DirectionIn, model.RelOwnsBrand, true, "Organization")
+	case "Brand.models":
+		return one(model.DirectionOut, model.RelHasModel, false, "VehicleModel")
+	case "VehicleModel.brand":
+		return one(model.DirectionIn, model.RelHasModel, false, "Brand")
+	case "Plant.operator":
+		return one(model.DirectionIn, model.RelOperates, true, "Organization")
+	case "Plant.location":
+		return one(model.DirectionOut, model.RelLocatedIn, false, "Place")
+	case "Place.parent":
+		return one(model.DirectionOut, model.RelLocatedIn, false, "Place")
+	case "Place.contains":
+		return one(model.DirectionIn, model.RelLocatedIn, false, "")
+	case "Agreement.parties":
+		return one(model.DirectionIn, model.RelPartyTo, false, "Organization")
+	}
+	return typedList{}, false
+}
+
+// relatedQuery is the query related asks for one part of a typed list.
+func relatedQuery(p listPart, asOf *model.Date) model.RelationsOfQuery {
+	return model.RelationsOfQuery{Direction: p.dir, Filter: model.RelationFilter{Types: p.types, AsOf: asOf}, First: model.MaxListSize}
+}
+
+// implementorsOf is what an object type satisfies, for collecting the fields of a selection on
+// it (fragments on its interfaces apply too).
+func implementorsOf(object string) []string {
+	switch object {
+	case "Organization":
+		return organizationImplementors
+	case "Brand":
+		return brandImplementors
+	case "VehicleModel":
+		return vehicleModelImplementors
+	case "Plant":
+		return plantImplementors
+	case "Place":
+		return placeImplementors
+	case "Agreement":
+		return agreementImplementors
+	}
+	return nil
+}
+
+// readAhead reads, for the root field being resolved (a lookup of the entity id of the given
+// object type), the entity and the typed relation lists its selection follows, into the
+// request's loaders (see above). It does nothing when the selection follows none; when the
+// read fails, the resolvers ask as usual and meet the error themselves.
+func (r *Resolver) readAhead(ctx context.Context, id, object string) {
+	fc := graphql.GetFieldContext(ctx)
+	if id == "" || fc == nil || !graphql.HasOperationContext(ctx) {
+		return
+	}
+	trees := lookAhead(graphql.GetOperationContext(ctx), fc.Field.Selections, object, 1)
+	if len(trees) == 0 {
+		return
+	}
+	_ = loader.For(ctx).ReadNested(ctx, r.reader(ctx), []string{id}, trees)
+}
+
+// lookAhead is the relation trees of the typed lists that a selection on an object type
+// follows, level deep (at most model.MaxNestedLevels).
+func lookAhead(oc *graphql.OperationContext, sel ast.SelectionSet, object string, level int) []model.RelationsTree {
+	sat := implementorsOf(object)
+	if sat == nil || level > model.MaxNestedLevels {
+		return nil
+	}
+	var out []model.RelationsTree
+	for _, f := range graphql.CollectFields(oc, sel, sat) {
+		tl, ok := typedListOf(object, f.Name)
+		if !ok {
+			continue
+		}
+		var asOf *model.Date
+		if tl.asOf {
+			if v := f.ArgumentMap(oc.Variables)["asOf"]; v != nil {
+				d := new(model.Date)
+				if err := d.UnmarshalGQL(v); err != nil {
+					continue // the field's own resolution reports it
+				}
+				asOf = d
+			}
+		}
+		next := lookAhead(oc, f.Selections, tl.object, level+1)
+		for _, p := range tl.parts {
+			out = addTree(out, model.RelationsTree{Query: relatedQuery(p, asOf), Next: slices.Clone(next)})
+		}
+	}
+	return out
+}
+
+// addTree adds t to trees, merged into the tree of the same query when there is one (a list
+// selected twice, under two aliases, is read once).
+func addTree(trees []model.RelationsTree, t model.RelationsTree) []model.RelationsTree {
+	k := t.Query.Key()
+	for i := range trees {
+		if trees[i].Query.Key() == k {
+			for _, n := range t.Next {
+				trees[i].Next = addTree(trees[i].Next, n)
+			}
+			return trees
+		}
+	}
+	return append(trees, t)
+}
