@@ -12,7 +12,8 @@ import (
 // resolvers below had asked for it: the entities, and each level's pages under the query and
 // way of asking of RelationsOfWithEnds, so that the resolvers of those lists find their pages
 // and the entities at the other ends without a store call. store must be the reader the
-// loaders were built over (the resolvers' reader). An error leaves the caches as they were,
+// loaders were built over (the resolvers' reader). The ids it does not find are cached as
+// unknown. An error leaves the caches as they were,
 // and the resolvers then ask as usual.
 func (l *Loaders) ReadNested(ctx context.Context, store model.BatchReader, ids []string, trees []model.RelationsTree) error {
 	got, err := model.ReadNested(ctx, store, ids, trees)
@@ -23,8 +24,35 @@ func (l *Loaders) ReadNested(ctx context.Context, store model.BatchReader, ids [
 		return nil // not an answer to these trees; nothing is cached
 	}
 	l.primeEntities(got.Entities)
+	var missing []string
+	for _, id := range ids {
+		if _, ok := got.Entities[id]; !ok {
+			missing = append(missing, id)
+		}
+	}
+	primeMissing(l.entities, missing)
 	l.primeTrees(trees, got.Trees)
 	return nil
+}
+
+// primeMissing caches that keys are unknown, as a batch that did not find them would.
+func primeMissing[K comparable, V any](b *batcher[K, V], keys []K) {
+	if len(keys) == 0 {
+		return
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.entries == nil {
+		b.entries = make(map[K]*entry[V], len(keys))
+	}
+	for _, k := range keys {
+		if _, ok := b.entries[k]; ok {
+			continue
+		}
+		e := &entry[V]{done: make(chan struct{}), err: errNotFound}
+		close(e.done)
+		b.entries[k] = e
+	}
 }
 
 // primeTrees caches the pages of each level of trees under the key RelationsOfWithEnds asks
