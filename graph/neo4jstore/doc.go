@@ -17,6 +17,7 @@
 //	entities.go   Entity, EntitiesByID, Entities
 //	sources.go    Source, SourcesByID, Sources
 //	relations.go  Relation, Relations, RelationsOf (every relation field of the API)
+//	nested.go     ReadNested: a lookup's typed relation lists, every level, in one statement
 //	search.go     Search
 //	explore.go    Neighborhood, Paths
 //	write.go      the model.Writer methods: the lookup of the write rules' facts, the writes
