@@ -32,6 +32,7 @@
 //	adjacency.go  relations by endpoint, in id order
 //	search_prefix.go  the name, alias and word arrays that answer most short searches
 //	prebuild.go   a large import built in memory while the file takes it
+//	nested.go     ReadNested, composed of the batch methods
 //
 // Each test file is named for the file it tests; disk_internal_test.go, write_internal_test.go
 // and import_internal_test.go look inside the store.
