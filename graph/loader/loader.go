@@ -528,18 +528,29 @@ func With(ctx context.Context, l *Loaders) context.Context {
 	return context.WithValue(ctx, ctxKey{}, l)
 }
 
-// lazy is a request's loaders, built when the request first asks for them.
+// lazy is a request's loaders, built when the request first asks for them. It is the
+// context that carries them, so that a request pays one allocation for them until it uses
+// them.
 type lazy struct {
+	context.Context
 	once  sync.Once
 	store model.BatchReader
 	l     *Loaders
+}
+
+// Value answers the loaders' key with the lazy loaders, and any other from the parent.
+func (c *lazy) Value(key any) any {
+	if key == (ctxKey{}) {
+		return c
+	}
+	return c.Context.Value(key)
 }
 
 // WithStore returns a context carrying loaders over store that are built on first use (For):
 // a request answered without reading the store (an answer served from the HTTP layer's
 // cache, a refused request) does not pay for them.
 func WithStore(ctx context.Context, store model.BatchReader) context.Context {
-	return context.WithValue(ctx, ctxKey{}, &lazy{store: store})
+	return &lazy{Context: ctx, store: store}
 }
 
 // For returns the request's loaders. It panics when the request was not given any, which is
