@@ -145,7 +145,8 @@ func NewHandler(o Options) http.Handler {
 	res := &graph.Resolver{Reader: store, Writer: store, Importer: store, History: store, Pasts: history.NewPasts(store, 0), Feed: o.Feed, Logger: o.Logger}
 	cfg := graph.Config{Resolvers: res, Complexity: complexity()}
 	es := graph.NewExecutableSchema(cfg)
-	srv := handler.New(newDefaultCosted(es))
+	costed := newDefaultCosted(es)
+	srv := handler.New(costed)
 	st := &streams{feed: o.Feed, logger: o.Logger, maxPerConn: int64(o.MaxSubscriptionsPerConnection),
 		maxConns: int64(o.MaxSubscriptionConnections), requestTimeout: o.RequestTimeout}
 	if o.Feed != nil {
@@ -172,7 +173,7 @@ func NewHandler(o Options) http.Handler {
 	// The size limits run first: they are linear in the document, while the complexity
 	// estimate expands every fragment.
 	srv.Use(queryLimits{MaxDepth: o.DepthLimit, MaxFields: o.FieldLimit})
-	srv.Use(extension.FixedComplexityLimit(o.ComplexityLimit))
+	srv.Use(newComplexityLimit(costed, o.ComplexityLimit))
 	presenter := presentError(o.Logger)
 	srv.AroundOperations(st.streamOperations(presenter))
 	srv.AroundOperations(auth.requireCredentials())
