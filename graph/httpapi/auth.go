@@ -221,11 +221,10 @@ type authKey struct{}
 // A request to /query has a place for it in its scope, which it takes instead of a context
 // layer.
 func withVerdict(ctx context.Context, actor model.Actor, state authState, msg string) context.Context {
-	v := verdict{actor: actor, state: state, msg: msg}
 	if s := scopeFrom(ctx); s != nil {
-		s.verdict = v
+		s.verdict = verdict{actor: actor, state: state, msg: msg}
 	} else {
-		ctx = context.WithValue(ctx, authKey{}, &v)
+		ctx = context.WithValue(ctx, authKey{}, &verdict{actor: actor, state: state, msg: msg})
 	}
 	if state == authValid {
 		ctx = model.WithActor(ctx, actor)

@@ -167,7 +167,7 @@ func NewHandler(o Options) http.Handler {
 	} else {
 		srv.Use(extension.Introspection{})
 	}
-	srv.Use(intVariables{schema: es.Schema()})
+	srv.Use(newIntVariables(es.Schema()))
 	srv.Use(extension.AutomaticPersistedQuery{Cache: boundedCache[string]{
 		inner: lru.New[string](1000), limit: maxCachedQueryBytes, size: func(q string) int { return len(q) }}})
 	// The size limits run first: they are linear in the document, while the complexity
@@ -249,7 +249,7 @@ func NewHandler(o Options) http.Handler {
 func withRequestScope(store model.Store, timeout time.Duration, logger *slog.Logger, m *instrument.Metrics, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
-		ctx, cancel := context.WithTimeout(r.Context(), timeout)
+		ctx, cancel := context.WithDeadline(r.Context(), start.Add(timeout))
 		defer cancel()
 		ctx, _ = instrument.WithCounter(ctx)
 		s := &requestScope{Context: loader.WithStore(ctx, store)}
@@ -330,7 +330,9 @@ func limitBody(max int64, next http.Handler) http.Handler {
 			refuseTooLarge(w, r, max)
 			return
 		}
-		r.Body = &readBody{Reader: bytes.NewReader(body), data: body}
+		rb := &readBody{data: body}
+		rb.Reset(body)
+		r.Body = rb
 		next.ServeHTTP(w, r)
 	})
 }
@@ -354,7 +356,7 @@ func setReadDeadline(w http.ResponseWriter, d time.Time) {
 // readBody is a body limitBody has read whole: the transport takes its bytes as they are
 // instead of reading them again.
 type readBody struct {
-	*bytes.Reader
+	bytes.Reader
 	data []byte
 }
 

@@ -3,6 +3,8 @@ package httpapi
 import (
 	"reflect"
 	"testing"
+
+	"github.com/autograph-kg/autograph/graph"
 )
 
 // paramBodies are bodies that scanParams must read as decodeParams does, or leave to it.
@@ -78,6 +80,20 @@ func TestScanParamsReadsWhatClientsSend(t *testing.T) {
 	for _, body := range paramBodies[:4] {
 		if _, ok := scanParams([]byte(body)); !ok {
 			t.Errorf("%q: left to decodeParams", body)
+		}
+	}
+}
+
+// TestIntVariablesKnowWhichTypesHoldAnInt: the types whose variables intVariables walks.
+func TestIntVariablesKnowWhichTypesHoldAnInt(t *testing.T) {
+	es := graph.NewExecutableSchema(graph.Config{Resolvers: &graph.Resolver{}, Complexity: complexity()})
+	c := newIntVariables(es.Schema())
+	for name, want := range map[string]bool{
+		"Int": true, "IntFilter": true, "RelatedWhere": true, "EntityWhere": true, "RelationInput": true,
+		"String": false, "ID": false, "Date": false, "RelationType": false, "TextFilter": false, "Nope": false,
+	} {
+		if c.ints[name] != want {
+			t.Errorf("%s holds an Int: %v, want %v", name, c.ints[name], want)
 		}
 	}
 }

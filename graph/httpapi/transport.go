@@ -497,11 +497,12 @@ func jsonString(raw []byte) (string, bool) {
 	if esc < 0 {
 		return string(in), true
 	}
-	out := make([]byte, 0, len(in))
+	var out strings.Builder
+	out.Grow(len(in))
 	for i := 0; i < len(in); i++ {
 		c := in[i]
 		if c != '\\' {
-			out = append(out, c)
+			out.WriteByte(c)
 			continue
 		}
 		i++
@@ -519,9 +520,9 @@ func jsonString(raw []byte) (string, bool) {
 		default: // '"', '\\' and '/' stand for themselves
 			c = in[i]
 		}
-		out = append(out, c)
+		out.WriteByte(c)
 	}
-	return string(out), true
+	return out.String(), true
 }
 
 // jsonObject decodes a valid JSON object (numbers kept exact as json.Number) or null (nil),

@@ -32,6 +32,7 @@ const wait = 2 * time.Millisecond
 // The groups are the ones the announcement would have made at once, less the keys asked for
 // since, which a group's first ask would have left out anyway.
 type Loaders struct {
+	store       model.BatchReader
 	entities    batcher[string, model.Entity]
 	sources     batcher[string, *model.Source]
 	relationsOf batcher[relKey, *model.RelationPage]
@@ -107,32 +108,24 @@ func New(store model.BatchReader) *Loaders {
 
 // newLoaders is New with the gathering window given, for tests.
 func newLoaders(store model.BatchReader, wait time.Duration) *Loaders {
-	l := &Loaders{}
+	l := &Loaders{store: store}
 	l.entityNews, l.sourceNews, l.relNews = l.entityNews0[:0], l.sourceNews0[:0], l.relNews0[:0]
-	l.entities = batcher[string, model.Entity]{src: entitySource{l, store}, wait: wait, capacity: model.MaxListSize}
-	l.sources = batcher[string, *model.Source]{src: sourceSource{l, store}, wait: wait, capacity: model.MaxListSize}
-	l.relationsOf = batcher[relKey, *model.RelationPage]{src: relationSource{l, store}, wait: wait, capacity: model.MaxListSize}
+	l.entities = batcher[string, model.Entity]{src: entitySource{l}, wait: wait, capacity: model.MaxListSize}
+	l.sources = batcher[string, *model.Source]{src: sourceSource{l}, wait: wait, capacity: model.MaxListSize}
+	l.relationsOf = batcher[relKey, *model.RelationPage]{src: relationSource{l}, wait: wait, capacity: model.MaxListSize}
 	return l
 }
 
-// entitySource, sourceSource and relationSource are the sources of the three batchers.
+// entitySource, sourceSource and relationSource are the sources of the three batchers, each
+// one pointer, which an interface holds without an allocation.
 type (
-	entitySource struct {
-		l     *Loaders
-		store model.BatchReader
-	}
-	sourceSource struct {
-		l     *Loaders
-		store model.BatchReader
-	}
-	relationSource struct {
-		l     *Loaders
-		store model.BatchReader
-	}
+	entitySource   struct{ l *Loaders }
+	sourceSource   struct{ l *Loaders }
+	relationSource struct{ l *Loaders }
 )
 
 func (s entitySource) fetch(ctx context.Context, ids []string) ([]model.Entity, []error) {
-	got, err := s.store.EntitiesByID(ctx, ids)
+	got, err := s.l.store.EntitiesByID(ctx, ids)
 	return align(ids, got, err)
 }
 
@@ -152,7 +145,7 @@ func (s entitySource) seen(_ []string, ents []model.Entity, errs []error) {
 }
 
 func (s sourceSource) fetch(ctx context.Context, ids []string) ([]*model.Source, []error) {
-	got, err := s.store.SourcesByID(ctx, ids)
+	got, err := s.l.store.SourcesByID(ctx, ids)
 	return align(ids, got, err)
 }
 
@@ -173,7 +166,7 @@ func (s sourceSource) seen(_ []string, srcs []*model.Source, errs []error) {
 }
 
 func (s relationSource) fetch(ctx context.Context, keys []relKey) ([]*model.RelationPage, []error) {
-	return s.l.fetchRelations(ctx, s.store, keys)
+	return s.l.fetchRelations(ctx, s.l.store, keys)
 }
 
 // siblings is called with l.relationsOf.mu held.
