@@ -218,8 +218,14 @@ type authKey struct{}
 
 // withVerdict records authenticate's verdict in ctx, and, when the credential was accepted,
 // its actor (model.WithActor), whom the stores record as the author of the request's writes.
+// A request to /query has a place for it in its scope, which it takes instead of a context
+// layer.
 func withVerdict(ctx context.Context, actor model.Actor, state authState, msg string) context.Context {
-	ctx = context.WithValue(ctx, authKey{}, verdict{actor: actor, state: state, msg: msg})
+	if s := scopeFrom(ctx); s != nil {
+		s.verdict = verdict{actor: actor, state: state, msg: msg}
+	} else {
+		ctx = context.WithValue(ctx, authKey{}, &verdict{actor: actor, state: state, msg: msg})
+	}
 	if state == authValid {
 		ctx = model.WithActor(ctx, actor)
 	}
@@ -228,8 +234,10 @@ func withVerdict(ctx context.Context, actor model.Actor, state authState, msg st
 
 // verdictFrom is the verdict withVerdict recorded; none reads as no credential.
 func verdictFrom(ctx context.Context) verdict {
-	v, _ := ctx.Value(authKey{}).(verdict)
-	return v
+	if v, _ := ctx.Value(authKey{}).(*verdict); v != nil {
+		return *v
+	}
+	return verdict{}
 }
 
 // withAuth judges each request's Authorization header and records the verdict; with reads
@@ -252,7 +260,10 @@ func (a *authenticator) withAuth(next http.Handler) http.Handler {
 			writeError(w, r, http.StatusUnauthorized, string(model.CodeUnauthenticated), refusal)
 			return
 		}
-		next.ServeHTTP(w, r.WithContext(withVerdict(r.Context(), actor, state, msg)))
+		if ctx := withVerdict(r.Context(), actor, state, msg); ctx != r.Context() {
+			r = r.WithContext(ctx)
+		}
+		next.ServeHTTP(w, r)
 	})
 }
 

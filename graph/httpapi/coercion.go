@@ -47,8 +47,43 @@ func intLiteralRule(observers *core.Events, addError core.AddErrFunc) {
 }
 
 // intVariables checks every Int in the variables (top level, in lists and in input objects)
-// after gqlparser's coercion: an integer within 32 bits, never a string.
-type intVariables struct{ schema *ast.Schema }
+// after gqlparser's coercion: an integer within 32 bits, never a string. Variables of a type
+// that cannot hold an Int (ints says which) are not walked.
+type intVariables struct {
+	schema *ast.Schema
+	ints   map[string]bool
+}
+
+// newIntVariables is the check over schema, which knows which named types hold an Int
+// (Int itself, and the input objects with an Int among their fields, however deep).
+func newIntVariables(schema *ast.Schema) intVariables {
+	c := intVariables{schema: schema, ints: map[string]bool{}}
+	for name := range schema.Types {
+		c.ints[name] = holdsInt(schema, name, map[string]bool{})
+	}
+	return c
+}
+
+// holdsInt says whether a value of the named type may hold an Int; seen guards against input
+// objects that refer to themselves.
+func holdsInt(schema *ast.Schema, name string, seen map[string]bool) bool {
+	def := schema.Types[name]
+	switch {
+	case def == nil || seen[name]:
+		return false
+	case def.Kind == ast.Scalar:
+		return def.Name == "Int"
+	case def.Kind != ast.InputObject:
+		return false
+	}
+	seen[name] = true
+	for _, f := range def.Fields {
+		if holdsInt(schema, f.Type.Name(), seen) {
+			return true
+		}
+	}
+	return false
+}
 
 var _ interface {
 	graphql.HandlerExtension
@@ -65,7 +100,7 @@ func (c intVariables) MutateOperationContext(_ context.Context, oc *graphql.Oper
 	}
 	for _, def := range oc.Operation.VariableDefinitions {
 		v, ok := oc.Variables[def.Variable]
-		if !ok {
+		if !ok || v == nil || !c.ints[def.Type.Name()] {
 			continue
 		}
 		path := ast.Path{ast.PathName("variable"), ast.PathName(def.Variable)}

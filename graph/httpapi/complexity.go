@@ -2,12 +2,15 @@ package httpapi
 
 import (
 	"context"
+	"math"
 	"reflect"
 	"sync"
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
+	"github.com/99designs/gqlgen/graphql/errcode"
 	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"github.com/autograph-kg/autograph/graph"
 	"github.com/autograph-kg/autograph/graph/gqlmodel"
@@ -122,6 +125,13 @@ const aggregateCost = 20
 func assemblyCost(child int, _ []model.RelationStatus, _ *model.Date) int { return listCost(child) }
 
 func asOfListCost(child int, _ *model.Date) int { return listCost(child) }
+
+// relationsCostTypes are the types whose relations field costs relationsCost, with the same
+// arguments on every one (TestSharedCostsAreOneFunction checks both), so that the estimate of
+// Entity.relations computes it once rather than once per type (see complexityLimit).
+func relationsCostTypes() []string {
+	return []string{"Organization", "Brand", "VehicleModel", "Plant", "Place", "Agreement"}
+}
 
 // complexity is the cost model of the schema's list fields, for the complexity limit.
 func complexity() graph.ComplexityRoot {
@@ -256,4 +266,129 @@ func hasArguments(s *ast.Schema, typeName, field string) bool {
 	}
 	f := t.Fields.ForName(field)
 	return f == nil || len(f.Arguments) > 0
+}
+
+// codeComplexityLimit is the code of an operation estimated to cost more than the limit.
+const codeComplexityLimit = "COMPLEXITY_LIMIT_EXCEEDED"
+
+// complexityLimit refuses, before it runs, an operation whose estimated cost is over limit.
+// The estimate and the error are those of gqlgen's extension.FixedComplexityLimit
+// (complexity.Calculate), made with less work, which TestComplexityLimitEstimatesAsGqlgen
+// checks: the arguments of a field that takes none are not gathered into a map of their own
+// (Calculate makes one for every field of every request), and an interface field whose
+// implementations share one cost function and one argument list (relationsCostTypes) is
+// costed once instead of once per implementation, each of which parsed its arguments again.
+// It records no statistics in the operation context; nothing reads them.
+type complexityLimit struct {
+	es     graphql.ExecutableSchema
+	schema *ast.Schema
+	limit  int
+	shared map[costKey]bool
+}
+
+var _ interface {
+	graphql.HandlerExtension
+	graphql.OperationContextMutator
+} = complexityLimit{}
+
+func newComplexityLimit(es graphql.ExecutableSchema, limit int) complexityLimit {
+	c := complexityLimit{es: es, schema: es.Schema(), limit: limit, shared: map[costKey]bool{}}
+	for _, t := range relationsCostTypes() {
+		c.shared[costKey{t, "relations"}] = true
+	}
+	return c
+}
+
+func (complexityLimit) ExtensionName() string { return "ComplexityLimit" }
+
+func (complexityLimit) Validate(graphql.ExecutableSchema) error { return nil }
+
+func (c complexityLimit) MutateOperationContext(ctx context.Context, oc *graphql.OperationContext) *gqlerror.Error {
+	if oc.Operation == nil {
+		return nil
+	}
+	if n := c.estimate(ctx, oc.Operation.SelectionSet, oc.Variables); n > c.limit {
+		err := gqlerror.Errorf("operation has complexity %d, which exceeds the limit of %d", n, c.limit)
+		errcode.Set(err, codeComplexityLimit)
+		return err
+	}
+	return nil
+}
+
+// estimate is the cost of a selection set: the sum of its fields' costs, fragments expanded.
+func (c complexityLimit) estimate(ctx context.Context, set ast.SelectionSet, vars map[string]any) int {
+	total := 0
+	for _, sel := range set {
+		switch s := sel.(type) {
+		case *ast.Field:
+			t := c.schema.Types[s.Definition.Type.Name()]
+			if t.Name == "__Schema" {
+				continue
+			}
+			child := 0
+			switch t.Kind {
+			case ast.Object, ast.Interface, ast.Union:
+				child = c.estimate(ctx, s.SelectionSet, vars)
+			}
+			var args map[string]any
+			if len(s.Definition.Arguments) > 0 {
+				args = s.ArgumentMap(vars)
+			}
+			if s.ObjectDefinition.Kind == ast.Interface {
+				total = addCost(total, c.interfaceFieldCost(ctx, s.ObjectDefinition, s.Name, child, args))
+			} else {
+				total = addCost(total, c.fieldCost(ctx, s.ObjectDefinition.Name, s.Name, child, args))
+			}
+		case *ast.FragmentSpread:
+			total = addCost(total, c.estimate(ctx, s.Definition.SelectionSet, vars))
+		case *ast.InlineFragment:
+			total = addCost(total, c.estimate(ctx, s.SelectionSet, vars))
+		}
+	}
+	return total
+}
+
+// interfaceFieldCost is the cost of a field of an interface: the dearest of its
+// implementations, since the estimate cannot know which one the field will resolve to.
+func (c complexityLimit) interfaceFieldCost(ctx context.Context, def *ast.Definition, field string, child int, args map[string]any) int {
+	dearest, shared := 0, -1
+	for _, t := range c.schema.GetPossibleTypes(def) {
+		var n int
+		switch {
+		case !c.shared[costKey{t.Name, field}]:
+			n = c.fieldCost(ctx, t.Name, field, child, args)
+		case shared < 0:
+			shared = c.fieldCost(ctx, t.Name, field, child, args)
+			n = shared
+		default:
+			n = shared
+		}
+		dearest = max(dearest, n)
+	}
+	return dearest
+}
+
+// fieldCost is a field's cost: its cost function's when it has one that answers at least 1,
+// otherwise 1 plus its children's.
+func (c complexityLimit) fieldCost(ctx context.Context, typeName, field string, child int, args map[string]any) int {
+	if n, ok := c.es.Complexity(ctx, typeName, field, child, args); ok && n >= 1 {
+		return n
+	}
+	return addCost(1, child)
+}
+
+// addCost adds two costs, saturating instead of overflowing (a document cannot wrap the
+// estimate round to a small number) and ignoring a negative one, as gqlgen's estimate does.
+func addCost(a, b int) int {
+	switch {
+	case a < 0 && b < 0:
+		return 1
+	case a < 0:
+		return b
+	case b < 0:
+		return a
+	case a > math.MaxInt-b:
+		return math.MaxInt
+	}
+	return a + b
 }

@@ -145,7 +145,8 @@ func NewHandler(o Options) http.Handler {
 	res := &graph.Resolver{Reader: store, Writer: store, Importer: store, History: store, Pasts: history.NewPasts(store, 0), Feed: o.Feed, Logger: o.Logger}
 	cfg := graph.Config{Resolvers: res, Complexity: complexity()}
 	es := graph.NewExecutableSchema(cfg)
-	srv := handler.New(newDefaultCosted(es))
+	costed := newDefaultCosted(es)
+	srv := handler.New(costed)
 	st := &streams{feed: o.Feed, logger: o.Logger, maxPerConn: int64(o.MaxSubscriptionsPerConnection),
 		maxConns: int64(o.MaxSubscriptionConnections), requestTimeout: o.RequestTimeout}
 	if o.Feed != nil {
@@ -166,13 +167,13 @@ func NewHandler(o Options) http.Handler {
 	} else {
 		srv.Use(extension.Introspection{})
 	}
-	srv.Use(intVariables{schema: es.Schema()})
+	srv.Use(newIntVariables(es.Schema()))
 	srv.Use(extension.AutomaticPersistedQuery{Cache: boundedCache[string]{
 		inner: lru.New[string](1000), limit: maxCachedQueryBytes, size: func(q string) int { return len(q) }}})
 	// The size limits run first: they are linear in the document, while the complexity
 	// estimate expands every fragment.
 	srv.Use(queryLimits{MaxDepth: o.DepthLimit, MaxFields: o.FieldLimit})
-	srv.Use(extension.FixedComplexityLimit(o.ComplexityLimit))
+	srv.Use(newComplexityLimit(costed, o.ComplexityLimit))
 	presenter := presentError(o.Logger)
 	srv.AroundOperations(st.streamOperations(presenter))
 	srv.AroundOperations(auth.requireCredentials())
@@ -201,7 +202,7 @@ func NewHandler(o Options) http.Handler {
 	}
 
 	mux := http.NewServeMux()
-	query := withRequestScope(store, o.RequestTimeout, observe(o.Logger, metrics, limitBody(o.MaxBodyBytes, auth.withAuth(srv))))
+	query := withRequestScope(store, o.RequestTimeout, o.Logger, metrics, limitBody(o.MaxBodyBytes, auth.withAuth(srv)))
 	if o.Feed != nil {
 		query = routeStreams(st.scope(withStreamAuth(auth, limitBody(o.MaxBodyBytes, streamRequest(srv)))), query)
 	}
@@ -243,15 +244,51 @@ func NewHandler(o Options) http.Handler {
 	return mux
 }
 
-// withRequestScope gives each request its deadline, its store-call counter and its loaders.
-func withRequestScope(store model.Store, timeout time.Duration, next http.Handler) http.Handler {
+// withRequestScope gives each request its deadline, its store-call counter, its loaders and
+// its scope (record, verdict, status), then observes it (observe.go) as next serves it.
+func withRequestScope(store model.Store, timeout time.Duration, logger *slog.Logger, m *instrument.Metrics, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		ctx, cancel := context.WithTimeout(r.Context(), timeout)
+		start := time.Now()
+		ctx, cancel := context.WithDeadline(r.Context(), start.Add(timeout))
 		defer cancel()
 		ctx, _ = instrument.WithCounter(ctx)
-		ctx = loader.WithStore(ctx, store)
-		next.ServeHTTP(w, r.WithContext(ctx))
+		s := &requestScope{Context: loader.WithStore(ctx, store)}
+		s.writer.ResponseWriter = w
+		observe(logger, m, s, start, next, &s.writer, r.WithContext(s))
 	})
+}
+
+// requestScope is what a request to /query carries besides its deadline, counter and
+// loaders: its record for the log line, its auth verdict and the writer that notes its
+// status. It is the request's context, which answers their keys, so that they cost one
+// allocation and one context layer rather than one of each apiece.
+type requestScope struct {
+	context.Context
+	record  requestRecord
+	verdict verdict
+	writer  statusWriter
+}
+
+type scopeKey struct{}
+
+// Value answers the record's, the verdict's and the scope's own keys, and any other from the
+// parent.
+func (s *requestScope) Value(key any) any {
+	switch key.(type) {
+	case recordKey:
+		return &s.record
+	case authKey:
+		return &s.verdict
+	case scopeKey:
+		return s
+	}
+	return s.Context.Value(key)
+}
+
+// scopeFrom is the request's scope, nil outside a request to /query (a stream's).
+func scopeFrom(ctx context.Context) *requestScope {
+	s, _ := ctx.Value(scopeKey{}).(*requestScope)
+	return s
 }
 
 // limitBody refuses bodies over max bytes with 413 and a GraphQL-shaped error, before any
@@ -269,7 +306,7 @@ func limitBody(max int64, next http.Handler) http.Handler {
 		if d, ok := r.Context().Deadline(); ok {
 			// Not every ResponseWriter can (httptest's recorder cannot); the check after
 			// reading still catches a late body.
-			_ = http.NewResponseController(w).SetReadDeadline(d)
+			setReadDeadline(w, d)
 		}
 		if r.ContentLength > max {
 			if r.ContentLength <= max+maxDrainBytes {
@@ -280,7 +317,7 @@ func limitBody(max int64, next http.Handler) http.Handler {
 		}
 		body, err := io.ReadAll(io.LimitReader(r.Body, max+1))
 		switch {
-		case err != nil && r.Context().Err() != nil || isTimeout(err):
+		case err != nil && (r.Context().Err() != nil || isTimeout(err)):
 			w.Header().Set("Connection", "close")
 			writeError(w, r, http.StatusRequestTimeout, codeTimeout, "the request took too long and was stopped: its body was still arriving when its deadline passed")
 			return
@@ -293,15 +330,33 @@ func limitBody(max int64, next http.Handler) http.Handler {
 			refuseTooLarge(w, r, max)
 			return
 		}
-		r.Body = &readBody{Reader: bytes.NewReader(body), data: body}
+		rb := &readBody{data: body}
+		rb.Reset(body)
+		r.Body = rb
 		next.ServeHTTP(w, r)
 	})
+}
+
+// setReadDeadline is http.ResponseController's SetReadDeadline without building a
+// controller, for a writer that can; one that cannot is left as it is.
+func setReadDeadline(w http.ResponseWriter, d time.Time) {
+	for {
+		switch t := w.(type) {
+		case interface{ SetReadDeadline(time.Time) error }:
+			_ = t.SetReadDeadline(d)
+			return
+		case interface{ Unwrap() http.ResponseWriter }:
+			w = t.Unwrap()
+		default:
+			return
+		}
+	}
 }
 
 // readBody is a body limitBody has read whole: the transport takes its bytes as they are
 // instead of reading them again.
 type readBody struct {
-	*bytes.Reader
+	bytes.Reader
 	data []byte
 }
 
@@ -354,7 +409,7 @@ func writeError(w http.ResponseWriter, r *http.Request, status int, code, msg st
 	if rec := recordFrom(r.Context()); rec != nil {
 		rec.set("", []string{code})
 	}
-	w.Header().Set("Content-Type", responseMediaType(r.Header.Get("Accept"))+"; charset=utf-8")
+	w.Header().Set("Content-Type", contentType(responseMediaType(r.Header.Get("Accept"))))
 	w.WriteHeader(status)
 	_ = json.NewEncoder(w).Encode(map[string]any{
 		"errors": []map[string]any{{"message": msg, "extensions": map[string]any{"code": code}}},

@@ -97,64 +97,60 @@ func (w *statusWriter) Write(b []byte) (int, error) {
 // CPU, for lines that say nothing the metrics do not.
 const SlowRequest = 500 * time.Millisecond
 
-// observe logs and measures each request.
-func observe(logger *slog.Logger, m *instrument.Metrics, next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		start := time.Now()
-		id := r.Header.Get("X-Request-Id")
-		if !requestIDRE.MatchString(id) {
-			id = newRequestID()
-		}
-		w.Header().Set("X-Request-Id", id)
-		rec := &requestRecord{}
-		sw := &statusWriter{ResponseWriter: w}
-		if m != nil {
-			m.InFlight.Inc()
-			defer m.InFlight.Dec()
-		}
-		next.ServeHTTP(sw, r.WithContext(context.WithValue(r.Context(), recordKey{}, rec)))
+// observe logs and measures the request r, whose scope is s, as next serves it on sw.
+func observe(logger *slog.Logger, m *instrument.Metrics, s *requestScope, start time.Time, next http.Handler, sw *statusWriter, r *http.Request) {
+	id := r.Header.Get("X-Request-Id")
+	if !requestIDRE.MatchString(id) {
+		id = newRequestID()
+	}
+	sw.Header().Set("X-Request-Id", id)
+	rec := &s.record
+	if m != nil {
+		m.InFlight.Inc()
+		defer m.InFlight.Dec()
+	}
+	next.ServeHTTP(sw, r)
 
-		op, codes, cached := rec.get()
-		outcome := "OK"
-		switch {
-		case len(codes) > 0:
-			outcome = codes[0]
-		case sw.status == http.StatusRequestEntityTooLarge:
-			outcome = "PAYLOAD_TOO_LARGE"
-		case sw.status >= 400:
-			outcome = "BAD_REQUEST"
+	op, codes, cached := rec.get()
+	outcome := "OK"
+	switch {
+	case len(codes) > 0:
+		outcome = codes[0]
+	case sw.status == http.StatusRequestEntityTooLarge:
+		outcome = "PAYLOAD_TOO_LARGE"
+	case sw.status >= 400:
+		outcome = "BAD_REQUEST"
+	}
+	d := time.Since(start)
+	if m != nil {
+		label := m.OperationLabel(op)
+		m.Requests.WithLabelValues(label, outcome).Inc()
+		m.RequestSeconds.WithLabelValues(label).Observe(d.Seconds())
+		for _, c := range codes {
+			m.Errors.WithLabelValues(c).Inc()
 		}
-		d := time.Since(start)
-		if m != nil {
-			label := m.OperationLabel(op)
-			m.Requests.WithLabelValues(label, outcome).Inc()
-			m.RequestSeconds.WithLabelValues(label).Observe(d.Seconds())
-			for _, c := range codes {
-				m.Errors.WithLabelValues(c).Inc()
-			}
-		}
-		level := slog.LevelDebug
-		switch {
-		case outcome == "INTERNAL" || sw.status >= 500:
-			level = slog.LevelError
-		case outcome != "OK" || d >= SlowRequest:
-			level = slog.LevelInfo
-		}
-		var storeCalls int64
-		if c := instrument.CounterFrom(r.Context()); c != nil {
-			storeCalls = c.Load()
-		}
-		logger.LogAttrs(r.Context(), level, "request",
-			slog.String("requestId", id),
-			slog.String("method", r.Method),
-			slog.Int("status", sw.status),
-			slog.String("operation", op),
-			slog.String("outcome", outcome),
-			slog.Float64("durationMs", float64(d.Microseconds())/1000),
-			slog.Int64("storeCalls", storeCalls),
-			slog.Bool("cached", cached),
-		)
-	})
+	}
+	level := slog.LevelDebug
+	switch {
+	case outcome == "INTERNAL" || sw.status >= 500:
+		level = slog.LevelError
+	case outcome != "OK" || d >= SlowRequest:
+		level = slog.LevelInfo
+	}
+	var storeCalls int64
+	if c := instrument.CounterFrom(r.Context()); c != nil {
+		storeCalls = c.Load()
+	}
+	logger.LogAttrs(r.Context(), level, "request",
+		slog.String("requestId", id),
+		slog.String("method", r.Method),
+		slog.Int("status", sw.status),
+		slog.String("operation", op),
+		slog.String("outcome", outcome),
+		slog.Float64("durationMs", float64(d.Microseconds())/1000),
+		slog.Int64("storeCalls", storeCalls),
+		slog.Bool("cached", cached),
+	)
 }
 
 // maxErrors bounds the errors of one response: a document repeating a mistake thousands of

@@ -15,11 +15,26 @@ import (
 var errNotFound = errors.New("loader: not found")
 
 // entry is one key's result, shared by every resolver that asks for the key in the request.
-// done is closed once val and err are set.
+// done is closed once val and err are set; the entries of one batch share it, so that a batch
+// of forty keys makes one channel, not forty.
 type entry[V any] struct {
-	done chan struct{}
+	done <-chan struct{}
 	val  V
 	err  error
+}
+
+// source is what a batcher loads from: the store call, and the announcements that tell it
+// which keys are likely to be asked for together (see Loaders). Its implementations are
+// one-pointer structs, so a batcher holds one without an allocation of its own.
+type source[K comparable, V any] interface {
+	// fetch makes one store call for keys and answers one value or one error per key.
+	fetch(ctx context.Context, keys []K) ([]V, []error)
+	// siblings returns the keys announced together with k, nil when k was not announced; it
+	// is called with the batcher's mu held and marks the group as used.
+	siblings(k K) []K
+	// seen is told what a batch returned before any of its waiters wake, so that it can
+	// announce the keys the next level will ask for. It is called without mu.
+	seen(keys []K, vals []V, errs []error)
 }
 
 // batcher loads values by key for one request, one store call per batch, and caches them.
@@ -33,32 +48,20 @@ type entry[V any] struct {
 //     time; the key is fetched at once;
 //   - gathered: otherwise the key joins a batch that is sent after the window wait, or
 //     sooner when it reaches capacity.
+//
+// A batcher is a field of Loaders, ready at its zero value once src, wait and capacity are
+// set: a request that never uses one pays nothing for it.
 type batcher[K comparable, V any] struct {
-	fetch func(ctx context.Context, keys []K) ([]V, []error)
-	// siblings returns the not yet fetched keys announced together with k, nil when k was
-	// not announced; it is called with mu held and marks the group as used.
-	siblings func(k K) []K
-	// seen is told what a batch returned before any of its waiters wake, so that it can
-	// announce the keys the next level will ask for. It is called without mu.
-	seen     func(keys []K, vals []V, errs []error)
+	src      source[K, V]
 	wait     time.Duration
 	capacity int
 
-	mu         sync.Mutex
-	entries    map[K]*entry[V] // made on the first load: many requests never use a loader
-	pending    []K
-	pendingCtx context.Context
-	timer      *time.Timer
-}
-
-func newBatcher[K comparable, V any](wait time.Duration, capacity int, fetch func(context.Context, []K) ([]V, []error)) *batcher[K, V] {
-	return &batcher[K, V]{
-		fetch:    fetch,
-		siblings: func(K) []K { return nil },
-		seen:     func([]K, []V, []error) {},
-		wait:     wait,
-		capacity: capacity,
-	}
+	mu          sync.Mutex
+	entries     map[K]*entry[V] // made on the first load: many requests never use a loader
+	pending     []K
+	pendingDone chan struct{} // the gathered batch's done, shared by its entries
+	pendingCtx  context.Context
+	timer       *time.Timer
 }
 
 // loadOne is load of one key.
@@ -79,6 +82,7 @@ func (b *batcher[K, V]) load(ctx context.Context, keys ...K) []*entry[V] {
 func (b *batcher[K, V]) loadInto(ctx context.Context, out []*entry[V], keys ...K) {
 	alone := !inList(ctx)
 	var now, full []K
+	var nowDone, fullDone chan struct{}
 	b.mu.Lock()
 	if b.entries == nil {
 		b.entries = make(map[K]*entry[V], len(keys))
@@ -88,10 +92,19 @@ func (b *batcher[K, V]) loadInto(ctx context.Context, out []*entry[V], keys ...K
 			out[i] = e
 			continue
 		}
-		if sib := b.siblings(k); len(sib) > 0 {
-			for _, s := range sib {
+		if sib := b.src.siblings(k); len(sib) > 0 {
+			if nowDone == nil {
+				nowDone = make(chan struct{})
+			}
+			// The group's entries in one block: they live and die with the request together.
+			block := make([]entry[V], len(sib))
+			if now == nil {
+				now = make([]K, 0, len(sib)+len(keys)-i)
+			}
+			for j, s := range sib {
 				if _, ok := b.entries[s]; !ok {
-					b.entries[s] = &entry[V]{done: make(chan struct{})}
+					block[j].done = nowDone
+					b.entries[s] = &block[j]
 					now = append(now, s)
 				}
 			}
@@ -100,29 +113,36 @@ func (b *batcher[K, V]) loadInto(ctx context.Context, out []*entry[V], keys ...K
 				continue
 			}
 		}
-		e := &entry[V]{done: make(chan struct{})}
-		b.entries[k] = e
-		out[i] = e
 		if alone {
+			if nowDone == nil {
+				nowDone = make(chan struct{})
+			}
+			e := &entry[V]{done: nowDone}
+			b.entries[k] = e
+			out[i] = e
 			now = append(now, k)
 			continue
 		}
-		b.pending = append(b.pending, k)
-		if len(b.pending) == 1 {
+		if len(b.pending) == 0 {
+			b.pendingDone = make(chan struct{})
 			b.pendingCtx = ctx
 			b.timer = time.AfterFunc(b.wait, b.flush)
 		}
+		e := &entry[V]{done: b.pendingDone}
+		b.entries[k] = e
+		out[i] = e
+		b.pending = append(b.pending, k)
 		if len(b.pending) >= b.capacity {
-			full = b.takePending()
+			full, fullDone = b.takePending()
 		}
 	}
 	pctx := b.pendingCtx
 	b.mu.Unlock()
 	if len(full) > 0 {
-		b.run(pctx, full)
+		b.run(pctx, full, fullDone)
 	}
 	if len(now) > 0 {
-		b.run(ctx, now)
+		b.run(ctx, now, nowDone)
 	}
 	for _, e := range out {
 		<-e.done
@@ -136,6 +156,9 @@ func (b *batcher[K, V]) prime(vals map[K]V) {
 	if len(vals) == 0 {
 		return
 	}
+	done := make(chan struct{})
+	close(done)
+	block := make([]entry[V], 0, len(vals))
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	if b.entries == nil {
@@ -145,37 +168,37 @@ func (b *batcher[K, V]) prime(vals map[K]V) {
 		if _, ok := b.entries[k]; ok {
 			continue
 		}
-		e := &entry[V]{done: make(chan struct{}), val: v}
-		close(e.done)
-		b.entries[k] = e
+		block = append(block, entry[V]{done: done, val: v})
+		b.entries[k] = &block[len(block)-1]
 	}
 }
 
-// takePending empties the gathered batch; mu must be held.
-func (b *batcher[K, V]) takePending() []K {
-	keys := b.pending
-	b.pending = nil
+// takePending empties the gathered batch and returns its keys and done; mu must be held.
+func (b *batcher[K, V]) takePending() ([]K, chan struct{}) {
+	keys, done := b.pending, b.pendingDone
+	b.pending, b.pendingDone = nil, nil
 	if b.timer != nil {
 		b.timer.Stop()
 		b.timer = nil
 	}
-	return keys
+	return keys, done
 }
 
 // flush sends the gathered batch when its window closes.
 func (b *batcher[K, V]) flush() {
 	b.mu.Lock()
 	ctx := b.pendingCtx
-	keys := b.takePending()
+	keys, done := b.takePending()
 	b.mu.Unlock()
 	if len(keys) > 0 {
-		b.run(ctx, keys)
+		b.run(ctx, keys, done)
 	}
 }
 
-// run makes one store call for keys and resolves their entries. A panic in the store call
-// becomes every key's error, so that no waiter is left blocked.
-func (b *batcher[K, V]) run(ctx context.Context, keys []K) {
+// run makes one store call for keys, resolves their entries and closes done, which every
+// one of them shares. A panic in the store call becomes every key's error, so that no waiter
+// is left blocked.
+func (b *batcher[K, V]) run(ctx context.Context, keys []K, done chan struct{}) {
 	var vals []V
 	var errs []error
 	func() {
@@ -188,25 +211,22 @@ func (b *batcher[K, V]) run(ctx context.Context, keys []K) {
 				}
 			}
 		}()
-		vals, errs = b.fetch(ctx, keys)
+		vals, errs = b.src.fetch(ctx, keys)
 	}()
 	// seen announces into the other batchers (and this one), taking their locks: it runs
 	// without mu, and before any waiter wakes.
-	b.seen(keys, vals, errs)
+	b.src.seen(keys, vals, errs)
 	b.mu.Lock()
-	ents := make([]*entry[V], len(keys))
 	for i, k := range keys {
-		ents[i] = b.entries[k]
-	}
-	b.mu.Unlock()
-	for i, e := range ents {
+		e := b.entries[k]
 		if errs[i] != nil {
 			e.err = errs[i]
 		} else {
 			e.val = vals[i]
 		}
-		close(e.done)
 	}
+	b.mu.Unlock()
+	close(done)
 }
 
 // inList reports whether the resolver asking is inside a list, where siblings resolve

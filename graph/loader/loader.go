@@ -24,21 +24,52 @@ const wait = 2 * time.Millisecond
 // entities it loaded, the publishers of the sources it loaded. When a resolver then asks for
 // one announced key, the whole announced group is fetched in one call at once, so that its
 // siblings are served from the cache instead of waiting for a batch to gather.
+//
+// An announcement is kept as the values it was made of (news) and turned into groups of keys
+// only when its loader is next asked for a key it does not hold: most announcements are of
+// keys that no field of the query asks for (a relations page announces its sources whether
+// or not the query selects them), and those cost one slice entry instead of their groups.
+// The groups are the ones the announcement would have made at once, less the keys asked for
+// since, which a group's first ask would have left out anyway.
 type Loaders struct {
-	entities    *batcher[string, model.Entity]
-	sources     *batcher[string, *model.Source]
-	relationsOf *batcher[relKey, *model.RelationPage]
+	store       model.BatchReader
+	entities    batcher[string, model.Entity]
+	sources     batcher[string, *model.Source]
+	relationsOf batcher[relKey, *model.RelationPage]
 
-	// The announced groups of each loader, guarded by that loader's mu.
-	entityGroups map[string]*keyGroup
-	sourceGroups map[string]*keyGroup
-	relGroups    map[string]*relGroup
+	// The announcements not yet grouped and the announced groups of each loader, guarded by
+	// that loader's mu. The first announcement of each is held in place.
+	entityNews, sourceNews []news
+	relNews                []entityNews
+	entityNews0            [1]news
+	sourceNews0            [1]news
+	relNews0               [1]entityNews
+	entityGroups           map[string]*keyGroup
+	sourceGroups           map[string]*keyGroup
+	relGroups              map[string]*relGroup
 
 	// queries holds the query behind each relKey.query seen in this request, so that a batch
 	// of keys can be turned back into Store.RelationsOf calls. Resolvers add to it
 	// concurrently.
 	mu      sync.Mutex
 	queries map[model.RelationsOfKey]model.RelationsOfQuery
+}
+
+// news is one announcement: the relations, pages, entities or sources whose keys it
+// announces (one of them is set). errs, when not nil, holds one error per page, entity or
+// source, and one with an error is skipped.
+type news struct {
+	rels  []*model.Relation
+	pages []*model.RelationPage
+	ents  []model.Entity
+	srcs  []*model.Source
+	errs  []error
+}
+
+// entityNews is an announcement of entities' relations.
+type entityNews struct {
+	ents []model.Entity
+	errs []error
 }
 
 // keyGroup is a set of keys announced together; used once its first key was asked for and
@@ -53,7 +84,7 @@ type keyGroup struct {
 // group's pages for that query.
 type relGroup struct {
 	ids  []string
-	used map[relAsk]bool
+	used []relAsk // the ways asked so far: one or two in practice
 }
 
 // relAsk is one way of asking for pages: the query, as its comparable key
@@ -77,46 +108,81 @@ func New(store model.BatchReader) *Loaders {
 
 // newLoaders is New with the gathering window given, for tests.
 func newLoaders(store model.BatchReader, wait time.Duration) *Loaders {
-	l := &Loaders{
-		entityGroups: map[string]*keyGroup{},
-		sourceGroups: map[string]*keyGroup{},
-		relGroups:    map[string]*relGroup{},
-		queries:      map[model.RelationsOfKey]model.RelationsOfQuery{},
-	}
-	l.entities = newBatcher(wait, model.MaxListSize, func(ctx context.Context, ids []string) ([]model.Entity, []error) {
-		got, err := store.EntitiesByID(ctx, ids)
-		return align(ids, got, err)
-	})
-	l.sources = newBatcher(wait, model.MaxListSize, func(ctx context.Context, ids []string) ([]*model.Source, []error) {
-		got, err := store.SourcesByID(ctx, ids)
-		return align(ids, got, err)
-	})
-	l.relationsOf = newBatcher(wait, model.MaxListSize, func(ctx context.Context, keys []relKey) ([]*model.RelationPage, []error) {
-		return l.fetchRelations(ctx, store, keys)
-	})
-	l.entities.siblings = func(id string) []string { return groupSiblings(l.entityGroups, id) }
-	l.sources.siblings = func(id string) []string { return groupSiblings(l.sourceGroups, id) }
-	l.relationsOf.siblings = l.relSiblings
-	l.entities.seen = func(_ []string, ents []model.Entity, errs []error) { l.sawEntities(ents, errs) }
-	l.sources.seen = func(_ []string, srcs []*model.Source, errs []error) {
-		var pubs []string
-		for i, s := range srcs {
-			if errs[i] == nil && s != nil && s.PublisherID != "" {
-				pubs = append(pubs, s.PublisherID)
-			}
-		}
-		announce(l.entities, l.entityGroups, pubs)
-	}
-	l.relationsOf.seen = func(_ []relKey, pages []*model.RelationPage, errs []error) {
-		var rels []*model.Relation
-		for i, p := range pages {
-			if errs[i] == nil && p != nil {
-				rels = append(rels, p.Items...)
-			}
-		}
-		l.AnnounceRelations(rels)
-	}
+	l := &Loaders{store: store}
+	l.entityNews, l.sourceNews, l.relNews = l.entityNews0[:0], l.sourceNews0[:0], l.relNews0[:0]
+	l.entities = batcher[string, model.Entity]{src: entitySource{l}, wait: wait, capacity: model.MaxListSize}
+	l.sources = batcher[string, *model.Source]{src: sourceSource{l}, wait: wait, capacity: model.MaxListSize}
+	l.relationsOf = batcher[relKey, *model.RelationPage]{src: relationSource{l}, wait: wait, capacity: model.MaxListSize}
 	return l
+}
+
+// entitySource, sourceSource and relationSource are the sources of the three batchers, each
+// one pointer, which an interface holds without an allocation.
+type (
+	entitySource   struct{ l *Loaders }
+	sourceSource   struct{ l *Loaders }
+	relationSource struct{ l *Loaders }
+)
+
+func (s entitySource) fetch(ctx context.Context, ids []string) ([]model.Entity, []error) {
+	got, err := s.l.store.EntitiesByID(ctx, ids)
+	return align(ids, got, err)
+}
+
+// siblings is called with l.entities.mu held.
+func (s entitySource) siblings(id string) []string {
+	l := s.l
+	if len(l.entityNews) > 0 {
+		l.entityGroups = groupNews(&l.entities, l.entityGroups, l.entityNews, entityBound, entityKeys)
+		clear(l.entityNews)
+		l.entityNews = l.entityNews[:0]
+	}
+	return groupSiblings(l.entityGroups, id)
+}
+
+func (s entitySource) seen(_ []string, ents []model.Entity, errs []error) {
+	s.l.sawEntities(ents, errs)
+}
+
+func (s sourceSource) fetch(ctx context.Context, ids []string) ([]*model.Source, []error) {
+	got, err := s.l.store.SourcesByID(ctx, ids)
+	return align(ids, got, err)
+}
+
+// siblings is called with l.sources.mu held.
+func (s sourceSource) siblings(id string) []string {
+	l := s.l
+	if len(l.sourceNews) > 0 {
+		l.sourceGroups = groupNews(&l.sources, l.sourceGroups, l.sourceNews, sourceBound, sourceKeys)
+		clear(l.sourceNews)
+		l.sourceNews = l.sourceNews[:0]
+	}
+	return groupSiblings(l.sourceGroups, id)
+}
+
+// seen announces the publishers of the sources found.
+func (s sourceSource) seen(_ []string, srcs []*model.Source, errs []error) {
+	s.l.tellEntities(news{srcs: srcs, errs: errs})
+}
+
+func (s relationSource) fetch(ctx context.Context, keys []relKey) ([]*model.RelationPage, []error) {
+	return s.l.fetchRelations(ctx, s.l.store, keys)
+}
+
+// siblings is called with l.relationsOf.mu held.
+func (s relationSource) siblings(k relKey) []relKey {
+	l := s.l
+	if len(l.relNews) > 0 {
+		l.groupRelNews()
+	}
+	return l.relSiblings(k)
+}
+
+// seen announces the endpoints and sources of the relations on the pages found.
+func (s relationSource) seen(_ []relKey, pages []*model.RelationPage, errs []error) {
+	n := news{pages: pages, errs: errs}
+	s.l.tellEntities(n)
+	s.l.tellSources(n)
 }
 
 // align turns a mapped batch answer into one value or error per key: the batch's error for
@@ -151,10 +217,10 @@ func groupSiblings(groups map[string]*keyGroup, k string) []string {
 // relSiblings is the relations loader's siblings: the pages of k's group under k's query.
 func (l *Loaders) relSiblings(k relKey) []relKey {
 	g := l.relGroups[k.id]
-	if g == nil || g.used[k.relAsk] {
+	if g == nil || slices.Contains(g.used, k.relAsk) {
 		return nil
 	}
-	g.used[k.relAsk] = true
+	g.used = append(g.used, k.relAsk)
 	out := make([]relKey, len(g.ids))
 	for i, id := range g.ids {
 		out[i] = relKey{id: id, relAsk: k.relAsk}
@@ -162,15 +228,140 @@ func (l *Loaders) relSiblings(k relKey) []relKey {
 	return out
 }
 
-// announce adds ids not yet asked for to b's groups, in groups of at most b.capacity, each id
-// in its latest group.
-func announce[V any](b *batcher[string, V], groups map[string]*keyGroup, ids []string) {
-	if len(ids) == 0 {
-		return
+// tellEntities adds n to the entity loader's announcements.
+func (l *Loaders) tellEntities(n news) {
+	l.entities.mu.Lock()
+	l.entityNews = append(l.entityNews, n)
+	l.entities.mu.Unlock()
+}
+
+// tellSources adds n to the source loader's announcements.
+func (l *Loaders) tellSources(n news) {
+	l.sources.mu.Lock()
+	l.sourceNews = append(l.sourceNews, n)
+	l.sources.mu.Unlock()
+}
+
+// failed says whether the i-th value of an announcement made with errs is to be skipped.
+func failed(errs []error, i int) bool { return errs != nil && errs[i] != nil }
+
+// entityBound is at least the number of keys entityKeys appends for n.
+func entityBound(n *news) int {
+	c := 2*len(n.rels) + len(n.srcs) + len(n.ents)
+	for _, p := range n.pages {
+		if p != nil {
+			c += 2 * len(p.Items)
+		}
 	}
-	b.mu.Lock()
-	defer b.mu.Unlock()
+	return c
+}
+
+// entityKeys appends the entity ids n announces, in order: both ends of each relation (a
+// query that asks for one end usually asks for the other, and the end a relation was reached
+// from is often not cached yet either), the publishers of the sources, the countries of the
+// organizations and brands.
+func entityKeys(n *news, out []string) []string {
+	for _, r := range n.rels {
+		out = append(out, r.FromID, r.ToID)
+	}
+	for i, p := range n.pages {
+		if p != nil && !failed(n.errs, i) {
+			for _, r := range p.Items {
+				out = append(out, r.FromID, r.ToID)
+			}
+		}
+	}
+	for i, s := range n.srcs {
+		if s != nil && !failed(n.errs, i) && s.PublisherID != "" {
+			out = append(out, s.PublisherID)
+		}
+	}
+	for i, e := range n.ents {
+		if e == nil || failed(n.errs, i) {
+			continue
+		}
+		switch v := e.(type) {
+		case *model.Organization:
+			if v.CountryID != "" {
+				out = append(out, v.CountryID)
+			}
+		case *model.Brand:
+			if v.CountryID != "" {
+				out = append(out, v.CountryID)
+			}
+		}
+	}
+	return out
+}
+
+// sourceBound is the number of keys sourceKeys appends for n at most.
+func sourceBound(n *news) int {
+	c := 0
+	for _, r := range n.rels {
+		c += len(r.SourceIDs)
+	}
+	for _, p := range n.pages {
+		if p != nil {
+			for _, r := range p.Items {
+				c += len(r.SourceIDs)
+			}
+		}
+	}
+	for _, e := range n.ents {
+		if e != nil {
+			c += len(e.Common().SourceIDs)
+		}
+	}
+	return c
+}
+
+// sourceKeys appends the source ids n announces, in order: the sources of the relations,
+// then those of the entities.
+func sourceKeys(n *news, out []string) []string {
+	for _, r := range n.rels {
+		out = append(out, r.SourceIDs...)
+	}
+	for i, p := range n.pages {
+		if p != nil && !failed(n.errs, i) {
+			for _, r := range p.Items {
+				out = append(out, r.SourceIDs...)
+			}
+		}
+	}
+	for i, e := range n.ents {
+		if e != nil && !failed(n.errs, i) {
+			out = append(out, e.Common().SourceIDs...)
+		}
+	}
+	return out
+}
+
+// groupNews turns announcements into groups of b's keys, in the order they were made: each
+// announcement's keys not yet asked for, in groups of at most b.capacity, each key in its
+// latest group. b.mu is held; groups is made when nil and returned. The keys of all the
+// groups share one array.
+func groupNews[V any](b *batcher[string, V], groups map[string]*keyGroup, all []news, bound func(*news) int, keysOf func(*news, []string) []string) map[string]*keyGroup {
+	if groups == nil {
+		groups = map[string]*keyGroup{}
+	}
+	c := 0
+	for i := range all {
+		c += bound(&all[i])
+	}
+	buf := make([]string, 0, c)
+	for i := range all {
+		start := len(buf)
+		buf = keysOf(&all[i], buf)
+		buf = buf[:start+groupKeys(b, groups, buf[start:])]
+	}
+	return groups
+}
+
+// groupKeys groups the keys of one announcement, compacting ids in place to the keys it
+// keeps, which the groups then hold; it returns how many it kept.
+func groupKeys[V any](b *batcher[string, V], groups map[string]*keyGroup, ids []string) int {
 	var g *keyGroup
+	w, start := 0, 0
 	for _, id := range ids {
 		if _, asked := b.entries[id]; asked {
 			continue
@@ -178,37 +369,65 @@ func announce[V any](b *batcher[string, V], groups map[string]*keyGroup, ids []s
 		if old := groups[id]; old == g && g != nil {
 			continue // a repeat within this announcement
 		}
-		if g == nil || len(g.keys) == b.capacity {
-			g = &keyGroup{}
+		if g == nil || w-start == b.capacity {
+			if g != nil {
+				g.keys = ids[start:w:w]
+			}
+			g, start = &keyGroup{}, w
 		}
-		g.keys = append(g.keys, id)
+		ids[w] = id
+		w++
 		groups[id] = g
 	}
+	if g != nil {
+		g.keys = ids[start:w:w]
+	}
+	return w
+}
+
+// groupRelNews turns the announcements of entities into groups for Store.RelationsOf, at
+// most model.MaxListSize ids each; l.relationsOf.mu is held.
+func (l *Loaders) groupRelNews() {
+	if l.relGroups == nil {
+		l.relGroups = map[string]*relGroup{}
+	}
+	for _, n := range l.relNews {
+		ids := make([]string, 0, len(n.ents))
+		for i, e := range n.ents {
+			if e == nil || failed(n.errs, i) {
+				continue
+			}
+			ids = append(ids, e.GetID())
+		}
+		for start := 0; start < len(ids); start += model.MaxListSize {
+			g := &relGroup{ids: ids[start:min(start+model.MaxListSize, len(ids)):min(start+model.MaxListSize, len(ids))]}
+			for _, id := range g.ids {
+				l.relGroups[id] = g
+			}
+		}
+	}
+	clear(l.relNews)
+	l.relNews = l.relNews[:0]
 }
 
 // AnnounceRelations tells the loaders that rels are about to be resolved: their endpoints
 // and sources are fetched together when the first of them is asked for. Resolvers that read
 // relations from the store directly (listings, neighbourhoods, paths) call it; the loaders'
-// own batches announce what they load.
+// own batches announce what they load. rels is read when the loaders next need it, and must
+// not change meanwhile.
 func (l *Loaders) AnnounceRelations(rels []*model.Relation) {
 	if len(rels) == 0 {
 		return
 	}
-	// Both ends in one group: a query that asks for one end usually asks for the other, and
-	// the end a relation was reached from is often not cached yet either.
-	ends := make([]string, 0, 2*len(rels))
-	var srcs []string
-	for _, r := range rels {
-		ends = append(ends, r.FromID, r.ToID)
-		srcs = append(srcs, r.SourceIDs...)
-	}
-	announce(l.entities, l.entityGroups, ends)
-	announce(l.sources, l.sourceGroups, srcs)
+	n := news{rels: rels}
+	l.tellEntities(n)
+	l.tellSources(n)
 }
 
 // AnnounceEntities tells the loaders that ents are about to be resolved: their relations
 // (under any one query), their sources and their countries are each fetched together when
-// the first of them is asked for.
+// the first of them is asked for. ents is read when the loaders next need it, and must not
+// change meanwhile.
 func (l *Loaders) AnnounceEntities(ents []model.Entity) {
 	l.sawEntities(ents, nil)
 }
@@ -216,39 +435,15 @@ func (l *Loaders) AnnounceEntities(ents []model.Entity) {
 // sawEntities announces what the found entities among ents refer to; errs, when not nil,
 // holds one error per entity, and an entity with an error is skipped.
 func (l *Loaders) sawEntities(ents []model.Entity, errs []error) {
-	ids := make([]string, 0, len(ents))
-	var srcs, countries []string
-	for i, e := range ents {
-		if e == nil || (errs != nil && errs[i] != nil) {
-			continue
-		}
-		c := e.Common()
-		ids = append(ids, c.ID)
-		srcs = append(srcs, c.SourceIDs...)
-		switch v := e.(type) {
-		case *model.Organization:
-			if v.CountryID != "" {
-				countries = append(countries, v.CountryID)
-			}
-		case *model.Brand:
-			if v.CountryID != "" {
-				countries = append(countries, v.CountryID)
-			}
-		}
-	}
-	announce(l.sources, l.sourceGroups, srcs)
-	announce(l.entities, l.entityGroups, countries)
-	if len(ids) == 0 {
+	if len(ents) == 0 {
 		return
 	}
+	n := news{ents: ents, errs: errs}
+	l.tellSources(n)
+	l.tellEntities(n)
 	l.relationsOf.mu.Lock()
-	defer l.relationsOf.mu.Unlock()
-	for start := 0; start < len(ids); start += model.MaxListSize {
-		g := &relGroup{ids: ids[start:min(start+model.MaxListSize, len(ids))], used: map[relAsk]bool{}}
-		for _, id := range g.ids {
-			l.relGroups[id] = g
-		}
-	}
+	l.relNews = append(l.relNews, entityNews{ents: ents, errs: errs})
+	l.relationsOf.mu.Unlock()
 }
 
 // primeEntities caches entities that came with another batch and announces what they refer
@@ -326,18 +521,29 @@ func With(ctx context.Context, l *Loaders) context.Context {
 	return context.WithValue(ctx, ctxKey{}, l)
 }
 
-// lazy is a request's loaders, built when the request first asks for them.
+// lazy is a request's loaders, built when the request first asks for them. It is the
+// context that carries them, so that a request pays one allocation for them until it uses
+// them.
 type lazy struct {
+	context.Context
 	once  sync.Once
 	store model.BatchReader
 	l     *Loaders
+}
+
+// Value answers the loaders' key with the lazy loaders, and any other from the parent.
+func (c *lazy) Value(key any) any {
+	if key == (ctxKey{}) {
+		return c
+	}
+	return c.Context.Value(key)
 }
 
 // WithStore returns a context carrying loaders over store that are built on first use (For):
 // a request answered without reading the store (an answer served from the HTTP layer's
 // cache, a refused request) does not pay for them.
 func WithStore(ctx context.Context, store model.BatchReader) context.Context {
-	return context.WithValue(ctx, ctxKey{}, &lazy{store: store})
+	return &lazy{Context: ctx, store: store}
 }
 
 // For returns the request's loaders. It panics when the request was not given any, which is
@@ -414,6 +620,9 @@ func (l *Loaders) RelationsOfWithEnds(ctx context.Context, id string, q model.Re
 func (l *Loaders) relationsOfAsked(ctx context.Context, id string, q model.RelationsOfQuery, ends bool) (*model.RelationPage, error) {
 	k := q.Key()
 	l.mu.Lock()
+	if l.queries == nil {
+		l.queries = map[model.RelationsOfKey]model.RelationsOfQuery{}
+	}
 	if _, ok := l.queries[k]; !ok {
 		l.queries[k] = q
 	}
