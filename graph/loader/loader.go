@@ -618,15 +618,22 @@ func (l *Loaders) RelationsOfWithEnds(ctx context.Context, id string, q model.Re
 
 // relationsOfAsked is RelationsOf, with ends RelationsOfWithEnds.
 func (l *Loaders) relationsOfAsked(ctx context.Context, id string, q model.RelationsOfQuery, ends bool) (*model.RelationPage, error) {
+	k := l.remember(q)
+	e := l.relationsOf.loadOne(ctx, relKey{id: id, relAsk: relAsk{query: k, ends: ends}})
+	return e.val, e.err
+}
+
+// remember notes the query behind q's key, for the batch that fetches under it, and returns
+// the key.
+func (l *Loaders) remember(q model.RelationsOfQuery) model.RelationsOfKey {
 	k := q.Key()
 	l.mu.Lock()
+	defer l.mu.Unlock()
 	if l.queries == nil {
 		l.queries = map[model.RelationsOfKey]model.RelationsOfQuery{}
 	}
 	if _, ok := l.queries[k]; !ok {
 		l.queries[k] = q
 	}
-	l.mu.Unlock()
-	e := l.relationsOf.loadOne(ctx, relKey{id: id, relAsk: relAsk{query: k, ends: ends}})
-	return e.val, e.err
+	return k
 }

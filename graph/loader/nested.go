@@ -30,7 +30,7 @@ func (l *Loaders) ReadNested(ctx context.Context, store model.BatchReader, ids [
 			missing = append(missing, id)
 		}
 	}
-	primeMissing(l.entities, missing)
+	primeMissing(&l.entities, missing)
 	l.primeTrees(trees, got.Trees)
 	return nil
 }
@@ -45,13 +45,15 @@ func primeMissing[K comparable, V any](b *batcher[K, V], keys []K) {
 	if b.entries == nil {
 		b.entries = make(map[K]*entry[V], len(keys))
 	}
+	done := make(chan struct{})
+	close(done)
+	block := make([]entry[V], 0, len(keys)) // never grows: the entries' addresses hold
 	for _, k := range keys {
 		if _, ok := b.entries[k]; ok {
 			continue
 		}
-		e := &entry[V]{done: make(chan struct{}), err: errNotFound}
-		close(e.done)
-		b.entries[k] = e
+		block = append(block, entry[V]{done: done, err: errNotFound})
+		b.entries[k] = &block[len(block)-1]
 	}
 }
 
@@ -62,12 +64,7 @@ func (l *Loaders) primeTrees(trees []model.RelationsTree, answers []model.TreePa
 		if i >= len(answers) {
 			return
 		}
-		k := t.Query.Key()
-		l.mu.Lock()
-		if _, ok := l.queries[k]; !ok {
-			l.queries[k] = t.Query
-		}
-		l.mu.Unlock()
+		k := l.remember(t.Query)
 		pages := make(map[relKey]*model.RelationPage, len(answers[i].Pages))
 		var rels []*model.Relation
 		for id, p := range answers[i].Pages {
