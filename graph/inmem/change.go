@@ -107,7 +107,7 @@ func (s *Store) commit(ctx context.Context, op string, c *change) error {
 // what it should hold.
 func (s *Store) abandon() {
 	s.closed = true
-	s.entities, s.byKind, s.sources, s.relations, s.byFrom, s.byTo = nil, nil, nil, nil, nil, nil
+	s.entities, s.byKind, s.sources, s.relations, s.byFrom, s.byTo, s.loops = nil, nil, nil, nil, nil, nil, nil
 	s.views = views{}
 	s.search = searchIndex{}
 	if s.db != nil {
@@ -208,8 +208,7 @@ func (s *Store) applyContext(ctx context.Context, c *change) bool {
 		}
 		delete(s.relations, id)
 		if patch {
-			s.byFrom.remove(old.FromID, id)
-			s.byTo.remove(old.ToID, id)
+			s.unindexRelation(old)
 			s.views.relsByID = removeSorted(s.views.relsByID, old, byRelationID)
 		}
 	}
@@ -303,14 +302,12 @@ func (s *Store) applyContext(ctx context.Context, c *change) bool {
 		// When the endpoints move, the old index entries go before the new ones come, so the
 		// relation is never found from an entity it no longer touches.
 		if old := s.relations[r.ID]; old != nil && patch {
-			s.byFrom.remove(old.FromID, old.ID)
-			s.byTo.remove(old.ToID, old.ID)
+			s.unindexRelation(old)
 			s.views.relsByID = removeSorted(s.views.relsByID, old, byRelationID)
 		}
 		s.relations[r.ID] = r
 		if patch {
-			s.byFrom.add(r.FromID, r)
-			s.byTo.add(r.ToID, r)
+			s.indexRelation(r)
 			s.views.relsByID = insertSorted(s.views.relsByID, r, byRelationID)
 		}
 	}
@@ -326,10 +323,11 @@ func (s *Store) applyContext(ctx context.Context, c *change) bool {
 		rels, byName, n := s.views.relsByID, s.views.entsByName[""], len(s.entities)
 		var (
 			from, to adjacency
+			loops    map[string]int
 			idx      searchIndex
 			wg       sync.WaitGroup
 		)
-		wg.Go(func() { from, to = buildAdjacency(rels, n) })
+		wg.Go(func() { from, to, loops = buildAdjacency(rels, n) })
 		wg.Go(func() { idx.rebuild(byName) })
 		built := make(chan struct{})
 		go func() { wg.Wait(); close(built) }()
@@ -338,7 +336,7 @@ func (s *Store) applyContext(ctx context.Context, c *change) bool {
 		case <-ctx.Done():
 			return false
 		}
-		s.byFrom, s.byTo, s.search = from, to, idx
+		s.byFrom, s.byTo, s.loops, s.search = from, to, loops, idx
 	}
 	return true
 }
