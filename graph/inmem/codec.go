@@ -199,6 +199,23 @@ func (t strtab) get(b []byte) string {
 	return s
 }
 
+// datetab hands out one *model.Date per distinct date, so that the records that repeat one
+// (most of a million relations' periods and entities' founding years fall on a few
+// thousand dates) point at one value instead of each at one of its own: two million fewer
+// objects in the heap at 1M entities, which every collection marks. The store never
+// changes a stored value in place and hands out copies (Clone copies dates), so no one can
+// change a date through another record.
+type datetab map[model.Date]*model.Date
+
+func (t datetab) get(v model.Date) *model.Date {
+	if p, ok := t[v]; ok {
+		return p
+	}
+	p := &v
+	t[v] = p
+	return p
+}
+
 // find is get for a table that must not grow: a value it does not hold gets a string of its own.
 func (t strtab) find(b []byte) string {
 	if s, ok := t[string(b)]; ok {
@@ -215,6 +232,8 @@ type dec struct {
 	// shared interns values that many records repeat; ids interns entity ids (a relation's
 	// endpoints), when the caller has them.
 	shared, ids strtab
+	// dates interns dates, when the caller has a table.
+	dates datetab
 }
 
 var errShort = errors.New("the record ends early")
@@ -330,7 +349,10 @@ func (d *dec) date() *model.Date {
 		return nil
 	}
 	v := d.dateVal()
-	return &v
+	if d.dates == nil || d.err != nil {
+		return &v
+	}
+	return d.dates.get(v)
 }
 
 func optDec[T ~string](d *dec) *T {

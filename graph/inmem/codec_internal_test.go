@@ -63,7 +63,7 @@ func TestCodecCoversEveryField(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%T: %v", e, err)
 		}
-		got, err := decodeEntity(e.GetID(), val, strtab{})
+		got, err := decodeEntity(e.GetID(), val, strtab{}, datetab{})
 		if err != nil {
 			t.Fatalf("%T: %v", e, err)
 		}
@@ -72,7 +72,7 @@ func TestCodecCoversEveryField(t *testing.T) {
 		}
 		// A truncated record is an error, never a panic or a half-filled entity.
 		for cut := range len(val) {
-			if _, err := decodeEntity(e.GetID(), val[:cut], strtab{}); err == nil {
+			if _, err := decodeEntity(e.GetID(), val[:cut], strtab{}, datetab{}); err == nil {
 				t.Errorf("%T cut to %d of %d bytes decoded without an error", e, cut, len(val))
 				break
 			}
@@ -92,7 +92,7 @@ func TestCodecCoversEveryField(t *testing.T) {
 	fill(t, reflect.ValueOf(r).Elem(), &n)
 	ids := strtab{}
 	ids.get([]byte(r.FromID))
-	gotR, err := decodeRelation(r.ID, appendRelation(nil, r), strtab{}, ids)
+	gotR, err := decodeRelation(r.ID, appendRelation(nil, r), strtab{}, ids, datetab{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -101,12 +101,28 @@ func TestCodecCoversEveryField(t *testing.T) {
 	}
 	// nil and empty slices stay what they were.
 	r.SourceIDs = []string{}
-	if gotR, _ := decodeRelation(r.ID, appendRelation(nil, r), nil, nil); gotR.SourceIDs == nil {
+	if gotR, _ := decodeRelation(r.ID, appendRelation(nil, r), nil, nil, nil); gotR.SourceIDs == nil {
 		t.Error("an empty source list came back nil")
 	}
 	r.SourceIDs = nil
-	if gotR, _ := decodeRelation(r.ID, appendRelation(nil, r), nil, nil); gotR.SourceIDs != nil {
+	if gotR, _ := decodeRelation(r.ID, appendRelation(nil, r), nil, nil, nil); gotR.SourceIDs != nil {
 		t.Error("a nil source list came back non-nil")
+	}
+	// With a table, records that repeat a date share one value of it; other dates stay apart.
+	dates := datetab{}
+	y1968, y2001 := model.Date{Year: 1968}, model.Date{Year: 2001, Month: 4}
+	a := &model.Relation{ID: "a", ValidFrom: &y1968, ValidTo: &y2001}
+	b := &model.Relation{ID: "b", ValidFrom: &y1968}
+	gotA, errA := decodeRelation(a.ID, appendRelation(nil, a), nil, nil, dates)
+	gotB, errB := decodeRelation(b.ID, appendRelation(nil, b), nil, nil, dates)
+	if errA != nil || errB != nil {
+		t.Fatal(errA, errB)
+	}
+	if d := cmp.Diff([]*model.Relation{a, b}, []*model.Relation{gotA, gotB}); d != "" {
+		t.Errorf("interned dates: the round trip changed them (-want +got):\n%s", d)
+	}
+	if gotA.ValidFrom != gotB.ValidFrom || gotA.ValidFrom == gotA.ValidTo || gotA.ValidFrom == &y1968 {
+		t.Errorf("dates not interned: %p %p %p", gotA.ValidFrom, gotB.ValidFrom, gotA.ValidTo)
 	}
 }
 
