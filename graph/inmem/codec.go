@@ -199,21 +199,50 @@ func (t strtab) get(b []byte) string {
 	return s
 }
 
-// datetab hands out one *model.Date per distinct date, so that the records that repeat one
-// (most of a million relations' periods and entities' founding years fall on a few
-// thousand dates) point at one value instead of each at one of its own: two million fewer
-// objects in the heap at 1M entities, which every collection marks. The store never
-// changes a stored value in place and hands out copies (Clone copies dates), so no one can
-// change a date through another record.
-type datetab map[model.Date]*model.Date
+// slabs hold what the records of one load share, so that a million records are not
+// millions of small objects, which every collection marks:
+//
+//   - dates: one *model.Date per distinct date. Most of a million relations' periods and
+//     entities' founding years fall on a few thousand dates; each record had a value of its
+//     own, two million objects at 1M entities.
+//   - lists: the string lists (aliases, source ids) are carved out of blocks of listBlock
+//     strings instead of allocated one by one, another three million objects. Each list's
+//     capacity is its length, so that an append to one copies it and leaves its neighbours
+//     alone; a block lives as long as one of its lists does.
+//
+// The store never changes a stored value in place, and hands out copies (Clone copies dates
+// and lists), so no one can change one record through another. A nil *slabs shares nothing.
+type slabs struct {
+	dates map[model.Date]*model.Date
+	lists []string // the unused rest of the current block
+}
 
-func (t datetab) get(v model.Date) *model.Date {
-	if p, ok := t[v]; ok {
+// listBlock is how many strings a block of lists holds: 64 KiB of string headers.
+const listBlock = 4096
+
+func newSlabs() *slabs { return &slabs{dates: map[model.Date]*model.Date{}} }
+
+// date returns the shared value of v.
+func (t *slabs) date(v model.Date) *model.Date {
+	if p, ok := t.dates[v]; ok {
 		return p
 	}
 	p := &v
-	t[v] = p
+	t.dates[v] = p
 	return p
+}
+
+// list returns a list of n strings for the caller to fill, of capacity n.
+func (t *slabs) list(n int) []string {
+	if n > listBlock/4 {
+		return make([]string, n) // a long list does not waste the rest of a block
+	}
+	if len(t.lists) < n {
+		t.lists = make([]string, listBlock)
+	}
+	l := t.lists[:n:n]
+	t.lists = t.lists[n:]
+	return l
 }
 
 // find is get for a table that must not grow: a value it does not hold gets a string of its own.
@@ -232,8 +261,8 @@ type dec struct {
 	// shared interns values that many records repeat; ids interns entity ids (a relation's
 	// endpoints), when the caller has them.
 	shared, ids strtab
-	// dates interns dates, when the caller has a table.
-	dates datetab
+	// slabs shares dates and carves lists (slabs), when the caller has them.
+	slabs *slabs
 }
 
 var errShort = errors.New("the record ends early")
@@ -316,7 +345,12 @@ func (d *dec) strs(t strtab) []string {
 		d.fail(errShort)
 		return nil
 	}
-	out := make([]string, n-1)
+	var out []string
+	if d.slabs != nil {
+		out = d.slabs.list(int(n - 1))
+	} else {
+		out = make([]string, n-1)
+	}
 	for i := range out {
 		out[i] = d.interned(t)
 	}
@@ -349,10 +383,10 @@ func (d *dec) date() *model.Date {
 		return nil
 	}
 	v := d.dateVal()
-	if d.dates == nil || d.err != nil {
+	if d.slabs == nil || d.err != nil {
 		return &v
 	}
-	return d.dates.get(v)
+	return d.slabs.date(v)
 }
 
 func optDec[T ~string](d *dec) *T {

@@ -6,6 +6,7 @@ import (
 	"reflect"
 	"testing"
 	"time"
+	"unsafe"
 
 	"github.com/google/go-cmp/cmp"
 	bolt "go.etcd.io/bbolt"
@@ -63,7 +64,7 @@ func TestCodecCoversEveryField(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%T: %v", e, err)
 		}
-		got, err := decodeEntity(e.GetID(), val, strtab{}, datetab{})
+		got, err := decodeEntity(e.GetID(), val, strtab{}, newSlabs())
 		if err != nil {
 			t.Fatalf("%T: %v", e, err)
 		}
@@ -72,7 +73,7 @@ func TestCodecCoversEveryField(t *testing.T) {
 		}
 		// A truncated record is an error, never a panic or a half-filled entity.
 		for cut := range len(val) {
-			if _, err := decodeEntity(e.GetID(), val[:cut], strtab{}, datetab{}); err == nil {
+			if _, err := decodeEntity(e.GetID(), val[:cut], strtab{}, newSlabs()); err == nil {
 				t.Errorf("%T cut to %d of %d bytes decoded without an error", e, cut, len(val))
 				break
 			}
@@ -92,7 +93,7 @@ func TestCodecCoversEveryField(t *testing.T) {
 	fill(t, reflect.ValueOf(r).Elem(), &n)
 	ids := strtab{}
 	ids.get([]byte(r.FromID))
-	gotR, err := decodeRelation(r.ID, appendRelation(nil, r), strtab{}, ids, datetab{})
+	gotR, err := decodeRelation(r.ID, appendRelation(nil, r), strtab{}, ids, newSlabs())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -108,13 +109,14 @@ func TestCodecCoversEveryField(t *testing.T) {
 	if gotR, _ := decodeRelation(r.ID, appendRelation(nil, r), nil, nil, nil); gotR.SourceIDs != nil {
 		t.Error("a nil source list came back non-nil")
 	}
-	// With a table, records that repeat a date share one value of it; other dates stay apart.
-	dates := datetab{}
+	// With slabs, records that repeat a date share one value of it; other dates stay apart.
+	// Their lists come out of one block, each of capacity its length.
+	sl := newSlabs()
 	y1968, y2001 := model.Date{Year: 1968}, model.Date{Year: 2001, Month: 4}
-	a := &model.Relation{ID: "a", ValidFrom: &y1968, ValidTo: &y2001}
-	b := &model.Relation{ID: "b", ValidFrom: &y1968}
-	gotA, errA := decodeRelation(a.ID, appendRelation(nil, a), nil, nil, dates)
-	gotB, errB := decodeRelation(b.ID, appendRelation(nil, b), nil, nil, dates)
+	a := &model.Relation{ID: "a", ValidFrom: &y1968, ValidTo: &y2001, SourceIDs: []string{"s1", "s2"}}
+	b := &model.Relation{ID: "b", ValidFrom: &y1968, SourceIDs: []string{"s3"}}
+	gotA, errA := decodeRelation(a.ID, appendRelation(nil, a), nil, nil, sl)
+	gotB, errB := decodeRelation(b.ID, appendRelation(nil, b), nil, nil, sl)
 	if errA != nil || errB != nil {
 		t.Fatal(errA, errB)
 	}
@@ -123,6 +125,13 @@ func TestCodecCoversEveryField(t *testing.T) {
 	}
 	if gotA.ValidFrom != gotB.ValidFrom || gotA.ValidFrom == gotA.ValidTo || gotA.ValidFrom == &y1968 {
 		t.Errorf("dates not interned: %p %p %p", gotA.ValidFrom, gotB.ValidFrom, gotA.ValidTo)
+	}
+	next := uintptr(unsafe.Pointer(&gotA.SourceIDs[0])) + 2*unsafe.Sizeof("")
+	if cap(gotA.SourceIDs) != 2 || uintptr(unsafe.Pointer(&gotB.SourceIDs[0])) != next {
+		t.Errorf("lists not carved from one block: cap %d", cap(gotA.SourceIDs))
+	}
+	if grown := append(gotA.SourceIDs, "s4"); gotB.SourceIDs[0] != "s3" || &grown[0] == &gotA.SourceIDs[0] {
+		t.Error("an append to a carved list wrote over its neighbour")
 	}
 }
 
