@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -129,14 +130,40 @@ func newEntityRec(e model.Entity) *entityRec {
 
 // newEntityRecs is newEntityRec of each of es, half of them on a goroutine of its own: text
 // normalisation, a third of applying a load of 1M entities. It is nil when ctx is done.
+//
+// The records of a half are one block, and each record's search keys one string (the keys
+// are substrings of it) in a list carved from a block of lists (slabs): at 1M entities
+// that is a record, a key list and one to three key strings fewer objects per entity for
+// every collection to mark (3.3M in all). Nothing changes a record's keys once made.
 func newEntityRecs(ctx context.Context, es []model.Entity) []*entityRec {
 	out := make([]*entityRec, len(es))
 	fill := func(from, to int) bool {
+		recs := make([]entityRec, to-from)
+		lists := &slabs{}
+		var packed strings.Builder
 		for i := from; i < to; i++ {
 			if tick(ctx, "", i+1) != nil {
 				return false
 			}
-			out[i] = newEntityRec(es[i])
+			keys := model.SearchKeys(es[i])
+			packed.Reset()
+			n := 0
+			for _, k := range keys {
+				n += len(k)
+			}
+			packed.Grow(n)
+			for _, k := range keys {
+				packed.WriteString(k)
+			}
+			all, packedKeys := packed.String(), lists.list(len(keys))
+			at := 0
+			for j, k := range keys {
+				packedKeys[j] = all[at : at+len(k)]
+				at += len(k)
+			}
+			r := &recs[i-from]
+			*r = entityRec{e: es[i], keys: packedKeys, sortKey: packedKeys[0]}
+			out[i] = r
 		}
 		return true
 	}
