@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"testing"
 	"time"
 	"unsafe"
@@ -256,5 +257,31 @@ func TestOpenReadsVersion1(t *testing.T) {
 	})
 	if err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestSlabsText checks that strings copied into a block of text keep their bytes as the
+// block fills and a new one starts, and that the source bytes can change after the copy.
+func TestSlabsText(t *testing.T) {
+	sl := newSlabs()
+	var want, got []string
+	src := make([]byte, textBlock/16+1)
+	for i := range 3 * textBlock / 100 {
+		n := 1 + i%99
+		if i%500 == 0 {
+			n = len(src) // longer than a block's share: a string of its own
+		}
+		for j := range src[:n] {
+			src[j] = byte('a' + (i+j)%26)
+		}
+		want = append(want, string(src[:n]))
+		got = append(got, sl.str(src[:n]))
+		src[0] = '!' // the record's bytes are the file's: they may change after
+	}
+	if !slices.Equal(got, want) {
+		t.Fatal("strings in blocks of text changed")
+	}
+	if sl.str(nil) != "" {
+		t.Fatal("no bytes are not the empty string")
 	}
 }

@@ -260,7 +260,7 @@ func (s *Store) load(ctx context.Context, path string) (empty bool, err error) {
 				if i++; tick(ctx, "loading", i) != nil {
 					return fmt.Errorf("loading: %w", ctx.Err())
 				}
-				r, err := decodeRelation(string(k), v, relShared, nil, relSlabs)
+				r, err := decodeRelation(relSlabs.str(k), v, relShared, nil, relSlabs)
 				if err != nil {
 					return err
 				}
