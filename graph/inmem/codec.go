@@ -214,6 +214,8 @@ func (t strtab) get(b []byte) string {
 //     copied into blocks of textBlock bytes, which nothing writes to again, instead of each
 //     into an allocation of its own: three million objects more.
 //   - relations: the relation structs come out of blocks of relBlock.
+//   - enums: one pointer per distinct value of an optional enum (an organization's
+//     ownership, a brand's segment, a model's powertrain), as for dates.
 //
 // The store never changes a stored value in place, and hands out copies (Clone copies dates
 // and lists), so no one can change one record through another. A nil *slabs shares nothing.
@@ -222,6 +224,27 @@ type slabs struct {
 	lists []string // the unused rest of the current block
 	text  []byte   // the unused rest of the current block
 	rels  []model.Relation
+	enums map[enumKey]any // a *T of the key's type
+}
+
+// enumKey is an enum value and its type, a nil *T: values of two enum types stay apart.
+type enumKey struct {
+	typ any
+	v   string
+}
+
+// sharedEnum returns the shared pointer to v.
+func sharedEnum[T ~string](t *slabs, v T) *T {
+	k := enumKey{typ: (*T)(nil), v: string(v)}
+	if p, ok := t.enums[k].(*T); ok {
+		return p
+	}
+	if t.enums == nil {
+		t.enums = map[enumKey]any{}
+	}
+	p := &v
+	t.enums[k] = p
+	return p
 }
 
 const (
@@ -439,7 +462,10 @@ func optDec[T ~string](d *dec) *T {
 		return nil
 	}
 	v := T(d.interned(d.shared))
-	return &v
+	if d.slabs == nil || d.err != nil {
+		return &v
+	}
+	return sharedEnum(d.slabs, v)
 }
 
 func (d *dec) intPtr() *int {

@@ -2,6 +2,7 @@ package inmem
 
 import (
 	"encoding/json"
+	"fmt"
 	"path/filepath"
 	"reflect"
 	"slices"
@@ -128,6 +129,27 @@ func TestCodecCoversEveryField(t *testing.T) {
 		t.Errorf("dates not interned: %p %p %p", gotA.ValidFrom, gotB.ValidFrom, gotA.ValidTo)
 	}
 	next := uintptr(unsafe.Pointer(&gotA.SourceIDs[0])) + 2*unsafe.Sizeof("")
+	// Optional enums share one pointer per value and type.
+	pub, priv := model.Ownership("PUBLIC"), model.Ownership("PRIVATE")
+	var shared []*model.Organization
+	for i, o := range []*model.Ownership{&pub, &priv, &pub} {
+		e := &model.Organization{EntityBase: model.EntityBase{ID: fmt.Sprint(i), Name: "n"}, Type: model.OrganizationType("OEM"), Ownership: o}
+		val, err := appendEntity(nil, e)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := decodeEntity(e.ID, val, strtab{}, sl)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d := cmp.Diff(model.Entity(e), got); d != "" {
+			t.Fatalf("shared enums: the round trip changed it (-want +got):\n%s", d)
+		}
+		shared = append(shared, got.(*model.Organization))
+	}
+	if shared[0].Ownership != shared[2].Ownership || shared[0].Ownership == shared[1].Ownership {
+		t.Errorf("enums not shared by value: %p %p %p", shared[0].Ownership, shared[1].Ownership, shared[2].Ownership)
+	}
 	if cap(gotA.SourceIDs) != 2 || uintptr(unsafe.Pointer(&gotB.SourceIDs[0])) != next {
 		t.Errorf("lists not carved from one block: cap %d", cap(gotA.SourceIDs))
 	}
