@@ -78,6 +78,7 @@ func writeDirect(ctx context.Context, oc *graphql.OperationContext, sel ast.Sele
 		size = 256
 	}
 	w := &directWriter{oc: oc, buf: make([]byte, 0, size)}
+	w.knownEnds(res)
 	ld := loader.For(ctx)
 	for round := range maxDirectRounds {
 		w.buf, w.needEnts, w.needSrcs, w.bad = w.buf[:0], w.needEnts[:0], w.needSrcs[:0], false
@@ -130,6 +131,37 @@ func writeDirect(ctx context.Context, oc *graphql.OperationContext, sel ast.Sele
 		}
 	}
 	return nil
+}
+
+// knownEnds gives the writer the entities that res holds besides its relations, which are
+// the ends of those relations: a neighbourhood's relations are among its nodes, a path's
+// between its nodes. The executor would load each end through the entity loader, from the
+// same store; here the store's answer already has them, and the neighbourhood of a hub
+// (200 nodes) then asks it for none of them again. An end that is not among them (none, by
+// the contract of Neighborhood and Paths) is loaded as before.
+func (w *directWriter) knownEnds(res any) {
+	add := func(nodes []model.Entity) {
+		if w.ents == nil {
+			w.ents = make(map[string]model.Entity, len(nodes))
+		}
+		for _, e := range nodes {
+			if e != nil {
+				w.ents[e.GetID()] = e
+			}
+		}
+	}
+	switch v := res.(type) {
+	case *model.Subgraph:
+		if v != nil && len(v.Relations) > 0 {
+			add(v.Nodes)
+		}
+	case []*model.Path:
+		for _, p := range v {
+			if p != nil && len(p.Relations) > 0 {
+				add(p.Nodes)
+			}
+		}
+	}
 }
 
 func dedupe(ids []string) []string {
@@ -220,18 +252,56 @@ func (w *directWriter) value(sel ast.SelectionSet, res any) {
 	}
 }
 
+// list writes n elements. Between two it sizes the buffer for the rest (roomFor), and in a
+// round that has to be written again (something is missing) it drops what the round wrote
+// so far: that round is only looking for what to load, and its output is never used.
 func (w *directWriter) list(n int, each func(i int)) {
 	w.buf = append(w.buf, '[')
+	start := len(w.buf)
 	for i := range n {
 		if w.bad {
 			return
 		}
 		if i > 0 {
+			if w.missing() {
+				w.buf = w.buf[:0]
+			} else {
+				w.roomFor(start, i, n)
+			}
 			w.buf = append(w.buf, ',')
 		}
 		each(i)
 	}
 	w.buf = append(w.buf, ']')
+}
+
+// missing says whether the round found something to load, so that it will be written again.
+func (w *directWriter) missing() bool { return len(w.needEnts) > 0 || len(w.needSrcs) > 0 }
+
+// projectAfter is how many elements of a list roomFor waits for before it sizes the buffer
+// for the rest by them: fewer are no measure (a neighbourhood's centre is a shorter node than
+// the others, its first relations cite more sources than most).
+const projectAfter = 4
+
+// roomFor grows the buffer, once done of n elements of a list that starts at start are
+// written, when it cannot hold the rest at the size of those, to hold them and a quarter
+// more for the variation: the buffer then grows once or twice for a long answer (the 68 KB
+// of a hub's neighbourhood) instead of a quarter at a time from 4 KiB, which allocated five
+// times the answer.
+func (w *directWriter) roomFor(start, done, n int) {
+	written := len(w.buf) - start
+	if done < projectAfter || written <= 0 {
+		return
+	}
+	rest := written / done * (n - done)
+	if cap(w.buf)-len(w.buf) >= rest {
+		return
+	}
+	// A short list inside a long one (an entity's aliases) asks for little: it then grows as
+	// append would, by a quarter, not by a copy of the whole buffer for a few bytes.
+	grown := make([]byte, len(w.buf), max(len(w.buf)+rest+rest/4, cap(w.buf)+cap(w.buf)/4))
+	copy(grown, w.buf)
+	w.buf = grown
 }
 
 // key starts field i of an object.

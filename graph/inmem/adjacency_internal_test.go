@@ -2,6 +2,7 @@ package inmem
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"testing"
 
@@ -15,7 +16,11 @@ import (
 func checkAdjacency(t *testing.T, s *Store, when string) {
 	t.Helper()
 	want := map[string][2][]string{}
+	loops := map[string]int{}
 	for _, r := range s.relations {
+		if r.FromID == r.ToID {
+			loops[r.FromID]++
+		}
 		w := want[r.FromID]
 		w[0] = append(w[0], r.ID)
 		want[r.FromID] = w
@@ -34,6 +39,9 @@ func checkAdjacency(t *testing.T, s *Store, when string) {
 				t.Fatalf("%s: list %d of %s = %v, want %v", when, i, id, got, w[i])
 			}
 		}
+	}
+	if !maps.Equal(s.loops, loops) {
+		t.Fatalf("%s: self-loops counted %v, want %v", when, s.loops, loops)
 	}
 	for i, a := range []adjacency{s.byFrom, s.byTo} {
 		for id, rows := range a {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"time"
+	"unsafe"
 
 	"github.com/autograph-kg/autograph/graph/model"
 )
@@ -199,6 +200,114 @@ func (t strtab) get(b []byte) string {
 	return s
 }
 
+// slabs hold what the records of one load share, so that a million records are not
+// millions of small objects, which every collection marks:
+//
+//   - dates: one *model.Date per distinct date. Most of a million relations' periods and
+//     entities' founding years fall on a few thousand dates; each record had a value of its
+//     own, two million objects at 1M entities.
+//   - lists: the string lists (aliases, source ids) are carved out of blocks of listBlock
+//     strings instead of allocated one by one, another three million objects. Each list's
+//     capacity is its length, so that an append to one copies it and leaves its neighbours
+//     alone; a block lives as long as one of its lists does.
+//   - text: the strings a record does not share (names, notes, titles, relation ids) are
+//     copied into blocks of textBlock bytes, which nothing writes to again, instead of each
+//     into an allocation of its own: three million objects more.
+//   - relations: the relation structs come out of blocks of relBlock.
+//   - enums: one pointer per distinct value of an optional enum (an organization's
+//     ownership, a brand's segment, a model's powertrain), as for dates.
+//
+// The store never changes a stored value in place, and hands out copies (Clone copies dates
+// and lists), so no one can change one record through another. A nil *slabs shares nothing.
+type slabs struct {
+	dates map[model.Date]*model.Date
+	lists []string // the unused rest of the current block
+	text  []byte   // the unused rest of the current block
+	rels  []model.Relation
+	enums map[enumKey]any // a *T of the key's type
+}
+
+// enumKey is an enum value and its type, a nil *T: values of two enum types stay apart.
+type enumKey struct {
+	typ any
+	v   string
+}
+
+// sharedEnum returns the shared pointer to v.
+func sharedEnum[T ~string](t *slabs, v T) *T {
+	k := enumKey{typ: (*T)(nil), v: string(v)}
+	if p, ok := t.enums[k].(*T); ok {
+		return p
+	}
+	if t.enums == nil {
+		t.enums = map[enumKey]any{}
+	}
+	p := &v
+	t.enums[k] = p
+	return p
+}
+
+const (
+	// listBlock is how many strings a block of lists holds: 64 KiB of string headers.
+	listBlock = 4096
+	// textBlock is the size of a block of text; a string longer than a sixteenth of it gets
+	// an allocation of its own rather than waste the rest of a block.
+	textBlock = 64 << 10
+	// relBlock is how many relations a block of them holds (about 200 KiB).
+	relBlock = 1024
+)
+
+// str returns a string of b's bytes, in the current block of text.
+func (t *slabs) str(b []byte) string {
+	switch {
+	case len(b) == 0:
+		return ""
+	case len(b) > textBlock/16:
+		return string(b)
+	case len(t.text) < len(b):
+		t.text = make([]byte, textBlock)
+	}
+	n := copy(t.text, b)
+	s := unsafe.String(&t.text[0], n)
+	t.text = t.text[n:]
+	return s
+}
+
+// relation returns a new zero relation from the current block of them.
+func (t *slabs) relation() *model.Relation {
+	if len(t.rels) == 0 {
+		t.rels = make([]model.Relation, relBlock)
+	}
+	r := &t.rels[0]
+	t.rels = t.rels[1:]
+	return r
+}
+
+func newSlabs() *slabs { return &slabs{dates: map[model.Date]*model.Date{}} }
+
+// date returns the shared value of v.
+func (t *slabs) date(v model.Date) *model.Date {
+	if p, ok := t.dates[v]; ok {
+		return p
+	}
+	p := &v
+	t.dates[v] = p
+	return p
+}
+
+// list returns a list of n strings for the caller to fill, of capacity n.
+func (t *slabs) list(n int) []string {
+	if n > listBlock/4 {
+		return make([]string, n) // a long list does not waste the rest of a block
+	}
+	if len(t.lists) < n {
+		t.lists = make([]string, listBlock)
+	}
+	l := t.lists[:n:n]
+	t.lists = t.lists[n:]
+	return l
+}
+
 // find is get for a table that must not grow: a value it does not hold gets a string of its own.
 func (t strtab) find(b []byte) string {
 	if s, ok := t[string(b)]; ok {
@@ -215,6 +324,8 @@ type dec struct {
 	// shared interns values that many records repeat; ids interns entity ids (a relation's
 	// endpoints), when the caller has them.
 	shared, ids strtab
+	// slabs shares dates and carves lists (slabs), when the caller has them.
+	slabs *slabs
 }
 
 var errShort = errors.New("the record ends early")
@@ -268,7 +379,12 @@ func (d *dec) raw() []byte {
 }
 
 // str copies a string out of the record (records live in the file's memory mapping).
-func (d *dec) str() string { return string(d.raw()) }
+func (d *dec) str() string {
+	if d.slabs == nil {
+		return string(d.raw())
+	}
+	return d.slabs.str(d.raw())
+}
 
 // interned is str through a string table.
 func (d *dec) interned(t strtab) string {
@@ -297,7 +413,12 @@ func (d *dec) strs(t strtab) []string {
 		d.fail(errShort)
 		return nil
 	}
-	out := make([]string, n-1)
+	var out []string
+	if d.slabs != nil {
+		out = d.slabs.list(int(n - 1))
+	} else {
+		out = make([]string, n-1)
+	}
 	for i := range out {
 		out[i] = d.interned(t)
 	}
@@ -330,7 +451,10 @@ func (d *dec) date() *model.Date {
 		return nil
 	}
 	v := d.dateVal()
-	return &v
+	if d.slabs == nil || d.err != nil {
+		return &v
+	}
+	return d.slabs.date(v)
 }
 
 func optDec[T ~string](d *dec) *T {
@@ -338,7 +462,10 @@ func optDec[T ~string](d *dec) *T {
 		return nil
 	}
 	v := T(d.interned(d.shared))
-	return &v
+	if d.slabs == nil || d.err != nil {
+		return &v
+	}
+	return sharedEnum(d.slabs, v)
 }
 
 func (d *dec) intPtr() *int {
@@ -439,7 +566,13 @@ func decodeSourceBinary(id string, d *dec) (*model.Source, error) {
 }
 
 func decodeRelationBinary(id string, d *dec) (*model.Relation, error) {
-	r := &model.Relation{ID: id}
+	var r *model.Relation
+	if d.slabs != nil {
+		r = d.slabs.relation()
+	} else {
+		r = &model.Relation{}
+	}
+	r.ID = id
 	r.Type = model.RelationType(d.interned(d.shared))
 	r.FromID = d.endpoint()
 	r.ToID = d.endpoint()

@@ -2,10 +2,13 @@ package inmem
 
 import (
 	"encoding/json"
+	"fmt"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"testing"
 	"time"
+	"unsafe"
 
 	"github.com/google/go-cmp/cmp"
 	bolt "go.etcd.io/bbolt"
@@ -63,7 +66,7 @@ func TestCodecCoversEveryField(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%T: %v", e, err)
 		}
-		got, err := decodeEntity(e.GetID(), val, strtab{})
+		got, err := decodeEntity(e.GetID(), val, strtab{}, newSlabs())
 		if err != nil {
 			t.Fatalf("%T: %v", e, err)
 		}
@@ -72,7 +75,7 @@ func TestCodecCoversEveryField(t *testing.T) {
 		}
 		// A truncated record is an error, never a panic or a half-filled entity.
 		for cut := range len(val) {
-			if _, err := decodeEntity(e.GetID(), val[:cut], strtab{}); err == nil {
+			if _, err := decodeEntity(e.GetID(), val[:cut], strtab{}, newSlabs()); err == nil {
 				t.Errorf("%T cut to %d of %d bytes decoded without an error", e, cut, len(val))
 				break
 			}
@@ -92,7 +95,7 @@ func TestCodecCoversEveryField(t *testing.T) {
 	fill(t, reflect.ValueOf(r).Elem(), &n)
 	ids := strtab{}
 	ids.get([]byte(r.FromID))
-	gotR, err := decodeRelation(r.ID, appendRelation(nil, r), strtab{}, ids)
+	gotR, err := decodeRelation(r.ID, appendRelation(nil, r), strtab{}, ids, newSlabs())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -101,12 +104,57 @@ func TestCodecCoversEveryField(t *testing.T) {
 	}
 	// nil and empty slices stay what they were.
 	r.SourceIDs = []string{}
-	if gotR, _ := decodeRelation(r.ID, appendRelation(nil, r), nil, nil); gotR.SourceIDs == nil {
+	if gotR, _ := decodeRelation(r.ID, appendRelation(nil, r), nil, nil, nil); gotR.SourceIDs == nil {
 		t.Error("an empty source list came back nil")
 	}
 	r.SourceIDs = nil
-	if gotR, _ := decodeRelation(r.ID, appendRelation(nil, r), nil, nil); gotR.SourceIDs != nil {
+	if gotR, _ := decodeRelation(r.ID, appendRelation(nil, r), nil, nil, nil); gotR.SourceIDs != nil {
 		t.Error("a nil source list came back non-nil")
+	}
+	// With slabs, records that repeat a date share one value of it; other dates stay apart.
+	// Their lists come out of one block, each of capacity its length.
+	sl := newSlabs()
+	y1968, y2001 := model.Date{Year: 1968}, model.Date{Year: 2001, Month: 4}
+	a := &model.Relation{ID: "a", ValidFrom: &y1968, ValidTo: &y2001, SourceIDs: []string{"s1", "s2"}}
+	b := &model.Relation{ID: "b", ValidFrom: &y1968, SourceIDs: []string{"s3"}}
+	gotA, errA := decodeRelation(a.ID, appendRelation(nil, a), nil, nil, sl)
+	gotB, errB := decodeRelation(b.ID, appendRelation(nil, b), nil, nil, sl)
+	if errA != nil || errB != nil {
+		t.Fatal(errA, errB)
+	}
+	if d := cmp.Diff([]*model.Relation{a, b}, []*model.Relation{gotA, gotB}); d != "" {
+		t.Errorf("interned dates: the round trip changed them (-want +got):\n%s", d)
+	}
+	if gotA.ValidFrom != gotB.ValidFrom || gotA.ValidFrom == gotA.ValidTo || gotA.ValidFrom == &y1968 {
+		t.Errorf("dates not interned: %p %p %p", gotA.ValidFrom, gotB.ValidFrom, gotA.ValidTo)
+	}
+	next := uintptr(unsafe.Pointer(&gotA.SourceIDs[0])) + 2*unsafe.Sizeof("")
+	// Optional enums share one pointer per value and type.
+	pub, priv := model.Ownership("PUBLIC"), model.Ownership("PRIVATE")
+	var shared []*model.Organization
+	for i, o := range []*model.Ownership{&pub, &priv, &pub} {
+		e := &model.Organization{EntityBase: model.EntityBase{ID: fmt.Sprint(i), Name: "n"}, Type: model.OrganizationType("OEM"), Ownership: o}
+		val, err := appendEntity(nil, e)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := decodeEntity(e.ID, val, strtab{}, sl)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d := cmp.Diff(model.Entity(e), got); d != "" {
+			t.Fatalf("shared enums: the round trip changed it (-want +got):\n%s", d)
+		}
+		shared = append(shared, got.(*model.Organization))
+	}
+	if shared[0].Ownership != shared[2].Ownership || shared[0].Ownership == shared[1].Ownership {
+		t.Errorf("enums not shared by value: %p %p %p", shared[0].Ownership, shared[1].Ownership, shared[2].Ownership)
+	}
+	if cap(gotA.SourceIDs) != 2 || uintptr(unsafe.Pointer(&gotB.SourceIDs[0])) != next {
+		t.Errorf("lists not carved from one block: cap %d", cap(gotA.SourceIDs))
+	}
+	if grown := append(gotA.SourceIDs, "s4"); gotB.SourceIDs[0] != "s3" || &grown[0] == &gotA.SourceIDs[0] {
+		t.Error("an append to a carved list wrote over its neighbour")
 	}
 }
 
@@ -231,5 +279,31 @@ func TestOpenReadsVersion1(t *testing.T) {
 	})
 	if err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestSlabsText checks that strings copied into a block of text keep their bytes as the
+// block fills and a new one starts, and that the source bytes can change after the copy.
+func TestSlabsText(t *testing.T) {
+	sl := newSlabs()
+	var want, got []string
+	src := make([]byte, textBlock/16+1)
+	for i := range 3 * textBlock / 100 {
+		n := 1 + i%99
+		if i%500 == 0 {
+			n = len(src) // longer than a block's share: a string of its own
+		}
+		for j := range src[:n] {
+			src[j] = byte('a' + (i+j)%26)
+		}
+		want = append(want, string(src[:n]))
+		got = append(got, sl.str(src[:n]))
+		src[0] = '!' // the record's bytes are the file's: they may change after
+	}
+	if !slices.Equal(got, want) {
+		t.Fatal("strings in blocks of text changed")
+	}
+	if sl.str(nil) != "" {
+		t.Fatal("no bytes are not the empty string")
 	}
 }

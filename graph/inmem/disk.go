@@ -231,7 +231,7 @@ func (s *Store) load(ctx context.Context, path string) (empty bool, err error) {
 	// the entities and sources, with a table of their own. Once the entities are read
 	// (entitiesRead(true)), ids is only read, and the relations' goroutine checks their
 	// endpoints against it while the sources are read.
-	ids, shared := strtab{}, strtab{}
+	ids, shared, slabs := strtab{}, strtab{}, newSlabs()
 	var relErr error
 	var wg sync.WaitGroup
 	idsRead := make(chan bool, 1)
@@ -249,7 +249,7 @@ func (s *Store) load(ctx context.Context, path string) (empty bool, err error) {
 				relErr = fmt.Errorf("%s is corrupt: %v", path, p)
 			}
 		}()
-		relShared := strtab{}
+		relShared, relSlabs := strtab{}, newSlabs()
 		relErr = s.db.View(func(tx *bolt.Tx) error {
 			b := tx.Bucket([]byte(bucketRelations))
 			if n := b.Stats().KeyN; n > 0 {
@@ -260,7 +260,7 @@ func (s *Store) load(ctx context.Context, path string) (empty bool, err error) {
 				if i++; tick(ctx, "loading", i) != nil {
 					return fmt.Errorf("loading: %w", ctx.Err())
 				}
-				r, err := decodeRelation(string(k), v, relShared, nil)
+				r, err := decodeRelation(relSlabs.str(k), v, relShared, nil, relSlabs)
 				if err != nil {
 					return err
 				}
@@ -290,7 +290,7 @@ func (s *Store) load(ctx context.Context, path string) (empty bool, err error) {
 		}
 		if err := each(bucketEntities, func(k, v []byte) error {
 			id := ids.get(k)
-			e, err := decodeEntity(id, v, shared)
+			e, err := decodeEntity(id, v, shared, slabs)
 			if err != nil {
 				return err
 			}
@@ -639,10 +639,11 @@ func (m *merge) step(ctx context.Context, tx *bolt.Tx, done *int) error {
 }
 
 // decodeEntity decodes the entity record val stored under id, binary or (version 1) JSON.
-// shared interns repeated values of binary records.
-func decodeEntity(id string, val []byte, shared strtab) (model.Entity, error) {
+// shared interns repeated values of binary records; slabs, when not nil, holds what the
+// records of one load share (slabs).
+func decodeEntity(id string, val []byte, shared strtab, slabs *slabs) (model.Entity, error) {
 	if len(val) > 0 && val[0] == binaryTag {
-		e, err := decodeEntityBinary(id, &dec{b: val[1:], shared: shared})
+		e, err := decodeEntityBinary(id, &dec{b: val[1:], shared: shared, slabs: slabs})
 		if err != nil {
 			return nil, fmt.Errorf("entity %q: %w", id, err)
 		}
@@ -703,9 +704,9 @@ func decodeSource(id string, val []byte, shared strtab) (*model.Source, error) {
 
 // decodeRelation is decodeEntity for relations; ids, when not nil, holds the entity ids, whose
 // strings the relation's endpoints then share.
-func decodeRelation(id string, val []byte, shared, ids strtab) (*model.Relation, error) {
+func decodeRelation(id string, val []byte, shared, ids strtab, slabs *slabs) (*model.Relation, error) {
 	if len(val) > 0 && val[0] == binaryTag {
-		r, err := decodeRelationBinary(id, &dec{b: val[1:], shared: shared, ids: ids})
+		r, err := decodeRelationBinary(id, &dec{b: val[1:], shared: shared, ids: ids, slabs: slabs})
 		if err != nil {
 			return nil, fmt.Errorf("relation %q: %w", id, err)
 		}

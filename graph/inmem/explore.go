@@ -28,8 +28,12 @@ func (s *Store) Neighborhood(ctx context.Context, q model.NeighborhoodQuery) (*m
 	}
 	f := compileRelFilter(model.RelationFilter{Types: q.Types, AsOf: q.AsOf})
 	limit := q.Limit
-	kept := map[string]bool{q.ID: true}
-	order := []string{q.ID}
+	// Limit bounds the nodes kept: up to a few hundred (the explorer asks for 200), the set
+	// and the list are made at that size rather than grown to it.
+	kept := make(map[string]bool, min(limit, presize))
+	kept[q.ID] = true
+	order := make([]string, 1, min(limit, presize))
+	order[0] = q.ID
 	frontier := []string{q.ID}
 	truncated := false
 	visits := 0
@@ -64,7 +68,9 @@ func (s *Store) Neighborhood(ctx context.Context, q model.NeighborhoodQuery) (*m
 	// enough: the node with the most relations (the hub the explorer asks about, thousands)
 	// is not walked, and its relations with the others are found from them. Only its
 	// self-loops, whose both ends are itself, are looked for in its own list.
-	rels := map[string]*model.Relation{}
+	// A relation between two walked nodes is found from each: the list is sorted and the
+	// second finding dropped, which costs less than a set of them all.
+	var rels []*model.Relation
 	skip := ""
 	if len(order) > 1 {
 		most := -1
@@ -75,7 +81,7 @@ func (s *Store) Neighborhood(ctx context.Context, q model.NeighborhoodQuery) (*m
 		}
 		for _, r := range s.byFrom[skip] {
 			if r.FromID == r.ToID && f.match(r) {
-				rels[r.ID] = r
+				rels = append(rels, r)
 			}
 		}
 	}
@@ -89,11 +95,12 @@ func (s *Store) Neighborhood(ctx context.Context, q model.NeighborhoodQuery) (*m
 		}
 		s.adjacent(u, func(r *model.Relation) {
 			if kept[r.Other(u)] && f.match(r) {
-				rels[r.ID] = r
+				rels = append(rels, r)
 			}
 		})
 	}
-	sorted := slices.SortedFunc(maps.Values(rels), byRelationID)
+	slices.SortFunc(rels, byRelationID)
+	sorted := slices.Compact(rels) // one relation, one pointer: its findings are equal
 	if len(sorted) > model.MaxSubgraphRelations {
 		sorted, truncated = sorted[:model.MaxSubgraphRelations], true
 	}
@@ -111,6 +118,11 @@ func (s *Store) Neighborhood(ctx context.Context, q model.NeighborhoodQuery) (*m
 	}
 	return g, nil
 }
+
+// presize is the most nodes a neighbourhood's sets are made for before it knows how many it
+// will keep: the explorer's limit of 200 fits, and a small neighbourhood under the largest
+// limit (MaxNeighborhoodLimit) does not start with sets for a thousand.
+const presize = 256
 
 // smallestIDs keeps the k smallest of the distinct ids offered, and whether there were more
 // (cut): a layer of a hub's neighbourhood has thousands of nodes of which a page keeps a
@@ -133,7 +145,7 @@ func (h *smallestIDs) offer(id string) {
 		return
 	}
 	if h.in == nil {
-		h.in = make(map[string]bool, min(h.k, 64))
+		h.in = make(map[string]bool, min(h.k, presize))
 	}
 	h.in[id] = true
 	if len(h.heap) < h.k {

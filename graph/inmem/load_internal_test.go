@@ -2,6 +2,7 @@ package inmem
 
 import (
 	"context"
+	"slices"
 	"sync/atomic"
 	"testing"
 
@@ -108,4 +109,20 @@ func (c *countdown) Err() error {
 		return context.Canceled
 	}
 	return nil
+}
+
+// TestNewEntityRecsAreNewEntityRec holds the records a load builds in blocks, with their keys
+// packed into one string each, to the records a single write builds.
+func TestNewEntityRecsAreNewEntityRec(t *testing.T) {
+	es := append(synth.Generate(2_000, 5).Entities(), &model.Organization{EntityBase: model.EntityBase{ID: "x", Name: "Škoda Auto", Aliases: []string{"Skoda", "ŠKODA AUTO", "Škoda a.s.", ""}}})
+	recs := newEntityRecs(t.Context(), es)
+	if len(recs) != len(es) {
+		t.Fatalf("%d records of %d entities", len(recs), len(es))
+	}
+	for i, e := range es {
+		got, want := recs[i], newEntityRec(e)
+		if got.e != want.e || !slices.Equal(got.keys, want.keys) || got.sortKey != want.sortKey || cap(got.keys) != len(got.keys) {
+			t.Fatalf("%s: record %+v, want %+v", e.GetID(), got, want)
+		}
+	}
 }

@@ -56,6 +56,6 @@ func (s *Store) prebuild(ctx context.Context, c *change) <-chan *Store {
 // Every field that apply maintains is here (TestAdoptTakesEveryField).
 func (s *Store) adopt(n *Store) {
 	s.entities, s.byKind, s.sources, s.relations = n.entities, n.byKind, n.sources, n.relations
-	s.byFrom, s.byTo = n.byFrom, n.byTo
+	s.byFrom, s.byTo, s.loops = n.byFrom, n.byTo, n.loops
 	s.views, s.search = n.views, n.search
 }

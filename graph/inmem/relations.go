@@ -181,6 +181,9 @@ func relationPageByID(rows []*model.Relation, desc bool, first int, after *model
 	}
 	end := min(n, start+max(first, 0))
 	var items []*model.Relation
+	if end > start {
+		items = make([]*model.Relation, 0, end-start)
+	}
 	for i := start; i < end; i++ {
 		items = append(items, at(i).Clone())
 	}
@@ -282,7 +285,13 @@ func (s *Store) relationsOfLocked(ctx context.Context, op string, ids []string, 
 		if _, done := out[id]; done {
 			continue
 		}
-		page, err := s.relationPage(ctx, op, s.relationsOf(id, dir), relPageQuery{f, q.Filter.Where, id, q.Order, q.Aggregate, q.CountOnly}, q.First, after)
+		pq := relPageQuery{f, q.Filter.Where, id, q.Order, q.Aggregate, q.CountOnly}
+		ends := s.endsOf(id, dir)
+		if pq.everyRowByID() {
+			out[id] = ends.page(q.Order.Desc, q.First, after)
+			continue
+		}
+		page, err := s.relationPageWalk(ctx, op, ends.merged(), pq, q.First, after)
 		if err != nil {
 			return nil, err
 		}

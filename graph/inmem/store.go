@@ -69,6 +69,9 @@ type Store struct {
 	// (adjacency.go).
 	byFrom adjacency
 	byTo   adjacency
+	// loops counts, for each entity with self-loops, how many it has: they are in both of
+	// its lists, and a page of all its relations counts them once without merging the lists.
+	loops map[string]int
 
 	// Sorted views, patched by small writes and rebuilt after large ones (see apply). Keyset
 	// pages walk them in order, so a listing is one linear scan with no per-query sort.
@@ -102,6 +105,7 @@ func New() *Store {
 		relations: map[string]*model.Relation{},
 		byFrom:    adjacency{},
 		byTo:      adjacency{},
+		loops:     map[string]int{},
 	}
 	s.rebuildViews()
 	s.search.rebuild(nil)
@@ -154,7 +158,7 @@ func (s *Store) Close(ctx context.Context) error {
 		return err
 	}
 	s.closed = true
-	s.entities, s.byKind, s.sources, s.relations, s.byFrom, s.byTo = nil, nil, nil, nil, nil, nil
+	s.entities, s.byKind, s.sources, s.relations, s.byFrom, s.byTo, s.loops = nil, nil, nil, nil, nil, nil, nil
 	s.views = views{}
 	s.search = searchIndex{}
 	s.mu.Unlock()
