@@ -132,12 +132,7 @@ func (s entitySource) fetch(ctx context.Context, ids []string) ([]model.Entity, 
 // siblings is called with l.entities.mu held.
 func (s entitySource) siblings(id string) []string {
 	l := s.l
-	if len(l.entityNews) > 0 {
-		l.entityGroups = groupNews(&l.entities, l.entityGroups, l.entityNews, entityBound, entityKeys)
-		clear(l.entityNews)
-		l.entityNews = l.entityNews[:0]
-	}
-	return groupSiblings(l.entityGroups, id)
+	return newsSiblings(&l.entities, &l.entityGroups, &l.entityNews, entityBound, entityKeys, id)
 }
 
 func (s entitySource) seen(_ []string, ents []model.Entity, errs []error) {
@@ -152,12 +147,7 @@ func (s sourceSource) fetch(ctx context.Context, ids []string) ([]*model.Source,
 // siblings is called with l.sources.mu held.
 func (s sourceSource) siblings(id string) []string {
 	l := s.l
-	if len(l.sourceNews) > 0 {
-		l.sourceGroups = groupNews(&l.sources, l.sourceGroups, l.sourceNews, sourceBound, sourceKeys)
-		clear(l.sourceNews)
-		l.sourceNews = l.sourceNews[:0]
-	}
-	return groupSiblings(l.sourceGroups, id)
+	return newsSiblings(&l.sources, &l.sourceGroups, &l.sourceNews, sourceBound, sourceKeys, id)
 }
 
 // seen announces the publishers of the sources found.
@@ -334,6 +324,17 @@ func sourceKeys(n *news, out []string) []string {
 		}
 	}
 	return out
+}
+
+// newsSiblings is a loader's siblings of k: the announcements pending (*pending) first become
+// groups (*groups), and are then dropped. b.mu is held.
+func newsSiblings[V any](b *batcher[string, V], groups *map[string]*keyGroup, pending *[]news, bound func(*news) int, keysOf func(*news, []string) []string, k string) []string {
+	if len(*pending) > 0 {
+		*groups = groupNews(b, *groups, *pending, bound, keysOf)
+		clear(*pending)
+		*pending = (*pending)[:0]
+	}
+	return groupSiblings(*groups, k)
 }
 
 // groupNews turns announcements into groups of b's keys, in the order they were made: each
