@@ -48,9 +48,10 @@ func entityPage[N model.Entity](ctx context.Context, s model.Reader, kind model.
 	items, hasNext := visible(page.Items, page.HasNextPage, n)
 	loader.For(ctx).AnnounceEntities(items)
 	cursors := make([]string, 0, len(items))
+	cursor := q.Cursors()
 	for _, e := range items {
 		if v, ok := e.(N); ok {
-			c := q.Cursor(e)
+			c := cursor(e)
 			cursors = append(cursors, c)
 			edge(c, v)
 		}
@@ -103,7 +104,7 @@ func entityRelations(ctx context.Context, id string, types []model.RelationType,
 	if err != nil {
 		return nil, err
 	}
-	return withAggregate(relationConnection(page, n, after, q.Cursor), page), nil
+	return withAggregate(relationConnection(page, n, after, q.Cursors()), page), nil
 }
 
 // entitySources resolves the sources an entity cites.

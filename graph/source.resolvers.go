@@ -40,8 +40,9 @@ func (r *queryResolver) Sources(ctx context.Context, where *gqlmodel.SourceWhere
 	items, hasNext := visible(page.Items, page.HasNextPage, n)
 	conn := &gqlmodel.SourceConnection{Edges: make([]*gqlmodel.SourceEdge, 0, len(items)), TotalCount: page.TotalCount}
 	cursors := make([]string, 0, len(items))
+	cursor := q.Cursors()
 	for _, s := range items {
-		c := q.Cursor(s)
+		c := cursor(s)
 		cursors = append(cursors, c)
 		conn.Edges = append(conn.Edges, &gqlmodel.SourceEdge{Cursor: c, Node: s})
 	}

@@ -76,9 +76,35 @@ func canonical[T ~string](xs []T) []T {
 	return slices.Compact(c)
 }
 
+// encode makes the cursor of the position (key, id) in l: the JSON array is written as
+// json.Marshal writes it (TestCursorEncodingIsJSON), on the stack when it is short, since a
+// page makes one cursor per row.
 func (l listing) encode(key, id string) string {
-	b, _ := json.Marshal([]string{l.what, l.order, l.args, key, id})
+	var stack [256]byte
+	b := append(stack[:0], '[')
+	for i, s := range [...]string{l.what, l.order, l.args, key, id} {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = appendJSONString(b, s)
+	}
+	b = append(b, ']')
 	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+// appendJSONString appends s as a JSON string, byte for byte as json.Marshal writes it: a
+// string of printable ASCII without the characters it escapes is copied between quotes, any
+// other goes through json.Marshal.
+func appendJSONString(b []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c >= 0x7f || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
+			m, _ := json.Marshal(s)
+			return append(b, m...)
+		}
+	}
+	b = append(b, '"')
+	b = append(b, s...)
+	return append(b, '"')
 }
 
 // decode reads after, a cursor that must come from listing l; "" is no cursor (nil).
@@ -159,6 +185,12 @@ func (q EntityQuery) Cursor(e Entity) string {
 	return q.CursorAt(EntityOrderKey(e, q.SortOrder()), e.GetID())
 }
 
+// Cursors is Cursor for the rows of one page: the listing is worked out once, not per row.
+func (q EntityQuery) Cursors() func(Entity) string {
+	l, o := q.listing(), q.SortOrder()
+	return func(e Entity) string { return l.encode(EntityOrderKey(e, o), e.GetID()) }
+}
+
 // CursorAt is the cursor of the position (key, id) in this listing, whether or not a row is
 // there.
 func (q EntityQuery) CursorAt(key, id string) string { return q.listing().encode(key, id) }
@@ -182,6 +214,12 @@ func (q SourceQuery) listing() listing {
 // Cursor is the cursor of source s in this listing.
 func (q SourceQuery) Cursor(s *Source) string {
 	return q.CursorAt(SourceSortKey(s, q.SortOrder().Field), s.ID)
+}
+
+// Cursors is Cursor for the rows of one page, like EntityQuery.Cursors.
+func (q SourceQuery) Cursors() func(*Source) string {
+	l, f := q.listing(), q.SortOrder().Field
+	return func(s *Source) string { return l.encode(SourceSortKey(s, f), s.ID) }
 }
 
 // CursorAt is the cursor of the position (key, id) in this listing.
@@ -224,6 +262,12 @@ func (q RelationQuery) Cursor(r *Relation) string {
 	return q.CursorAtKey(RelationOrderKey(r, q.Order), r.ID)
 }
 
+// Cursors is Cursor for the rows of one page, like EntityQuery.Cursors.
+func (q RelationQuery) Cursors() func(*Relation) string {
+	l := q.listing()
+	return func(r *Relation) string { return l.encode(RelationOrderKey(r, q.Order), r.ID) }
+}
+
 // CursorAt is the cursor of the position id in this listing, for the id ordering.
 func (q RelationQuery) CursorAt(id string) string { return q.listing().encode("", id) }
 
@@ -247,6 +291,12 @@ func (q RelationsOfQuery) listing() listing {
 // Cursor is the cursor of relation r in this listing.
 func (q RelationsOfQuery) Cursor(r *Relation) string {
 	return q.CursorAtKey(RelationOrderKey(r, q.Order), r.ID)
+}
+
+// Cursors is Cursor for the rows of one page, like EntityQuery.Cursors.
+func (q RelationsOfQuery) Cursors() func(*Relation) string {
+	l := q.listing()
+	return func(r *Relation) string { return l.encode(RelationOrderKey(r, q.Order), r.ID) }
 }
 
 // CursorAt is the cursor of the position id in this listing, for the id ordering.

@@ -1,6 +1,8 @@
 package model
 
 import (
+	"encoding/base64"
+	"encoding/json"
 	"strings"
 	"testing"
 )
@@ -158,4 +160,65 @@ func FuzzDecodeCursor(f *testing.F) {
 			t.Fatalf("AfterCursor(%q) accepted %+v", s, c)
 		}
 	})
+}
+
+// TestCursorEncodingIsJSON holds the cursor writer to base64url of json.Marshal's array, for
+// every kind of character json.Marshal escapes or replaces, so that cursors handed out before
+// still read and equal positions still make equal cursors.
+func TestCursorEncodingIsJSON(t *testing.T) {
+	texts := []string{
+		"", "plain", "with space", `quote"d`, `back\slash`, "<tag>", "a&b", "tab\there", "nl\n",
+		"\x00\x1f", "\x7f", "Škoda", "长城汽车", "line\u2028sep\u2029", "bad \xff utf-8", "x\xc3",
+		strings.Repeat("long ", 80),
+	}
+	for _, key := range texts {
+		for _, id := range []string{"baic", `i"d`, "ид"} {
+			l := listing{what: "an entity's relations", order: "ID:asc", args: key}
+			b, err := json.Marshal([]string{l.what, l.order, l.args, key, id})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got, want := l.encode(key, id), base64.RawURLEncoding.EncodeToString(b); got != want {
+				t.Errorf("encode(%q, %q) = %s, want %s", key, id, got, want)
+			}
+		}
+	}
+}
+
+// TestPageCursorsAreCursor holds each query's Cursors, which works the listing out once, to
+// its Cursor.
+func TestPageCursorsAreCursor(t *testing.T) {
+	d := MustDate("2021")
+	f := RelationFilter{Types: []RelationType{RelAssembles, RelOwnsBrand}, AsOf: &d}
+	rels := []*Relation{
+		{ID: "r1", Type: RelAssembles, FromID: "avtotor", ToID: "baic"},
+		{ID: "r2", Type: RelOwnsBrand, FromID: "baic-group", ToID: "baic", Status: StatusPlanned},
+	}
+	for _, o := range []Order{{}, {Field: SortByType}, {Field: SortByID, Desc: true}} {
+		ro := RelationsOfQuery{Direction: DirectionOut, Filter: f, Order: o}
+		rq := RelationQuery{Filter: f, Order: o}
+		rc, qc := ro.Cursors(), rq.Cursors()
+		for _, r := range rels {
+			if got, want := rc(r), ro.Cursor(r); got != want {
+				t.Errorf("RelationsOfQuery%+v: Cursors = %s, Cursor = %s", o, got, want)
+			}
+			if got, want := qc(r), rq.Cursor(r); got != want {
+				t.Errorf("RelationQuery%+v: Cursors = %s, Cursor = %s", o, got, want)
+			}
+		}
+	}
+	b := &Brand{EntityBase: EntityBase{ID: "baic", Name: "BAIC Motor"}}
+	for _, o := range []Order{{}, {Field: SortByName, Desc: true}, {Field: SortByID}} {
+		q := EntityQuery{Kind: KindBrand, Order: o}
+		if got, want := q.Cursors()(b), q.Cursor(b); got != want {
+			t.Errorf("EntityQuery%+v: Cursors = %s, Cursor = %s", o, got, want)
+		}
+	}
+	s := &Source{ID: "s1", Title: "A report", PublisherID: "pub"}
+	for _, o := range []Order{{}, {Field: SortByPublishedOn, Desc: true}} {
+		q := SourceQuery{Order: o}
+		if got, want := q.Cursors()(s), q.Cursor(s); got != want {
+			t.Errorf("SourceQuery%+v: Cursors = %s, Cursor = %s", o, got, want)
+		}
+	}
 }
