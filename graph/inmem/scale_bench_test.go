@@ -227,6 +227,20 @@ func benchSize(b *testing.B, n int) {
 		}
 	}
 
+	// The explorer's question about a hub: two hops, 200 nodes, which the first layer fills.
+	b.Run("Neighborhood/hub/depth2/limit200", func(b *testing.B) {
+		var nodes, rels int
+		for range b.N {
+			g, err := st.Neighborhood(ctx, model.NeighborhoodQuery{ID: f.hub, Depth: 2, Limit: 200})
+			if err != nil {
+				b.Fatal(err)
+			}
+			nodes, rels = len(g.Nodes), len(g.Relations)
+		}
+		b.ReportMetric(float64(nodes), "nodes")
+		b.ReportMetric(float64(rels), "rels")
+	})
+
 	// Random pairs: most are not connected within the length limit, which is the expensive
 	// case (the search runs to the limit); found reports the share that were.
 	for _, maxLen := range []int{model.DefaultPathLength, model.MaxPathLength} {
