@@ -79,9 +79,11 @@ func (s *Store) Neighborhood(ctx context.Context, q model.NeighborhoodQuery) (*m
 				skip, most = u, n
 			}
 		}
-		for _, r := range s.byFrom[skip] {
-			if r.FromID == r.ToID && f.match(r) {
-				rels = append(rels, r)
+		if s.loops[skip] > 0 { // most entities have none, and their list is not walked
+			for _, r := range s.byFrom[skip] {
+				if r.FromID == r.ToID && f.match(r) {
+					rels = append(rels, r)
+				}
 			}
 		}
 	}
