@@ -106,8 +106,10 @@ func buildAdjacency(rels []*model.Relation, entities int) (from, to adjacency, l
 	return build(fromN), build(toN), loops
 }
 
-// indexRelation adds r to the endpoint index: both lists, and the count of self-loops.
+// indexRelation adds r to the endpoint index: both lists, and the count of self-loops. The
+// neighbour indexes of both ends (neighbours.go) no longer hold all their relations, and go.
 func (s *Store) indexRelation(r *model.Relation) {
+	s.nbrs.drop(r.FromID, r.ToID)
 	s.byFrom.add(r.FromID, r)
 	s.byTo.add(r.ToID, r)
 	if r.FromID == r.ToID {
@@ -117,6 +119,7 @@ func (s *Store) indexRelation(r *model.Relation) {
 
 // unindexRelation takes r out of the endpoint index, as indexRelation put it in.
 func (s *Store) unindexRelation(r *model.Relation) {
+	s.nbrs.drop(r.FromID, r.ToID)
 	s.byFrom.remove(r.FromID, r.ID)
 	s.byTo.remove(r.ToID, r.ID)
 	if r.FromID == r.ToID {

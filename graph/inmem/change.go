@@ -109,6 +109,7 @@ func (s *Store) commit(ctx context.Context, op string, c *change) error {
 func (s *Store) abandon() {
 	s.closed = true
 	s.entities, s.byKind, s.sources, s.relations, s.byFrom, s.byTo, s.loops = nil, nil, nil, nil, nil, nil, nil
+	s.nbrs.reset()
 	s.views = views{}
 	s.search = searchIndex{}
 	if s.db != nil {
@@ -364,6 +365,7 @@ func (s *Store) applyContext(ctx context.Context, c *change) bool {
 			return false
 		}
 		s.byFrom, s.byTo, s.loops, s.search = from, to, loops, idx
+		s.nbrs.reset()
 	}
 	return true
 }

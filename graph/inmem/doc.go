@@ -30,6 +30,7 @@
 //	disk.go       Open and the bbolt file: loading, committing, staged imports
 //	codec.go      the binary records of format version 2
 //	adjacency.go  relations by endpoint, in id order
+//	neighbours.go a hub's relations by their other end, built as neighbourhoods walk it
 //	search_prefix.go  the name, alias and word arrays that answer most short searches
 //	prebuild.go   a large import built in memory while the file takes it
 //	nested.go     ReadNested, composed of the batch methods

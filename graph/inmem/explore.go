@@ -47,9 +47,23 @@ func (s *Store) Neighborhood(ctx context.Context, q model.NeighborhoodQuery) (*m
 			if err := tick(ctx, op, visits); err != nil {
 				return nil, err
 			}
+			// A hub's relations in other-end order: once an id is beyond the layer, so is
+			// every later one, and the walk of its thousands stops after about the room left
+			// (neighbours.go).
+			if list := s.neighbours(u); list != nil {
+				for _, n := range list {
+					if layer.beyond(n.other) {
+						break
+					}
+					if !kept[n.other] && f.match(n.rel) {
+						layer.offer(n.other)
+					}
+				}
+				continue
+			}
 			s.adjacent(u, func(r *model.Relation) {
 				// Once the layer is cut, an id above every one it keeps changes nothing, and
-				// costs a comparison instead of a lookup in kept: most of a hub's thousands.
+				// costs a comparison instead of a lookup in kept.
 				if v := r.Other(u); !layer.beyond(v) && !kept[v] && f.match(r) {
 					layer.offer(v)
 				}

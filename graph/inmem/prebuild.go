@@ -57,5 +57,6 @@ func (s *Store) prebuild(ctx context.Context, c *change) <-chan *Store {
 func (s *Store) adopt(n *Store) {
 	s.entities, s.byKind, s.sources, s.relations = n.entities, n.byKind, n.sources, n.relations
 	s.byFrom, s.byTo, s.loops = n.byFrom, n.byTo, n.loops
+	s.nbrs.reset() // its lists are of the graph s held
 	s.views, s.search = n.views, n.search
 }

@@ -22,8 +22,9 @@ func TestAdoptTakesEveryField(t *testing.T) {
 	}
 	s := &Store{}
 	s.adopt(n)
-	// The locks, the state of the store and its file are the store's own, not the graph's.
-	own := map[string]bool{"wmu": true, "mu": true, "closed": true, "now": true, "db": true, "hist": true}
+	// The locks, the state of the store and its file are the store's own, not the graph's;
+	// the neighbour cache is dropped (adopt resets it), not handed over.
+	own := map[string]bool{"wmu": true, "mu": true, "closed": true, "now": true, "db": true, "hist": true, "nbrs": true}
 	st, nt := reflect.ValueOf(s).Elem(), reflect.ValueOf(n).Elem()
 	for i := range st.NumField() {
 		name := st.Type().Field(i).Name

@@ -72,6 +72,9 @@ type Store struct {
 	// loops counts, for each entity with self-loops, how many it has: they are in both of
 	// its lists, and a page of all its relations counts them once without merging the lists.
 	loops map[string]int
+	// nbrs caches, for the entities with most relations, their relations in other-end order
+	// (neighbours.go), built as neighbourhoods walk them and dropped as writes change them.
+	nbrs neighbourCache
 
 	// Sorted views, patched by small writes and rebuilt after large ones (see apply). Keyset
 	// pages walk them in order, so a listing is one linear scan with no per-query sort.
@@ -159,6 +162,7 @@ func (s *Store) Close(ctx context.Context) error {
 	}
 	s.closed = true
 	s.entities, s.byKind, s.sources, s.relations, s.byFrom, s.byTo, s.loops = nil, nil, nil, nil, nil, nil, nil
+	s.nbrs.reset()
 	s.views = views{}
 	s.search = searchIndex{}
 	s.mu.Unlock()
