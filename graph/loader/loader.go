@@ -342,12 +342,14 @@ func newsSiblings[V any](b *batcher[string, V], groups *map[string]*keyGroup, pe
 // latest group. b.mu is held; groups is made when nil and returned. The keys of all the
 // groups share one array.
 func groupNews[V any](b *batcher[string, V], groups map[string]*keyGroup, all []news, bound func(*news) int, keysOf func(*news, []string) []string) map[string]*keyGroup {
-	if groups == nil {
-		groups = map[string]*keyGroup{}
-	}
 	c := 0
 	for i := range all {
 		c += bound(&all[i])
+	}
+	if groups == nil {
+		// Made at the size of what is announced: a neighbourhood announces some 300 sources
+		// at once, and growing the map to them from empty cost more than grouping them.
+		groups = make(map[string]*keyGroup, c)
 	}
 	buf := make([]string, 0, c)
 	for i := range all {
