@@ -3,6 +3,7 @@ package httpapi
 import (
 	"bytes"
 	"context"
+	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"mime"
@@ -616,10 +617,21 @@ func marshalResponse(resp *graphql.Response) ([]byte, error) {
 
 // appendHTMLEscaped appends JSON text with <, >, & and U+2028 and U+2029 escaped, as
 // encoding/json escapes them.
+//
+// An answer is tens of KiB in which those bytes are rare, so it is read eight bytes at a
+// time: a word holding none of <, >, & and 0xE2 (the first byte of U+2028 and U+2029) is
+// passed over whole, and only a word with one of them is looked at byte by byte. Byte by byte
+// throughout, this scan was a twentieth of the CPU of a 68 KB neighbourhood.
 func appendHTMLEscaped(b, src []byte) []byte {
 	const hex = "0123456789abcdef"
 	start := 0
 	for i := 0; i < len(src); i++ {
+		for i+8 <= len(src) && !mayNeedHTMLEscape(binary.LittleEndian.Uint64(src[i:])) {
+			i += 8
+		}
+		if i >= len(src) {
+			break
+		}
 		c := src[i]
 		switch {
 		case c == '<' || c == '>' || c == '&':
@@ -634,4 +646,13 @@ func appendHTMLEscaped(b, src []byte) []byte {
 		}
 	}
 	return append(b, src[start:]...)
+}
+
+// mayNeedHTMLEscape reports whether the eight bytes of w hold a <, >, & or 0xE2: the classic
+// test for a zero byte, (x - 0x01…) &^ x & 0x80…, applied to w with each of them xored out.
+// It never misses one; a word it flags is then looked at byte by byte.
+func mayNeedHTMLEscape(w uint64) bool {
+	const lo, hi = 0x0101010101010101, 0x8080808080808080
+	zero := func(x uint64) uint64 { return (x - lo) &^ x & hi }
+	return zero(w^(lo*'<'))|zero(w^(lo*'>'))|zero(w^(lo*'&'))|zero(w^(lo*0xE2)) != 0
 }
