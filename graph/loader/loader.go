@@ -125,6 +125,10 @@ type (
 )
 
 func (s entitySource) fetch(ctx context.Context, ids []string) ([]model.Entity, []error) {
+	if sr, ok := s.l.store.(model.SharedReader); ok {
+		vals := make([]model.Entity, len(ids))
+		return vals, alignShared(vals, sr.SharedEntitiesByID(ctx, ids, vals))
+	}
 	got, err := s.l.store.EntitiesByID(ctx, ids)
 	return align(ids, got, err)
 }
@@ -140,6 +144,10 @@ func (s entitySource) seen(_ []string, ents []model.Entity, errs []error) {
 }
 
 func (s sourceSource) fetch(ctx context.Context, ids []string) ([]*model.Source, []error) {
+	if sr, ok := s.l.store.(model.SharedReader); ok {
+		vals := make([]*model.Source, len(ids))
+		return vals, alignShared(vals, sr.SharedSourcesByID(ctx, ids, vals))
+	}
 	got, err := s.l.store.SourcesByID(ctx, ids)
 	return align(ids, got, err)
 }
@@ -192,6 +200,22 @@ func align[V any](keys []string, got map[string]V, err error) ([]V, []error) {
 		}
 	}
 	return vals, errs
+}
+
+// alignShared is align for a model.SharedReader's answer, in vals already: the batch's
+// error for every key (and no values), errNotFound for a key the store left nil.
+func alignShared[V comparable](vals []V, err error) []error {
+	errs := make([]error, len(vals))
+	var none V
+	for i, v := range vals {
+		switch {
+		case err != nil:
+			vals[i], errs[i] = none, err
+		case v == none:
+			errs[i] = errNotFound
+		}
+	}
+	return errs
 }
 
 // groupSiblings is a batcher's siblings for the groups of one loader; its mu is held.
