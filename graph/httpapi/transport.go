@@ -9,8 +9,10 @@ import (
 	"mime"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -39,6 +41,7 @@ import (
 // from the bytes of its first answer.
 type httpTransport struct {
 	answers *answerCache
+	buffers *responseBuffers
 }
 
 var _ graphql.Transport = httpTransport{}
@@ -62,7 +65,7 @@ func (httpTransport) Supports(*http.Request) bool { return true }
 // Do answers one request.
 func (t httpTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor) {
 	media := responseMediaType(r.Header.Get("Accept"))
-	a := answer{w: w, r: r, exec: exec, media: media}
+	a := answer{w: w, r: r, exec: exec, media: media, buffers: t.buffers}
 	var (
 		params  *graphql.RawParams
 		problem string
@@ -157,14 +160,16 @@ func (t httpTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.G
 		resp.Label == "" && resp.Path == nil && resp.HasNext == nil {
 		t.answers.put(ctx, key, operationName(oc), b)
 	}
+	a.buffers.put(b)
 }
 
 // answer writes the responses of one request.
 type answer struct {
-	w     http.ResponseWriter
-	r     *http.Request
-	exec  graphql.GraphExecutor
-	media string
+	w       http.ResponseWriter
+	r       *http.Request
+	exec    graphql.GraphExecutor
+	media   string
+	buffers *responseBuffers
 }
 
 // requestErrorBody is a response to a request that did not execute: per the GraphQL spec it
@@ -215,15 +220,46 @@ func (a answer) timeout(ctx context.Context) {
 
 // write answers resp and returns the bytes it wrote, or nil when resp could not be marshalled
 // (which is answered as an error instead).
+//
+// The body is written from a buffer of a.buffers, which the caller gives back (put) once it
+// is done with the bytes write returns.
 func (a answer) write(status int, resp *graphql.Response) []byte {
-	b, err := marshalResponse(resp)
+	b, err := appendResponse(a.buffers.get(), resp)
 	if err != nil {
+		a.buffers.put(b)
 		a.requestErrors(a.r.Context(), http.StatusOK, gqlerror.List{{Message: "marshal response", Err: err}})
 		return nil
 	}
 	a.header(status)
 	_, _ = a.w.Write(b)
 	return b
+}
+
+// responseBuffers holds the buffers answers are written from, so that a large answer (a
+// 68 KB neighbourhood) does not cost a new buffer of its size, zeroed, for every request: the
+// http.ResponseWriter has copied or sent the bytes when Write returns, and the answer cache
+// keeps a copy of its own. A nil *responseBuffers hands out nil and keeps nothing.
+type responseBuffers struct{ pool sync.Pool }
+
+// maxPooledResponse is the largest buffer kept: a rare answer of megabytes is not held for
+// the requests after it.
+const maxPooledResponse = 1 << 20
+
+func (p *responseBuffers) get() []byte {
+	if p == nil {
+		return nil
+	}
+	if b, ok := p.pool.Get().(*[]byte); ok {
+		return (*b)[:0]
+	}
+	return nil
+}
+
+func (p *responseBuffers) put(b []byte) {
+	if p == nil || b == nil || cap(b) > maxPooledResponse {
+		return
+	}
+	p.pool.Put(&b)
 }
 
 func requestError(code, msg string) *gqlerror.Error {
@@ -584,10 +620,18 @@ func paramsFromURL(rawQuery string) (*graphql.RawParams, string) {
 // and U+2029; the errors and extensions go through encoding/json as before. A response
 // carrying @defer's incremental fields is left to json.Marshal.
 func marshalResponse(resp *graphql.Response) ([]byte, error) {
+	return appendResponse(nil, resp)
+}
+
+// appendResponse is marshalResponse appending to b.
+func appendResponse(b []byte, resp *graphql.Response) ([]byte, error) {
 	if resp.Label != "" || resp.Path != nil || resp.HasNext != nil {
-		return json.Marshal(resp)
+		j, err := json.Marshal(resp)
+		return append(b, j...), err
 	}
-	b := make([]byte, 0, len(resp.Data)+64)
+	if n := len(resp.Data) + 64; cap(b)-len(b) < n {
+		b = slices.Grow(b, n)
+	}
 	b = append(b, '{')
 	if len(resp.Errors) > 0 {
 		errs, err := json.Marshal(resp.Errors)
