@@ -47,6 +47,29 @@ func (s *Store) EntitiesByID(ctx context.Context, ids []string) (map[string]mode
 	return out, nil
 }
 
+var _ model.SharedReader = (*Store)(nil)
+
+// SharedEntitiesByID implements model.SharedReader: the stored entities themselves. A change
+// stores new entities (see apply in change.go), so one handed out here is never changed.
+func (s *Store) SharedEntitiesByID(ctx context.Context, ids []string, out []model.Entity) error {
+	const op = "inmem: entities by id"
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	if err := s.ready(ctx, op); err != nil {
+		return err
+	}
+	for i, id := range ids {
+		if err := tick(ctx, op, i+1); err != nil {
+			return err
+		}
+		out[i] = nil
+		if r, ok := s.entities[id]; ok {
+			out[i] = r.e
+		}
+	}
+	return nil
+}
+
 // Entities lists one keyset page of entities of a kind (or of every kind), under the rules
 // of model.EntityQuery.Normalize.
 func (s *Store) Entities(ctx context.Context, q model.EntityQuery) (*model.EntityPage, error) {

@@ -43,6 +43,27 @@ func (s *Store) SourcesByID(ctx context.Context, ids []string) (map[string]*mode
 	return out, nil
 }
 
+// SharedSourcesByID implements model.SharedReader: the stored sources themselves, which a
+// change replaces rather than changes.
+func (s *Store) SharedSourcesByID(ctx context.Context, ids []string, out []*model.Source) error {
+	const op = "inmem: sources by id"
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	if err := s.ready(ctx, op); err != nil {
+		return err
+	}
+	for i, id := range ids {
+		if err := tick(ctx, op, i+1); err != nil {
+			return err
+		}
+		out[i] = nil
+		if r, ok := s.sources[id]; ok {
+			out[i] = r.s
+		}
+	}
+	return nil
+}
+
 // Sources lists one keyset page of sources, under the rules of model.SourceQuery.Normalize.
 // TitleContains matches like an entity's NameContains: the normalised text is a substring of
 // the normalised title.

@@ -125,6 +125,10 @@ type (
 )
 
 func (s entitySource) fetch(ctx context.Context, ids []string) ([]model.Entity, []error) {
+	if sr, ok := s.l.store.(model.SharedReader); ok {
+		vals := make([]model.Entity, len(ids))
+		return vals, alignShared(vals, sr.SharedEntitiesByID(ctx, ids, vals))
+	}
 	got, err := s.l.store.EntitiesByID(ctx, ids)
 	return align(ids, got, err)
 }
@@ -140,6 +144,10 @@ func (s entitySource) seen(_ []string, ents []model.Entity, errs []error) {
 }
 
 func (s sourceSource) fetch(ctx context.Context, ids []string) ([]*model.Source, []error) {
+	if sr, ok := s.l.store.(model.SharedReader); ok {
+		vals := make([]*model.Source, len(ids))
+		return vals, alignShared(vals, sr.SharedSourcesByID(ctx, ids, vals))
+	}
 	got, err := s.l.store.SourcesByID(ctx, ids)
 	return align(ids, got, err)
 }
@@ -192,6 +200,22 @@ func align[V any](keys []string, got map[string]V, err error) ([]V, []error) {
 		}
 	}
 	return vals, errs
+}
+
+// alignShared is align for a model.SharedReader's answer, in vals already: the batch's
+// error for every key (and no values), errNotFound for a key the store left nil.
+func alignShared[V comparable](vals []V, err error) []error {
+	errs := make([]error, len(vals))
+	var none V
+	for i, v := range vals {
+		switch {
+		case err != nil:
+			vals[i], errs[i] = none, err
+		case v == none:
+			errs[i] = errNotFound
+		}
+	}
+	return errs
 }
 
 // groupSiblings is a batcher's siblings for the groups of one loader; its mu is held.
@@ -342,12 +366,14 @@ func newsSiblings[V any](b *batcher[string, V], groups *map[string]*keyGroup, pe
 // latest group. b.mu is held; groups is made when nil and returned. The keys of all the
 // groups share one array.
 func groupNews[V any](b *batcher[string, V], groups map[string]*keyGroup, all []news, bound func(*news) int, keysOf func(*news, []string) []string) map[string]*keyGroup {
-	if groups == nil {
-		groups = map[string]*keyGroup{}
-	}
 	c := 0
 	for i := range all {
 		c += bound(&all[i])
+	}
+	if groups == nil {
+		// Made at the size of what is announced: a neighbourhood announces some 300 sources
+		// at once, and growing the map to them from empty cost more than grouping them.
+		groups = make(map[string]*keyGroup, c)
 	}
 	buf := make([]string, 0, c)
 	for i := range all {

@@ -57,7 +57,8 @@ const (
 //   - Exploring is bounded: Depth, Limit, MaxLength and the First of Paths out of the range
 //     of their Max constants are BAD_USER_INPUT, as in the API.
 //   - Source TitleContains: Normalize(text) is a substring of Normalize(title).
-//   - Returned values are copies: callers may change them without affecting the store.
+//   - Returned values are copies: callers may change them without affecting the store. The
+//     one exception is the optional SharedReader, whose values are the stored ones, read-only.
 //
 // Store is the sum of its parts, and each consumer holds only the part it uses: the resolvers
 // a Reader and a Writer, the per-request loaders a BatchReader, seed.Load an Importer. The

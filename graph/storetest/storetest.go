@@ -52,6 +52,7 @@ func Run(t *testing.T, newStore func(t *testing.T) model.Store) {
 	t.Run("Aggregates", func(t *testing.T) { testAggregates(t, loaded(t)) })
 	t.Run("EntityAggregates", func(t *testing.T) { testEntityAggregates(t, loaded(t)) })
 	t.Run("Copies", func(t *testing.T) { testCopies(t, loaded(t)) })
+	t.Run("Shared", func(t *testing.T) { testShared(t, loaded(t)) })
 	t.Run("Import", func(t *testing.T) { testImport(t, newStore(t)) })
 	t.Run("ImportCancelled", func(t *testing.T) { testImportCancelled(t, loaded(t)) })
 	t.Run("Context", func(t *testing.T) { testContext(t, loaded(t)) })

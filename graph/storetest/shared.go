@@ -1,0 +1,86 @@
+package storetest
+
+import (
+	"testing"
+
+	"github.com/autograph-kg/autograph/graph/instrument"
+	"github.com/autograph-kg/autograph/graph/model"
+)
+
+// testShared checks model.SharedReader as the per-request loaders see it: through the
+// instrumented store, which is the store's own SharedReader when it has one (the embedded
+// store) and copies from its batch lookups otherwise (Neo4j). Its answers are those of
+// EntitiesByID and SourcesByID, in the order asked; and a value it handed out is never
+// changed afterwards, by an upsert of the same id, a deletion or an import, since it may be
+// the stored value itself.
+func testShared(t *testing.T, s model.Store) {
+	ctx := t.Context()
+	var sr model.SharedReader = instrument.Wrap(s, nil)
+	fx := Fixture()
+
+	ids := []string{"avtotor", "no-such-entity", "baic-x55", "avtotor", "kaliningrad"}
+	ents := make([]model.Entity, len(ids))
+	noErr(t, "SharedEntitiesByID", sr.SharedEntitiesByID(ctx, ids, ents))
+	copies, err := s.EntitiesByID(ctx, ids)
+	noErr(t, "EntitiesByID", err)
+	for i, id := range ids {
+		if want := copies[id]; want == nil {
+			if ents[i] != nil {
+				t.Errorf("SharedEntitiesByID: %s = %v, want nil (unknown id)", id, ents[i])
+			}
+			continue
+		}
+		diff(t, "SharedEntitiesByID: "+id, copies[id], ents[i])
+	}
+	srcIDs := []string{fx.Sources[2].ID, "no-such-source", fx.Sources[0].ID}
+	srcs := make([]*model.Source, len(srcIDs))
+	noErr(t, "SharedSourcesByID", sr.SharedSourcesByID(ctx, srcIDs, srcs))
+	srcCopies, err := s.SourcesByID(ctx, srcIDs)
+	noErr(t, "SourcesByID", err)
+	for i, id := range srcIDs {
+		if want := srcCopies[id]; want == nil {
+			if srcs[i] != nil {
+				t.Errorf("SharedSourcesByID: %s = %v, want nil (unknown id)", id, srcs[i])
+			}
+			continue
+		}
+		diff(t, "SharedSourcesByID: "+id, srcCopies[id], srcs[i])
+	}
+
+	// What was handed out, as it was: the writes below must leave it so.
+	heldEnt, heldSrc, heldModel := ents[0], srcs[0], ents[2]
+	wantEnt, wantSrc, wantModel := heldEnt.Clone(), heldSrc.Clone(), heldModel.Clone()
+
+	renamed := wantEnt.Clone()
+	renamed.Common().Name = "Avtotor renamed"
+	renamed.Common().Aliases = append(renamed.Common().Aliases, "a new alias")
+	if _, err := s.UpsertEntity(ctx, renamed); err != nil {
+		t.Fatalf("UpsertEntity(renamed avtotor) = %v", err)
+	}
+	retitled := wantSrc.Clone()
+	retitled.Title = "A new title"
+	if _, err := s.UpsertSource(ctx, retitled); err != nil {
+		t.Fatalf("UpsertSource(retitled) = %v", err)
+	}
+	if _, err := s.DeleteEntity(ctx, "baic-x55"); err != nil {
+		t.Fatalf("DeleteEntity(baic-x55) = %v", err)
+	}
+	diff(t, "an entity handed out, after an upsert of its id", wantEnt, heldEnt)
+	diff(t, "a source handed out, after an upsert of its id", wantSrc, heldSrc)
+	diff(t, "an entity handed out, after its deletion", wantModel, heldModel)
+
+	// And the next ask sees the writes.
+	now := make([]model.Entity, 2)
+	noErr(t, "SharedEntitiesByID after the writes", sr.SharedEntitiesByID(ctx, []string{"avtotor", "baic-x55"}, now))
+	if now[0] == nil || now[0].Common().Name != "Avtotor renamed" {
+		t.Errorf("SharedEntitiesByID(avtotor) after the upsert = %v, want the new name", now[0])
+	}
+	if now[1] != nil {
+		t.Errorf("SharedEntitiesByID(baic-x55) after its deletion = %v, want nil", now[1])
+	}
+	nowSrc := make([]*model.Source, 1)
+	noErr(t, "SharedSourcesByID after the writes", sr.SharedSourcesByID(ctx, srcIDs[:1], nowSrc))
+	if nowSrc[0] == nil || nowSrc[0].Title != "A new title" {
+		t.Errorf("SharedSourcesByID(%s) after the upsert = %v, want the new title", srcIDs[0], nowSrc[0])
+	}
+}
