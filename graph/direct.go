@@ -99,7 +99,7 @@ func writeDirect(ctx context.Context, oc *graphql.OperationContext, sel ast.Sele
 		}
 		if len(w.needEnts) > 0 {
 			ids := dedupe(w.needEnts)
-			ents, err := ld.Entities(ctx, ids)
+			ents, err := ld.EntitiesAsked(ctx, ids)
 			if err != nil {
 				return nil
 			}
@@ -115,7 +115,7 @@ func writeDirect(ctx context.Context, oc *graphql.OperationContext, sel ast.Sele
 		}
 		if len(w.needSrcs) > 0 {
 			ids := dedupe(w.needSrcs)
-			srcs, err := ld.Sources(ctx, ids)
+			srcs, err := ld.SourcesAsked(ctx, ids)
 			if err != nil {
 				return nil
 			}
@@ -190,7 +190,7 @@ func (w *directWriter) publishersAhead(ctx context.Context, ld *loader.Loaders) 
 	}
 	slices.Sort(ids) // the ids are this function's: deduplicated in place
 	ids = slices.Compact(ids)
-	ents, err := ld.Entities(ctx, ids)
+	ents, err := ld.EntitiesAsked(ctx, ids)
 	if err != nil {
 		return false
 	}

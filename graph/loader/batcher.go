@@ -78,11 +78,36 @@ func (b *batcher[K, V]) load(ctx context.Context, keys ...K) []*entry[V] {
 	return out
 }
 
+// loadAsked is load of exactly keys: the keys announced with them (siblings) are not fetched
+// with them, and announcements are not grouped for it. It is for a caller that asks at once
+// for everything it will read (graph's direct writer), for which grouping the announcements
+// of hundreds of keys, only to find them among its own, was most of a load's time; what was
+// announced stays pending for the resolvers that ask one key at a time.
+func (b *batcher[K, V]) loadAsked(ctx context.Context, keys ...K) []*entry[V] {
+	out := make([]*entry[V], len(keys))
+	b.loadKeys(ctx, out, keys, false)
+	return out
+}
+
 // loadInto fills out with the entries of keys, in order, once they are all resolved.
 func (b *batcher[K, V]) loadInto(ctx context.Context, out []*entry[V], keys ...K) {
+	b.loadKeys(ctx, out, keys, true)
+}
+
+// siblingsOf is b.src.siblings(k) when want is set, else none.
+func (b *batcher[K, V]) siblingsOf(k K, want bool) []K {
+	if !want {
+		return nil
+	}
+	return b.src.siblings(k)
+}
+
+// loadKeys is loadInto, fetching the siblings of keys with them when siblings is set.
+func (b *batcher[K, V]) loadKeys(ctx context.Context, out []*entry[V], keys []K, siblings bool) {
 	alone := !inList(ctx)
 	var now, full []K
 	var nowDone, fullDone chan struct{}
+	var spare []entry[V]
 	b.mu.Lock()
 	if b.entries == nil {
 		b.entries = make(map[K]*entry[V], len(keys))
@@ -92,7 +117,7 @@ func (b *batcher[K, V]) loadInto(ctx context.Context, out []*entry[V], keys ...K
 			out[i] = e
 			continue
 		}
-		if sib := b.src.siblings(k); len(sib) > 0 {
+		if sib := b.siblingsOf(k, siblings); len(sib) > 0 {
 			if nowDone == nil {
 				nowDone = make(chan struct{})
 			}
@@ -117,7 +142,14 @@ func (b *batcher[K, V]) loadInto(ctx context.Context, out []*entry[V], keys ...K
 			if nowDone == nil {
 				nowDone = make(chan struct{})
 			}
-			e := &entry[V]{done: nowDone}
+			// The entries of the keys fetched now in blocks too: a writer's batch is
+			// hundreds of keys.
+			if len(spare) == 0 {
+				spare = make([]entry[V], len(keys)-i)
+			}
+			e := &spare[0]
+			spare = spare[1:]
+			e.done = nowDone
 			b.entries[k] = e
 			out[i] = e
 			now = append(now, k)

@@ -600,6 +600,17 @@ func (l *Loaders) Entities(ctx context.Context, ids []string) ([]model.Entity, e
 	return present(l.entities.load(ctx, ids...))
 }
 
+// EntitiesAsked is Entities of exactly ids: nothing announced with them is fetched with them
+// (see batcher.loadAsked). For a caller that asks at once for all it reads.
+func (l *Loaders) EntitiesAsked(ctx context.Context, ids []string) ([]model.Entity, error) {
+	return present(l.entities.loadAsked(ctx, ids...))
+}
+
+// SourcesAsked is Sources of exactly ids, as EntitiesAsked.
+func (l *Loaders) SourcesAsked(ctx context.Context, ids []string) ([]*model.Source, error) {
+	return present(l.sources.loadAsked(ctx, ids...))
+}
+
 // Source loads one source; NOT_FOUND for an unknown id.
 func (l *Loaders) Source(ctx context.Context, id string) (*model.Source, error) {
 	e := l.sources.loadOne(ctx, id)

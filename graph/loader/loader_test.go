@@ -171,3 +171,73 @@ func TestWithStoreBuildsOnFirstUse(t *testing.T) {
 		t.Fatalf("%d store calls: the second ask must come from the same loaders' cache", n)
 	}
 }
+
+// TestAskedLoadsLeaveAnnouncementsPending checks EntitiesAsked and SourcesAsked: they fetch
+// exactly the ids asked, not the ids announced with them, and those stay announced, so the
+// resolvers that ask for them one at a time still share one batch.
+func TestAskedLoadsLeaveAnnouncementsPending(t *testing.T) {
+	store := inmem.New()
+	ctx := context.Background()
+	if err := seed.Load(ctx, store); err != nil {
+		t.Fatal(err)
+	}
+	src := []string{"report-a", "report-b", "report-c", "report-d"}
+	for _, id := range src {
+		if _, err := store.UpsertSource(ctx, &model.Source{ID: id, Title: "Report " + id, PublishedOn: model.Date{Year: 2024}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	with := func() (context.Context, *loader.Loaders, *instrument.Counter) {
+		ctx, counter := instrument.WithCounter(context.Background())
+		return ctx, loader.New(instrument.Wrap(store, nil)), counter
+	}
+	ctx, l, counter := with()
+	l.AnnounceRelations([]*model.Relation{{ID: "r1", SourceIDs: src}})
+
+	got, err := l.SourcesAsked(ctx, src[:1])
+	if err != nil || len(got) != 1 || got[0].ID != src[0] || counter.Load() != 1 {
+		t.Fatalf("SourcesAsked(%s) = %v, %v after %d calls, want it alone in 1", src[0], got, err, counter.Load())
+	}
+	// The other three were announced together and are still: the first asked brings the rest.
+	if s, err := l.Source(ctx, src[1]); err != nil || s.ID != src[1] || counter.Load() != 2 {
+		t.Fatalf("Source(%s) = %v, %v after %d calls, want 2", src[1], s, err, counter.Load())
+	}
+	for _, id := range src[2:] {
+		if s, err := l.Source(ctx, id); err != nil || s.ID != id {
+			t.Fatalf("Source(%s) = %v, %v", id, s, err)
+		}
+	}
+	if n := counter.Load(); n != 2 {
+		t.Errorf("%d store calls for the announced sources, want 2 (the asked one, then the rest together)", n)
+	}
+	// Against Sources, which fetches the group of what it asks for.
+	ctx2, l2, counter2 := with()
+	l2.AnnounceRelations([]*model.Relation{{ID: "r1", SourceIDs: src}})
+	if _, err := l2.Sources(ctx2, src[:1]); err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range src[1:] {
+		if _, err := l2.Source(ctx2, id); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := counter2.Load(); n != 1 {
+		t.Errorf("Sources then Source: %d store calls, want 1 (the announced group at once)", n)
+	}
+
+	// EntitiesAsked: the same, with unknown ids left out.
+	ctx3, l3, counter3 := with()
+	l3.AnnounceRelations([]*model.Relation{{ID: "r2", FromID: "kia", ToID: "hyundai"}, {ID: "r3", FromID: "bmw", ToID: "kaiyi"}})
+	ents, err := l3.EntitiesAsked(ctx3, []string{"kia", "nobody"})
+	if err != nil || len(ents) != 1 || ents[0].GetID() != "kia" || counter3.Load() != 1 {
+		t.Fatalf("EntitiesAsked(kia, nobody) = %v, %v after %d calls", ents, err, counter3.Load())
+	}
+	for _, id := range []string{"hyundai", "bmw", "kaiyi"} {
+		if e, err := l3.Entity(ctx3, id); err != nil || e.GetID() != id {
+			t.Fatalf("Entity(%s) = %v, %v", id, e, err)
+		}
+	}
+	if n := counter3.Load(); n != 2 {
+		t.Errorf("%d store calls, want 2 (kia alone, then the announced rest together)", n)
+	}
+}
