@@ -22,7 +22,14 @@ func (r *queryResolver) Neighborhood(ctx context.Context, id string, depth *int,
 	if err != nil {
 		return nil, err
 	}
-	g, err := r.reader(ctx).Neighborhood(ctx, model.NeighborhoodQuery{ID: id, Depth: d, Types: types, AsOf: asOf, Limit: l})
+	q := model.NeighborhoodQuery{ID: id, Depth: d, Types: types, AsOf: asOf, Limit: l}
+	var g *model.Subgraph
+	// The subgraph is only written out: the store's own values do (model.SharedReader).
+	if sr, ok := r.reader(ctx).(model.SharedReader); ok {
+		g, err = sr.SharedNeighborhood(ctx, q)
+	} else {
+		g, err = r.reader(ctx).Neighborhood(ctx, q)
+	}
 	if err != nil {
 		return nil, err
 	}

@@ -13,6 +13,17 @@ import (
 // match Types and AsOf in either direction, and the matching relations among the kept nodes.
 // Nodes are kept layer by layer, each layer in id order, until Limit; a cut sets Truncated.
 func (s *Store) Neighborhood(ctx context.Context, q model.NeighborhoodQuery) (*model.Subgraph, error) {
+	return s.neighborhood(ctx, q, false)
+}
+
+// SharedNeighborhood implements model.SharedReader: Neighborhood with the stored entities and
+// relations in the subgraph, which a change replaces rather than changes.
+func (s *Store) SharedNeighborhood(ctx context.Context, q model.NeighborhoodQuery) (*model.Subgraph, error) {
+	return s.neighborhood(ctx, q, true)
+}
+
+// neighborhood is Neighborhood, with copies of the nodes and relations unless shared is set.
+func (s *Store) neighborhood(ctx context.Context, q model.NeighborhoodQuery, shared bool) (*model.Subgraph, error) {
 	const op = "inmem: neighborhood"
 	q, err := q.Normalize()
 	if err != nil {
@@ -123,14 +134,18 @@ func (s *Store) Neighborhood(ctx context.Context, q model.NeighborhoodQuery) (*m
 
 	g := &model.Subgraph{
 		Nodes:     make([]model.Entity, len(order)),
-		Relations: make([]*model.Relation, len(sorted)),
+		Relations: sorted,
 		Truncated: truncated,
 	}
 	for i, id := range order {
-		g.Nodes[i] = s.entities[id].e.Clone()
+		if g.Nodes[i] = s.entities[id].e; !shared {
+			g.Nodes[i] = g.Nodes[i].Clone()
+		}
 	}
-	for i, r := range sorted {
-		g.Relations[i] = r.Clone()
+	if !shared {
+		for i, r := range sorted {
+			sorted[i] = r.Clone()
+		}
 	}
 	return g, nil
 }

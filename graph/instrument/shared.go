@@ -37,3 +37,13 @@ func (s *Store) SharedSourcesByID(ctx context.Context, ids []string, out []*mode
 		return err
 	})
 }
+
+// SharedNeighborhood implements model.SharedReader, counted as Neighborhood.
+func (s *Store) SharedNeighborhood(ctx context.Context, q model.NeighborhoodQuery) (*model.Subgraph, error) {
+	return call(ctx, s, "Neighborhood", func() (*model.Subgraph, error) {
+		if sr, ok := s.inner.(model.SharedReader); ok {
+			return sr.SharedNeighborhood(ctx, q)
+		}
+		return s.inner.Neighborhood(ctx, q)
+	})
+}

@@ -7,10 +7,10 @@ import (
 	"github.com/autograph-kg/autograph/graph/model"
 )
 
-// testShared checks model.SharedReader as the per-request loaders see it: through the
+// testShared checks model.SharedReader as the loaders and resolvers see it: through the
 // instrumented store, which is the store's own SharedReader when it has one (the embedded
 // store) and copies from its batch lookups otherwise (Neo4j). Its answers are those of
-// EntitiesByID and SourcesByID, in the order asked; and a value it handed out is never
+// EntitiesByID, SourcesByID and Neighborhood (ids in the order asked); and a value it handed out is never
 // changed afterwards, by an upsert of the same id, a deletion or an import, since it may be
 // the stored value itself.
 func testShared(t *testing.T, s model.Store) {
@@ -47,9 +47,26 @@ func testShared(t *testing.T, s model.Store) {
 		diff(t, "SharedSourcesByID: "+id, srcCopies[id], srcs[i])
 	}
 
+	nq := model.NeighborhoodQuery{ID: "avtotor", Depth: 2, Limit: 50}
+	heldG, err := sr.SharedNeighborhood(ctx, nq)
+	noErr(t, "SharedNeighborhood", err)
+	copyG, err := s.Neighborhood(ctx, nq)
+	noErr(t, "Neighborhood", err)
+	diff(t, "SharedNeighborhood(avtotor, depth 2)", copyG, heldG)
+	if len(heldG.Nodes) < 3 || len(heldG.Relations) < 3 {
+		t.Fatalf("SharedNeighborhood(avtotor, depth 2): %d nodes, %d relations; want a few of each", len(heldG.Nodes), len(heldG.Relations))
+	}
+
 	// What was handed out, as it was: the writes below must leave it so.
 	heldEnt, heldSrc, heldModel := ents[0], srcs[0], ents[2]
 	wantEnt, wantSrc, wantModel := heldEnt.Clone(), heldSrc.Clone(), heldModel.Clone()
+	wantG := &model.Subgraph{Truncated: heldG.Truncated}
+	for _, n := range heldG.Nodes {
+		wantG.Nodes = append(wantG.Nodes, n.Clone())
+	}
+	for _, r := range heldG.Relations {
+		wantG.Relations = append(wantG.Relations, r.Clone())
+	}
 
 	renamed := wantEnt.Clone()
 	renamed.Common().Name = "Avtotor renamed"
@@ -65,6 +82,12 @@ func testShared(t *testing.T, s model.Store) {
 	if _, err := s.DeleteEntity(ctx, "baic-x55"); err != nil {
 		t.Fatalf("DeleteEntity(baic-x55) = %v", err)
 	}
+	moved := wantG.Relations[0].Clone()
+	moved.Note = "a note written later"
+	if _, err := s.UpdateRelation(ctx, moved); err != nil {
+		t.Fatalf("UpdateRelation(%s) = %v", moved.ID, err)
+	}
+	diff(t, "a neighbourhood handed out, after writes to its nodes and relations", wantG, heldG)
 	diff(t, "an entity handed out, after an upsert of its id", wantEnt, heldEnt)
 	diff(t, "a source handed out, after an upsert of its id", wantSrc, heldSrc)
 	diff(t, "an entity handed out, after its deletion", wantModel, heldModel)
