@@ -77,7 +77,8 @@ func writeDirect(ctx context.Context, oc *graphql.OperationContext, sel ast.Sele
 	if _, one := res.(model.Entity); one {
 		size = 256
 	}
-	w := &directWriter{oc: oc, buf: make([]byte, 0, size)}
+	bufs := requestBuffers(ctx)
+	w := &directWriter{oc: oc, bufs: bufs, buf: bufs.get(size)}
 	w.knownEnds(res)
 	ld := loader.For(ctx)
 	for round := range maxDirectRounds {
@@ -217,6 +218,7 @@ func dedupe(ids []string) []string {
 // loaded; ents and srcs hold nil for ids the store does not know.
 type directWriter struct {
 	oc       *graphql.OperationContext
+	bufs     *RequestBuffers // where buf comes from; nil: new buffers
 	buf      []byte
 	ents     map[string]model.Entity
 	srcs     map[string]*model.Source
@@ -343,7 +345,7 @@ func (w *directWriter) roomFor(start, done, n int) {
 	}
 	// A short list inside a long one (an entity's aliases) asks for little: it then grows as
 	// append would, by a quarter, not by a copy of the whole buffer for a few bytes.
-	grown := make([]byte, len(w.buf), max(len(w.buf)+rest+rest/4, cap(w.buf)+cap(w.buf)/4))
+	grown := w.bufs.get(max(len(w.buf)+rest+rest/4, cap(w.buf)+cap(w.buf)/4))[:len(w.buf)]
 	copy(grown, w.buf)
 	w.buf = grown
 }

@@ -202,7 +202,7 @@ func NewHandler(o Options) http.Handler {
 	}
 
 	mux := http.NewServeMux()
-	query := withRequestScope(store, o.RequestTimeout, o.Logger, metrics, limitBody(o.MaxBodyBytes, auth.withAuth(srv)))
+	query := withRequestScope(store, &graph.AnswerBuffers{}, o.RequestTimeout, o.Logger, metrics, limitBody(o.MaxBodyBytes, auth.withAuth(srv)))
 	if o.Feed != nil {
 		query = routeStreams(st.scope(withStreamAuth(auth, limitBody(o.MaxBodyBytes, streamRequest(srv)))), query)
 	}
@@ -246,15 +246,18 @@ func NewHandler(o Options) http.Handler {
 
 // withRequestScope gives each request its deadline, its store-call counter, its loaders and
 // its scope (record, verdict, status), then observes it (observe.go) as next serves it.
-func withRequestScope(store model.Store, timeout time.Duration, logger *slog.Logger, m *instrument.Metrics, next http.Handler) http.Handler {
+func withRequestScope(store model.Store, bufs *graph.AnswerBuffers, timeout time.Duration, logger *slog.Logger, m *instrument.Metrics, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		ctx, cancel := context.WithDeadline(r.Context(), start.Add(timeout))
 		defer cancel()
 		ctx, _ = instrument.WithCounter(ctx)
-		s := &requestScope{Context: loader.WithStore(ctx, store)}
+		s := &requestScope{Context: loader.WithStore(ctx, store), buffers: bufs.ForRequest()}
 		s.writer.ResponseWriter = w
 		observe(logger, m, s, start, next, &s.writer, r.WithContext(s))
+		// The response is written, and the executor has returned from every field it
+		// resolved (it waits for them): nothing reads the answers' buffers any more.
+		s.buffers.Release()
 	})
 }
 
@@ -267,6 +270,7 @@ type requestScope struct {
 	record  requestRecord
 	verdict verdict
 	writer  statusWriter
+	buffers graph.RequestBuffers // what the direct writer writes answers into
 }
 
 type scopeKey struct{}
@@ -281,6 +285,8 @@ func (s *requestScope) Value(key any) any {
 		return &s.verdict
 	case scopeKey:
 		return s
+	case graph.BuffersKey:
+		return &s.buffers
 	}
 	return s.Context.Value(key)
 }
