@@ -98,21 +98,8 @@ func writeDirect(ctx context.Context, oc *graphql.OperationContext, sel ast.Sele
 			// per list element; the writer yields for it.
 			runtime.Gosched()
 		}
-		if len(w.needEnts) > 0 {
-			ids := dedupe(w.needEnts)
-			ents, err := ld.EntitiesAsked(ctx, ids)
-			if err != nil {
-				return nil
-			}
-			if w.ents == nil {
-				w.ents = make(map[string]model.Entity, len(ids))
-			}
-			for _, id := range ids {
-				w.ents[id] = nil
-			}
-			for _, e := range ents {
-				w.ents[e.GetID()] = e
-			}
+		if len(w.needEnts) > 0 && !w.loadEntities(ctx, ld, dedupe(w.needEnts)) {
+			return nil
 		}
 		if len(w.needSrcs) > 0 {
 			ids := dedupe(w.needSrcs)
@@ -190,7 +177,12 @@ func (w *directWriter) publishersAhead(ctx context.Context, ld *loader.Loaders) 
 		return true
 	}
 	slices.Sort(ids) // the ids are this function's: deduplicated in place
-	ids = slices.Compact(ids)
+	return w.loadEntities(ctx, ld, slices.Compact(ids))
+}
+
+// loadEntities loads ids (distinct) into w.ents, nil for those the store does not know; false
+// on a store error, on which the field goes back to the executor.
+func (w *directWriter) loadEntities(ctx context.Context, ld *loader.Loaders, ids []string) bool {
 	ents, err := ld.EntitiesAsked(ctx, ids)
 	if err != nil {
 		return false
