@@ -5,8 +5,8 @@ import (
 	"sync"
 )
 
-// AnswerBuffers recycles the buffers the direct writer (direct.go) writes answers into, across
-// requests: a hub's neighbourhood is 68 KB, and a new buffer of that size, zeroed and grown
+// AnswerBuffers recycles the buffers answers are written into, across requests (the direct
+// writer's, direct.go, and the response's, graph/httpapi): a hub's neighbourhood is 68 KB, and a new buffer of that size, zeroed and grown
 // to it, for every request was the largest allocation of the request. The HTTP handler owns
 // one and gives each request to /query its share (RequestBuffers), which it releases once the
 // response is written; a field resolved without one (a subscription's) allocates as before.
@@ -32,8 +32,9 @@ type BuffersKey struct{}
 // ForRequest is a request's share of b.
 func (b *AnswerBuffers) ForRequest() RequestBuffers { return RequestBuffers{from: b} }
 
-// get is a buffer of at least n bytes' capacity, empty, held until Release.
-func (r *RequestBuffers) get(n int) []byte {
+// Get is a buffer of at least n bytes' capacity, empty, held until Release; on a nil
+// *RequestBuffers (no request scope), a new one.
+func (r *RequestBuffers) Get(n int) []byte {
 	var buf []byte
 	if r != nil && r.from != nil {
 		if p, ok := r.from.pool.Get().(*[]byte); ok && cap(*p) >= n {
@@ -74,8 +75,8 @@ func (r *RequestBuffers) Release() {
 	}
 }
 
-// requestBuffers is the request's share from ctx, nil when it has none.
-func requestBuffers(ctx context.Context) *RequestBuffers {
+// BuffersFrom is the request's share from ctx, nil when it has none.
+func BuffersFrom(ctx context.Context) *RequestBuffers {
 	r, _ := ctx.Value(BuffersKey{}).(*RequestBuffers)
 	return r
 }

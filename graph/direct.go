@@ -77,8 +77,8 @@ func writeDirect(ctx context.Context, oc *graphql.OperationContext, sel ast.Sele
 	if _, one := res.(model.Entity); one {
 		size = 256
 	}
-	bufs := requestBuffers(ctx)
-	w := &directWriter{oc: oc, bufs: bufs, buf: bufs.get(size)}
+	bufs := BuffersFrom(ctx)
+	w := &directWriter{oc: oc, bufs: bufs, buf: bufs.Get(size)}
 	w.knownEnds(res)
 	ld := loader.For(ctx)
 	for round := range maxDirectRounds {
@@ -337,7 +337,7 @@ func (w *directWriter) roomFor(start, done, n int) {
 	}
 	// A short list inside a long one (an entity's aliases) asks for little: it then grows as
 	// append would, by a quarter, not by a copy of the whole buffer for a few bytes.
-	grown := w.bufs.get(max(len(w.buf)+rest+rest/4, cap(w.buf)+cap(w.buf)/4))[:len(w.buf)]
+	grown := w.bufs.Get(max(len(w.buf)+rest+rest/4, cap(w.buf)+cap(w.buf)/4))[:len(w.buf)]
 	copy(grown, w.buf)
 	w.buf = grown
 }

@@ -157,7 +157,7 @@ func NewHandler(o Options) http.Handler {
 		// The version is read from the store itself: it is not a store call of the request's.
 		answers = newAnswerCache(o.Store, o.AnswerCacheBytes, o.Registry)
 	}
-	srv.AddTransport(httpTransport{answers: answers, buffers: &responseBuffers{}})
+	srv.AddTransport(httpTransport{answers: answers})
 	// Parsed documents are cached by their text (the key); APQ keeps texts by hash.
 	srv.SetQueryCache(boundedCache[*ast.QueryDocument]{inner: lru.New[*ast.QueryDocument](1000), limit: maxCachedQueryBytes})
 	srv.SetParserTokenLimit(parserTokenLimit)

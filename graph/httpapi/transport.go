@@ -12,12 +12,13 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"unicode/utf8"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"github.com/autograph-kg/autograph/graph"
 )
 
 // httpTransport is the one GraphQL-over-HTTP transport of /query: POST with a JSON body, GET
@@ -41,7 +42,6 @@ import (
 // from the bytes of its first answer.
 type httpTransport struct {
 	answers *answerCache
-	buffers *responseBuffers
 }
 
 var _ graphql.Transport = httpTransport{}
@@ -65,7 +65,7 @@ func (httpTransport) Supports(*http.Request) bool { return true }
 // Do answers one request.
 func (t httpTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor) {
 	media := responseMediaType(r.Header.Get("Accept"))
-	a := answer{w: w, r: r, exec: exec, media: media, buffers: t.buffers}
+	a := answer{w: w, r: r, exec: exec, media: media}
 	var (
 		params  *graphql.RawParams
 		problem string
@@ -160,16 +160,14 @@ func (t httpTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.G
 		resp.Label == "" && resp.Path == nil && resp.HasNext == nil {
 		t.answers.put(ctx, key, operationName(oc), b)
 	}
-	a.buffers.put(b)
 }
 
 // answer writes the responses of one request.
 type answer struct {
-	w       http.ResponseWriter
-	r       *http.Request
-	exec    graphql.GraphExecutor
-	media   string
-	buffers *responseBuffers
+	w     http.ResponseWriter
+	r     *http.Request
+	exec  graphql.GraphExecutor
+	media string
 }
 
 // requestErrorBody is a response to a request that did not execute: per the GraphQL spec it
@@ -221,45 +219,19 @@ func (a answer) timeout(ctx context.Context) {
 // write answers resp and returns the bytes it wrote, or nil when resp could not be marshalled
 // (which is answered as an error instead).
 //
-// The body is written from a buffer of a.buffers, which the caller gives back (put) once it
-// is done with the bytes write returns.
+// The body is written into one of the request's reused answer buffers (graph.RequestBuffers,
+// given back when the request ends): a 68 KB neighbourhood then costs no new buffer of its
+// size, zeroed, per request. The http.ResponseWriter has copied or sent the bytes when Write
+// returns, and the answer cache keeps a copy of its own.
 func (a answer) write(status int, resp *graphql.Response) []byte {
-	b, err := appendResponse(a.buffers.get(), resp)
+	b, err := appendResponse(graph.BuffersFrom(a.r.Context()).Get(len(resp.Data)+64), resp)
 	if err != nil {
-		a.buffers.put(b)
 		a.requestErrors(a.r.Context(), http.StatusOK, gqlerror.List{{Message: "marshal response", Err: err}})
 		return nil
 	}
 	a.header(status)
 	_, _ = a.w.Write(b)
 	return b
-}
-
-// responseBuffers holds the buffers answers are written from, so that a large answer (a
-// 68 KB neighbourhood) does not cost a new buffer of its size, zeroed, for every request: the
-// http.ResponseWriter has copied or sent the bytes when Write returns, and the answer cache
-// keeps a copy of its own. A nil *responseBuffers hands out nil and keeps nothing.
-type responseBuffers struct{ pool sync.Pool }
-
-// maxPooledResponse is the largest buffer kept: a rare answer of megabytes is not held for
-// the requests after it.
-const maxPooledResponse = 1 << 20
-
-func (p *responseBuffers) get() []byte {
-	if p == nil {
-		return nil
-	}
-	if b, ok := p.pool.Get().(*[]byte); ok {
-		return (*b)[:0]
-	}
-	return nil
-}
-
-func (p *responseBuffers) put(b []byte) {
-	if p == nil || b == nil || cap(b) > maxPooledResponse {
-		return
-	}
-	p.pool.Put(&b)
 }
 
 func requestError(code, msg string) *gqlerror.Error {

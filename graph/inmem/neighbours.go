@@ -37,8 +37,9 @@ import (
 // Readers share the store's read lock, so the cache has a mutex of its own, held only for a
 // map lookup or store: finding a built list costs about 40 ns, 70 with both cores asking at
 // once (BenchmarkNeighbourLookup), against a microsecond or more for a walk of 64 relations.
-// Two readers that miss at once may both build a list, and the first one stored is kept. Writes change it only under the store's write lock (mu), when no reader is
-// in, so a list is never stored from lists that a write has already changed.
+// Two readers that miss at once may both build a list, and the first one stored is kept.
+// Writes change it only under the store's write lock (mu), when no reader is in, so a list is
+// never stored from lists that a write has already changed.
 
 // neighbourMin is the fewest relations an entity has for a neighbourhood to walk it through the
 // neighbour index. The index walks faster at any size (BenchmarkNeighbourWalk: in a layer that
