@@ -134,7 +134,10 @@ func typedRelations(ctx context.Context, id string, dir model.Direction, f model
 // the given types, in relation-id order, preferring ACTIVE relations first.
 func related[N model.Entity](ctx context.Context, id string, dir model.Direction, asOf *model.Date, types ...model.RelationType) ([]N, error) {
 	// The entities at the other ends are what this field shows: they come with the relations.
-	page, err := loader.For(ctx).RelationsOfWithEnds(ctx, id, model.RelationsOfQuery{Direction: dir, Filter: model.RelationFilter{Types: types, AsOf: asOf}, First: model.MaxListSize})
+	// Of the relations it reads only their status and ends, and of those entities what its
+	// selection reads: a nested read may have brought no more (see readAhead).
+	ld := loader.For(ctx)
+	page, err := ld.RelatedPage(ctx, id, model.RelationsOfQuery{Direction: dir, Filter: model.RelationFilter{Types: types, AsOf: asOf}, First: model.MaxListSize})
 	if err != nil {
 		return nil, err
 	}
@@ -152,7 +155,7 @@ func related[N model.Entity](ctx context.Context, id string, dir model.Direction
 			}
 		}
 	}
-	ents, err := loader.For(ctx).Entities(ctx, ids)
+	ents, err := ld.EntitiesReading(ctx, ids, listedReads(ctx))
 	if err != nil {
 		return nil, err
 	}
@@ -163,6 +166,23 @@ func related[N model.Entity](ctx context.Context, id string, dir model.Direction
 		}
 	}
 	return out, nil
+}
+
+// listedReads is what the selection of the typed relation list being resolved reads of the
+// entities it lists (listReads), every field when the field is not a typed relation list.
+func listedReads(ctx context.Context) model.EntityFields {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil || fc.Field.Field == nil || !graphql.HasOperationContext(ctx) {
+		return model.AllEntityFields
+	}
+	tl, ok := typedListOf(fc.Object, fc.Field.Name)
+	if !ok {
+		return model.AllEntityFields
+	}
+	if f := listReads(graphql.GetOperationContext(ctx), fc.Field.Selections, tl.object); f != 0 {
+		return f
+	}
+	return model.AllEntityFields
 }
 
 // relatedOne is related's first result, or nil.

@@ -144,8 +144,9 @@ func lookAhead(oc *graphql.OperationContext, sel ast.SelectionSet, object string
 			}
 		}
 		next := lookAhead(oc, f.Selections, tl.object, level+1)
+		ends := listReads(oc, f.Selections, tl.object)
 		for _, p := range tl.parts {
-			out = addTree(out, model.RelationsTree{Query: relatedQuery(p, asOf), Next: slices.Clone(next)})
+			out = addTree(out, model.RelationsTree{Query: relatedQuery(p, asOf), Next: slices.Clone(next), Ends: ends})
 		}
 	}
 	return out
@@ -157,6 +158,7 @@ func addTree(trees []model.RelationsTree, t model.RelationsTree) []model.Relatio
 	k := t.Query.Key()
 	for i := range trees {
 		if trees[i].Query.Key() == k {
+			trees[i].Ends = unionReads(trees[i].Ends, t.Ends)
 			for _, n := range t.Next {
 				trees[i].Next = addTree(trees[i].Next, n)
 			}
@@ -164,4 +166,71 @@ func addTree(trees []model.RelationsTree, t model.RelationsTree) []model.Relatio
 		}
 	}
 	return append(trees, t)
+}
+
+// listReads is what the selection of a typed relation list reads of the entities it lists
+// (model.RelationsTree.Ends): zero, for everything, when they are not of one object type or
+// the selection reads every field.
+func listReads(oc *graphql.OperationContext, sel ast.SelectionSet, object string) model.EntityFields {
+	sat := implementorsOf(object)
+	if sat == nil {
+		return 0
+	}
+	f := model.FieldID
+	for _, c := range graphql.CollectFields(oc, sel, sat) {
+		f |= entityFieldReads(object, c.Name)
+	}
+	if f == model.AllEntityFields {
+		return 0
+	}
+	return f
+}
+
+// unionReads is what two selections read together: zero (everything) when either does.
+func unionReads(a, b model.EntityFields) model.EntityFields {
+	if a == 0 || b == 0 {
+		return 0
+	}
+	return a | b
+}
+
+// entityFieldReads is what the field of an entity object type reads of the entity: a scalar
+// its own field, a field that follows relations (or loads by the entity's id) only its id
+// (model.FieldID, which every read carries), and a field not listed here everything. TestEveryEntityFieldSaysWhatItReads holds every field of the schema's
+// entity types to a case here, so a new field must say what it reads.
+func entityFieldReads(object, field string) model.EntityFields {
+	switch field {
+	case "id", "kind", "__typename", "relations":
+		return model.FieldID
+	case "name":
+		return model.FieldName
+	case "aliases":
+		return model.FieldAliases
+	case "description":
+		return model.FieldDescription
+	case "sources":
+		return model.FieldSources
+	case "createdAt":
+		return model.FieldCreatedAt
+	case "updatedAt":
+		return model.FieldUpdatedAt
+	}
+	switch object + "." + field {
+	case "Organization.type", "Organization.ownership", "Organization.founded", "Organization.country",
+		"Brand.segment", "Brand.founded", "Brand.country",
+		"VehicleModel.powertrain",
+		"Plant.opened",
+		"Place.type", "Place.countryCode",
+		"Agreement.signedOn", "Agreement.announcedOn", "Agreement.provisions":
+		return model.FieldOwn
+	case "Organization.parent", "Organization.subsidiaries", "Organization.jointVentures", "Organization.partners",
+		"Organization.brands", "Organization.plants", "Organization.agreements", "Organization.assembles",
+		"Brand.owner", "Brand.models", "Brand.assemblers",
+		"VehicleModel.brand", "VehicleModel.assemblers",
+		"Plant.operator", "Plant.location", "Plant.assembles",
+		"Place.parent", "Place.contains",
+		"Agreement.parties":
+		return model.FieldID
+	}
+	return model.AllEntityFields
 }

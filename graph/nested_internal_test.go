@@ -158,3 +158,28 @@ func listFieldsOf(t *testing.T, object string) []string {
 	}
 	return out
 }
+
+// TestEveryEntityFieldSaysWhatItReads holds entityFieldReads to the schema: every field of
+// every entity type has its own case, so that a field added later is read in part only once
+// someone has said what it reads (TestListsReadInPartAnswerAsWhole checks what they said).
+func TestEveryEntityFieldSaysWhatItReads(t *testing.T) {
+	s := NewExecutableSchema(Config{Resolvers: &Resolver{}}).Schema()
+	n := 0
+	for _, def := range s.GetPossibleTypes(s.Types["Entity"]) {
+		if implementorsOf(def.Name) == nil {
+			t.Errorf("entity type %s: implementorsOf does not know it", def.Name)
+		}
+		for _, f := range def.Fields {
+			if strings.HasPrefix(f.Name, "__") {
+				continue
+			}
+			n++
+			if entityFieldReads(def.Name, f.Name) == model.AllEntityFields {
+				t.Errorf("%s.%s: entityFieldReads has no case for it", def.Name, f.Name)
+			}
+		}
+	}
+	if n < 60 {
+		t.Errorf("only %d fields of entity types found", n)
+	}
+}

@@ -53,6 +53,15 @@ type Loaders struct {
 	// concurrently.
 	mu      sync.Mutex
 	queries map[model.RelationsOfKey]model.RelationsOfQuery
+	// partial holds the entities nested reads brought with some of their fields only
+	// (model.Nested.Partial), guarded by mu; EntitiesReading serves from it.
+	partial map[string]partialEntity
+}
+
+// partialEntity is an entity of which only fields (with its id and kind) were read.
+type partialEntity struct {
+	e      model.Entity
+	fields model.EntityFields
 }
 
 // news is one announcement: the relations, pages, entities or sources whose keys it
@@ -89,10 +98,12 @@ type relGroup struct {
 
 // relAsk is one way of asking for pages: the query, as its comparable key
 // (model.RelationsOfQuery.Key), so that equal queries share a batch, and whether the
-// entities at the other ends come too (model.RelationsOfWithEnds).
+// entities at the other ends come too (model.RelationsOfWithEnds), and whether a slim page
+// serves (model.TreePages.Slim: only a nested read primes one; a batch fetches whole pages).
 type relAsk struct {
 	query model.RelationsOfKey
 	ends  bool
+	slim  bool
 }
 
 // relKey identifies one entity's page of relations under one way of asking.
@@ -643,7 +654,7 @@ func present[V any](ents []*entry[V]) ([]V, error) {
 // RelationsOf loads one page of an entity's relations; calls for sibling entities with the
 // same query (the same model.RelationsOfQuery.Key) become one Store.RelationsOf call.
 func (l *Loaders) RelationsOf(ctx context.Context, id string, q model.RelationsOfQuery) (*model.RelationPage, error) {
-	return l.relationsOfAsked(ctx, id, q, false)
+	return l.relationsOfAsked(ctx, id, q, relAsk{})
 }
 
 // RelationsOfWithEnds is RelationsOf for a caller that goes on to load the entities at the
@@ -651,13 +662,21 @@ func (l *Loaders) RelationsOf(ctx context.Context, id string, q model.RelationsO
 // model.RelationsOfWithEnds call, and those entities are then in the cache, so that
 // Entities finds them without a round trip of its own.
 func (l *Loaders) RelationsOfWithEnds(ctx context.Context, id string, q model.RelationsOfQuery) (*model.RelationPage, error) {
-	return l.relationsOfAsked(ctx, id, q, true)
+	return l.relationsOfAsked(ctx, id, q, relAsk{ends: true})
 }
 
-// relationsOfAsked is RelationsOf, with ends RelationsOfWithEnds.
-func (l *Loaders) relationsOfAsked(ctx context.Context, id string, q model.RelationsOfQuery, ends bool) (*model.RelationPage, error) {
-	k := l.remember(q)
-	e := l.relationsOf.loadOne(ctx, relKey{id: id, relAsk: relAsk{query: k, ends: ends}})
+// RelatedPage is RelationsOfWithEnds for a caller that reads of the relations on the page only
+// their id, type, status and ends (a typed relation list, which shows the entities at the
+// other ends): the slim page a nested read primed serves it (model.TreePages.Slim), and
+// otherwise a whole page is loaded, batched with its siblings.
+func (l *Loaders) RelatedPage(ctx context.Context, id string, q model.RelationsOfQuery) (*model.RelationPage, error) {
+	return l.relationsOfAsked(ctx, id, q, relAsk{ends: true, slim: true})
+}
+
+// relationsOfAsked is RelationsOf asked in the way ask says (its query is set here).
+func (l *Loaders) relationsOfAsked(ctx context.Context, id string, q model.RelationsOfQuery, ask relAsk) (*model.RelationPage, error) {
+	ask.query = l.remember(q)
+	e := l.relationsOf.loadOne(ctx, relKey{id: id, relAsk: ask})
 	return e.val, e.err
 }
 

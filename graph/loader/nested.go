@@ -10,8 +10,9 @@ import (
 // model.RelationsTree): the entities with the given ids and every level of trees, in one call
 // of store when it is a model.NestedReader. The answer fills the request's caches as if the
 // resolvers below had asked for it: the entities, and each level's pages under the query and
-// way of asking of RelationsOfWithEnds, so that the resolvers of those lists find their pages
-// and the entities at the other ends without a store call. store must be the reader the
+// way of asking of RelationsOfWithEnds (of RelatedPage for a slim level), so that the
+// resolvers of those lists find their pages and the entities at the other ends without a
+// store call; the entities read in part (model.Nested.Partial) serve EntitiesReading only. store must be the reader the
 // loaders were built over (the resolvers' reader). The ids it does not find are cached as
 // unknown. An error leaves the caches as they were,
 // and the resolvers then ask as usual.
@@ -24,6 +25,7 @@ func (l *Loaders) ReadNested(ctx context.Context, store model.BatchReader, ids [
 		return nil // not an answer to these trees; nothing is cached
 	}
 	l.primeEntities(got.Entities)
+	l.primePartial(got.Partial, got.PartialFields)
 	var missing []string
 	for _, id := range ids {
 		if _, ok := got.Entities[id]; !ok {
@@ -69,7 +71,11 @@ func (l *Loaders) primeTrees(trees []model.RelationsTree, answers []model.TreePa
 		var rels []*model.Relation
 		for id, p := range answers[i].Pages {
 			if p != nil {
-				pages[relKey{id: id, relAsk: relAsk{query: k, ends: true}}] = p
+				// A whole page serves a slim ask too; a slim one serves only that.
+				pages[relKey{id: id, relAsk: relAsk{query: k, ends: true, slim: true}}] = p
+				if !answers[i].Slim {
+					pages[relKey{id: id, relAsk: relAsk{query: k, ends: true}}] = p
+				}
 				rels = append(rels, p.Items...)
 			}
 		}
@@ -78,4 +84,63 @@ func (l *Loaders) primeTrees(trees []model.RelationsTree, answers []model.TreePa
 		l.AnnounceRelations(rels)
 		l.primeTrees(t.Next, answers[i].Next)
 	}
+}
+
+// primePartial keeps the entities a nested read brought with only fields, for EntitiesReading.
+// An entity kept already with more fields keeps them.
+func (l *Loaders) primePartial(ents map[string]model.Entity, fields model.EntityFields) {
+	if len(ents) == 0 {
+		return
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.partial == nil {
+		l.partial = make(map[string]partialEntity, len(ents))
+	}
+	for id, e := range ents {
+		if old, ok := l.partial[id]; ok && old.fields.Has(fields) {
+			continue
+		}
+		l.partial[id] = partialEntity{e: e, fields: fields}
+	}
+}
+
+// EntitiesReading is Entities for a caller that reads only the fields need of the entities
+// (their id and kind always): an entity a nested read brought with at least those fields
+// serves it without a store call (see model.Nested.Partial); the others are Entities.
+func (l *Loaders) EntitiesReading(ctx context.Context, ids []string, need model.EntityFields) ([]model.Entity, error) {
+	l.mu.Lock()
+	var served map[string]model.Entity
+	rest := ids
+	if len(l.partial) > 0 && need != model.AllEntityFields {
+		rest = nil
+		for _, id := range ids {
+			if p, ok := l.partial[id]; ok && p.fields.Has(need) {
+				if served == nil {
+					served = make(map[string]model.Entity, len(ids))
+				}
+				served[id] = p.e
+			} else {
+				rest = append(rest, id)
+			}
+		}
+	}
+	l.mu.Unlock()
+	if served == nil {
+		return l.Entities(ctx, ids)
+	}
+	loaded, err := l.Entities(ctx, rest)
+	if err != nil {
+		return nil, err
+	}
+	for _, e := range loaded {
+		served[e.GetID()] = e
+	}
+	out := make([]model.Entity, 0, len(ids))
+	for _, id := range ids {
+		if e, ok := served[id]; ok {
+			out = append(out, e)
+		}
+	}
+	return out, nil
 }

@@ -18,13 +18,44 @@ const MaxNestedLevels = 4
 type RelationsTree struct {
 	Query RelationsOfQuery
 	Next  []RelationsTree
+	// Ends, when not zero, says that the caller reads only these fields of the entities at
+	// the other ends (FieldID at least), and of the relations on the level's pages
+	// only their id, type, status and ends. A store may then read that much and no more (see
+	// Nested.Partial and TreePages.Slim); zero asks for everything.
+	Ends EntityFields
 }
+
+// EntityFields is a set of the fields of an entity a caller reads. Every set that is not
+// empty holds FieldID: the entity's id and kind, which every read carries. AllEntityFields is
+// every field.
+type EntityFields uint8
+
+const (
+	FieldID EntityFields = 1 << iota
+	FieldName
+	FieldAliases
+	FieldDescription
+	FieldSources // SourceIDs
+	FieldCreatedAt
+	FieldUpdatedAt
+	// FieldOwn is the fields of the entity's kind (an organization's type, ownership, founded
+	// and country, a brand's segment, a plant's opening date, ...).
+	FieldOwn
+
+	AllEntityFields = FieldID | FieldName | FieldAliases | FieldDescription | FieldSources | FieldCreatedAt | FieldUpdatedAt | FieldOwn
+)
+
+// Has says whether f holds every field of need.
+func (f EntityFields) Has(need EntityFields) bool { return f&need == need }
 
 // TreePages is the answer to one RelationsTree.
 type TreePages struct {
 	// Pages holds one page per entity the level was asked of, keyed by its id: every id asked
 	// has one, empty for an unknown id, as in RelationsOf.
 	Pages map[string]*RelationPage
+	// Slim says that the relations on Pages carry only their id, type, status and ends: the
+	// store took the tree's Ends at its word. A page that is not slim is complete.
+	Slim bool
 	// Next answers the tree's Next, in order; each was asked of the distinct entities at the
 	// other end of the relations on Pages (for a self-loop, the entity itself).
 	Next []TreePages
@@ -35,6 +66,12 @@ type Nested struct {
 	// Entities holds the entities the read started from that exist and every entity at the
 	// other end of a relation on any page, keyed by id.
 	Entities map[string]Entity
+	// Partial holds the other ends of the levels read with Ends that are not in Entities, of
+	// which only PartialFields (the union of those levels' Ends), their id and kind were
+	// read; the other fields are their zero values. A store that reads whole entities leaves
+	// it empty and puts them in Entities.
+	Partial       map[string]Entity
+	PartialFields EntityFields
 	// Trees answers the read's trees, in order.
 	Trees []TreePages
 }

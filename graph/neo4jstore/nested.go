@@ -29,14 +29,15 @@ RETURN id, e ` + entityFields + ` AS entity, [%[2]s] AS trees`
 // (r the relation, %[3]s the other end), %[4]s and %[5]s the filter's WHERE and the ORDER BY
 // list, %[6]s the level's name (its parameters and columns are prefixed with it), %[7]s the
 // subqueries of the next levels (on the other end), %[8]s the list of their {total, page}
-// maps, and %[9]s the indentation of the level.
+// maps, %[9]s the indentation of the level, %[10]s the relation's projection (r) and %[11]s
+// the other end's (see nestedBuilder.projections).
 const cypherNestedLevel = `
 %[9]sCALL (%[1]s) {
 %[9]s  MATCH %[2]s%[4]s
 %[9]s  WITH DISTINCT r, %[3]s
 %[9]s  ORDER BY %[5]s
 %[9]s  LIMIT $%[6]s_limit
-%[9]s  WITH %[3]s, {rel: ` + relationFields + `, fromId: startNode(r).id, toId: endNode(r).id, end: %[3]s ` + entityFields + `} AS %[6]s_item%[7]s
+%[9]s  WITH %[3]s, {rel: %[10]s, fromId: startNode(r).id, toId: endNode(r).id, end: %[3]s %[11]s} AS %[6]s_item%[7]s
 %[9]s  RETURN collect(%[6]s_item%[8]s) AS %[6]s_page
 %[9]s}
 %[9]sCALL (%[1]s, %[6]s_page) {
@@ -81,11 +82,65 @@ func renameParams(cond, prefix string, params map[string]any) string {
 	}
 }
 
-// nestedBuilder builds a nested statement: its parameters and the count of levels so far,
-// which names each level.
+// nestedBuilder builds a nested statement: its parameters, the count of levels so far, which
+// names each level, and the fields read of the other ends of the levels whose tree reads
+// only some (the union of their Ends: an entity two such levels reach is read alike).
 type nestedBuilder struct {
-	params map[string]any
-	levels int
+	params  map[string]any
+	levels  int
+	partial model.EntityFields
+}
+
+// slimRelationFields is the projection of a relationship r that a tree with Ends reads: what
+// model.TreePages.Slim promises.
+const slimRelationFields = `r {.id, .status, type: type(r)}`
+
+// partialEntityFields is the map projection of the given fields of an entity, with its id and
+// kind, and its type, which entityFromValue needs for an organization or a place.
+func partialEntityFields(f model.EntityFields) string {
+	b := strings.Builder{}
+	b.WriteString("{.id, .kind, .type")
+	for _, p := range []struct {
+		f     model.EntityFields
+		props string
+	}{
+		{model.FieldName, ".name"},
+		{model.FieldAliases, ".aliases"},
+		{model.FieldDescription, ".description"},
+		{model.FieldSources, ".sourceIds"},
+		{model.FieldCreatedAt, ".createdAt"},
+		{model.FieldUpdatedAt, ".updatedAt"},
+		{model.FieldOwn, ".ownership, .founded, .countryId, .segment, .powertrain, .opened, .countryCode, .signedOn, .announcedOn, .provisionsJson"},
+	} {
+		if f.Has(p.f) {
+			b.WriteString(", ")
+			b.WriteString(p.props)
+		}
+	}
+	b.WriteString("}")
+	return b.String()
+}
+
+// partialOf is the union of the Ends of the trees that have them, at every level.
+func partialOf(trees []model.RelationsTree) model.EntityFields {
+	var f model.EntityFields
+	for _, t := range trees {
+		f |= t.Ends | partialOf(t.Next)
+	}
+	return f
+}
+
+// projections are a level's projections of its relation and its other end: those of
+// relationFields and entityFields, or, for a tree with Ends, the slim relation and the
+// builder's partial fields (every field when they are all).
+func (b *nestedBuilder) projections(t model.RelationsTree) (rel, end string) {
+	if t.Ends == 0 {
+		return relationFields, entityFields
+	}
+	if b.partial == model.AllEntityFields {
+		return slimRelationFields, entityFields
+	}
+	return slimRelationFields, partialEntityFields(b.partial)
 }
 
 // trees renders the subqueries of trees (normalised) from the entity variable from at depth
@@ -145,7 +200,8 @@ func (b *nestedBuilder) level(t model.RelationsTree, from string, depth int) (st
 	if nextCols != "" {
 		nextCols = " {.*, next: [" + nextCols + "]}"
 	}
-	block := fmt.Sprintf(cypherNestedLevel, from, fmt.Sprintf(pattern, from, rf.types, end), end, where(conds), ks.order, name, next, nextCols, indent)
+	rel, endFields := b.projections(t)
+	block := fmt.Sprintf(cypherNestedLevel, from, fmt.Sprintf(pattern, from, rf.types, end), end, where(conds), ks.order, name, next, nextCols, indent, rel, endFields)
 	// where() indents for the top level; a nested level indents its conditions further.
 	block = strings.ReplaceAll(block, "\n  WHERE ", "\n"+indent+"  WHERE ")
 	block = strings.ReplaceAll(block, "\n    AND ", "\n"+indent+"    AND ")
@@ -155,7 +211,7 @@ func (b *nestedBuilder) level(t model.RelationsTree, from string, depth int) (st
 // nestedQuery builds the statement and parameters of a nested read for distinct ids and
 // normalised trees that nestedOnePass accepts.
 func nestedQuery(ids []string, trees []model.RelationsTree) (string, map[string]any, error) {
-	b := &nestedBuilder{params: map[string]any{"ids": ids}}
+	b := &nestedBuilder{params: map[string]any{"ids": ids}, partial: partialOf(trees)}
 	blocks, cols, err := b.trees(trees, "e", 0)
 	if err != nil {
 		return "", nil, err
@@ -180,6 +236,9 @@ func (s *Store) ReadNested(ctx context.Context, ids []string, trees []model.Rela
 	}
 	ids = distinct(ids)
 	out := &model.Nested{Entities: map[string]model.Entity{}, Trees: emptyTrees(norm)}
+	if f := partialOf(norm); f != 0 && f != model.AllEntityFields {
+		out.Partial, out.PartialFields = map[string]model.Entity{}, f
+	}
 	if len(ids) > 0 {
 		cypher, params, err := nestedQuery(ids, norm)
 		if err != nil {
@@ -194,6 +253,10 @@ func (s *Store) ReadNested(ctx context.Context, ids []string, trees []model.Rela
 				return nil, fmt.Errorf("neo4j: %s: %w", op, err)
 			}
 		}
+	}
+	// An entity read whole at one level and in part at another is whole.
+	for id := range out.Entities {
+		delete(out.Partial, id)
 	}
 	// Every id asked has a page at the roots, empty when the entity is unknown.
 	for i := range out.Trees {
@@ -219,7 +282,7 @@ func normaliseTrees(trees []model.RelationsTree) ([]model.RelationsTree, bool) {
 		if !ok {
 			return nil, false
 		}
-		out[i] = model.RelationsTree{Query: q, Next: next}
+		out[i] = model.RelationsTree{Query: q, Next: next, Ends: t.Ends}
 	}
 	return out, true
 }
@@ -249,13 +312,13 @@ func nestedRecord(rec *neo4j.Record, trees []model.RelationsTree, out *model.Nes
 	if err != nil {
 		return err
 	}
-	return nestedLevels(id, cols, trees, out.Trees, out.Entities)
+	return nestedLevels(id, cols, trees, out.Trees, out)
 }
 
 // nestedLevels decodes the {total, page} maps of trees for the entity owner into answers,
-// adding the other ends to ents; an entity reached twice keeps the page decoded first (the
-// same page).
-func nestedLevels(owner string, cols []any, trees []model.RelationsTree, answers []model.TreePages, ents map[string]model.Entity) error {
+// adding the other ends to out's Entities, or its Partial for a level read with the partial
+// projection; an entity reached twice keeps the page decoded first (the same page).
+func nestedLevels(owner string, cols []any, trees []model.RelationsTree, answers []model.TreePages, out *model.Nested) error {
 	if len(cols) != len(trees) {
 		return fmt.Errorf("%d levels below %q, want %d", len(cols), owner, len(trees))
 	}
@@ -277,6 +340,13 @@ func nestedLevels(owner string, cols []any, trees []model.RelationsTree, answers
 		}
 		q := t.Query
 		shown := list[:min(len(list), q.First)]
+		ents := out.Entities
+		if t.Ends != 0 {
+			answers[i].Slim = true
+			if out.Partial != nil {
+				ents = out.Partial
+			}
+		}
 		if err := endsFromList(shown, ents); err != nil {
 			return err
 		}
@@ -304,7 +374,7 @@ func nestedLevels(owner string, cols []any, trees []model.RelationsTree, answers
 			if !ok {
 				return fmt.Errorf("relation below %q: expected its next levels, found %T", owner, item["next"])
 			}
-			if err := nestedLevels(endID, next, t.Next, answers[i].Next, ents); err != nil {
+			if err := nestedLevels(endID, next, t.Next, answers[i].Next, out); err != nil {
 				return err
 			}
 		}

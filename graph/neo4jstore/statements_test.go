@@ -141,6 +141,10 @@ func goldenStatements(t *testing.T) map[string]string {
 	add("nested-brands-as-of-models", c, err)
 	c, _, err = nestedQuery([]string{"a"}, []model.RelationsTree{{Query: typed(model.DirectionOut, nil, model.RelOwnsBrand)}, {Query: typed(model.DirectionIn, nil, model.RelJointVentureOf)}, {Query: typed(model.DirectionBoth, nil, model.RelPartnersWith)}})
 	add("nested-siblings", c, err)
+	// The same read for a selection of ids and names: slim relations, and only those fields.
+	c, _, err = nestedQuery([]string{"a"}, []model.RelationsTree{{Query: typed(model.DirectionOut, nil, model.RelOwnsBrand), Ends: model.FieldID | model.FieldName,
+		Next: []model.RelationsTree{{Query: typed(model.DirectionOut, nil, model.RelHasModel), Ends: model.FieldID | model.FieldName}}}})
+	add("nested-brands-models-read-in-part", c, err)
 
 	// filter.go and aggregate.go: the composable filters with every operator, the orderings
 	// beyond id and name, aggregates and count-only pages.

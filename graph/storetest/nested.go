@@ -4,6 +4,7 @@ import (
 	"maps"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/autograph-kg/autograph/graph/model"
 )
@@ -133,6 +134,61 @@ func testNested(t *testing.T, s model.Store) {
 		})
 	}
 
+	// Trees that read only some fields of the other ends (Ends): a store may read only those,
+	// and the slim relations, but what it gives agrees with the whole answer.
+	parts := []struct {
+		name       string
+		outer, in  model.EntityFields
+		wantFields model.EntityFields
+	}{
+		{"ids only", model.FieldID, model.FieldID, model.FieldID},
+		{"names below, everything above", 0, model.FieldID | model.FieldName, model.FieldID | model.FieldName},
+		{"sources and own fields", model.FieldID | model.FieldOwn, model.FieldID | model.FieldSources | model.FieldName,
+			model.FieldID | model.FieldOwn | model.FieldSources | model.FieldName},
+		{"every field, said", model.AllEntityFields, model.AllEntityFields, model.AllEntityFields},
+	}
+	for _, c := range parts {
+		t.Run("read in part: "+c.name, func(t *testing.T) {
+			ids := []string{"baic-motor", "mercedes-benz-group", "baic-group", "no-such-entity"}
+			trees := []model.RelationsTree{{Query: brands, Ends: c.outer, Next: []model.RelationsTree{{Query: models, Ends: c.in}}}}
+			got, err := model.ReadNested(ctx, s, ids, trees)
+			noErr(t, "ReadNested", err)
+			whole, err := model.ComposeNested(ctx, s, ids, []model.RelationsTree{{Query: brands, Next: []model.RelationsTree{{Query: models}}}})
+			noErr(t, "ComposeNested", err)
+			diff(t, "the ids and pages", nestedGot(whole), nestedGot(&model.Nested{Entities: union(got.Entities, got.Partial), Trees: got.Trees}))
+			if len(got.Partial) > 0 && !got.PartialFields.Has(c.wantFields) {
+				t.Errorf("PartialFields = %b, want at least %b", got.PartialFields, c.wantFields)
+			}
+			for id, e := range got.Entities {
+				diff(t, "whole entity "+id, whole.Entities[id], e, contentOpts())
+				if _, ok := got.Partial[id]; ok {
+					t.Errorf("%s is both whole and in part", id)
+				}
+			}
+			for id, e := range got.Partial {
+				diff(t, "entity in part "+id, masked(whole.Entities[id], got.PartialFields), e, contentOpts())
+			}
+			var levels func(want, got []model.TreePages)
+			levels = func(want, got []model.TreePages) {
+				for i := range min(len(want), len(got)) {
+					for id, p := range got[i].Pages {
+						w := want[i].Pages[id]
+						if w == nil {
+							continue // the ids and pages differ: reported above
+						}
+						if got[i].Slim {
+							diff(t, "slim page of "+id, slimRelations(w.Items), p.Items)
+						} else {
+							diff(t, "page of "+id, w, p, contentOpts())
+						}
+					}
+					levels(want[i].Next, got[i].Next)
+				}
+			}
+			levels(whole.Trees, got.Trees)
+		})
+	}
+
 	t.Run("too deep", func(t *testing.T) {
 		tree := model.RelationsTree{Query: brands}
 		for range model.MaxNestedLevels {
@@ -145,4 +201,70 @@ func testNested(t *testing.T, s model.Store) {
 		_, err := model.ReadNested(ctx, s, []string{"avtotor"}, []model.RelationsTree{{Query: model.RelationsOfQuery{Direction: "SIDEWAYS"}}})
 		wantCode(t, "ReadNested of an unknown direction", err, model.CodeBadUserInput)
 	})
+}
+
+// union is the entities of a and b together.
+func union(a, b map[string]model.Entity) map[string]model.Entity {
+	out := maps.Clone(a)
+	if out == nil {
+		out = map[string]model.Entity{}
+	}
+	maps.Copy(out, b)
+	return out
+}
+
+// slimRelations is what a slim page keeps of relations (model.TreePages.Slim).
+func slimRelations(rels []*model.Relation) []*model.Relation {
+	out := make([]*model.Relation, len(rels))
+	for i, r := range rels {
+		out[i] = &model.Relation{ID: r.ID, Type: r.Type, Status: r.Status, FromID: r.FromID, ToID: r.ToID}
+	}
+	return out
+}
+
+// masked is e with only the fields f (and its id and kind) kept, as a read of those fields
+// gives it: the other fields zero, but for an organization's or a place's type, which is
+// always read.
+func masked(e model.Entity, f model.EntityFields) model.Entity {
+	if e == nil {
+		return nil
+	}
+	c := e.Clone()
+	b := c.Common()
+	if !f.Has(model.FieldName) {
+		b.Name = ""
+	}
+	if !f.Has(model.FieldAliases) {
+		b.Aliases = nil
+	}
+	if !f.Has(model.FieldDescription) {
+		b.Description = ""
+	}
+	if !f.Has(model.FieldSources) {
+		b.SourceIDs = nil
+	}
+	if !f.Has(model.FieldCreatedAt) {
+		b.CreatedAt = time.Time{}
+	}
+	if !f.Has(model.FieldUpdatedAt) {
+		b.UpdatedAt = time.Time{}
+	}
+	if f.Has(model.FieldOwn) {
+		return c
+	}
+	switch v := c.(type) {
+	case *model.Organization:
+		v.Ownership, v.Founded, v.CountryID = nil, nil, ""
+	case *model.Brand:
+		v.Segment, v.Founded, v.CountryID = nil, nil, ""
+	case *model.VehicleModel:
+		v.Powertrain = nil
+	case *model.Plant:
+		v.Opened = nil
+	case *model.Place:
+		v.CountryCode = ""
+	case *model.Agreement:
+		v.SignedOn, v.AnnouncedOn, v.Provisions = nil, nil, nil
+	}
+	return c
 }
