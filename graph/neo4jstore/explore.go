@@ -3,6 +3,7 @@ package neo4jstore
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j/dbtype"
@@ -12,136 +13,116 @@ import (
 
 // Graph exploration: neighborhoods and shortest paths.
 
-// cypherNeighborhoodLevel is one step of the breadth-first search: the entities one hop
-// from the frontier, over matching relations in either direction, that were not seen yet,
-// by id, at most $limit of them. %[1]s is the type part of the pattern, %[2]s an extra
-// condition (asOf) or nothing.
-const cypherNeighborhoodLevel = `
-UNWIND $frontier AS fid
-MATCH (:Entity {id: fid})-[r%[1]s]-(o:Entity)
-WHERE NOT o.id IN $seen%[2]s
-RETURN DISTINCT o.id AS id
-ORDER BY id
-LIMIT $limit`
+// neighborhoodStart opens the neighborhood statement, which walks breadth-first in Cypher: it
+// binds the centre (no row at all for an unknown id); one neighborhoodLevel block per level of
+// Depth follows, and neighborhoodRelations ends it. nodes is the walk so far (the centre, then
+// each level by id), frontier the last level, truncated whether a level had more candidates
+// than room.
+const neighborhoodStart = `
+MATCH (c:Entity {id: $id})
+WITH [c] AS nodes, [c] AS frontier, false AS truncated`
 
-// cypherNeighborhoodFetch returns the kept entities and the matching relations among them
-// (the induced subgraph), by id, at most $relLimit of them. %[1]s is the type part of the
-// pattern, %[2]s an extra condition (asOf) or nothing. Entities and relations come back as
-// their projections (entityFields, relationFields).
-const cypherNeighborhoodFetch = `
-CALL () {
-  UNWIND $ids AS id
-  MATCH (n:Entity {id: id})
-  RETURN collect(n ` + entityFields + `) AS nodes
+// neighborhoodLevel is one level of the walk: the entities one hop from the frontier, over
+// matching relations in either direction, that are not in nodes yet, by id, at most $limit of
+// them; of those the first room (Limit minus the nodes kept) join nodes and make the next
+// frontier, and one more means truncated. $limit is enough at every level: the room is at most
+// Limit-1 (the centre is kept), so the first room+1 candidates by id are among the first
+// Limit. Once truncated, a level finds nothing. %[1]s is the type part of the pattern, %[2]s
+// an extra condition (asOf) or nothing.
+const neighborhoodLevel = `
+CALL (nodes, frontier, truncated) {
+  UNWIND frontier AS f
+  MATCH (f)-[r%[1]s]-(o:Entity)
+  WHERE NOT truncated AND NOT o IN nodes%[2]s
+  WITH DISTINCT o
+  ORDER BY o.id
+  LIMIT $limit
+  RETURN collect(o) AS next
 }
-CALL () {
-  MATCH (a:Entity)-[r%[1]s]->(b:Entity)
-  WHERE a.id IN $ids AND b.id IN $ids%[2]s
+WITH nodes, next, truncated, $limit - size(nodes) AS room
+WITH nodes + next[..room] AS nodes, next[..room] AS frontier, truncated OR size(next) > room AS truncated`
+
+// neighborhoodRelations returns the kept entities in walk order and the matching relations
+// among them (each found once, from its start node), by id, at most $relLimit of them.
+// Entities and relations come back as their projections (entityFields, relationFields). %[1]s
+// is the type part of the pattern, %[2]s an extra condition (asOf) or nothing.
+const neighborhoodRelations = `
+CALL (nodes) {
+  UNWIND nodes AS a
+  MATCH (a)-[r%[1]s]->(b:Entity)
+  WHERE b IN nodes%[2]s
   WITH a, r, b
   ORDER BY r.id
   LIMIT $relLimit
   RETURN collect({rel: ` + relationFields + `, fromId: a.id, toId: b.id}) AS rels
 }
-RETURN nodes, rels`
+RETURN [n IN nodes | n ` + entityFields + `] AS nodes, truncated, rels`
 
-// neighborhoodQueries builds the level and fetch statements of a normalised neighborhood query
-// (model.NeighborhoodQuery.Normalize) and the parameters they share (asOf).
-func neighborhoodQueries(q model.NeighborhoodQuery) (level, fetch string, params map[string]any, err error) {
+// neighborhoodQuery builds the one statement of a normalised neighborhood query
+// (model.NeighborhoodQuery.Normalize), for its depth, types and asOf, and its parameters.
+func neighborhoodQuery(q model.NeighborhoodQuery) (string, map[string]any, error) {
 	types, err := relTypes(q.Types)
 	if err != nil {
-		return "", "", nil, err
+		return "", nil, err
 	}
-	params = map[string]any{}
+	params := map[string]any{"id": q.ID, "limit": int64(q.Limit), "relLimit": int64(model.MaxSubgraphRelations + 1)}
 	extra := ""
 	if q.AsOf != nil {
 		asOfParams(params, *q.AsOf)
 		extra = " AND " + relWhereAsOf
 	}
-	level = fmt.Sprintf(cypherNeighborhoodLevel, types, extra)
-	fetch = fmt.Sprintf(cypherNeighborhoodFetch, types, extra)
-	return level, fetch, params, nil
+	var b strings.Builder
+	b.WriteString(neighborhoodStart)
+	for range q.Depth {
+		fmt.Fprintf(&b, neighborhoodLevel, types, extra)
+	}
+	fmt.Fprintf(&b, neighborhoodRelations, types, extra)
+	return b.String(), params, nil
 }
 
 // Neighborhood returns the entities within Depth hops of an entity and the matching relations
-// among them. It walks breadth-first, one bounded statement per level, inside one read
-// transaction: level k asks for the unseen neighbours of level k-1, ordered by id, at most
-// one more than the room left, so the first Limit nodes in (distance, id) order are kept and
-// an extra one means Truncated. A last statement fetches the kept nodes and the relations
-// among them. NOT_FOUND for an unknown id.
+// among them, with one statement (neighborhoodQuery), one round trip: a breadth-first walk in
+// which level k asks for the unseen neighbours of level k-1, ordered by id, at most Limit of
+// them, so the first Limit nodes in (distance, id) order are kept and an extra one means
+// Truncated; then the relations among the kept nodes, capped at model.MaxSubgraphRelations
+// (one more means Truncated). What it costs: each level reads the relations of its frontier
+// and the relations part those of the kept nodes, and each relation read has its other end
+// looked up in the list of kept nodes, linearly (up to Limit comparisons); no path is
+// enumerated, so a hub cannot blow the query up. NOT_FOUND for an unknown id.
 func (s *Store) Neighborhood(ctx context.Context, q model.NeighborhoodQuery) (*model.Subgraph, error) {
 	const op = "neighborhood"
 	q, err := q.Normalize()
 	if err != nil {
 		return nil, fmt.Errorf("neo4j: %s: %w", op, err)
 	}
-	if s.closed.Load() {
-		return nil, errClosed(op)
-	}
-	level, fetch, shared, err := neighborhoodQueries(q)
+	cypher, params, err := neighborhoodQuery(q)
 	if err != nil {
 		return nil, fmt.Errorf("neo4j: %s: %w", op, err)
 	}
-	limit := q.Limit
-	session := s.session(ctx, neo4j.AccessModeRead)
-	g, err := neo4j.ExecuteRead(ctx, session, func(tx neo4j.ManagedTransaction) (*model.Subgraph, error) {
-		// The work may be retried: all state lives inside it.
-		order := []string{q.ID}
-		frontier := []string{q.ID}
-		truncated := false
-		for d := 0; d < q.Depth && len(frontier) > 0 && !truncated; d++ {
-			room := limit - len(order)
-			params := withParams(shared, map[string]any{"frontier": frontier, "seen": order, "limit": int64(room + 1)})
-			next, err := collectStrings(ctx, tx, level, params, "id")
-			if err != nil {
-				return nil, err
-			}
-			if len(next) > room {
-				next, truncated = next[:room], true
-			}
-			order = append(order, next...)
-			frontier = next
-		}
-		params := withParams(shared, map[string]any{"ids": order, "relLimit": int64(model.MaxSubgraphRelations + 1)})
-		res, err := tx.Run(ctx, fetch, params)
-		if err != nil {
-			return nil, err
-		}
-		rec, err := res.Single(ctx)
-		if err != nil {
-			return nil, err
-		}
-		return subgraphFromRecord(rec, q.ID, order, truncated)
-	}, txTimeout(ctx)...)
-	if err = joinClose(ctx, err, session); err != nil {
-		return nil, wrapErr(ctx, op, err)
+	recs, err := s.read(ctx, op, cypher, params)
+	if err != nil {
+		return nil, err
 	}
-	return g, nil
+	if len(recs) == 0 { // the centre's MATCH found nothing
+		return nil, fmt.Errorf("neo4j: %s: %w", op, model.NotFound("entity", q.ID))
+	}
+	return single(recs, op, subgraphFromRecord)
 }
 
-// subgraphFromRecord maps the fetch statement's nodes and rels columns, putting the nodes in
-// breadth-first order and capping the relations.
-func subgraphFromRecord(rec *neo4j.Record, centre string, order []string, truncated bool) (*model.Subgraph, error) {
+// subgraphFromRecord maps the nodes, truncated and rels columns of the neighborhood statement,
+// capping the relations.
+func subgraphFromRecord(rec *neo4j.Record) (*model.Subgraph, error) {
 	nodes, err := listOf[any](rec, "nodes")
 	if err != nil {
 		return nil, err
 	}
-	ents, err := entitiesFromList(nodes)
+	truncated, err := recordValue[bool](rec, "truncated")
 	if err != nil {
 		return nil, err
 	}
-	byID := make(map[string]model.Entity, len(ents))
-	for _, e := range ents {
-		byID[e.GetID()] = e
-	}
-	if _, ok := byID[centre]; !ok {
-		return nil, model.NotFound("entity", centre)
-	}
 	g := &model.Subgraph{Truncated: truncated}
-	for _, id := range order {
-		// An entity deleted between two levels is simply left out.
-		if e, ok := byID[id]; ok {
-			g.Nodes = append(g.Nodes, e)
-		}
+	if g.Nodes, err = entitiesFromList(nodes); err != nil {
+		return nil, err
 	}
 	list, err := listOf[any](rec, "rels")
 	if err != nil {

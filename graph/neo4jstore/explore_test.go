@@ -12,18 +12,50 @@ import (
 	"github.com/autograph-kg/autograph/graph/storetest"
 )
 
-// TestExploreQueries checks the parameters of the exploration statements; the statements are
-// golden (TestCypherGolden).
+// TestExploreQueries checks the parameters of the exploration statements and the shape of the
+// neighborhood statement for each depth (one level block per level, the types and the asOf
+// condition on every level and on the relations); the statements are golden
+// (TestCypherGolden).
 func TestExploreQueries(t *testing.T) {
 	date := model.MustDate("2020-02-29")
-	_, _, params, err := neighborhoodQueries(normalised(t, model.NeighborhoodQuery{Types: []model.RelationType{model.RelLocatedIn}, AsOf: &date}))
-	if err != nil {
-		t.Fatal(err)
+	for depth := 0; depth <= model.MaxNeighborhoodDepth; depth++ {
+		for _, v := range []struct {
+			name  string
+			types []model.RelationType
+			asOf  *model.Date
+			part  string // the pattern's relation part, on every level and on the relations
+			cond  int    // how many times the asOf condition appears
+		}{
+			{"untyped", nil, nil, "-[r]-", 0},
+			{"typed asOf", []model.RelationType{model.RelLocatedIn}, &date, "-[r:LOCATED_IN]-", depth + 1},
+		} {
+			q := normalised(t, model.NeighborhoodQuery{ID: "avtotor", Depth: depth, Limit: 7, Types: v.types, AsOf: v.asOf})
+			c, params, err := neighborhoodQuery(q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := map[string]any{"id": "avtotor", "limit": int64(7), "relLimit": int64(model.MaxSubgraphRelations + 1)}
+			if v.asOf != nil {
+				want["asOfStart"], want["asOfEnd"] = "2020-02-29", "2020-03-01"
+			}
+			if d := cmp.Diff(want, params); d != "" {
+				t.Errorf("depth %d %s: params mismatch (-want +got):\n%s", depth, v.name, d)
+			}
+			if n := strings.Count(c, "CALL (nodes, frontier, truncated) {"); n != depth {
+				t.Errorf("depth %d %s: %d level blocks, want %d:\n%s", depth, v.name, n, depth, c)
+			}
+			if n := strings.Count(c, v.part); n != depth+1 {
+				t.Errorf("depth %d %s: %q %d times, want %d (every level and the relations):\n%s", depth, v.name, v.part, n, depth+1, c)
+			}
+			if n := strings.Count(c, relWhereAsOf); n != v.cond {
+				t.Errorf("depth %d %s: the asOf condition %d times, want %d:\n%s", depth, v.name, n, v.cond, c)
+			}
+			if !strings.HasPrefix(c, neighborhoodStart) || !strings.HasSuffix(c, "RETURN [n IN nodes | n "+entityFields+"] AS nodes, truncated, rels") {
+				t.Errorf("depth %d %s: statement does not start at the centre and return nodes, truncated and rels:\n%s", depth, v.name, c)
+			}
+		}
 	}
-	if d := cmp.Diff(map[string]any{"asOfStart": "2020-02-29", "asOfEnd": "2020-03-01"}, params); d != "" {
-		t.Errorf("params mismatch (-want +got):\n%s", d)
-	}
-	_, params, err = pathsQuery(normalised(t, model.PathQuery{From: "a", To: "b"}))
+	_, params, err := pathsQuery(normalised(t, model.PathQuery{From: "a", To: "b"}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -117,27 +149,39 @@ func TestSubgraphMapping(t *testing.T) {
 	a, b := fx.Organizations[1], fx.Places[11]
 	rel := fx.Relations[6]
 	r := relationship("r", rel, "1", "2")
-	rec := &neo4j.Record{Keys: []string{"nodes", "rels"}, Values: []any{
+	rec := &neo4j.Record{Keys: []string{"nodes", "truncated", "rels"}, Values: []any{
 		[]any{entityNode(t, "2", b), entityNode(t, "1", a)},
+		false,
 		[]any{map[string]any{"rel": r, "fromId": rel.FromID, "toId": rel.ToID}},
 	}}
-	g, err := subgraphFromRecord(rec, a.ID, []string{a.ID, b.ID, "deleted-meanwhile"}, false)
+	g, err := subgraphFromRecord(rec)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(g.Nodes) != 2 || g.Nodes[0].GetID() != a.ID || g.Nodes[1].GetID() != b.ID || len(g.Relations) != 1 || g.Truncated {
+	// The nodes stay in the statement's (walk) order.
+	if len(g.Nodes) != 2 || g.Nodes[0].GetID() != b.ID || g.Nodes[1].GetID() != a.ID || len(g.Relations) != 1 || g.Truncated {
 		t.Errorf("subgraph = %+v", g)
 	}
-	if _, err := subgraphFromRecord(rec, "no-such-entity", []string{"no-such-entity"}, false); !model.IsNotFound(err) {
-		t.Errorf("subgraph without its centre: error = %v, want NOT_FOUND", err)
+	if g.Relations[0].ID != rel.ID || g.Relations[0].FromID != rel.FromID || g.Relations[0].ToID != rel.ToID {
+		t.Errorf("relation = %+v, want %s from %s to %s", g.Relations[0], rel.ID, rel.FromID, rel.ToID)
 	}
+	rec.Values[1] = true
+	if g, err = subgraphFromRecord(rec); err != nil || !g.Truncated {
+		t.Errorf("subgraph of a cut walk: truncated %v, %v; want true", g != nil && g.Truncated, err)
+	}
+	rec.Values[1] = false
 	many := make([]any, model.MaxSubgraphRelations+1)
 	for i := range many {
 		many[i] = map[string]any{"rel": r, "fromId": rel.FromID, "toId": rel.ToID}
 	}
-	rec.Values[1] = many
-	g, err = subgraphFromRecord(rec, a.ID, []string{a.ID, b.ID}, false)
+	rec.Values[2] = many
+	g, err = subgraphFromRecord(rec)
 	if err != nil || len(g.Relations) != model.MaxSubgraphRelations || !g.Truncated {
 		t.Errorf("subgraph over the relation cap: %d relations, truncated %v, %v", len(g.Relations), g.Truncated, err)
+	}
+	rec.Values[2] = many[:model.MaxSubgraphRelations]
+	g, err = subgraphFromRecord(rec)
+	if err != nil || len(g.Relations) != model.MaxSubgraphRelations || g.Truncated {
+		t.Errorf("subgraph at the relation cap: %d relations, truncated %v, %v; want not truncated", len(g.Relations), g.Truncated, err)
 	}
 }

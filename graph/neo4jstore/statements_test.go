@@ -243,12 +243,16 @@ func goldenStatements(t *testing.T) map[string]string {
 	// explore.go
 	for _, v := range []struct {
 		name  string
+		depth int
 		types []model.RelationType
 		asOf  *model.Date
-	}{{"", nil, nil}, {"-typed-as-of", []model.RelationType{model.RelLocatedIn, model.RelOwnsBrand}, &date}} {
-		level, fetch, _, err := neighborhoodQueries(normalised(t, model.NeighborhoodQuery{Types: v.types, AsOf: v.asOf}))
-		add("neighborhood-level"+v.name, level, err)
-		add("neighborhood-fetch"+v.name, fetch, err)
+	}{
+		{"-depth-0", 0, nil, nil},
+		{"-depth-2", 2, nil, nil},
+		{"-depth-3-typed-as-of", model.MaxNeighborhoodDepth, []model.RelationType{model.RelLocatedIn, model.RelOwnsBrand}, &date},
+	} {
+		c, _, err := neighborhoodQuery(normalised(t, model.NeighborhoodQuery{ID: "a", Depth: v.depth, Types: v.types, AsOf: v.asOf}))
+		add("neighborhood"+v.name, c, err)
 	}
 	c, _, err = pathsQuery(normalised(t, model.PathQuery{From: "a", To: "b"}))
 	add("paths", c, err)
@@ -414,9 +418,10 @@ func spreadStatements(t *testing.T) map[string]string {
 	date := model.MustDate("2023-04")
 	for _, types := range [][]model.RelationType{nil, model.AllRelationTypes()} {
 		for _, asOf := range []*model.Date{nil, &date} {
-			level, fetch, _, err := neighborhoodQueries(normalised(t, model.NeighborhoodQuery{Types: types, AsOf: asOf}))
-			add(fmt.Sprintf("neighborhood level %d types asOf=%v", len(types), asOf != nil), level, err)
-			add(fmt.Sprintf("neighborhood fetch %d types asOf=%v", len(types), asOf != nil), fetch, err)
+			for depth := 0; depth <= model.MaxNeighborhoodDepth; depth++ {
+				c, _, err := neighborhoodQuery(normalised(t, model.NeighborhoodQuery{ID: "a", Depth: depth, Types: types, AsOf: asOf}))
+				add(fmt.Sprintf("neighborhood depth %d %d types asOf=%v", depth, len(types), asOf != nil), c, err)
+			}
 			for n := 1; n <= model.MaxPathLength; n++ {
 				c, _, err := pathsQuery(normalised(t, model.PathQuery{From: "a", To: "b", MaxLength: n, Types: types, AsOf: asOf}))
 				add(fmt.Sprintf("paths %d %d types asOf=%v", n, len(types), asOf != nil), c, err)

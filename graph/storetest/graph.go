@@ -14,8 +14,8 @@ type subgraphWant struct {
 }
 
 // testNeighborhood checks depths, node order (centre, then distance, then id), Limit and
-// Truncated, type and asOf filters on both the walk and the returned relations, self-loops
-// and NOT_FOUND.
+// Truncated (at every level, and past MaxSubgraphRelations), type and asOf filters on both
+// the walk and the returned relations, self-loops and NOT_FOUND.
 func testNeighborhood(t *testing.T, s model.Store) {
 	ctx := t.Context()
 	// avtotor's eleven neighbours in id order, and the eighteen relations among it and them:
@@ -96,6 +96,17 @@ func testNeighborhood(t *testing.T, s model.Store) {
 					"r-tula-in-russia"}, false}},
 		{"isolated chain end", model.NeighborhoodQuery{ID: "chain-1", Depth: 3},
 			subgraphWant{[]string{"chain-1", "chain-2", "chain-3", "chain-4"}, []string{"r-chain-1-2", "r-chain-3-2", "r-chain-3-4"}, false}},
+		{"limit exactly the node count at depth 3", model.NeighborhoodQuery{ID: "chain-1", Depth: 3, Limit: 4},
+			subgraphWant{[]string{"chain-1", "chain-2", "chain-3", "chain-4"}, []string{"r-chain-1-2", "r-chain-3-2", "r-chain-3-4"}, false}},
+		{"no room left for the third level", model.NeighborhoodQuery{ID: "chain-1", Depth: 3, Limit: 3},
+			subgraphWant{[]string{"chain-1", "chain-2", "chain-3"}, []string{"r-chain-1-2", "r-chain-3-2"}, true}},
+		{"limit cuts inside the third level", model.NeighborhoodQuery{ID: "haval-plant", Depth: 3, AsOf: date("2020"), Limit: 8},
+			subgraphWant{[]string{"haval-plant", "haval-f7", "haval-motor-rus", "tula-oblast", "great-wall-motor", "haval", "russia", "haval-jolion"},
+				[]string{"r-gwm-owns-haval", "r-haval-has-f7", "r-haval-has-jolion", "r-haval-plant-assembles-f7", "r-haval-plant-in-tula",
+					"r-haval-rus-operates-plant", "r-haval-rus-subsidiary-of-gwm", "r-tula-in-russia"}, true}},
+		{"a cut at the first level ends the walk", model.NeighborhoodQuery{ID: "avtotor", Depth: 2, Limit: 5},
+			subgraphWant{avtotor1[:5], []string{"r-avtotor-assembles-baic", "r-avtotor-operates-plant", "r-avtotor-partners-baic-1",
+				"r-avtotor-partners-baic-2", "r-avtotor-party-to-agreement", "r-baic-group-party-to-agreement"}, true}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -116,6 +127,34 @@ func testNeighborhood(t *testing.T, s model.Store) {
 		if !model.IsNotFound(err) {
 			t.Errorf("Neighborhood(no-such-entity) error = %v, want NOT_FOUND", err)
 		}
+	})
+	// More parallel relations between two entities than a subgraph holds: the first
+	// MaxSubgraphRelations by id are kept and Truncated is set. Last, since it adds to the store.
+	t.Run("RelationCap", func(t *testing.T) {
+		relID := func(i int) string {
+			b := []byte("r-cap-00000")
+			for k := len(b) - 1; i > 0; k-- {
+				b[k], i = byte('0'+i%10), i/10
+			}
+			return string(b)
+		}
+		d := &model.Dataset{Sources: []*model.Source{{ID: "cap-source", Title: "Parallel relations", PublishedOn: model.MustDate("2024")}}}
+		for _, id := range []string{"cap-a", "cap-b"} {
+			d.Organizations = append(d.Organizations, &model.Organization{EntityBase: model.EntityBase{ID: id, Name: id, SourceIDs: []string{"cap-source"}}, Type: model.OrgOther})
+		}
+		for i := range model.MaxSubgraphRelations + 1 {
+			d.Relations = append(d.Relations, &model.Relation{ID: relID(i), Type: model.RelPartnersWith, FromID: "cap-a", ToID: "cap-b",
+				Status: model.StatusActive, SourceIDs: []string{"cap-source"}})
+		}
+		noErr(t, "Import", s.Import(ctx, d))
+		g, err := s.Neighborhood(ctx, model.NeighborhoodQuery{ID: "cap-b", Depth: 1})
+		noErr(t, "Neighborhood", err)
+		ids := relationIDs(g.Relations)
+		if len(ids) != model.MaxSubgraphRelations || ids[0] != relID(0) || ids[len(ids)-1] != relID(model.MaxSubgraphRelations-1) || !g.Truncated {
+			t.Errorf("got %d relations (%v .. %v), truncated %v; want %s .. %s, truncated", len(ids), ids[:min(1, len(ids))], ids[max(0, len(ids)-1):],
+				g.Truncated, relID(0), relID(model.MaxSubgraphRelations-1))
+		}
+		diff(t, "nodes", []string{"cap-b", "cap-a"}, entityIDs(g.Nodes))
 	})
 }
 
