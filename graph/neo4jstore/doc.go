@@ -116,11 +116,10 @@
 //     searchKeys, so the answers and their order are the embedded store's. The full-text index
 //     is not used: its analyzer tokenizes words, so it would miss matches inside a word ("enz"
 //     in "benz") and disagree with model.Normalize.
-//   - Neighborhood is a breadth-first search, one statement per level inside one read
-//     transaction, each statement bounded by LIMIT (at most Limit+1 new nodes), then one
-//     statement fetches the kept nodes and the relations among them (capped at
-//     model.MaxSubgraphRelations+1). Depth+1 round trips at most, and no path enumeration, so
-//     a hub cannot blow the query up.
+//   - Neighborhood is one statement: a breadth-first walk of at most three levels, each a
+//     subquery bounded by LIMIT (at most Limit new nodes), then the relations among the kept
+//     nodes (capped at model.MaxSubgraphRelations+1). One round trip, and no path
+//     enumeration, so a hub cannot blow the query up.
 //   - Paths is one statement: both endpoints are looked up (for NOT_FOUND) and
 //     allShortestPaths runs with a literal upper bound built from a validated length, capped
 //     at model.MaxPathsExplored paths; Go orders them with model.SortPaths.

@@ -437,27 +437,6 @@ func runCount(ctx context.Context, tx neo4j.ManagedTransaction, cypher string, p
 	return sum, nil
 }
 
-// collectStrings runs a statement in tx and returns the string column key of every record.
-func collectStrings(ctx context.Context, tx neo4j.ManagedTransaction, cypher string, params map[string]any, key string) ([]string, error) {
-	res, err := tx.Run(ctx, cypher, params)
-	if err != nil {
-		return nil, err
-	}
-	recs, err := res.Collect(ctx)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]string, 0, len(recs))
-	for _, rec := range recs {
-		v, err := recordValue[string](rec, key)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, v)
-	}
-	return out, nil
-}
-
 // withParams merges parameter maps into a new one; later maps win.
 func withParams(ms ...map[string]any) map[string]any {
 	out := map[string]any{}
