@@ -228,10 +228,10 @@ func containsID[N model.Entity](list []N, id string) bool {
 // from for relations into it, either for both directions.
 func otherEndSelected(ctx context.Context, dir model.Direction) bool {
 	fc := graphql.GetFieldContext(ctx)
-	oc := graphql.GetOperationContext(ctx)
-	if fc == nil || oc == nil {
+	if fc == nil || !graphql.HasOperationContext(ctx) {
 		return false
 	}
+	oc := graphql.GetOperationContext(ctx)
 	for _, f := range graphql.CollectFields(oc, fc.Field.Selections, []string{"Relation"}) {
 		switch {
 		case f.Name == "to" && dir != model.DirectionIn, f.Name == "from" && dir != model.DirectionOut:

@@ -79,6 +79,50 @@ func typedListOf(object, field string) (typedList, bool) {
 	return typedList{}, false
 }
 
+// relationListOf is the direction of the ASSEMBLES relations that a field listing them
+// (typedRelations with status and asOf) follows from its object type.
+func relationListOf(object, field string) (model.Direction, bool) {
+	switch object + "." + field {
+	case "Organization.assembles", "Plant.assembles":
+		return model.DirectionOut, true
+	case "Brand.assemblers", "VehicleModel.assemblers":
+		return model.DirectionIn, true
+	}
+	return "", false
+}
+
+// relationListQuery is the query the resolver of a relation list field asks (see
+// relationListOf), from its status and asOf arguments; false when an argument does not read,
+// which the field's own resolution reports.
+func relationListQuery(oc *graphql.OperationContext, f graphql.CollectedField, dir model.Direction) (model.RelationsOfQuery, bool) {
+	args := f.ArgumentMap(oc.Variables)
+	var asOf *model.Date
+	if v := args["asOf"]; v != nil {
+		asOf = new(model.Date)
+		if err := asOf.UnmarshalGQL(v); err != nil {
+			return model.RelationsOfQuery{}, false
+		}
+	}
+	var status []model.RelationStatus
+	if v, ok := args["status"].([]any); ok {
+		for _, x := range v {
+			var st model.RelationStatus
+			if err := st.UnmarshalGQL(x); err != nil {
+				return model.RelationsOfQuery{}, false
+			}
+			status = append(status, st)
+		}
+	}
+	return assemblyQuery(dir, status, asOf), true
+}
+
+// assemblyQuery is the query of a relation list field (relationListOf) with its arguments,
+// as its resolver asks it (TestRelationListsAskWhatTheirResolversAsk).
+func assemblyQuery(dir model.Direction, status []model.RelationStatus, asOf *model.Date) model.RelationsOfQuery {
+	f := model.RelationFilter{Types: []model.RelationType{model.RelAssembles}, Status: status, AsOf: asOf}
+	return model.RelationsOfQuery{Direction: dir, Filter: f, First: model.MaxListSize}
+}
+
 // relatedQuery is the query related asks for one part of a typed list.
 func relatedQuery(p listPart, asOf *model.Date) model.RelationsOfQuery {
 	return model.RelationsOfQuery{Direction: p.dir, Filter: model.RelationFilter{Types: p.types, AsOf: asOf}, First: model.MaxListSize}
@@ -129,6 +173,12 @@ func lookAhead(oc *graphql.OperationContext, sel ast.SelectionSet, object string
 	}
 	var out []model.RelationsTree
 	for _, f := range graphql.CollectFields(oc, sel, sat) {
+		if dir, ok := relationListOf(object, f.Name); ok {
+			if q, ok := relationListQuery(oc, f, dir); ok {
+				out = addTree(out, model.RelationsTree{Query: q})
+			}
+			continue
+		}
 		tl, ok := typedListOf(object, f.Name)
 		if !ok {
 			continue

@@ -183,3 +183,65 @@ func TestEveryEntityFieldSaysWhatItReads(t *testing.T) {
 		t.Errorf("only %d fields of entity types found", n)
 	}
 }
+
+// TestRelationListsAskWhatTheirResolversAsk holds relationListOf and assemblyQuery, what
+// reading ahead asks for a list of relations, to what the field's resolver asks, with and
+// without its status and asOf, and checks that it knows every such field of the schema.
+func TestRelationListsAskWhatTheirResolversAsk(t *testing.T) {
+	r := &Resolver{}
+	base := model.EntityBase{ID: "x"}
+	type args struct {
+		status []model.RelationStatus
+		asOf   *model.Date
+	}
+	fields := map[string]func(context.Context, args) error{
+		"Organization.assembles": func(ctx context.Context, a args) error {
+			_, err := r.Organization().Assembles(ctx, &model.Organization{EntityBase: base}, a.status, a.asOf)
+			return err
+		},
+		"Plant.assembles": func(ctx context.Context, a args) error {
+			_, err := r.Plant().Assembles(ctx, &model.Plant{EntityBase: base}, a.status, a.asOf)
+			return err
+		},
+		"Brand.assemblers": func(ctx context.Context, a args) error {
+			_, err := r.Brand().Assemblers(ctx, &model.Brand{EntityBase: base}, a.status, a.asOf)
+			return err
+		},
+		"VehicleModel.assemblers": func(ctx context.Context, a args) error {
+			_, err := r.VehicleModel().Assemblers(ctx, &model.VehicleModel{EntityBase: base}, a.status, a.asOf)
+			return err
+		},
+	}
+	asOf := model.MustDate("2021")
+	for name, resolve := range fields {
+		t.Run(name, func(t *testing.T) {
+			object, field, _ := strings.Cut(name, ".")
+			dir, ok := relationListOf(object, field)
+			if !ok {
+				t.Fatalf("relationListOf(%q, %q) knows no list", object, field)
+			}
+			for _, a := range []args{{}, {asOf: &asOf}, {status: []model.RelationStatus{model.StatusActive, model.StatusPlanned}, asOf: &asOf}} {
+				rec := &recordingReader{}
+				if err := resolve(loader.With(t.Context(), loader.New(rec)), a); err != nil {
+					t.Fatal(err)
+				}
+				if want := []model.RelationsOfKey{assemblyQuery(dir, a.status, a.asOf).Key()}; !slices.Equal(rec.keys, want) {
+					t.Errorf("%+v: the resolver asked\n%q\nreading ahead asks\n%q", a, rec.keys, want)
+				}
+			}
+		})
+	}
+	s := NewExecutableSchema(Config{Resolvers: &Resolver{}}).Schema()
+	for _, def := range s.GetPossibleTypes(s.Types["Entity"]) {
+		for _, f := range def.Fields {
+			_, known := relationListOf(def.Name, f.Name)
+			lists := f.Type.Elem != nil && f.Type.Name() == "Relation"
+			if known != lists {
+				t.Errorf("%s.%s: a list of relations %v, known to relationListOf %v", def.Name, f.Name, lists, known)
+			}
+			if _, ok := fields[def.Name+"."+f.Name]; known && !ok {
+				t.Errorf("relationListOf knows %s.%s, which this test does not resolve", def.Name, f.Name)
+			}
+		}
+	}
+}

@@ -39,6 +39,7 @@ func TestLookupsReadTheirListsAhead(t *testing.T) {
 			d.Relations = append(d.Relations, &model.Relation{ID: "has-" + id, Type: model.RelHasModel, FromID: b, ToID: id, Status: model.StatusActive, SourceIDs: []string{"src"}})
 		}
 	}
+	d.Relations = append(d.Relations, &model.Relation{ID: "asm-b1-m0", Type: model.RelAssembles, FromID: "o", ToID: "b1-m0", Status: model.StatusActive, ValidFrom: ptr(model.MustDate("2019")), SourceIDs: []string{"src"}})
 	if err := d.Validate(); err != nil {
 		t.Fatal(err)
 	}
@@ -59,6 +60,9 @@ func TestLookupsReadTheirListsAhead(t *testing.T) {
 		{"back up the lists, and a field read on its own", `{ brand(id: "b3") { owner { name country { name } brands { id } } models { brand { id } } } }`,
 			`{"brand":{"owner":{"name":"Group","country":{"name":"Land"},"brands":[{"id":"b1"},{"id":"b3"},{"id":"b2"}]},` +
 				`"models":[{"brand":{"id":"b3"}},{"brand":{"id":"b3"}},{"brand":{"id":"b3"}}]}}`, 2},
+		{"a list of relations, and one below a typed list", `{ organization(id: "o") { assembles(asOf: "2020") { id validFrom to { id name } } brands { assemblers { id from { id } } } } }`,
+			`{"organization":{"assembles":[{"id":"asm-b1-m0","validFrom":"2019","to":{"id":"b1-m0","name":"Model b1-m0"}}],` +
+				`"brands":[{"assemblers":[]},{"assemblers":[]},{"assemblers":[]}]}}`, 1},
 		{"an unknown id", `{ organization(id: "nope") { brands { id models { id } } } }`, `{"organization":null}`, 1},
 		{"an entity of another kind", `{ organization(id: "b1") { brands { id } } }`, `{"organization":null}`, 1},
 		{"no list: the lookup alone", `{ organization(id: "o") { name } }`, `{"organization":{"name":"Group"}}`, 1},

@@ -87,7 +87,10 @@ func TestListsReadInPartAnswerAsWhole(t *testing.T) {
 			plants { opened createdAt updatedAt operator { type ownership } } agreements { signedOn announcedOn provisions { summary due } }`,
 		"a brand's country alone":         `brands { country { name } }`,
 		"an organization's country alone": `subsidiaries { country { id } } agreements { parties { id country { name } } }`,
-		"fragments and aliases":           `a: brands { ... on Entity { name kind } models { id } } b: brands { id ... on Brand { description models { name } } }`,
+		"relation lists": `assembles { id status validFrom validTo note quantity sources { id } from { id } to { id name ... on Brand { segment } } }
+			in2021: assembles(asOf: "2021") { id to { id } } planned: assembles(status: [PLANNED, ACTIVE]) { id }
+			brands { assemblers { id from { name } } models { assemblers(asOf: "2019") { id status } } } plants { assembles { id to { name } } }`,
+		"fragments and aliases": `a: brands { ... on Entity { name kind } models { id } } b: brands { id ... on Brand { description models { name } } }`,
 	}
 	ids := []string{"baic-group", "baic-motor", "mercedes-benz-group", "avtotor"}
 	run := func(t *testing.T, store model.Store) {

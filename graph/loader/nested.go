@@ -67,14 +67,16 @@ func (l *Loaders) primeTrees(trees []model.RelationsTree, answers []model.TreePa
 			return
 		}
 		k := l.remember(t.Query)
-		pages := make(map[relKey]*model.RelationPage, len(answers[i].Pages))
+		pages := make(map[relKey]*model.RelationPage, 3*len(answers[i].Pages))
 		var rels []*model.Relation
 		for id, p := range answers[i].Pages {
 			if p != nil {
-				// A whole page serves a slim ask too; a slim one serves only that.
+				// A whole page serves every way of asking (RelationsOf too: the other ends
+				// are cached all the same); a slim one serves only RelatedPage.
 				pages[relKey{id: id, relAsk: relAsk{query: k, ends: true, slim: true}}] = p
 				if !answers[i].Slim {
 					pages[relKey{id: id, relAsk: relAsk{query: k, ends: true}}] = p
+					pages[relKey{id: id, relAsk: relAsk{query: k}}] = p
 				}
 				rels = append(rels, p.Items...)
 			}
