@@ -111,10 +111,17 @@ const (
 	entityWhereAttr = `coalesce(n.%[1]s, '') IN $%[2]s`
 
 	// Keyset conditions and orders: ties on the key are broken by id in the same direction.
-	entityAfterNameAsc  = `(n.nameKey > $afterKey OR (n.nameKey = $afterKey AND n.id > $afterId))`
-	entityAfterNameDesc = `(n.nameKey < $afterKey OR (n.nameKey = $afterKey AND n.id < $afterId))`
+	// The conditions on the name are written as a range on nameKey and an id that exists, so
+	// that the (nameKey, id) range index of the label (schemaStatements) serves the page in
+	// order and stops at its LIMIT, instead of sorting every entity of the label; the scan
+	// conditions do the same for a first page. Every stored entity has both properties
+	// (nodeParams), so they filter nothing out.
+	entityAfterNameAsc  = `n.nameKey >= $afterKey AND n.id IS NOT NULL AND (n.nameKey > $afterKey OR n.id > $afterId)`
+	entityAfterNameDesc = `n.nameKey <= $afterKey AND n.id IS NOT NULL AND (n.nameKey < $afterKey OR n.id < $afterId)`
+	entityScanName      = `n.nameKey IS NOT NULL AND n.id IS NOT NULL`
 	entityAfterIDAsc    = `n.id > $afterId`
 	entityAfterIDDesc   = `n.id < $afterId`
+	entityScanID        = `n.id IS NOT NULL`
 	entityOrderNameAsc  = `n.nameKey, n.id`
 	entityOrderNameDesc = `n.nameKey DESC, n.id DESC`
 	entityOrderIDAsc    = `n.id`
@@ -126,13 +133,13 @@ const (
 func entityKeyset(o model.Order) (keyset, error) {
 	switch {
 	case o.Field == model.SortByName && !o.Desc:
-		return keyset{entityAfterNameAsc, entityOrderNameAsc}, nil
+		return keyset{entityAfterNameAsc, entityOrderNameAsc, entityScanName}, nil
 	case o.Field == model.SortByName:
-		return keyset{entityAfterNameDesc, entityOrderNameDesc}, nil
+		return keyset{entityAfterNameDesc, entityOrderNameDesc, entityScanName}, nil
 	case o.Field == model.SortByID && !o.Desc:
-		return keyset{entityAfterIDAsc, entityOrderIDAsc}, nil
+		return keyset{entityAfterIDAsc, entityOrderIDAsc, entityScanID}, nil
 	case o.Field == model.SortByID:
-		return keyset{entityAfterIDDesc, entityOrderIDDesc}, nil
+		return keyset{entityAfterIDDesc, entityOrderIDDesc, entityScanID}, nil
 	}
 	return keyset{}, fmt.Errorf("no entity keyset for the order %v: the query was not normalised", o)
 }

@@ -517,9 +517,9 @@ func relationKeyset(o model.Order, r string) (keyset, error) {
 	switch o.Field {
 	case model.SortByID, "":
 		if o.Desc {
-			return keyset{r + ".id < $afterId", r + ".id DESC"}, nil
+			return keyset{after: r + ".id < $afterId", order: r + ".id DESC"}, nil
 		}
-		return keyset{r + ".id > $afterId", r + ".id"}, nil
+		return keyset{after: r + ".id > $afterId", order: r + ".id"}, nil
 	case model.SortByType:
 		return orderKeyset("type("+r+")", r+".id", "$afterKey", o.Desc), nil
 	case model.SortByValidFrom:

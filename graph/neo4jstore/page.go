@@ -11,8 +11,10 @@ import (
 	"github.com/autograph-kg/autograph/graph/model"
 )
 
-// keyset is the pair of fragments that page through one ordering.
-type keyset struct{ after, order string }
+// keyset is the pair of fragments that page through one ordering, and, for an ordering a range
+// index on its keys can serve, the condition that lets the planner scan that index in order
+// for a first page (a page after a cursor has its after condition, which does the same).
+type keyset struct{ after, order, scan string }
 
 // where renders conditions as a WHERE clause on its own line, or nothing.
 func where(conds []string) string {
@@ -23,12 +25,15 @@ func where(conds []string) string {
 }
 
 // pageQuery fills a page template: the filter's conditions for the count, the same plus the
-// keyset condition (when there is a cursor) for the page, then the aggregate subqueries and
+// keyset condition (when there is a cursor, else its scan condition) for the page, then the aggregate subqueries and
 // their columns (both empty for a listing without an aggregate).
 func pageQuery(template, label string, filter []string, ks keyset, hasCursor bool, blocks, cols string) string {
 	page := filter
-	if hasCursor {
+	switch {
+	case hasCursor:
 		page = append(append([]string(nil), filter...), ks.after)
+	case ks.scan != "":
+		page = append(append([]string(nil), filter...), ks.scan)
 	}
 	return fmt.Sprintf(template, label, where(filter), where(page), ks.order, blocks, cols)
 }

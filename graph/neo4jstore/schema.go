@@ -24,7 +24,8 @@ const (
 	cypherCreateIndex    = `CREATE INDEX %s IF NOT EXISTS FOR (n:%s) ON (n.%s)`
 	// Relationship property indexes exist since 4.3; with one per type, Relation(id) is an
 	// index seek per type instead of a scan of every relationship.
-	cypherCreateRelIDIndex = `CREATE INDEX %s IF NOT EXISTS FOR ()-[r:%s]-() ON (r.id)`
+	cypherCreateNameIDIndex = `CREATE INDEX %s IF NOT EXISTS FOR (n:%s) ON (n.nameKey, n.id)`
+	cypherCreateRelIDIndex  = `CREATE INDEX %s IF NOT EXISTS FOR ()-[r:%s]-() ON (r.id)`
 	// The full-text index is for people exploring the graph in Cypher
 	// (db.index.fulltext.queryNodes); Search does not use it (see the package comment).
 	cypherCreateNameFulltext = `CREATE FULLTEXT INDEX entity_names IF NOT EXISTS FOR (n:Entity) ON EACH [n.name, n.aliases]`
@@ -62,6 +63,11 @@ func schemaStatements() []string {
 	labels = append(labels, labelSource)
 	for _, l := range labels {
 		out = append(out, fmt.Sprintf(cypherCreateUniqueID, snake(l)+"_id", l))
+	}
+	// The NAME ordering's keys, per label: a listing of one kind pages through its index in
+	// order (see entityAfterNameAsc).
+	for _, l := range labels[:len(labels)-1] {
+		out = append(out, fmt.Sprintf(cypherCreateNameIDIndex, snake(l)+"_name_key_id", l))
 	}
 	for _, ix := range []struct{ label, prop string }{
 		{labelEntity, "nameKey"},

@@ -99,19 +99,19 @@ func sourceKeyset(o model.Order) (keyset, error) {
 	switch o.Field {
 	case model.SortByTitle:
 		if o.Desc {
-			return keyset{sourceAfterTitleDesc, sourceOrderTitleDesc}, nil
+			return keyset{after: sourceAfterTitleDesc, order: sourceOrderTitleDesc}, nil
 		}
-		return keyset{sourceAfterTitleAsc, sourceOrderTitleAsc}, nil
+		return keyset{after: sourceAfterTitleAsc, order: sourceOrderTitleAsc}, nil
 	case model.SortByPublishedOn:
 		if o.Desc {
-			return keyset{sourceAfterPublishedDesc, sourceOrderPublishedDesc}, nil
+			return keyset{after: sourceAfterPublishedDesc, order: sourceOrderPublishedDesc}, nil
 		}
-		return keyset{sourceAfterPublishedAsc, sourceOrderPublishedAsc}, nil
+		return keyset{after: sourceAfterPublishedAsc, order: sourceOrderPublishedAsc}, nil
 	case model.SortByID:
 		if o.Desc {
-			return keyset{sourceAfterIDDesc, sourceOrderIDDesc}, nil
+			return keyset{after: sourceAfterIDDesc, order: sourceOrderIDDesc}, nil
 		}
-		return keyset{sourceAfterIDAsc, sourceOrderIDAsc}, nil
+		return keyset{after: sourceAfterIDAsc, order: sourceOrderIDAsc}, nil
 	}
 	return keyset{}, fmt.Errorf("no source keyset for the order %v: the query was not normalised", o)
 }

@@ -6,6 +6,7 @@ CALL () {
 CALL () {
   MATCH (n:Entity)
   WHERE false
+    AND n.nameKey IS NOT NULL AND n.id IS NOT NULL
   WITH n
   ORDER BY n.nameKey, n.id
   LIMIT $limit

@@ -4,7 +4,7 @@ CALL () {
 }
 CALL () {
   MATCH (n:Entity)
-  WHERE (n.nameKey < $afterKey OR (n.nameKey = $afterKey AND n.id < $afterId))
+  WHERE n.nameKey <= $afterKey AND n.id IS NOT NULL AND (n.nameKey < $afterKey OR n.id < $afterId)
   WITH n
   ORDER BY n.nameKey DESC, n.id DESC
   LIMIT $limit

@@ -6,6 +6,7 @@ CALL () {
 CALL () {
   MATCH (n:Organization)
   WHERE coalesce(n.countryId, '') IN $attr0
+    AND n.nameKey IS NOT NULL AND n.id IS NOT NULL
   WITH n
   ORDER BY n.nameKey, n.id
   LIMIT $limit

@@ -12,6 +12,7 @@ CALL () {
     AND n.searchText CONTAINS $nameContains
     AND coalesce(n.type, '') IN $attr0
     AND coalesce(n.countryId, '') IN $attr1
+    AND n.nameKey IS NOT NULL AND n.id IS NOT NULL
   WITH n
   ORDER BY n.nameKey, n.id
   LIMIT $limit

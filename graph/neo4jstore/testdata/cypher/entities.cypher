@@ -4,6 +4,7 @@ CALL () {
 }
 CALL () {
   MATCH (n:Entity)
+  WHERE n.nameKey IS NOT NULL AND n.id IS NOT NULL
   WITH n
   ORDER BY n.nameKey, n.id
   LIMIT $limit
