@@ -26,7 +26,9 @@ func (r *agreementResolver) Parties(ctx context.Context, obj *model.Agreement) (
 }
 
 func (r *queryResolver) Agreement(ctx context.Context, id string, knownAt *time.Time) (*model.Agreement, error) {
-	r.readAhead(ctx, id, "Agreement")
+	if err := r.readAhead(ctx, id, "Agreement"); err != nil {
+		return nil, err
+	}
 	return entityAs[*model.Agreement](ctx, id)
 }
 

@@ -38,7 +38,9 @@ func (r *brandResolver) Assemblers(ctx context.Context, obj *model.Brand, status
 }
 
 func (r *queryResolver) Brand(ctx context.Context, id string, knownAt *time.Time) (*model.Brand, error) {
-	r.readAhead(ctx, id, "Brand")
+	if err := r.readAhead(ctx, id, "Brand"); err != nil {
+		return nil, err
+	}
 	return entityAs[*model.Brand](ctx, id)
 }
 

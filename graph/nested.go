@@ -150,18 +150,24 @@ func implementorsOf(object string) []string {
 
 // readAhead reads, for the root field being resolved (a lookup of the entity id of the given
 // object type), the entity and the typed relation lists its selection follows, into the
-// request's loaders (see above). It does nothing when the selection follows none; when the
-// read fails, the resolvers ask as usual and meet the error themselves.
-func (r *Resolver) readAhead(ctx context.Context, id, object string) {
+// request's loaders (see above). It does nothing when the selection follows none. When the
+// read fails, the resolvers ask as usual and meet the error themselves, except when the store
+// is unavailable or the request's time is up: asking again would only wait again, so that
+// error is returned, for the lookup to fail with at once.
+func (r *Resolver) readAhead(ctx context.Context, id, object string) error {
 	fc := graphql.GetFieldContext(ctx)
 	if id == "" || fc == nil || !graphql.HasOperationContext(ctx) {
-		return
+		return nil
 	}
 	trees := lookAhead(graphql.GetOperationContext(ctx), fc.Field.Selections, object, 1)
 	if len(trees) == 0 {
-		return
+		return nil
 	}
-	_ = loader.For(ctx).ReadNested(ctx, r.reader(ctx), []string{id}, trees)
+	err := loader.For(ctx).ReadNested(ctx, r.reader(ctx), []string{id}, trees)
+	if c := model.ErrorCode(err); c == model.CodeUnavailable || c == model.CodeTimeout {
+		return err
+	}
+	return nil
 }
 
 // lookAhead is the relation trees of the typed lists that a selection on an object type

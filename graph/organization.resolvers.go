@@ -71,7 +71,9 @@ func (r *organizationResolver) Assembles(ctx context.Context, obj *model.Organiz
 }
 
 func (r *queryResolver) Organization(ctx context.Context, id string, knownAt *time.Time) (*model.Organization, error) {
-	r.readAhead(ctx, id, "Organization")
+	if err := r.readAhead(ctx, id, "Organization"); err != nil {
+		return nil, err
+	}
 	return entityAs[*model.Organization](ctx, id)
 }
 

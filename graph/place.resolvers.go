@@ -38,7 +38,9 @@ func (r *placeResolver) Contains(ctx context.Context, obj *model.Place) ([]model
 }
 
 func (r *queryResolver) Place(ctx context.Context, id string, knownAt *time.Time) (*model.Place, error) {
-	r.readAhead(ctx, id, "Place")
+	if err := r.readAhead(ctx, id, "Place"); err != nil {
+		return nil, err
+	}
 	return entityAs[*model.Place](ctx, id)
 }
 

@@ -34,7 +34,9 @@ func (r *plantResolver) Assembles(ctx context.Context, obj *model.Plant, status 
 }
 
 func (r *queryResolver) Plant(ctx context.Context, id string, knownAt *time.Time) (*model.Plant, error) {
-	r.readAhead(ctx, id, "Plant")
+	if err := r.readAhead(ctx, id, "Plant"); err != nil {
+		return nil, err
+	}
 	return entityAs[*model.Plant](ctx, id)
 }
 

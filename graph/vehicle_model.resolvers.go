@@ -14,7 +14,9 @@ import (
 )
 
 func (r *queryResolver) VehicleModel(ctx context.Context, id string, knownAt *time.Time) (*model.VehicleModel, error) {
-	r.readAhead(ctx, id, "VehicleModel")
+	if err := r.readAhead(ctx, id, "VehicleModel"); err != nil {
+		return nil, err
+	}
 	return entityAs[*model.VehicleModel](ctx, id)
 }
 
