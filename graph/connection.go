@@ -155,7 +155,7 @@ func related[N model.Entity](ctx context.Context, id string, dir model.Direction
 			}
 		}
 	}
-	ents, err := ld.EntitiesReading(ctx, ids, listedReads(ctx))
+	ents, err := ld.EntitiesReading(ctx, ids, func() model.EntityFields { return listedReads(ctx) })
 	if err != nil {
 		return nil, err
 	}

@@ -252,8 +252,9 @@ func unionReads(a, b model.EntityFields) model.EntityFields {
 
 // entityFieldReads is what the field of an entity object type reads of the entity: a scalar
 // its own field, a field that follows relations (or loads by the entity's id) only its id
-// (model.FieldID, which every read carries), and a field not listed here everything. TestEveryEntityFieldSaysWhatItReads holds every field of the schema's
-// entity types to a case here, so a new field must say what it reads.
+// (model.FieldID, which every read carries), and a field not listed here everything.
+// TestEveryEntityFieldSaysWhatItReads holds every field of the schema's entity types to a
+// case here, so a new field must say what it reads.
 func entityFieldReads(object, field string) model.EntityFields {
 	switch field {
 	case "id", "kind", "__typename", "relations":

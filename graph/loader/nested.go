@@ -12,10 +12,10 @@ import (
 // resolvers below had asked for it: the entities, and each level's pages under the query and
 // way of asking of RelationsOfWithEnds (of RelatedPage for a slim level), so that the
 // resolvers of those lists find their pages and the entities at the other ends without a
-// store call; the entities read in part (model.Nested.Partial) serve EntitiesReading only. store must be the reader the
-// loaders were built over (the resolvers' reader). The ids it does not find are cached as
-// unknown. An error leaves the caches as they were,
-// and the resolvers then ask as usual.
+// store call; the entities read in part (model.Nested.Partial) serve EntitiesReading only.
+// store must be the reader the loaders were built over (the resolvers' reader). The ids it
+// does not find are cached as unknown. An error leaves the caches as they were, and the
+// resolvers then ask as usual.
 func (l *Loaders) ReadNested(ctx context.Context, store model.BatchReader, ids []string, trees []model.RelationsTree) error {
 	got, err := model.ReadNested(ctx, store, ids, trees)
 	if err != nil {
@@ -107,24 +107,29 @@ func (l *Loaders) primePartial(ents map[string]model.Entity, fields model.Entity
 	}
 }
 
-// EntitiesReading is Entities for a caller that reads only the fields need of the entities
-// (their id and kind always): an entity a nested read brought with at least those fields
-// serves it without a store call (see model.Nested.Partial); the others are Entities.
-func (l *Loaders) EntitiesReading(ctx context.Context, ids []string, need model.EntityFields) ([]model.Entity, error) {
+// EntitiesReading is Entities for a caller that reads only the fields need gives of the
+// entities (their id and kind always): an entity a nested read brought with at least those
+// fields serves it without a store call (see model.Nested.Partial); the others are Entities.
+// need is called only when the request holds entities read in part.
+func (l *Loaders) EntitiesReading(ctx context.Context, ids []string, need func() model.EntityFields) ([]model.Entity, error) {
 	l.mu.Lock()
+	some := len(l.partial) > 0
+	l.mu.Unlock()
+	if !some {
+		return l.Entities(ctx, ids)
+	}
+	f := need()
 	var served map[string]model.Entity
-	rest := ids
-	if len(l.partial) > 0 && need != model.AllEntityFields {
-		rest = nil
-		for _, id := range ids {
-			if p, ok := l.partial[id]; ok && p.fields.Has(need) {
-				if served == nil {
-					served = make(map[string]model.Entity, len(ids))
-				}
-				served[id] = p.e
-			} else {
-				rest = append(rest, id)
+	var rest []string
+	l.mu.Lock()
+	for _, id := range ids {
+		if p, ok := l.partial[id]; ok && p.fields.Has(f) {
+			if served == nil {
+				served = make(map[string]model.Entity, len(ids))
 			}
+			served[id] = p.e
+		} else {
+			rest = append(rest, id)
 		}
 	}
 	l.mu.Unlock()

@@ -63,7 +63,7 @@ func TestEntitiesReadInPartServeOnlyWhatTheyHold(t *testing.T) {
 			t.Errorf("relation %s is not the slim one the nested read primed", r.ID)
 		}
 	}
-	named, err := l.EntitiesReading(ctx, ids, model.FieldID|model.FieldName)
+	named, err := l.EntitiesReading(ctx, ids, func() model.EntityFields { return model.FieldID | model.FieldName })
 	if err != nil || len(named) != len(ids) {
 		t.Fatalf("EntitiesReading(names) = %d entities, %v; want %d", len(named), err, len(ids))
 	}
@@ -77,7 +77,7 @@ func TestEntitiesReadInPartServeOnlyWhatTheyHold(t *testing.T) {
 	}
 	// A caller that reads more, or everything, gets whole entities, with a store call.
 	for _, need := range []model.EntityFields{model.FieldID | model.FieldSources, model.AllEntityFields} {
-		got, err := l.EntitiesReading(ctx, ids, need)
+		got, err := l.EntitiesReading(ctx, ids, func() model.EntityFields { return need })
 		if err != nil || len(got) != len(ids) {
 			t.Fatalf("EntitiesReading(%b) = %d entities, %v", need, len(got), err)
 		}

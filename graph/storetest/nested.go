@@ -134,6 +134,25 @@ func testNested(t *testing.T, s model.Store) {
 		})
 	}
 
+	// A list of relations by status and date (organization(id) { assembles(status, asOf) })
+	// gives what the store's other reads give, and filters.
+	t.Run("assembly relations by status and date", func(t *testing.T) {
+		ids := []string{"avtotor", "baic"}
+		filtered := model.RelationsOfQuery{Direction: model.DirectionOut, Filter: model.RelationFilter{
+			Types: []model.RelationType{model.RelAssembles}, Status: []model.RelationStatus{model.StatusActive, model.StatusPlanned}, AsOf: date("2023"),
+		}, First: model.MaxListSize}
+		all := q(model.DirectionOut, nil, model.RelAssembles)
+		trees := []model.RelationsTree{{Query: filtered}, {Query: all}}
+		got, err := model.ReadNested(ctx, s, ids, trees)
+		noErr(t, "ReadNested", err)
+		want, err := model.ComposeNested(ctx, s, ids, trees)
+		noErr(t, "ComposeNested", err)
+		diff(t, "against ComposeNested", want, got, contentOpts())
+		if n, m := len(got.Trees[0].Pages["avtotor"].Items), len(got.Trees[1].Pages["avtotor"].Items); n == 0 || n >= m {
+			t.Errorf("avtotor's assembly relations: %d by status and date, %d in all; want some, and fewer", n, m)
+		}
+	})
+
 	// Trees that read only some fields of the other ends (Ends): a store may read only those,
 	// and the slim relations, but what it gives agrees with the whole answer.
 	parts := []struct {
