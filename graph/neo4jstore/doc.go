@@ -203,9 +203,10 @@
 //
 // # Consistency
 //
-// Every session the store opens (writes, Import, Neighborhood's read transaction) is given
-// the driver's ExecuteQuery bookmark manager, and every other read is an ExecuteQuery, which
-// uses that manager by default. The manager records the bookmark of each committed
+// Every session the store opens (writes, Import, and the reads, which run as auto-commit
+// transactions retried as the driver retries a managed one: autocommit.go) is given the
+// driver's ExecuteQuery bookmark manager, which the schema statements' ExecuteQuery uses by
+// default. The manager records the bookmark of each committed
 // transaction and every later transaction of the process starts with those bookmarks, so the
 // server (on a cluster, whichever member answers, reader or writer) waits until it has
 // applied them before it runs the transaction: a read that follows a write in this process

@@ -136,6 +136,9 @@ type Store struct {
 	// importLease is how old an import's heartbeat may get before another store takes the
 	// import for abandoned (journal.go); a field so that tests can shorten it.
 	importLease time.Duration
+	// retry is how a read that failed is asked again (autocommit.go): the driver's rules for
+	// managed transactions, over the driver's MaxTransactionRetryTime.
+	retry retryPolicy
 	// importHook, when set (by tests), runs before each write batch of Import with the
 	// batch's number from 1; an error fails the import there.
 	importHook func(batch int) error
@@ -156,11 +159,14 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	if cfg.Username != "" {
 		auth = neo4j.BasicAuth(cfg.Username, cfg.Password, "")
 	}
+	var retryWindow time.Duration
 	driver, err := neo4j.NewDriverWithContext(cfg.URI, auth, func(c *neo4j.Config) {
+		defer func() { retryWindow = c.MaxTransactionRetryTime }()
 		if cfg.AcquireTimeout > 0 {
 			c.ConnectionAcquisitionTimeout = cfg.AcquireTimeout
 			// The driver retries a transaction that lost its connection for up to
-			// MaxTransactionRetryTime (30 s by default); while Neo4j is down that would hold
+			// MaxTransactionRetryTime (30 s by default), and the store's reads retry under
+			// the same rules over the same window (autocommit.go); while Neo4j is down that would hold
 			// each request until its deadline. Its back-off (1 s, doubling, with jitter) runs
 			// past the window by up to twice the window (measured: a 2 s window failed after
 			// 5.4-6.1 s), so the window is a third of the acquisition bound: requests fail
@@ -181,7 +187,7 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	}
 	s := &Store{driver: driver, database: cfg.database(), logger: logger, now: time.Now,
 		importBatch: cmp.Or(cfg.ImportBatchSize, DefaultImportBatchSize), importWorkers: cmp.Or(cfg.ImportWorkers, DefaultImportWorkers),
-		importLease: defaultImportLease}
+		importLease: defaultImportLease, retry: defaultRetryPolicy(retryWindow)}
 	fail := func(err error) (*Store, error) {
 		return nil, errors.Join(err, driver.Close(ctx))
 	}
@@ -277,20 +283,17 @@ func errClosed(op string) error {
 	return fmt.Errorf("neo4j: %s: %w", op, model.Errorf(model.CodeUnavailable, "the Neo4j store is closed"))
 }
 
-// read runs one read query with the driver's managed retries, routed to a reader in a
-// cluster, on the configured database.
+// read runs one read query as an auto-commit transaction (autocommit.go), retried as the
+// driver retries a managed one, routed to a reader in a cluster, on the configured database.
 func (s *Store) read(ctx context.Context, op, cypher string, params map[string]any) ([]*neo4j.Record, error) {
 	if s.closed.Load() {
 		return nil, errClosed(op)
 	}
-	res, err := neo4j.ExecuteQuery(ctx, s.driver, cypher, params, neo4j.EagerResultTransformer,
-		neo4j.ExecuteQueryWithReadersRouting(),
-		neo4j.ExecuteQueryWithDatabase(s.database),
-		neo4j.ExecuteQueryWithTransactionConfig(txTimeout(ctx)...))
+	recs, err := s.retry.run(ctx, func() ([]*neo4j.Record, error) { return s.readOnce(ctx, cypher, params) })
 	if err != nil {
 		return nil, wrapErr(ctx, op, err)
 	}
-	return res.Records, nil
+	return recs, nil
 }
 
 // txTimeout carries the caller's deadline to the server as the transaction timeout, so Neo4j

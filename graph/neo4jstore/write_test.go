@@ -989,9 +989,9 @@ func TestWritesCheckedBeforeTheDriver(t *testing.T) {
 	}
 }
 
-// TestSessionsShareExecuteQueryBookmarks checks the causal chain: the sessions the writes run
-// in use the bookmark manager that ExecuteQuery (every read) uses by default, on the
-// configured database. Making a driver does not connect.
+// TestSessionsShareExecuteQueryBookmarks checks the causal chain: the sessions the writes and
+// the reads (autocommit.go) run in use one bookmark manager, the one ExecuteQuery uses by
+// default, on the configured database. Making a driver does not connect.
 func TestSessionsShareExecuteQueryBookmarks(t *testing.T) {
 	d, err := neo4j.NewDriverWithContext("neo4j://127.0.0.1:1", neo4j.NoAuth())
 	if err != nil {
