@@ -9,6 +9,8 @@ import (
 	"context"
 	"time"
 
+	"github.com/99designs/gqlgen/graphql"
+
 	"github.com/autograph-kg/autograph/graph/loader"
 	"github.com/autograph-kg/autograph/graph/model"
 )
@@ -23,6 +25,9 @@ func (r *queryResolver) Neighborhood(ctx context.Context, id string, depth *int,
 		return nil, err
 	}
 	q := model.NeighborhoodQuery{ID: id, Depth: d, Types: types, AsOf: asOf, Limit: l}
+	if fc := graphql.GetFieldContext(ctx); fc != nil && graphql.HasOperationContext(ctx) {
+		q.Nodes, q.NoRelations = subgraphReads(graphql.GetOperationContext(ctx), fc.Field.Selections)
+	}
 	var g *model.Subgraph
 	// The subgraph is only written out: the store's own values do (model.SharedReader).
 	if sr, ok := r.reader(ctx).(model.SharedReader); ok {

@@ -242,6 +242,72 @@ func listReads(oc *graphql.OperationContext, sel ast.SelectionSet, object string
 	return f
 }
 
+// subgraphReads is what a neighbourhood's selection reads (model.NeighborhoodQuery.Nodes
+// and NoRelations): of entities, what every selection on an entity anywhere under it reads
+// together, zero for everything; and whether it selects the relations at all. It is the
+// whole subtree, not only nodes { ... }, because the direct writer takes the subgraph's
+// nodes for the relations' ends and the sources' publishers it writes (knownEnds).
+func subgraphReads(oc *graphql.OperationContext, sel ast.SelectionSet) (model.EntityFields, bool) {
+	noRelations := true
+	for _, f := range graphql.CollectFields(oc, sel, subgraphImplementors) {
+		if f.Name == "relations" {
+			noRelations = false
+		}
+	}
+	nodes := entityReadsUnder(oc, sel, "Subgraph", 0)
+	if nodes == model.AllEntityFields {
+		nodes = 0
+	}
+	return nodes, noRelations
+}
+
+// entityReadsUnder is what a selection on a value of the named type reads of the entities
+// anywhere under it, itself included when it is an entity type: the union of entityFieldReads
+// over every field selected on an entity, through fragments and every type an interface or
+// union may hold; AllEntityFields when any reads everything, or the schema does not say.
+func entityReadsUnder(oc *graphql.OperationContext, sel ast.SelectionSet, typeName string, depth int) model.EntityFields {
+	def := parsedSchema.Types[typeName]
+	if def == nil || depth > maxReadsDepth {
+		return model.AllEntityFields
+	}
+	var f model.EntityFields
+	for _, obj := range parsedSchema.GetPossibleTypes(def) {
+		entity := implementorsOf(obj.Name) != nil
+		for _, c := range graphql.CollectFields(oc, sel, satisfiedBy(obj)) {
+			if entity {
+				f |= model.FieldID | entityFieldReads(obj.Name, c.Name)
+			}
+			if len(c.Selections) > 0 {
+				if c.Definition == nil {
+					return model.AllEntityFields
+				}
+				f |= entityReadsUnder(oc, c.Selections, c.Definition.Type.Name(), depth+1)
+			}
+			if f == model.AllEntityFields {
+				return f
+			}
+		}
+	}
+	return f
+}
+
+// maxReadsDepth bounds entityReadsUnder's descent; a deeper selection is taken to read
+// everything (the complexity limit refuses far shallower ones).
+const maxReadsDepth = 32
+
+// satisfiedBy is the object type's name and those of the interfaces and unions it belongs to,
+// which is what fragments on it may name.
+func satisfiedBy(obj *ast.Definition) []string {
+	if sat := implementorsOf(obj.Name); sat != nil {
+		return sat
+	}
+	out := []string{obj.Name}
+	for _, d := range parsedSchema.GetImplements(obj) {
+		out = append(out, d.Name)
+	}
+	return out
+}
+
 // unionReads is what two selections read together: zero (everything) when either does.
 func unionReads(a, b model.EntityFields) model.EntityFields {
 	if a == 0 || b == 0 {

@@ -156,3 +156,95 @@ func TestListsReadInPartAnswerAsWhole(t *testing.T) {
 	t.Run("embedded", func(t *testing.T) { run(t, inmem.New()) })
 	t.Run("neo4j", func(t *testing.T) { run(t, apitest.OpenNeo4j(t)) })
 }
+
+// aliasedFields is everyField(s, name, 0) with each field under an alias of its type's name,
+// so that the selections of several types can share one selection set.
+func aliasedFields(s *ast.Schema, name string) string {
+	var parts []string
+	for _, f := range s.Types[name].Fields {
+		if strings.HasPrefix(f.Name, "__") || requiresArgs(f) {
+			continue
+		}
+		alias := strings.ToLower(name) + "_" + f.Name + ": "
+		t := s.Types[f.Type.Name()]
+		switch {
+		case t.Kind == ast.Scalar || t.Kind == ast.Enum:
+			parts = append(parts, alias+f.Name)
+		case f.Name == "relations":
+			parts = append(parts, alias+"relations { totalCount edges { node { id } } }")
+		case t.Fields.ForName("id") != nil:
+			parts = append(parts, alias+f.Name+" { id }")
+		default:
+			parts = append(parts, alias+f.Name+" { "+everyField(s, t.Name, 0)+" }")
+		}
+	}
+	return strings.Join(parts, " ")
+}
+
+// TestNeighborhoodsReadInPartAnswerAsWhole holds a neighbourhood whose selection reads only
+// some fields of the entities under it, or no relations (model.NeighborhoodQuery.Nodes and
+// NoRelations), to the same selection asked beside one that reads every field of the nodes and
+// the relations, on both stores: nodes, the relations' ends, the sources' publishers and
+// fragments on the node types.
+func TestNeighborhoodsReadInPartAnswerAsWhole(t *testing.T) {
+	s := graph.NewExecutableSchema(graph.Config{}).Schema()
+	var every []string
+	for _, name := range []string{"Organization", "Brand", "VehicleModel", "Plant", "Place", "Agreement"} {
+		every = append(every, "... on "+name+" { "+aliasedFields(s, name)+" }")
+	}
+	sels := map[string]string{
+		"ids, names and kinds":     `truncated nodes { id name kind }`,
+		"truncated alone":          `truncated`,
+		"every field":              `nodes { ` + strings.Join(every, " ") + ` }`,
+		"relations and their ends": `nodes { id } relations { id type status from { id name } to { id ... on Brand { segment } ... on Organization { country { name } } } }`,
+		"publishers":               `nodes { id sources { id publisher { id name description } } } relations { id sources { publisher { name aliases } } }`,
+		"fragments":                `nodes { ... on Entity { name } ... on Plant { opened operator { name } } ... on Organization { brands { id description } } }`,
+		"relations alone":          `relations { id from { description } to { updatedAt } }`,
+	}
+	asks := []string{
+		`id: "avtotor", depth: 2`,
+		`id: "haval-plant", depth: 1, types: [ASSEMBLES, LOCATED_IN]`,
+		`id: "baic-group", depth: 3, limit: 5`,
+		`id: "avtotor", depth: 2, asOf: "2019"`,
+	}
+	whole := `wholeNodes: nodes { ` + strings.Join(every, " ") + ` } wholeRelations: relations { id }`
+	run := func(t *testing.T, store model.Store) {
+		t.Cleanup(func() { _ = store.Close(context.Background()) })
+		if err := store.Import(t.Context(), storetest.Fixture()); err != nil {
+			t.Fatal(err)
+		}
+		srv := httptest.NewServer(httpapi.NewHandler(httpapi.Options{Store: store, ComplexityLimit: 1 << 30, FieldLimit: 10000}))
+		defer srv.Close()
+		neighborhood := func(t *testing.T, query string) map[string]any {
+			t.Helper()
+			_, resp := apitest.Post(t, srv.URL, query, nil)
+			if len(resp.Errors) > 0 {
+				t.Fatalf("errors: %+v", resp.Errors)
+			}
+			var data struct {
+				Neighborhood map[string]any `json:"neighborhood"`
+			}
+			if err := json.Unmarshal(resp.Data, &data); err != nil || data.Neighborhood == nil {
+				t.Fatalf("answer %s: %v", resp.Data, err)
+			}
+			return data.Neighborhood
+		}
+		for name, sel := range sels {
+			for _, args := range asks {
+				t.Run(name+"/"+args, func(t *testing.T) {
+					got := neighborhood(t, `{ neighborhood(`+args+`) { `+sel+` } }`)
+					want := neighborhood(t, `{ neighborhood(`+args+`) { `+sel+` `+whole+` } }`)
+					delete(want, "wholeNodes")
+					delete(want, "wholeRelations")
+					g, _ := json.Marshal(got)
+					w, _ := json.Marshal(want)
+					if !bytes.Equal(g, w) {
+						t.Errorf("read in part = %s\nwant           %s", g, w)
+					}
+				})
+			}
+		}
+	}
+	t.Run("embedded", func(t *testing.T) { run(t, inmem.New()) })
+	t.Run("neo4j", func(t *testing.T) { run(t, apitest.OpenNeo4j(t)) })
+}

@@ -358,6 +358,13 @@ type NeighborhoodQuery struct {
 	Types []RelationType
 	AsOf  *Date
 	Limit int
+	// Nodes, when not zero, says that the caller reads only these fields of the nodes (and
+	// their id and kind): a store may read that much and leave the other fields at their zero
+	// values. Zero asks for whole entities.
+	Nodes EntityFields
+	// NoRelations says that the caller does not read Relations: a store may leave it empty.
+	// Truncated is the same either way (MaxSubgraphRelations still counts).
+	NoRelations bool
 }
 
 // Subgraph is a set of entities and the relations among them, ready to draw. Nodes come in

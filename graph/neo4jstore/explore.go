@@ -44,8 +44,9 @@ WITH nodes + next[..room] AS nodes, next[..room] AS frontier, truncated OR size(
 
 // neighborhoodRelations returns the kept entities in walk order and the matching relations
 // among them (each found once, from its start node), by id, at most $relLimit of them.
-// Entities and relations come back as their projections (entityFields, relationFields). %[1]s
-// is the type part of the pattern, %[2]s an extra condition (asOf) or nothing.
+// Relations come back as their projection (relationFields), entities as %[3]s: entityFields,
+// or the fields the caller reads (partialEntityFields). %[1]s is the type part of the
+// pattern, %[2]s an extra condition (asOf) or nothing.
 const neighborhoodRelations = `
 CALL (nodes) {
   UNWIND nodes AS a
@@ -56,10 +57,27 @@ CALL (nodes) {
   LIMIT $relLimit
   RETURN collect({rel: ` + relationFields + `, fromId: a.id, toId: b.id}) AS rels
 }
-RETURN [n IN nodes | n ` + entityFields + `] AS nodes, truncated, rels`
+RETURN [n IN nodes | n %[3]s] AS nodes, truncated, rels`
+
+// neighborhoodRelationCount ends the statement instead of neighborhoodRelations when the
+// caller reads no relations (model.NeighborhoodQuery.NoRelations): the matching relations
+// among the kept nodes are only counted, up to $relLimit, which is enough to say whether
+// model.MaxSubgraphRelations would cut them (no sort, no projection). %[1]s and %[2]s are as
+// there, %[3]s the nodes' projection.
+const neighborhoodRelationCount = `
+CALL (nodes) {
+  UNWIND nodes AS a
+  MATCH (a)-[r%[1]s]->(b:Entity)
+  WHERE b IN nodes%[2]s
+  WITH r
+  LIMIT $relLimit
+  RETURN count(r) AS relCount
+}
+RETURN [n IN nodes | n %[3]s] AS nodes, truncated OR relCount >= $relLimit AS truncated, [] AS rels`
 
 // neighborhoodQuery builds the one statement of a normalised neighborhood query
-// (model.NeighborhoodQuery.Normalize), for its depth, types and asOf, and its parameters.
+// (model.NeighborhoodQuery.Normalize), for its depth, types, asOf and what the caller reads
+// (Nodes, NoRelations), and its parameters.
 func neighborhoodQuery(q model.NeighborhoodQuery) (string, map[string]any, error) {
 	types, err := relTypes(q.Types)
 	if err != nil {
@@ -76,7 +94,15 @@ func neighborhoodQuery(q model.NeighborhoodQuery) (string, map[string]any, error
 	for range q.Depth {
 		fmt.Fprintf(&b, neighborhoodLevel, types, extra)
 	}
-	fmt.Fprintf(&b, neighborhoodRelations, types, extra)
+	nodes := entityFields
+	if q.Nodes != 0 && q.Nodes != model.AllEntityFields {
+		nodes = partialEntityFields(q.Nodes)
+	}
+	end := neighborhoodRelations
+	if q.NoRelations {
+		end = neighborhoodRelationCount
+	}
+	fmt.Fprintf(&b, end, types, extra, nodes)
 	return b.String(), params, nil
 }
 
@@ -88,7 +114,9 @@ func neighborhoodQuery(q model.NeighborhoodQuery) (string, map[string]any, error
 // (one more means Truncated). What it costs: each level reads the relations of its frontier
 // and the relations part those of the kept nodes, and each relation read has its other end
 // looked up in the list of kept nodes, linearly (up to Limit comparisons); no path is
-// enumerated, so a hub cannot blow the query up. NOT_FOUND for an unknown id.
+// enumerated, so a hub cannot blow the query up. The nodes carry only the fields q.Nodes
+// names when it names some, and when q.NoRelations the relations are counted, not returned.
+// NOT_FOUND for an unknown id.
 func (s *Store) Neighborhood(ctx context.Context, q model.NeighborhoodQuery) (*model.Subgraph, error) {
 	const op = "neighborhood"
 	q, err := q.Normalize()

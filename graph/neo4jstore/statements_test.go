@@ -254,6 +254,10 @@ func goldenStatements(t *testing.T) map[string]string {
 		c, _, err := neighborhoodQuery(normalised(t, model.NeighborhoodQuery{ID: "a", Depth: v.depth, Types: v.types, AsOf: v.asOf}))
 		add("neighborhood"+v.name, c, err)
 	}
+	c, _, err = neighborhoodQuery(normalised(t, model.NeighborhoodQuery{ID: "a", Depth: 2, Nodes: model.FieldID | model.FieldName, NoRelations: true}))
+	add("neighborhood-depth-2-names-no-relations", c, err)
+	c, _, err = neighborhoodQuery(normalised(t, model.NeighborhoodQuery{ID: "a", Depth: 1, AsOf: &date, Nodes: model.FieldID | model.FieldOwn}))
+	add("neighborhood-depth-1-as-of-read-in-part", c, err)
 	c, _, err = pathsQuery(normalised(t, model.PathQuery{From: "a", To: "b"}))
 	add("paths", c, err)
 	c, _, err = pathsQuery(normalised(t, model.PathQuery{From: "a", To: "b", MaxLength: model.MaxPathLength,
@@ -421,6 +425,9 @@ func spreadStatements(t *testing.T) map[string]string {
 			for depth := 0; depth <= model.MaxNeighborhoodDepth; depth++ {
 				c, _, err := neighborhoodQuery(normalised(t, model.NeighborhoodQuery{ID: "a", Depth: depth, Types: types, AsOf: asOf}))
 				add(fmt.Sprintf("neighborhood depth %d %d types asOf=%v", depth, len(types), asOf != nil), c, err)
+				c, _, err = neighborhoodQuery(normalised(t, model.NeighborhoodQuery{ID: "a", Depth: depth, Types: types, AsOf: asOf,
+					Nodes: model.FieldID | model.FieldName | model.FieldSources, NoRelations: true}))
+				add(fmt.Sprintf("neighborhood depth %d %d types asOf=%v, no relations", depth, len(types), asOf != nil), c, err)
 			}
 			for n := 1; n <= model.MaxPathLength; n++ {
 				c, _, err := pathsQuery(normalised(t, model.PathQuery{From: "a", To: "b", MaxLength: n, Types: types, AsOf: asOf}))

@@ -1,7 +1,10 @@
 package storetest
 
 import (
+	"fmt"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
 
 	"github.com/autograph-kg/autograph/graph/model"
 )
@@ -113,6 +116,7 @@ func testNeighborhood(t *testing.T, s model.Store) {
 			g, err := s.Neighborhood(ctx, c.q)
 			noErr(t, "Neighborhood", err)
 			diff(t, "subgraph", c.want, subgraphWant{entityIDs(g.Nodes), relationIDs(g.Relations), g.Truncated})
+			readInPart(t, s, c.q, g)
 		})
 	}
 
@@ -155,7 +159,47 @@ func testNeighborhood(t *testing.T, s model.Store) {
 				g.Truncated, relID(0), relID(model.MaxSubgraphRelations-1))
 		}
 		diff(t, "nodes", []string{"cap-b", "cap-a"}, entityIDs(g.Nodes))
+		readInPart(t, s, model.NeighborhoodQuery{ID: "cap-b", Depth: 1}, g)
 	})
+}
+
+// readInPart asks q again as callers that read only some fields of the nodes, or no
+// relations, do (model.NeighborhoodQuery.Nodes and NoRelations), and holds the answers to the
+// whole one: the same nodes in the same order, each either whole or with exactly the fields
+// read; the same relations, or none when none are read; the same Truncated.
+func readInPart(t *testing.T, s model.Store, q model.NeighborhoodQuery, whole *model.Subgraph) {
+	t.Helper()
+	for _, f := range []model.EntityFields{0, model.FieldID, model.FieldID | model.FieldName, model.FieldID | model.FieldSources | model.FieldOwn,
+		model.AllEntityFields &^ model.FieldDescription} {
+		for _, noRels := range []bool{false, true} {
+			if f == 0 && !noRels {
+				continue // q itself
+			}
+			pq := q
+			pq.Nodes, pq.NoRelations = f, noRels
+			g, err := s.Neighborhood(t.Context(), pq)
+			noErr(t, "Neighborhood read in part", err)
+			what := fmt.Sprintf("read in part (nodes %08b, no relations %v)", f, noRels)
+			if g.Truncated != whole.Truncated {
+				t.Errorf("%s: truncated %v, want %v", what, g.Truncated, whole.Truncated)
+			}
+			if !noRels || len(g.Relations) > 0 {
+				diff(t, what+": relations", whole.Relations, g.Relations, contentOpts())
+			}
+			if len(g.Nodes) != len(whole.Nodes) {
+				diff(t, what+": nodes", entityIDs(whole.Nodes), entityIDs(g.Nodes))
+				continue
+			}
+			for i, e := range g.Nodes {
+				w := whole.Nodes[i]
+				if f == 0 || cmp.Equal(w, e, contentOpts()...) {
+					diff(t, what+": node "+w.GetID(), w, e, contentOpts())
+					continue
+				}
+				diff(t, what+": node "+w.GetID()+" in part", masked(w, f), e, contentOpts())
+			}
+		}
+	}
 }
 
 // pathWant is the expected shape of a path.
