@@ -5,13 +5,13 @@ CALL (e) {
   WITH DISTINCT r, o0
   ORDER BY r.id
   LIMIT $l0_limit
-  WITH o0, {rel: r {.id, .status, type: type(r)}, fromId: startNode(r).id, toId: endNode(r).id, end: o0 {.id, .kind, .type, .name}} AS l0_item
+  WITH o0, [r.id, type(r), r.status, startNode(r) = o0, [o0.id, o0.kind, o0.type, o0.name]] AS l0_item
   CALL (o0) {
     MATCH (o0)-[r:HAS_MODEL]->(o1:Entity)
     WITH DISTINCT r, o1
     ORDER BY r.id
     LIMIT $l1_limit
-    WITH o1, {rel: r {.id, .status, type: type(r)}, fromId: startNode(r).id, toId: endNode(r).id, end: o1 {.id, .kind, .type, .name}} AS l1_item
+    WITH o1, [r.id, type(r), r.status, startNode(r) = o1, [o1.id, o1.kind, o1.type, o1.name]] AS l1_item
     RETURN collect(l1_item) AS l1_page
   }
   CALL (o0, l1_page) {
@@ -25,7 +25,7 @@ CALL (e) {
     WITH o0, count(DISTINCT r) AS l1_total
     RETURN l1_total
   }
-  RETURN collect(l0_item {.*, next: [{total: l1_total, page: l1_page}]}) AS l0_page
+  RETURN collect(l0_item + [[{total: l1_total, page: l1_page}]]) AS l0_page
 }
 CALL (e, l0_page) {
   WITH l0_page
