@@ -436,6 +436,7 @@ func slimPage(owner string, total int, list []any, first int, withNext bool, key
 		page.Items = make([]*model.Relation, 0, len(shown))
 	}
 	var nexts [][]any
+	var props map[string]any
 	for _, v := range shown {
 		item, ok := v.([]any)
 		if !ok || len(item) < slimEnd+1 || withNext && len(item) < slimNext+1 {
@@ -462,7 +463,11 @@ func slimPage(owner string, total int, list []any, first int, withNext bool, key
 		}
 		page.Items = append(page.Items, r)
 		if _, seen := ends[endID]; !seen {
-			props := make(map[string]any, len(keys))
+			// entityFromNode copies what it reads: one map serves every item.
+			if props == nil {
+				props = make(map[string]any, len(keys))
+			}
+			clear(props)
 			for k, key := range keys {
 				if vals[k] != nil {
 					props[key] = vals[k]
