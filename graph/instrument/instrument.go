@@ -17,17 +17,20 @@ type Counter struct{ n atomic.Int64 }
 // Load returns the number of calls counted so far.
 func (c *Counter) Load() int64 { return c.n.Load() }
 
-type ctxKey struct{}
+// CounterKey is the context key under which a request carries its *Counter. WithCounter
+// adds one; a context of its own that answers the key (the HTTP handler's request scope) holds
+// the counter in place instead, sparing the layer and the allocation.
+type CounterKey struct{}
 
 // WithCounter returns a context whose store calls are counted by the returned Counter.
 func WithCounter(ctx context.Context) (context.Context, *Counter) {
 	c := &Counter{}
-	return context.WithValue(ctx, ctxKey{}, c), c
+	return context.WithValue(ctx, CounterKey{}, c), c
 }
 
 // CounterFrom returns the request's counter, or nil.
 func CounterFrom(ctx context.Context) *Counter {
-	c, _ := ctx.Value(ctxKey{}).(*Counter)
+	c, _ := ctx.Value(CounterKey{}).(*Counter)
 	return c
 }
 
