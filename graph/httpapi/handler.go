@@ -175,7 +175,7 @@ func NewHandler(o Options) http.Handler {
 	// The size limits run first: they are linear in the document, while the complexity
 	// estimate expands every fragment.
 	srv.Use(queryLimits{MaxDepth: o.DepthLimit, MaxFields: o.FieldLimit})
-	srv.Use(newComplexityLimit(costed, o.ComplexityLimit))
+	srv.Use(newComplexityLimit(costed, cfg.Complexity, o.ComplexityLimit))
 	presenter := presentError(o.Logger)
 	srv.AroundOperations(st.streamOperations(presenter))
 	srv.AroundOperations(auth.requireCredentials())
