@@ -145,7 +145,7 @@ func NewHandler(o Options) http.Handler {
 	store := instrument.Wrap(o.Store, metrics)
 	auth := newAuthenticator(o.WriteTokens, o.Auth)
 	res := &graph.Resolver{Reader: store, Writer: store, Importer: store, History: store, Pasts: history.NewPasts(store, 0), Feed: o.Feed, Logger: o.Logger}
-	cfg := graph.Config{Resolvers: res, Complexity: complexity()}
+	cfg := graph.Config{Resolvers: res.Root(), Complexity: complexity()}
 	es := graph.NewExecutableSchema(cfg)
 	costed := newDefaultCosted(es)
 	srv := handler.New(costed)
