@@ -23,6 +23,11 @@ type RequestBuffers struct {
 	from *AnswerBuffers
 	mu   sync.Mutex // fields resolve concurrently
 	held [][]byte
+	// first holds the first two buffers held, which most requests stop at (the field's
+	// and the response's): held starts in it. Release puts pointers to its entries into the
+	// pool, as to any of held's; they point into the request's scope, which nothing uses
+	// once it is released.
+	first [2][]byte
 }
 
 // BuffersKey is the context key under which a request carries its *RequestBuffers (the HTTP
@@ -56,6 +61,9 @@ func (r *RequestBuffers) hold(buf []byte) {
 		return
 	}
 	r.mu.Lock()
+	if r.held == nil {
+		r.held = r.first[:0]
+	}
 	r.held = append(r.held, buf)
 	r.mu.Unlock()
 }

@@ -199,11 +199,27 @@ func (w *directWriter) loadEntities(ctx context.Context, ld *loader.Loaders, ids
 	return true
 }
 
+// dedupe sorts ids and leaves each once, in place: they are the writer's own list of what a
+// round found missing, which the loaders copy what they keep of, and which the next round
+// writes anew.
 func dedupe(ids []string) []string {
-	out := slices.Clone(ids)
-	slices.Sort(out)
-	return slices.Compact(out)
+	slices.Sort(ids)
+	return slices.Compact(ids)
 }
+
+// missing adds id to list, one of the writer's lists of what a round found missing (needEnts,
+// needSrcs, pubSrcs), which starts at room for a page's worth: a page of twenty relations
+// misses some forty endpoints and as many sources, and growing the lists to them one doubling
+// at a time was a dozen allocations.
+func missing(list []string, id string) []string {
+	if list == nil {
+		list = make([]string, 0, missingRoom)
+	}
+	return append(list, id)
+}
+
+// missingRoom is the room a list of missing ids starts with.
+const missingRoom = 32
 
 // directWriter writes one field's answer. An entity or source it has not loaded yet is noted
 // in needEnts or needSrcs and written as null, and the round is written again once they are
@@ -618,7 +634,7 @@ func (w *directWriter) endpoint(sel ast.SelectionSet, id string) {
 	e, ok := w.ents[id]
 	switch {
 	case !ok:
-		w.needEnts = append(w.needEnts, id)
+		w.needEnts = missing(w.needEnts, id)
 		w.null()
 	case e == nil:
 		w.bad = true
@@ -635,9 +651,9 @@ func (w *directWriter) sources(sel ast.SelectionSet, ids []string) {
 	for _, id := range ids {
 		s, ok := w.srcs[id]
 		if !ok {
-			w.needSrcs = append(w.needSrcs, id)
+			w.needSrcs = missing(w.needSrcs, id)
 			if w.asksPublisher(sel) {
-				w.pubSrcs = append(w.pubSrcs, id)
+				w.pubSrcs = missing(w.pubSrcs, id)
 			}
 			continue
 		}
@@ -887,7 +903,7 @@ func (w *directWriter) ref(sel ast.SelectionSet, id string, is func(model.Entity
 	}
 	e, ok := w.ents[id]
 	if !ok {
-		w.needEnts = append(w.needEnts, id)
+		w.needEnts = missing(w.needEnts, id)
 		w.null()
 		return
 	}

@@ -34,7 +34,7 @@ func (r *queryResolver) Relations(ctx context.Context, where *model.RelationWher
 		return nil, err
 	}
 	loader.For(ctx).AnnounceRelations(page.Items)
-	return withAggregate(relationConnection(page, n, after, q.Cursors()), page), nil
+	return withAggregate(relationConnection(ctx, page, n, after, q.Cursors()), page), nil
 }
 
 func (r *relationResolver) From(ctx context.Context, obj *model.Relation) (model.Entity, error) {

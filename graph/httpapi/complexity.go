@@ -4,6 +4,7 @@ import (
 	"context"
 	"math"
 	"reflect"
+	"strings"
 	"sync"
 	"time"
 
@@ -278,12 +279,20 @@ const codeComplexityLimit = "COMPLEXITY_LIMIT_EXCEEDED"
 // (Calculate makes one for every field of every request), and an interface field whose
 // implementations share one cost function and one argument list (relationsCostTypes) is
 // costed once instead of once per implementation, each of which parsed its arguments again.
+// A field that the cost model gives no cost function (costed) costs 1 plus its children
+// without asking the schema, which would build an execution context, and without gathering
+// its arguments: gqlgen's Complexity answers false for it whatever they are, and the estimate
+// is the same.
+//
 // It records no statistics in the operation context; nothing reads them.
 type complexityLimit struct {
 	es     graphql.ExecutableSchema
 	schema *ast.Schema
 	limit  int
 	shared map[costKey]bool
+	// costed holds the fields with a cost function, and the interface fields of which an
+	// implementation has one; nil when they could not be told (every field is then asked).
+	costed map[costKey]bool
 }
 
 var _ interface {
@@ -291,12 +300,102 @@ var _ interface {
 	graphql.OperationContextMutator
 } = complexityLimit{}
 
-func newComplexityLimit(es graphql.ExecutableSchema, limit int) complexityLimit {
+// newComplexityLimit is the limit over es, whose cost model is root (the generated
+// ComplexityRoot, as given to graph.Config; nil: not known, every field is asked).
+func newComplexityLimit(es graphql.ExecutableSchema, root any, limit int) complexityLimit {
 	c := complexityLimit{es: es, schema: es.Schema(), limit: limit, shared: map[costKey]bool{}}
 	for _, t := range relationsCostTypes() {
 		c.shared[costKey{t, "relations"}] = true
 	}
+	if root != nil {
+		c.costed = costFunctions(c.schema, root)
+	}
 	return c
+}
+
+// costFunctions is the set of fields that root, a generated ComplexityRoot, gives a cost
+// function, with the interface fields of which an implementation has one. root has a struct
+// field per schema type, holding a func field per schema field, named as gqlgen names them in
+// Go: the schema's names, initial upper-cased and initialisms in capitals ("id" is ID), so
+// equal to them up to case. It is nil when a function's field cannot be told that way (none or
+// two of the type's fields match its name), so that the estimate then asks for every field.
+func costFunctions(s *ast.Schema, root any) map[costKey]bool {
+	rv := reflect.ValueOf(root)
+	if rv.Kind() == reflect.Pointer {
+		rv = rv.Elem()
+	}
+	if rv.Kind() != reflect.Struct {
+		return nil
+	}
+	out := map[costKey]bool{}
+	for i := range rv.NumField() {
+		fns := rv.Field(i)
+		if fns.Kind() != reflect.Struct {
+			return nil
+		}
+		t := schemaNamed(s, rv.Type().Field(i).Name)
+		for j := range fns.NumField() {
+			if fns.Field(j).Kind() != reflect.Func {
+				return nil
+			}
+			if fns.Field(j).IsNil() {
+				continue
+			}
+			if t == nil {
+				return nil
+			}
+			var field string
+			for _, f := range t.Fields {
+				if strings.EqualFold(f.Name, fns.Type().Field(j).Name) {
+					if field != "" {
+						return nil
+					}
+					field = f.Name
+				}
+			}
+			if field == "" {
+				return nil
+			}
+			out[costKey{t.Name, field}] = true
+			for _, iface := range s.Implements[t.Name] {
+				out[costKey{iface.Name, field}] = true
+			}
+		}
+	}
+	// An interface without implementations costs 0 rather than 1 plus its children (the
+	// dearest of none): its fields are asked.
+	for _, t := range s.Types {
+		if t.Kind == ast.Interface && len(s.GetPossibleTypes(t)) == 0 {
+			for _, f := range t.Fields {
+				out[costKey{t.Name, f.Name}] = true
+			}
+		}
+	}
+	return out
+}
+
+// schemaNamed is the schema's type of that name up to case, nil when there is none or more
+// than one.
+func schemaNamed(s *ast.Schema, name string) *ast.Definition {
+	if t := s.Types[name]; t != nil {
+		return t
+	}
+	var found *ast.Definition
+	for n, t := range s.Types {
+		if strings.EqualFold(n, name) {
+			if found != nil {
+				return nil
+			}
+			found = t
+		}
+	}
+	return found
+}
+
+// asks says whether the estimate asks the schema for the cost of the field of the type or
+// interface typeName: whether the field has a cost function, as far as is known.
+func (c complexityLimit) asks(typeName, field string) bool {
+	return c.costed == nil || c.costed[costKey{typeName, field}]
 }
 
 func (complexityLimit) ExtensionName() string { return "ComplexityLimit" }
@@ -329,6 +428,10 @@ func (c complexityLimit) estimate(ctx context.Context, set ast.SelectionSet, var
 			switch t.Kind {
 			case ast.Object, ast.Interface, ast.Union:
 				child = c.estimate(ctx, s.SelectionSet, vars)
+			}
+			if !c.asks(s.ObjectDefinition.Name, s.Name) {
+				total = addCost(total, addCost(1, child))
+				continue
 			}
 			var args map[string]any
 			if len(s.Definition.Arguments) > 0 {

@@ -47,8 +47,12 @@ func TestDefaultCostedEstimatesTheSame(t *testing.T) {
 // FixedComplexityLimit's message and code.
 func TestComplexityLimitEstimatesAsGqlgen(t *testing.T) {
 	es := graph.NewExecutableSchema(graph.Config{Resolvers: &graph.Resolver{}, Complexity: complexity()})
-	for _, over := range []graphql.ExecutableSchema{es, newDefaultCosted(es)} {
-		limit := newComplexityLimit(over, 100)
+	for i, over := range []graphql.ExecutableSchema{es, newDefaultCosted(es), es, newDefaultCosted(es)} {
+		var root any // the cost model: not known, every field asked; then known
+		if i >= 2 {
+			root = complexity()
+		}
+		limit := newComplexityLimit(over, root, 100)
 		for _, c := range estimateCases() {
 			doc, errs := gqlparser.LoadQuery(es.Schema(), c.query)
 			if errs != nil {
@@ -71,6 +75,44 @@ func TestComplexityLimitEstimatesAsGqlgen(t *testing.T) {
 	}
 	if addCost(math.MaxInt-1, 5) != math.MaxInt || addCost(-3, 4) != 4 || addCost(4, -3) != 4 || addCost(-1, -1) != 1 {
 		t.Error("addCost does not saturate or ignore negative costs")
+	}
+}
+
+// TestCostFunctionsAreFound: every cost function of the cost model is found on its schema
+// field, so that the estimate skips only the fields without one.
+func TestCostFunctionsAreFound(t *testing.T) {
+	es := graph.NewExecutableSchema(graph.Config{Resolvers: &graph.Resolver{}, Complexity: complexity()})
+	costed := costFunctions(es.Schema(), complexity())
+	if costed == nil {
+		t.Fatal("the cost functions could not be told: every field is asked")
+	}
+	n := 0
+	root := reflect.ValueOf(complexity())
+	for i := range root.NumField() {
+		for j := range root.Field(i).NumField() {
+			if !root.Field(i).Field(j).IsNil() {
+				n++
+			}
+		}
+	}
+	objects := 0
+	for k := range costed {
+		if es.Schema().Types[k.typeName].Kind == ast.Object {
+			objects++
+		}
+	}
+	if objects != n {
+		t.Errorf("%d fields of object types found costed, for %d cost functions", objects, n)
+	}
+	for _, k := range []costKey{{"Query", "organizations"}, {"Organization", "relations"}, {"Entity", "relations"}, {"Revision", "before"}, {"RelationAggregate", "countBy"}} {
+		if !costed[k] {
+			t.Errorf("%s.%s has a cost function, not found", k.typeName, k.field)
+		}
+	}
+	for _, k := range []costKey{{"Query", "organization"}, {"Query", "entity"}, {"Organization", "name"}, {"Entity", "name"}} {
+		if costed[k] {
+			t.Errorf("%s.%s has no cost function, but is found costed", k.typeName, k.field)
+		}
 	}
 }
 

@@ -19,6 +19,8 @@ import (
 	"net/http"
 	"os"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -143,7 +145,7 @@ func NewHandler(o Options) http.Handler {
 	store := instrument.Wrap(o.Store, metrics)
 	auth := newAuthenticator(o.WriteTokens, o.Auth)
 	res := &graph.Resolver{Reader: store, Writer: store, Importer: store, History: store, Pasts: history.NewPasts(store, 0), Feed: o.Feed, Logger: o.Logger}
-	cfg := graph.Config{Resolvers: res, Complexity: complexity()}
+	cfg := graph.Config{Resolvers: res.Root(), Complexity: complexity()}
 	es := graph.NewExecutableSchema(cfg)
 	costed := newDefaultCosted(es)
 	srv := handler.New(costed)
@@ -173,7 +175,7 @@ func NewHandler(o Options) http.Handler {
 	// The size limits run first: they are linear in the document, while the complexity
 	// estimate expands every fragment.
 	srv.Use(queryLimits{MaxDepth: o.DepthLimit, MaxFields: o.FieldLimit})
-	srv.Use(newComplexityLimit(costed, o.ComplexityLimit))
+	srv.Use(newComplexityLimit(costed, cfg.Complexity, o.ComplexityLimit))
 	presenter := presentError(o.Logger)
 	srv.AroundOperations(st.streamOperations(presenter))
 	srv.AroundOperations(auth.requireCredentials())
@@ -249,34 +251,104 @@ func NewHandler(o Options) http.Handler {
 func withRequestScope(store model.Store, bufs *graph.AnswerBuffers, timeout time.Duration, logger *slog.Logger, m *instrument.Metrics, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
-		ctx, cancel := context.WithDeadline(r.Context(), start.Add(timeout))
-		defer cancel()
-		ctx, _ = instrument.WithCounter(ctx)
-		s := &requestScope{Context: loader.WithStore(ctx, store), buffers: bufs.ForRequest()}
+		s := &requestScope{Context: r.Context(), deadline: start.Add(timeout), buffers: bufs.ForRequest()}
+		s.loaders.Use(store)
 		s.writer.ResponseWriter = w
 		observe(logger, m, s, start, next, &s.writer, r.WithContext(s))
+		s.end()
 		// The response is written, and the executor has returned from every field it
 		// resolved (it waits for them): nothing reads the answers' buffers any more.
 		s.buffers.Release()
 	})
 }
 
-// requestScope is what a request to /query carries besides its deadline, counter and
-// loaders: its record for the log line, its auth verdict and the writer that notes its
-// status. It is the request's context, which answers their keys, so that they cost one
-// allocation and one context layer rather than one of each apiece.
+// requestScope is what a request to /query carries besides the request's own context: its
+// deadline, its store-call counter, its loaders, its record for the log line, its auth verdict
+// and the writer that notes its status. It is the request's context, which answers their keys,
+// so that they cost one allocation and one context layer rather than one of each apiece.
+//
+// The deadline is the context package's own (context.WithDeadline over the request's
+// context), made the first time something asks for Done, or for Err once the deadline has
+// passed or the request's context has ended: a timer, a cancel context and its registration
+// with the parent for every request were a tenth of a lookup's allocations, and a request
+// answered from the embedded store never waits on Done. Until then Err reads the clock and the
+// parent. Once the request has been answered the scope reports Canceled, as the cancel of a
+// deadline context made for the request would.
 type requestScope struct {
-	context.Context
+	context.Context // the request's own
+	deadline        time.Time
+	timedOnce       sync.Once
+	timed           atomic.Pointer[timedContext]
+
 	record  requestRecord
 	verdict verdict
 	writer  statusWriter
 	buffers graph.RequestBuffers // what the direct writer writes answers into
+	counter instrument.Counter
+	loaders loader.Lazy
 }
+
+// timedContext is the scope's deadline as the context package makes it; ended marks the
+// shared one the scope reports once the request has been answered without one.
+type timedContext struct {
+	ctx    context.Context
+	cancel context.CancelFunc
+	ended  bool
+}
+
+// answered is the context of a request answered before anything asked for its deadline.
+var answered = func() *timedContext {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	return &timedContext{ctx: ctx, cancel: cancel, ended: true}
+}()
 
 type scopeKey struct{}
 
-// Value answers the record's, the verdict's and the scope's own keys, and any other from the
-// parent.
+// timedCtx is the scope's deadline context, made on the first call.
+func (s *requestScope) timedCtx() *timedContext {
+	if t := s.timed.Load(); t != nil {
+		return t
+	}
+	s.timedOnce.Do(func() {
+		ctx, cancel := context.WithDeadline(s.Context, s.deadline)
+		s.timed.Store(&timedContext{ctx: ctx, cancel: cancel})
+	})
+	return s.timed.Load()
+}
+
+// end is the cancel of the scope's deadline: called once the request has been answered.
+func (s *requestScope) end() {
+	s.timedOnce.Do(func() { s.timed.Store(answered) })
+	s.timed.Load().cancel()
+}
+
+// Deadline is the scope's deadline, or the parent's when it is earlier.
+func (s *requestScope) Deadline() (time.Time, bool) {
+	if d, ok := s.Context.Deadline(); ok && d.Before(s.deadline) {
+		return d, true
+	}
+	return s.deadline, true
+}
+
+// Done is closed when the deadline passes, the request's context ends or the request has been
+// answered.
+func (s *requestScope) Done() <-chan struct{} { return s.timedCtx().ctx.Done() }
+
+// Err is nil until Done would be closed, then why, as the deadline context says it.
+func (s *requestScope) Err() error {
+	if t := s.timed.Load(); t != nil {
+		return t.ctx.Err()
+	}
+	if s.Context.Err() == nil && time.Now().Before(s.deadline) {
+		return nil
+	}
+	return s.timedCtx().ctx.Err()
+}
+
+// Value answers the record's, the verdict's, the scope's own, the buffers', the counter's and
+// the loaders' keys, and any other from the deadline context once there is one (the cancel
+// context the context package looks for among them is its), else from the parent.
 func (s *requestScope) Value(key any) any {
 	switch key.(type) {
 	case recordKey:
@@ -287,6 +359,13 @@ func (s *requestScope) Value(key any) any {
 		return s
 	case graph.BuffersKey:
 		return &s.buffers
+	case instrument.CounterKey:
+		return &s.counter
+	case loader.Key:
+		return &s.loaders
+	}
+	if t := s.timed.Load(); t != nil && !t.ended {
+		return t.ctx.Value(key)
 	}
 	return s.Context.Value(key)
 }

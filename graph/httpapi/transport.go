@@ -178,8 +178,24 @@ type requestErrorBody struct {
 }
 
 func (a answer) header(status int) {
-	a.w.Header().Set("Content-Type", contentType(a.media))
+	// The header's value is one of two shared slices, as Header.Set would make anew for
+	// every answer: nothing changes a value in place (Add appends past its length and
+	// copies).
+	a.w.Header()["Content-Type"] = contentTypeValues(a.media)
 	a.w.WriteHeader(status)
+}
+
+var (
+	jsonContentType            = []string{contentType(mediaJSON)}
+	graphqlResponseContentType = []string{contentType(mediaGraphQLResponse)}
+)
+
+// contentTypeValues is the Content-Type header's values of an answer in media.
+func contentTypeValues(media string) []string {
+	if media == mediaGraphQLResponse {
+		return graphqlResponseContentType
+	}
+	return jsonContentType
 }
 
 // contentType is the Content-Type of an answer in media (mediaJSON or mediaGraphQLResponse).

@@ -17,17 +17,20 @@ type Counter struct{ n atomic.Int64 }
 // Load returns the number of calls counted so far.
 func (c *Counter) Load() int64 { return c.n.Load() }
 
-type ctxKey struct{}
+// CounterKey is the context key under which a request carries its *Counter. WithCounter
+// adds one; a context of its own that answers the key (the HTTP handler's request scope) holds
+// the counter in place instead, sparing the layer and the allocation.
+type CounterKey struct{}
 
 // WithCounter returns a context whose store calls are counted by the returned Counter.
 func WithCounter(ctx context.Context) (context.Context, *Counter) {
 	c := &Counter{}
-	return context.WithValue(ctx, ctxKey{}, c), c
+	return context.WithValue(ctx, CounterKey{}, c), c
 }
 
 // CounterFrom returns the request's counter, or nil.
 func CounterFrom(ctx context.Context) *Counter {
-	c, _ := ctx.Value(ctxKey{}).(*Counter)
+	c, _ := ctx.Value(CounterKey{}).(*Counter)
 	return c
 }
 
@@ -51,38 +54,43 @@ var (
 // Wrap returns s wrapped so that its calls are counted; m may be nil.
 func Wrap(s model.Store, m *Metrics) *Store { return &Store{inner: s, metrics: m} }
 
-// begin counts a call and returns the function that records its outcome.
-func (s *Store) begin(ctx context.Context, method string) func(error) {
+// begin counts a call, and returns when it started when it is timed (with metrics).
+func (s *Store) begin(ctx context.Context) time.Time {
 	if c := CounterFrom(ctx); c != nil {
 		c.n.Add(1)
 	}
 	if s.metrics == nil {
-		return func(error) {}
+		return time.Time{}
 	}
-	start := time.Now()
-	return func(err error) {
-		code := "OK"
-		if err != nil {
-			code = string(model.ErrorCode(err))
-		}
-		s.metrics.storeCalls.WithLabelValues(method, code).Inc()
-		s.metrics.storeSeconds.WithLabelValues(method).Observe(time.Since(start).Seconds())
+	return time.Now()
+}
+
+// end records the outcome of a call of the named method that began at start.
+func (s *Store) end(method string, start time.Time, err error) {
+	if s.metrics == nil {
+		return
 	}
+	code := "OK"
+	if err != nil {
+		code = string(model.ErrorCode(err))
+	}
+	s.metrics.storeCalls.WithLabelValues(method, code).Inc()
+	s.metrics.storeSeconds.WithLabelValues(method).Observe(time.Since(start).Seconds())
 }
 
 // call counts and times one call of the named method.
 func call[T any](ctx context.Context, s *Store, method string, f func() (T, error)) (T, error) {
-	done := s.begin(ctx, method)
+	start := s.begin(ctx)
 	v, err := f()
-	done(err)
+	s.end(method, start, err)
 	return v, err
 }
 
 // callErr is call for the methods that return only an error.
 func callErr(ctx context.Context, s *Store, method string, f func() error) error {
-	done := s.begin(ctx, method)
+	start := s.begin(ctx)
 	err := f()
-	done(err)
+	s.end(method, start, err)
 	return err
 }
 

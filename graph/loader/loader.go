@@ -552,45 +552,56 @@ func (l *Loaders) fetchRelations(ctx context.Context, store model.BatchReader, k
 	return pages, errs
 }
 
-type ctxKey struct{}
-
 // With returns a context carrying the loaders.
 func With(ctx context.Context, l *Loaders) context.Context {
-	return context.WithValue(ctx, ctxKey{}, l)
+	return context.WithValue(ctx, Key{}, l)
 }
 
-// lazy is a request's loaders, built when the request first asks for them. It is the
-// context that carries them, so that a request pays one allocation for them until it uses
-// them.
-type lazy struct {
-	context.Context
+// Key is the context key under which a request carries its loaders: a *Loaders (With), or a
+// *Lazy (WithStore, or a context of its own that answers the key with one, as the HTTP
+// handler's request scope does, sparing the layer and the allocation).
+type Key struct{}
+
+// Lazy is a request's loaders, built when the request first asks for them (For), so that a
+// request answered without reading the store (an answer served from the HTTP layer's cache, a
+// refused request) does not pay for them. Its zero value is ready for Use.
+type Lazy struct {
 	once  sync.Once
 	store model.BatchReader
 	l     *Loaders
 }
 
+// Use sets the store the loaders will read; it is called once, before the request runs.
+func (z *Lazy) Use(store model.BatchReader) { z.store = store }
+
+// lazy is the context WithStore makes: a Lazy and the context it carries it in.
+type lazy struct {
+	context.Context
+	z Lazy
+}
+
 // Value answers the loaders' key with the lazy loaders, and any other from the parent.
 func (c *lazy) Value(key any) any {
-	if key == (ctxKey{}) {
-		return c
+	if key == (Key{}) {
+		return &c.z
 	}
 	return c.Context.Value(key)
 }
 
-// WithStore returns a context carrying loaders over store that are built on first use (For):
-// a request answered without reading the store (an answer served from the HTTP layer's
-// cache, a refused request) does not pay for them.
+// WithStore returns a context carrying loaders over store that are built on first use (For).
 func WithStore(ctx context.Context, store model.BatchReader) context.Context {
-	return &lazy{Context: ctx, store: store}
+	c := &lazy{Context: ctx}
+	c.z.Use(store)
+	return c
 }
 
 // For returns the request's loaders. It panics when the request was not given any, which is
 // a wiring bug caught by every test.
 func For(ctx context.Context) *Loaders {
-	switch v := ctx.Value(ctxKey{}).(type) {
+	switch v := ctx.Value(Key{}).(type) {
 	case *Loaders:
 		return v
-	case *lazy:
+	case *Lazy:
 		v.once.Do(func() { v.l = New(v.store) })
 		return v.l
 	}
