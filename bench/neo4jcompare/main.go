@@ -69,6 +69,7 @@ type config struct {
 	duration   time.Duration // the -c connections run
 	single     time.Duration // the one-connection run
 	warmup     time.Duration
+	prewarm    time.Duration // every question on both servers before any is measured
 	maxReqs    int64
 	timeout    time.Duration
 	org        string
@@ -90,6 +91,7 @@ func parseFlags(args []string, out io.Writer) (config, error) {
 	fs.DurationVar(&c.duration, "d", 10*time.Second, "measured duration of the throughput run, per question and server")
 	fs.DurationVar(&c.single, "d1", 5*time.Second, "measured duration of the one-connection run, per question and server")
 	fs.DurationVar(&c.warmup, "warmup", time.Second, "unmeasured load before each throughput run")
+	fs.DurationVar(&c.prewarm, "prewarm", 2*time.Second, "unmeasured load of every question on both servers, before the first question is measured, so that neither pays Neo4j's warm-up (query plans, JIT) for the other")
 	fs.Int64Var(&c.maxReqs, "n", 5_000_000, "most requests in one run")
 	fs.DurationVar(&c.timeout, "timeout", 30*time.Second, "deadline of one request")
 	fs.StringVar(&c.org, "org", "baic-group", "organization of the brands, joint ventures and models questions")
@@ -136,6 +138,8 @@ func parseFlags(args []string, out io.Writer) (config, error) {
 		return c, fmt.Errorf("-d and -d1: want positive durations of at most 1h")
 	case c.warmup < 0:
 		return c, fmt.Errorf("-warmup %s: want 0 or more", c.warmup)
+	case c.prewarm < 0:
+		return c, fmt.Errorf("-prewarm %s: want 0 or more", c.prewarm)
 	case c.maxReqs < 1:
 		return c, fmt.Errorf("-n %d: want at least 1", c.maxReqs)
 	}
@@ -192,12 +196,26 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	if graph != "" {
 		fmt.Fprintf(out, "graph in Neo4j: %s\n", graph)
 	}
-	fmt.Fprintf(out, "autograph %s, peer %s; one connection for %s, then %d connections for %s after %s warm-up, per question and server\n",
-		cfg.auto, cfg.peer, cfg.single, cfg.conns, cfg.duration, cfg.warmup)
+	fmt.Fprintf(out, "autograph %s, peer %s; every question on both for %s first, unmeasured; then one connection for %s, then %d connections for %s after %s warm-up, per question and server\n",
+		cfg.auto, cfg.peer, cfg.prewarm, cfg.single, cfg.conns, cfg.duration, cfg.warmup)
 	fmt.Fprintf(out, "load average at the start: %s\n\n", benchkit.LoadAvg())
 
 	auto := benchkit.NewTarget("autograph", cfg.auto.JoinPath("query").String(), cfg.conns, cfg.timeout)
 	peer := benchkit.NewTarget("peer", cfg.peer.JoinPath("query").String(), cfg.conns, cfg.timeout)
+	if cfg.prewarm > 0 {
+		for _, q := range qs {
+			for _, side := range []struct {
+				t     *benchkit.Target
+				query string
+			}{{auto, q.autoQ}, {peer, q.peerQ}} {
+				load := []benchkit.Question{{Name: side.t.Name, Weight: 1, Body: benchkit.RequestBody(side.query, q.vars)}}
+				benchkit.RunLoad(ctx, side.t, load, cfg.conns, cfg.prewarm, cfg.maxReqs, false)
+			}
+		}
+		if err := ctx.Err(); err != nil {
+			return fmt.Errorf("interrupted: %w", err)
+		}
+	}
 	var rows []row
 	for _, q := range qs {
 		r := row{q: q}

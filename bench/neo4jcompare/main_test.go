@@ -62,7 +62,7 @@ func runFakes(t *testing.T, peer map[string]string, extra ...string) (string, er
 	a, p := fake(t, autoAnswers), fake(t, peer)
 	var out bytes.Buffer
 	args := append([]string{"-autograph", a.URL, "-peer", p.URL, "-large", "g",
-		"-d", "50ms", "-d1", "50ms", "-warmup", "0", "-c", "4"}, extra...)
+		"-d", "50ms", "-d1", "50ms", "-warmup", "0", "-prewarm", "20ms", "-c", "4"}, extra...)
 	err := run(context.Background(), args, &out)
 	return out.String(), err
 }

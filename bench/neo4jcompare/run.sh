@@ -29,7 +29,7 @@ if [[ "${1:-}" == --check ]]; then
   check=1
   shift
   set -- seed
-  COMPARE_FLAGS="-d 1s -d1 1s -warmup 0 ${COMPARE_FLAGS:-}"
+  COMPARE_FLAGS="-d 1s -d1 1s -warmup 0 -prewarm 0 ${COMPARE_FLAGS:-}"
 fi
 sizes=("$@")
 [[ ${#sizes[@]} -gt 0 ]] || sizes=(seed 10000 100000)
