@@ -69,6 +69,19 @@ func isEntity(s *ast.Schema, t *ast.Definition) bool {
 	return false
 }
 
+// wideServer serves store, with the fixture imported, under limits wide enough for selections
+// of every field (far over the ones a server sets by default); the store closes with the test.
+func wideServer(t *testing.T, store model.Store) *httptest.Server {
+	t.Helper()
+	t.Cleanup(func() { _ = store.Close(context.Background()) })
+	if err := store.Import(t.Context(), storetest.Fixture()); err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(httpapi.NewHandler(httpapi.Options{Store: store, ComplexityLimit: 1 << 30, FieldLimit: 10000}))
+	t.Cleanup(srv.Close)
+	return srv
+}
+
 // TestListsReadInPartAnswerAsWhole holds a lookup that reads its typed relation lists ahead,
 // in part when the selection reads only some fields (model.RelationsTree.Ends), to the answer
 // of the same selection reached from a listing, which reads nothing ahead: on both stores,
@@ -94,13 +107,7 @@ func TestListsReadInPartAnswerAsWhole(t *testing.T) {
 	}
 	ids := []string{"baic-group", "baic-motor", "mercedes-benz-group", "avtotor"}
 	run := func(t *testing.T, store model.Store) {
-		t.Cleanup(func() { _ = store.Close(context.Background()) })
-		if err := store.Import(t.Context(), storetest.Fixture()); err != nil {
-			t.Fatal(err)
-		}
-		// Selections this wide are far over the limits a server sets by default.
-		srv := httptest.NewServer(httpapi.NewHandler(httpapi.Options{Store: store, ComplexityLimit: 1 << 30, FieldLimit: 10000}))
-		defer srv.Close()
+		srv := wideServer(t, store)
 		post := func(t *testing.T, query string, vars map[string]any) map[string]json.RawMessage {
 			t.Helper()
 			_, resp := apitest.Post(t, srv.URL, query, vars)
@@ -209,12 +216,7 @@ func TestNeighborhoodsReadInPartAnswerAsWhole(t *testing.T) {
 	}
 	whole := `wholeNodes: nodes { ` + strings.Join(every, " ") + ` } wholeRelations: relations { id }`
 	run := func(t *testing.T, store model.Store) {
-		t.Cleanup(func() { _ = store.Close(context.Background()) })
-		if err := store.Import(t.Context(), storetest.Fixture()); err != nil {
-			t.Fatal(err)
-		}
-		srv := httptest.NewServer(httpapi.NewHandler(httpapi.Options{Store: store, ComplexityLimit: 1 << 30, FieldLimit: 10000}))
-		defer srv.Close()
+		srv := wideServer(t, store)
 		neighborhood := func(t *testing.T, query string) map[string]any {
 			t.Helper()
 			_, resp := apitest.Post(t, srv.URL, query, nil)
