@@ -122,41 +122,31 @@ func cursorsWanted(ctx context.Context) wantedCursors {
 // selectsWithin says whether sel may select field inner under a field named outer, as
 // selects reads selections.
 func selectsWithin(sel ast.SelectionSet, outer, inner string) bool {
-	for _, s := range sel {
-		switch s := s.(type) {
-		case *ast.Field:
-			if s.Name == outer && selects(s.SelectionSet, inner) {
-				return true
-			}
-		case *ast.InlineFragment:
-			if selectsWithin(s.SelectionSet, outer, inner) {
-				return true
-			}
-		case *ast.FragmentSpread:
-			if s.Definition == nil || selectsWithin(s.Definition.SelectionSet, outer, inner) {
-				return true
-			}
-		}
-	}
-	return false
+	return anyField(sel, func(f *ast.Field) bool { return f.Name == outer && selects(f.SelectionSet, inner) })
 }
 
 // selects says whether sel may select the field name: a field of that name at its level,
 // directly or through fragments, whatever its directives say (a field that @skip or @include
 // may leave out counts as selected). It errs towards yes, for work a field's absence spares.
 func selects(sel ast.SelectionSet, name string) bool {
+	return anyField(sel, func(f *ast.Field) bool { return f.Name == name })
+}
+
+// anyField says whether match holds for a field at sel's level, directly or through
+// fragments; a fragment spread whose definition is unknown counts as a match.
+func anyField(sel ast.SelectionSet, match func(*ast.Field) bool) bool {
 	for _, s := range sel {
 		switch s := s.(type) {
 		case *ast.Field:
-			if s.Name == name {
+			if match(s) {
 				return true
 			}
 		case *ast.InlineFragment:
-			if selects(s.SelectionSet, name) {
+			if anyField(s.SelectionSet, match) {
 				return true
 			}
 		case *ast.FragmentSpread:
-			if s.Definition == nil || selects(s.Definition.SelectionSet, name) {
+			if s.Definition == nil || anyField(s.Definition.SelectionSet, match) {
 				return true
 			}
 		}

@@ -244,7 +244,8 @@ func listReads(oc *graphql.OperationContext, sel ast.SelectionSet, object string
 
 // subgraphReads is what a neighbourhood's selection reads (model.NeighborhoodQuery.Nodes
 // and NoRelations): of entities, what every selection on an entity anywhere under it reads
-// together, zero for everything; and whether it selects the relations at all. It is the
+// together (zero for everything, their ids when none reads any); and whether it selects the
+// relations at all. It is the
 // whole subtree, not only nodes { ... }, because the direct writer takes the subgraph's
 // nodes for the relations' ends and the sources' publishers it writes (knownEnds).
 func subgraphReads(oc *graphql.OperationContext, sel ast.SelectionSet) (model.EntityFields, bool) {
@@ -254,11 +255,14 @@ func subgraphReads(oc *graphql.OperationContext, sel ast.SelectionSet) (model.En
 			noRelations = false
 		}
 	}
-	nodes := entityReadsUnder(oc, sel, "Subgraph", 0)
-	if nodes == model.AllEntityFields {
-		nodes = 0
+	switch nodes := entityReadsUnder(oc, sel, "Subgraph", 0); nodes {
+	case model.AllEntityFields:
+		return 0, noRelations
+	case 0: // no entity field is selected: the nodes are only counted and announced
+		return model.FieldID, noRelations
+	default:
+		return nodes, noRelations
 	}
-	return nodes, noRelations
 }
 
 // entityReadsUnder is what a selection on a value of the named type reads of the entities

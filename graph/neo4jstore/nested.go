@@ -135,7 +135,7 @@ func partialOf(trees []model.RelationsTree) model.EntityFields {
 // end, and what adds the next levels' columns (cols, when there are some) to it. A tree without
 // Ends gets a map: the relation's relationFields projection, its ends' ids and the other end's
 // entityFields projection. A tree with Ends gets a slim item, a list that
-// slimItem decodes: the relation's id, type and status, whether it starts at the other end,
+// slimPage decodes: the relation's id, type and status, whether it starts at the other end,
 // and the values of the other end's entityKeys for the builder's partial fields (for every
 // field when they are all); no key is repeated in every item, so the page is about a third
 // of the bytes to encode, send and decode.
@@ -271,8 +271,9 @@ func (s *Store) ReadNested(ctx context.Context, ids []string, trees []model.Rela
 		if err != nil {
 			return nil, err
 		}
+		keys := slimKeys(out)
 		for _, rec := range recs {
-			if err := nestedRecord(rec, norm, out); err != nil {
+			if err := nestedRecord(rec, norm, out, keys); err != nil {
 				return nil, fmt.Errorf("neo4j: %s: %w", op, err)
 			}
 		}
@@ -319,8 +320,9 @@ func emptyTrees(trees []model.RelationsTree) []model.TreePages {
 	return out
 }
 
-// nestedRecord adds one root's row to out: the root entity and its trees.
-func nestedRecord(rec *neo4j.Record, trees []model.RelationsTree, out *model.Nested) error {
+// nestedRecord adds one root's row to out: the root entity and its trees; keys are those of
+// the other ends in slim items (slimKeys).
+func nestedRecord(rec *neo4j.Record, trees []model.RelationsTree, out *model.Nested, keys []string) error {
 	id, err := recordValue[string](rec, "id")
 	if err != nil {
 		return err
@@ -335,13 +337,14 @@ func nestedRecord(rec *neo4j.Record, trees []model.RelationsTree, out *model.Nes
 	if err != nil {
 		return err
 	}
-	return nestedLevels(id, cols, trees, out.Trees, out)
+	return nestedLevels(id, cols, trees, out.Trees, out, keys)
 }
 
 // nestedLevels decodes the {total, page} maps of trees for the entity owner into answers,
 // adding the other ends to out's Entities, or its Partial for a level read with the partial
-// projection; an entity reached twice keeps the page decoded first (the same page).
-func nestedLevels(owner string, cols []any, trees []model.RelationsTree, answers []model.TreePages, out *model.Nested) error {
+// projection; an entity reached twice keeps the page decoded first (the same page). keys are
+// those of the other ends in slim items (slimKeys).
+func nestedLevels(owner string, cols []any, trees []model.RelationsTree, answers []model.TreePages, out *model.Nested, keys []string) error {
 	if len(cols) != len(trees) {
 		return fmt.Errorf("%d levels below %q, want %d", len(cols), owner, len(trees))
 	}
@@ -372,7 +375,7 @@ func nestedLevels(owner string, cols []any, trees []model.RelationsTree, answers
 				ents = out.Partial
 			}
 			var err error
-			if page, nexts, err = slimPage(owner, int(total), list, q.First, len(t.Next) > 0, slimKeys(out), ents); err != nil {
+			if page, nexts, err = slimPage(owner, int(total), list, q.First, len(t.Next) > 0, keys, ents); err != nil {
 				return err
 			}
 		} else {
@@ -409,7 +412,7 @@ func nestedLevels(owner string, cols []any, trees []model.RelationsTree, answers
 		})
 		answers[i].Pages[owner] = page
 		for j, next := range nexts {
-			if err := nestedLevels(ends[j], next, t.Next, answers[i].Next, out); err != nil {
+			if err := nestedLevels(ends[j], next, t.Next, answers[i].Next, out, keys); err != nil {
 				return err
 			}
 		}

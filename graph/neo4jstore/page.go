@@ -25,8 +25,8 @@ func where(conds []string) string {
 }
 
 // pageQuery fills a page template: the filter's conditions for the count, the same plus the
-// keyset condition (when there is a cursor, else its scan condition) for the page, then the aggregate subqueries and
-// their columns (both empty for a listing without an aggregate).
+// keyset condition (when there is a cursor, else its scan condition) for the page, then the
+// aggregate subqueries and their columns (both empty for a listing without an aggregate).
 func pageQuery(template, label string, filter []string, ks keyset, hasCursor bool, blocks, cols string) string {
 	page := filter
 	switch {

@@ -7,6 +7,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/autograph-kg/autograph/graph/model"
 	"github.com/autograph-kg/autograph/graph/storetest"
 )
 
@@ -45,6 +46,7 @@ func TestProjectionsCoverTheStoredProperties(t *testing.T) {
 	// and import, never part of a model value.
 	storeOnly := []string{"nameKey", "searchKeys", "searchText", "contentHash", "spanStart", "spanEnd"}
 	fx := storetest.Fixture()
+	all := entityKeys(model.AllEntityFields)
 	entityKeys := projectedKeys(t, entityFields)
 	for _, e := range fx.Entities() {
 		n := entityNode(t, "4:x:1", e)
@@ -60,6 +62,10 @@ func TestProjectionsCoverTheStoredProperties(t *testing.T) {
 		if d := cmp.Diff(stamped(e), got); d != "" {
 			t.Errorf("entity %s through its projection (-want +got):\n%s", e.GetID(), d)
 		}
+	}
+	// The keys of a read of every field (entityKeys, the slim items' order) are entityFields'.
+	if !slices.Equal(slices.Sorted(slices.Values(all)), slices.Sorted(slices.Values(entityKeys))) {
+		t.Errorf("entityKeys(AllEntityFields) = %v, want the keys of entityFields %v", all, entityKeys)
 	}
 	relKeys := projectedKeys(t, relationFields)
 	for _, r := range fx.Relations {
