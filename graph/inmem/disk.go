@@ -9,8 +9,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"slices"
-	"strings"
 	"sync"
 	"time"
 
@@ -425,13 +423,13 @@ type record struct {
 // records lists the items a change stores, bucket by bucket, each in id order (see persist).
 func records(c *change) []record {
 	out := make([]record, 0, len(c.sources)+len(c.entities)+len(c.relations))
-	for _, src := range slices.SortedFunc(slices.Values(c.sources), func(a, b *model.Source) int { return strings.Compare(a.ID, b.ID) }) {
+	for _, src := range sortedByID(c.sources, func(s *model.Source) string { return s.ID }) {
 		out = append(out, record{bucketSources, src.ID, func(b []byte) ([]byte, error) { return appendSource(b, src), nil }})
 	}
-	for _, e := range slices.SortedFunc(slices.Values(c.entities), func(a, b model.Entity) int { return strings.Compare(a.GetID(), b.GetID()) }) {
+	for _, e := range sortedByID(c.entities, model.Entity.GetID) {
 		out = append(out, record{bucketEntities, e.GetID(), func(b []byte) ([]byte, error) { return appendEntity(b, e) }})
 	}
-	for _, r := range slices.SortedFunc(slices.Values(c.relations), func(a, b *model.Relation) int { return strings.Compare(a.ID, b.ID) }) {
+	for _, r := range sortedByID(c.relations, func(r *model.Relation) string { return r.ID }) {
 		out = append(out, record{bucketRelations, r.ID, func(b []byte) ([]byte, error) { return appendRelation(b, r), nil }})
 	}
 	return out

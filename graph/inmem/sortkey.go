@@ -45,3 +45,35 @@ func sortByKey[T any](rows []T, key func(T) string, order func(a, b T) int) {
 		rows[i] = tmp[i].row
 	}
 }
+
+// withID is a row beside its id, so that a sort by id compares strings held in the slice.
+type withID[T any] struct {
+	id  string
+	row T
+}
+
+// sortByID sorts rows in place by id (a plain string comparison; ids are unique). It is
+// slices.SortFunc(rows, byID), faster on large slices of pointers: comparing two rows there
+// reads both records (through an interface for entities) before their ids, and ids share
+// long prefixes ("syn-organization-"), so sortByKey's eight-byte heads would not tell them
+// apart. At 1M entities the sort of the entities by id took 3.5 s of an import's CPU.
+func sortByID[T any](rows []T, id func(T) string) {
+	if len(rows) < 2 {
+		return
+	}
+	tmp := make([]withID[T], len(rows))
+	for i, r := range rows {
+		tmp[i] = withID[T]{id(r), r}
+	}
+	slices.SortFunc(tmp, func(a, b withID[T]) int { return cmp.Compare(a.id, b.id) })
+	for i := range tmp {
+		rows[i] = tmp[i].row
+	}
+}
+
+// sortedByID is sortByID on a copy of rows.
+func sortedByID[T any](rows []T, id func(T) string) []T {
+	out := slices.Clone(rows)
+	sortByID(out, id)
+	return out
+}

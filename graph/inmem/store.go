@@ -248,10 +248,10 @@ func (s *Store) rebuildViewsFrom(ctx context.Context, ents []*entityRec, rels []
 		v.entsByName[""] = byName
 	})
 	wg.Go(func() {
-		v.entsByID[""] = slices.SortedFunc(slices.Values(all), entityByID)
-		slices.SortFunc(rels, byRelationID)
+		v.entsByID[""] = sortedByID(all, func(r *entityRec) string { return r.e.GetID() })
+		sortByID(rels, func(r *model.Relation) string { return r.ID })
 		v.relsByID = rels
-		v.srcByID = slices.SortedFunc(slices.Values(srcs), sourceByID)
+		v.srcByID = sortedByID(srcs, func(r *sourceRec) string { return r.s.ID })
 		v.srcByTitle = slices.Clone(srcs)
 		sortByKey(v.srcByTitle, func(r *sourceRec) string { return r.titleKey }, sourceByTitle)
 		v.srcByPub = slices.Clone(srcs)
