@@ -76,8 +76,11 @@ func relationConnection(ctx context.Context, page *model.RelationPage, n int, af
 	if want.edges {
 		cursors = make([]string, 0, len(items))
 	}
-	for _, r := range items {
-		e := &gqlmodel.RelationEdge{Node: r}
+	// The edges in one block: a page of twenty was twenty allocations.
+	block := make([]gqlmodel.RelationEdge, len(items))
+	for i, r := range items {
+		e := &block[i]
+		e.Node = r
 		if want.edges {
 			e.Cursor = cursor(r)
 			cursors = append(cursors, e.Cursor)

@@ -17,7 +17,7 @@ import (
 	"github.com/autograph-kg/autograph/graph/model"
 )
 
-// DirectFields is a field interceptor (handler.Server.AroundFields) that writes the answer of
+// NewDirectFields makes a field interceptor (handler.Server.AroundFields) that writes the answer of
 // a relation-valued field (a relation connection, a list of relations, a relation, a
 // neighbourhood, a list of paths, a timeline), of a search, or of an entity or a list of
 // entities as JSON in one pass, instead of letting the generated executor resolve every field
@@ -35,7 +35,17 @@ import (
 // endpoint that is missing, a store error or an invalid value hands the field back to the
 // executor, which resolves it as before, errors and all; the fields below it come back to the
 // writer one by one.
-func DirectFields(ctx context.Context, next graphql.Resolver) (any, error) {
+//
+// Each interceptor NewDirectFields makes keeps the field collections of the queries it has
+// written (see fieldCollections), for one server's queries.
+func NewDirectFields() graphql.FieldMiddleware {
+	shared := newFieldCollections()
+	return func(ctx context.Context, next graphql.Resolver) (any, error) {
+		return directFields(ctx, next, shared)
+	}
+}
+
+func directFields(ctx context.Context, next graphql.Resolver, shared *fieldCollections) (any, error) {
 	res, err := next(ctx)
 	if err != nil || res == nil {
 		return res, err
@@ -51,7 +61,7 @@ func DirectFields(ctx context.Context, next graphql.Resolver) (any, error) {
 	if fc == nil || fc.Object == "Mutation" || fc.Field.Field == nil {
 		return res, nil
 	}
-	if out := writeDirect(ctx, graphql.GetOperationContext(ctx), fc.Field.Selections, res); out != nil {
+	if out := writeDirect(ctx, graphql.GetOperationContext(ctx), shared, fc.Field.Selections, res); out != nil {
 		return out, nil
 	}
 	return res, nil
@@ -70,7 +80,7 @@ const maxDirectRounds = 6
 
 // writeDirect writes res under sel, loading what it refers to; nil when the executor has to
 // resolve it instead.
-func writeDirect(ctx context.Context, oc *graphql.OperationContext, sel ast.SelectionSet, res any) rawJSON {
+func writeDirect(ctx context.Context, oc *graphql.OperationContext, shared *fieldCollections, sel ast.SelectionSet, res any) rawJSON {
 	// A page of relations is a few KiB; a single entity is often handed back (its selection
 	// follows relations), so it starts small. The maps are made when something is loaded.
 	size := 4096
@@ -78,7 +88,7 @@ func writeDirect(ctx context.Context, oc *graphql.OperationContext, sel ast.Sele
 		size = 256
 	}
 	bufs := BuffersFrom(ctx)
-	w := &directWriter{oc: oc, bufs: bufs, buf: bufs.Get(size)}
+	w := &directWriter{oc: oc, bufs: bufs, buf: bufs.Get(size), shared: shared}
 	w.knownEnds(res)
 	ld := loader.For(ctx)
 	for round := range maxDirectRounds {
@@ -237,6 +247,8 @@ type directWriter struct {
 	// bad is set on anything the executor has to handle.
 	bad    bool
 	fields []collected
+	// shared keeps field collections across requests; nil keeps them for this field only.
+	shared *fieldCollections
 }
 
 // collected caches gqlgen's field collection of one selection set for one type, which the
@@ -246,9 +258,11 @@ type collected struct {
 	n      int
 	impl   *string
 	fields []graphql.CollectedField
+	bad    bool
 }
 
-// collect is graphql.CollectFields, cached per selection set and type, refusing @defer.
+// collect is graphql.CollectFields, cached per selection set and type, for the request and
+// (w.shared) across requests, refusing @defer and fields with arguments.
 func (w *directWriter) collect(sel ast.SelectionSet, impl []string) []graphql.CollectedField {
 	if len(sel) == 0 {
 		w.bad = true
@@ -256,17 +270,23 @@ func (w *directWriter) collect(sel ast.SelectionSet, impl []string) []graphql.Co
 	}
 	for _, c := range w.fields {
 		if c.sel == &sel[0] && c.n == len(sel) && c.impl == &impl[0] {
+			w.bad = w.bad || c.bad
 			return c.fields
 		}
 	}
-	fs := graphql.CollectFields(w.oc, sel, impl)
-	for _, f := range fs {
-		if f.IsDeferred() || len(f.Arguments) > 0 {
-			w.bad = true
+	e, ok := w.shared.get(sel, impl)
+	if !ok {
+		e = collection{sel: sel, fields: graphql.CollectFields(w.oc, sel, impl)}
+		for _, f := range e.fields {
+			if f.IsDeferred() || len(f.Arguments) > 0 {
+				e.bad = true
+			}
 		}
+		w.shared.put(w.oc.Doc, impl, e)
 	}
-	w.fields = append(w.fields, collected{sel: &sel[0], n: len(sel), impl: &impl[0], fields: fs})
-	return fs
+	w.bad = w.bad || e.bad
+	w.fields = append(w.fields, collected{sel: &sel[0], n: len(sel), impl: &impl[0], fields: e.fields, bad: e.bad})
+	return e.fields
 }
 
 func (w *directWriter) value(sel ast.SelectionSet, res any) {

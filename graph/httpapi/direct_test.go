@@ -22,7 +22,7 @@ import (
 	"github.com/autograph-kg/autograph/seed"
 )
 
-// directCases are queries whose answers graph.DirectFields writes itself, wholly or in part,
+// directCases are queries whose answers graph.NewDirectFields writes itself, wholly or in part,
 // or hands back to the executor: the explorer's queries, the product questions (added from
 // graph/testdata/questions), and the shapes the writer has to get exactly right or refuse
 // (aliases, merged and repeated fields, fragments on the interface and on kinds, __typename,
@@ -185,7 +185,7 @@ fragment SourceFields on Source { id title url publishedOn dateline publisher { 
 }
 
 // TestDirectFieldsMatchTheExecutor asks every case, and every product question, of two
-// servers on the same store, one with graph.DirectFields and one without, and wants the same
+// servers on the same store, one with graph.NewDirectFields and one without, and wants the same
 // bytes and the same errors from both, and no more store calls from the direct one.
 func TestDirectFieldsMatchTheExecutor(t *testing.T) {
 	files, err := filepath.Glob("../testdata/questions/*.graphql")
@@ -287,4 +287,42 @@ func TestDirectFieldsAreUsed(t *testing.T) {
 		t.Errorf("%v allocations per explorer page with the writer, %v without: the writer was not used", direct, plain)
 	}
 	t.Logf("allocations per explorer page: %v with the writer, %v without", direct, plain)
+}
+
+// TestDirectFieldsFollowVariablesAcrossRequests asks the same query text again and again with
+// other variables: the writer keeps field collections from one request to the next, and a
+// selection that @skip or @include decides must be collected anew for each request.
+func TestDirectFieldsFollowVariablesAcrossRequests(t *testing.T) {
+	store := inmem.New()
+	t.Cleanup(func() { _ = store.Close(context.Background()) })
+	if err := seed.Load(context.Background(), store); err != nil {
+		t.Fatal(err)
+	}
+	direct := apitest.NewServerWith(t, httpapi.Options{Store: store})
+	plain := apitest.NewServerWith(t, httpapi.Options{Store: store, PlainExecution: true})
+	const q = `query Q($yes: Boolean!, $no: Boolean!) {
+  entity(id: "avtotor") {
+    relations(first: 5) {
+      totalCount @skip(if: $yes)
+      edges { node { id @include(if: $yes) ...Ends sources { id publisher @skip(if: $no) { name } } } }
+    }
+  }
+}
+fragment Ends on Relation { note @include(if: $no) from @skip(if: $no) { id name } to { ... on Brand @include(if: $yes) { segment } id } }`
+	seen := map[string]bool{}
+	for _, v := range []bool{true, false, true, false, false, true} {
+		vars := map[string]any{"yes": v, "no": !v}
+		_, d := apitest.Post(t, direct.URL, q, vars)
+		_, p := apitest.Post(t, plain.URL, q, vars)
+		if len(d.Errors) > 0 || len(p.Errors) > 0 {
+			t.Fatalf("errors: direct %+v, plain %+v", d.Errors, p.Errors)
+		}
+		if !bytes.Equal(d.Data, p.Data) {
+			t.Fatalf("yes=%v: data differs:\ndirect: %s\nplain:  %s", v, d.Data, p.Data)
+		}
+		seen[string(d.Data)] = true
+	}
+	if len(seen) != 2 {
+		t.Errorf("%d different answers to two sets of variables", len(seen))
+	}
 }

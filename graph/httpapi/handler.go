@@ -89,7 +89,7 @@ type Options struct {
 	// is not used with StoreCallsExtension, whose counts describe an execution. Zero or less
 	// turns it off.
 	AnswerCacheBytes int64
-	// PlainExecution leaves every field to gqlgen's executor, without graph.DirectFields;
+	// PlainExecution leaves every field to gqlgen's executor, without graph.NewDirectFields;
 	// the answers are the same, and tests compare the two.
 	PlainExecution bool
 }
@@ -188,7 +188,7 @@ func NewHandler(o Options) http.Handler {
 	// knownAt swaps the reader before the direct writer reads through it.
 	srv.AroundFields(res.KnownAt)
 	if !o.PlainExecution {
-		srv.AroundFields(graph.DirectFields)
+		srv.AroundFields(graph.NewDirectFields())
 	}
 	if o.StoreCallsExtension {
 		srv.AroundResponses(func(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {

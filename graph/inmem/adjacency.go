@@ -187,9 +187,9 @@ func (e endLists) merged() []*model.Relation {
 // the cursor falls in each list (by binary search) and merges only its own rows, so that a
 // page of a hub's relations (5,913 on the 1M dataset's) costs the page, not the hub. The
 // answer is relationPageByID's, field for field (TestEndListsPageIsTheMergedPage).
-func (e endLists) page(desc bool, first int, after *model.Cursor) *model.RelationPage {
+func (e endLists) page(desc bool, first int, after *model.Cursor, out relationOut) *model.RelationPage {
 	if len(e.out) == 0 || len(e.in) == 0 {
-		return relationPageByID(e.merged(), desc, first, after)
+		return relationPageByID(e.merged(), desc, first, after, out)
 	}
 	// Each list is walked in the page's order: ascending ids, or descending ones.
 	at := func(rows []*model.Relation, i int) *model.Relation {
@@ -229,7 +229,7 @@ func (e endLists) page(desc bool, first int, after *model.Cursor) *model.Relatio
 			r = at(e.out, i)
 			i, j = i+1, j+1
 		}
-		items = append(items, r.Clone())
+		items = append(items, out(r))
 	}
 	return &model.RelationPage{Items: items, HasNextPage: i < len(e.out) || j < len(e.in), TotalCount: e.len()}
 }

@@ -149,10 +149,17 @@ type relPageQuery struct {
 // relationPage pages through rows (sorted by id) that pass the filter, in the query's order.
 func (s *Store) relationPage(ctx context.Context, op string, rows []*model.Relation, q relPageQuery, first int, after *model.Cursor) (*model.RelationPage, error) {
 	if q.everyRowByID() {
-		return relationPageByID(rows, q.order.Desc, first, after), nil
+		return relationPageByID(rows, q.order.Desc, first, after, copyRelation), nil
 	}
-	return s.relationPageWalk(ctx, op, rows, q, first, after)
+	return s.relationPageWalk(ctx, op, rows, q, first, after, copyRelation)
 }
+
+// relationOut is what a page holds of a stored relation: a copy (copyRelation), or the
+// stored relation itself for a model.SharedReader's caller (storedRelation).
+type relationOut func(*model.Relation) *model.Relation
+
+func copyRelation(r *model.Relation) *model.Relation   { return r.Clone() }
+func storedRelation(r *model.Relation) *model.Relation { return r }
 
 // everyRowByID says whether every row matches q (no filter, no where, no aggregate, not only
 // a count) and q orders by id, the rows' own order: the page the explorer asks of a hub.
@@ -166,7 +173,7 @@ func (q relPageQuery) everyRowByID() bool {
 // rows' order: the total is their number, and the page starts where the cursor is, found by
 // binary search, instead of a walk of every row (5,913 of them on the 1M dataset's hub, for
 // each page). The answer is the walk's, field for field (TestRelationPageByIDIsTheWalk).
-func relationPageByID(rows []*model.Relation, desc bool, first int, after *model.Cursor) *model.RelationPage {
+func relationPageByID(rows []*model.Relation, desc bool, first int, after *model.Cursor, out relationOut) *model.RelationPage {
 	n := len(rows)
 	at := func(i int) *model.Relation {
 		if desc {
@@ -185,13 +192,13 @@ func relationPageByID(rows []*model.Relation, desc bool, first int, after *model
 		items = make([]*model.Relation, 0, end-start)
 	}
 	for i := start; i < end; i++ {
-		items = append(items, at(i).Clone())
+		items = append(items, out(at(i)))
 	}
 	return &model.RelationPage{Items: items, HasNextPage: end < n, TotalCount: n}
 }
 
 // relationPageWalk is relationPage by a walk of every row.
-func (s *Store) relationPageWalk(ctx context.Context, op string, rows []*model.Relation, q relPageQuery, first int, after *model.Cursor) (*model.RelationPage, error) {
+func (s *Store) relationPageWalk(ctx context.Context, op string, rows []*model.Relation, q relPageQuery, first int, after *model.Cursor, out relationOut) (*model.RelationPage, error) {
 	p := newPager[*model.Relation](first, after, q.order.Desc)
 	agg := model.NewAggregator(q.aggregate, func(id string) model.EntityKind {
 		if rec, ok := s.entities[id]; ok {
@@ -212,7 +219,7 @@ func (s *Store) relationPageWalk(ctx context.Context, op string, rows []*model.R
 			p.total++
 			continue
 		}
-		p.offer(model.RelationOrderKey(r, q.order), r.ID, r.Clone)
+		p.offer(model.RelationOrderKey(r, q.order), r.ID, func() *model.Relation { return out(r) })
 	}
 	return &model.RelationPage{Items: p.items, HasNextPage: p.more, TotalCount: p.total, Aggregate: agg.Result()}, nil
 }
@@ -224,7 +231,7 @@ func (s *Store) RelationsOf(ctx context.Context, ids []string, q model.Relations
 	const op = "inmem: relations of"
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	return s.relationsOfLocked(ctx, op, ids, q)
+	return s.relationsOfLocked(ctx, op, ids, q, copyRelation)
 }
 
 // The typed relation fields read their pages and the entities at the other ends together.
@@ -238,7 +245,27 @@ func (s *Store) RelationsOfWithEnds(ctx context.Context, ids []string, q model.R
 	const op = "inmem: relations of with ends"
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	pages, err := s.relationsOfLocked(ctx, op, ids, q)
+	return s.relationsOfWithEndsLocked(ctx, op, ids, q, copyRelation, model.Entity.Clone)
+}
+
+// SharedRelationsOf implements model.SharedReader: RelationsOf, or RelationsOfWithEnds when
+// ends is set, with the stored relations on the pages and the stored entities at their
+// other ends; a change stores new relations and entities in place of the old (see apply in
+// change.go), so none handed out here is ever changed.
+func (s *Store) SharedRelationsOf(ctx context.Context, ids []string, q model.RelationsOfQuery, ends bool) (map[string]*model.RelationPage, map[string]model.Entity, error) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	if !ends {
+		pages, err := s.relationsOfLocked(ctx, "inmem: relations of", ids, q, storedRelation)
+		return pages, nil, err
+	}
+	return s.relationsOfWithEndsLocked(ctx, "inmem: relations of with ends", ids, q, storedRelation, func(e model.Entity) model.Entity { return e })
+}
+
+// relationsOfWithEndsLocked is RelationsOfWithEnds under the read lock the caller holds, with
+// what out and endOut give of the stored relations and entities.
+func (s *Store) relationsOfWithEndsLocked(ctx context.Context, op string, ids []string, q model.RelationsOfQuery, out relationOut, endOut func(model.Entity) model.Entity) (map[string]*model.RelationPage, map[string]model.Entity, error) {
+	pages, err := s.relationsOfLocked(ctx, op, ids, q, out)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -255,15 +282,16 @@ func (s *Store) RelationsOfWithEnds(ctx context.Context, ids []string, q model.R
 				continue
 			}
 			if rec, ok := s.entities[other]; ok {
-				ends[other] = rec.e.Clone()
+				ends[other] = endOut(rec.e)
 			}
 		}
 	}
 	return pages, ends, nil
 }
 
-// relationsOfLocked is RelationsOf under the read lock the caller holds.
-func (s *Store) relationsOfLocked(ctx context.Context, op string, ids []string, q model.RelationsOfQuery) (map[string]*model.RelationPage, error) {
+// relationsOfLocked is RelationsOf under the read lock the caller holds, with what out gives
+// of the stored relations on the pages.
+func (s *Store) relationsOfLocked(ctx context.Context, op string, ids []string, q model.RelationsOfQuery, out relationOut) (map[string]*model.RelationPage, error) {
 	q, err := q.Normalize()
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", op, err)
@@ -277,25 +305,25 @@ func (s *Store) relationsOfLocked(ctx context.Context, op string, ids []string, 
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", op, err)
 	}
-	out := make(map[string]*model.RelationPage, len(ids))
+	pages := make(map[string]*model.RelationPage, len(ids))
 	for i, id := range ids {
 		if err := tick(ctx, op, i+1); err != nil {
 			return nil, err
 		}
-		if _, done := out[id]; done {
+		if _, done := pages[id]; done {
 			continue
 		}
 		pq := relPageQuery{f, q.Filter.Where, id, q.Order, q.Aggregate, q.CountOnly}
 		ends := s.endsOf(id, dir)
 		if pq.everyRowByID() {
-			out[id] = ends.page(q.Order.Desc, q.First, after)
+			pages[id] = ends.page(q.Order.Desc, q.First, after, out)
 			continue
 		}
-		page, err := s.relationPageWalk(ctx, op, ends.merged(), pq, q.First, after)
+		page, err := s.relationPageWalk(ctx, op, ends.merged(), pq, q.First, after, out)
 		if err != nil {
 			return nil, err
 		}
-		out[id] = page
+		pages[id] = page
 	}
-	return out, nil
+	return pages, nil
 }

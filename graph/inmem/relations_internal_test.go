@@ -41,11 +41,11 @@ func TestRelationPageByIDIsTheWalk(t *testing.T) {
 				}
 				for _, first := range []int{0, 1, 20, len(rows) + 1} {
 					for _, after := range cursors {
-						want, err := s.relationPageWalk(ctx, "test", rows, q, first, after)
+						want, err := s.relationPageWalk(ctx, "test", rows, q, first, after, copyRelation)
 						if err != nil {
 							t.Fatal(err)
 						}
-						got := relationPageByID(rows, desc, first, after)
+						got := relationPageByID(rows, desc, first, after, copyRelation)
 						if !reflect.DeepEqual(got, want) {
 							t.Fatalf("%s, order %+v, first %d, after %+v: by id %+v, walk %+v", name, order, first, after, got, want)
 						}
@@ -104,8 +104,8 @@ func TestEndListsPageIsTheMergedPage(t *testing.T) {
 		for _, desc := range []bool{false, true} {
 			for _, first := range []int{0, 1, 2, 3, 20, len(rows), len(rows) + 1} {
 				for _, after := range cursors {
-					want := relationPageByID(rows, desc, first, after)
-					if got := ends.page(desc, first, after); !reflect.DeepEqual(got, want) {
+					want := relationPageByID(rows, desc, first, after, copyRelation)
+					if got := ends.page(desc, first, after, copyRelation); !reflect.DeepEqual(got, want) {
 						t.Fatalf("%s, desc %v, first %d, after %+v: two lists %+v, merged %+v", dir, desc, first, after, got, want)
 					}
 				}

@@ -38,6 +38,34 @@ func (s *Store) SharedSourcesByID(ctx context.Context, ids []string, out []*mode
 	})
 }
 
+// SharedRelationsOf implements model.SharedReader, counted as RelationsOf, or as
+// RelationsOfWithEnds when ends is set: the wrapped store's shared values when it has the
+// method, else copies from the same counted methods that RelationsOf and RelationsOfWithEnds
+// call.
+func (s *Store) SharedRelationsOf(ctx context.Context, ids []string, q model.RelationsOfQuery, ends bool) (map[string]*model.RelationPage, map[string]model.Entity, error) {
+	sr, ok := s.inner.(model.SharedReader)
+	switch {
+	case !ok && ends:
+		return s.RelationsOfWithEnds(ctx, ids, q)
+	case !ok:
+		pages, err := s.RelationsOf(ctx, ids, q)
+		return pages, nil, err
+	}
+	method := "RelationsOf"
+	if ends {
+		method = "RelationsOfWithEnds"
+	}
+	type both struct {
+		pages map[string]*model.RelationPage
+		ends  map[string]model.Entity
+	}
+	got, err := call(ctx, s, method, func() (both, error) {
+		p, e, err := sr.SharedRelationsOf(ctx, ids, q, ends)
+		return both{p, e}, err
+	})
+	return got.pages, got.ends, err
+}
+
 // SharedNeighborhood implements model.SharedReader, counted as Neighborhood.
 func (s *Store) SharedNeighborhood(ctx context.Context, q model.NeighborhoodQuery) (*model.Subgraph, error) {
 	return call(ctx, s, "Neighborhood", func() (*model.Subgraph, error) {

@@ -152,6 +152,9 @@ func (b *batcher[K, V]) loadKeys(ctx context.Context, out []*entry[V], keys []K,
 			e.done = nowDone
 			b.entries[k] = e
 			out[i] = e
+			if now == nil {
+				now = make([]K, 0, len(keys)-i)
+			}
 			now = append(now, k)
 			continue
 		}

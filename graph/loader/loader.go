@@ -529,7 +529,14 @@ func (l *Loaders) fetchRelations(ctx context.Context, store model.BatchReader, k
 		}
 		var got map[string]*model.RelationPage
 		var err error
-		if k.ends {
+		if sr, ok := store.(model.SharedReader); ok {
+			// What the loaders cache is read-only already: the store's own values do.
+			var ends map[string]model.Entity
+			got, ends, err = sr.SharedRelationsOf(ctx, ids, l.query(k.query), k.ends)
+			if err == nil && k.ends {
+				l.primeEntities(ends)
+			}
+		} else if k.ends {
 			var ends map[string]model.Entity
 			got, ends, err = model.RelationsOfWithEnds(ctx, store, ids, l.query(k.query))
 			if err == nil {

@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"fmt"
 	"testing"
 
 	"github.com/autograph-kg/autograph/graph/instrument"
@@ -10,9 +11,9 @@ import (
 // testShared checks model.SharedReader as the loaders and resolvers see it: through the
 // instrumented store, which is the store's own SharedReader when it has one (the embedded
 // store) and copies from its batch lookups otherwise (Neo4j). Its answers are those of
-// EntitiesByID, SourcesByID and Neighborhood (ids in the order asked); and a value it handed out is never
-// changed afterwards, by an upsert of the same id, a deletion or an import, since it may be
-// the stored value itself.
+// EntitiesByID, SourcesByID, RelationsOf, RelationsOfWithEnds and Neighborhood (ids in the
+// order asked); and a value it handed out is never changed afterwards, by an upsert of the
+// same id, a deletion or an import, since it may be the stored value itself.
 func testShared(t *testing.T, s model.Store) {
 	ctx := t.Context()
 	var sr model.SharedReader = instrument.Wrap(s, nil)
@@ -57,6 +58,54 @@ func testShared(t *testing.T, s model.Store) {
 		t.Fatalf("SharedNeighborhood(avtotor, depth 2): %d nodes, %d relations; want a few of each", len(heldG.Nodes), len(heldG.Relations))
 	}
 
+	// Pages of relations, every row (the explorer's page) and filtered, without and with the
+	// entities at their other ends.
+	relIDs := []string{"avtotor", "no-such-entity", "baic"}
+	relQueries := []model.RelationsOfQuery{
+		{First: 50},
+		{Direction: model.DirectionOut, Filter: model.RelationFilter{Types: []model.RelationType{model.RelAssembles, model.RelHasModel}}, First: 50},
+	}
+	var heldPages []map[string]*model.RelationPage
+	var heldEnds []map[string]model.Entity
+	for _, q := range relQueries {
+		pages, none, err := sr.SharedRelationsOf(ctx, relIDs, q, false)
+		noErr(t, "SharedRelationsOf", err)
+		want, err := s.RelationsOf(ctx, relIDs, q)
+		noErr(t, "RelationsOf", err)
+		diff(t, fmt.Sprintf("SharedRelationsOf(%+v)", q), want, pages)
+		if none != nil {
+			t.Errorf("SharedRelationsOf(%+v) without ends: ends %v, want nil", q, none)
+		}
+		pages, ends, err := sr.SharedRelationsOf(ctx, relIDs, q, true)
+		noErr(t, "SharedRelationsOf with ends", err)
+		wantPages, wantEnds, err := model.RelationsOfWithEnds(ctx, s, relIDs, q)
+		noErr(t, "RelationsOfWithEnds", err)
+		diff(t, fmt.Sprintf("SharedRelationsOf(%+v) with ends: pages", q), wantPages, pages)
+		diff(t, fmt.Sprintf("SharedRelationsOf(%+v) with ends: ends", q), wantEnds, ends)
+		if len(pages["avtotor"].Items) == 0 || len(ends) == 0 {
+			t.Fatalf("SharedRelationsOf(%+v): %d relations of avtotor, %d ends; want some", q, len(pages["avtotor"].Items), len(ends))
+		}
+		heldPages, heldEnds = append(heldPages, pages), append(heldEnds, ends)
+	}
+	var wantPages []map[string]*model.RelationPage
+	var wantEnds []map[string]model.Entity
+	for i := range heldPages {
+		pages := map[string]*model.RelationPage{}
+		for id, p := range heldPages[i] {
+			c := *p
+			c.Items = nil
+			for _, r := range p.Items {
+				c.Items = append(c.Items, r.Clone())
+			}
+			pages[id] = &c
+		}
+		ends := map[string]model.Entity{}
+		for id, e := range heldEnds[i] {
+			ends[id] = e.Clone()
+		}
+		wantPages, wantEnds = append(wantPages, pages), append(wantEnds, ends)
+	}
+
 	// What was handed out, as it was: the writes below must leave it so.
 	heldEnt, heldSrc, heldModel := ents[0], srcs[0], ents[2]
 	wantEnt, wantSrc, wantModel := heldEnt.Clone(), heldSrc.Clone(), heldModel.Clone()
@@ -91,6 +140,10 @@ func testShared(t *testing.T, s model.Store) {
 	diff(t, "an entity handed out, after an upsert of its id", wantEnt, heldEnt)
 	diff(t, "a source handed out, after an upsert of its id", wantSrc, heldSrc)
 	diff(t, "an entity handed out, after its deletion", wantModel, heldModel)
+	for i := range heldPages {
+		diff(t, "pages of relations handed out, after writes to their relations and ends", wantPages[i], heldPages[i])
+		diff(t, "the ends of relations handed out, after writes to them", wantEnds[i], heldEnds[i])
+	}
 
 	// And the next ask sees the writes.
 	now := make([]model.Entity, 2)
