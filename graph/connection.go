@@ -220,20 +220,7 @@ func related[N model.Entity](ctx context.Context, id string, dir model.Direction
 	if err != nil {
 		return nil, err
 	}
-	rels := page.Items
-	var ids []string
-	seen := map[string]bool{}
-	for pass := 0; pass < 2; pass++ {
-		for _, r := range rels {
-			if (r.Status == model.StatusActive) != (pass == 0) {
-				continue
-			}
-			if o := r.Other(id); !seen[o] {
-				seen[o] = true
-				ids = append(ids, o)
-			}
-		}
-	}
+	ids := relatedIDs(id, page.Items)
 	ents, err := ld.EntitiesReading(ctx, ids, func() model.EntityFields { return listedReads(ctx) })
 	if err != nil {
 		return nil, err
@@ -245,6 +232,25 @@ func related[N model.Entity](ctx context.Context, id string, dir model.Direction
 		}
 	}
 	return out, nil
+}
+
+// relatedIDs is the entities at the other ends of id's relations rels, each once, those of
+// the active relations first: the order of a typed relation list.
+func relatedIDs(id string, rels []*model.Relation) []string {
+	var ids []string
+	seen := make(map[string]bool, len(rels))
+	for pass := 0; pass < 2; pass++ {
+		for _, r := range rels {
+			if (r.Status == model.StatusActive) != (pass == 0) {
+				continue
+			}
+			if o := r.Other(id); !seen[o] {
+				seen[o] = true
+				ids = append(ids, o)
+			}
+		}
+	}
+	return ids
 }
 
 // listedReads is what the selection of the typed relation list being resolved reads of the

@@ -31,10 +31,10 @@ import (
 // own field collection, fragments, aliases, @skip and @include included), and every scalar is
 // written as its marshaller writes it (see TestDirectFieldsMatchTheExecutor). The writer
 // handles only selections that cannot fail: a field it does not know (one that follows
-// relations, such as Brand.models or Entity.relations, any field with arguments, @defer), an
-// endpoint that is missing, a store error or an invalid value hands the field back to the
-// executor, which resolves it as before, errors and all; the fields below it come back to the
-// writer one by one.
+// relations, such as Entity.relations, any field with arguments, @defer), a typed relation
+// list the request's loaders do not hold yet (see typedList), an endpoint that is missing,
+// a store error or an invalid value hands the field back to the executor, which resolves it
+// as before, errors and all; the fields below it come back to the writer one by one.
 //
 // Each interceptor NewDirectFields makes keeps the field collections of the queries it has
 // written (see fieldCollections), for one server's queries.
@@ -88,9 +88,9 @@ func writeDirect(ctx context.Context, oc *graphql.OperationContext, shared *fiel
 		size = 256
 	}
 	bufs := BuffersFrom(ctx)
-	w := &directWriter{oc: oc, bufs: bufs, buf: bufs.Get(size), shared: shared}
-	w.knownEnds(res)
 	ld := loader.For(ctx)
+	w := &directWriter{oc: oc, bufs: bufs, buf: bufs.Get(size), shared: shared, ld: ld}
+	w.knownEnds(res)
 	for round := range maxDirectRounds {
 		w.buf, w.needEnts, w.needSrcs, w.pubSrcs, w.bad = w.buf[:0], w.needEnts[:0], w.needSrcs[:0], w.pubSrcs[:0], false
 		w.value(sel, res)
@@ -247,6 +247,8 @@ type directWriter struct {
 	// bad is set on anything the executor has to handle.
 	bad    bool
 	fields []collected
+	// ld is the request's loaders, which typed relation lists are written from; nil: none.
+	ld *loader.Loaders
 	// shared keeps field collections across requests; nil keeps them for this field only.
 	shared *fieldCollections
 }
@@ -798,13 +800,84 @@ func (w *directWriter) entity(sel ast.SelectionSet, e model.Entity) {
 		case "updatedAt":
 			w.time(c.UpdatedAt)
 		default:
-			w.kindField(f, e)
+			if tl, ok := typedListOf(typename, f.Name); ok {
+				w.typedList(f, c.ID, tl)
+			} else {
+				w.kindField(f, e)
+			}
 		}
 		if w.bad {
 			return
 		}
 	}
 	w.end(len(fs))
+}
+
+// typedList writes a typed relation list of the entity id (typedListOf: its resolver is
+// related), or the entity of a field that shows the first of them (relatedOne), from what
+// the request's loaders hold already: the page a nested read (readAhead) or a resolver
+// fetched, and the entities at its other ends, in related's order and read as listedReads
+// reads them. A list of several parts, of an interface, or anything not held yet goes back
+// to the executor, whose resolver asks the store as it would have: the store sees the same
+// calls either way. An organization's brands with their models (13 brands, 207 models) were
+// 13 goroutines and some 60 resolved fields of the executor's for what the loaders held.
+func (w *directWriter) typedList(f *graphql.CollectedField, id string, tl typedList) {
+	if w.ld == nil || len(tl.parts) != 1 || tl.object == "" || f.Definition == nil {
+		w.bad = true
+		return
+	}
+	page, ok := w.ld.HeldRelatedPage(id, relatedQuery(tl.parts[0], nil))
+	if !ok {
+		w.bad = true
+		return
+	}
+	reads := listReads(w.oc, f.Selections, tl.object)
+	if reads == 0 {
+		reads = model.AllEntityFields
+	}
+	ents, ok := w.ld.HeldEntitiesReading(relatedIDs(id, page.Items), reads)
+	if !ok {
+		w.bad = true
+		return
+	}
+	// Only the entities of the list's type, as related keeps them.
+	kept := ents[:0]
+	for _, e := range ents {
+		if typenameOf(e) == tl.object {
+			kept = append(kept, e)
+		}
+	}
+	if f.Definition.Type.Elem == nil {
+		switch {
+		case len(kept) > 0:
+			w.entity(f.Selections, kept[0])
+		case f.Definition.Type.NonNull:
+			w.bad = true
+		default:
+			w.null()
+		}
+		return
+	}
+	w.list(len(kept), func(i int) { w.entity(f.Selections, kept[i]) })
+}
+
+// typenameOf is the GraphQL object type of an entity, "" for none.
+func typenameOf(e model.Entity) string {
+	switch e.(type) {
+	case *model.Organization:
+		return "Organization"
+	case *model.Brand:
+		return "Brand"
+	case *model.VehicleModel:
+		return "VehicleModel"
+	case *model.Plant:
+		return "Plant"
+	case *model.Place:
+		return "Place"
+	case *model.Agreement:
+		return "Agreement"
+	}
+	return ""
 }
 
 // kindField writes a field of one kind of entity: its own scalars and its country; anything

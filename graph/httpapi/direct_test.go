@@ -72,6 +72,14 @@ fragment P on Source { title publisher { id name } }`, nil},
 	{"nested relations", `{ entity(id: "avtotor") { relations(first: 3) { edges { node { to { id relations(first: 2) { totalCount edges { node { id from { id } } } } } } } } } }`, nil},
 	{"skip and include", `query Q($yes: Boolean!, $no: Boolean!) { entity(id: "avtotor") { relations(first: 5) { totalCount @skip(if: $yes) edges { node { id @include(if: $yes) note @include(if: $no) from @skip(if: $no) { id } sources @skip(if: $yes) { id } } } } } }`, map[string]any{"yes": true, "no": false}},
 	{"assembles", `{ organization(id: "avtotor") { assembles { id to { id name } sources { title } } plants { assembles { id } } } brand(id: "baic") { assemblers { from { name } validFrom } models { assemblers(status: [ACTIVE]) { from { id } } } } }`, nil},
+	{"typed lists read ahead", `{ organization(id: "baic-group") { name brands { id name segment models { id name powertrain brand { id name } } owner { name } } jointVentures { id name parent { id } } subsidiaries { id } plants { id location { id name } operator { name } } agreements { name parties { id name } } partners { id } } }`, nil},
+	{"typed lists of each kind", `{ brand(id: "baic") { owner { id name brands { id } } models { id brand { id owner { id } } } } vehicleModel(id: "baic-x35") { brand { name models { name } } } plant(id: "avtotor-plant") { operator { name plants { id } } location { name parent { name contains { id } } } } place(id: "kaliningrad") { parent { name } contains { id } } agreement(id: "avtotor-baic-agreement-2023") { parties { name agreements { name } } } }`, nil},
+	{"typed lists in fragments and aliases", `{ organization(id: "baic-group") { ...O b: brands { i: id ... on Brand { m: models { n: name } } } } }
+fragment O on Organization { brands { id models { id } } brands { name } }`, nil},
+	{"typed lists with arguments", `{ organization(id: "baic-group") { brands(asOf: "2020") { id models { id } } jointVentures(asOf: "2030") { id } } }`, nil},
+	{"typed lists under a relations page", `{ entity(id: "baic-group") { relations(first: 10) { edges { node { to { id ... on Brand { models { id name } owner { id } } } } } } } }`, nil},
+	{"typed lists skipped", `query Q($yes: Boolean!) { organization(id: "baic-group") { brands @include(if: $yes) { id models @skip(if: $yes) { id } } } }`, map[string]any{"yes": true}},
+	{"typed lists of nothing", `{ organization(id: "avtotor") { brands { id models { id } } parent { id } } brand(id: "kaiyi") { models { id brand { id } } owner { id } } }`, nil},
 	{"one relation", `{ relation(id: "avtotor-assembles-kaiyi") { type from { name } to { name } validFrom sources { title publisher { name } publishedOn dateline url language createdAt updatedAt } } none: relation(id: "no-such-relation") { id } }`, nil},
 	{"node", `{ node(id: "avtotor-assembles-kaiyi") { id ... on Relation { type from { id } } } }`, nil},
 	{"neighborhood with types", `{ neighborhood(id: "baic-group", depth: 2, types: [OWNS_BRAND, HAS_MODEL], limit: 20) { truncated nodes { __typename id name aliases description kind sources { id } } relations { id sources { id publisher { id } } } } }`, nil},
@@ -325,4 +333,40 @@ fragment Ends on Relation { note @include(if: $no) from @skip(if: $no) { id name
 	if len(seen) != 2 {
 		t.Errorf("%d different answers to two sets of variables", len(seen))
 	}
+}
+
+// TestDirectFieldsWriteHeldTypedLists checks that a lookup that follows typed relation lists,
+// which reads them ahead, is written by the writer as a whole: the executor resolves each
+// brand's fields, with a goroutine per brand, and allocates several times more.
+func TestDirectFieldsWriteHeldTypedLists(t *testing.T) {
+	store := inmem.New()
+	t.Cleanup(func() { _ = store.Close(context.Background()) })
+	if err := seed.Load(context.Background(), store); err != nil {
+		t.Fatal(err)
+	}
+	const q = `{ organization(id: "baic-group") { name brands { id name models { id name } } jointVentures { id name } } }`
+	body, _ := json.Marshal(map[string]any{"query": q})
+	var answers [2]string
+	allocs := func(plain bool) float64 {
+		h := httpapi.NewHandler(httpapi.Options{Store: store, PlainExecution: plain})
+		return testing.AllocsPerRun(20, func() {
+			req := httptest.NewRequest(http.MethodPost, "/query", bytes.NewReader(body))
+			req.Header.Set("Content-Type", "application/json")
+			rec := httptest.NewRecorder()
+			h.ServeHTTP(rec, req)
+			if plain {
+				answers[1] = rec.Body.String()
+			} else {
+				answers[0] = rec.Body.String()
+			}
+		})
+	}
+	direct, plain := allocs(false), allocs(true)
+	if answers[0] != answers[1] || !strings.Contains(answers[0], `"models":[{`) {
+		t.Fatalf("answers differ or hold no models:\ndirect: %s\nplain:  %s", answers[0], answers[1])
+	}
+	if direct*2 > plain {
+		t.Errorf("%v allocations with the writer, %v without: the typed lists were not written", direct, plain)
+	}
+	t.Logf("allocations per lookup with typed lists: %v with the writer, %v without", direct, plain)
 }

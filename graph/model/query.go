@@ -238,13 +238,16 @@ func (q RelationsOfQuery) Key() RelationsOfKey {
 	field("first", []string{strconv.Itoa(firstOr(q.First, DefaultPageSize))})
 	field("after", []string{q.After})
 	// The newer arguments, in one JSON value each; absent ones add nothing, so the keys of
-	// queries without them are what they always were.
-	for _, v := range []struct {
-		name  string
-		value any
-	}{{"where", q.Filter.Where}, {"aggregate", q.Aggregate}} {
-		if b, _ := json.Marshal(v.value); string(b) != "null" {
-			field(v.name, []string{string(b)})
+	// queries without them are what they always were (and cost no encoding: every typed
+	// relation list asks its key).
+	if q.Filter.Where != nil {
+		if b, _ := json.Marshal(q.Filter.Where); string(b) != "null" {
+			field("where", []string{string(b)})
+		}
+	}
+	if q.Aggregate != nil {
+		if b, _ := json.Marshal(q.Aggregate); string(b) != "null" {
+			field("aggregate", []string{string(b)})
 		}
 	}
 	if o := sortOrder(q.Order, SortByID); o != (Order{Field: SortByID}) {
