@@ -67,6 +67,29 @@ func Endpoints(t RelationType) (from, to []EntityKind, ok bool) {
 	return slices.Clone(e.from), slices.Clone(e.to), ok
 }
 
+// OtherEndKind is the kind of every entity at the other end of a relation of type t from an
+// entity whose relations in direction dir are listed (OUT: those it starts, IN: those it
+// ends), when the rule book allows only one kind there; false for BOTH, for several kinds
+// and for an unknown type. The writes and imports hold every stored relation to the rule
+// book (CheckEndpoints), an entity's change of kind included.
+func OtherEndKind(t RelationType, dir Direction) (EntityKind, bool) {
+	e, ok := endpoints[t]
+	if !ok {
+		return "", false
+	}
+	var kinds []EntityKind
+	switch dir {
+	case DirectionOut:
+		kinds = e.to
+	case DirectionIn:
+		kinds = e.from
+	}
+	if len(kinds) != 1 {
+		return "", false
+	}
+	return kinds[0], true
+}
+
 // CheckEndpoints returns a BAD_USER_INPUT error when a relation of type t may not go from an
 // entity of kind from to one of kind to.
 func CheckEndpoints(t RelationType, from, to EntityKind) error {

@@ -89,6 +89,18 @@ func testNested(t *testing.T, s model.Store) {
 				Entities: []string{"baic", "baic-u5-plus", "baic-x35"},
 				Levels:   []map[string]pageWant{{"baic": {[]string{"r-baic-has-u5-plus", "r-baic-has-x35"}, true, 3}}},
 			}},
+		{"a page of as many as there are, and one of more", []string{"baic", "baic-x35"},
+			[]model.RelationsTree{
+				{Query: model.RelationsOfQuery{Direction: model.DirectionOut, Filter: model.RelationFilter{Types: []model.RelationType{model.RelHasModel}}, First: 3}},
+				{Query: model.RelationsOfQuery{Direction: model.DirectionIn, Filter: model.RelationFilter{Types: []model.RelationType{model.RelHasModel}}, First: 4}},
+			},
+			nestedWant{
+				Entities: []string{"baic", "baic-u5-plus", "baic-x35", "baic-x55"},
+				Levels: []map[string]pageWant{
+					{"baic": {[]string{"r-baic-has-u5-plus", "r-baic-has-x35", "r-baic-has-x55"}, false, 3}, "baic-x35": {nil, false, 0}},
+					{"baic": {nil, false, 0}, "baic-x35": {[]string{"r-baic-has-x35"}, false, 1}},
+				},
+			}},
 		{"no relations: empty pages, an empty next level", []string{"monaco"},
 			[]model.RelationsTree{{Query: brands, Next: []model.RelationsTree{{Query: models}}}},
 			nestedWant{Entities: []string{"monaco"}, Levels: []map[string]pageWant{{"monaco": {nil, false, 0}}, {}}}},

@@ -5,13 +5,13 @@ CALL (e) {
   WITH DISTINCT r, o0
   ORDER BY r.id
   LIMIT $l0_limit
-  WITH o0, [r.id, type(r), r.status, startNode(r) = o0, [o0.id, o0.kind, o0.type, o0.name]] AS l0_item
+  WITH o0, [r.id, type(r), r.status, startNode(r) = o0, [o0.id, o0.name]] AS l0_item
   CALL (o0) {
     MATCH (o0)-[r:HAS_MODEL]->(o1:Entity)
     WITH DISTINCT r, o1
     ORDER BY r.id
     LIMIT $l1_limit
-    WITH o1, [r.id, type(r), r.status, startNode(r) = o1, [o1.id, o1.kind, o1.type, o1.name]] AS l1_item
+    WITH o1, [r.id, type(r), r.status, startNode(r) = o1, [o1.id, o1.name]] AS l1_item
     RETURN collect(l1_item) AS l1_page
   }
   CALL (o0, l1_page) {
