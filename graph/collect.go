@@ -1,6 +1,7 @@
 package graph
 
 import (
+	"slices"
 	"sync"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -58,7 +59,7 @@ func (c *fieldCollections) get(sel ast.SelectionSet, impl []string) (collection,
 	c.mu.RLock()
 	defer c.mu.RUnlock()
 	for _, e := range c.m[k] {
-		if sameNodes(e.sel, sel) {
+		if slices.Equal(e.sel, sel) {
 			return e, true
 		}
 	}
@@ -74,7 +75,7 @@ func (c *fieldCollections) put(doc *ast.QueryDocument, impl []string, e collecti
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	for _, old := range c.m[k] {
-		if sameNodes(old.sel, e.sel) {
+		if slices.Equal(old.sel, e.sel) {
 			return
 		}
 	}
@@ -83,19 +84,6 @@ func (c *fieldCollections) put(doc *ast.QueryDocument, impl []string, e collecti
 	}
 	c.m[k] = append(c.m[k], e)
 	c.n++
-}
-
-// sameNodes says whether a and b hold the same nodes in the same order.
-func sameNodes(a, b ast.SelectionSet) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 // maxFragmentDepth bounds the fragments within fragments withoutDirectives follows; the

@@ -752,26 +752,9 @@ func (w *directWriter) publisher(sel ast.SelectionSet, id string) {
 
 // entity writes an entity's fields: those every entity has, and the kind's own (kindField).
 func (w *directWriter) entity(sel ast.SelectionSet, e model.Entity) {
-	var impl []string
-	var typename string
-	isNil := false
-	switch v := e.(type) {
-	case *model.Organization:
-		impl, typename, isNil = organizationImplementors, "Organization", v == nil
-	case *model.Brand:
-		impl, typename, isNil = brandImplementors, "Brand", v == nil
-	case *model.VehicleModel:
-		impl, typename, isNil = vehicleModelImplementors, "VehicleModel", v == nil
-	case *model.Plant:
-		impl, typename, isNil = plantImplementors, "Plant", v == nil
-	case *model.Place:
-		impl, typename, isNil = placeImplementors, "Place", v == nil
-	case *model.Agreement:
-		impl, typename, isNil = agreementImplementors, "Agreement", v == nil
-	default:
-		isNil = true
-	}
-	if isNil {
+	typename := typenameOf(e)
+	impl := implementorsOf(typename)
+	if impl == nil {
 		w.bad = true
 		return
 	}
@@ -861,21 +844,33 @@ func (w *directWriter) typedList(f *graphql.CollectedField, id string, tl typedL
 	w.list(len(kept), func(i int) { w.entity(f.Selections, kept[i]) })
 }
 
-// typenameOf is the GraphQL object type of an entity, "" for none.
+// typenameOf is the GraphQL object type of an entity, "" for none or a nil one.
 func typenameOf(e model.Entity) string {
-	switch e.(type) {
+	switch v := e.(type) {
 	case *model.Organization:
-		return "Organization"
+		if v != nil {
+			return "Organization"
+		}
 	case *model.Brand:
-		return "Brand"
+		if v != nil {
+			return "Brand"
+		}
 	case *model.VehicleModel:
-		return "VehicleModel"
+		if v != nil {
+			return "VehicleModel"
+		}
 	case *model.Plant:
-		return "Plant"
+		if v != nil {
+			return "Plant"
+		}
 	case *model.Place:
-		return "Place"
+		if v != nil {
+			return "Place"
+		}
 	case *model.Agreement:
-		return "Agreement"
+		if v != nil {
+			return "Agreement"
+		}
 	}
 	return ""
 }
