@@ -173,3 +173,93 @@ func TestAnnouncedBatchErrorsReachEveryWaiter(t *testing.T) {
 		})
 	}
 }
+
+// pendingKeys is how many keys wait in b's gathered batch.
+func pendingKeys[K comparable, V any](b *batcher[K, V]) int {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return len(b.pending)
+}
+
+// closeWindow fires b's window timer now, as if the window had elapsed.
+func closeWindow[K comparable, V any](t *testing.T, b *batcher[K, V]) {
+	t.Helper()
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.timer == nil {
+		t.Fatal("no window is open")
+	}
+	b.timer.Reset(0)
+}
+
+// waitPending waits until n keys are gathered in b's batch; the loads are goroutines that
+// block inside the loader, so the test watches the batch instead of the clock.
+func waitPending[K comparable, V any](t *testing.T, b *batcher[K, V], n int) {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for pendingKeys(b) < n {
+		if time.Now().After(deadline) {
+			t.Fatalf("%d keys gathered after 30 s, want %d", pendingKeys(b), n)
+		}
+		time.Sleep(time.Millisecond)
+	}
+}
+
+var concurrentIDs = []string{"avtotor", "baic-group", "kia", "hyundai", "bmw", "kaiyi", "baic", "russia"}
+
+// loadConcurrently loads every id from its own goroutine and returns a function that waits
+// for them and checks their answers.
+func loadConcurrently(t *testing.T, l *Loaders, ids []string) func() {
+	var wg sync.WaitGroup
+	got := make([]model.Entity, len(ids))
+	errs := make([]error, len(ids))
+	for i, id := range ids {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			got[i], errs[i] = l.Entity(context.Background(), id)
+		}()
+	}
+	return func() {
+		t.Helper()
+		wg.Wait()
+		for i, id := range ids {
+			if errs[i] != nil || got[i] == nil || got[i].GetID() != id {
+				t.Errorf("Entity(%q) = %v, %v", id, got[i], errs[i])
+			}
+		}
+	}
+}
+
+func TestConcurrentLoadsShareOneCallWhenTheWindowCloses(t *testing.T) {
+	store := seedStore(t)
+	l := newLoaders(store, time.Hour)
+	check := loadConcurrently(t, l, concurrentIDs)
+	waitPending(t, &l.entities, len(concurrentIDs))
+	if n := store.calls.Load(); n != 0 {
+		t.Fatalf("%d store calls before the window closed, want 0", n)
+	}
+	closeWindow(t, &l.entities)
+	check()
+	if n := store.calls.Load(); n != 1 {
+		t.Errorf("%d store calls for %d concurrent loads, want 1", n, len(concurrentIDs))
+	}
+	// A second load of the same id is served from the request's cache.
+	if _, err := l.Entity(context.Background(), "kia"); err != nil || store.calls.Load() != 1 {
+		t.Errorf("cached load: %v, %d calls, want 1", err, store.calls.Load())
+	}
+}
+
+func TestAFullBatchIsSentWithoutWaitingForTheWindow(t *testing.T) {
+	store := seedStore(t)
+	l := newLoaders(store, time.Hour)
+	l.entities.capacity = len(concurrentIDs)
+	// The window is an hour: the loads return only because the batch filled up.
+	loadConcurrently(t, l, concurrentIDs)()
+	if n := store.calls.Load(); n != 1 {
+		t.Errorf("%d store calls for a full batch of %d, want 1", n, len(concurrentIDs))
+	}
+	if pendingKeys(&l.entities) != 0 {
+		t.Error("keys left gathered after the batch was sent")
+	}
+}

@@ -23,36 +23,6 @@ func newLoaders(t *testing.T) (context.Context, *loader.Loaders, *instrument.Cou
 	return ctx, loader.New(instrument.Wrap(store, nil)), counter
 }
 
-func TestConcurrentLoadsShareOneCall(t *testing.T) {
-	ctx, l, counter := newLoaders(t)
-	ids := []string{"avtotor", "baic-group", "kia", "hyundai", "bmw", "kaiyi", "baic", "russia"}
-	var wg sync.WaitGroup
-	got := make([]model.Entity, len(ids))
-	errs := make([]error, len(ids))
-	for i, id := range ids {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			got[i], errs[i] = l.Entity(ctx, id)
-		}()
-	}
-	wg.Wait()
-	for i, id := range ids {
-		if errs[i] != nil || got[i].GetID() != id {
-			t.Errorf("Entity(%q) = %v, %v", id, got[i], errs[i])
-		}
-	}
-	// One batch; a very slow machine may split it in two, never into one call per id.
-	n := counter.Load()
-	if n > 2 {
-		t.Errorf("%d store calls for %d concurrent loads, want 1", n, len(ids))
-	}
-	// A second load of the same id is served from the request's cache.
-	if _, err := l.Entity(ctx, "kia"); err != nil || counter.Load() != n {
-		t.Errorf("cached load: %v, %d calls after %d", err, counter.Load(), n)
-	}
-}
-
 func TestUnknownIDs(t *testing.T) {
 	ctx, l, _ := newLoaders(t)
 	if _, err := l.Entity(ctx, "nobody"); !model.IsNotFound(err) {
