@@ -346,7 +346,7 @@ func (s *Store) importTouched(ctx context.Context, run string) ([]model.Touched,
 // revisionFromNode maps a :Revision node, and returns the run of an import's, whose Touched
 // entries its changes hold.
 func revisionFromNode(n dbtype.Node) (*model.Revision, string, error) {
-	p := &props{what: "revision", e: n}
+	p := &props{what: "revision", m: n.Props}
 	number, _ := prop[int64](p, "number")
 	rev := &model.Revision{
 		Number:    number,

@@ -45,18 +45,49 @@ func listOf[T any](rec *neo4j.Record, key string) ([]T, error) {
 	return out, nil
 }
 
-// props reads the properties of one stored node or relationship. It remembers the first
-// error, so mapping code reads straight through and checks once at the end.
+// props reads the properties of one stored node or relationship: a map, or a slim item's
+// keys and values side by side (slimProps), which spares a map per item. It remembers the
+// first error, so mapping code reads straight through and checks once at the end.
 type props struct {
 	what string // "entity", "source" or "relation", for messages
 	id   string
-	e    dbtype.Entity
+	m    map[string]any
+	keys []string // with vals, instead of m
+	vals []any
+	kind string // for a slim item that leaves the kind out: the kind the rule book fixes
 	err  error
 }
 
-func newProps(what string, e dbtype.Entity) *props {
-	id, _ := e.GetProperties()["id"].(string)
-	return &props{what: what, id: id, e: e}
+func newProps(what string, e dbtype.Entity) props {
+	m := e.GetProperties()
+	id, _ := m["id"].(string)
+	return props{what: what, id: id, m: m}
+}
+
+// slimProps reads a slim item's values of keys (keys[0] is "id"); kind, when not "", is the
+// entity's kind.
+func slimProps(keys []string, vals []any, kind string) props {
+	id, _ := vals[0].(string)
+	return props{what: "entity", id: id, keys: keys, vals: vals, kind: kind}
+}
+
+// get is the value stored under key, and whether there is one (null counts as none).
+func (p *props) get(key string) (any, bool) {
+	var v any
+	if p.keys != nil {
+		if key == "kind" && p.kind != "" {
+			return p.kind, true
+		}
+		for i, k := range p.keys {
+			if k == key {
+				v = p.vals[i]
+				break
+			}
+		}
+	} else {
+		v = p.m[key]
+	}
+	return v, v != nil
 }
 
 // fail records a bad property. The cause is kept as text only: ParseDate's BAD_USER_INPUT,
@@ -68,19 +99,20 @@ func (p *props) fail(key string, err error) {
 }
 
 func (p *props) has(key string) bool {
-	v, ok := p.e.GetProperties()[key]
-	return ok && v != nil
+	_, ok := p.get(key)
+	return ok
 }
 
 // prop reads an optional property of type T: the zero value and false when it is absent.
 func prop[T neo4j.PropertyValue](p *props, key string) (T, bool) {
 	var zero T
-	if !p.has(key) {
+	raw, ok := p.get(key)
+	if !ok {
 		return zero, false
 	}
-	v, err := neo4j.GetProperty[T](p.e, key)
-	if err != nil {
-		p.fail(key, err)
+	v, ok := raw.(T)
+	if !ok {
+		p.fail(key, fmt.Errorf("expected a %T, found a %T", zero, raw))
 		return zero, false
 	}
 	return v, true
@@ -208,6 +240,11 @@ func entitiesFromList(list []any) ([]model.Entity, error) {
 // concrete model type.
 func entityFromNode(n dbtype.Node) (model.Entity, error) {
 	p := newProps("entity", n)
+	return entityFromProps(&p)
+}
+
+// entityFromProps maps an entity's properties to its concrete model type.
+func entityFromProps(p *props) (model.Entity, error) {
 	base := model.EntityBase{
 		ID:          p.required("id"),
 		Name:        p.str("name"),

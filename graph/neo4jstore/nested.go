@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
-	"github.com/neo4j/neo4j-go-driver/v5/neo4j/dbtype"
 
 	"github.com/autograph-kg/autograph/graph/model"
 )
@@ -31,12 +30,13 @@ RETURN id, e ` + entityFields + ` AS entity, [%[2]s] AS trees`
 // (r the relation, %[3]s the other end), %[4]s and %[5]s the filter's WHERE and the ORDER BY
 // list, %[6]s the level's name (its parameters and columns are prefixed with it), %[7]s the
 // subqueries of the next levels (on the other end), %[8]s what adds their {total, page} maps
-// to an item, %[9]s the indentation of the level and %[10]s an item of the page: the relation
-// with its other end (see nestedBuilder.item).
+// to an item, %[9]s the indentation of the level, %[10]s an item of the page: the relation
+// with its other end (see nestedBuilder.item), and %[11]s "DISTINCT " for a level in both
+// directions, where a relation from an entity to itself matches twice.
 const cypherNestedLevel = `
 %[9]sCALL (%[1]s) {
 %[9]s  MATCH %[2]s%[4]s
-%[9]s  WITH DISTINCT r, %[3]s
+%[9]s  WITH %[11]sr, %[3]s
 %[9]s  ORDER BY %[5]s
 %[9]s  LIMIT $%[6]s_limit
 %[9]s  WITH %[3]s, %[10]s AS %[6]s_item%[7]s
@@ -50,7 +50,7 @@ const cypherNestedLevel = `
 %[9]s  WITH %[1]s, %[6]s_page
 %[9]s  WHERE size(%[6]s_page) >= $%[6]s_limit
 %[9]s  MATCH %[2]s%[4]s
-%[9]s  WITH %[1]s, count(DISTINCT r) AS %[6]s_total
+%[9]s  WITH %[1]s, count(%[11]sr) AS %[6]s_total
 %[9]s  RETURN %[6]s_total
 %[9]s}`
 
@@ -135,7 +135,8 @@ func partialOf(trees []model.RelationsTree) model.EntityFields {
 // end, and what adds the next levels' columns (cols, when there are some) to it. A tree without
 // Ends gets a map: the relation's relationFields projection, its ends' ids and the other end's
 // entityFields projection. A tree with Ends gets a slim item, a list that
-// slimPage decodes: the relation's id, type and status, whether it starts at the other end,
+// slimPage decodes: the relation's id, type and status, whether it starts at the other end
+// (the type and the start null where the level fixes them, slimFixed),
 // and the values of the other end's entityKeys for the builder's partial fields (for every
 // field when they are all); no key is repeated in every item, so the page is about a third
 // of the bytes to encode, send and decode.
@@ -152,7 +153,17 @@ func (b *nestedBuilder) item(t model.RelationsTree, end, cols string) (string, s
 	for i, k := range keys {
 		vals[i] = end + "." + k
 	}
-	expr := "[r.id, type(r), r.status, startNode(r) = " + end + ", [" + strings.Join(vals, ", ") + "]]"
+	// What the level fixes is left out (null): the type when it follows one, which end starts
+	// the relation when it has a direction (slimFixed).
+	typ, reversed := "type(r)", "startNode(r) = "+end
+	fixedType, fixedReversed := slimFixed(t.Query)
+	if fixedType != "" {
+		typ = "null"
+	}
+	if fixedReversed != nil {
+		reversed = "null"
+	}
+	expr := "[r.id, " + typ + ", r.status, " + reversed + ", [" + strings.Join(vals, ", ") + "]]"
 	if cols == "" {
 		return expr, ""
 	}
@@ -168,6 +179,20 @@ const (
 	slimEnd
 	slimNext
 )
+
+// slimFixed is what a slim item of a level leaves out as null: the relation's type when the
+// level follows one (typ), and whether the relation starts at the other end when the level has
+// a direction (reversed: an incoming relation starts there).
+func slimFixed(q model.RelationsOfQuery) (typ model.RelationType, reversed *bool) {
+	if len(q.Filter.Types) == 1 {
+		typ = q.Filter.Types[0]
+	}
+	if q.Direction != model.DirectionBoth {
+		in := q.Direction == model.DirectionIn
+		reversed = &in
+	}
+	return typ, reversed
+}
 
 // trees renders the subqueries of trees (normalised) from the entity variable from at depth
 // depth, and the list of their {total, page} maps.
@@ -224,7 +249,8 @@ func (b *nestedBuilder) level(t model.RelationsTree, from string, depth int) (st
 	}
 	indent := strings.Repeat("  ", depth)
 	item, addNext := b.item(t, end, nextCols)
-	block := fmt.Sprintf(cypherNestedLevel, from, fmt.Sprintf(pattern, from, rf.types, end), end, where(conds), ks.order, name, next, addNext, indent, item)
+	distinct := relDistinct(q.Direction)
+	block := fmt.Sprintf(cypherNestedLevel, from, fmt.Sprintf(pattern, from, rf.types, end), end, where(conds), ks.order, name, next, addNext, indent, item, distinct)
 	// where() indents for the top level; a nested level indents its conditions further.
 	block = strings.ReplaceAll(block, "\n  WHERE ", "\n"+indent+"  WHERE ")
 	block = strings.ReplaceAll(block, "\n    AND ", "\n"+indent+"    AND ")
@@ -258,19 +284,33 @@ func (s *Store) ReadNested(ctx context.Context, ids []string, trees []model.Rela
 		return model.ComposeNested(ctx, s, ids, trees)
 	}
 	ids = distinct(ids)
-	out := &model.Nested{Entities: map[string]model.Entity{}, Trees: emptyTrees(norm)}
-	if f := partialOf(norm); f != 0 && f != model.AllEntityFields {
-		out.Partial, out.PartialFields = map[string]model.Entity{}, f
+	out := &model.Nested{Trees: emptyTrees(norm)}
+	partial := partialOf(norm)
+	if partial != 0 && partial != model.AllEntityFields {
+		out.PartialFields = partial
 	}
+	var recs []*neo4j.Record
 	if len(ids) > 0 {
 		cypher, params, err := nestedQuery(ids, norm)
 		if err != nil {
 			return nil, fmt.Errorf("neo4j: %s: %w", op, err)
 		}
-		recs, err := s.read(ctx, op, cypher, params)
-		if err != nil {
+		if recs, err = s.read(ctx, op, cypher, params); err != nil {
 			return nil, err
 		}
+	}
+	// The maps of the other ends are made to the size of what came, rather than grown.
+	items := 0
+	for _, rec := range recs {
+		v, _ := rec.Get("trees")
+		items += nestedItems(v)
+	}
+	if out.PartialFields != 0 {
+		out.Entities, out.Partial = make(map[string]model.Entity, len(recs)), make(map[string]model.Entity, items)
+	} else {
+		out.Entities = make(map[string]model.Entity, len(recs)+items)
+	}
+	if len(recs) > 0 {
 		keys := slimKeys(out)
 		for _, rec := range recs {
 			if err := nestedRecord(rec, norm, out, keys); err != nil {
@@ -340,6 +380,32 @@ func nestedRecord(rec *neo4j.Record, trees []model.RelationsTree, out *model.Nes
 	return nestedLevels(id, cols, trees, out.Trees, out, keys)
 }
 
+// nestedItems counts the items of the pages in v, a record's trees or an item's next levels,
+// at every depth; a value of another shape counts none (nestedLevels reports it).
+func nestedItems(v any) int {
+	n := 0
+	switch v := v.(type) {
+	case []any:
+		for _, x := range v {
+			n += nestedItems(x)
+		}
+	case map[string]any:
+		page, _ := v["page"].([]any)
+		n += len(page)
+		for _, item := range page {
+			switch item := item.(type) {
+			case []any:
+				if len(item) > slimNext {
+					n += nestedItems(item[slimNext])
+				}
+			case map[string]any:
+				n += nestedItems(item["next"])
+			}
+		}
+	}
+	return n
+}
+
 // nestedLevels decodes the {total, page} maps of trees for the entity owner into answers,
 // adding the other ends to out's Entities, or its Partial for a level read with the partial
 // projection; an entity reached twice keeps the page decoded first (the same page). keys are
@@ -376,7 +442,7 @@ func nestedLevels(owner string, cols []any, trees []model.RelationsTree, answers
 			}
 			var err error
 			kind, _ := fixedEnd(q)
-			if page, nexts, err = slimPage(owner, int(total), list, q.First, len(t.Next) > 0, keys.of(q), kind, ents); err != nil {
+			if page, nexts, err = slimPage(owner, int(total), list, q, len(t.Next) > 0, keys.of(q), kind, ents); err != nil {
 				return err
 			}
 		} else {
@@ -471,27 +537,37 @@ func fixedEnd(q model.RelationsOfQuery) (model.EntityKind, bool) {
 	return k, true
 }
 
-// slimPage decodes a page of slim items (nestedBuilder.item) of the entity owner: its
+// slimPage decodes a page of slim items (nestedBuilder.item) of the entity owner under q: its
 // relations, with the other ends added to ends (an entity there already is kept), and, when
 // withNext, each shown item's next levels, in the page's order. kind is the other ends'
 // kind when the level leaves it out (fixedEnd), else "".
-func slimPage(owner string, total int, list []any, first int, withNext bool, keys []string, kind model.EntityKind, ends map[string]model.Entity) (*model.RelationPage, [][]any, error) {
-	page := &model.RelationPage{TotalCount: total, HasNextPage: len(list) > first}
-	shown := list[:min(len(list), first)]
+func slimPage(owner string, total int, list []any, q model.RelationsOfQuery, withNext bool, keys []string, kind model.EntityKind, ends map[string]model.Entity) (*model.RelationPage, [][]any, error) {
+	page := &model.RelationPage{TotalCount: total, HasNextPage: len(list) > q.First}
+	shown := list[:min(len(list), q.First)]
+	var block []model.Relation // the page's relations, in one allocation
 	if len(shown) > 0 {
 		page.Items = make([]*model.Relation, 0, len(shown))
+		block = make([]model.Relation, len(shown))
 	}
+	fixedType, fixedReversed := slimFixed(q)
 	var nexts [][]any
-	var props map[string]any
 	for _, v := range shown {
 		item, ok := v.([]any)
 		if !ok || len(item) < slimEnd+1 || withNext && len(item) < slimNext+1 {
 			return nil, nil, fmt.Errorf("relation below %q: expected a slim item, found %T of %d", owner, v, len(item))
 		}
 		id, ok1 := item[slimRelID].(string)
-		typ, ok2 := item[slimRelType].(string)
+		typ, ok2 := string(fixedType), fixedType != ""
+		if !ok2 {
+			typ, ok2 = item[slimRelType].(string)
+		}
 		status, ok3 := item[slimRelStatus].(string)
-		reversed, ok4 := item[slimReversed].(bool)
+		var reversed, ok4 bool
+		if fixedReversed != nil {
+			reversed, ok4 = *fixedReversed, true
+		} else {
+			reversed, ok4 = item[slimReversed].(bool)
+		}
 		vals, ok5 := item[slimEnd].([]any)
 		if !ok1 || !ok2 || !ok3 || !ok4 || !ok5 || len(vals) != len(keys) {
 			return nil, nil, fmt.Errorf("relation below %q: a slim item of the wrong shape", owner)
@@ -500,7 +576,8 @@ func slimPage(owner string, total int, list []any, first int, withNext bool, key
 		if endID == "" {
 			return nil, nil, fmt.Errorf("relation %q below %q: the other end has no id", id, owner)
 		}
-		r := &model.Relation{ID: id, Type: model.RelationType(typ), Status: model.RelationStatus(status), FromID: owner, ToID: endID}
+		r := &block[len(page.Items)]
+		*r = model.Relation{ID: id, Type: model.RelationType(typ), Status: model.RelationStatus(status), FromID: owner, ToID: endID}
 		if reversed {
 			r.FromID, r.ToID = endID, owner
 		}
@@ -509,20 +586,8 @@ func slimPage(owner string, total int, list []any, first int, withNext bool, key
 		}
 		page.Items = append(page.Items, r)
 		if _, seen := ends[endID]; !seen {
-			// entityFromNode copies what it reads: one map serves every item.
-			if props == nil {
-				props = make(map[string]any, len(keys))
-			}
-			clear(props)
-			if kind != "" {
-				props["kind"] = string(kind)
-			}
-			for k, key := range keys {
-				if vals[k] != nil {
-					props[key] = vals[k]
-				}
-			}
-			e, err := entityFromNode(dbtype.Node{Props: props})
+			p := slimProps(keys, vals, string(kind))
+			e, err := entityFromProps(&p)
 			if err != nil {
 				return nil, nil, err
 			}

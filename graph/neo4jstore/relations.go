@@ -239,8 +239,8 @@ func (s *Store) Relations(ctx context.Context, q model.RelationQuery) (*model.Re
 
 // cypherRelationsOf pages the relations of many entities in one statement: per entity, a
 // correlated subquery counts its matching relations and another takes one page. Unknown
-// ids give no row; the Go side gives them an empty page. DISTINCT makes a self-loop count
-// once when both directions are followed. %[1]s is the pattern from e (relOfOut, relOfIn
+// ids give no row; the Go side gives them an empty page. %[9]s is DISTINCT when both
+// directions are followed (relDistinct), so that a self-loop counts once. %[1]s is the pattern from e (relOfOut, relOfIn
 // or relOfBoth), %[2]s and %[3]s the filter's WHERE without and with the keyset condition,
 // %[4]s the ORDER BY list, %[5]s and %[6]s the aggregate subqueries and their columns, and
 // %[7]s and %[8]s what RelationsOfWithEnds adds: the other end o of each relation, kept
@@ -250,11 +250,11 @@ UNWIND $ids AS id
 MATCH (e:Entity {id: id})
 CALL (e) {
   MATCH %[1]s%[2]s
-  RETURN count(DISTINCT r) AS total
+  RETURN count(%[9]sr) AS total
 }
 CALL (e) {
   MATCH %[1]s%[3]s
-  WITH DISTINCT r%[7]s
+  WITH %[9]sr%[7]s
   ORDER BY %[4]s
   LIMIT $limit
   RETURN collect({rel: ` + relationFields + `, fromId: startNode(r).id, toId: endNode(r).id%[8]s}) AS page
@@ -272,7 +272,7 @@ UNWIND $ids AS id
 MATCH (e:Entity {id: id})
 CALL (e) {
   MATCH %[1]s%[3]s
-  WITH DISTINCT r%[7]s
+  WITH %[9]sr%[7]s
   ORDER BY %[4]s
   LIMIT $limit
   RETURN collect({rel: ` + relationFields + `, fromId: startNode(r).id, toId: endNode(r).id%[8]s}) AS page
@@ -285,7 +285,7 @@ CALL (e, page) {
   WITH e, page
   WHERE size(page) >= $limit
   MATCH %[1]s%[2]s
-  WITH e, count(DISTINCT r) AS total
+  WITH e, count(%[9]sr) AS total
   RETURN total
 }%[5]s
 RETURN id, total, page%[6]s`
@@ -297,9 +297,18 @@ UNWIND $ids AS id
 MATCH (e:Entity {id: id})
 CALL (e) {
   MATCH %[1]s%[2]s
-  RETURN count(DISTINCT r) AS total
+  RETURN count(%[9]sr) AS total
 }%[5]s
 RETURN id, total, [] AS page%[6]s`
+
+// relDistinct is "DISTINCT " for a pattern that follows both directions, where a relation
+// from an entity to itself matches twice, and "" for one direction, where no relation can.
+func relDistinct(dir model.Direction) string {
+	if dir == model.DirectionBoth {
+		return "DISTINCT "
+	}
+	return ""
+}
 
 const (
 	// The patterns of RelationsOf, by direction; %s is the type part, o the other end.
@@ -346,7 +355,8 @@ func relationsOfQuery(ids []string, q model.RelationsOfQuery, ends bool) (string
 	}
 	dateKeyParams(params, q.Order)
 	pat := fmt.Sprintf(pattern, rf.types)
-	blocks, cols := aggregateBlocks("(e)", "MATCH "+pat+where(rf.conds)+"\n  WITH DISTINCT r", "r", q.Aggregate)
+	distinct := relDistinct(q.Direction)
+	blocks, cols := aggregateBlocks("(e)", "MATCH "+pat+where(rf.conds)+"\n  WITH "+distinct+"r", "r", q.Aggregate)
 	template := cypherRelationsOf
 	switch {
 	case q.CountOnly:
@@ -358,7 +368,7 @@ func relationsOfQuery(ids []string, q model.RelationsOfQuery, ends bool) (string
 	if ends && !q.CountOnly {
 		keepEnd, returnEnd = ", o", ", end: o "+entityFields
 	}
-	cypher := fmt.Sprintf(template, pat, where(rf.conds), where(withAfter(rf.conds, hasCursor, ks.after)), ks.order, blocks, cols, keepEnd, returnEnd)
+	cypher := fmt.Sprintf(template, pat, where(rf.conds), where(withAfter(rf.conds, hasCursor, ks.after)), ks.order, blocks, cols, keepEnd, returnEnd, distinct)
 	return cypher, params, nil
 }
 

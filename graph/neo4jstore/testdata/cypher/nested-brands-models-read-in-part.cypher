@@ -2,16 +2,16 @@ UNWIND $ids AS id
 MATCH (e:Entity {id: id})
 CALL (e) {
   MATCH (e)-[r:OWNS_BRAND]->(o0:Entity)
-  WITH DISTINCT r, o0
+  WITH r, o0
   ORDER BY r.id
   LIMIT $l0_limit
-  WITH o0, [r.id, type(r), r.status, startNode(r) = o0, [o0.id, o0.name]] AS l0_item
+  WITH o0, [r.id, null, r.status, null, [o0.id, o0.name]] AS l0_item
   CALL (o0) {
     MATCH (o0)-[r:HAS_MODEL]->(o1:Entity)
-    WITH DISTINCT r, o1
+    WITH r, o1
     ORDER BY r.id
     LIMIT $l1_limit
-    WITH o1, [r.id, type(r), r.status, startNode(r) = o1, [o1.id, o1.name]] AS l1_item
+    WITH o1, [r.id, null, r.status, null, [o1.id, o1.name]] AS l1_item
     RETURN collect(l1_item) AS l1_page
   }
   CALL (o0, l1_page) {
@@ -22,7 +22,7 @@ CALL (e) {
     WITH o0, l1_page
     WHERE size(l1_page) >= $l1_limit
     MATCH (o0)-[r:HAS_MODEL]->(o1:Entity)
-    WITH o0, count(DISTINCT r) AS l1_total
+    WITH o0, count(r) AS l1_total
     RETURN l1_total
   }
   RETURN collect(l0_item + [[{total: l1_total, page: l1_page}]]) AS l0_page
@@ -35,7 +35,7 @@ CALL (e, l0_page) {
   WITH e, l0_page
   WHERE size(l0_page) >= $l0_limit
   MATCH (e)-[r:OWNS_BRAND]->(o0:Entity)
-  WITH e, count(DISTINCT r) AS l0_total
+  WITH e, count(r) AS l0_total
   RETURN l0_total
 }
 RETURN id, e {.id, .kind, .name, .aliases, .description, .sourceIds, .createdAt, .updatedAt, .type, .ownership, .founded, .countryId, .segment, .powertrain, .opened, .countryCode, .signedOn, .announcedOn, .provisionsJson} AS entity, [{total: l0_total, page: l0_page}] AS trees

@@ -2,7 +2,7 @@ UNWIND $ids AS id
 MATCH (e:Entity {id: id})
 CALL (e) {
   MATCH (e)-[r:OWNS_BRAND]->(o0:Entity)
-  WITH DISTINCT r, o0
+  WITH r, o0
   ORDER BY r.id
   LIMIT $l0_limit
   WITH o0, {rel: r {.id, .status, .validFrom, .validTo, .quantity, .note, .sourceIds, .createdAt, .updatedAt, type: type(r)}, fromId: startNode(r).id, toId: endNode(r).id, end: o0 {.id, .kind, .name, .aliases, .description, .sourceIds, .createdAt, .updatedAt, .type, .ownership, .founded, .countryId, .segment, .powertrain, .opened, .countryCode, .signedOn, .announcedOn, .provisionsJson}} AS l0_item
@@ -16,12 +16,12 @@ CALL (e, l0_page) {
   WITH e, l0_page
   WHERE size(l0_page) >= $l0_limit
   MATCH (e)-[r:OWNS_BRAND]->(o0:Entity)
-  WITH e, count(DISTINCT r) AS l0_total
+  WITH e, count(r) AS l0_total
   RETURN l0_total
 }
 CALL (e) {
   MATCH (e)<-[r:JOINT_VENTURE_OF]-(o0:Entity)
-  WITH DISTINCT r, o0
+  WITH r, o0
   ORDER BY r.id
   LIMIT $l1_limit
   WITH o0, {rel: r {.id, .status, .validFrom, .validTo, .quantity, .note, .sourceIds, .createdAt, .updatedAt, type: type(r)}, fromId: startNode(r).id, toId: endNode(r).id, end: o0 {.id, .kind, .name, .aliases, .description, .sourceIds, .createdAt, .updatedAt, .type, .ownership, .founded, .countryId, .segment, .powertrain, .opened, .countryCode, .signedOn, .announcedOn, .provisionsJson}} AS l1_item
@@ -35,7 +35,7 @@ CALL (e, l1_page) {
   WITH e, l1_page
   WHERE size(l1_page) >= $l1_limit
   MATCH (e)<-[r:JOINT_VENTURE_OF]-(o0:Entity)
-  WITH e, count(DISTINCT r) AS l1_total
+  WITH e, count(r) AS l1_total
   RETURN l1_total
 }
 CALL (e) {

@@ -2,7 +2,7 @@ UNWIND $ids AS id
 MATCH (e:Entity {id: id})
 CALL (e) {
   MATCH (e)-[r:HAS_MODEL]->(o:Entity)
-  WITH DISTINCT r, o
+  WITH r, o
   ORDER BY r.id
   LIMIT $limit
   RETURN collect({rel: r {.id, .status, .validFrom, .validTo, .quantity, .note, .sourceIds, .createdAt, .updatedAt, type: type(r)}, fromId: startNode(r).id, toId: endNode(r).id, end: o {.id, .kind, .name, .aliases, .description, .sourceIds, .createdAt, .updatedAt, .type, .ownership, .founded, .countryId, .segment, .powertrain, .opened, .countryCode, .signedOn, .announcedOn, .provisionsJson}}) AS page
@@ -15,7 +15,7 @@ CALL (e, page) {
   WITH e, page
   WHERE size(page) >= $limit
   MATCH (e)-[r:HAS_MODEL]->(o:Entity)
-  WITH e, count(DISTINCT r) AS total
+  WITH e, count(r) AS total
   RETURN total
 }
 RETURN id, total, page
