@@ -2,6 +2,7 @@ package graph
 
 import (
 	"context"
+	"slices"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
@@ -237,17 +238,28 @@ func related[N model.Entity](ctx context.Context, id string, dir model.Direction
 // relatedIDs is the entities at the other ends of id's relations rels, each once, those of
 // the active relations first: the order of a typed relation list.
 func relatedIDs(id string, rels []*model.Relation) []string {
-	var ids []string
-	seen := make(map[string]bool, len(rels))
+	ids := make([]string, 0, len(rels))
+	// A short list is searched for an id already listed rather than kept in a set.
+	const short = 32
+	var seen map[string]bool
+	if len(rels) > short {
+		seen = make(map[string]bool, len(rels))
+	}
 	for pass := 0; pass < 2; pass++ {
 		for _, r := range rels {
 			if (r.Status == model.StatusActive) != (pass == 0) {
 				continue
 			}
-			if o := r.Other(id); !seen[o] {
+			o := r.Other(id)
+			if seen != nil {
+				if seen[o] {
+					continue
+				}
 				seen[o] = true
-				ids = append(ids, o)
+			} else if slices.Contains(ids, o) {
+				continue
 			}
+			ids = append(ids, o)
 		}
 	}
 	return ids

@@ -45,10 +45,10 @@ func (l *Loaders) HeldEntitiesReading(ids []string, f model.EntityFields) ([]mod
 	out := make([]model.Entity, 0, len(ids))
 	for _, id := range ids {
 		l.mu.Lock()
-		p, ok := l.partial[id]
+		p, ok := l.partialEntity(id, f)
 		l.mu.Unlock()
-		if ok && p.fields.Has(f) {
-			out = append(out, p.e)
+		if ok {
+			out = append(out, p)
 			continue
 		}
 		e, ok := l.entities.held(id)

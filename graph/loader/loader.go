@@ -54,14 +54,29 @@ type Loaders struct {
 	mu      sync.Mutex
 	queries map[model.RelationsOfKey]model.RelationsOfQuery
 	// partial holds the entities nested reads brought with some of their fields only
-	// (model.Nested.Partial), guarded by mu; EntitiesReading serves from it.
-	partial map[string]partialEntity
+	// (model.Nested.Partial), one set per read, guarded by mu; EntitiesReading serves from
+	// it. A request makes few nested reads, so a lookup goes through the sets.
+	partial []partialSet
 }
 
-// partialEntity is an entity of which only fields (with its id and kind) were read.
-type partialEntity struct {
-	e      model.Entity
+// partialSet is the entities a nested read brought of which only fields (with their id and
+// kind) were read. The map is the read's own, kept as it came.
+type partialSet struct {
+	ents   map[string]model.Entity
 	fields model.EntityFields
+}
+
+// partialEntity is an entity a nested read brought with the fields f or more; mu must be held.
+func (l *Loaders) partialEntity(id string, f model.EntityFields) (model.Entity, bool) {
+	for _, s := range l.partial {
+		if !s.fields.Has(f) {
+			continue
+		}
+		if e, ok := s.ents[id]; ok {
+			return e, true
+		}
+	}
+	return nil, false
 }
 
 // news is one announcement: the relations, pages, entities or sources whose keys it

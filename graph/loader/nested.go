@@ -67,8 +67,17 @@ func (l *Loaders) primeTrees(trees []model.RelationsTree, answers []model.TreePa
 			return
 		}
 		k := l.remember(t.Query)
-		pages := make(map[relKey]*model.RelationPage, 3*len(answers[i].Pages))
-		var rels []*model.Relation
+		ways, n := 3, 0 // the ways of asking a page serves
+		if answers[i].Slim {
+			ways = 1
+		}
+		for _, p := range answers[i].Pages {
+			if p != nil {
+				n += len(p.Items)
+			}
+		}
+		pages := make(map[relKey]*model.RelationPage, ways*len(answers[i].Pages))
+		rels := make([]*model.Relation, 0, n)
 		for id, p := range answers[i].Pages {
 			if p != nil {
 				// A whole page serves every way of asking (RelationsOf too: the other ends
@@ -89,22 +98,14 @@ func (l *Loaders) primeTrees(trees []model.RelationsTree, answers []model.TreePa
 }
 
 // primePartial keeps the entities a nested read brought with only fields, for EntitiesReading.
-// An entity kept already with more fields keeps them.
+// The map becomes the loaders': nothing else may change it.
 func (l *Loaders) primePartial(ents map[string]model.Entity, fields model.EntityFields) {
 	if len(ents) == 0 {
 		return
 	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if l.partial == nil {
-		l.partial = make(map[string]partialEntity, len(ents))
-	}
-	for id, e := range ents {
-		if old, ok := l.partial[id]; ok && old.fields.Has(fields) {
-			continue
-		}
-		l.partial[id] = partialEntity{e: e, fields: fields}
-	}
+	l.partial = append(l.partial, partialSet{ents: ents, fields: fields})
 }
 
 // EntitiesReading is Entities for a caller that reads only the fields need gives of the
@@ -123,11 +124,11 @@ func (l *Loaders) EntitiesReading(ctx context.Context, ids []string, need func()
 	var rest []string
 	l.mu.Lock()
 	for _, id := range ids {
-		if p, ok := l.partial[id]; ok && p.fields.Has(f) {
+		if e, ok := l.partialEntity(id, f); ok {
 			if served == nil {
 				served = make(map[string]model.Entity, len(ids))
 			}
-			served[id] = p.e
+			served[id] = e
 		} else {
 			rest = append(rest, id)
 		}
