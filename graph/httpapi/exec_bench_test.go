@@ -13,6 +13,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/autograph-kg/autograph/bench/benchkit"
 	"github.com/autograph-kg/autograph/graph/feed"
 	"github.com/autograph-kg/autograph/graph/httpapi"
 	"github.com/autograph-kg/autograph/graph/inmem"
@@ -151,4 +152,24 @@ func processCPU() int64 {
 		return 0
 	}
 	return ru.Utime.Nano() + ru.Stime.Nano()
+}
+
+// The product questions of the load mix (graph/testdata/questions, as bench/loadgen sends
+// them), one sub-benchmark each, through the handler as the server builds it with the answer
+// cache off: which question costs what.
+func BenchmarkServedQuestions(b *testing.B) {
+	qs, err := benchkit.LoadQuestions("../testdata/questions")
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, q := range qs {
+		var req struct {
+			Query     string         `json:"query"`
+			Variables map[string]any `json:"variables"`
+		}
+		if err := json.Unmarshal(q.Body, &req); err != nil {
+			b.Fatal(err)
+		}
+		b.Run(q.Name, func(b *testing.B) { benchServed(b, req.Query, req.Variables) })
+	}
 }
