@@ -1,7 +1,6 @@
 package instrument
 
 import (
-	"regexp"
 	"sync"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -57,7 +56,23 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 // new one would otherwise make new time series.
 const maxOperationNames = 200
 
-var operationNameRE = regexp.MustCompile(`^[_A-Za-z][_0-9A-Za-z]{0,63}$`)
+// validOperationName reports whether name is a GraphQL name of at most 64 characters
+// ([_A-Za-z][_0-9A-Za-z]*), which alone may become a label value.
+func validOperationName(name string) bool {
+	if name == "" || len(name) > 64 {
+		return false
+	}
+	for i := 0; i < len(name); i++ {
+		c := name[i]
+		switch {
+		case c == '_', 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z':
+		case '0' <= c && c <= '9' && i > 0:
+		default:
+			return false
+		}
+	}
+	return true
+}
 
 // OperationLabel is the label value for an operation name: "anonymous" for none, "other"
 // past the first maxOperationNames distinct valid names.
@@ -65,7 +80,7 @@ func (m *Metrics) OperationLabel(name string) string {
 	switch {
 	case name == "":
 		return "anonymous"
-	case !operationNameRE.MatchString(name):
+	case !validOperationName(name):
 		return "invalid"
 	}
 	return m.names.label(name)

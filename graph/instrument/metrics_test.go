@@ -16,6 +16,9 @@ func TestOperationLabelIsBounded(t *testing.T) {
 		{"has space", "invalid"},
 		{strings.Repeat("x", 65), "invalid"},
 		{"名前", "invalid"},
+		{"9lives", "invalid"},
+		{"_op9", "_op9"},
+		{strings.Repeat("x", 64), strings.Repeat("x", 64)},
 	} {
 		if got := m.OperationLabel(tc.in); got != tc.want {
 			t.Errorf("OperationLabel(%q) = %q, want %q", tc.in, got, tc.want)
