@@ -89,7 +89,7 @@ func writeDirect(ctx context.Context, oc *graphql.OperationContext, shared *fiel
 	}
 	bufs := BuffersFrom(ctx)
 	ld := loader.For(ctx)
-	w := &directWriter{oc: oc, bufs: bufs, buf: bufs.Get(size), shared: shared, ld: ld}
+	w := &directWriter{oc: oc, bufs: bufs, buf: bufs.Get(size), shared: shared, ld: ld, grouped: inAList(ctx)}
 	w.knownEnds(res)
 	for round := range maxDirectRounds {
 		w.buf, w.needEnts, w.needSrcs, w.pubSrcs, w.bad = w.buf[:0], w.needEnts[:0], w.needSrcs[:0], w.pubSrcs[:0], false
@@ -113,7 +113,11 @@ func writeDirect(ctx context.Context, oc *graphql.OperationContext, shared *fiel
 		}
 		if len(w.needSrcs) > 0 {
 			ids := dedupe(w.needSrcs)
-			srcs, err := ld.SourcesAsked(ctx, ids)
+			load := ld.SourcesAsked
+			if w.grouped {
+				load = ld.Sources
+			}
+			srcs, err := load(ctx, ids)
 			if err != nil {
 				return nil
 			}
@@ -132,6 +136,18 @@ func writeDirect(ctx context.Context, oc *graphql.OperationContext, shared *fiel
 		}
 	}
 	return nil
+}
+
+// inAList reports whether the field is inside a list the executor resolves (an element of
+// the edges of a connection it handed back, or a field of such an element), where the
+// writers of the other elements load concurrently.
+func inAList(ctx context.Context) bool {
+	for fc := graphql.GetFieldContext(ctx); fc != nil; fc = fc.Parent {
+		if fc.Index != nil {
+			return true
+		}
+	}
+	return false
 }
 
 // knownEnds gives the writer the entities that res holds besides its relations, which are
@@ -193,7 +209,11 @@ func (w *directWriter) publishersAhead(ctx context.Context, ld *loader.Loaders) 
 // loadEntities loads ids (distinct) into w.ents, nil for those the store does not know; false
 // on a store error, on which the field goes back to the executor.
 func (w *directWriter) loadEntities(ctx context.Context, ld *loader.Loaders, ids []string) bool {
-	ents, err := ld.EntitiesAsked(ctx, ids)
+	load := ld.EntitiesAsked
+	if w.grouped {
+		load = ld.Entities
+	}
+	ents, err := load(ctx, ids)
 	if err != nil {
 		return false
 	}
@@ -251,6 +271,13 @@ type directWriter struct {
 	ld *loader.Loaders
 	// shared keeps field collections across requests; nil keeps them for this field only.
 	shared *fieldCollections
+	// grouped is set when the field is inside a list the executor resolves: what it misses is loaded with what was announced with it (Entities, Sources), so that the first
+	// element's writer fetches for all of them and the others find it cached. The writer of
+	// a whole list asks for exactly its keys instead (EntitiesAsked, SourcesAsked): it has
+	// them all, and grouping hundreds of announced keys only to find them among its own was
+	// most of a load's time; an element's writer asking for exactly its own would wait for
+	// its siblings' in the loaders' window.
+	grouped bool
 }
 
 // collected caches gqlgen's field collection of one selection set for one type, which the

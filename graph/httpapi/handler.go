@@ -63,7 +63,9 @@ type Options struct {
 	// its assets from a CDN), for a page of the server's own; it is served as it is, without
 	// the link to the explorer that the GraphiQL page gets.
 	Playground http.Handler
-	// StoreCallsExtension adds extensions.storeCalls (store calls made) to every response.
+	// StoreCallsExtension adds extensions.storeCalls (store calls made) and
+	// extensions.loaderWindowBatches (batches that waited for the loaders' gathering window)
+	// to every response.
 	StoreCallsExtension bool
 	// WriteTokens are write tokens without a name (their writes are recorded as
 	// model.UnnamedTokenActor); Auth.Tokens holds named ones. With no token and no JWT key,
@@ -198,6 +200,7 @@ func NewHandler(o Options) http.Handler {
 					resp.Extensions = map[string]any{}
 				}
 				resp.Extensions["storeCalls"] = c.Load()
+				resp.Extensions["loaderWindowBatches"] = loader.For(ctx).WindowBatches()
 			}
 			return resp
 		})

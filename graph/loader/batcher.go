@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -62,6 +63,8 @@ type batcher[K comparable, V any] struct {
 	pendingDone chan struct{} // the gathered batch's done, shared by its entries
 	pendingCtx  context.Context
 	timer       *time.Timer
+	// windowed counts the batches sent because their window closed, rather than at once.
+	windowed atomic.Int64
 }
 
 // loadOne is load of one key.
@@ -226,6 +229,7 @@ func (b *batcher[K, V]) flush() {
 	keys, done := b.takePending()
 	b.mu.Unlock()
 	if len(keys) > 0 {
+		b.windowed.Add(1)
 		b.run(ctx, keys, done)
 	}
 }

@@ -639,6 +639,13 @@ func (l *Loaders) Entity(ctx context.Context, id string) (model.Entity, error) {
 	return e.val, e.err
 }
 
+// WindowBatches is how many batches the loaders have sent because a gathering window closed:
+// each one made its callers wait for the window. Batches of announced siblings, of a caller
+// outside a list and of a full batch are sent at once and not counted.
+func (l *Loaders) WindowBatches() int64 {
+	return l.entities.windowed.Load() + l.sources.windowed.Load() + l.relationsOf.windowed.Load()
+}
+
 // Entities loads several entities in the order asked, leaving out unknown ids.
 func (l *Loaders) Entities(ctx context.Context, ids []string) ([]model.Entity, error) {
 	return present(l.entities.load(ctx, ids...))
