@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"slices"
 	"strconv"
-	"strings"
 )
 
 // The query rules. Every query type has one Normalize method that checks the query and fills
@@ -211,60 +210,77 @@ type RelationsOfKey string
 // BOTH, First <= 0 against DefaultPageSize. Every value is quoted, so no choice of ids can
 // make two different queries share a key.
 func (q RelationsOfQuery) Key() RelationsOfKey {
-	var b strings.Builder
-	field := func(name string, values []string) {
-		b.WriteString(name)
-		b.WriteByte('=')
-		for i, v := range values {
-			if i > 0 {
-				b.WriteByte(',')
-			}
-			b.WriteString(strconv.Quote(v))
-		}
-		b.WriteByte(';')
-	}
-	field("direction", []string{string(direction(q.Direction))})
-	field("ids", canonical(q.Filter.IDs))
-	field("types", asStrings(canonical(q.Filter.Types)))
-	field("status", asStrings(canonical(q.Filter.Status)))
-	var asOf []string
+	// Written into one buffer: every typed relation list asks its key, the loaders again
+	// for each batch.
+	b := make([]byte, 0, 128)
+	b = keyField(b, "direction", string(direction(q.Direction)))
+	b = keyList(b, "ids", q.Filter.IDs)
+	b = keyList(b, "types", q.Filter.Types)
+	b = keyList(b, "status", q.Filter.Status)
 	if q.Filter.AsOf != nil {
-		asOf = []string{q.Filter.AsOf.String()}
+		b = keyField(b, "asOf", q.Filter.AsOf.String())
+	} else {
+		b = append(b, "asOf=;"...)
 	}
-	field("asOf", asOf)
-	field("from", canonical(q.Filter.FromIDs))
-	field("to", canonical(q.Filter.ToIDs))
-	field("sources", canonical(q.Filter.SourceIDs))
-	field("first", []string{strconv.Itoa(firstOr(q.First, DefaultPageSize))})
-	field("after", []string{q.After})
+	b = keyList(b, "from", q.Filter.FromIDs)
+	b = keyList(b, "to", q.Filter.ToIDs)
+	b = keyList(b, "sources", q.Filter.SourceIDs)
+	b = keyField(b, "first", strconv.Itoa(firstOr(q.First, DefaultPageSize)))
+	b = keyField(b, "after", q.After)
 	// The newer arguments, in one JSON value each; absent ones add nothing, so the keys of
-	// queries without them are what they always were (and cost no encoding: every typed
-	// relation list asks its key).
+	// queries without them are what they always were (and cost no encoding).
 	if q.Filter.Where != nil {
-		if b, _ := json.Marshal(q.Filter.Where); string(b) != "null" {
-			field("where", []string{string(b)})
+		if j, _ := json.Marshal(q.Filter.Where); string(j) != "null" {
+			b = keyField(b, "where", string(j))
 		}
 	}
 	if q.Aggregate != nil {
-		if b, _ := json.Marshal(q.Aggregate); string(b) != "null" {
-			field("aggregate", []string{string(b)})
+		if j, _ := json.Marshal(q.Aggregate); string(j) != "null" {
+			b = keyField(b, "aggregate", string(j))
 		}
 	}
 	if o := sortOrder(q.Order, SortByID); o != (Order{Field: SortByID}) {
-		field("order", []string{orderTag(o)})
+		b = keyField(b, "order", orderTag(o))
 	}
 	if q.CountOnly {
-		field("countOnly", nil)
+		b = append(b, "countOnly=;"...)
 	}
-	return RelationsOfKey(b.String())
+	return RelationsOfKey(b)
 }
 
-func asStrings[T ~string](xs []T) []string {
-	out := make([]string, len(xs))
-	for i, x := range xs {
-		out[i] = string(x)
+// keyField appends `name="value";` to a key.
+func keyField(b []byte, name, value string) []byte {
+	b = append(b, name...)
+	b = append(b, '=')
+	b = strconv.AppendQuote(b, value)
+	return append(b, ';')
+}
+
+// keyList appends `name="v1","v2";` to a key, with values in canonical order (sorted, each
+// once) so that the same set makes the same key.
+func keyList[T ~string](b []byte, name string, values []T) []byte {
+	if len(values) > 1 && !canonicalAlready(values) {
+		values = canonical(values)
 	}
-	return out
+	b = append(b, name...)
+	b = append(b, '=')
+	for i, v := range values {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = strconv.AppendQuote(b, string(v))
+	}
+	return append(b, ';')
+}
+
+// canonicalAlready reports whether xs is sorted with no value twice.
+func canonicalAlready[T ~string](xs []T) bool {
+	for i := 1; i < len(xs); i++ {
+		if xs[i-1] >= xs[i] {
+			return false
+		}
+	}
+	return true
 }
 
 // Normalize checks a search and fills in its defaults: Kinds without duplicates (empty: every
