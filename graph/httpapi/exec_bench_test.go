@@ -163,13 +163,20 @@ func BenchmarkServedQuestions(b *testing.B) {
 		b.Fatal(err)
 	}
 	for _, q := range qs {
-		var req struct {
-			Query     string         `json:"query"`
-			Variables map[string]any `json:"variables"`
-		}
-		if err := json.Unmarshal(q.Body, &req); err != nil {
-			b.Fatal(err)
-		}
-		b.Run(q.Name, func(b *testing.B) { benchServed(b, req.Query, req.Variables) })
+		query, vars := questionRequest(b, q)
+		b.Run(q.Name, func(b *testing.B) { benchServed(b, query, vars) })
 	}
+}
+
+// questionRequest is the query text and variables of a product question's request body.
+func questionRequest(tb testing.TB, q benchkit.Question) (string, map[string]any) {
+	tb.Helper()
+	var req struct {
+		Query     string         `json:"query"`
+		Variables map[string]any `json:"variables"`
+	}
+	if err := json.Unmarshal(q.Body, &req); err != nil {
+		tb.Fatalf("%s: %v", q.Name, err)
+	}
+	return req.Query, req.Variables
 }

@@ -2,7 +2,6 @@ package httpapi_test
 
 import (
 	"context"
-	"encoding/json"
 	"testing"
 
 	"github.com/autograph-kg/autograph/bench/benchkit"
@@ -38,19 +37,13 @@ func TestProductQuestionsDoNotWaitForTheWindow(t *testing.T) {
 		}
 		srv := apitest.NewServerWith(t, httpapi.Options{Store: store, StoreCallsExtension: true, AnswerCacheBytes: -1})
 		for _, q := range qs {
-			var req struct {
-				Query     string         `json:"query"`
-				Variables map[string]any `json:"variables"`
-			}
-			if err := json.Unmarshal(q.Body, &req); err != nil {
-				t.Fatal(err)
-			}
+			query, vars := questionRequest(t, q)
 			bound, ok := bounds[q.Name]
 			if !ok {
 				t.Errorf("%s: no bound", q.Name)
 				continue
 			}
-			_, resp := apitest.Post(t, srv.URL, req.Query, req.Variables)
+			_, resp := apitest.Post(t, srv.URL, query, vars)
 			if len(resp.Errors) > 0 {
 				t.Errorf("%s: errors %+v", q.Name, resp.Errors)
 				continue
