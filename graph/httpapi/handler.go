@@ -200,7 +200,7 @@ func NewHandler(o Options) http.Handler {
 					resp.Extensions = map[string]any{}
 				}
 				resp.Extensions["storeCalls"] = c.Load()
-				resp.Extensions["loaderWindowBatches"] = loader.For(ctx).WindowBatches()
+				resp.Extensions["loaderWindowBatches"] = loader.WindowBatches(ctx)
 			}
 			return resp
 		})

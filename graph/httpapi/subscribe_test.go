@@ -406,6 +406,22 @@ func TestSubscribeOverSSE(t *testing.T) {
 	}
 }
 
+// A server with the store-calls extension on still streams: a subscription has no request
+// loaders, and its events report none of their batches as waiting.
+func TestSubscribeWithTheStoreCallsExtension(t *testing.T) {
+	srv := newFeedServer(t, httpapi.Options{StoreCallsExtension: true})
+	before := srv.lastRevision(t)
+	s, resp := openSSE(t, srv.URL, "", changesQuery, map[string]any{"ids": []string{"feed-ext-motors"}, "since": before})
+	if s == nil {
+		b, _ := io.ReadAll(resp.Body)
+		t.Fatalf("status %d, %s: %s", resp.StatusCode, resp.Header.Get("Content-Type"), b)
+	}
+	srv.write(t, "feed-ext-motors")
+	if ev := s.event(); ev.Revision != before+1 || !slices.Equal(ev.IDs, []string{"feed-ext-motors"}) {
+		t.Errorf("got %+v, want revision %d of feed-ext-motors", ev, before+1)
+	}
+}
+
 // TestStreamsOutliveTheRequestTimeout: a stream is not a request, and its deadline is not
 // the request timeout.
 func TestStreamsOutliveTheRequestTimeout(t *testing.T) {

@@ -639,10 +639,15 @@ func (l *Loaders) Entity(ctx context.Context, id string) (model.Entity, error) {
 	return e.val, e.err
 }
 
-// WindowBatches is how many batches the loaders have sent because a gathering window closed:
-// each one made its callers wait for the window. Batches of announced siblings, of a caller
-// outside a list and of a full batch are sent at once and not counted.
-func (l *Loaders) WindowBatches() int64 {
+// WindowBatches is how many batches the request's loaders have sent because a gathering
+// window closed: each one made its callers wait for the window. Batches of announced
+// siblings, of a caller outside a list and of a full batch are sent at once and not counted.
+// A context without loaders (a subscription's) has sent none.
+func WindowBatches(ctx context.Context) int64 {
+	if ctx.Value(Key{}) == nil {
+		return 0
+	}
+	l := For(ctx)
 	return l.entities.windowed.Load() + l.sources.windowed.Load() + l.relationsOf.windowed.Load()
 }
 
