@@ -271,7 +271,8 @@ type directWriter struct {
 	ld *loader.Loaders
 	// shared keeps field collections across requests; nil keeps them for this field only.
 	shared *fieldCollections
-	// grouped is set when the field is inside a list the executor resolves: what it misses is loaded with what was announced with it (Entities, Sources), so that the first
+	// grouped is set when the field is inside a list the executor resolves: what it misses
+	// is loaded with what was announced with it (Entities, Sources), so that the first
 	// element's writer fetches for all of them and the others find it cached. The writer of
 	// a whole list asks for exactly its keys instead (EntitiesAsked, SourcesAsked): it has
 	// them all, and grouping hundreds of announced keys only to find them among its own was

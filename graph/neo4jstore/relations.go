@@ -240,8 +240,8 @@ func (s *Store) Relations(ctx context.Context, q model.RelationQuery) (*model.Re
 // cypherRelationsOf pages the relations of many entities in one statement: per entity, a
 // correlated subquery counts its matching relations and another takes one page. Unknown
 // ids give no row; the Go side gives them an empty page. %[9]s is DISTINCT when both
-// directions are followed (relDistinct), so that a self-loop counts once. %[1]s is the pattern from e (relOfOut, relOfIn
-// or relOfBoth), %[2]s and %[3]s the filter's WHERE without and with the keyset condition,
+// directions are followed (relDistinct), so that a self-loop counts once. %[1]s is the
+// pattern from e (relOfOut, relOfIn or relOfBoth), %[2]s and %[3]s the filter's WHERE without and with the keyset condition,
 // %[4]s the ORDER BY list, %[5]s and %[6]s the aggregate subqueries and their columns, and
 // %[7]s and %[8]s what RelationsOfWithEnds adds: the other end o of each relation, kept
 // through DISTINCT (a self-loop followed both ways has the same o twice) and returned with it.
