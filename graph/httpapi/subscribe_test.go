@@ -391,34 +391,24 @@ func TestSubscribeOverWebSocket(t *testing.T) {
 	}
 }
 
+// Also with the store-calls extension on: a subscription has no request loaders, and its
+// events report none of their batches as waiting.
 func TestSubscribeOverSSE(t *testing.T) {
-	srv := newFeedServer(t, httpapi.Options{})
-	before := srv.lastRevision(t)
-	s, resp := openSSE(t, srv.URL, "", changesQuery, map[string]any{"ids": []string{"feed-sse-motors"}, "since": before})
-	if s == nil {
-		b, _ := io.ReadAll(resp.Body)
-		t.Fatalf("status %d, %s: %s", resp.StatusCode, resp.Header.Get("Content-Type"), b)
-	}
-	srv.write(t, "feed-sse-other")
-	srv.write(t, "feed-sse-motors")
-	if ev := s.event(); ev.Revision != before+2 || !slices.Equal(ev.IDs, []string{"feed-sse-motors"}) {
-		t.Errorf("got %+v, want revision %d of feed-sse-motors", ev, before+2)
-	}
-}
-
-// A server with the store-calls extension on still streams: a subscription has no request
-// loaders, and its events report none of their batches as waiting.
-func TestSubscribeWithTheStoreCallsExtension(t *testing.T) {
-	srv := newFeedServer(t, httpapi.Options{StoreCallsExtension: true})
-	before := srv.lastRevision(t)
-	s, resp := openSSE(t, srv.URL, "", changesQuery, map[string]any{"ids": []string{"feed-ext-motors"}, "since": before})
-	if s == nil {
-		b, _ := io.ReadAll(resp.Body)
-		t.Fatalf("status %d, %s: %s", resp.StatusCode, resp.Header.Get("Content-Type"), b)
-	}
-	srv.write(t, "feed-ext-motors")
-	if ev := s.event(); ev.Revision != before+1 || !slices.Equal(ev.IDs, []string{"feed-ext-motors"}) {
-		t.Errorf("got %+v, want revision %d of feed-ext-motors", ev, before+1)
+	for name, opts := range map[string]httpapi.Options{"plain": {}, "store calls extension": {StoreCallsExtension: true}} {
+		t.Run(name, func(t *testing.T) {
+			srv := newFeedServer(t, opts)
+			before := srv.lastRevision(t)
+			s, resp := openSSE(t, srv.URL, "", changesQuery, map[string]any{"ids": []string{"feed-sse-motors"}, "since": before})
+			if s == nil {
+				b, _ := io.ReadAll(resp.Body)
+				t.Fatalf("status %d, %s: %s", resp.StatusCode, resp.Header.Get("Content-Type"), b)
+			}
+			srv.write(t, "feed-sse-other")
+			srv.write(t, "feed-sse-motors")
+			if ev := s.event(); ev.Revision != before+2 || !slices.Equal(ev.IDs, []string{"feed-sse-motors"}) {
+				t.Errorf("got %+v, want revision %d of feed-sse-motors", ev, before+2)
+			}
+		})
 	}
 }
 
