@@ -308,7 +308,7 @@ func (w *directWriter) collect(sel ast.SelectionSet, impl []string) []graphql.Co
 	if !ok {
 		e = collection{sel: sel, fields: graphql.CollectFields(w.oc, sel, impl)}
 		for _, f := range e.fields {
-			if f.IsDeferred() || len(f.Arguments) > 0 {
+			if f.IsDeferred() || !argumentsWritten(impl[0], f) {
 				e.bad = true
 			}
 		}
@@ -317,6 +317,26 @@ func (w *directWriter) collect(sel ast.SelectionSet, impl []string) []graphql.Co
 	w.bad = w.bad || e.bad
 	w.fields = append(w.fields, collected{sel: &sel[0], n: len(sel), impl: &impl[0], fields: e.fields, bad: e.bad})
 	return e.fields
+}
+
+// argumentsWritten says whether the writer knows every argument of a field of object: none,
+// or those of a relation list (status, asOf; see relationList) or of a typed relation list
+// that takes a date (asOf; see typedList). Any other argument is the executor's to read.
+func argumentsWritten(object string, f graphql.CollectedField) bool {
+	if len(f.Arguments) == 0 {
+		return true
+	}
+	_, rel := relationListOf(object, f.Name)
+	tl, typed := typedListOf(object, f.Name)
+	for _, a := range f.Arguments {
+		switch {
+		case rel && (a.Name == "status" || a.Name == "asOf"):
+		case typed && tl.asOf && a.Name == "asOf":
+		default:
+			return false
+		}
+	}
+	return true
 }
 
 func (w *directWriter) value(sel ast.SelectionSet, res any) {
@@ -813,6 +833,8 @@ func (w *directWriter) entity(sel ast.SelectionSet, e model.Entity) {
 		default:
 			if tl, ok := typedListOf(typename, f.Name); ok {
 				w.typedList(f, c.ID, tl)
+			} else if dir, ok := relationListOf(typename, f.Name); ok {
+				w.relationList(f, c.ID, dir)
 			} else {
 				w.kindField(f, e)
 			}
@@ -837,7 +859,17 @@ func (w *directWriter) typedList(f *graphql.CollectedField, id string, tl typedL
 		w.bad = true
 		return
 	}
-	page, ok := w.ld.HeldRelatedPage(id, relatedQuery(tl.parts[0], nil))
+	var asOf *model.Date
+	if tl.asOf && len(f.Arguments) > 0 {
+		if v := f.ArgumentMap(w.oc.Variables)["asOf"]; v != nil {
+			asOf = new(model.Date)
+			if err := asOf.UnmarshalGQL(v); err != nil {
+				w.bad = true // the resolver reports it
+				return
+			}
+		}
+	}
+	page, ok := w.ld.HeldRelatedPage(id, relatedQuery(tl.parts[0], asOf))
 	if !ok {
 		w.bad = true
 		return
@@ -870,6 +902,30 @@ func (w *directWriter) typedList(f *graphql.CollectedField, id string, tl typedL
 		return
 	}
 	w.list(len(kept), func(i int) { w.entity(f.Selections, kept[i]) })
+}
+
+// relationList writes a relation list field of the entity id (relationListOf: Organization
+// and Plant assembles, Brand and VehicleModel assemblers) from the page the request's loaders
+// hold already under the query its resolver asks (relationListQuery), which a nested read
+// (readAhead) fetched with the entity. The relations' ends and sources are loaded as for any
+// list of relations. A page not held yet, or an argument that does not read, goes back to the
+// executor, whose resolver asks the store (or reports the argument) as it would have.
+func (w *directWriter) relationList(f *graphql.CollectedField, id string, dir model.Direction) {
+	if w.ld == nil {
+		w.bad = true
+		return
+	}
+	q, ok := relationListQuery(w.oc, *f, dir)
+	if !ok {
+		w.bad = true
+		return
+	}
+	page, ok := w.ld.HeldRelationsPage(id, q)
+	if !ok {
+		w.bad = true
+		return
+	}
+	w.list(len(page.Items), func(i int) { w.relation(f.Selections, page.Items[i]) })
 }
 
 // typenameOf is the GraphQL object type of an entity, "" for none or a nil one.

@@ -37,6 +37,18 @@ func (l *Loaders) HeldRelatedPage(id string, q model.RelationsOfQuery) (*model.R
 	return e.val, true
 }
 
+// HeldRelationsPage is what RelationsOf(ctx, id, q) or RelationsOfWithEnds(ctx, id, q)
+// answers, if either is fetched already: the same whole page (a slim one serves neither).
+func (l *Loaders) HeldRelationsPage(id string, q model.RelationsOfQuery) (*model.RelationPage, bool) {
+	k := q.Key()
+	for _, ends := range [2]bool{true, false} {
+		if e, ok := l.relationsOf.held(relKey{id: id, relAsk: relAsk{query: k, ends: ends}}); ok && e.err == nil && e.val != nil {
+			return e.val, true
+		}
+	}
+	return nil, false
+}
+
 // HeldEntitiesReading is what EntitiesReading(ctx, ids, need) answers when need gives f, if
 // every entity it needs is held already: an entity a nested read brought with the fields f
 // (or more), else the entity the entity loader fetched; an id the store does not know is
