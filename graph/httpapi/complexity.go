@@ -4,9 +4,11 @@ import (
 	"context"
 	"math"
 	"reflect"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
+	"weak"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/errcode"
@@ -293,6 +295,92 @@ type complexityLimit struct {
 	// costed holds the fields with a cost function, and the interface fields of which an
 	// implementation has one; nil when they could not be told (every field is then asked).
 	costed map[costKey]bool
+	// memo keeps the estimates of operations asked before; nil: none kept.
+	memo *estimates
+}
+
+// estimates remembers the estimate of an operation under the values of its variables. The
+// estimate is a function of the operation's text and those values only (every cost function
+// reads its arguments and the children's cost, nothing of the request), and gqlgen hands
+// the same parsed document to every request with the same query text while it keeps it in
+// its query cache, so an operation asked again is not walked again: the walk parsed each
+// costed field's arguments, some 3 % of an explorer page's CPU. The operation is held
+// weakly (the query cache decides how long a document lives), and the memo is emptied when
+// it reaches maxEstimates entries.
+type estimates struct {
+	mu sync.Mutex
+	m  map[estimateKey]int
+}
+
+type estimateKey struct {
+	op   weak.Pointer[ast.OperationDefinition]
+	vars string
+}
+
+// maxEstimates bounds the memo of estimates; the key of variables is at most
+// maxEstimateVars bytes long, past which the estimate is not kept.
+const (
+	maxEstimates    = 2048
+	maxEstimateVars = 512
+)
+
+// key is the memo's key of op under vars; false when the values are not all scalars (a
+// list or an input object) or too long, whose estimate is then made anew.
+func (e *estimates) key(op *ast.OperationDefinition, vars map[string]any) (estimateKey, bool) {
+	k := estimateKey{op: weak.Make(op)}
+	if len(op.VariableDefinitions) == 0 {
+		return k, true
+	}
+	var b []byte
+	for _, d := range op.VariableDefinitions {
+		v, ok := vars[d.Variable]
+		switch x := v.(type) {
+		case nil:
+			if ok {
+				b = append(b, 'n')
+			} else {
+				b = append(b, 'u')
+			}
+		case bool:
+			b = strconv.AppendBool(append(b, 'b'), x)
+		case int:
+			b = strconv.AppendInt(append(b, 'i'), int64(x), 10)
+		case int64:
+			b = strconv.AppendInt(append(b, 'i'), x, 10)
+		case float64:
+			b = strconv.AppendFloat(append(b, 'f'), x, 'g', -1, 64)
+		case string:
+			b = append(strconv.AppendInt(append(b, 's'), int64(len(x)), 10), ':')
+			b = append(b, x...)
+		case interface{ String() string }: // json.Number
+			b = append(b, 'j')
+			b = append(b, x.String()...)
+		default:
+			return k, false
+		}
+		b = append(b, ';')
+		if len(b) > maxEstimateVars {
+			return k, false
+		}
+	}
+	k.vars = string(b)
+	return k, true
+}
+
+func (e *estimates) get(k estimateKey) (int, bool) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	n, ok := e.m[k]
+	return n, ok
+}
+
+func (e *estimates) put(k estimateKey, n int) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if len(e.m) >= maxEstimates {
+		clear(e.m)
+	}
+	e.m[k] = n
 }
 
 var _ interface {
@@ -303,7 +391,8 @@ var _ interface {
 // newComplexityLimit is the limit over es, whose cost model is root (the generated
 // ComplexityRoot, as given to graph.Config; nil: not known, every field is asked).
 func newComplexityLimit(es graphql.ExecutableSchema, root any, limit int) complexityLimit {
-	c := complexityLimit{es: es, schema: es.Schema(), limit: limit, shared: map[costKey]bool{}}
+	c := complexityLimit{es: es, schema: es.Schema(), limit: limit, shared: map[costKey]bool{},
+		memo: &estimates{m: map[estimateKey]int{}}}
 	for _, t := range relationsCostTypes() {
 		c.shared[costKey{t, "relations"}] = true
 	}
@@ -406,12 +495,31 @@ func (c complexityLimit) MutateOperationContext(ctx context.Context, oc *graphql
 	if oc.Operation == nil {
 		return nil
 	}
-	if n := c.estimate(ctx, oc.Operation.SelectionSet, oc.Variables); n > c.limit {
+	if n := c.estimateOperation(ctx, oc.Operation, oc.Variables); n > c.limit {
 		err := gqlerror.Errorf("operation has complexity %d, which exceeds the limit of %d", n, c.limit)
 		errcode.Set(err, codeComplexityLimit)
 		return err
 	}
 	return nil
+}
+
+// estimateOperation is the cost of an operation under the values of its variables, as
+// remembered when it was asked before.
+func (c complexityLimit) estimateOperation(ctx context.Context, op *ast.OperationDefinition, vars map[string]any) int {
+	if c.memo == nil {
+		return c.estimate(ctx, op.SelectionSet, vars)
+	}
+	k, ok := c.memo.key(op, vars)
+	if ok {
+		if n, ok := c.memo.get(k); ok {
+			return n
+		}
+	}
+	n := c.estimate(ctx, op.SelectionSet, vars)
+	if ok {
+		c.memo.put(k, n)
+	}
+	return n
 }
 
 // estimate is the cost of a selection set: the sum of its fields' costs, fragments expanded.

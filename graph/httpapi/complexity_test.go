@@ -183,3 +183,38 @@ func estimateCases() []estimateCase {
 		{`{ organizations(first: 100, knownAt: "2024-01-01T00:00:00Z") { edges { node { name brands { models { name } } } } } }`, nil},
 	}
 }
+
+// TestRememberedEstimatesFollowTheVariables asks one parsed operation again and again with
+// variables that change its cost, absent, null and of each scalar kind, and wants from the
+// memo each time the estimate the walk makes, and the limit applied to it.
+func TestRememberedEstimatesFollowTheVariables(t *testing.T) {
+	es := graph.NewExecutableSchema(graph.Config{Resolvers: &graph.Resolver{}, Complexity: complexity()})
+	limit := newComplexityLimit(newDefaultCosted(es), complexity(), 1000)
+	doc, errs := gqlparser.LoadQuery(es.Schema(), `query($n: Int, $m: Int, $asOf: Date, $types: [RelationType!]) {
+  brands(first: $n) { edges { node { name relations(first: $m, asOf: $asOf, types: $types) { edges { node { from { name } to { name } } } } } } }
+}`)
+	if errs != nil {
+		t.Fatal(errs)
+	}
+	op := doc.Operations[0]
+	varsList := []map[string]any{
+		{"n": 5, "m": 5}, {"n": 50, "m": 5}, {"n": 5, "m": 5}, {"n": 5, "m": 100},
+		{"n": 5}, {"n": 5, "m": nil}, {"n": int64(40), "m": 40}, {"n": 5, "m": 5, "asOf": "2021"},
+		{"n": 5, "m": 5, "types": []any{"ASSEMBLES"}}, {"n": 100, "m": 100}, {"n": 5, "m": 5},
+	}
+	for round := range 2 {
+		for _, vars := range varsList {
+			want := limit.estimate(context.Background(), op.SelectionSet, vars)
+			if got := limit.estimateOperation(context.Background(), op, vars); got != want {
+				t.Errorf("round %d, %v: remembered estimate %d, the walk's %d", round, vars, got, want)
+			}
+			err := limit.MutateOperationContext(context.Background(), &graphql.OperationContext{Doc: doc, Operation: op, Variables: vars})
+			if (want > 1000) != (err != nil) {
+				t.Errorf("round %d, %v (cost %d): error %v", round, vars, want, err)
+			}
+		}
+	}
+	if n := len(limit.memo.m); n == 0 || n > len(varsList) {
+		t.Errorf("%d estimates remembered for %d sets of variables", n, len(varsList))
+	}
+}
