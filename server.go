@@ -39,14 +39,18 @@ import (
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	applyGCPolicy()
+	tuner, err := applyGCPolicy()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "autograph:", err)
+		os.Exit(1)
+	}
 	if len(os.Args) > 1 {
 		// A command (import, export, help; cli.go) instead of the server.
 		code := runCommand(ctx, os.Args[1:], os.Getenv, stdio{os.Stdin, os.Stdout, os.Stderr})
 		stop()
 		os.Exit(code)
 	}
-	if err := run(ctx, os.Getenv, nil); err != nil {
+	if err := runWith(ctx, os.Getenv, nil, tuner); err != nil {
 		fmt.Fprintln(os.Stderr, "autograph:", err)
 		os.Exit(1)
 	}
@@ -64,6 +68,9 @@ const DefaultAnswerCacheMB = 64
 
 // config is the server's configuration, read from the environment.
 type config struct {
+	// gc is the collector's tuner, retuned once a data directory is open; nil: none. It is
+	// the process's, not read from the environment.
+	gc              *gcTuner
 	Addr            string
 	LogLevel        slog.Level
 	Handler         httpapi.Options
@@ -416,7 +423,7 @@ func openConfiguredStore(ctx context.Context, cfg config, logger *slog.Logger) (
 		}
 		return s, empty, nil
 	case cfg.DataDir != "":
-		resume := pauseGC()
+		resume := pauseGC(cfg.gc)
 		s, fresh, err := inmem.Open(ctx, cfg.DataDir)
 		if err == nil {
 			// Collect while the collector is still paused: resuming first would start a
@@ -437,10 +444,17 @@ func openConfiguredStore(ctx context.Context, cfg config, logger *slog.Logger) (
 // run serves until ctx is done, then shuts down gracefully. When listening is not nil it
 // receives the bound address once the server accepts connections (tests use PORT=0).
 func run(ctx context.Context, getenv func(string) string, listening chan<- string) error {
+	return runWith(ctx, getenv, listening, nil)
+}
+
+// runWith is run with the collector's tuner the process applied (applyGCPolicy; nil: none),
+// which opening a data directory retunes once the graph is built.
+func runWith(ctx context.Context, getenv func(string) string, listening chan<- string, gc *gcTuner) error {
 	cfg, err := loadConfig(getenv)
 	if err != nil {
 		return fmt.Errorf("configuration: %w", err)
 	}
+	cfg.gc = gc
 	logger := slog.New(slog.NewJSONHandler(os.Stderr, &slog.HandlerOptions{Level: cfg.LogLevel}))
 	// The port is taken before the store opens, so that a port in use is reported at once,
 	// not after the seed has loaded; connections wait in the backlog until serving starts.
