@@ -39,6 +39,15 @@ var paramBodies = []string{
 	"\f{\"query\":\"x\"}",
 	`{"query":"x",}`,
 	`{"query":"x\u"}`,
+	`{"query":"x","variables":{"id":"avtotor","asOf":null,"after":null,"n":-12.5e-3,"yes":true,"no":false}}`,
+	`{"query":"x","variables":{ "a" : "b" , "a" : 1 }}`,
+	`{"query":"x","variables":{}}`,
+	`{"query":"x","variables":{ }}`,
+	`{"query":"x","variables":{"q":"\u00e9\n\"","r":"Автотор"}}`,
+	`{"query":"x","variables":{"\u0061":1}}`,
+	`{"query":"x","variables":{"a":"\ud800"}}`,
+	`{"query":"x","variables":{"a":1,"l":[1]}}`,
+	`{"query":"x","variables":{"a":{"b":null}}}`,
 }
 
 func TestScanParamsAnswersAsEncodingJSON(t *testing.T) {

@@ -560,6 +560,9 @@ func jsonObject(raw []byte) (map[string]any, bool) {
 	default:
 		return nil, false
 	}
+	if m, ok := flatJSONObject(raw); ok {
+		return m, true
+	}
 	var m map[string]any
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.UseNumber()
@@ -567,6 +570,52 @@ func jsonObject(raw []byte) (map[string]any, bool) {
 		return nil, false
 	}
 	return m, true
+}
+
+// flatJSONObject decodes a valid JSON object whose members are all strings, numbers, true,
+// false or null (the variables of most requests) as jsonObject's decoder does, numbers as
+// json.Number; ok is false for any other object (a nested value, a name written with
+// escapes or in invalid UTF-8), which the decoder then reads.
+func flatJSONObject(raw []byte) (map[string]any, bool) {
+	m := map[string]any{}
+	i := skipJSONSpace(raw, 1)
+	if raw[i] == '}' {
+		return m, true
+	}
+	for {
+		end := jsonValueEnd(raw, i)
+		name := raw[i+1 : end-1]
+		if bytes.IndexByte(name, '\\') >= 0 || !utf8.Valid(name) {
+			return nil, false
+		}
+		i = skipJSONSpace(raw, end)
+		i = skipJSONSpace(raw, i+1) // past ':'
+		end = jsonValueEnd(raw, i)
+		v := raw[i:end]
+		switch v[0] {
+		case '"':
+			str, ok := jsonString(v)
+			if !ok {
+				return nil, false
+			}
+			m[string(name)] = str
+		case 'n':
+			m[string(name)] = nil
+		case 't':
+			m[string(name)] = true
+		case 'f':
+			m[string(name)] = false
+		case '{', '[':
+			return nil, false
+		default:
+			m[string(name)] = json.Number(v)
+		}
+		i = skipJSONSpace(raw, end)
+		if raw[i] == '}' {
+			return m, true
+		}
+		i = skipJSONSpace(raw, i+1) // past ','
+	}
 }
 
 // missingQuery says that a request has no document, unless it names a persisted query.
