@@ -14,3 +14,9 @@ var _ model.NestedReader = (*Store)(nil)
 func (s *Store) ReadNested(ctx context.Context, ids []string, trees []model.RelationsTree) (*model.Nested, error) {
 	return model.ComposeNested(ctx, s, ids, trees)
 }
+
+// SharedReadNested implements model.SharedReader: ReadNested with the stored entities and
+// relations, which a change replaces rather than alters (see SharedRelationsOf).
+func (s *Store) SharedReadNested(ctx context.Context, ids []string, trees []model.RelationsTree) (*model.Nested, error) {
+	return model.ComposeSharedNested(ctx, s, s, ids, trees)
+}

@@ -17,7 +17,15 @@ import (
 // does not find are cached as unknown. An error leaves the caches as they were, and the
 // resolvers then ask as usual.
 func (l *Loaders) ReadNested(ctx context.Context, store model.BatchReader, ids []string, trees []model.RelationsTree) error {
-	got, err := model.ReadNested(ctx, store, ids, trees)
+	var got *model.Nested
+	var err error
+	if sr, ok := store.(model.SharedReader); ok {
+		// What the loaders cache is read-only already (one value serves every resolver
+		// of the request): the store's own values do.
+		got, err = sr.SharedReadNested(ctx, ids, trees)
+	} else {
+		got, err = model.ReadNested(ctx, store, ids, trees)
+	}
 	if err != nil {
 		return err
 	}

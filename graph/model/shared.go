@@ -29,4 +29,44 @@ type SharedReader interface {
 	// subgraph (the subgraph and its lists are the caller's): a hub's neighbourhood of 200
 	// nodes and their relations was a third of its store time in copies.
 	SharedNeighborhood(ctx context.Context, q NeighborhoodQuery) (*Subgraph, error)
+	// SharedReadNested is ReadNested with the stored entities and relations in the answer
+	// (its maps, pages and lists are the caller's): a lookup that follows three relation
+	// lists was a fifth of its allocations in copies.
+	SharedReadNested(ctx context.Context, ids []string, trees []RelationsTree) (*Nested, error)
+}
+
+// ComposeSharedNested is ComposeNested through sr's shared lookups: the answer that a
+// SharedReader's SharedReadNested gives when it has no nested read of its own.
+func ComposeSharedNested(ctx context.Context, sr SharedReader, r BatchReader, ids []string, trees []RelationsTree) (*Nested, error) {
+	return ComposeNested(ctx, sharedBatch{r, sr}, ids, trees)
+}
+
+// sharedBatch is a BatchReader whose entity lookups and relations with their ends are a
+// SharedReader's.
+type sharedBatch struct {
+	BatchReader
+	sr SharedReader
+}
+
+func (b sharedBatch) EntitiesByID(ctx context.Context, ids []string) (map[string]Entity, error) {
+	out := make([]Entity, len(ids))
+	if err := b.sr.SharedEntitiesByID(ctx, ids, out); err != nil {
+		return nil, err
+	}
+	m := make(map[string]Entity, len(ids))
+	for _, e := range out {
+		if e != nil {
+			m[e.GetID()] = e
+		}
+	}
+	return m, nil
+}
+
+func (b sharedBatch) RelationsOf(ctx context.Context, ids []string, q RelationsOfQuery) (map[string]*RelationPage, error) {
+	pages, _, err := b.sr.SharedRelationsOf(ctx, ids, q, false)
+	return pages, err
+}
+
+func (b sharedBatch) RelationsOfWithEnds(ctx context.Context, ids []string, q RelationsOfQuery) (map[string]*RelationPage, map[string]Entity, error) {
+	return b.sr.SharedRelationsOf(ctx, ids, q, true)
 }

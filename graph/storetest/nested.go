@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/autograph-kg/autograph/graph/instrument"
 	"github.com/autograph-kg/autograph/graph/model"
 )
 
@@ -118,6 +119,10 @@ func testNested(t *testing.T, s model.Store) {
 			want, err := model.ComposeNested(ctx, s, c.ids, c.trees)
 			noErr(t, "ComposeNested", err)
 			diff(t, "against ComposeNested", want, got, contentOpts())
+			// As the loaders read it: the store's shared answer, the same.
+			shared, err := instrument.Wrap(s, nil).SharedReadNested(ctx, c.ids, c.trees)
+			noErr(t, "SharedReadNested", err)
+			diff(t, "SharedReadNested against ReadNested", got, shared, contentOpts())
 		})
 	}
 
