@@ -269,6 +269,8 @@ type directWriter struct {
 	fields []collected
 	// ld is the request's loaders, which typed relation lists are written from; nil: none.
 	ld *loader.Loaders
+	// argQueries are the relation list fields' queries read so far (relationListQuery).
+	argQueries []argQuery
 	// shared keeps field collections across requests; nil keeps them for this field only.
 	shared *fieldCollections
 	// grouped is set when the field is inside a list the executor resolves: what it misses
@@ -915,17 +917,43 @@ func (w *directWriter) relationList(f *graphql.CollectedField, id string, dir mo
 		w.bad = true
 		return
 	}
-	q, ok := relationListQuery(w.oc, *f, dir)
+	k, ok := w.relationListKey(f, dir)
 	if !ok {
 		w.bad = true
 		return
 	}
-	page, ok := w.ld.HeldRelationsPage(id, q)
+	page, ok := w.ld.HeldRelationsPageKeyed(id, k)
 	if !ok {
 		w.bad = true
 		return
 	}
 	w.list(len(page.Items), func(i int) { w.relation(f.Selections, page.Items[i]) })
+}
+
+// relationListKey is the key of relationListQuery of the field, read once per writer: the
+// arguments are the same for every entity the field is written for and in every round (a
+// brand's models and their assemblers), and reading them is a map and a value per argument.
+func (w *directWriter) relationListKey(f *graphql.CollectedField, dir model.Direction) (model.RelationsOfKey, bool) {
+	for _, a := range w.argQueries {
+		if a.f == f {
+			return a.key, a.ok
+		}
+	}
+	q, ok := relationListQuery(w.oc, *f, dir)
+	a := argQuery{f: f, ok: ok}
+	if ok {
+		a.key = q.Key()
+	}
+	w.argQueries = append(w.argQueries, a)
+	return a.key, ok
+}
+
+// argQuery is the key of the query a relation list field's arguments read to (ok false:
+// they do not).
+type argQuery struct {
+	f   *graphql.CollectedField
+	key model.RelationsOfKey
+	ok  bool
 }
 
 // typenameOf is the GraphQL object type of an entity, "" for none or a nil one.
