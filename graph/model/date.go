@@ -71,6 +71,12 @@ func (d Date) IsZero() bool { return d.Year == 0 }
 
 // String gives the date in the precision it was stated in.
 func (d Date) String() string {
+	if d.plain() && !d.IsZero() {
+		// As the formats below, without fmt: dates are keys of queries and cursors.
+		b := [10]byte{byte('0' + d.Year/1000), byte('0' + d.Year/100%10), byte('0' + d.Year/10%10), byte('0' + d.Year%10),
+			'-', byte('0' + d.Month/10), byte('0' + d.Month%10), '-', byte('0' + d.Day/10), byte('0' + d.Day%10)}
+		return string(b[:d.precision()])
+	}
 	switch {
 	case d.IsZero():
 		return ""
@@ -125,10 +131,39 @@ func (d Date) End() string {
 // Before orders dates by their start, then coarser precision first, so "2023" sorts before
 // "2023-01" and "2023-01" before "2023-01-05".
 func (d Date) Before(o Date) bool {
+	if d.plain() && o.plain() {
+		// The same order without the strings: for four-digit years the starts compare as
+		// their numbers do, and the lengths of the strings as the precisions.
+		a := [3]int{d.Year, max(d.Month, 1), max(d.Day, 1)}
+		b := [3]int{o.Year, max(o.Month, 1), max(o.Day, 1)}
+		if a != b {
+			return a[0] < b[0] || a[0] == b[0] && (a[1] < b[1] || a[1] == b[1] && a[2] < b[2])
+		}
+		return d.precision() < o.precision()
+	}
 	if d.Start() != o.Start() {
 		return d.Start() < o.Start()
 	}
 	return len(d.String()) < len(o.String())
+}
+
+// plain says whether the date's year has four digits at most and its month and day two,
+// where String and Before need no fmt.
+func (d Date) plain() bool {
+	return d.Year >= 0 && d.Year <= 9999 && d.Month >= 0 && d.Month <= 99 && d.Day >= 0 && d.Day <= 99
+}
+
+// precision is the length of a plain date's String: 0 for none, 4, 7 or 10.
+func (d Date) precision() int {
+	switch {
+	case d.IsZero():
+		return 0
+	case d.Month == 0:
+		return 4
+	case d.Day == 0:
+		return 7
+	}
+	return 10
 }
 
 // MarshalGQL writes the date as a GraphQL string.

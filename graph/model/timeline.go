@@ -1,9 +1,9 @@
 package model
 
 import (
-	"fmt"
 	"io"
 	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -70,9 +70,9 @@ func DescribeRelation(r *Relation, names map[string]Entity) string {
 		}
 		return id
 	}
-	s := fmt.Sprintf("%s %s %s", name(r.FromID), relationPhrase[r.Type], name(r.ToID))
+	s := name(r.FromID) + " " + relationPhrase[r.Type] + " " + name(r.ToID)
 	if r.Quantity != nil {
-		s += fmt.Sprintf(" (quantity %d)", *r.Quantity)
+		s += " (quantity " + strconv.Itoa(*r.Quantity) + ")"
 	}
 	return s
 }
@@ -133,7 +133,9 @@ func BuildTimeline(e Entity, rels []*Relation, entities map[string]Entity, from,
 	if to != nil {
 		window.End = to.End()
 	}
-	out = slices.DeleteFunc(out, func(t TimelineEntry) bool { return !SpanOf(t.Date).Overlaps(window) })
+	if from != nil || to != nil { // an open window keeps every entry
+		out = slices.DeleteFunc(out, func(t TimelineEntry) bool { return !SpanOf(t.Date).Overlaps(window) })
+	}
 	slices.SortStableFunc(out, func(a, b TimelineEntry) int {
 		switch {
 		case a.Date.Before(b.Date):
