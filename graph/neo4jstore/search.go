@@ -11,7 +11,8 @@ import (
 // ladder of model.ScoreMatch (best over name and aliases), then orders like
 // model.SortHits. The scores are parameters so they cannot drift from the model's. The
 // candidates come from the TEXT index on searchText (entity_search_text), which holds the
-// query exactly when a search key does (searchTextSep).
+// query exactly when a search key does (searchTextSep). The hits come as entityFields
+// projections: whole nodes would carry the search keys and text too, which no caller reads.
 const cypherSearch = `
 MATCH (n:Entity)
 WHERE n.searchText CONTAINS $q
@@ -25,7 +26,7 @@ WITH n, [k IN n.searchKeys |
     ELSE 0.0
   END] AS scores
 WITH n, reduce(best = 0.0, s IN scores | CASE WHEN s > best THEN s ELSE best END) AS score
-RETURN n, score
+RETURN n ` + entityFields + ` AS hit, score
 ORDER BY score DESC, n.nameKey, n.id
 LIMIT $limit`
 
@@ -61,7 +62,8 @@ func (s *Store) Search(ctx context.Context, q model.SearchQuery) ([]model.Search
 	}
 	hits := make([]model.SearchHit, 0, len(recs))
 	for _, rec := range recs {
-		e, err := entityFromRecord(rec)
+		hit, _ := rec.Get("hit")
+		e, err := entityFromValue(hit)
 		if err != nil {
 			return nil, fmt.Errorf("neo4j: %s: %w", op, err)
 		}

@@ -10,6 +10,6 @@ WITH n, [k IN n.searchKeys |
     ELSE 0.0
   END] AS scores
 WITH n, reduce(best = 0.0, s IN scores | CASE WHEN s > best THEN s ELSE best END) AS score
-RETURN n, score
+RETURN n {.id, .kind, .name, .aliases, .description, .sourceIds, .createdAt, .updatedAt, .type, .ownership, .founded, .countryId, .segment, .powertrain, .opened, .countryCode, .signedOn, .announcedOn, .provisionsJson} AS hit, score
 ORDER BY score DESC, n.nameKey, n.id
 LIMIT $limit
