@@ -147,7 +147,8 @@ type sample struct {
 	requests  int
 	errors    int
 	firstErr  string
-	loadStart string // load average when the run started
+	loadStart string  // load average when the run started
+	steal     float64 // share of the machine's CPU time stolen by the hypervisor; -1 unknown
 }
 
 func run(ctx context.Context, args []string, out, warn io.Writer) error {
@@ -285,10 +286,15 @@ func measure(ctx context.Context, cfg config, r rung, p *proc, during func(conte
 	if during != nil {
 		stop = during(ctx)
 	}
+	t0, tok0 := benchkit.ReadCPUTimes()
 	res := benchkit.RunLoad(ctx, t, r.qs, conns, cfg.duration, cfg.maxReqs, true)
 	c1, err := benchkit.ProcCPU(p.pid())
 	if err != nil {
 		return s, err
+	}
+	s.steal = -1
+	if t1, tok1 := benchkit.ReadCPUTimes(); tok0 && tok1 {
+		s.steal = benchkit.StealShare(t0, t1)
 	}
 	a1, aerr1 := p.allocs(ctx)
 	if stop != nil {
@@ -368,7 +374,7 @@ func firstRequests(ladder []rung, samples [][]sample, name string) int {
 // report prints the table and the ratios, and returns the failed requests.
 func report(out io.Writer, cfg config, ladder []rung, samples [][]sample) int {
 	tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "rung\tconns\treq/s\t(each run)\tCPU µs/req\tallocs/req\tp50 ms\tp99 ms\terrors\t")
+	fmt.Fprintln(tw, "rung\tconns\treq/s\t(each run)\tCPU µs/req\tallocs/req\tp50 ms\tp99 ms\terrors\tsteal %\t")
 	type row struct{ rate, cpu float64 }
 	rows := map[string]row{}
 	errs := 0
@@ -377,21 +383,26 @@ func report(out io.Writer, cfg config, ladder []rung, samples [][]sample) int {
 		rate := stat(ss, func(s sample) float64 { return s.rate })
 		cpu := stat(ss, func(s sample) time.Duration { return s.cpu })
 		allocs := stat(ss, func(s sample) float64 { return s.allocs })
-		var each []string
+		var each, steals []string
 		n := 0
 		for _, s := range ss {
 			each = append(each, fmt.Sprintf("%.0f", s.rate))
 			n += s.errors
+			if s.steal >= 0 {
+				steals = append(steals, fmt.Sprintf("%.0f", 100*s.steal))
+			} else {
+				steals = append(steals, "?")
+			}
 		}
 		errs += n
 		al := "n/a"
 		if allocs >= 0 {
 			al = fmt.Sprintf("%.0f", allocs)
 		}
-		fmt.Fprintf(tw, "%s\t%d\t%.0f\t%s\t%.1f\t%s\t%s\t%s\t%d\t\n", r.name, cmp.Or(r.conns, cfg.conns), rate,
+		fmt.Fprintf(tw, "%s\t%d\t%.0f\t%s\t%.1f\t%s\t%s\t%s\t%d\t%s\t\n", r.name, cmp.Or(r.conns, cfg.conns), rate,
 			strings.Join(each, " "), float64(cpu)/1e3, al,
 			benchkit.MS(stat(ss, func(s sample) time.Duration { return s.p50 })),
-			benchkit.MS(stat(ss, func(s sample) time.Duration { return s.p99 })), n)
+			benchkit.MS(stat(ss, func(s sample) time.Duration { return s.p99 })), n, strings.Join(steals, " "))
 		rows[r.name] = row{rate, float64(cpu)}
 	}
 	_ = tw.Flush()
@@ -408,6 +419,8 @@ func report(out io.Writer, cfg config, ladder []rung, samples [][]sample) int {
 	for _, r := range ladder {
 		fmt.Fprintf(out, "  %-13s %s\n", r.name, r.what)
 	}
+	fmt.Fprintln(out, "steal %: the share of the machine's CPU time the hypervisor gave elsewhere during each run\n"+
+		"  (/proc/stat); a pinned server waits for its CPU that long, so req/s falls while CPU µs/req does not")
 	fmt.Fprintln(out)
 	fmt.Fprintln(out, "ratios (medians): throughput, and server CPU per request")
 	for _, q := range ratios {
