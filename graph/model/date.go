@@ -77,6 +77,12 @@ func (d Date) String() string {
 			'-', byte('0' + d.Month/10), byte('0' + d.Month%10), '-', byte('0' + d.Day/10), byte('0' + d.Day%10)}
 		return string(b[:d.precision()])
 	}
+	return d.formatted()
+}
+
+// formatted is String's definition, through fmt: YYYY, YYYY-MM or YYYY-MM-DD, "" for the
+// zero date.
+func (d Date) formatted() string {
 	switch {
 	case d.IsZero():
 		return ""

@@ -1,9 +1,6 @@
 package model
 
-import (
-	"fmt"
-	"testing"
-)
+import "testing"
 
 // TestDateFastPathsAsTheirDefinitions holds String to its fmt formats and Before to the
 // order of starts then string lengths, for dates of every precision, the zero date, and
@@ -17,17 +14,7 @@ func TestDateFastPathsAsTheirDefinitions(t *testing.T) {
 			}
 		}
 	}
-	format := func(d Date) string {
-		switch {
-		case d.IsZero():
-			return ""
-		case d.Month == 0:
-			return fmt.Sprintf("%04d", d.Year)
-		case d.Day == 0:
-			return fmt.Sprintf("%04d-%02d", d.Year, d.Month)
-		}
-		return fmt.Sprintf("%04d-%02d-%02d", d.Year, d.Month, d.Day)
-	}
+	format := Date.formatted
 	before := func(a, b Date) bool {
 		if a.Start() != b.Start() {
 			return a.Start() < b.Start()
