@@ -415,25 +415,7 @@ func scanParams(body []byte) (p *graphql.RawParams, ok bool) {
 		return nil, false
 	}
 	p = &graphql.RawParams{}
-	i++
-	for {
-		i = skipJSONSpace(body, i)
-		switch body[i] {
-		case '}':
-			return p, true
-		case ',':
-			i = skipJSONSpace(body, i+1)
-		}
-		end := jsonValueEnd(body, i)
-		name := body[i+1 : end-1]
-		if bytes.IndexByte(name, '\\') >= 0 {
-			return nil, false
-		}
-		i = skipJSONSpace(body, end)
-		i = skipJSONSpace(body, i+1) // past ':'
-		end = jsonValueEnd(body, i)
-		raw := body[i:end]
-		i = end
+	ok = jsonMembers(body[i:], func(name, raw []byte) bool {
 		var good bool
 		switch string(name) {
 		case "query":
@@ -447,9 +429,39 @@ func scanParams(body []byte) (p *graphql.RawParams, ok bool) {
 		default:
 			good = true
 		}
-		if !good {
-			return nil, false
+		return good
+	})
+	if !ok {
+		return nil, false
+	}
+	return p, true
+}
+
+// jsonMembers calls each with the name (its bytes between the quotes) and the value (its
+// JSON text) of every member of obj, a valid JSON object, in order; false when a name is
+// written with escapes or each says false, which stops it.
+func jsonMembers(obj []byte, each func(name, value []byte) bool) bool {
+	i := 1 // past '{'
+	for {
+		i = skipJSONSpace(obj, i)
+		switch obj[i] {
+		case '}':
+			return true
+		case ',':
+			i = skipJSONSpace(obj, i+1)
 		}
+		end := jsonValueEnd(obj, i)
+		name := obj[i+1 : end-1]
+		if bytes.IndexByte(name, '\\') >= 0 {
+			return false
+		}
+		i = skipJSONSpace(obj, end)
+		i = skipJSONSpace(obj, i+1) // past ':'
+		end = jsonValueEnd(obj, i)
+		if !each(name, obj[i:end]) {
+			return false
+		}
+		i = end
 	}
 }
 
@@ -578,25 +590,15 @@ func jsonObject(raw []byte) (map[string]any, bool) {
 // escapes or in invalid UTF-8), which the decoder then reads.
 func flatJSONObject(raw []byte) (map[string]any, bool) {
 	m := map[string]any{}
-	i := skipJSONSpace(raw, 1)
-	if raw[i] == '}' {
-		return m, true
-	}
-	for {
-		end := jsonValueEnd(raw, i)
-		name := raw[i+1 : end-1]
-		if bytes.IndexByte(name, '\\') >= 0 || !utf8.Valid(name) {
-			return nil, false
+	ok := jsonMembers(raw, func(name, v []byte) bool {
+		if !utf8.Valid(name) {
+			return false
 		}
-		i = skipJSONSpace(raw, end)
-		i = skipJSONSpace(raw, i+1) // past ':'
-		end = jsonValueEnd(raw, i)
-		v := raw[i:end]
 		switch v[0] {
 		case '"':
 			str, ok := jsonString(v)
 			if !ok {
-				return nil, false
+				return false
 			}
 			m[string(name)] = str
 		case 'n':
@@ -606,16 +608,16 @@ func flatJSONObject(raw []byte) (map[string]any, bool) {
 		case 'f':
 			m[string(name)] = false
 		case '{', '[':
-			return nil, false
+			return false
 		default:
 			m[string(name)] = json.Number(v)
 		}
-		i = skipJSONSpace(raw, end)
-		if raw[i] == '}' {
-			return m, true
-		}
-		i = skipJSONSpace(raw, i+1) // past ','
+		return true
+	})
+	if !ok {
+		return nil, false
 	}
+	return m, true
 }
 
 // missingQuery says that a request has no document, unless it names a persisted query.
