@@ -863,12 +863,10 @@ func (w *directWriter) typedList(f *graphql.CollectedField, id string, tl typedL
 	}
 	var asOf *model.Date
 	if tl.asOf && len(f.Arguments) > 0 {
-		if v := f.ArgumentMap(w.oc.Variables)["asOf"]; v != nil {
-			asOf = new(model.Date)
-			if err := asOf.UnmarshalGQL(v); err != nil {
-				w.bad = true // the resolver reports it
-				return
-			}
+		var ok bool
+		if asOf, ok = dateArgument(f.ArgumentMap(w.oc.Variables)); !ok {
+			w.bad = true // the resolver reports it
+			return
 		}
 	}
 	page, ok := w.ld.HeldRelatedPage(id, relatedQuery(tl.parts[0], asOf))
@@ -922,7 +920,7 @@ func (w *directWriter) relationList(f *graphql.CollectedField, id string, dir mo
 		w.bad = true
 		return
 	}
-	page, ok := w.ld.HeldRelationsPageKeyed(id, k)
+	page, ok := w.ld.HeldRelationsPage(id, k)
 	if !ok {
 		w.bad = true
 		return

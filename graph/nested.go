@@ -96,12 +96,9 @@ func relationListOf(object, field string) (model.Direction, bool) {
 // which the field's own resolution reports.
 func relationListQuery(oc *graphql.OperationContext, f graphql.CollectedField, dir model.Direction) (model.RelationsOfQuery, bool) {
 	args := f.ArgumentMap(oc.Variables)
-	var asOf *model.Date
-	if v := args["asOf"]; v != nil {
-		asOf = new(model.Date)
-		if err := asOf.UnmarshalGQL(v); err != nil {
-			return model.RelationsOfQuery{}, false
-		}
+	asOf, ok := dateArgument(args)
+	if !ok {
+		return model.RelationsOfQuery{}, false
 	}
 	var status []model.RelationStatus
 	if v, ok := args["status"].([]any); ok {
@@ -114,6 +111,20 @@ func relationListQuery(oc *graphql.OperationContext, f graphql.CollectedField, d
 		}
 	}
 	return assemblyQuery(dir, status, asOf), true
+}
+
+// dateArgument is the asOf argument among a field's arguments, nil when it is not given or
+// null; false when it does not read as a date, which the field's own resolution reports.
+func dateArgument(args map[string]any) (*model.Date, bool) {
+	v := args["asOf"]
+	if v == nil {
+		return nil, true
+	}
+	d := new(model.Date)
+	if err := d.UnmarshalGQL(v); err != nil {
+		return nil, false
+	}
+	return d, true
 }
 
 // assemblyQuery is the query of a relation list field (relationListOf) with its arguments,
@@ -191,12 +202,8 @@ func lookAhead(oc *graphql.OperationContext, sel ast.SelectionSet, object string
 		}
 		var asOf *model.Date
 		if tl.asOf {
-			if v := f.ArgumentMap(oc.Variables)["asOf"]; v != nil {
-				d := new(model.Date)
-				if err := d.UnmarshalGQL(v); err != nil {
-					continue // the field's own resolution reports it
-				}
-				asOf = d
+			if asOf, ok = dateArgument(f.ArgumentMap(oc.Variables)); !ok {
+				continue // the field's own resolution reports it
 			}
 		}
 		next := lookAhead(oc, f.Selections, tl.object, level+1)

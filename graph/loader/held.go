@@ -38,14 +38,10 @@ func (l *Loaders) HeldRelatedPage(id string, q model.RelationsOfQuery) (*model.R
 }
 
 // HeldRelationsPage is what RelationsOf(ctx, id, q) or RelationsOfWithEnds(ctx, id, q)
-// answers, if either is fetched already: the same whole page (a slim one serves neither).
-func (l *Loaders) HeldRelationsPage(id string, q model.RelationsOfQuery) (*model.RelationPage, bool) {
-	return l.HeldRelationsPageKeyed(id, q.Key())
-}
-
-// HeldRelationsPageKeyed is HeldRelationsPage for the query whose key is k, for a caller that
-// asks it of several entities.
-func (l *Loaders) HeldRelationsPageKeyed(id string, k model.RelationsOfKey) (*model.RelationPage, bool) {
+// answers for the query q whose key is k, if either is fetched already: the same whole page
+// (a slim one serves neither). It takes the key, which a caller asking it of several
+// entities makes once.
+func (l *Loaders) HeldRelationsPage(id string, k model.RelationsOfKey) (*model.RelationPage, bool) {
 	for _, ends := range [2]bool{true, false} {
 		if e, ok := l.relationsOf.held(relKey{id: id, relAsk: relAsk{query: k, ends: ends}}); ok && e.err == nil && e.val != nil {
 			return e.val, true
