@@ -1153,23 +1153,14 @@ func (w *directWriter) optDate(d *model.Date) {
 	w.date(*d)
 }
 
-// date writes a date as its MarshalGQL does, without formatting through fmt for the usual
-// four-digit years.
+// date writes a date as its MarshalGQL does (strconv.Quote of its String, which holds only
+// digits and dashes, so the quotes are all that quoting adds).
 func (w *directWriter) date(d model.Date) {
 	if w.missing() {
 		return // this round is written again (see str)
 	}
-	if d.IsZero() || d.Year < 0 || d.Year > 9999 || d.Month < 0 || d.Month > 99 || d.Day < 0 || d.Day > 99 {
-		w.quote(d.String())
-		return
-	}
-	w.buf = append(w.buf, '"', byte('0'+d.Year/1000), byte('0'+d.Year/100%10), byte('0'+d.Year/10%10), byte('0'+d.Year%10))
-	if d.Month != 0 {
-		w.buf = append(w.buf, '-', byte('0'+d.Month/10), byte('0'+d.Month%10))
-		if d.Day != 0 {
-			w.buf = append(w.buf, '-', byte('0'+d.Day/10), byte('0'+d.Day%10))
-		}
-	}
+	w.buf = append(w.buf, '"')
+	w.buf, _ = d.AppendText(w.buf)
 	w.buf = append(w.buf, '"')
 }
 

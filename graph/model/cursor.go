@@ -107,6 +107,15 @@ func appendJSONString(b []byte, s string) []byte {
 	return append(b, '"')
 }
 
+// decodeAfter is listing().decode(after), without making the listing, whose fingerprint
+// of the arguments costs a JSON encoding and a hash, when there is no cursor to check.
+func decodeAfter(after string, listing func() listing) (*Cursor, error) {
+	if after == "" {
+		return nil, nil
+	}
+	return listing().decode(after)
+}
+
 // decode reads after, a cursor that must come from listing l; "" is no cursor (nil).
 func (l listing) decode(after string) (*Cursor, error) {
 	if after == "" {
@@ -197,12 +206,7 @@ func (q EntityQuery) CursorAt(key, id string) string { return q.listing().encode
 
 // AfterCursor decodes q.After: nil when there is none, BAD_USER_INPUT when it is not a cursor
 // of this listing.
-func (q EntityQuery) AfterCursor() (*Cursor, error) {
-	if q.After == "" {
-		return nil, nil // no listing to check it against: its fingerprint is not computed
-	}
-	return q.listing().decode(q.After)
-}
+func (q EntityQuery) AfterCursor() (*Cursor, error) { return decodeAfter(q.After, q.listing) }
 
 // SortOrder is the ordering the query asks for, with the default filled in: PUBLISHED_ON.
 func (q SourceQuery) SortOrder() Order { return sortOrder(q.Order, SortByPublishedOn) }
@@ -231,12 +235,7 @@ func (q SourceQuery) Cursors() func(*Source) string {
 func (q SourceQuery) CursorAt(key, id string) string { return q.listing().encode(key, id) }
 
 // AfterCursor decodes q.After, like EntityQuery.AfterCursor.
-func (q SourceQuery) AfterCursor() (*Cursor, error) {
-	if q.After == "" {
-		return nil, nil // no listing to check it against: its fingerprint is not computed
-	}
-	return q.listing().decode(q.After)
-}
+func (q SourceQuery) AfterCursor() (*Cursor, error) { return decodeAfter(q.After, q.listing) }
 
 // relationOrderTag is the tag of a relation ordering; the default, by id, is "ID:asc".
 func relationOrderTag(o Order) string { return orderTag(sortOrder(o, SortByID)) }
@@ -285,12 +284,7 @@ func (q RelationQuery) CursorAt(id string) string { return q.listing().encode(""
 func (q RelationQuery) CursorAtKey(key, id string) string { return q.listing().encode(key, id) }
 
 // AfterCursor decodes q.After, like EntityQuery.AfterCursor.
-func (q RelationQuery) AfterCursor() (*Cursor, error) {
-	if q.After == "" {
-		return nil, nil // no listing to check it against: its fingerprint is not computed
-	}
-	return q.listing().decode(q.After)
-}
+func (q RelationQuery) AfterCursor() (*Cursor, error) { return decodeAfter(q.After, q.listing) }
 
 // RelationsOf pages are one listing whichever entity they are of: a query asks for the pages
 // of several entities at once, with one After for all (a position in the id order).
@@ -321,12 +315,7 @@ func (q RelationsOfQuery) CursorAt(id string) string { return q.listing().encode
 func (q RelationsOfQuery) CursorAtKey(key, id string) string { return q.listing().encode(key, id) }
 
 // AfterCursor decodes q.After, like EntityQuery.AfterCursor.
-func (q RelationsOfQuery) AfterCursor() (*Cursor, error) {
-	if q.After == "" {
-		return nil, nil // no listing to check it against: its fingerprint is not computed
-	}
-	return q.listing().decode(q.After)
-}
+func (q RelationsOfQuery) AfterCursor() (*Cursor, error) { return decodeAfter(q.After, q.listing) }
 
 // EntitySortKey is the value an entity sorts by under field f, ascending (before the id
 // tie-break); see EntityOrderKey.

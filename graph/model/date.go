@@ -71,13 +71,26 @@ func (d Date) IsZero() bool { return d.Year == 0 }
 
 // String gives the date in the precision it was stated in.
 func (d Date) String() string {
-	if d.plain() && !d.IsZero() {
-		// As the formats below, without fmt: dates are keys of queries and cursors.
-		b := [10]byte{byte('0' + d.Year/1000), byte('0' + d.Year/100%10), byte('0' + d.Year/10%10), byte('0' + d.Year%10),
-			'-', byte('0' + d.Month/10), byte('0' + d.Month%10), '-', byte('0' + d.Day/10), byte('0' + d.Day%10)}
-		return string(b[:d.precision()])
+	var a [10]byte
+	b, _ := d.AppendText(a[:0])
+	return string(b)
+}
+
+// AppendText implements encoding.TextAppender: String appended to b, without fmt for the
+// four-digit years (dates are keys of queries and cursors, and written in every answer
+// that shows one). It never fails.
+func (d Date) AppendText(b []byte) ([]byte, error) {
+	if !d.plain() || d.IsZero() {
+		return append(b, d.formatted()...), nil
 	}
-	return d.formatted()
+	b = append(b, byte('0'+d.Year/1000), byte('0'+d.Year/100%10), byte('0'+d.Year/10%10), byte('0'+d.Year%10))
+	if d.Month != 0 {
+		b = append(b, '-', byte('0'+d.Month/10), byte('0'+d.Month%10))
+		if d.Day != 0 {
+			b = append(b, '-', byte('0'+d.Day/10), byte('0'+d.Day%10))
+		}
+	}
+	return b, nil
 }
 
 // formatted is String's definition, through fmt: YYYY, YYYY-MM or YYYY-MM-DD, "" for the
