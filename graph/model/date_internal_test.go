@@ -1,6 +1,9 @@
 package model
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 // TestDateFastPathsAsTheirDefinitions holds String to its fmt formats and Before to the
 // order of starts then string lengths, for dates of every precision, the zero date, and
@@ -29,6 +32,17 @@ func TestDateFastPathsAsTheirDefinitions(t *testing.T) {
 			if got, want := a.Before(b), before(a, b); got != want {
 				t.Errorf("%+v.Before(%+v) = %v, want %v", a, b, got, want)
 			}
+		}
+	}
+}
+
+// TestRelationsOfKeyQuotesTheDate: the key writes asOf as keyField would quote its String,
+// for dates of every form, so that a key made in place is the key made through strings.
+func TestRelationsOfKeyQuotesTheDate(t *testing.T) {
+	for _, d := range []Date{{Year: 2021}, {Year: 2021, Month: 4}, {Year: 2021, Month: 4, Day: 18}, {Year: 10000, Month: 1}, {Year: -44, Month: 3, Day: 15}, {Year: 7}} {
+		key := string(RelationsOfQuery{Filter: RelationFilter{AsOf: &d}}.Key())
+		if want := string(keyField(nil, "asOf", d.String())); !strings.Contains(key, want) {
+			t.Errorf("%+v: key %q lacks %q", d, key, want)
 		}
 	}
 }

@@ -218,7 +218,10 @@ func (q RelationsOfQuery) Key() RelationsOfKey {
 	b = keyList(b, "types", q.Filter.Types)
 	b = keyList(b, "status", q.Filter.Status)
 	if q.Filter.AsOf != nil {
-		b = keyField(b, "asOf", q.Filter.AsOf.String())
+		// keyField's quoting of the date's digits and dashes, appended in place.
+		b = append(b, `asOf="`...)
+		b, _ = q.Filter.AsOf.AppendText(b)
+		b = append(b, `";`...)
 	} else {
 		b = append(b, "asOf=;"...)
 	}
