@@ -14,8 +14,8 @@ import (
 	"github.com/autograph-kg/autograph/graph/model"
 )
 
-// Resolver holds the resolvers' dependencies. It has no mutable state: resolvers run
-// concurrently.
+// Resolver holds the resolvers' dependencies. It has no mutable state but Plans, a memo safe
+// for concurrent use: resolvers run concurrently.
 type Resolver struct {
 	// Reader answers the queries (through the loaders where a field batches).
 	Reader model.Reader
@@ -33,4 +33,6 @@ type Resolver struct {
 	// Feed serves the subscription `changes`; nil on a server that keeps no history.
 	Feed   *feed.Feed
 	Logger *slog.Logger
+	// Plans remembers what lookups read ahead (see NestedPlans); nil keeps nothing.
+	Plans *NestedPlans
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"math"
 	"reflect"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -327,44 +326,8 @@ const (
 // key is the memo's key of op under vars; false when the values are not all scalars (a
 // list or an input object) or too long, whose estimate is then made anew.
 func (e *estimates) key(op *ast.OperationDefinition, vars map[string]any) (estimateKey, bool) {
-	k := estimateKey{op: weak.Make(op)}
-	if len(op.VariableDefinitions) == 0 {
-		return k, true
-	}
-	var b []byte
-	for _, d := range op.VariableDefinitions {
-		v, ok := vars[d.Variable]
-		switch x := v.(type) {
-		case nil:
-			if ok {
-				b = append(b, 'n')
-			} else {
-				b = append(b, 'u')
-			}
-		case bool:
-			b = strconv.AppendBool(append(b, 'b'), x)
-		case int:
-			b = strconv.AppendInt(append(b, 'i'), int64(x), 10)
-		case int64:
-			b = strconv.AppendInt(append(b, 'i'), x, 10)
-		case float64:
-			b = strconv.AppendFloat(append(b, 'f'), x, 'g', -1, 64)
-		case string:
-			b = append(strconv.AppendInt(append(b, 's'), int64(len(x)), 10), ':')
-			b = append(b, x...)
-		case interface{ String() string }: // json.Number
-			b = append(b, 'j')
-			b = append(b, x.String()...)
-		default:
-			return k, false
-		}
-		b = append(b, ';')
-		if len(b) > maxEstimateVars {
-			return k, false
-		}
-	}
-	k.vars = string(b)
-	return k, true
+	v, ok := graph.VariablesKey(op, vars, maxEstimateVars)
+	return estimateKey{op: weak.Make(op), vars: v}, ok
 }
 
 func (e *estimates) get(k estimateKey) (int, bool) {

@@ -18,6 +18,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -146,7 +147,7 @@ func NewHandler(o Options) http.Handler {
 	}
 	store := instrument.Wrap(o.Store, metrics)
 	auth := newAuthenticator(o.WriteTokens, o.Auth)
-	res := &graph.Resolver{Reader: store, Writer: store, Importer: store, History: store, Pasts: history.NewPasts(store, 0), Feed: o.Feed, Logger: o.Logger}
+	res := &graph.Resolver{Reader: store, Writer: store, Importer: store, History: store, Pasts: history.NewPasts(store, 0), Feed: o.Feed, Logger: o.Logger, Plans: graph.NewNestedPlans()}
 	cfg := graph.Config{Resolvers: res.Root(), Complexity: complexity()}
 	es := graph.NewExecutableSchema(cfg)
 	costed := newDefaultCosted(es)
@@ -403,7 +404,7 @@ func limitBody(max int64, next http.Handler) http.Handler {
 			refuseTooLarge(w, r, max)
 			return
 		}
-		body, err := io.ReadAll(io.LimitReader(r.Body, max+1))
+		body, err := readBodyOf(r.Body, r.ContentLength, max)
 		switch {
 		case err != nil && (r.Context().Err() != nil || isTimeout(err)):
 			w.Header().Set("Connection", "close")
@@ -457,6 +458,29 @@ func readAll(r *http.Request) ([]byte, error) {
 		return b.data, nil
 	}
 	return io.ReadAll(r.Body)
+}
+
+// readBodyOf reads body whole, at most max+1 bytes, into one buffer of the declared length
+// when there is one (io.ReadAll starts at 512 bytes and grows and copies as it reads).
+func readBodyOf(body io.Reader, declared, max int64) ([]byte, error) {
+	if declared <= 0 || declared > max {
+		return io.ReadAll(io.LimitReader(body, max+1))
+	}
+	// One byte more than declared: the read that meets the end needs room to be tried.
+	buf := make([]byte, 0, declared+1)
+	lr := io.LimitReader(body, max+1)
+	for {
+		n, err := lr.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
+		switch {
+		case err == io.EOF:
+			return buf, nil
+		case err != nil:
+			return buf, err
+		case len(buf) == cap(buf):
+			buf = slices.Grow(buf, len(buf))
+		}
+	}
 }
 
 // maxDrainBytes bounds what limitBody reads and discards of a body over the limit.

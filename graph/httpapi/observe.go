@@ -2,10 +2,9 @@ package httpapi
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"fmt"
 	"log/slog"
+	"math/rand/v2"
 	"net/http"
 	"regexp"
 	"sync"
@@ -62,10 +61,18 @@ func recordFrom(ctx context.Context) *requestRecord {
 
 var requestIDRE = regexp.MustCompile(`^[A-Za-z0-9._-]{1,64}$`)
 
+// newRequestID is 16 random hex digits. A request id tells log lines apart and is no
+// secret, so it comes from math/rand/v2's generator (ChaCha8, seeded by the runtime) rather
+// than from crypto/rand, which cost 0.7 % of a lookup's CPU.
 func newRequestID() string {
-	b := make([]byte, 8)
-	_, _ = rand.Read(b)
-	return hex.EncodeToString(b)
+	const digits = "0123456789abcdef"
+	var b [16]byte
+	n := rand.Uint64()
+	for i := len(b) - 1; i >= 0; i-- {
+		b[i] = digits[n&15]
+		n >>= 4
+	}
+	return string(b[:])
 }
 
 // statusWriter remembers the status code written.
@@ -123,9 +130,7 @@ func observe(logger *slog.Logger, m *instrument.Metrics, s *requestScope, start 
 	}
 	d := time.Since(start)
 	if m != nil {
-		label := m.OperationLabel(op)
-		m.Requests.WithLabelValues(label, outcome).Inc()
-		m.RequestSeconds.WithLabelValues(label).Observe(d.Seconds())
+		m.ObserveRequest(op, outcome, d.Seconds())
 		for _, c := range codes {
 			m.Errors.WithLabelValues(c).Inc()
 		}

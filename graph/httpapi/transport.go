@@ -407,7 +407,7 @@ func objectParam(raw json.RawMessage, problem string) (map[string]any, string) {
 // answers; ok is false for any other body (not valid JSON, not an object, a parameter of the
 // wrong type, a name written with escapes), which decodeParams then explains.
 func scanParams(body []byte) (p *graphql.RawParams, ok bool) {
-	if !json.Valid(body) {
+	if !validJSON(body) {
 		return nil, false
 	}
 	i := skipJSONSpace(body, 0)
