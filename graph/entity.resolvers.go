@@ -9,6 +9,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/99designs/gqlgen/graphql"
 	"github.com/autograph-kg/autograph/graph/loader"
 	"github.com/autograph-kg/autograph/graph/model"
 )
@@ -18,7 +19,11 @@ func (r *queryResolver) Search(ctx context.Context, query string, kinds []model.
 	if err != nil {
 		return nil, err
 	}
-	hits, err := r.reader(ctx).Search(ctx, model.SearchQuery{Text: query, Kinds: kinds, First: n})
+	q := model.SearchQuery{Text: query, Kinds: kinds, First: n}
+	if fc := graphql.GetFieldContext(ctx); fc != nil && graphql.HasOperationContext(ctx) {
+		q.Fields = r.Plans.searchReads(graphql.GetOperationContext(ctx), fc.Field.Selections)
+	}
+	hits, err := r.reader(ctx).Search(ctx, q)
 	if err != nil {
 		return nil, err
 	}

@@ -25,7 +25,7 @@ func (r *queryResolver) Neighborhood(ctx context.Context, id string, depth *int,
 	}
 	q := model.NeighborhoodQuery{ID: id, Depth: d, Types: types, AsOf: asOf, Limit: l}
 	if fc := graphql.GetFieldContext(ctx); fc != nil && graphql.HasOperationContext(ctx) {
-		q.Nodes, q.NoRelations = subgraphReads(graphql.GetOperationContext(ctx), fc.Field.Selections)
+		q.Nodes, q.NoRelations = r.Plans.subgraphReads(graphql.GetOperationContext(ctx), fc.Field.Selections)
 	}
 	var g *model.Subgraph
 	// The subgraph is only written out: the store's own values do (model.SharedReader).

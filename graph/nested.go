@@ -182,11 +182,13 @@ func (r *Resolver) readAhead(ctx context.Context, id, object string) error {
 	return nil
 }
 
-// NestedPlans remembers the relation trees that lookups' selections read ahead (lookAhead):
-// they are a function of the selection's nodes, the object type and the values of the
+// NestedPlans remembers the relation trees that lookups' selections read ahead (lookAhead),
+// and what searches' and neighbourhoods' selections read (searchReads, subgraphReads): they
+// are a function of the selection's nodes, the object type and the values of the
 // operation's variables only, and gqlgen hands the same nodes to every request of a query
 // text while its query cache keeps the document, so a lookup asked again does not collect its
-// selection's fields and parse their arguments again (3 % of the load mix's CPU). The trees
+// selection's fields and parse their arguments again (3 % of the load mix's CPU; a search's
+// reads were a fifth of an embedded search's CPU). The trees
 // it hands out are shared: nothing that reads them changes them. It holds on to the nodes it
 // has seen, and starts afresh when it holds maxPlans; a nil *NestedPlans keeps nothing.
 type NestedPlans struct {
@@ -207,9 +209,14 @@ type planKey struct {
 	vars   string
 }
 
+// plan is what is remembered of a selection: the trees it reads ahead, or what a search's
+// or a neighbourhood's selection reads.
 type plan struct {
 	sel   ast.SelectionSet
 	trees []model.RelationsTree
+	reads model.EntityFields
+	// noRelations: a neighbourhood's selection reads no relations.
+	noRelations bool
 }
 
 // maxPlans bounds the selections a NestedPlans holds; maxPlanVars the variables' key (past
@@ -221,31 +228,52 @@ const (
 
 // trees is lookAhead(oc, sel, object, 1), remembered.
 func (p *NestedPlans) trees(oc *graphql.OperationContext, sel ast.SelectionSet, object string) []model.RelationsTree {
+	return p.remember(oc, sel, object, func() plan { return plan{trees: lookAhead(oc, sel, object, 1)} }).trees
+}
+
+// searchReads is searchReads(oc, sel), remembered.
+func (p *NestedPlans) searchReads(oc *graphql.OperationContext, sel ast.SelectionSet) model.EntityFields {
+	return p.remember(oc, sel, "SearchHit", func() plan { return plan{reads: searchReads(oc, sel)} }).reads
+}
+
+// subgraphReads is subgraphReads(oc, sel), remembered.
+func (p *NestedPlans) subgraphReads(oc *graphql.OperationContext, sel ast.SelectionSet) (model.EntityFields, bool) {
+	e := p.remember(oc, sel, "Subgraph", func() plan {
+		f, noRels := subgraphReads(oc, sel)
+		return plan{reads: f, noRelations: noRels}
+	})
+	return e.reads, e.noRelations
+}
+
+// remember is the plan of sel on the object type (or what it is for), made by mk when not
+// kept.
+func (p *NestedPlans) remember(oc *graphql.OperationContext, sel ast.SelectionSet, object string, mk func() plan) plan {
 	if p == nil || len(sel) == 0 || oc.Operation == nil {
-		return lookAhead(oc, sel, object, 1)
+		return mk()
 	}
 	vars, ok := VariablesKey(oc.Operation, oc.Variables, maxPlanVars)
 	if !ok {
-		return lookAhead(oc, sel, object, 1)
+		return mk()
 	}
 	k := planKey{first: sel[0], n: len(sel), object: object, vars: vars}
 	p.mu.RLock()
 	for _, e := range p.m[k] {
 		if slices.Equal(e.sel, sel) {
 			p.mu.RUnlock()
-			return e.trees
+			return e
 		}
 	}
 	p.mu.RUnlock()
-	trees := lookAhead(oc, sel, object, 1)
+	e := mk()
+	e.sel = slices.Clone(sel)
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.n >= maxPlans {
 		p.m, p.n = map[planKey][]plan{}, 0
 	}
-	p.m[k] = append(p.m[k], plan{sel: slices.Clone(sel), trees: trees})
+	p.m[k] = append(p.m[k], e)
 	p.n++
-	return trees
+	return e
 }
 
 // lookAhead is the relation trees of the typed lists that a selection on an object type
@@ -336,6 +364,19 @@ func subgraphReads(oc *graphql.OperationContext, sel ast.SelectionSet) (model.En
 		return model.FieldID, noRelations
 	default:
 		return nodes, noRelations
+	}
+}
+
+// searchReads is what a selection on the search hits reads of their entities
+// (model.SearchQuery.Fields): zero, for everything, when it reads every field.
+func searchReads(oc *graphql.OperationContext, sel ast.SelectionSet) model.EntityFields {
+	switch f := entityReadsUnder(oc, sel, "SearchHit", 0); f {
+	case model.AllEntityFields:
+		return 0
+	case 0: // only scores
+		return model.FieldID
+	default:
+		return f
 	}
 }
 

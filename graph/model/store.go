@@ -337,6 +337,10 @@ type SearchQuery struct {
 	Text  string
 	Kinds []EntityKind
 	First int
+	// Fields, when not zero, says that the caller reads only these fields of the hits'
+	// entities (and their id and kind): a store may read that much and leave the other fields
+	// at their zero values. Zero asks for whole entities.
+	Fields EntityFields
 }
 
 // SearchHit is one search result with its score in (0, 1].

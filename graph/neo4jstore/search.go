@@ -7,16 +7,27 @@ import (
 	"github.com/autograph-kg/autograph/graph/model"
 )
 
-// cypherSearch scores every entity of the wanted kinds that contains the query with the
+// searchStatement scores every entity of the wanted kinds that contains the query with the
 // ladder of model.ScoreMatch (best over name and aliases), then orders like
 // model.SortHits. The scores are parameters so they cannot drift from the model's. The
 // candidates come from the TEXT index on searchText (entity_search_text), which holds the
-// query exactly when a search key does (searchTextSep). The hits come as entityFields
-// projections: whole nodes would carry the search keys and text too, which no caller reads.
-const cypherSearch = `
+// query exactly when a search key does (searchTextSep). Without kinds every entity is a
+// candidate and the kind is not tested. The hits come as entityFields projections (whole
+// nodes would carry the search keys and text too, which no caller reads), or with only the
+// fields q.Fields names: a search box shows a name, and a hit's other properties were most
+// of what the statement sent and the server decoded.
+func searchStatement(q model.SearchQuery) string {
+	kinds := ""
+	if len(q.Kinds) > 0 {
+		kinds = "\n  AND n.kind IN $kinds"
+	}
+	hit := entityFields
+	if q.Fields != 0 && q.Fields != model.AllEntityFields {
+		hit = partialEntityFields(q.Fields)
+	}
+	return `
 MATCH (n:Entity)
-WHERE n.searchText CONTAINS $q
-  AND n.kind IN $kinds
+WHERE n.searchText CONTAINS $q` + kinds + `
 WITH n, [k IN n.searchKeys |
   CASE
     WHEN k = $q THEN $scoreExact
@@ -26,26 +37,26 @@ WITH n, [k IN n.searchKeys |
     ELSE 0.0
   END] AS scores
 WITH n, reduce(best = 0.0, s IN scores | CASE WHEN s > best THEN s ELSE best END) AS score
-RETURN n ` + entityFields + ` AS hit, score
+RETURN n ` + hit + ` AS hit, score
 ORDER BY score DESC, n.nameKey, n.id
 LIMIT $limit`
+}
 
-// searchParams builds the parameters of cypherSearch for a normalised query
-// (model.SearchQuery.Normalize); an empty kind list means every kind.
+// searchParams builds the parameters of searchStatement for a normalised query
+// (model.SearchQuery.Normalize).
 func searchParams(q model.SearchQuery) map[string]any {
-	kinds := q.Kinds
-	if len(kinds) == 0 {
-		kinds = model.AllEntityKinds()
-	}
-	return map[string]any{
+	p := map[string]any{
 		"q":               model.Normalize(q.Text),
-		"kinds":           strs(kinds),
 		"limit":           int64(q.First),
 		"scoreExact":      model.ScoreExact,
 		"scorePrefix":     model.ScorePrefix,
 		"scoreWordPrefix": model.ScoreWordPrefix,
 		"scoreSubstring":  model.ScoreSubstring,
 	}
+	if len(q.Kinds) > 0 {
+		p["kinds"] = strs(q.Kinds)
+	}
+	return p
 }
 
 // Search finds entities whose name or an alias contains the query, scored and ordered
@@ -56,7 +67,7 @@ func (s *Store) Search(ctx context.Context, q model.SearchQuery) ([]model.Search
 	if err != nil {
 		return nil, fmt.Errorf("neo4j: %s: %w", op, err)
 	}
-	recs, err := s.read(ctx, op, cypherSearch, searchParams(q))
+	recs, err := s.read(ctx, op, searchStatement(q), searchParams(q))
 	if err != nil {
 		return nil, err
 	}

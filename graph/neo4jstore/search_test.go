@@ -22,8 +22,11 @@ func TestSearchParams(t *testing.T) {
 		t.Errorf("params mismatch (-want +got):\n%s", d)
 	}
 	p = searchParams(normalised(t, model.SearchQuery{Text: "x"}))
-	if got := p["kinds"].([]string); len(got) != len(model.AllEntityKinds()) || p["limit"] != int64(model.DefaultPageSize) {
-		t.Errorf("no kinds means every kind and the default size; got kinds %v, limit %v", got, p["limit"])
+	if kinds, ok := p["kinds"]; ok || p["limit"] != int64(model.DefaultPageSize) {
+		t.Errorf("no kinds means no kind test and the default size; got kinds %v, limit %v", kinds, p["limit"])
+	}
+	if q := searchStatement(normalised(t, model.SearchQuery{Text: "x"})); strings.Contains(q, "$kinds") {
+		t.Errorf("a search of every kind tests the kind:\n%s", q)
 	}
 }
 
@@ -41,7 +44,8 @@ func TestSearchUsesTheTextIndex(t *testing.T) {
 		q      string
 		params map[string]any
 	}{
-		"search":       {cypherSearch, searchParams(normalised(t, model.SearchQuery{Text: "bai"}))},
+		"search":       {searchStatement(normalised(t, model.SearchQuery{Text: "bai"})), searchParams(normalised(t, model.SearchQuery{Text: "bai"}))},
+		"search kinds": {searchStatement(normalised(t, model.SearchQuery{Text: "bai", Kinds: []model.EntityKind{model.KindBrand}, Fields: model.FieldName})), searchParams(normalised(t, model.SearchQuery{Text: "bai", Kinds: []model.EntityKind{model.KindBrand}}))},
 		"nameContains": {list, params},
 	} {
 		res, err := neo4j.ExecuteQuery(ctx, s.driver, "EXPLAIN "+c.q, c.params, neo4j.EagerResultTransformer,

@@ -83,7 +83,9 @@ func goldenStatements(t *testing.T) map[string]string {
 	entities("entities-ordered-by-id-desc-after", model.EntityQuery{Order: byID(true)}, true)
 
 	// search.go
-	add("search", cypherSearch, nil)
+	add("search", searchStatement(normalised(t, model.SearchQuery{Text: "x"})), nil)
+	add("search-kinds-in-part", searchStatement(normalised(t, model.SearchQuery{Text: "x", Kinds: []model.EntityKind{model.KindBrand, model.KindOrganization},
+		Fields: model.FieldID | model.FieldName})), nil)
 
 	// sources.go
 	add("source", cypherSource, nil)

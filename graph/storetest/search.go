@@ -1,8 +1,11 @@
 package storetest
 
 import (
+	"fmt"
 	"strings"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
 
 	"github.com/autograph-kg/autograph/graph/model"
 )
@@ -79,6 +82,38 @@ func testSearch(t *testing.T, s model.Store) {
 			t.Fatalf("Search(škoda auto) = %d hits, want 1", len(hits))
 		}
 		diff(t, "hit", Fixture().Organizations[22], hits[0].Entity, contentOpts())
+	})
+
+	// A caller that reads only some fields of the hits (model.SearchQuery.Fields) gets the
+	// same hits in the same order with the same scores, each entity whole or with exactly
+	// the fields read.
+	t.Run("ReadInPart", func(t *testing.T) {
+		for _, q := range []model.SearchQuery{{Text: "gaz"}, {Text: "baic", Kinds: []model.EntityKind{model.KindOrganization, model.KindBrand}, First: 3}} {
+			whole, err := s.Search(ctx, q)
+			noErr(t, "Search", err)
+			for _, f := range []model.EntityFields{model.FieldID, model.FieldID | model.FieldName, model.FieldID | model.FieldSources | model.FieldOwn,
+				model.AllEntityFields &^ model.FieldDescription, model.AllEntityFields} {
+				pq := q
+				pq.Fields = f
+				hits, err := s.Search(ctx, pq)
+				noErr(t, "Search read in part", err)
+				what := fmt.Sprintf("%q read in part (fields %08b)", q.Text, f)
+				if len(hits) != len(whole) {
+					t.Errorf("%s: %d hits, want %d", what, len(hits), len(whole))
+					continue
+				}
+				for i, h := range hits {
+					w := whole[i]
+					if h.Score != w.Score {
+						t.Errorf("%s: hit %d scores %v, want %v", what, i, h.Score, w.Score)
+					}
+					if cmp.Equal(w.Entity, h.Entity, contentOpts()...) {
+						continue
+					}
+					diff(t, what+": hit "+w.Entity.GetID()+" in part", masked(w.Entity, f), h.Entity, contentOpts())
+				}
+			}
+		}
 	})
 
 	t.Run("BadInput", func(t *testing.T) {

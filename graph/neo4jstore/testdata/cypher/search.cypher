@@ -1,6 +1,5 @@
 MATCH (n:Entity)
 WHERE n.searchText CONTAINS $q
-  AND n.kind IN $kinds
 WITH n, [k IN n.searchKeys |
   CASE
     WHEN k = $q THEN $scoreExact
