@@ -25,8 +25,9 @@ type evaluator struct {
 }
 
 // newEvaluator starts the evaluation of one query's filters; call it under the read lock.
+// Its maps are made when a filter first needs them: most pages have no where filter.
 func (s *Store) newEvaluator() *evaluator {
-	return &evaluator{s: s, flat: map[*model.RelationWhere]*relFilter{}, scope: map[*model.RelatedWhere]*relFilter{}}
+	return &evaluator{s: s}
 }
 
 // matchEntity reports whether the entity record satisfies w (nil holds for every entity).
@@ -99,6 +100,9 @@ func (s *evaluator) matchRelated(w *model.RelatedWhere, id string) bool {
 	scope, ok := s.scope[w]
 	if !ok {
 		scope = compileRelFilter(w.Scope())
+		if s.scope == nil {
+			s.scope = map[*model.RelatedWhere]*relFilter{}
+		}
 		s.scope[w] = scope
 	}
 	// Without a quantifier the filter asks for at least one relation in scope.
@@ -160,6 +164,9 @@ func (s *evaluator) matchRelation(w *model.RelationWhere, r *model.Relation, sel
 			IDs: w.IDs, Types: w.Types, Status: w.Status, AsOf: w.AsOf,
 			FromIDs: w.From, ToIDs: w.To, SourceIDs: w.Sources,
 		})
+		if s.flat == nil {
+			s.flat = map[*model.RelationWhere]*relFilter{}
+		}
 		s.flat[w] = flat
 	}
 	if !flat.match(r) {

@@ -25,15 +25,23 @@ func newPager[T any](first int, after *model.Cursor, desc bool) *pager[T] {
 // offer counts a matching row and keeps it if it follows the cursor and the page has room;
 // item is called only for kept rows, so rows on other pages are never copied.
 func (p *pager[T]) offer(key, id string, item func() T) {
+	if p.take(key, id) {
+		p.items = append(p.items, item())
+	}
+}
+
+// take counts a matching row and says whether the page keeps it (offer without a function
+// to call: a closure per row made the caller's loop allocate).
+func (p *pager[T]) take(key, id string) bool {
 	p.total++
 	if p.after != nil && !p.after.After(key, id, p.desc) {
-		return
+		return false
 	}
 	if len(p.items) < p.first {
-		p.items = append(p.items, item())
-		return
+		return true
 	}
 	p.more = true
+	return false
 }
 
 // inOrder yields the rows of a view ascending, or descending when desc is set: a descending

@@ -60,7 +60,7 @@ func (f *relFilter) match(r *model.Relation) bool {
 		f.from != nil && !f.from[r.FromID],
 		f.to != nil && !f.to[r.ToID],
 		f.sources != nil && !slices.ContainsFunc(r.SourceIDs, func(id string) bool { return f.sources[id] }),
-		f.asOf != nil && !r.Span().Overlaps(*f.asOf):
+		f.asOf != nil && !r.OverlapsSpan(*f.asOf):
 		return false
 	}
 	return true
@@ -207,8 +207,15 @@ func (s *Store) relationPageWalk(ctx context.Context, op string, rows []*model.R
 		return ""
 	})
 	ev := s.newEvaluator()
-	for i, r := range inOrder(sortRelations(rows, q.order), q.order.Desc) {
-		if err := tick(ctx, op, i+1); err != nil {
+	rows = sortRelations(rows, q.order)
+	// An index loop, not inOrder's iterator: the body of a range over a function value is a
+	// closure, and this one escaped, an allocation per page.
+	for k := range rows {
+		r := rows[k]
+		if q.order.Desc {
+			r = rows[len(rows)-1-k]
+		}
+		if err := tick(ctx, op, k+1); err != nil {
 			return nil, err
 		}
 		if !q.f.match(r) || !ev.matchRelation(q.where, r, q.self) {
@@ -219,7 +226,9 @@ func (s *Store) relationPageWalk(ctx context.Context, op string, rows []*model.R
 			p.total++
 			continue
 		}
-		p.offer(model.RelationOrderKey(r, q.order), r.ID, func() *model.Relation { return out(r) })
+		if p.take(model.RelationOrderKey(r, q.order), r.ID) {
+			p.items = append(p.items, out(r))
+		}
 	}
 	return &model.RelationPage{Items: p.items, HasNextPage: p.more, TotalCount: p.total, Aggregate: agg.Result()}, nil
 }

@@ -110,21 +110,32 @@ func (d Date) formatted() string {
 
 // Start is the first day of the interval d names, as YYYY-MM-DD.
 func (d Date) Start() string {
-	return ymd(d.Year, max(d.Month, 1), max(d.Day, 1))
+	k := d.startKey()
+	return string(k[:])
 }
 
-// ymd formats a day as YYYY-MM-DD without fmt: filters compare relation periods by these
-// strings for every relation they look at, so they are made often.
-func ymd(y, m, d int) string {
-	b := [10]byte{
+// dayKey is a day as the bytes of YYYY-MM-DD: compared as strings (string(k[:]) in a
+// comparison makes no string), the order of Start and End without making them. Filters
+// compare relation periods for every relation they look at.
+type dayKey [10]byte
+
+func (d Date) startKey() dayKey { return ymd(d.Year, max(d.Month, 1), max(d.Day, 1)) }
+
+// ymd formats a day as YYYY-MM-DD without fmt.
+func ymd(y, m, d int) dayKey {
+	return dayKey{
 		byte('0' + y/1000%10), byte('0' + y/100%10), byte('0' + y/10%10), byte('0' + y%10), '-',
 		byte('0' + m/10), byte('0' + m%10), '-', byte('0' + d/10), byte('0' + d%10),
 	}
-	return string(b[:])
 }
 
 // End is the first day after the interval d names, as YYYY-MM-DD (exclusive bound).
 func (d Date) End() string {
+	k := d.endKey()
+	return string(k[:])
+}
+
+func (d Date) endKey() dayKey {
 	y, m, day := d.Year, d.Month, d.Day
 	switch {
 	case m == 0:
@@ -142,7 +153,7 @@ func (d Date) End() string {
 	}
 	if y > 9999 {
 		// Past the last representable day: a sentinel that still sorts after every date.
-		return "9999-99-99"
+		return dayKey{'9', '9', '9', '9', '-', '9', '9', '-', '9', '9'}
 	}
 	return ymd(y, m, day)
 }

@@ -136,3 +136,34 @@ func TestStartEndAgreeWithTime(t *testing.T) {
 		}
 	}
 }
+
+// TestOverlapsSpanIsSpanOverlaps: the filters' allocation-free test agrees with Span and
+// Overlaps for every kind of period, status and asOf, across month and year ends.
+func TestOverlapsSpanIsSpanOverlaps(t *testing.T) {
+	texts := []string{"", "2019", "2020", "2020-02", "2020-02-28", "2020-02-29", "2020-12", "2020-12-31", "2021-01-01", "2021", "9999", "9999-12-31", "0001"}
+	dates := make([]*Date, len(texts))
+	for i, s := range texts {
+		if s != "" {
+			d := MustDate(s)
+			dates[i] = &d
+		}
+	}
+	n := 0
+	for _, from := range dates {
+		for _, to := range dates {
+			for _, st := range []RelationStatus{StatusActive, StatusPlanned, StatusEnded} {
+				r := &Relation{ValidFrom: from, ValidTo: to, Status: st}
+				for _, asOf := range dates[1:] {
+					o := SpanOf(*asOf)
+					if got, want := r.OverlapsSpan(o), r.Span().Overlaps(o); got != want {
+						t.Errorf("from %v to %v %s, asOf %v: OverlapsSpan %v, Span().Overlaps %v", from, to, st, asOf, got, want)
+					}
+					n++
+				}
+			}
+		}
+	}
+	if n == 0 {
+		t.Fatal("no case was checked")
+	}
+}

@@ -162,6 +162,28 @@ func (r *Relation) Span() Span {
 	return s
 }
 
+// OverlapsSpan is r.Span().Overlaps(o) without making the strings of r's span: a filter by
+// date asks it of every relation it looks at.
+func (r *Relation) OverlapsSpan(o Span) bool {
+	var start, end dayKey
+	hasStart, hasEnd := false, r.ValidTo != nil
+	if r.ValidFrom != nil {
+		start, hasStart = r.ValidFrom.startKey(), true
+	} else if r.Status == StatusPlanned && r.ValidTo != nil {
+		start, hasStart = r.ValidTo.startKey(), true
+	}
+	if hasEnd {
+		end = r.ValidTo.endKey()
+	}
+	if hasStart && o.End != "" && string(start[:]) >= o.End {
+		return false
+	}
+	if o.Start != "" && hasEnd && o.Start >= string(end[:]) {
+		return false
+	}
+	return true
+}
+
 // HoldsAt reports whether r counts as of the period asOf names.
 func (r *Relation) HoldsAt(asOf Date) bool { return r.Span().Overlaps(SpanOf(asOf)) }
 
