@@ -40,26 +40,23 @@ value:
 		return false
 	}
 	switch c := b[i]; {
-	case c == '{':
-		if !push(true) {
+	case c == '{' || c == '[':
+		object := c == '{'
+		if !push(object) {
 			return false
 		}
+		closing := byte(']')
+		if object {
+			closing = '}'
+		}
 		i = skipJSONSpace(b, i+1)
-		if i < len(b) && b[i] == '}' {
+		if i < len(b) && b[i] == closing {
 			i++
 			depth--
 			goto after
 		}
-		goto member
-	case c == '[':
-		if !push(false) {
-			return false
-		}
-		i = skipJSONSpace(b, i+1)
-		if i < len(b) && b[i] == ']' {
-			i++
-			depth--
-			goto after
+		if object {
+			goto member
 		}
 		goto value
 	case c == '"':
