@@ -187,10 +187,10 @@ func (r *Resolver) readAhead(ctx context.Context, id, object string) error {
 // are a function of the selection's nodes, the object type and the values of the
 // operation's variables only, and gqlgen hands the same nodes to every request of a query
 // text while its query cache keeps the document, so a lookup asked again does not collect its
-// selection's fields and parse their arguments again (3 % of the load mix's CPU; a search's
-// reads were a fifth of an embedded search's CPU). The trees
-// it hands out are shared: nothing that reads them changes them. It holds on to the nodes it
-// has seen, and starts afresh when it holds maxPlans; a nil *NestedPlans keeps nothing.
+// selection's fields and parse their arguments again (3 % of the load mix's CPU; working out a
+// search's reads per request would cost a fifth of an embedded search's CPU). The trees it
+// hands out are shared: nothing that reads them changes them. It holds on to the nodes it has
+// seen, and starts afresh when it holds maxPlans; a nil *NestedPlans keeps nothing.
 type NestedPlans struct {
 	mu sync.RWMutex
 	m  map[planKey][]plan

@@ -124,8 +124,9 @@ func (s *Store) Entities(ctx context.Context, q model.EntityQuery) (*model.Entit
 	}
 	p := newPager[model.Entity](q.First, after, order.Desc)
 	agg := model.NewEntityAggregator(q.Aggregate)
-	for i, r := range inOrder(rows, order.Desc) {
-		if err := tick(ctx, op, i+1); err != nil {
+	for k := range rows {
+		r := rowAt(rows, k, order.Desc)
+		if err := tick(ctx, op, k+1); err != nil {
 			return nil, err
 		}
 		if !match(r) {
@@ -136,7 +137,9 @@ func (s *Store) Entities(ctx context.Context, q model.EntityQuery) (*model.Entit
 			p.total++
 			continue
 		}
-		p.offer(key(r), r.e.GetID(), r.e.Clone)
+		if p.take(key(r), r.e.GetID()) {
+			p.items = append(p.items, r.e.Clone())
+		}
 	}
 	return &model.EntityPage{Items: p.items, HasNextPage: p.more, TotalCount: p.total, Aggregate: agg.Result()}, nil
 }

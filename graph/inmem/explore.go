@@ -319,8 +319,12 @@ func (s *Store) Paths(ctx context.Context, q model.PathQuery) ([]*model.Path, er
 		if v == q.From {
 			continue // the start has no step into it
 		}
-		first := reached[v].first
-		for _, st := range append([]step{first}, more[v]...) {
+		steps := more[v]
+		for i := -1; i < len(steps); i++ {
+			st := reached[v].first
+			if i >= 0 {
+				st = steps[i]
+			}
 			m := hops[st.node]
 			if m == nil {
 				m = map[string][]*model.Relation{}

@@ -1,13 +1,11 @@
 package inmem
 
 import (
-	"slices"
-
 	"github.com/autograph-kg/autograph/graph/model"
 )
 
 // pager collects one keyset page of a listing while counting every row that matches, since
-// TotalCount spans all pages. Rows are offered in the listing's order.
+// TotalCount spans all pages. Rows are taken in the listing's order.
 type pager[T any] struct {
 	first int
 	after *model.Cursor
@@ -22,16 +20,9 @@ func newPager[T any](first int, after *model.Cursor, desc bool) *pager[T] {
 	return &pager[T]{first: first, after: after, desc: desc}
 }
 
-// offer counts a matching row and keeps it if it follows the cursor and the page has room;
-// item is called only for kept rows, so rows on other pages are never copied.
-func (p *pager[T]) offer(key, id string, item func() T) {
-	if p.take(key, id) {
-		p.items = append(p.items, item())
-	}
-}
-
-// take counts a matching row and says whether the page keeps it (offer without a function
-// to call: a closure per row made the caller's loop allocate).
+// take counts a matching row and says whether the page keeps it: it follows the cursor and
+// the page has room. The caller appends what it keeps to items, so rows on other pages are
+// never copied.
 func (p *pager[T]) take(key, id string) bool {
 	p.total++
 	if p.after != nil && !p.after.After(key, id, p.desc) {
@@ -44,13 +35,15 @@ func (p *pager[T]) take(key, id string) bool {
 	return false
 }
 
-// inOrder yields the rows of a view ascending, or descending when desc is set: a descending
-// ordering is the ascending one reversed, key and id alike.
-func inOrder[T any](rows []T, desc bool) func(yield func(int, T) bool) {
+// rowAt is the k-th row of a view in its order: ascending, or descending when desc is set (a
+// descending ordering is the ascending one reversed, key and id alike). The walks loop over
+// k rather than range over an iterator, whose loop body is a closure that escaped: an
+// allocation per page.
+func rowAt[T any](rows []T, k int, desc bool) T {
 	if desc {
-		return slices.Backward(rows)
+		return rows[len(rows)-1-k]
 	}
-	return slices.All(rows)
+	return rows[k]
 }
 
 // set makes a membership set from a list; nil for an empty list, which does not filter.

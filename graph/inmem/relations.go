@@ -208,13 +208,8 @@ func (s *Store) relationPageWalk(ctx context.Context, op string, rows []*model.R
 	})
 	ev := s.newEvaluator()
 	rows = sortRelations(rows, q.order)
-	// An index loop, not inOrder's iterator: the body of a range over a function value is a
-	// closure, and this one escaped, an allocation per page.
 	for k := range rows {
-		r := rows[k]
-		if q.order.Desc {
-			r = rows[len(rows)-1-k]
-		}
+		r := rowAt(rows, k, q.order.Desc)
 		if err := tick(ctx, op, k+1); err != nil {
 			return nil, err
 		}

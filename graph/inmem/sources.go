@@ -96,8 +96,9 @@ func (s *Store) Sources(ctx context.Context, q model.SourceQuery) (*model.Source
 	ids, publishers := set(q.Filter.IDs), set(q.Filter.PublisherIDs)
 	title := model.Normalize(q.Filter.TitleContains)
 	p := newPager[*model.Source](q.First, after, order.Desc)
-	for i, r := range inOrder(rows, order.Desc) {
-		if err := tick(ctx, op, i+1); err != nil {
+	for k := range rows {
+		r := rowAt(rows, k, order.Desc)
+		if err := tick(ctx, op, k+1); err != nil {
 			return nil, err
 		}
 		if (ids != nil && !ids[r.s.ID]) ||
@@ -105,7 +106,9 @@ func (s *Store) Sources(ctx context.Context, q model.SourceQuery) (*model.Source
 			(title != "" && !strings.Contains(r.titleKey, title)) {
 			continue
 		}
-		p.offer(key(r), r.s.ID, r.s.Clone)
+		if p.take(key(r), r.s.ID) {
+			p.items = append(p.items, r.s.Clone())
+		}
 	}
 	return &model.SourcePage{Items: p.items, HasNextPage: p.more, TotalCount: p.total}, nil
 }

@@ -77,12 +77,6 @@ func validOperationName(name string) bool {
 // OperationLabel is the label value for an operation name: "anonymous" for none, "other"
 // past the first maxOperationNames distinct valid names.
 func (m *Metrics) OperationLabel(name string) string {
-	switch {
-	case name == "":
-		return "anonymous"
-	case !validOperationName(name):
-		return "invalid"
-	}
 	s := m.names
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -95,13 +89,7 @@ func (m *Metrics) OperationLabel(name string) string {
 func (m *Metrics) ObserveRequest(op, outcome string, seconds float64) {
 	s := m.names
 	s.mu.Lock()
-	label := "anonymous"
-	if op != "" {
-		label = "invalid"
-		if validOperationName(op) {
-			label = s.labelLocked(op)
-		}
-	}
+	label := s.labelLocked(op)
 	obs, ok := s.seconds[label]
 	if !ok {
 		obs = m.RequestSeconds.WithLabelValues(label)
@@ -133,7 +121,14 @@ type nameSet struct {
 	counts  map[[2]string]prometheus.Counter
 }
 
+// labelLocked is OperationLabel's answer; s.mu must be held.
 func (s *nameSet) labelLocked(name string) string {
+	switch {
+	case name == "":
+		return "anonymous"
+	case !validOperationName(name):
+		return "invalid"
+	}
 	if s.seen[name] {
 		return name
 	}
