@@ -34,6 +34,19 @@ type stdio struct {
 	out, err io.Writer
 }
 
+// lockedWriter serializes writes to w: whole writes never interleave, and a writer that is
+// not safe for concurrent use (a buffer, a pipe wrapper) stays safe.
+type lockedWriter struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (l *lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
+}
+
 const usage = `usage:
   autograph                                serve (see README.md for the settings)
   autograph import [--dry-run] [--format json|jsonl] FILE...
@@ -47,6 +60,9 @@ The store is the server's: KG_DATA_DIR, or Neo4j when NEO4J_URI is set. See docs
 // runCommand runs the subcommand named by args[0] and returns the process's exit status.
 // ctx is done when the process is told to stop (SIGINT, SIGTERM).
 func runCommand(ctx context.Context, args []string, getenv func(string) string, sio stdio) int {
+	// The store's driver logs from its own goroutines while the command prints its progress,
+	// so every write to the command's outputs goes through one lock per output.
+	sio.out, sio.err = &lockedWriter{w: sio.out}, &lockedWriter{w: sio.err}
 	switch args[0] {
 	case "import":
 		return runImport(ctx, args[1:], getenv, sio)
@@ -459,6 +475,9 @@ func newProgress(w io.Writer, total int64) *progress {
 
 // isTerminal reports whether w is a character device (a terminal).
 func isTerminal(w io.Writer) bool {
+	if l, ok := w.(*lockedWriter); ok {
+		w = l.w
+	}
 	f, ok := w.(*os.File)
 	if !ok {
 		return false

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -26,8 +27,15 @@ import (
 // command runs one command in-process, with the environment given as key, value pairs.
 func command(t *testing.T, stdin string, env []string, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
+	// The store's driver may still log from its own goroutines while a connection closes after
+	// the command returned, so the buffers are read under the same lock they are written under.
 	var out, errb bytes.Buffer
-	code = runCommand(t.Context(), args, envOf(env...), stdio{strings.NewReader(stdin), &out, &errb})
+	lo, le := &lockedWriter{w: &out}, &lockedWriter{w: &errb}
+	code = runCommand(t.Context(), args, envOf(env...), stdio{strings.NewReader(stdin), lo, le})
+	lo.mu.Lock()
+	defer lo.mu.Unlock()
+	le.mu.Lock()
+	defer le.mu.Unlock()
 	return code, out.String(), errb.String()
 }
 
@@ -456,5 +464,44 @@ func TestReadmeDatasetExample(t *testing.T) {
 	code, _, errs := command(t, "", nil, "import", "--dry-run", bad)
 	if code != exitFailed || !strings.Contains(errs, bad+`:3: relation "example-motors-assembles-baic-x53-`) || !strings.Contains(errs, `no entity with id "baic-x53"`) {
 		t.Errorf("the README's problem line: exit %d\n%s", code, errs)
+	}
+}
+
+// TestLockedWriterKeepsWholeWrites writes lines from many goroutines at once, as the store's
+// driver logs while a command prints: under the race detector nothing races, and every line
+// arrives whole.
+func TestLockedWriterKeepsWholeWrites(t *testing.T) {
+	var buf bytes.Buffer
+	w := &lockedWriter{w: &buf}
+	const writers, lines = 8, 200
+	done := make(chan struct{})
+	for g := range writers {
+		go func() {
+			defer func() { done <- struct{}{} }()
+			for i := range lines {
+				fmt.Fprintf(w, "writer %d line %d\n", g, i)
+			}
+		}()
+	}
+	for range writers {
+		<-done
+	}
+	got := strings.Split(strings.TrimSuffix(buf.String(), "\n"), "\n")
+	if len(got) != writers*lines {
+		t.Fatalf("%d lines, want %d", len(got), writers*lines)
+	}
+	seen := map[string]bool{}
+	for _, l := range got {
+		var g, i int
+		if n, err := fmt.Sscanf(l, "writer %d line %d", &g, &i); n != 2 || err != nil {
+			t.Fatalf("line %q is not whole", l)
+		}
+		seen[l] = true
+	}
+	if len(seen) != writers*lines {
+		t.Fatalf("%d distinct lines, want %d", len(seen), writers*lines)
+	}
+	if isTerminal(&lockedWriter{w: &buf}) {
+		t.Fatal("a buffer behind the lock is taken for a terminal")
 	}
 }
