@@ -312,10 +312,14 @@ func lookAhead(oc *graphql.OperationContext, sel ast.SelectionSet, object string
 
 // addTree adds t to trees, merged into the tree of the same query when there is one (a list
 // selected twice, under two aliases, is read once).
+//
+// Every tree it adds carries its query's key (model.RelationsTree.Key).
 func addTree(trees []model.RelationsTree, t model.RelationsTree) []model.RelationsTree {
-	k := t.Query.Key()
+	if t.Key == "" {
+		t.Key = t.Query.Key()
+	}
 	for i := range trees {
-		if trees[i].Query.Key() == k {
+		if trees[i].Key == t.Key {
 			trees[i].Ends = unionReads(trees[i].Ends, t.Ends)
 			for _, n := range t.Next {
 				trees[i].Next = addTree(trees[i].Next, n)

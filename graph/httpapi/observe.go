@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"sync"
 	"time"
+	"unsafe"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/gqlerror"
@@ -65,14 +66,34 @@ var requestIDRE = regexp.MustCompile(`^[A-Za-z0-9._-]{1,64}$`)
 // secret, so it comes from math/rand/v2's generator (ChaCha8, seeded by the runtime) rather
 // than from crypto/rand, which cost 0.7 % of a lookup's CPU.
 func newRequestID() string {
-	const digits = "0123456789abcdef"
 	var b [16]byte
+	fillRequestID(&b)
+	return string(b[:])
+}
+
+// fillRequestID writes a new request id into b.
+func fillRequestID(b *[16]byte) {
+	const digits = "0123456789abcdef"
 	n := rand.Uint64()
 	for i := len(b) - 1; i >= 0; i-- {
 		b[i] = digits[n&15]
 		n >>= 4
 	}
-	return string(b[:])
+}
+
+// requestID is the request's id, held by its scope: the id the client sent when it is a
+// valid one, else a new one written into the scope itself. The header's value is the scope's
+// one-element slice, so that naming the request allocates nothing (Header.Set makes a slice,
+// and a new id its string, for every request).
+func (s *requestScope) requestID(sent string) []string {
+	if sent == "" || !requestIDRE.MatchString(sent) {
+		fillRequestID(&s.idText)
+		// The bytes are written once, before the string exists, and the scope outlives
+		// nothing that holds it: it is garbage only when the string is.
+		sent = unsafe.String(&s.idText[0], len(s.idText))
+	}
+	s.idHeader[0] = sent
+	return s.idHeader[:]
 }
 
 // statusWriter remembers the status code written.
@@ -106,11 +127,10 @@ const SlowRequest = 500 * time.Millisecond
 
 // observe logs and measures the request r, whose scope is s, as next serves it on sw.
 func observe(logger *slog.Logger, m *instrument.Metrics, s *requestScope, start time.Time, next http.Handler, sw *statusWriter, r *http.Request) {
-	id := r.Header.Get("X-Request-Id")
-	if !requestIDRE.MatchString(id) {
-		id = newRequestID()
-	}
-	sw.Header().Set("X-Request-Id", id)
+	ids := s.requestID(r.Header.Get("X-Request-Id"))
+	id := ids[0]
+	// Assigned, not Set: the key is canonical already, and the value is the scope's.
+	sw.Header()["X-Request-Id"] = ids
 	rec := &s.record
 	if m != nil {
 		m.InFlight.Inc()

@@ -69,10 +69,19 @@ func FuzzScanParams(f *testing.F) {
 func checkScanParams(t *testing.T, body []byte) {
 	t.Helper()
 	want, problem := decodeParams(body)
-	got, ok := scanParams(body)
+	got, ok := scanParams(body, nil)
 	if !ok {
 		// Left to decodeParams, which answers whatever it answers.
 		return
+	}
+	// Through a table of query texts, first decoded and then remembered, the answer is the
+	// same.
+	var texts queryTexts
+	for range 2 {
+		again, ok := scanParams(body, &texts)
+		if !ok || !reflect.DeepEqual(again, got) {
+			t.Errorf("%q: through the query texts %#v (%v), alone %#v", body, again, ok, got)
+		}
 	}
 	if gotProblem := missingQuery(got, noQueryInBody); gotProblem != problem {
 		t.Errorf("%q: problem %q, decodeParams says %q", body, gotProblem, problem)
@@ -87,7 +96,7 @@ func checkScanParams(t *testing.T, body []byte) {
 // encoding/json.
 func TestScanParamsReadsWhatClientsSend(t *testing.T) {
 	for _, body := range paramBodies[:4] {
-		if _, ok := scanParams([]byte(body)); !ok {
+		if _, ok := scanParams([]byte(body), nil); !ok {
 			t.Errorf("%q: left to decodeParams", body)
 		}
 	}

@@ -42,6 +42,7 @@ import (
 // from the bytes of its first answer.
 type httpTransport struct {
 	answers *answerCache
+	queries *queryTexts // the query texts of POST bodies, decoded once (nil: every time)
 }
 
 var _ graphql.Transport = httpTransport{}
@@ -123,7 +124,7 @@ func (t httpTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.G
 	if r.Method == http.MethodGet {
 		params, problem = paramsFromURL(r.URL.RawQuery)
 	} else {
-		params, problem = paramsFromJSON(text)
+		params, problem = t.queries.paramsFromJSON(text)
 	}
 	if problem != "" {
 		a.badRequest(problem)
@@ -320,7 +321,13 @@ func checkContentType(ct string) string {
 // paramsFromJSON decodes a POST body. Its messages name the parameter at fault and never
 // repeat the body.
 func paramsFromJSON(body []byte) (*graphql.RawParams, string) {
-	if p, ok := scanParams(body); ok {
+	var none *queryTexts
+	return none.paramsFromJSON(body)
+}
+
+// paramsFromJSON is paramsFromJSON with the query text decoded through q.
+func (q *queryTexts) paramsFromJSON(body []byte) (*graphql.RawParams, string) {
+	if p, ok := scanParams(body, q); ok {
 		return p, missingQuery(p, noQueryInBody)
 	}
 	return decodeParams(body)
@@ -406,7 +413,7 @@ func objectParam(raw json.RawMessage, problem string) (map[string]any, string) {
 // the last of a repeated name winning as in a map, and answers exactly what decodeParams
 // answers; ok is false for any other body (not valid JSON, not an object, a parameter of the
 // wrong type, a name written with escapes), which decodeParams then explains.
-func scanParams(body []byte) (p *graphql.RawParams, ok bool) {
+func scanParams(body []byte, texts *queryTexts) (p *graphql.RawParams, ok bool) {
 	if !validJSON(body) {
 		return nil, false
 	}
@@ -419,7 +426,7 @@ func scanParams(body []byte) (p *graphql.RawParams, ok bool) {
 		var good bool
 		switch string(name) {
 		case "query":
-			p.Query, good = jsonString(raw)
+			p.Query, good = texts.decode(raw)
 		case "operationName":
 			p.OperationName, good = jsonString(raw)
 		case "variables":

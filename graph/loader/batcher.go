@@ -28,7 +28,8 @@ type entry[V any] struct {
 // which keys are likely to be asked for together (see Loaders). Its implementations are
 // one-pointer structs, so a batcher holds one without an allocation of its own.
 type source[K comparable, V any] interface {
-	// fetch makes one store call for keys and answers one value or one error per key.
+	// fetch makes one store call for keys and answers one value or one error per key; the
+	// errors may be nil when there is none (see failed).
 	fetch(ctx context.Context, keys []K) ([]V, []error)
 	// siblings returns the keys announced together with k, nil when k was not announced; it
 	// is called with the batcher's mu held and marks the group as used.
@@ -155,7 +156,13 @@ func (b *batcher[K, V]) loadKeys(ctx context.Context, out []*entry[V], keys []K,
 			e.done = nowDone
 			b.entries[k] = e
 			out[i] = e
-			if now == nil {
+			switch {
+			case len(keys) == 1 && now == nil:
+				// One key (a lookup) and no siblings: the batch is keys itself, which
+				// nothing keeps.
+				now = keys
+				continue
+			case now == nil:
 				now = make([]K, 0, len(keys)-i)
 			}
 			now = append(now, k)
@@ -258,7 +265,7 @@ func (b *batcher[K, V]) run(ctx context.Context, keys []K, done chan struct{}) {
 	b.mu.Lock()
 	for i, k := range keys {
 		e := b.entries[k]
-		if errs[i] != nil {
+		if failed(errs, i) {
 			e.err = errs[i]
 		} else {
 			e.val = vals[i]

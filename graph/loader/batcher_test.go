@@ -3,6 +3,7 @@ package loader
 import (
 	"context"
 	"errors"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -261,5 +262,50 @@ func TestAFullBatchIsSentWithoutWaitingForTheWindow(t *testing.T) {
 	}
 	if pendingKeys(&l.entities) != 0 {
 		t.Error("keys left gathered after the batch was sent")
+	}
+}
+
+// TestGroupByAskKeepsOrderAndIndexes: a batch's keys are grouped by their way of asking, in
+// the order the ways first appear, each group with the indexes of its keys in order.
+func TestGroupByAskKeepsOrderAndIndexes(t *testing.T) {
+	a := relAsk{query: "a"}
+	b := relAsk{query: "a", ends: true}
+	c := relAsk{query: "c"}
+	if g := groupByAsk(nil); g != nil {
+		t.Fatalf("no keys: %v", g)
+	}
+	one := groupByAsk([]relKey{{id: "x", relAsk: a}, {id: "y", relAsk: a}, {id: "z", relAsk: a}})
+	if len(one) != 1 || one[0].ask != a || !slices.Equal(one[0].idx, []int{0, 1, 2}) {
+		t.Fatalf("one way of asking: %+v", one)
+	}
+	mixed := groupByAsk([]relKey{{id: "x", relAsk: b}, {id: "y", relAsk: a}, {id: "z", relAsk: b}, {id: "w", relAsk: c}, {id: "v", relAsk: a}})
+	want := []askGroup{{ask: b, idx: []int{0, 2}}, {ask: a, idx: []int{1, 4}}, {ask: c, idx: []int{3}}}
+	if len(mixed) != len(want) {
+		t.Fatalf("mixed: %+v, want %+v", mixed, want)
+	}
+	for i := range want {
+		if mixed[i].ask != want[i].ask || !slices.Equal(mixed[i].idx, want[i].idx) {
+			t.Fatalf("mixed group %d: %+v, want %+v", i, mixed[i], want[i])
+		}
+	}
+}
+
+// TestAlignSharedErrorsOnlyWhenSomethingFailed: a batch that found every key has no list of
+// errors; a missing key is errNotFound, and a batch's error is every key's, with no values.
+func TestAlignSharedErrorsOnlyWhenSomethingFailed(t *testing.T) {
+	x, y := "x", "y"
+	if errs := alignShared([]*string{&x, &y}, nil); errs != nil {
+		t.Fatalf("everything found: %v", errs)
+	}
+	vals := []*string{&x, nil}
+	errs := alignShared(vals, nil)
+	if len(errs) != 2 || errs[0] != nil || !errors.Is(errs[1], errNotFound) || vals[0] != &x {
+		t.Fatalf("one missing: %v %v", vals, errs)
+	}
+	boom := errors.New("boom")
+	vals = []*string{&x, &y}
+	errs = alignShared(vals, boom)
+	if len(errs) != 2 || errs[0] != boom || errs[1] != boom || vals[0] != nil || vals[1] != nil {
+		t.Fatalf("a failed batch: %v %v", vals, errs)
 	}
 }

@@ -229,15 +229,21 @@ func align[V any](keys []string, got map[string]V, err error) ([]V, []error) {
 }
 
 // alignShared is align for a model.SharedReader's answer, in vals already: the batch's
-// error for every key (and no values), errNotFound for a key the store left nil.
+// error for every key (and no values), errNotFound for a key the store left nil; nil when
+// every key has its value (see failed), as it has in almost every batch.
 func alignShared[V comparable](vals []V, err error) []error {
-	errs := make([]error, len(vals))
+	var errs []error
 	var none V
 	for i, v := range vals {
-		switch {
-		case err != nil:
+		if err == nil && v != none {
+			continue
+		}
+		if errs == nil {
+			errs = make([]error, len(vals))
+		}
+		if err != nil {
 			vals[i], errs[i] = none, err
-		case v == none:
+		} else {
 			errs[i] = errNotFound
 		}
 	}
@@ -527,17 +533,15 @@ func (l *Loaders) query(k model.RelationsOfKey) model.RelationsOfQuery {
 // fill the entity cache before any waiter wakes.
 func (l *Loaders) fetchRelations(ctx context.Context, store model.BatchReader, keys []relKey) ([]*model.RelationPage, []error) {
 	pages := make([]*model.RelationPage, len(keys))
-	errs := make([]error, len(keys))
-	byAsk := map[relAsk][]int{}
-	var order []relAsk
-	for i, k := range keys {
-		if _, ok := byAsk[k.relAsk]; !ok {
-			order = append(order, k.relAsk)
+	var errs []error // made on the first error (see failed)
+	fail := func(i int, err error) {
+		if errs == nil {
+			errs = make([]error, len(keys))
 		}
-		byAsk[k.relAsk] = append(byAsk[k.relAsk], i)
+		errs[i] = err
 	}
-	for _, k := range order {
-		idx := byAsk[k]
+	for _, g := range groupByAsk(keys) {
+		k, idx := g.ask, g.idx
 		ids := make([]string, 0, len(idx))
 		for _, i := range idx {
 			ids = append(ids, keys[i].id)
@@ -563,15 +567,57 @@ func (l *Loaders) fetchRelations(ctx context.Context, store model.BatchReader, k
 		for _, i := range idx {
 			switch p, ok := got[keys[i].id]; {
 			case err != nil:
-				errs[i] = err
+				fail(i, err)
 			case !ok || p == nil:
-				errs[i] = fmt.Errorf("relations of %q: store returned no page", keys[i].id)
+				fail(i, fmt.Errorf("relations of %q: store returned no page", keys[i].id))
 			default:
 				pages[i] = p
 			}
 		}
 	}
 	return pages, errs
+}
+
+// askGroup is the indexes of the keys of a batch that ask one way (one query, with or without
+// the other ends).
+type askGroup struct {
+	ask relAsk
+	idx []int
+}
+
+// groupByAsk groups the indexes of keys by their way of asking, in the order the ways first
+// appear. Siblings ask one question of different parents, so a batch is almost always one
+// group, which then costs one list of indexes and no map.
+func groupByAsk(keys []relKey) []askGroup {
+	if len(keys) == 0 {
+		return nil
+	}
+	one := true
+	for _, k := range keys[1:] {
+		if k.relAsk != keys[0].relAsk {
+			one = false
+			break
+		}
+	}
+	if one {
+		idx := make([]int, len(keys))
+		for i := range idx {
+			idx[i] = i
+		}
+		return []askGroup{{ask: keys[0].relAsk, idx: idx}}
+	}
+	var groups []askGroup
+	at := map[relAsk]int{}
+	for i, k := range keys {
+		g, ok := at[k.relAsk]
+		if !ok {
+			g = len(groups)
+			at[k.relAsk] = g
+			groups = append(groups, askGroup{ask: k.relAsk})
+		}
+		groups[g].idx = append(groups[g].idx, i)
+	}
+	return groups
 }
 
 // With returns a context carrying the loaders.
@@ -728,7 +774,14 @@ func (l *Loaders) relationsOfAsked(ctx context.Context, id string, q model.Relat
 // remember notes the query behind q's key, for the batch that fetches under it, and returns
 // the key.
 func (l *Loaders) remember(q model.RelationsOfQuery) model.RelationsOfKey {
-	k := q.Key()
+	return l.rememberAs(q, "")
+}
+
+// rememberAs is remember with q's key given when the caller has it (k == q.Key()), or "".
+func (l *Loaders) rememberAs(q model.RelationsOfQuery, k model.RelationsOfKey) model.RelationsOfKey {
+	if k == "" {
+		k = q.Key()
+	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if l.queries == nil {

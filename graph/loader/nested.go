@@ -74,7 +74,7 @@ func (l *Loaders) primeTrees(trees []model.RelationsTree, answers []model.TreePa
 		if i >= len(answers) {
 			return
 		}
-		k := l.remember(t.Query)
+		k := l.rememberAs(t.Query, t.Key)
 		ways, n := 3, 0 // the ways of asking a page serves
 		if answers[i].Slim {
 			ways = 1

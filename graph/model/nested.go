@@ -17,7 +17,11 @@ const MaxNestedLevels = 4
 // level by level.
 type RelationsTree struct {
 	Query RelationsOfQuery
-	Next  []RelationsTree
+	// Key is Query.Key() when the caller has computed it (a tree remembered across requests
+	// carries it, so that the loaders priming its pages do not compute it again), or "".
+	// Stores ignore it.
+	Key  RelationsOfKey
+	Next []RelationsTree
 	// Ends, when not zero, says that the caller reads only these fields of the entities at
 	// the other ends (FieldID at least), and of the relations on the level's pages
 	// only their id, type, status and ends. A store may then read that much and no more (see
