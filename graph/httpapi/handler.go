@@ -25,7 +25,7 @@ import (
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
-	"github.com/99designs/gqlgen/graphql/handler"
+	"github.com/99designs/gqlgen/graphql/executor"
 	"github.com/99designs/gqlgen/graphql/handler/extension"
 	"github.com/99designs/gqlgen/graphql/handler/lru"
 	"github.com/99designs/gqlgen/graphql/playground"
@@ -151,50 +151,51 @@ func NewHandler(o Options) http.Handler {
 	cfg := graph.Config{Resolvers: res.Root(), Complexity: complexity()}
 	es := graph.NewExecutableSchema(cfg)
 	costed := newDefaultCosted(es)
-	srv := handler.New(costed)
+	exec := executor.New(costed)
 	st := &streams{feed: o.Feed, logger: o.Logger, maxPerConn: int64(o.MaxSubscriptionsPerConnection),
 		maxConns: int64(o.MaxSubscriptionConnections), requestTimeout: o.RequestTimeout}
+	var streamTransports []graphql.Transport
 	if o.Feed != nil {
-		st.addStreamTransports(srv, auth, o.MaxBodyBytes)
+		streamTransports = st.streamTransports(auth, o.MaxBodyBytes)
 	}
 	var answers *answerCache
 	if !o.StoreCallsExtension {
 		// The version is read from the store itself: it is not a store call of the request's.
 		answers = newAnswerCache(o.Store, o.AnswerCacheBytes, o.Registry)
 	}
-	srv.AddTransport(httpTransport{answers: answers, queries: &queryTexts{}})
+	plain := httpTransport{answers: answers, queries: &queryTexts{}}
 	// Parsed documents are cached by their text (the key); APQ keeps texts by hash.
-	srv.SetQueryCache(boundedCache[*ast.QueryDocument]{inner: lru.New[*ast.QueryDocument](1000), limit: maxCachedQueryBytes})
-	srv.SetParserTokenLimit(parserTokenLimit)
-	srv.SetValidationRulesFn(validationRules)
+	exec.SetQueryCache(boundedCache[*ast.QueryDocument]{inner: lru.New[*ast.QueryDocument](1000), limit: maxCachedQueryBytes})
+	exec.SetParserTokenLimit(parserTokenLimit)
+	exec.SetDefaultRulesFn(validationRules)
 	if o.DisableIntrospection {
-		srv.Use(refuseIntrospection{})
+		exec.Use(refuseIntrospection{})
 	} else {
-		srv.Use(extension.Introspection{})
+		exec.Use(extension.Introspection{})
 	}
-	srv.Use(newIntVariables(es.Schema()))
-	srv.Use(extension.AutomaticPersistedQuery{Cache: boundedCache[string]{
+	exec.Use(newIntVariables(es.Schema()))
+	exec.Use(extension.AutomaticPersistedQuery{Cache: boundedCache[string]{
 		inner: lru.New[string](1000), limit: maxCachedQueryBytes, size: func(q string) int { return len(q) }}})
 	// The size limits run first: they are linear in the document, while the complexity
 	// estimate expands every fragment.
-	srv.Use(queryLimits{MaxDepth: o.DepthLimit, MaxFields: o.FieldLimit})
-	srv.Use(newComplexityLimit(costed, cfg.Complexity, o.ComplexityLimit))
+	exec.Use(queryLimits{MaxDepth: o.DepthLimit, MaxFields: o.FieldLimit})
+	exec.Use(newComplexityLimit(costed, cfg.Complexity, o.ComplexityLimit))
 	presenter := presentError(o.Logger)
-	srv.AroundOperations(st.streamOperations(presenter))
-	srv.AroundOperations(auth.requireCredentials())
+	exec.AroundOperations(st.streamOperations(presenter))
+	exec.AroundOperations(auth.requireCredentials())
 	if o.Feed != nil {
-		srv.AroundOperations(notifyAfterMutations(o.Feed))
+		exec.AroundOperations(notifyAfterMutations(o.Feed))
 	}
-	srv.AroundResponses(recordResponses)
-	srv.SetErrorPresenter(presenter)
-	srv.SetRecoverFunc(recoverPanic(o.Logger))
+	exec.AroundResponses(recordResponses)
+	exec.SetErrorPresenter(presenter)
+	exec.SetRecoverFunc(recoverPanic(o.Logger))
 	// knownAt swaps the reader before the direct writer reads through it.
-	srv.AroundFields(res.KnownAt)
+	exec.AroundFields(res.KnownAt)
 	if !o.PlainExecution {
-		srv.AroundFields(graph.NewDirectFields())
+		exec.AroundFields(graph.NewDirectFields())
 	}
 	if o.StoreCallsExtension {
-		srv.AroundResponses(func(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
+		exec.AroundResponses(func(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
 			resp := next(ctx)
 			if c := instrument.CounterFrom(ctx); c != nil && resp != nil {
 				if resp.Extensions == nil {
@@ -208,9 +209,14 @@ func NewHandler(o Options) http.Handler {
 	}
 
 	mux := http.NewServeMux()
+	// Streams are tried first on their route, the plain transport last (a request routed as a
+	// stream that no stream transport takes gets its answer from it); every other request to
+	// /query goes to the plain transport alone.
+	srv := graphqlServer{exec: exec, transports: []graphql.Transport{plain}}
 	query := withRequestScope(store, &graph.AnswerBuffers{}, o.RequestTimeout, o.Logger, metrics, limitBody(o.MaxBodyBytes, auth.withAuth(srv)))
 	if o.Feed != nil {
-		query = routeStreams(st.scope(withStreamAuth(auth, limitBody(o.MaxBodyBytes, streamRequest(srv)))), query)
+		streamSrv := graphqlServer{exec: exec, transports: append(streamTransports, plain)}
+		query = routeStreams(st.scope(withStreamAuth(auth, limitBody(o.MaxBodyBytes, streamRequest(streamSrv)))), query)
 	}
 	mux.Handle("/query", query)
 	if o.Registry != nil {
@@ -255,7 +261,9 @@ func NewHandler(o Options) http.Handler {
 func withRequestScope(store model.Store, bufs *graph.AnswerBuffers, timeout time.Duration, logger *slog.Logger, m *instrument.Metrics, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
-		s := &requestScope{Context: r.Context(), deadline: start.Add(timeout), buffers: bufs.ForRequest()}
+		// The scope's parent carries the operation's start for the executor (as gqlgen's
+		// handler.Server would add it, with a copy of the request; see graphqlServer).
+		s := &requestScope{Context: graphql.StartOperationTrace(r.Context()), deadline: start.Add(timeout), buffers: bufs.ForRequest()}
 		s.loaders.Use(store)
 		s.writer.ResponseWriter = w
 		observe(logger, m, s, start, next, &s.writer, r.WithContext(s))

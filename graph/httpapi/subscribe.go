@@ -16,7 +16,6 @@ import (
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
-	"github.com/99designs/gqlgen/graphql/handler"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
@@ -101,6 +100,11 @@ func isStream(r *http.Request) bool {
 }
 
 func acceptsOnlyEventStream(accept string) bool {
+	// Only a part naming text/event-stream (in any case) can make it one: an Accept without
+	// it, as every plain request has, is not parsed.
+	if !containsFold(accept, "event-stream") {
+		return false
+	}
 	stream := false
 	for part := range strings.SplitSeq(accept, ",") {
 		mt, _, err := mime.ParseMediaType(strings.TrimSpace(part))
@@ -117,6 +121,17 @@ func acceptsOnlyEventStream(accept string) bool {
 	return stream
 }
 
+// containsFold reports whether sub is within s, under Unicode case folding (which folds at
+// least what the media type parser lowercases).
+func containsFold(s, sub string) bool {
+	for i := 0; i+len(sub) <= len(s); i++ {
+		if strings.EqualFold(s[i:i+len(sub)], sub) {
+			return true
+		}
+	}
+	return false
+}
+
 // sseTransport is gqlgen's SSE transport, taking the requests isStream sends it.
 type sseTransport struct{ transport.SSE }
 
@@ -124,9 +139,10 @@ func (t sseTransport) Supports(r *http.Request) bool {
 	return isStream(r) && r.Header.Get("Upgrade") == "" && t.SSE.Supports(r)
 }
 
-// addStreamTransports adds the WebSocket and SSE transports to srv, before the plain one.
-func (s *streams) addStreamTransports(srv *handler.Server, auth *authenticator, maxMessage int64) {
-	srv.AddTransport(transport.Websocket{
+// streamTransports are the WebSocket and SSE transports, in the order they are tried (before
+// the plain one).
+func (s *streams) streamTransports(auth *authenticator, maxMessage int64) []graphql.Transport {
+	return []graphql.Transport{transport.Websocket{
 		Implementation: closingWebsockets{},
 		// A subscribe message is bounded as a request body is.
 		PayloadReadLimit:      &maxMessage,
@@ -137,8 +153,7 @@ func (s *streams) addStreamTransports(srv *handler.Server, auth *authenticator, 
 		ErrorFunc: func(ctx context.Context, err error) {
 			s.logger.DebugContext(ctx, "websocket", "error", clip(err.Error(), maxLoggedError))
 		},
-	})
-	srv.AddTransport(sseTransport{transport.SSE{KeepAlivePingInterval: sseKeepAlive}})
+	}, sseTransport{transport.SSE{KeepAlivePingInterval: sseKeepAlive}}}
 }
 
 // closingWebsockets is gqlgen's WebSocket implementation, recording each connection it
