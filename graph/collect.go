@@ -6,6 +6,8 @@ import (
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
+
+	"github.com/autograph-kg/autograph/graph/model"
 )
 
 // fieldCollections keeps gqlgen's field collection (graphql.CollectFields) of the selection
@@ -26,6 +28,61 @@ type fieldCollections struct {
 	mu sync.RWMutex
 	m  map[collectionKey][]collection
 	n  int
+	// lists are the queries' keys of the relation list fields written (listKey).
+	lists map[listField]listQuery
+}
+
+// listField is a relation list field's node, which way its relations go, and the values of
+// the operation's variables (VariablesKey): what its query is a function of.
+type listField struct {
+	field *ast.Field
+	dir   model.Direction
+	vars  string
+}
+
+// listQuery is the key of a relation list field's query; ok false when its arguments do not
+// read as one (the executor's to report).
+type listQuery struct {
+	key model.RelationsOfKey
+	ok  bool
+}
+
+// maxListFields bounds the relation list fields a fieldCollections keeps the keys of; it
+// starts afresh past it.
+const maxListFields = 4096
+
+// listKey is the key of relationListQuery(oc, f, dir), kept across requests under vars (the
+// operation's VariablesKey, computed by the caller; varsOK false: not kept). The arguments
+// are the field node's, the same in every request of a cached document, so a relation list
+// asked again is not read into a map of arguments and a key again (four of a load mix
+// request's allocations).
+func (c *fieldCollections) listKey(oc *graphql.OperationContext, f graphql.CollectedField, dir model.Direction, vars string, varsOK bool) (model.RelationsOfKey, bool) {
+	compute := func() listQuery {
+		q, ok := relationListQuery(oc, f, dir)
+		if !ok {
+			return listQuery{}
+		}
+		return listQuery{key: q.Key(), ok: true}
+	}
+	if c == nil || !varsOK || f.Field == nil {
+		lq := compute()
+		return lq.key, lq.ok
+	}
+	k := listField{field: f.Field, dir: dir, vars: vars}
+	c.mu.RLock()
+	lq, kept := c.lists[k]
+	c.mu.RUnlock()
+	if kept {
+		return lq.key, lq.ok
+	}
+	lq = compute()
+	c.mu.Lock()
+	if c.lists == nil || len(c.lists) >= maxListFields {
+		c.lists = make(map[listField]listQuery, 64)
+	}
+	c.lists[k] = lq
+	c.mu.Unlock()
+	return lq.key, lq.ok
 }
 
 // maxCollections bounds the selection sets a fieldCollections holds.

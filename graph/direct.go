@@ -271,6 +271,9 @@ type directWriter struct {
 	ld *loader.Loaders
 	// argQueries are the relation list fields' queries read so far (relationListQuery).
 	argQueries []argQuery
+	// vars is the operation's VariablesKey (varsOK: it has one), read once varsRead.
+	vars             string
+	varsOK, varsRead bool
 	// shared keeps field collections across requests; nil keeps them for this field only.
 	shared *fieldCollections
 	// grouped is set when the field is inside a list the executor resolves: what it misses
@@ -937,13 +940,16 @@ func (w *directWriter) relationListKey(f *graphql.CollectedField, dir model.Dire
 			return a.key, a.ok
 		}
 	}
-	q, ok := relationListQuery(w.oc, *f, dir)
-	a := argQuery{f: f, ok: ok}
-	if ok {
-		a.key = q.Key()
+	if !w.varsRead {
+		if w.oc.Operation != nil {
+			w.vars, w.varsOK = VariablesKey(w.oc.Operation, w.oc.Variables, maxPlanVars)
+		}
+		w.varsRead = true
 	}
+	a := argQuery{f: f}
+	a.key, a.ok = w.shared.listKey(w.oc, *f, dir, w.vars, w.varsOK)
 	w.argQueries = append(w.argQueries, a)
-	return a.key, ok
+	return a.key, a.ok
 }
 
 // argQuery is the key of the query a relation list field's arguments read to (ok false:

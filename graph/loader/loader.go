@@ -52,7 +52,7 @@ type Loaders struct {
 	// of keys can be turned back into Store.RelationsOf calls. Resolvers add to it
 	// concurrently.
 	mu      sync.Mutex
-	queries map[model.RelationsOfKey]model.RelationsOfQuery
+	queries []keyedQuery
 	// partial holds the entities nested reads brought with some of their fields only
 	// (model.Nested.Partial), one set per read, guarded by mu; EntitiesReading serves from
 	// it. A request makes few nested reads, so a lookup goes through the sets.
@@ -520,11 +520,33 @@ func (l *Loaders) primeEntities(ents map[string]model.Entity) {
 	l.sawEntities(list, nil)
 }
 
+// keyedQuery is a query the request's loaders have been asked, under its key.
+type keyedQuery struct {
+	key model.RelationsOfKey
+	q   model.RelationsOfQuery
+}
+
 // query returns the query a key stands for.
 func (l *Loaders) query(k model.RelationsOfKey) model.RelationsOfQuery {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	return l.queries[k]
+	if i := l.queryIndex(k); i >= 0 {
+		return l.queries[i].q
+	}
+	return model.RelationsOfQuery{}
+}
+
+// queryIndex is the index of k among l.queries, -1 when it is not there; mu is held. A
+// request asks a few distinct relation queries (one per relation list field and arguments
+// of its selection, bounded by the field limit), so a list searched from the end, where the
+// last one asked is, costs less than a map made for every request.
+func (l *Loaders) queryIndex(k model.RelationsOfKey) int {
+	for i := len(l.queries) - 1; i >= 0; i-- {
+		if l.queries[i].key == k {
+			return i
+		}
+	}
+	return -1
 }
 
 // fetchRelations makes one Store.RelationsOf call per distinct query among the keys (in
@@ -784,11 +806,11 @@ func (l *Loaders) rememberAs(q model.RelationsOfQuery, k model.RelationsOfKey) m
 	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if l.queries == nil {
-		l.queries = map[model.RelationsOfKey]model.RelationsOfQuery{}
-	}
-	if _, ok := l.queries[k]; !ok {
-		l.queries[k] = q
+	if l.queryIndex(k) < 0 {
+		if l.queries == nil {
+			l.queries = make([]keyedQuery, 0, 4)
+		}
+		l.queries = append(l.queries, keyedQuery{key: k, q: q})
 	}
 	return k
 }
