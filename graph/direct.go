@@ -90,6 +90,7 @@ func writeDirect(ctx context.Context, oc *graphql.OperationContext, shared *fiel
 	bufs := BuffersFrom(ctx)
 	ld := loader.For(ctx)
 	w := &directWriter{oc: oc, bufs: bufs, buf: bufs.Get(size), shared: shared, ld: ld, grouped: inAList(ctx)}
+	w.fields = w.fields0[:0]
 	w.knownEnds(res)
 	for round := range maxDirectRounds {
 		w.buf, w.needEnts, w.needSrcs, w.pubSrcs, w.bad = w.buf[:0], w.needEnts[:0], w.needSrcs[:0], w.pubSrcs[:0], false
@@ -267,6 +268,9 @@ type directWriter struct {
 	// bad is set on anything the executor has to handle.
 	bad    bool
 	fields []collected
+	// fields0 is room for the selection sets of a usual answer (an explorer page walks six),
+	// so that fields grows without allocating until then.
+	fields0 [8]collected
 	// ld is the request's loaders, which typed relation lists are written from; nil: none.
 	ld *loader.Loaders
 	// argQueries are the relation list fields' queries read so far (relationListQuery).

@@ -15,6 +15,14 @@ import (
 // or leave the key out.
 var errNotFound = errors.New("loader: not found")
 
+// resolved is the done of every entry that is resolved when it is made (primed, or known to
+// be missing): a channel closed once, which nothing ever sends on or closes again.
+var resolved = func() <-chan struct{} {
+	c := make(chan struct{})
+	close(c)
+	return c
+}()
+
 // entry is one key's result, shared by every resolver that asks for the key in the request.
 // done is closed once val and err are set; the entries of one batch share it, so that a batch
 // of forty keys makes one channel, not forty.
@@ -201,8 +209,7 @@ func (b *batcher[K, V]) prime(vals map[K]V) {
 	if len(vals) == 0 {
 		return
 	}
-	done := make(chan struct{})
-	close(done)
+	done := resolved
 	block := make([]entry[V], 0, len(vals))
 	b.mu.Lock()
 	defer b.mu.Unlock()

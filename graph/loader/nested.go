@@ -55,8 +55,7 @@ func primeMissing[K comparable, V any](b *batcher[K, V], keys []K) {
 	if b.entries == nil {
 		b.entries = make(map[K]*entry[V], len(keys))
 	}
-	done := make(chan struct{})
-	close(done)
+	done := resolved
 	block := make([]entry[V], 0, len(keys)) // never grows: the entries' addresses hold
 	for _, k := range keys {
 		if _, ok := b.entries[k]; ok {

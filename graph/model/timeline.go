@@ -64,24 +64,38 @@ var relationPhrase = map[RelationType]string{
 
 // DescribeRelation says a relation in words, using names where known and ids otherwise.
 func DescribeRelation(r *Relation, names map[string]Entity) string {
+	var b strings.Builder
+	writeRelationWords(&b, r, names)
+	return b.String()
+}
+
+// writeRelationWords writes DescribeRelation(r, names) to b.
+func writeRelationWords(b *strings.Builder, r *Relation, names map[string]Entity) {
 	name := func(id string) string {
 		if e, ok := names[id]; ok {
 			return e.Common().Name
 		}
 		return id
 	}
-	s := name(r.FromID) + " " + relationPhrase[r.Type] + " " + name(r.ToID)
+	from, to := name(r.FromID), name(r.ToID)
+	b.Grow(len(from) + len(relationPhrase[r.Type]) + len(to) + 2)
+	b.WriteString(from)
+	b.WriteByte(' ')
+	b.WriteString(relationPhrase[r.Type])
+	b.WriteByte(' ')
+	b.WriteString(to)
 	if r.Quantity != nil {
-		s += " (quantity " + strconv.Itoa(*r.Quantity) + ")"
+		b.WriteString(" (quantity ")
+		b.WriteString(strconv.Itoa(*r.Quantity))
+		b.WriteByte(')')
 	}
-	return s
 }
 
 // BuildTimeline turns an entity and its relations into dated events in date order, keeping
 // those whose date overlaps [from, to] (either bound may be nil). entities must hold the
 // relations' endpoints, for names; relations without dates give no events.
 func BuildTimeline(e Entity, rels []*Relation, entities map[string]Entity, from, to *Date) []TimelineEntry {
-	var out []TimelineEntry
+	out := make([]TimelineEntry, 0, len(rels)+2) // a relation gives one entry or two
 	self := func(d *Date, k TimelineKind, summary string) {
 		if d != nil {
 			out = append(out, TimelineEntry{Date: *d, Kind: k, Summary: summary, Entity: e})
@@ -106,11 +120,17 @@ func BuildTimeline(e Entity, rels []*Relation, entities map[string]Entity, from,
 		other := entities[r.Other(e.GetID())]
 		add := func(d *Date, k TimelineKind, prefix string) {
 			if d != nil {
-				summary := prefix + DescribeRelation(r, entities)
+				// The summary in one string, grown once: prefix, the relation in words,
+				// and its note.
+				var b strings.Builder
+				b.Grow(len(prefix) + 64 + len(r.Note))
+				b.WriteString(prefix)
+				writeRelationWords(&b, r, entities)
 				if r.Note != "" {
-					summary += " — " + r.Note
+					b.WriteString(" — ")
+					b.WriteString(r.Note)
 				}
-				out = append(out, TimelineEntry{Date: *d, Kind: k, Summary: summary, Entity: other, Relation: r})
+				out = append(out, TimelineEntry{Date: *d, Kind: k, Summary: b.String(), Entity: other, Relation: r})
 			}
 		}
 		if r.Status == StatusPlanned {
@@ -158,5 +178,8 @@ func BuildTimeline(e Entity, rels []*Relation, entities map[string]Entity, from,
 		}
 		return strings.Compare(a.Summary, b.Summary)
 	})
+	if len(out) == 0 {
+		return nil // no entries, as before the list was made with room
+	}
 	return out
 }
