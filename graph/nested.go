@@ -36,46 +36,63 @@ type typedList struct {
 	object string
 }
 
+// The typed relation lists, made once: typedListOf hands them out, and nothing changes them
+// (a typed list's parts were two allocations each time a writer or a lookahead asked).
+var (
+	listOrganizationParent        = typedList{parts: []listPart{{model.DirectionOut, []model.RelationType{model.RelSubsidiaryOf}}}, asOf: true, object: "Organization"}
+	listOrganizationSubsidiaries  = typedList{parts: []listPart{{model.DirectionIn, []model.RelationType{model.RelSubsidiaryOf}}}, asOf: true, object: "Organization"}
+	listOrganizationJointVentures = typedList{parts: []listPart{{model.DirectionIn, []model.RelationType{model.RelJointVentureOf}}}, asOf: true, object: "Organization"}
+	listOrganizationBrands        = typedList{parts: []listPart{{model.DirectionOut, []model.RelationType{model.RelOwnsBrand}}}, asOf: true, object: "Brand"}
+	listOrganizationPlants        = typedList{parts: []listPart{{model.DirectionOut, []model.RelationType{model.RelOperates}}}, asOf: true, object: "Plant"}
+	listOrganizationAgreements    = typedList{parts: []listPart{{model.DirectionOut, []model.RelationType{model.RelPartyTo}}}, asOf: false, object: "Agreement"}
+	listBrandOwner                = typedList{parts: []listPart{{model.DirectionIn, []model.RelationType{model.RelOwnsBrand}}}, asOf: true, object: "Organization"}
+	listBrandModels               = typedList{parts: []listPart{{model.DirectionOut, []model.RelationType{model.RelHasModel}}}, asOf: false, object: "VehicleModel"}
+	listVehicleModelBrand         = typedList{parts: []listPart{{model.DirectionIn, []model.RelationType{model.RelHasModel}}}, asOf: false, object: "Brand"}
+	listPlantOperator             = typedList{parts: []listPart{{model.DirectionIn, []model.RelationType{model.RelOperates}}}, asOf: true, object: "Organization"}
+	listPlantLocation             = typedList{parts: []listPart{{model.DirectionOut, []model.RelationType{model.RelLocatedIn}}}, asOf: false, object: "Place"}
+	listPlaceParent               = typedList{parts: []listPart{{model.DirectionOut, []model.RelationType{model.RelLocatedIn}}}, asOf: false, object: "Place"}
+	listPlaceContains             = typedList{parts: []listPart{{model.DirectionIn, []model.RelationType{model.RelLocatedIn}}}, asOf: false, object: ""}
+	listAgreementParties          = typedList{parts: []listPart{{model.DirectionIn, []model.RelationType{model.RelPartyTo}}}, asOf: false, object: "Organization"}
+	listOrganizationPartners      = typedList{parts: []listPart{
+		{model.DirectionOut, []model.RelationType{model.RelJointVentureOf}},
+		{model.DirectionBoth, []model.RelationType{model.RelPartnersWith}},
+	}, asOf: true, object: "Organization"}
+)
+
 // typedListOf is the typed relation list field of an object type, as its resolver reads it;
 // TestTypedListsAskWhatTheirResolversAsk holds the two together.
 func typedListOf(object, field string) (typedList, bool) {
-	one := func(dir model.Direction, t model.RelationType, asOf bool, of string) (typedList, bool) {
-		return typedList{parts: []listPart{{dir, []model.RelationType{t}}}, asOf: asOf, object: of}, true
-	}
 	switch object + "." + field {
 	case "Organization.parent":
-		return one(model.DirectionOut, model.RelSubsidiaryOf, true, "Organization")
+		return listOrganizationParent, true
 	case "Organization.subsidiaries":
-		return one(model.DirectionIn, model.RelSubsidiaryOf, true, "Organization")
+		return listOrganizationSubsidiaries, true
 	case "Organization.jointVentures":
-		return one(model.DirectionIn, model.RelJointVentureOf, true, "Organization")
+		return listOrganizationJointVentures, true
 	case "Organization.partners":
-		return typedList{parts: []listPart{
-			{model.DirectionOut, []model.RelationType{model.RelJointVentureOf}},
-			{model.DirectionBoth, []model.RelationType{model.RelPartnersWith}},
-		}, asOf: true, object: "Organization"}, true
+		return listOrganizationPartners, true
 	case "Organization.brands":
-		return one(model.DirectionOut, model.RelOwnsBrand, true, "Brand")
+		return listOrganizationBrands, true
 	case "Organization.plants":
-		return one(model.DirectionOut, model.RelOperates, true, "Plant")
+		return listOrganizationPlants, true
 	case "Organization.agreements":
-		return one(model.DirectionOut, model.RelPartyTo, false, "Agreement")
+		return listOrganizationAgreements, true
 	case "Brand.owner":
-		return one(model.DirectionIn, model.RelOwnsBrand, true, "Organization")
+		return listBrandOwner, true
 	case "Brand.models":
-		return one(model.DirectionOut, model.RelHasModel, false, "VehicleModel")
+		return listBrandModels, true
 	case "VehicleModel.brand":
-		return one(model.DirectionIn, model.RelHasModel, false, "Brand")
+		return listVehicleModelBrand, true
 	case "Plant.operator":
-		return one(model.DirectionIn, model.RelOperates, true, "Organization")
+		return listPlantOperator, true
 	case "Plant.location":
-		return one(model.DirectionOut, model.RelLocatedIn, false, "Place")
+		return listPlantLocation, true
 	case "Place.parent":
-		return one(model.DirectionOut, model.RelLocatedIn, false, "Place")
+		return listPlaceParent, true
 	case "Place.contains":
-		return one(model.DirectionIn, model.RelLocatedIn, false, "")
+		return listPlaceContains, true
 	case "Agreement.parties":
-		return one(model.DirectionIn, model.RelPartyTo, false, "Organization")
+		return listAgreementParties, true
 	}
 	return typedList{}, false
 }
