@@ -30,13 +30,24 @@ func (r *Resolver) reader(ctx context.Context) model.Reader {
 // KnownAt is the field middleware that reads a root field's knownAt (see above). A moment at
 // or after the newest revision is now, and the store answers as usual.
 func (r *Resolver) KnownAt(ctx context.Context, next graphql.Resolver) (any, error) {
+	ctx, err := r.AtKnownMoment(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return next(ctx)
+}
+
+// AtKnownMoment is the context the field being resolved reads in: ctx itself, or, for a root
+// field given a past knownAt, ctx with that revision's reader and loaders of their own (see
+// KnownAt). It lets one field middleware do KnownAt's part and more without a second layer.
+func (r *Resolver) AtKnownMoment(ctx context.Context) (context.Context, error) {
 	fc := graphql.GetFieldContext(ctx)
 	if fc == nil || fc.Object != "Query" || fc.Args == nil {
-		return next(ctx)
+		return ctx, nil
 	}
 	t, ok := fc.Args["knownAt"].(*time.Time)
 	if !ok || t == nil {
-		return next(ctx)
+		return ctx, nil
 	}
 	if r.Pasts == nil {
 		return nil, model.Errorf(model.CodeBadUserInput, "knownAt needs history, which this server does not keep")
@@ -46,10 +57,9 @@ func (r *Resolver) KnownAt(ctx context.Context, next graphql.Resolver) (any, err
 		return nil, err
 	}
 	if !past {
-		return next(ctx)
+		return ctx, nil
 	}
 	p := r.Pasts.At(n)
 	ctx = context.WithValue(ctx, pastKey{}, p)
-	ctx = loader.With(ctx, loader.New(p))
-	return next(ctx)
+	return loader.With(ctx, loader.New(p)), nil
 }

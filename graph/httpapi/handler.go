@@ -189,10 +189,19 @@ func NewHandler(o Options) http.Handler {
 	exec.AroundResponses(recordResponses)
 	exec.SetErrorPresenter(presenter)
 	exec.SetRecoverFunc(recoverPanic(o.Logger))
-	// knownAt swaps the reader before the direct writer reads through it.
-	exec.AroundFields(res.KnownAt)
-	if !o.PlainExecution {
-		exec.AroundFields(graph.NewDirectFields())
+	// knownAt swaps the reader before the direct writer reads through it. One field middleware
+	// does both: the executor wraps each middleware in a closure for every field it resolves.
+	if o.PlainExecution {
+		exec.AroundFields(res.KnownAt)
+	} else {
+		direct := graph.NewDirectFields()
+		exec.AroundFields(func(ctx context.Context, next graphql.Resolver) (any, error) {
+			ctx, err := res.AtKnownMoment(ctx)
+			if err != nil {
+				return nil, err
+			}
+			return direct(ctx, next)
+		})
 	}
 	if o.StoreCallsExtension {
 		exec.AroundResponses(func(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
