@@ -270,7 +270,7 @@ func (s *Store) Paths(ctx context.Context, q model.PathQuery) ([]*model.Path, er
 	// on a shortest path; the other such steps (a node reached from several nodes of the
 	// layer before, or by parallel relations) are in more. One map entry per node and no
 	// list for the common single step: a map of lists was a quarter of the walk's CPU.
-	reached := make(map[string]reach, 64)
+	reached := make(map[string]reach, 16)
 	reached[q.From] = reach{}
 	more := map[string][]step{}
 	frontier := []string{q.From}
