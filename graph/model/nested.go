@@ -132,7 +132,12 @@ func ComposeNested(ctx context.Context, r BatchReader, ids []string, trees []Rel
 	if err != nil {
 		return nil, err
 	}
-	out := &Nested{Entities: maps.Clone(ents)}
+	// The answer's map is its own: a reader's map is copied, except the one sharedBatch
+	// makes for this call.
+	out := &Nested{Entities: ents}
+	if _, fresh := r.(sharedBatch); !fresh {
+		out.Entities = maps.Clone(ents)
+	}
 	if out.Entities == nil {
 		out.Entities = map[string]Entity{}
 	}
