@@ -102,9 +102,11 @@ func isStream(r *http.Request) bool {
 func acceptsOnlyEventStream(accept string) bool {
 	// Only a part naming text/event-stream (in any case) can make it one: an Accept without
 	// it, as every plain request has, is not parsed.
-	if !containsFold(accept, "event-stream") {
-		return false
-	}
+	return containsFold(accept, "event-stream") && parsedOnlyEventStream(accept)
+}
+
+// parsedOnlyEventStream is acceptsOnlyEventStream by parsing every media type of accept.
+func parsedOnlyEventStream(accept string) bool {
 	stream := false
 	for part := range strings.SplitSeq(accept, ",") {
 		mt, _, err := mime.ParseMediaType(strings.TrimSpace(part))
